@@ -1,0 +1,672 @@
+/* packet-tcpx.c: the tcpx post-dissector (epan glue).
+ *
+ * How tcpx reads TCP without costing a protocol tree:
+ *   Wireshark's own TCP analysis (tcp.analysis.*) is kept in TCP's conversation
+ *   data.  Asking for those fields through set_postdissector_wanted_hfids() would
+ *   force a protocol tree on every frame, which alone slows tshark by ~10%, and
+ *   ~35% with the per-frame fields tcpx needs.  So tcpx puts a thin hook in front
+ *   of TCP in the "ip.proto" table: it calls Wireshark's TCP dissector unchanged,
+ *   then reads the header from the TCP tvb and TCP's verdict for this frame from
+ *   its conversation data.  This works with or without a tree, once per TCP header
+ *   (tunnels give several), with the addresses of that header's own IP layer.
+ *
+ *   The post-dissector then runs the analysis core on the first pass, keeps the
+ *   result of notable frames in file scope, and on every pass builds the tcpx tree
+ *   and queues the tap record from that cache.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/proto.h>
+#include <epan/prefs.h>
+#include <epan/prefs-int.h>
+#include <epan/tap.h>
+#include <epan/conversation.h>
+#include <epan/proto_data.h>
+#include <epan/in_cksum.h>
+#include <epan/ipproto.h>
+#include <epan/to_str.h>
+#include <epan/addr_resolv.h>
+#include <epan/dissectors/packet-tcp.h>
+#include <epan/dissectors/packet-ip.h>
+
+#include "packet-tcpx.h"
+#include "tcpx_core.h"
+#include "tcpx_explain.h"
+#include "tcpx_text.h"
+#include "tcpx_tap.h"
+#include "tap-tcpx-health.h"
+
+/* TCP's analysis flags (TCP_A_* in packet-tcp.c of Wireshark 4.0). */
+#define WS_A_RETRANSMISSION          0x0001
+#define WS_A_LOST_PACKET             0x0002
+#define WS_A_ACK_LOST_PACKET         0x0004
+#define WS_A_KEEP_ALIVE              0x0008
+#define WS_A_DUPLICATE_ACK           0x0010
+#define WS_A_ZERO_WINDOW             0x0020
+#define WS_A_ZERO_WINDOW_PROBE       0x0040
+#define WS_A_ZERO_WINDOW_PROBE_ACK   0x0080
+#define WS_A_KEEP_ALIVE_ACK          0x0100
+#define WS_A_OUT_OF_ORDER            0x0200
+#define WS_A_FAST_RETRANSMISSION     0x0400
+#define WS_A_WINDOW_UPDATE           0x0800
+#define WS_A_WINDOW_FULL             0x1000
+#define WS_A_REUSED_PORTS            0x2000
+#define WS_A_SPURIOUS_RETRANSMISSION 0x4000
+
+static const struct { guint16 ws; guint32 tcpx; } ws_flag_map[] = {
+    { WS_A_RETRANSMISSION,          TCPX_WS_RETRANSMISSION },
+    { WS_A_FAST_RETRANSMISSION,     TCPX_WS_FAST_RETRANSMISSION },
+    { WS_A_SPURIOUS_RETRANSMISSION, TCPX_WS_SPURIOUS },
+    { WS_A_OUT_OF_ORDER,            TCPX_WS_OUT_OF_ORDER },
+    { WS_A_LOST_PACKET,             TCPX_WS_LOST_SEGMENT },
+    { WS_A_ACK_LOST_PACKET,         TCPX_WS_ACK_LOST_SEGMENT },
+    { WS_A_DUPLICATE_ACK,           TCPX_WS_DUPLICATE_ACK },
+    { WS_A_ZERO_WINDOW,             TCPX_WS_ZERO_WINDOW },
+    { WS_A_ZERO_WINDOW_PROBE,       TCPX_WS_ZERO_WINDOW_PROBE },
+    { WS_A_ZERO_WINDOW_PROBE_ACK,   TCPX_WS_ZERO_WINDOW_PROBE_ACK },
+    { WS_A_WINDOW_FULL,             TCPX_WS_WINDOW_FULL },
+    { WS_A_WINDOW_UPDATE,           TCPX_WS_WINDOW_UPDATE },
+    { WS_A_KEEP_ALIVE,              TCPX_WS_KEEP_ALIVE },
+    { WS_A_KEEP_ALIVE_ACK,          TCPX_WS_KEEP_ALIVE_ACK },
+    { WS_A_REUSED_PORTS,            TCPX_WS_REUSED_PORTS },
+};
+
+/* More TCP headers than this in one frame are left alone. */
+#define MAX_LAYERS 4
+
+static int proto_tcpx = -1;
+static int proto_tcp = -1;
+static int tcpx_tap = -1;
+
+static int hf_tcpx_summary = -1;
+static int hf_tcpx_phase = -1;
+static int hf_tcpx_sender = -1;
+static int hf_tcpx_anomaly = -1;
+static int hf_tcpx_step = -1;
+static int hf_tcpx_severity = -1;
+static int hf_tcpx_explanation = -1;
+static int hf_tcpx_cause = -1;
+static int hf_tcpx_cause_code = -1;
+static int hf_tcpx_next_step = -1;
+static int hf_tcpx_related_frame = -1;
+static int hf_tcpx_related_age = -1;
+
+static gint ett_tcpx = -1;
+static gint ett_tcpx_finding = -1;
+static gint ett_tcpx_related = -1;
+
+static dissector_handle_t tcp_handle;
+static dissector_handle_t tcpx_postdissector_handle;
+static module_t *tcpx_module;
+
+static gboolean pref_phase_notes = FALSE;
+static pref_t *tcp_check_checksum_pref;
+
+static const value_string severity_vals[] = {
+    { TCPX_SEV_CHAT,  "Chat" },
+    { TCPX_SEV_NOTE,  "Note" },
+    { TCPX_SEV_WARN,  "Warning" },
+    { TCPX_SEV_ERROR, "Error" },
+    { 0, NULL }
+};
+
+/* A stream, with what the glue needs to tell its two ends apart. */
+typedef struct {
+    tcpx_stream_t core;
+    address first_src;
+    guint16 first_sport;
+} tcpx_stream_glue_t;
+
+/* Per capture file. */
+static wmem_map_t *streams;       /* tcp.stream -> tcpx_stream_glue_t */
+static wmem_map_t *last_by_ports; /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
+
+/* One TCP header of the frame being dissected (packet scope). */
+typedef struct {
+    tcpx_segment_t seg;
+    tcpx_stream_glue_t *stream;
+} tcpx_layer_t;
+
+typedef struct {
+    guint n;
+    tcpx_layer_t layer[MAX_LAYERS];
+} tcpx_frame_layers_t;
+
+static void *
+file_alloc0(void *ctx _U_, gsize size)
+{
+    return wmem_alloc0(wmem_file_scope(), size);
+}
+
+static void *
+file_realloc(void *ctx _U_, void *ptr, gsize size)
+{
+    return wmem_realloc(wmem_file_scope(), ptr, size);
+}
+
+static const tcpx_alloc_t file_allocator = { file_alloc0, file_realloc, NULL };
+
+static gint64
+nstime_to_ns(const nstime_t *t)
+{
+    return (gint64)t->secs * G_GINT64_CONSTANT(1000000000) + t->nsecs;
+}
+
+static void
+tcpx_init(void)
+{
+    streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+}
+
+/* ---- reading one TCP header -------------------------------------------- */
+
+static void
+parse_options(tvbuff_t *tvb, guint hlen, tcpx_segment_t *seg, guint32 peer_base)
+{
+    guint end = MIN(hlen, tvb_captured_length(tvb));
+    guint off = 20;
+
+    while (off < end) {
+        guint8 kind = tvb_get_guint8(tvb, off);
+        if (kind == 0)
+            break;
+        if (kind == 1) {
+            off++;
+            continue;
+        }
+        if (off + 1 >= end)
+            break;
+        guint8 len = tvb_get_guint8(tvb, off + 1);
+        if (len < 2 || off + len > end)
+            break;
+        switch (kind) {
+        case 2:
+            if (len == 4)
+                seg->mss = tvb_get_ntohs(tvb, off + 2);
+            break;
+        case 3:
+            if (len == 3)
+                seg->wscale = (gint8)MIN(tvb_get_guint8(tvb, off + 2), 14);
+            break;
+        case 4:
+            seg->sack_perm = TRUE;
+            break;
+        case 5:
+            for (guint i = off + 2; i + 8 <= off + len && seg->n_sack < 4; i += 8) {
+                seg->sack_le[seg->n_sack] = tvb_get_ntohl(tvb, i) - peer_base;
+                seg->sack_re[seg->n_sack] = tvb_get_ntohl(tvb, i + 4) - peer_base;
+                seg->n_sack++;
+            }
+            break;
+        case 8:
+            if (len == 10) {
+                seg->has_ts = TRUE;
+                seg->tsval = tvb_get_ntohl(tvb, off + 2);
+            }
+            break;
+        case 34:
+            seg->tfo = len > 2 ? 2 : 1;
+            break;
+        case 254:
+            if (len >= 4 && tvb_get_ntohs(tvb, off + 2) == 0xF989)
+                seg->tfo = len > 4 ? 2 : 1;
+            break;
+        default:
+            break;
+        }
+        off += len;
+    }
+}
+
+static tcpx_csum_t
+check_checksum(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, guint16 th_sum)
+{
+    if (th_sum == 0)
+        return TCPX_CSUM_ZERO;
+    if (!tcp_check_checksum_pref || !prefs_get_bool_value(tcp_check_checksum_pref, pref_current))
+        return TCPX_CSUM_UNCHECKED;
+    guint reported = tvb_reported_length(tvb);
+    if (pinfo->fragmented || !tvb_bytes_exist(tvb, 0, reported))
+        return TCPX_CSUM_UNCHECKED;
+
+    vec_t vec[4];
+    guint32 phdr[2];
+    if (src->type == AT_IPv4 && dst->type == AT_IPv4) {
+        phdr[0] = g_htonl((IP_PROTO_TCP << 16) + reported);
+        SET_CKSUM_VEC_PTR(vec[0], (const guint8 *)src->data, 4);
+        SET_CKSUM_VEC_PTR(vec[1], (const guint8 *)dst->data, 4);
+        SET_CKSUM_VEC_PTR(vec[2], (const guint8 *)phdr, 4);
+    } else if (src->type == AT_IPv6 && dst->type == AT_IPv6) {
+        phdr[0] = g_htonl(reported);
+        phdr[1] = g_htonl(IP_PROTO_TCP);
+        SET_CKSUM_VEC_PTR(vec[0], (const guint8 *)src->data, 16);
+        SET_CKSUM_VEC_PTR(vec[1], (const guint8 *)dst->data, 16);
+        SET_CKSUM_VEC_PTR(vec[2], (const guint8 *)phdr, 8);
+    } else {
+        return TCPX_CSUM_UNCHECKED;
+    }
+    SET_CKSUM_VEC_TVB(vec[3], tvb, 0, reported);
+    return in_cksum(vec, 4) == 0 ? TCPX_CSUM_GOOD : TCPX_CSUM_BAD;
+}
+
+static char *
+endpoint_name(const address *addr, guint16 port)
+{
+    char *a = address_to_str(NULL, addr);
+    char *name = addr->type == AT_IPv6 ? wmem_strdup_printf(wmem_file_scope(), "[%s]:%u", a, port)
+                                       : wmem_strdup_printf(wmem_file_scope(), "%s:%u", a, port);
+    wmem_free(NULL, a);
+    return name;
+}
+
+static tcpx_stream_glue_t *
+stream_for(packet_info *pinfo, guint32 id, const address *src, const address *dst, guint16 sport, guint16 dport)
+{
+    tcpx_stream_glue_t *g = (tcpx_stream_glue_t *)wmem_map_lookup(streams, GUINT_TO_POINTER(id));
+    if (g || PINFO_FD_VISITED(pinfo))
+        return g;
+
+    g = wmem_new0(wmem_file_scope(), tcpx_stream_glue_t);
+    char *n0 = endpoint_name(src, sport), *n1 = endpoint_name(dst, dport);
+    tcpx_stream_init(&g->core, id, n0, n1, sport, dport, &file_allocator);
+    copy_address_wmem(wmem_file_scope(), &g->first_src, src);
+    g->first_sport = sport;
+
+    /* Remember the stream by its ports, to tell reused ports what came before. */
+    char *key = strcmp(n0, n1) < 0 ? wmem_strdup_printf(wmem_file_scope(), "%s|%s", n0, n1)
+                                   : wmem_strdup_printf(wmem_file_scope(), "%s|%s", n1, n0);
+    g->core.prev = (const tcpx_stream_t *)wmem_map_lookup(last_by_ports, key);
+    wmem_map_insert(last_by_ports, key, &g->core);
+    wmem_map_insert(streams, GUINT_TO_POINTER(id), g);
+    return g;
+}
+
+/* Read the header in tvb and TCP's analysis of it. */
+static gboolean
+read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph, tcpx_layer_t *out)
+{
+    if (tvb_captured_length(tvb) < 20)
+        return FALSE;
+    guint16 sport = tvb_get_ntohs(tvb, 0), dport = tvb_get_ntohs(tvb, 2);
+    guint32 raw_seq = tvb_get_ntohl(tvb, 4), raw_ack = tvb_get_ntohl(tvb, 8);
+    guint hlen = (tvb_get_guint8(tvb, 12) >> 4) * 4;
+    guint16 flags = tvb_get_ntohs(tvb, 12) & 0x0FFF;
+    guint16 win = tvb_get_ntohs(tvb, 14);
+    guint16 th_sum = tvb_get_ntohs(tvb, 16);
+    guint reported = tvb_reported_length(tvb);
+
+    if (hlen < 20 || reported < hlen)
+        return FALSE;
+
+    conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP, sport, dport, 0);
+    struct tcp_analysis *tcpd = conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
+    if (!tcpd || !tcpd->fwd || !tcpd->rev)
+        return FALSE;
+
+    tcpx_segment_t *seg = &out->seg;
+    memset(seg, 0, sizeof *seg);
+    seg->frame = pinfo->num;
+    seg->ts_ns = nstime_to_ns(&pinfo->abs_ts);
+    seg->flags = flags;
+    seg->seq = raw_seq - tcpd->fwd->base_seq;
+    seg->ack = (flags & TCPX_TH_ACK) ? raw_ack - tcpd->rev->base_seq : 0;
+    seg->len = reported - hlen;
+    seg->win = win;
+    if (!(flags & TCPX_TH_SYN) && tcpd->fwd->win_scale > 0)
+        seg->win = (guint32)win << tcpd->fwd->win_scale;
+    seg->wscale = -1;
+    parse_options(tvb, hlen, seg, tcpd->rev->base_seq);
+    seg->checksum = th_sum;
+    seg->csum = check_checksum(tvb, pinfo, src, dst, th_sum);
+
+    ws_ip4 *ip4 = WS_IP4_PTR(iph);
+    ws_ip6 *ip6 = WS_IP6_PTR(iph);
+    if (ip4) {
+        seg->has_ip_id = TRUE;
+        seg->ip_id = ip4->ip_id;
+        seg->ip_ecn = ip4->ip_tos & 0x03;
+    } else if (ip6) {
+        seg->ip_ecn = ip6->ip6_tc & 0x03;
+    }
+
+    /* TCP's verdict for this frame, stored under (frame, raw seq, raw ack). */
+    guint32 frame = pinfo->num;
+    wmem_tree_key_t key[4] = { { 1, &frame }, { 1, &raw_seq }, { 1, &raw_ack }, { 0, NULL } };
+    struct tcp_acked *ta = tcpd->acked_table ? (struct tcp_acked *)wmem_tree_lookup32_array(tcpd->acked_table, key) : NULL;
+    if (ta) {
+        for (guint i = 0; i < G_N_ELEMENTS(ws_flag_map); i++) {
+            if (ta->flags & ws_flag_map[i].ws)
+                seg->ws |= ws_flag_map[i].tcpx;
+        }
+        if (ta->flags & WS_A_DUPLICATE_ACK) {
+            seg->dupack_num = ta->dupack_num;
+            seg->dupack_frame = ta->dupack_frame;
+        }
+        seg->bytes_in_flight = ta->bytes_in_flight;
+        seg->acks_frame = ta->frame_acked;
+        if (ta->frame_acked)
+            seg->ack_rtt_ns = nstime_to_ns(&ta->ts);
+    }
+    seg->irtt_ns = nstime_to_ns(&tcpd->ts_first_rtt);
+
+    /* TCP Fast Open, judged as TCP judges it. */
+    if ((flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == TCPX_TH_SYN && seg->tfo == 2)
+        seg->ws |= TCPX_WS_TFO_SYN;
+    if ((flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == (TCPX_TH_SYN | TCPX_TH_ACK)) {
+        if (seg->ack > 1)
+            seg->ws |= TCPX_WS_TFO_ACK;
+        else if (tcpd->tfo_syn_data)
+            seg->ws |= TCPX_WS_TFO_IGNORED;
+    }
+
+    out->stream = stream_for(pinfo, tcpd->stream, src, dst, sport, dport);
+    if (!out->stream)
+        return FALSE;
+    seg->from_first = sport == out->stream->first_sport && addresses_equal(src, &out->stream->first_src);
+    if (sport == dport && !addresses_equal(src, &out->stream->first_src))
+        seg->from_first = FALSE;
+    return TRUE;
+}
+
+/* In front of TCP in "ip.proto": TCP runs unchanged, then tcpx reads what it found. */
+static int
+dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    address src, dst;
+    copy_address_shallow(&src, &pinfo->src);
+    copy_address_shallow(&dst, &pinfo->dst);
+
+    int ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+
+    if (ret <= 0 || !proto_is_protocol_enabled(find_protocol_by_id(proto_tcpx)) || pinfo->flags.in_error_pkt)
+        return ret;
+    tcpx_frame_layers_t *fl = (tcpx_frame_layers_t *)p_get_proto_data(pinfo->pool, pinfo, proto_tcpx, 0);
+    if (!fl) {
+        fl = wmem_new0(pinfo->pool, tcpx_frame_layers_t);
+        p_add_proto_data(pinfo->pool, pinfo, proto_tcpx, 0, fl);
+    }
+    if (fl->n < MAX_LAYERS && read_segment(tvb, pinfo, &src, &dst, data, &fl->layer[fl->n]))
+        fl->n++;
+    return ret;
+}
+
+/* ---- the tree ----------------------------------------------------------- */
+
+static void
+add_related(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const char *label, guint32 frame, gint64 age_ns)
+{
+    if (!frame || frame == pinfo->num)
+        return;
+    GString *age = g_string_new(NULL);
+    tcpx_format_duration(age, age_ns);
+    proto_item *it = proto_tree_add_uint_format(tree, hf_tcpx_related_frame, tvb, 0, 0, frame,
+                                                "%s: frame %u (%s earlier)", label, frame, age->str);
+    proto_item_set_generated(it);
+    proto_tree *sub = proto_item_add_subtree(it, ett_tcpx_related);
+    nstime_t t;
+    t.secs = (time_t)(age_ns / G_GINT64_CONSTANT(1000000000));
+    t.nsecs = (int)(age_ns % G_GINT64_CONSTANT(1000000000));
+    proto_item_set_generated(proto_tree_add_time(sub, hf_tcpx_related_age, tvb, 0, 0, &t));
+    g_string_free(age, TRUE);
+}
+
+static void
+add_text(proto_tree *tree, int hf, tvbuff_t *tvb, const char *label, const GString *text)
+{
+    proto_item *it = proto_tree_add_string_format(tree, hf, tvb, 0, 0, text->str, "%s: %s", label, text->str);
+    proto_item_set_generated(it);
+}
+
+static void
+add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text_ctx_t *ctx)
+{
+    const tcpx_finding_t *f = ctx->f;
+    const tcpx_kind_info_t *k = tcpx_kind_info((tcpx_kind_t)f->kind);
+    gboolean anomaly = tcpx_kind_is_anomaly((tcpx_kind_t)f->kind);
+    GString *s = g_string_new(NULL);
+
+    proto_item *ti = proto_tree_add_string_format(tree, anomaly ? hf_tcpx_anomaly : hf_tcpx_step, tvb, 0, 0, k->name,
+                                                  "%s%s%s%s", k->title, anomaly ? " [" : "",
+                                                  anomaly ? val_to_str_const(k->severity, severity_vals, "?") : "",
+                                                  anomaly ? "]" : "");
+    proto_item_set_generated(ti);
+    proto_tree *ft = proto_item_add_subtree(ti, ett_tcpx_finding);
+
+    if (anomaly)
+        proto_item_set_generated(proto_tree_add_uint(ft, hf_tcpx_severity, tvb, 0, 0, k->severity));
+    tcpx_render_what(s, ctx);
+    add_text(ft, hf_tcpx_explanation, tvb, "What happened", s);
+    if (f->cause != TCPX_C_STORY && f->cause != TCPX_C_NONE) {
+        g_string_truncate(s, 0);
+        tcpx_render_cause(s, ctx);
+        add_text(ft, hf_tcpx_cause, tvb, "Likely cause", s);
+        proto_item_set_generated(proto_tree_add_string(ft, hf_tcpx_cause_code, tvb, 0, 0,
+                                                       tcpx_cause_info((tcpx_cause_t)f->cause)->name));
+    }
+    if (k->next_step) {
+        g_string_truncate(s, 0);
+        tcpx_render_next_step(s, ctx);
+        add_text(ft, hf_tcpx_next_step, tvb, "Next step", s);
+    }
+    add_related(ft, tvb, pinfo, "First transmission", f->orig_frame, f->orig_age_ns);
+    add_related(ft, tvb, pinfo, "Already acknowledged by", f->ack_frame, f->ack_age_ns);
+    if (f->kind != TCPX_K_REUSED_PORTS || f->ref_frame)
+        add_related(ft, tvb, pinfo, k->ref_label, f->ref_frame, f->ref_age_ns);
+    for (guint8 i = 0; i < f->n_listed && i < TCPX_MAX_LISTED; i++)
+        add_related(ft, tvb, pinfo, "Duplicate ACK", f->listed[i], 0);
+    g_string_free(s, TRUE);
+}
+
+/* The finding whose summary goes in the column: the most severe anomaly, else the first story step. */
+static int
+headline(const tcpx_result_t *r)
+{
+    int best = -1;
+    for (int i = 0; i < r->n; i++) {
+        if (best < 0 || tcpx_kind_severity((tcpx_kind_t)r->f[i].kind) > tcpx_kind_severity((tcpx_kind_t)r->f[best].kind))
+            best = i;
+    }
+    return best;
+}
+
+static void
+build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer_t *layer,
+           const tcpx_result_t *r, gboolean from_client, guint index, guint n_layers)
+{
+    const tcpx_stream_t *st = &layer->stream->core;
+    tcpx_finding_t note;
+    tcpx_result_t plain;
+    GString *summary = g_string_new(NULL);
+
+    if (!r) {
+        /* An ordinary frame: only with the phase-note preference. */
+        memset(&plain, 0, offsetof(tcpx_result_t, f));
+        memset(&note, 0, sizeof note);
+        plain.phase = (guint8)tcpx_plain_phase(&layer->seg);
+        note.kind = layer->seg.len ? TCPX_K_NOTE_DATA : TCPX_K_NOTE_ACK;
+        note.cause = TCPX_C_STORY;
+        note.lo = layer->seg.seq;
+        note.hi = layer->seg.len ? layer->seg.seq + layer->seg.len - 1 : layer->seg.seq;
+        plain.f[0] = note;
+        plain.n = 1;
+        r = &plain;
+    }
+
+    tcpx_text_ctx_t ctx = { st, NULL, from_client, layer->seg.ack };
+    int h = headline(r);
+    guint n_anomalies = 0;
+    for (int i = 0; i < r->n; i++)
+        n_anomalies += tcpx_kind_is_anomaly((tcpx_kind_t)r->f[i].kind);
+    ctx.f = &r->f[h];
+    tcpx_render_summary(summary, &ctx);
+    if (tcpx_kind_is_anomaly((tcpx_kind_t)r->f[h].kind) && n_anomalies > 1)
+        g_string_append_printf(summary, " (+%u more)", n_anomalies - 1);
+
+    proto_item *ti = proto_tree_add_item(tree, proto_tcpx, tvb, 0, 0, ENC_NA);
+    if (n_layers > 1)
+        proto_item_append_text(ti, " (TCP header %u of %u)", index + 1, n_layers);
+    proto_item_append_text(ti, ": %s", summary->str);
+    proto_tree *tt = proto_item_add_subtree(ti, ett_tcpx);
+
+    add_text(tt, hf_tcpx_summary, tvb, "Summary", summary);
+    proto_item_set_generated(proto_tree_add_string(tt, hf_tcpx_phase, tvb, 0, 0, tcpx_phase_name((tcpx_phase_t)r->phase)));
+    proto_item *si = proto_tree_add_string_format(tt, hf_tcpx_sender, tvb, 0, 0, from_client ? "client" : "server",
+                                                  "Sender: %s (%s)%s", from_client ? "client" : "server",
+                                                  st->name[from_client ? tcpx_client_side(st) : !tcpx_client_side(st)],
+                                                  st->roles_guessed ? ", guessed from the ports" : "");
+    proto_item_set_generated(si);
+    for (int i = 0; i < r->n; i++) {
+        ctx.f = &r->f[i];
+        add_finding(tt, tvb, pinfo, &ctx);
+    }
+    g_string_free(summary, TRUE);
+}
+
+/* ---- the post-dissector ------------------------------------------------- */
+
+static void
+queue_tap_record(packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client)
+{
+    const tcpx_stream_t *st = &layer->stream->core;
+    tcpx_tap_rec_t *rec = wmem_new0(pinfo->pool, tcpx_tap_rec_t);
+    rec->frame = pinfo->num;
+    rec->ts_ns = layer->seg.ts_ns;
+    rec->stream = st->id;
+    rec->from_client = from_client;
+    rec->roles_guessed = st->roles_guessed;
+    rec->client = st->name[tcpx_client_side(st)];
+    rec->server = st->name[!tcpx_client_side(st)];
+    rec->flags = layer->seg.flags;
+    rec->seq = layer->seg.seq;
+    rec->ack = layer->seg.ack;
+    rec->len = layer->seg.len;
+    rec->win = layer->seg.win;
+    rec->ack_rtt_ns = layer->seg.ack_rtt_ns;
+    rec->irtt_ns = layer->seg.irtt_ns;
+    rec->st = st;
+    rec->result = r;
+    for (guint8 i = 0; r && i < r->n; i++) {
+        const tcpx_finding_t *f = &r->f[i];
+        if (!tcpx_kind_is_anomaly((tcpx_kind_t)f->kind))
+            continue;
+        rec->kinds |= 1u << f->kind;
+        if (f->kind == TCPX_K_RESET)
+            rec->reset_cause = f->cause;
+        if (f->kind == TCPX_K_LOST_SEGMENT) {
+            rec->lost_bytes = f->bytes;
+            rec->lost_segments = f->segments;
+        }
+    }
+    tap_queue_packet(tcpx_tap, pinfo, rec);
+}
+
+static const tcpx_result_t *
+first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
+{
+    tcpx_result_t r;
+    tcpx_analyze(&layer->stream->core, &layer->seg, &r);
+    if (!tcpx_result_notable(&r) && r.phase == tcpx_plain_phase(&layer->seg))
+        return NULL;
+    gsize size = offsetof(tcpx_result_t, f) + r.n * sizeof(tcpx_finding_t);
+    tcpx_result_t *kept = (tcpx_result_t *)wmem_alloc(wmem_file_scope(), size);
+    memcpy(kept, &r, size);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index, kept);
+    return kept;
+}
+
+static int
+dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
+{
+    tcpx_frame_layers_t *fl = (tcpx_frame_layers_t *)p_get_proto_data(pinfo->pool, pinfo, proto_tcpx, 0);
+    if (!fl)
+        return 0;
+
+    for (guint i = 0; i < fl->n; i++) {
+        tcpx_layer_t *layer = &fl->layer[i];
+        const tcpx_result_t *r;
+        if (!PINFO_FD_VISITED(pinfo))
+            r = first_pass(pinfo, layer, i);
+        else
+            r = (const tcpx_result_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpx, i);
+
+        const tcpx_stream_t *st = &layer->stream->core;
+        int sender = layer->seg.from_first ? 0 : 1;
+        gboolean from_client = r ? r->from_client : sender == tcpx_client_side(st);
+
+        if (tree && (r || pref_phase_notes))
+            build_tree(tree, tvb, pinfo, layer, r, from_client, i, fl->n);
+        if (have_tap_listener(tcpx_tap))
+            queue_tap_record(pinfo, layer, r, from_client);
+    }
+    return tvb_captured_length(tvb);
+}
+
+module_t *
+tcpx_prefs_module(void)
+{
+    return tcpx_module;
+}
+
+void
+proto_register_tcpx(void)
+{
+    static hf_register_info hf[] = {
+        { &hf_tcpx_summary, { "Summary", "tcpx.summary", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One line about the frame, meant for a column", HFILL } },
+        { &hf_tcpx_phase, { "Phase", "tcpx.phase", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Phase of the connection: handshake, data, keep-alive, teardown or reset", HFILL } },
+        { &hf_tcpx_sender, { "Sender", "tcpx.sender", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Who sent the segment: client (the SYN sender) or server", HFILL } },
+        { &hf_tcpx_anomaly, { "Anomaly", "tcpx.anomaly", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Kind of anomaly (one per anomaly on the frame), e.g. fast_retransmission", HFILL } },
+        { &hf_tcpx_step, { "Connection step", "tcpx.step", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Step of the connection's story: syn, syn_ack, handshake_ack, fin, fin_reply, close_ack, ...", HFILL } },
+        { &hf_tcpx_severity, { "Severity", "tcpx.severity", FT_UINT8, BASE_DEC, VALS(severity_vals), 0x0,
+            "Severity of the anomaly, as Wireshark's expert info rates it (1 chat, 2 note, 3 warning, 4 error)", HFILL } },
+        { &hf_tcpx_explanation, { "What happened", "tcpx.explanation", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What happened, with this frame's numbers", HFILL } },
+        { &hf_tcpx_cause, { "Likely cause", "tcpx.cause", FT_STRING, BASE_NONE, NULL, 0x0,
+            "The most likely cause and the evidence for it", HFILL } },
+        { &hf_tcpx_cause_code, { "Cause code", "tcpx.cause_code", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Short name of the likely cause, for filters", HFILL } },
+        { &hf_tcpx_next_step, { "Next step", "tcpx.next_step", FT_STRING, BASE_NONE, NULL, 0x0,
+            "One thing to check next", HFILL } },
+        { &hf_tcpx_related_frame, { "Related frame", "tcpx.related_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "A frame this explanation refers to", HFILL } },
+        { &hf_tcpx_related_age, { "Time since related frame", "tcpx.related_age", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
+            NULL, HFILL } },
+    };
+    static gint *ett[] = { &ett_tcpx, &ett_tcpx_finding, &ett_tcpx_related };
+
+    proto_tcpx = proto_register_protocol("TCP anomaly explanations (tcpx)", "tcpx", "tcpx");
+    proto_register_field_array(proto_tcpx, hf, array_length(hf));
+    proto_register_subtree_array(ett, array_length(ett));
+
+    tcpx_module = prefs_register_protocol(proto_tcpx, NULL);
+    prefs_register_bool_preference(tcpx_module, "phase_notes", "Add a phase note to every TCP frame",
+        "Also explain ordinary frames in one line: which bytes they carry and what they acknowledge. "
+        "Off by default: tcpx then speaks only on frames with an anomaly or a step of the connection's story.",
+        &pref_phase_notes);
+    tcpx_health_register_prefs(tcpx_module);
+
+    tcpx_postdissector_handle = register_dissector("tcpx", dissect_tcpx, proto_tcpx);
+    register_postdissector(tcpx_postdissector_handle);
+    register_init_routine(tcpx_init);
+    tcpx_tap = register_tap(TCPX_TAP_NAME);
+}
+
+void
+proto_reg_handoff_tcpx(void)
+{
+    proto_tcp = proto_get_id_by_filter_name("tcp");
+    tcp_handle = find_dissector("tcp");
+    tcp_check_checksum_pref = prefs_find_preference(prefs_find_module("tcp"), "check_checksum");
+    dissector_handle_t hook = create_dissector_handle_with_name_and_description(
+        dissect_tcpx_tcp_hook, -1, "tcpx_tcp_hook", "TCP (read by tcpx)");
+    /* Added, not changed: a changed entry would be reset when Decode As settings load. */
+    dissector_add_uint("ip.proto", IP_PROTO_TCP, hook);
+}

@@ -1,0 +1,754 @@
+/* tcpx_core.c: classify each TCP anomaly Wireshark reports and find its evidence.
+ *
+ * Wireshark decides *whether* a segment is a retransmission, a duplicate ACK and
+ * so on; this file works out *which* frames it relates to, the byte ranges and
+ * times involved, and the most likely cause given what the stream has done so
+ * far.  It runs once per segment on the first pass, in frame order.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include "tcpx_core.h"
+
+#define NS_PER_MS G_GINT64_CONSTANT(1000000)
+
+/* Linux never times out a segment faster than this (TCP_RTO_MIN). */
+#define MIN_RTO_NS (200 * NS_PER_MS)
+/* A checksum-identical copy this close to the original is the capture's doing. */
+#define DUPLICATE_WINDOW_NS (5 * NS_PER_MS)
+/* Port reuse within this long of the old connection's close hits TIME-WAIT (2 x MSL on Linux). */
+#define TIME_WAIT_NS (G_GINT64_CONSTANT(60000) * NS_PER_MS)
+/* A stream that starts without a handshake: gaps in its first frames are the capture's start. */
+#define EARLY_FRAMES 3
+
+void
+tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1,
+                 guint16 port0, guint16 port1, const tcpx_alloc_t *alloc)
+{
+    memset(s, 0, sizeof *s);
+    s->id = id;
+    s->name[0] = name0;
+    s->name[1] = name1;
+    s->port[0] = port0;
+    s->port[1] = port1;
+    s->client = -1;
+    s->side[0].wscale = s->side[1].wscale = -1;
+    s->alloc = *alloc;
+}
+
+/* ---- per-side memory -------------------------------------------------- */
+
+static void
+remember_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg, guint32 end)
+{
+    if (d->sent_len == d->sent_cap) {
+        if (d->sent_cap < TCPX_SENT_MAX) {
+            /* Grow, unrolling the ring so the oldest entry is at index 0. */
+            guint32 cap = d->sent_cap ? d->sent_cap * 2 : 16;
+            tcpx_sent_t *n = (tcpx_sent_t *)s->alloc.alloc0(s->alloc.ctx, cap * sizeof *n);
+            for (guint32 i = 0; i < d->sent_len; i++)
+                n[i] = d->sent[(d->sent_head + i) % d->sent_cap];
+            d->sent = n;
+            d->sent_head = 0;
+            d->sent_cap = cap;
+        } else {
+            /* Full: forget the oldest. */
+            d->sent_head = (d->sent_head + 1) % d->sent_cap;
+            d->sent_len--;
+        }
+    }
+    tcpx_sent_t *e = &d->sent[(d->sent_head + d->sent_len) % d->sent_cap];
+    d->sent_len++;
+    e->seq = seg->seq;
+    e->end = end;
+    e->frame = seg->frame;
+    e->ts_ns = seg->ts_ns;
+    e->tsval = seg->has_ts ? seg->tsval : 0;
+    e->ip_id = seg->ip_id;
+    e->has_ip_id = seg->has_ip_id;
+    e->checksum = seg->checksum;
+}
+
+/* The earliest remembered transmission that carried byte `seq`. */
+static const tcpx_sent_t *
+find_sent(const tcpx_side_t *d, guint32 seq)
+{
+    for (guint32 i = 0; i < d->sent_len; i++) {
+        const tcpx_sent_t *e = &d->sent[(d->sent_head + i) % d->sent_cap];
+        if (tcpx_seq_in(seq, e->seq, e->end) || (e->seq == e->end && e->seq == seq))
+            return e;
+    }
+    return NULL;
+}
+
+/* The first ACK from this side that covered `end` (bytes before it). */
+static const tcpx_ack_event_t *
+find_ack_covering(const tcpx_side_t *d, guint32 end)
+{
+    for (guint32 i = 0; i < d->acks_len; i++) {
+        const tcpx_ack_event_t *e = &d->acks[(d->acks_head + i) % TCPX_ACK_HISTORY];
+        if (tcpx_seq_ge(e->ack, end))
+            return e;
+    }
+    return NULL;
+}
+
+static void
+remember_ack(tcpx_side_t *d, const tcpx_segment_t *seg)
+{
+    if (!(seg->flags & TCPX_TH_ACK))
+        return;
+    if (d->ack_known && !tcpx_seq_gt(seg->ack, d->high_ack))
+        return;
+    if (d->acks_len == TCPX_ACK_HISTORY) {
+        d->acks_head = (d->acks_head + 1) % TCPX_ACK_HISTORY;
+        d->acks_len--;
+    }
+    tcpx_ack_event_t *e = &d->acks[(d->acks_head + d->acks_len) % TCPX_ACK_HISTORY];
+    d->acks_len++;
+    e->ack = seg->ack;
+    e->frame = seg->frame;
+    e->ts_ns = seg->ts_ns;
+    d->high_ack = seg->ack;
+    d->ack_known = TRUE;
+    d->dupacks_len = 0;
+}
+
+/* ---- helpers ------------------------------------------------------------ */
+
+static tcpx_finding_t *
+add_finding(tcpx_result_t *r, tcpx_kind_t kind, tcpx_cause_t cause)
+{
+    if (r->n >= TCPX_MAX_FINDINGS)
+        return NULL;
+    tcpx_finding_t *f = &r->f[r->n++];
+    memset(f, 0, sizeof *f);
+    f->kind = (guint8)kind;
+    f->cause = (guint8)cause;
+    return f;
+}
+
+/* A dummy finding to write into when the result is full, so callers need no checks. */
+static tcpx_finding_t scratch_finding;
+
+static tcpx_finding_t *
+finding(tcpx_result_t *r, tcpx_kind_t kind, tcpx_cause_t cause)
+{
+    tcpx_finding_t *f = add_finding(r, kind, cause);
+    return f ? f : memset(&scratch_finding, 0, sizeof scratch_finding);
+}
+
+static guint32
+seg_end(const tcpx_segment_t *seg)
+{
+    return seg->seq + seg->len + ((seg->flags & (TCPX_TH_SYN | TCPX_TH_FIN)) ? 1 : 0);
+}
+
+/* Inclusive range of payload bytes, or of the SYN/FIN "byte" when there is no payload. */
+static void
+set_range(tcpx_finding_t *f, const tcpx_segment_t *seg)
+{
+    f->lo = seg->seq;
+    f->hi = seg->len ? seg->seq + seg->len - 1 : seg->seq;
+}
+
+gint64
+tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
+{
+    if (seg && seg->irtt_ns > 0)
+        return seg->irtt_ns;
+    if (s->syn_ts && s->hs_ack_ts && s->hs_ack_ts > s->syn_ts)
+        return s->hs_ack_ts - s->syn_ts;
+    return 0;
+}
+
+/* The MSS the sender of this segment must respect: what its peer announced. */
+static guint32
+mss_toward(const tcpx_stream_t *s, int sender)
+{
+    const tcpx_side_t *peer = &s->side[!sender];
+    if (peer->mss)
+        return peer->mss;
+    if (s->side[sender].mss)
+        return s->side[sender].mss;
+    return 0;
+}
+
+static int
+guess_client(const tcpx_stream_t *s, const tcpx_segment_t *seg, int sender)
+{
+    if ((seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == TCPX_TH_SYN)
+        return sender;
+    if ((seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == (TCPX_TH_SYN | TCPX_TH_ACK))
+        return !sender;
+    /* No handshake: the server is the side with the lower (usually well-known) port. */
+    if (s->port[0] != s->port[1])
+        return s->port[0] < s->port[1] ? 1 : 0;
+    return 0;
+}
+
+tcpx_phase_t
+tcpx_plain_phase(const tcpx_segment_t *seg)
+{
+    if (seg->flags & TCPX_TH_RST)
+        return TCPX_PHASE_RESET;
+    if (seg->flags & TCPX_TH_SYN)
+        return TCPX_PHASE_HANDSHAKE;
+    if (seg->flags & TCPX_TH_FIN)
+        return TCPX_PHASE_TEARDOWN;
+    if (seg->ws & (TCPX_WS_KEEP_ALIVE | TCPX_WS_KEEP_ALIVE_ACK))
+        return TCPX_PHASE_KEEPALIVE;
+    return TCPX_PHASE_DATA;
+}
+
+/* ---- the anomaly kinds -------------------------------------------------- */
+
+static gboolean
+is_capture_duplicate(const tcpx_sent_t *orig, const tcpx_segment_t *seg)
+{
+    if (!orig || orig->frame == seg->frame)
+        return FALSE;
+    if (orig->seq != seg->seq)
+        return FALSE;
+    if (orig->has_ip_id && seg->has_ip_id && orig->ip_id == seg->ip_id && orig->checksum == seg->checksum)
+        return TRUE;
+    /* IPv6 has no IP ID: an identical header (same checksum, same timestamp) moments later. */
+    if (!seg->has_ip_id && orig->checksum == seg->checksum && seg->ts_ns - orig->ts_ns < DUPLICATE_WINDOW_NS
+        && (!seg->has_ts || orig->tsval == seg->tsval))
+        return TRUE;
+    return FALSE;
+}
+
+static void
+note_original(tcpx_finding_t *f, const tcpx_sent_t *orig, const tcpx_segment_t *seg)
+{
+    if (orig) {
+        f->orig_frame = orig->frame;
+        f->orig_age_ns = seg->ts_ns - orig->ts_ns;
+    }
+}
+
+static void
+retransmission_context(tcpx_finding_t *f, const tcpx_side_t *d)
+{
+    f->count = d->retransmissions;
+    f->total = d->data_segments;
+}
+
+static void
+explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_side_t *peer = &s->side[!sender];
+    const tcpx_sent_t *orig = find_sent(d, seg->seq);
+    gint64 rtt = tcpx_stream_rtt(s, seg);
+    tcpx_kind_t kind;
+    tcpx_cause_t cause;
+
+    if (seg->ws & TCPX_WS_SPURIOUS)
+        kind = TCPX_K_SPURIOUS_RETRANSMISSION;
+    else if (seg->ws & TCPX_WS_FAST_RETRANSMISSION)
+        kind = TCPX_K_FAST_RETRANSMISSION;
+    else
+        kind = TCPX_K_RETRANSMISSION;
+
+    const tcpx_ack_event_t *acked = find_ack_covering(peer, seg->seq + (seg->len ? seg->len : 1));
+    /* How long the peer had been silent about new data when this was resent. */
+    gint64 since_progress = peer->acks_len ? seg->ts_ns - peer->acks[(peer->acks_head + peer->acks_len - 1) % TCPX_ACK_HISTORY].ts_ns : 0;
+    gint64 since_orig = orig ? seg->ts_ns - orig->ts_ns : 0;
+
+    if (is_capture_duplicate(orig, seg))
+        cause = TCPX_C_CAPTURE_DUPLICATE;
+    else if ((seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == TCPX_TH_SYN)
+        cause = TCPX_C_SYN_UNANSWERED;
+    else if ((seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == (TCPX_TH_SYN | TCPX_TH_ACK))
+        cause = TCPX_C_SYNACK_UNANSWERED;
+    else if (kind == TCPX_K_SPURIOUS_RETRANSMISSION)
+        cause = (acked && rtt && seg->ts_ns - acked->ts_ns < rtt) ? TCPX_C_SPURIOUS_ACK_IN_FLIGHT
+                                                                 : TCPX_C_SPURIOUS_ACK_LOST;
+    else if (kind == TCPX_K_FAST_RETRANSMISSION)
+        cause = TCPX_C_FAST_RETX_DUPACKS;
+    else if (peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq)
+        cause = TCPX_C_RETX_AFTER_DUPACKS;
+    else if ((since_orig >= MIN_RTO_NS || since_progress >= MIN_RTO_NS) &&
+             (!rtt || since_orig >= 2 * rtt || since_progress >= 2 * rtt))
+        cause = TCPX_C_RETX_TIMEOUT;
+    else
+        cause = TCPX_C_RETX_EARLY;
+
+    tcpx_finding_t *f = finding(r, kind, cause);
+    set_range(f, seg);
+    note_original(f, orig, seg);
+    if (acked) {
+        f->ack_frame = acked->frame;
+        f->ack_age_ns = seg->ts_ns - acked->ts_ns;
+    }
+    f->rtt_ns = rtt;
+    f->t1_ns = since_progress;
+    f->n_listed = (guint8)MIN(peer->dupacks_len, TCPX_MAX_LISTED);
+    for (guint32 i = 0; i < f->n_listed; i++)
+        f->listed[i] = peer->dupacks[peer->dupacks_len - f->n_listed + i];
+    f->bytes2 = peer->dupacks_len;
+    retransmission_context(f, d);
+}
+
+static void
+explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    const tcpx_sent_t *orig = find_sent(d, seg->seq);
+    tcpx_cause_t cause = TCPX_C_REORDERING;
+
+    if (is_capture_duplicate(orig, seg))
+        cause = TCPX_C_CAPTURE_DUPLICATE;
+    else if (orig)
+        cause = TCPX_C_QUICK_RETRANSMISSION;
+
+    tcpx_finding_t *f = finding(r, TCPX_K_OUT_OF_ORDER, cause);
+    set_range(f, seg);
+    note_original(f, orig, seg);
+    f->ref_frame = d->next_seq_frame;
+    f->ref_age_ns = seg->ts_ns - d->next_seq_ts;
+    f->rtt_ns = tcpx_stream_rtt(s, seg);
+    f->bytes = tcpx_seq_diff(seg->seq, d->next_seq);
+}
+
+static gboolean
+early_in_unseen_start(const tcpx_stream_t *s)
+{
+    return s->midstream && s->frames <= EARLY_FRAMES;
+}
+
+static void
+explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r, guint32 *lost_bytes)
+{
+    tcpx_side_t *d = &s->side[sender];
+    guint32 missing = tcpx_seq_diff(d->next_seq, seg->seq);
+    tcpx_finding_t *f = finding(r, TCPX_K_LOST_SEGMENT,
+                                early_in_unseen_start(s) ? TCPX_C_CAPTURE_STARTED_LATE : TCPX_C_LOSS_BEFORE_CAPTURE);
+    f->lo = d->next_seq;
+    f->hi = seg->seq - 1;
+    f->bytes = missing;
+    f->mss = mss_toward(s, sender);
+    f->segments = tcpx_segments_for(missing, f->mss);
+    f->ref_frame = d->next_seq_frame;
+    f->ref_age_ns = seg->ts_ns - d->next_seq_ts;
+    f->count = d->gaps + 1;
+    *lost_bytes = missing;
+}
+
+static void
+explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *peer = &s->side[!sender];
+    tcpx_finding_t *f = finding(r, TCPX_K_ACKED_UNSEEN,
+                                early_in_unseen_start(s) || !peer->seq_known ? TCPX_C_CAPTURE_STARTED_LATE
+                                                                             : TCPX_C_CAPTURE_MISSED);
+    f->lo = peer->seq_known ? peer->next_seq : 0;
+    f->hi = seg->ack - 1;
+    f->bytes = peer->seq_known ? tcpx_seq_diff(peer->next_seq, seg->ack) : 0;
+    f->mss = mss_toward(s, !sender);
+    f->segments = tcpx_segments_for(f->bytes, f->mss);
+    f->ref_frame = peer->next_seq_frame;
+    f->ref_age_ns = peer->next_seq_frame ? seg->ts_ns - peer->next_seq_ts : 0;
+}
+
+static void
+explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_cause_t cause = TCPX_C_DUPACK_PLAIN;
+    guint32 held_lo = 0, held_hi = 0;
+
+    for (guint8 i = 0; i < seg->n_sack && i < 4; i++) {
+        if (tcpx_seq_le(seg->sack_re[i], seg->ack)) {
+            cause = TCPX_C_DUPACK_DSACK;       /* a block below the ACK: data received twice */
+            held_lo = seg->sack_le[i];
+            held_hi = seg->sack_re[i];
+            break;
+        }
+        if (cause == TCPX_C_DUPACK_PLAIN) {
+            cause = TCPX_C_DUPACK_HOLE;
+            held_lo = seg->sack_le[i];
+            held_hi = seg->sack_re[i];
+        }
+    }
+    tcpx_finding_t *f = finding(r, TCPX_K_DUP_ACK, cause);
+    f->count = seg->dupack_num;
+    f->ref_frame = seg->dupack_frame;
+    f->lo = seg->ack;
+    f->bytes = held_lo ? tcpx_seq_diff(seg->ack, held_lo) : 0;   /* the hole */
+    f->hi = held_hi ? held_hi - 1 : 0;
+    f->bytes2 = held_lo;
+    f->mss = mss_toward(s, !sender);
+    f->segments = tcpx_segments_for(f->bytes, f->mss);
+    f->total = d->dupacks_sent + 1;
+}
+
+static void
+explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_side_t *peer = &s->side[!sender];
+
+    if (seg->ws & TCPX_WS_ZERO_WINDOW) {
+        gboolean already = d->zero_since_frame != 0;
+        tcpx_finding_t *f = finding(r, TCPX_K_ZERO_WINDOW,
+                                    already ? TCPX_C_ZERO_WINDOW_PERSISTS : TCPX_C_RECEIVER_NOT_READING);
+        f->ref_frame = already ? d->zero_since_frame : 0;
+        f->ref_age_ns = already ? seg->ts_ns - d->zero_since_ts : 0;
+        f->bytes2 = d->win_known ? d->win : 0;
+        f->count = d->zero_windows + 1;
+        f->t1_ns = peer->last_data_ts ? seg->ts_ns - peer->last_data_ts : 0;
+    }
+    if (seg->ws & TCPX_WS_ZERO_WINDOW_PROBE) {
+        tcpx_finding_t *f = finding(r, TCPX_K_ZERO_WINDOW_PROBE, TCPX_C_PERSIST_TIMER);
+        set_range(f, seg);
+        f->ref_frame = peer->zero_since_frame;
+        f->ref_age_ns = peer->zero_since_frame ? seg->ts_ns - peer->zero_since_ts : 0;
+    }
+    if (seg->ws & TCPX_WS_ZERO_WINDOW_PROBE_ACK) {
+        tcpx_finding_t *f = finding(r, TCPX_K_ZERO_WINDOW_PROBE_ACK, TCPX_C_ZERO_WINDOW_PERSISTS);
+        f->ref_frame = d->zero_since_frame;
+        f->ref_age_ns = d->zero_since_frame ? seg->ts_ns - d->zero_since_ts : 0;
+    }
+    if (seg->ws & TCPX_WS_WINDOW_FULL) {
+        tcpx_cause_t cause;
+        if (peer->win_known && peer->win <= 65535 && peer->wscale < 1 && s->syn_frame)
+            cause = TCPX_C_WINDOW_NO_SCALING;
+        else if (peer->zero_windows > 0)
+            cause = TCPX_C_WINDOW_RECEIVER_SLOW;
+        else
+            cause = TCPX_C_WINDOW_LIMITED;
+        tcpx_finding_t *f = finding(r, TCPX_K_WINDOW_FULL, cause);
+        set_range(f, seg);
+        f->bytes = peer->win_known ? peer->win : 0;
+        f->bytes2 = seg->bytes_in_flight;
+        f->count = peer->zero_windows;
+    }
+    if (seg->ws & TCPX_WS_WINDOW_UPDATE) {
+        gboolean reopened = d->zero_since_frame != 0;
+        tcpx_finding_t *f = finding(r, TCPX_K_WINDOW_UPDATE, reopened ? TCPX_C_WINDOW_REOPENED : TCPX_C_WINDOW_GREW);
+        f->bytes = seg->win;
+        f->bytes2 = d->win_known ? d->win : 0;
+        f->ref_frame = d->zero_since_frame;
+        f->ref_age_ns = reopened ? seg->ts_ns - d->zero_since_ts : 0;
+    }
+}
+
+static void
+explain_keepalive(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_side_t *peer = &s->side[!sender];
+    if (seg->ws & TCPX_WS_KEEP_ALIVE) {
+        tcpx_finding_t *f = finding(r, TCPX_K_KEEP_ALIVE, TCPX_C_KEEPALIVE_IDLE);
+        f->lo = seg->seq;
+        f->bytes = seg->len;
+        f->count = d->keepalives + 1;
+        /* idle: since anything but keep-alives moved in either direction */
+        gint64 last = MAX(d->last_data_ts, peer->last_data_ts);
+        f->t1_ns = last ? seg->ts_ns - last : 0;
+        f->ref_frame = d->last_frame;
+        f->ref_age_ns = d->last_frame ? seg->ts_ns - d->last_ts : 0;
+    }
+    if (seg->ws & TCPX_WS_KEEP_ALIVE_ACK) {
+        tcpx_finding_t *f = finding(r, TCPX_K_KEEP_ALIVE_ACK, TCPX_C_KEEPALIVE_ANSWERED);
+        f->ref_frame = peer->last_frame;
+        f->ref_age_ns = peer->last_frame ? seg->ts_ns - peer->last_ts : 0;
+        f->count = peer->keepalives;
+    }
+}
+
+static void
+explain_reused_ports(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    const tcpx_stream_t *p = s->prev;
+    tcpx_cause_t cause = TCPX_C_PORTS_REUSED_UNKNOWN;
+    guint32 closed_frame = 0;
+    gint64 closed_ts = 0;
+
+    if (p) {
+        for (int i = 0; i < 2; i++) {
+            guint32 fr = p->side[i].rst_frame ? p->side[i].rst_frame : p->side[i].fin_frame;
+            if (fr > closed_frame) {
+                closed_frame = fr;
+                closed_ts = p->side[i].rst_frame ? p->side[i].last_ts : p->side[i].fin_ts;
+            }
+        }
+        if (!closed_frame)
+            cause = TCPX_C_PORTS_REUSED_NOT_CLOSED;
+        else if (seg->ts_ns - closed_ts < TIME_WAIT_NS)
+            cause = TCPX_C_PORTS_REUSED_TIME_WAIT;
+        else
+            cause = TCPX_C_PORTS_REUSED_AFTER_CLOSE;
+    }
+    tcpx_finding_t *f = finding(r, TCPX_K_REUSED_PORTS, cause);
+    f->count = p ? p->id : 0;
+    f->bytes = p ? 1 : 0;   /* previous stream known */
+    f->ref_frame = closed_frame ? closed_frame : (p ? p->first_frame : 0);
+    f->ref_age_ns = closed_frame ? seg->ts_ns - closed_ts : (p ? seg->ts_ns - p->first_ts : 0);
+}
+
+static void
+explain_reset(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_side_t *peer = &s->side[!sender];
+    guint32 payload = s->side[0].payload_bytes + s->side[1].payload_bytes;
+    tcpx_cause_t cause;
+
+    if (!s->synack_frame && s->syn_frame && sender != tcpx_client_side(s))
+        cause = TCPX_C_RST_REFUSED;
+    else if (s->midstream && !payload && !d->fin_frame && !peer->fin_frame)
+        cause = TCPX_C_RST_UNKNOWN_START;
+    else if (d->fin_frame || peer->fin_frame)
+        cause = TCPX_C_RST_AFTER_FIN;
+    else if (!payload)
+        cause = TCPX_C_RST_HANDSHAKE_ABORT;
+    else {
+        gint64 last = MAX(d->last_data_ts, peer->last_data_ts);
+        gint64 rtt = tcpx_stream_rtt(s, seg);
+        /* Data was flowing until just before: an abort mid-transfer. Long silence first: an idle reset. */
+        cause = (last && seg->ts_ns - last > MAX(G_GINT64_CONSTANT(1000) * NS_PER_MS, 10 * rtt))
+                    ? TCPX_C_RST_IDLE : TCPX_C_RST_MID_TRANSFER;
+    }
+    tcpx_finding_t *f = finding(r, TCPX_K_RESET, cause);
+    f->bytes = d->payload_bytes;
+    f->bytes2 = peer->payload_bytes;
+    f->ref_frame = cause == TCPX_C_RST_REFUSED ? s->syn_frame
+                 : cause == TCPX_C_RST_AFTER_FIN ? (d->fin_frame ? d->fin_frame : peer->fin_frame)
+                 : peer->last_frame;
+    f->ref_age_ns = 0;
+    if (cause == TCPX_C_RST_REFUSED && s->syn_ts)
+        f->ref_age_ns = seg->ts_ns - s->syn_ts;
+    else if (cause == TCPX_C_RST_AFTER_FIN)
+        f->ref_age_ns = seg->ts_ns - (d->fin_frame ? d->fin_ts : peer->fin_ts);
+    else if (peer->last_frame)
+        f->ref_age_ns = seg->ts_ns - peer->last_ts;
+    gint64 last = MAX(d->last_data_ts, peer->last_data_ts);
+    f->t1_ns = last ? seg->ts_ns - last : 0;
+    f->count = s->resets + 1;
+}
+
+static void
+explain_checksum(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_side_t *peer = &s->side[!sender];
+    tcpx_cause_t cause;
+
+    if (d->csum_good > 0)
+        cause = TCPX_C_CSUM_CORRUPTION;      /* the same sender also sent good ones */
+    else if (peer->csum_bad > 0 && peer->csum_good == 0)
+        cause = TCPX_C_CSUM_LOCAL_BOTH;      /* both ends' frames: both ends are the capturing host */
+    else
+        cause = TCPX_C_CSUM_OFFLOAD;
+    tcpx_finding_t *f = finding(r, TCPX_K_CHECKSUM, cause);
+    f->bytes = seg->checksum;
+    f->bytes2 = seg->csum == TCPX_CSUM_ZERO;
+    f->count = d->csum_bad + 1;
+    f->total = peer->csum_good;
+}
+
+/* ---- the story ---------------------------------------------------------- */
+
+static void
+tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_side_t *peer = &s->side[!sender];
+    guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
+    gboolean retransmitted = (seg->ws & (TCPX_WS_RETRANSMISSION | TCPX_WS_FAST_RETRANSMISSION | TCPX_WS_SPURIOUS)) != 0;
+
+    if (synack == TCPX_TH_SYN && !retransmitted) {
+        tcpx_finding_t *f = finding(r, TCPX_K_SYN, TCPX_C_STORY);
+        f->mss = seg->mss;
+    } else if (synack == (TCPX_TH_SYN | TCPX_TH_ACK) && !retransmitted) {
+        tcpx_finding_t *f = finding(r, TCPX_K_SYNACK, TCPX_C_STORY);
+        f->mss = seg->mss;
+        f->ref_frame = s->syn_frame;
+        f->ref_age_ns = s->syn_frame ? seg->ts_ns - s->syn_ts : 0;
+    } else if (s->synack_frame && !s->hs_ack_frame && (seg->flags & TCPX_TH_ACK) && !(seg->flags & (TCPX_TH_SYN | TCPX_TH_RST))
+               && sender == tcpx_client_side(s)) {
+        s->hs_ack_frame = seg->frame;
+        s->hs_ack_ts = seg->ts_ns;
+        tcpx_finding_t *f = finding(r, TCPX_K_HANDSHAKE_ACK, TCPX_C_STORY);
+        f->ref_frame = s->synack_frame;
+        f->ref_age_ns = seg->ts_ns - s->synack_ts;
+        f->t1_ns = s->syn_frame ? s->synack_ts - s->syn_ts : 0;   /* SYN -> SYN-ACK */
+        f->t2_ns = seg->ts_ns - s->synack_ts;                     /* SYN-ACK -> ACK */
+    } else if (s->frames == 1 && !(seg->flags & TCPX_TH_SYN)) {
+        finding(r, TCPX_K_MIDSTREAM, TCPX_C_STORY);
+    }
+
+    if ((seg->flags & TCPX_TH_FIN) && !d->fin_frame && !retransmitted) {
+        tcpx_finding_t *f = finding(r, peer->fin_frame ? TCPX_K_FIN_SECOND : TCPX_K_FIN_FIRST, TCPX_C_STORY);
+        f->ref_frame = peer->fin_frame;
+        f->ref_age_ns = peer->fin_frame ? seg->ts_ns - peer->fin_ts : 0;
+        f->bytes = d->payload_bytes + seg->len;
+        f->bytes2 = peer->payload_bytes;
+    } else if (peer->fin_frame && (seg->flags & TCPX_TH_ACK) && !(seg->flags & (TCPX_TH_FIN | TCPX_TH_RST))
+               && tcpx_seq_ge(seg->ack, peer->next_seq) && (!d->ack_known || tcpx_seq_lt(d->high_ack, peer->next_seq))
+               && d->fin_frame) {
+        /* The last ACK: the FIN of the side that closed second is acknowledged. */
+        tcpx_finding_t *f = finding(r, TCPX_K_CLOSE_ACK, TCPX_C_STORY);
+        f->ref_frame = peer->fin_frame;
+        f->ref_age_ns = seg->ts_ns - peer->fin_ts;
+    } else if (peer->fin_frame && !d->fin_frame && seg->len > 0 && d->last_data_ts <= peer->fin_ts && !retransmitted) {
+        tcpx_finding_t *f = finding(r, TCPX_K_HALF_CLOSE, TCPX_C_STORY);
+        f->ref_frame = peer->fin_frame;
+        f->ref_age_ns = seg->ts_ns - peer->fin_ts;
+    }
+}
+
+/* ---- the entry point ---------------------------------------------------- */
+
+static void
+learn_syn_options(tcpx_side_t *d, const tcpx_segment_t *seg)
+{
+    if (!(seg->flags & TCPX_TH_SYN))
+        return;
+    d->syn_seen = TRUE;
+    if (seg->mss)
+        d->mss = seg->mss;
+    d->wscale = seg->wscale;
+    d->sack_perm = seg->sack_perm;
+    d->ts = seg->has_ts;
+    d->tfo = seg->tfo != 0;
+    d->ecn_setup = (seg->flags & TCPX_TH_ECE) != 0;
+}
+
+void
+tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    int sender = seg->from_first ? 0 : 1;
+    tcpx_side_t *d = &s->side[sender];
+    tcpx_side_t *peer = &s->side[!sender];
+    guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
+    guint32 lost_bytes = 0;
+
+    memset(r, 0, offsetof(tcpx_result_t, f));
+    if (s->frames == 0) {
+        s->first_frame = seg->frame;
+        s->first_ts = seg->ts_ns;
+        s->midstream = !(seg->flags & TCPX_TH_SYN);
+    }
+    s->frames++;
+    if (s->client < 0) {
+        s->client = (gint8)guess_client(s, seg, sender);
+        s->roles_guessed = !(seg->flags & TCPX_TH_SYN);
+    }
+    if (synack == TCPX_TH_SYN && !s->syn_frame) {
+        s->syn_frame = seg->frame;
+        s->syn_ts = seg->ts_ns;
+    } else if (synack == (TCPX_TH_SYN | TCPX_TH_ACK) && !s->synack_frame) {
+        s->synack_frame = seg->frame;
+        s->synack_ts = seg->ts_ns;
+    }
+    learn_syn_options(d, seg);
+
+    r->from_client = sender == tcpx_client_side(s);
+    r->phase = (guint8)tcpx_plain_phase(seg);
+    if (r->phase == TCPX_PHASE_DATA && (d->fin_frame || peer->fin_frame))
+        r->phase = TCPX_PHASE_TEARDOWN;
+
+    /* Anomalies, in the order a reader needs them. */
+    if (seg->ws & TCPX_WS_REUSED_PORTS)
+        explain_reused_ports(s, seg, r);
+    if (seg->ws & TCPX_WS_LOST_SEGMENT)
+        explain_gap(s, sender, seg, r, &lost_bytes);
+    if (seg->ws & (TCPX_WS_RETRANSMISSION | TCPX_WS_FAST_RETRANSMISSION | TCPX_WS_SPURIOUS)) {
+        d->retransmissions++;
+        explain_retransmission(s, sender, seg, r);
+    }
+    if (seg->ws & TCPX_WS_OUT_OF_ORDER)
+        explain_out_of_order(s, sender, seg, r);
+    if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
+        explain_acked_unseen(s, sender, seg, r);
+    if (seg->ws & TCPX_WS_DUPLICATE_ACK)
+        explain_dup_ack(s, sender, seg, r);
+    if (seg->ws & (TCPX_WS_ZERO_WINDOW | TCPX_WS_ZERO_WINDOW_PROBE | TCPX_WS_ZERO_WINDOW_PROBE_ACK |
+                   TCPX_WS_WINDOW_FULL | TCPX_WS_WINDOW_UPDATE))
+        explain_windows(s, sender, seg, r);
+    if (seg->ws & (TCPX_WS_KEEP_ALIVE | TCPX_WS_KEEP_ALIVE_ACK))
+        explain_keepalive(s, sender, seg, r);
+    if (seg->ws & TCPX_WS_TFO_SYN)
+        finding(r, TCPX_K_TFO_SYN, TCPX_C_TFO)->bytes = seg->len;
+    if (seg->ws & TCPX_WS_TFO_ACK)
+        finding(r, TCPX_K_TFO_ACK, TCPX_C_TFO)->bytes = seg->ack ? seg->ack - 1 : 0;
+    if (seg->ws & TCPX_WS_TFO_IGNORED)
+        finding(r, TCPX_K_TFO_IGNORED, TCPX_C_TFO_REJECTED);
+    if (seg->flags & TCPX_TH_RST)
+        explain_reset(s, sender, seg, r);
+    if (seg->csum == TCPX_CSUM_BAD || seg->csum == TCPX_CSUM_ZERO)
+        explain_checksum(s, sender, seg, r);
+
+    tell_story(s, sender, seg, r);
+
+    for (guint8 i = 0; i < r->n; i++) {
+        if (r->f[i].kind < TCPX_K_N_ANOMALIES)
+            s->anomalies[r->f[i].kind]++;
+    }
+
+    /* Update what this side has done. */
+    guint32 end = seg_end(seg);
+    gboolean new_data = !d->seq_known || tcpx_seq_gt(end, d->next_seq);
+    d->segments++;
+    if (seg->len > 0 && !(seg->ws & TCPX_WS_KEEP_ALIVE)) {
+        d->data_segments++;
+        d->last_data_ts = seg->ts_ns;
+        if (new_data)
+            d->payload_bytes += d->seq_known ? MIN(seg->len, tcpx_seq_diff(d->next_seq, end)) : seg->len;
+    }
+    if ((seg->len > 0 || (seg->flags & (TCPX_TH_SYN | TCPX_TH_FIN))) && new_data &&
+        !(seg->ws & (TCPX_WS_KEEP_ALIVE | TCPX_WS_ZERO_WINDOW_PROBE)))
+        remember_sent(s, d, seg, end);
+    if (new_data && !(seg->ws & TCPX_WS_ZERO_WINDOW_PROBE) && !(seg->flags & TCPX_TH_RST)) {
+        d->next_seq = end;
+        d->next_seq_frame = seg->frame;
+        d->next_seq_ts = seg->ts_ns;
+        d->seq_known = TRUE;
+    }
+    if (lost_bytes)
+        d->gaps++;
+    if (seg->ws & TCPX_WS_DUPLICATE_ACK) {
+        d->dupacks_sent++;
+        if (d->dupacks_len == TCPX_DUPACK_HISTORY) {
+            memmove(d->dupacks, d->dupacks + 1, (TCPX_DUPACK_HISTORY - 1) * sizeof d->dupacks[0]);
+            d->dupacks_len--;
+        }
+        d->dupacks[d->dupacks_len++] = seg->frame;
+    } else {
+        remember_ack(d, seg);
+    }
+    if (seg->ws & TCPX_WS_KEEP_ALIVE)
+        d->keepalives++;
+    if (!(seg->flags & (TCPX_TH_SYN | TCPX_TH_RST))) {
+        if (seg->win == 0 && !(seg->flags & TCPX_TH_FIN)) {
+            if (!d->zero_since_frame) {
+                d->zero_since_frame = seg->frame;
+                d->zero_since_ts = seg->ts_ns;
+                d->zero_windows++;
+            }
+        } else if (seg->win > 0) {
+            d->zero_since_frame = 0;
+        }
+        d->win = seg->win;
+        d->win_known = TRUE;
+    }
+    if ((seg->flags & TCPX_TH_FIN) && !d->fin_frame) {
+        d->fin_frame = seg->frame;
+        d->fin_ts = seg->ts_ns;
+    }
+    if ((seg->flags & TCPX_TH_RST) && !d->rst_frame) {
+        d->rst_frame = seg->frame;
+        s->resets++;
+    }
+    if (seg->csum == TCPX_CSUM_BAD || seg->csum == TCPX_CSUM_ZERO)
+        d->csum_bad++;
+    else if (seg->csum == TCPX_CSUM_GOOD)
+        d->csum_good++;
+    d->last_frame = seg->frame;
+    d->last_ts = seg->ts_ns;
+}

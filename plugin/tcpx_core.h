@@ -1,0 +1,353 @@
+/* tcpx_core.h: the analysis core of tcpx, in plain C (GLib types, no epan).
+ *
+ * The epan glue turns every TCP header of a frame into a tcpx_segment_t and
+ * feeds it, in frame order on the first pass, to tcpx_analyze().  That returns
+ * the findings for the frame (anomalies with their evidence, and the steps of
+ * the connection's story).  Turning findings into words is tcpx_explain.c's job.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPX_CORE_H
+#define TCPX_CORE_H
+
+#include <glib.h>
+#include "tcpx_seq.h"
+
+/* TCP header flags, as on the wire. */
+#define TCPX_TH_FIN 0x001
+#define TCPX_TH_SYN 0x002
+#define TCPX_TH_RST 0x004
+#define TCPX_TH_PSH 0x008
+#define TCPX_TH_ACK 0x010
+#define TCPX_TH_URG 0x020
+#define TCPX_TH_ECE 0x040
+#define TCPX_TH_CWR 0x080
+
+/* Wireshark's TCP analysis conditions, one bit per tcp.analysis.* field. */
+typedef enum {
+    TCPX_WS_RETRANSMISSION       = 1u << 0,
+    TCPX_WS_FAST_RETRANSMISSION  = 1u << 1,
+    TCPX_WS_SPURIOUS             = 1u << 2,
+    TCPX_WS_OUT_OF_ORDER         = 1u << 3,
+    TCPX_WS_LOST_SEGMENT         = 1u << 4,
+    TCPX_WS_ACK_LOST_SEGMENT     = 1u << 5,
+    TCPX_WS_DUPLICATE_ACK        = 1u << 6,
+    TCPX_WS_ZERO_WINDOW          = 1u << 7,
+    TCPX_WS_ZERO_WINDOW_PROBE    = 1u << 8,
+    TCPX_WS_ZERO_WINDOW_PROBE_ACK= 1u << 9,
+    TCPX_WS_WINDOW_FULL          = 1u << 10,
+    TCPX_WS_WINDOW_UPDATE        = 1u << 11,
+    TCPX_WS_KEEP_ALIVE           = 1u << 12,
+    TCPX_WS_KEEP_ALIVE_ACK       = 1u << 13,
+    TCPX_WS_REUSED_PORTS         = 1u << 14,
+    TCPX_WS_TFO_SYN              = 1u << 15,
+    TCPX_WS_TFO_ACK              = 1u << 16,
+    TCPX_WS_TFO_IGNORED          = 1u << 17
+} tcpx_ws_flag_t;
+
+/* What tcpx reports.  Anomaly kinds first (one per Wireshark condition, with
+ * retransmissions split into exactly one of plain / fast / spurious), then the
+ * steps of the connection's story.  tcpx_explain.c has one table row per kind. */
+typedef enum {
+    TCPX_K_RETRANSMISSION = 0,
+    TCPX_K_FAST_RETRANSMISSION,
+    TCPX_K_SPURIOUS_RETRANSMISSION,
+    TCPX_K_OUT_OF_ORDER,
+    TCPX_K_LOST_SEGMENT,
+    TCPX_K_ACKED_UNSEEN,
+    TCPX_K_DUP_ACK,
+    TCPX_K_ZERO_WINDOW,
+    TCPX_K_ZERO_WINDOW_PROBE,
+    TCPX_K_ZERO_WINDOW_PROBE_ACK,
+    TCPX_K_WINDOW_FULL,
+    TCPX_K_WINDOW_UPDATE,
+    TCPX_K_KEEP_ALIVE,
+    TCPX_K_KEEP_ALIVE_ACK,
+    TCPX_K_REUSED_PORTS,
+    TCPX_K_TFO_SYN,
+    TCPX_K_TFO_ACK,
+    TCPX_K_TFO_IGNORED,
+    TCPX_K_RESET,
+    TCPX_K_CHECKSUM,
+    TCPX_K_N_ANOMALIES,
+    /* story steps (not anomalies) */
+    TCPX_K_SYN = TCPX_K_N_ANOMALIES,
+    TCPX_K_SYNACK,
+    TCPX_K_HANDSHAKE_ACK,
+    TCPX_K_MIDSTREAM,
+    TCPX_K_FIN_FIRST,
+    TCPX_K_FIN_SECOND,
+    TCPX_K_CLOSE_ACK,
+    TCPX_K_HALF_CLOSE,
+    /* phase notes for ordinary frames (a preference) */
+    TCPX_K_NOTE_DATA,
+    TCPX_K_NOTE_ACK,
+    TCPX_K_COUNT
+} tcpx_kind_t;
+
+/* Why: the cause chosen from the evidence.  tcpx_explain.c has the words. */
+typedef enum {
+    TCPX_C_NONE = 0,
+    /* retransmissions */
+    TCPX_C_CAPTURE_DUPLICATE,
+    TCPX_C_SYN_UNANSWERED,
+    TCPX_C_SYNACK_UNANSWERED,
+    TCPX_C_FAST_RETX_DUPACKS,
+    TCPX_C_RETX_AFTER_DUPACKS,
+    TCPX_C_RETX_TIMEOUT,
+    TCPX_C_RETX_EARLY,
+    TCPX_C_SPURIOUS_ACK_IN_FLIGHT,
+    TCPX_C_SPURIOUS_ACK_LOST,
+    /* ordering and gaps */
+    TCPX_C_REORDERING,
+    TCPX_C_QUICK_RETRANSMISSION,
+    TCPX_C_CAPTURE_STARTED_LATE,
+    TCPX_C_LOSS_BEFORE_CAPTURE,
+    TCPX_C_CAPTURE_MISSED,
+    /* duplicate ACKs */
+    TCPX_C_DUPACK_HOLE,
+    TCPX_C_DUPACK_DSACK,
+    TCPX_C_DUPACK_PLAIN,
+    /* windows */
+    TCPX_C_RECEIVER_NOT_READING,
+    TCPX_C_ZERO_WINDOW_PERSISTS,
+    TCPX_C_PERSIST_TIMER,
+    TCPX_C_WINDOW_NO_SCALING,
+    TCPX_C_WINDOW_RECEIVER_SLOW,
+    TCPX_C_WINDOW_LIMITED,
+    TCPX_C_WINDOW_REOPENED,
+    TCPX_C_WINDOW_GREW,
+    /* keep-alives */
+    TCPX_C_KEEPALIVE_IDLE,
+    TCPX_C_KEEPALIVE_ANSWERED,
+    /* reused ports */
+    TCPX_C_PORTS_REUSED_AFTER_CLOSE,
+    TCPX_C_PORTS_REUSED_TIME_WAIT,
+    TCPX_C_PORTS_REUSED_NOT_CLOSED,
+    TCPX_C_PORTS_REUSED_UNKNOWN,
+    /* TFO */
+    TCPX_C_TFO,
+    TCPX_C_TFO_REJECTED,
+    /* resets */
+    TCPX_C_RST_REFUSED,
+    TCPX_C_RST_HANDSHAKE_ABORT,
+    TCPX_C_RST_MID_TRANSFER,
+    TCPX_C_RST_AFTER_FIN,
+    TCPX_C_RST_IDLE,
+    TCPX_C_RST_UNKNOWN_START,
+    /* checksums */
+    TCPX_C_CSUM_OFFLOAD,
+    TCPX_C_CSUM_LOCAL_BOTH,
+    TCPX_C_CSUM_CORRUPTION,
+    /* story */
+    TCPX_C_STORY,
+    TCPX_C_COUNT
+} tcpx_cause_t;
+
+typedef enum {
+    TCPX_SEV_NONE = 0,
+    TCPX_SEV_CHAT = 1,
+    TCPX_SEV_NOTE = 2,
+    TCPX_SEV_WARN = 3,
+    TCPX_SEV_ERROR = 4
+} tcpx_severity_t;
+
+typedef enum {
+    TCPX_PHASE_HANDSHAKE = 1,
+    TCPX_PHASE_DATA,
+    TCPX_PHASE_KEEPALIVE,
+    TCPX_PHASE_TEARDOWN,
+    TCPX_PHASE_RESET
+} tcpx_phase_t;
+
+/* Checksum as the glue saw it. */
+typedef enum {
+    TCPX_CSUM_UNCHECKED = 0,
+    TCPX_CSUM_GOOD,
+    TCPX_CSUM_BAD,
+    TCPX_CSUM_ZERO
+} tcpx_csum_t;
+
+/* One TCP header of one frame, as the glue read it.  Sequence and ACK numbers
+ * are relative (raw minus Wireshark's base for that direction). */
+typedef struct {
+    guint32  frame;
+    gint64   ts_ns;          /* capture time, ns since the epoch */
+    gboolean from_first;     /* sent by the stream's first-seen sender? */
+    guint32  seq, ack, len;  /* len: TCP payload bytes */
+    guint16  flags;          /* TCPX_TH_* */
+    guint32  win;            /* window in bytes, scaled as Wireshark scales it */
+    /* options (SYN options matter most) */
+    guint16  mss;            /* 0: absent */
+    gint8    wscale;         /* -1: absent */
+    gboolean sack_perm;
+    gboolean has_ts;
+    guint32  tsval;
+    guint8   tfo;            /* 0 none, 1 cookie request, 2 cookie */
+    guint8   n_sack;
+    guint32  sack_le[4], sack_re[4];  /* relative */
+    /* IP */
+    gboolean has_ip_id;
+    guint16  ip_id;
+    guint8   ip_ecn;         /* 0..3, 3 = congestion experienced */
+    guint16  checksum;
+    tcpx_csum_t csum;
+    /* Wireshark's analysis of this segment */
+    guint32  ws;             /* tcpx_ws_flag_t bits */
+    guint32  dupack_num, dupack_frame;
+    guint32  bytes_in_flight;
+    guint32  acks_frame;     /* this ACK acknowledges the segment in frame... */
+    gint64   ack_rtt_ns;     /* ...which took this long; 0 if none */
+    gint64   irtt_ns;        /* handshake RTT of the stream, 0 if unknown */
+} tcpx_segment_t;
+
+#define TCPX_MAX_LISTED 4
+
+/* One thing tcpx says about a frame.  Which fields mean something depends on
+ * the kind; the explanation table's templates name them. */
+typedef struct {
+    guint8  kind;            /* tcpx_kind_t */
+    guint8  cause;           /* tcpx_cause_t */
+    guint8  n_listed;
+    guint32 orig_frame;      /* first transmission of the same bytes */
+    gint64  orig_age_ns;
+    guint32 ack_frame;       /* the ACK that already covered these bytes */
+    gint64  ack_age_ns;
+    guint32 ref_frame;       /* the kind's reference frame (see table) */
+    gint64  ref_age_ns;
+    guint32 listed[TCPX_MAX_LISTED]; /* e.g. the duplicate ACKs before a fast retransmission */
+    guint32 lo, hi;          /* byte range, inclusive, relative */
+    guint32 bytes;           /* bytes missing / window / in flight */
+    guint32 bytes2;          /* a second size (previous window...) */
+    guint32 count;           /* n-th occurrence in the stream so far */
+    guint32 total;           /* ...out of this many (e.g. data segments so far) */
+    guint32 segments;        /* bytes expressed in segments at the MSS */
+    guint32 mss;
+    gint64  rtt_ns;          /* reference RTT for the comparison, 0 if unknown */
+    gint64  t1_ns, t2_ns;    /* kind-specific intervals */
+} tcpx_finding_t;
+
+#define TCPX_MAX_FINDINGS 8
+
+/* All tcpx says about one TCP header of one frame. */
+typedef struct {
+    guint8  phase;           /* tcpx_phase_t */
+    guint8  from_client;     /* direction of this segment */
+    guint8  n;
+    tcpx_finding_t f[TCPX_MAX_FINDINGS];
+} tcpx_result_t;
+
+/* A frame is worth caching when it has findings. */
+static inline gboolean tcpx_result_notable(const tcpx_result_t *r) { return r->n > 0; }
+
+/* Allocation is the glue's choice (wmem file scope in Wireshark, GLib in tests). */
+typedef struct {
+    void *(*alloc0)(void *ctx, gsize size);
+    void *(*realloc)(void *ctx, void *ptr, gsize size);
+    void *ctx;
+} tcpx_alloc_t;
+
+/* One original transmission, remembered to explain later retransmissions. */
+typedef struct {
+    guint32 seq, end;        /* [seq, end) */
+    guint32 frame;
+    gint64  ts_ns;
+    guint32 tsval;
+    guint16 ip_id;
+    guint16 checksum;
+    gboolean has_ip_id;
+} tcpx_sent_t;
+
+/* One advance of the cumulative ACK. */
+typedef struct {
+    guint32 ack;
+    guint32 frame;
+    gint64  ts_ns;
+} tcpx_ack_event_t;
+
+#define TCPX_ACK_HISTORY 32
+#define TCPX_DUPACK_HISTORY 8
+#define TCPX_SENT_MAX 4096
+
+/* What one side of a connection has done so far (first pass). */
+typedef struct {
+    /* SYN options */
+    gboolean syn_seen;
+    guint16  mss;
+    gint8    wscale;
+    gboolean sack_perm, ts, tfo;
+    gboolean ecn_setup;      /* ECE (+CWR on a SYN) offered */
+    /* sequence space */
+    gboolean seq_known;
+    guint32  next_seq;       /* highest seq + len (+SYN/FIN) seen */
+    guint32  next_seq_frame;
+    gint64   next_seq_ts;
+    tcpx_sent_t *sent;       /* ring of original transmissions */
+    guint32  sent_cap, sent_head, sent_len;
+    /* ACKs this side sent */
+    gboolean ack_known;
+    guint32  high_ack;
+    tcpx_ack_event_t acks[TCPX_ACK_HISTORY];
+    guint32  acks_head, acks_len;
+    guint32  dupacks[TCPX_DUPACK_HISTORY];
+    guint32  dupacks_len;
+    /* timing */
+    guint32  last_frame;
+    gint64   last_ts;
+    gint64   last_data_ts;
+    /* window this side advertises */
+    guint32  win;
+    gboolean win_known;
+    guint32  zero_since_frame; /* 0: window not at zero */
+    gint64   zero_since_ts;
+    /* close */
+    guint32  fin_frame;
+    gint64   fin_ts;
+    guint32  rst_frame;
+    /* counters, so far */
+    guint32  segments, data_segments, payload_bytes;
+    guint32  retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
+    guint32  csum_bad, csum_good;
+} tcpx_side_t;
+
+/* A TCP stream as tcpx sees it. */
+typedef struct tcpx_stream {
+    guint32  id;             /* Wireshark's tcp.stream */
+    const char *name[2];     /* "10.0.0.1:51234" for the first-seen sender [0] and the other [1] */
+    guint16  port[2];
+    gint8    client;         /* which of [0]/[1] is the client; -1 until known */
+    gboolean roles_guessed;  /* no SYN seen: client guessed from the ports */
+    tcpx_side_t side[2];
+    /* handshake */
+    guint32  syn_frame, synack_frame, hs_ack_frame;
+    gint64   syn_ts, synack_ts, hs_ack_ts;
+    gboolean midstream;      /* first frame was not a SYN */
+    guint32  first_frame, frames;
+    gint64   first_ts;
+    /* previous stream with the same addresses and ports, for reused ports */
+    const struct tcpx_stream *prev;
+    /* counters used for context */
+    guint32  anomalies[TCPX_K_N_ANOMALIES];
+    guint32  resets;
+    tcpx_alloc_t alloc;
+} tcpx_stream_t;
+
+/* Stream life cycle. */
+void tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1,
+                      guint16 port0, guint16 port1, const tcpx_alloc_t *alloc);
+
+/* Is endpoint 0 or 1 the client?  Index of the client side. */
+static inline int tcpx_client_side(const tcpx_stream_t *s) { return s->client < 0 ? 0 : s->client; }
+
+/* Analyse one segment (first pass, frame order).  Fills *out. */
+void tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *out);
+
+/* The phase of a frame that has no findings: derived from the segment alone. */
+tcpx_phase_t tcpx_plain_phase(const tcpx_segment_t *seg);
+
+/* Best RTT estimate known for the stream (handshake RTT), in ns; 0 if unknown. */
+gint64 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg);
+
+static inline gboolean tcpx_kind_is_anomaly(tcpx_kind_t kind) { return kind < TCPX_K_N_ANOMALIES; }
+
+#endif

@@ -1,0 +1,387 @@
+/* tcpx_explain.c: what tcpx says, as data.
+ *
+ * Style (see EXPLANATION-STYLE): name the parties, carry the frame's numbers,
+ * give the cause with its evidence, say whether it matters, one next step.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpx_explain.h"
+
+#define STREAM_FILTER "tcp.stream == {stream}"
+
+static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
+    { TCPX_K_RETRANSMISSION, "retransmission", "tcp.analysis.retransmission", TCPX_SEV_NOTE,
+      "Retransmission",
+      "Retransmission of {range}{?orig: (frame {orig}, +{orig_age})}",
+      "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier.|Their first transmission is not in the capture.}"
+      "{?total: This is retransmission #{count} from {sender_role} in this stream ({pct} of its {total} data segments so far).}",
+      "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
+      "many, or long pauses before them, cost throughput.", "Reference frame",
+      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_RETX_AFTER_DUPACKS,
+        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_EARLY } },
+    { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", "tcp.analysis.fast_retransmission", TCPX_SEV_NOTE,
+      "Fast retransmission",
+      "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACKs",
+      "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier, and|Their first transmission is not in the capture;} "
+      "{receiver} has since asked for them {dupacks} times{?listed: (duplicate ACKs in frames {listed})}.",
+      "Count retransmissions for this stream (" STREAM_FILTER " && tcp.analysis.retransmission); a few are normal, "
+      "bursts of them point to a congested queue on the path.", "Reference frame",
+      { TCPX_C_FAST_RETX_DUPACKS, TCPX_C_CAPTURE_DUPLICATE } },
+    { TCPX_K_SPURIOUS_RETRANSMISSION, "spurious_retransmission", "tcp.analysis.spurious_retransmission", TCPX_SEV_NOTE,
+      "Spurious retransmission",
+      "Spurious retransmission of {range}: already ACKed{?ack_frame: in frame {ack_frame}}",
+      "{Sender} sent {range} again although {receiver} had already acknowledged them{?ack_frame: in frame {ack_frame}, {ack_age} before}."
+      "{?orig: The first copy left in frame {orig}, {orig_age} earlier.}",
+      "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
+      "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
+      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SYN_UNANSWERED,
+        TCPX_C_SYNACK_UNANSWERED } },
+    { TCPX_K_OUT_OF_ORDER, "out_of_order", "tcp.analysis.out_of_order", TCPX_SEV_WARN,
+      "Out-of-order segment",
+      "Out-of-order {range}, {ref_age} after higher data (frame {ref})",
+      "{Sender}'s {range} reached the capture point after data further ahead in the stream (frame {ref}, {ref_age} earlier).",
+      "Watch for duplicate ACKs right after it (" STREAM_FILTER " && tcp.analysis.duplicate_ack); if reordering is frequent, "
+      "capture at both ends to find where it happens.", "Higher segment seen first",
+      { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION, TCPX_C_CAPTURE_DUPLICATE } },
+    { TCPX_K_LOST_SEGMENT, "lost_segment", "tcp.analysis.lost_segment", TCPX_SEV_WARN,
+      "Previous segment not captured",
+      "{bytes} not captured before this segment{?segments: (~{segments} segments at MSS {mss})}",
+      "{Sender} jumped from byte {lo} to byte {next}: {bytes}{?segments: (about {segments} segment(s) at the MSS of {mss} bytes)} "
+      "sent after frame {ref} never reached the capture point.",
+      "Look for their retransmission: " STREAM_FILTER " && tcp.seq == {lo}.", "Last segment before the gap",
+      { TCPX_C_CAPTURE_STARTED_LATE, TCPX_C_LOSS_BEFORE_CAPTURE } },
+    { TCPX_K_ACKED_UNSEEN, "acked_unseen", "tcp.analysis.ack_lost_segment", TCPX_SEV_WARN,
+      "ACKed segment that was not captured",
+      "ACK covers {?bytes:{bytes} |data }the capture never saw from {receiver_role}",
+      "{Sender} acknowledged data up to byte {next}, but the capture never saw {?bytes:{bytes} of it (bytes {lo}-{hi})|that data} from {receiver}.",
+      "Check the capture for drops (Statistics > Capture File Properties, or capinfos) and whether both directions pass the capture point.", "Last data seen from the sender",
+      { TCPX_C_CAPTURE_STARTED_LATE, TCPX_C_CAPTURE_MISSED } },
+    { TCPX_K_DUP_ACK, "dup_ack", "tcp.analysis.duplicate_ack", TCPX_SEV_NOTE,
+      "Duplicate ACK",
+      "Dup ACK #{count} of frame {ref}: {sender_role} still waits for byte {lo}",
+      "{Sender} repeated its acknowledgment of byte {lo} (duplicate #{count} of frame {ref}): it still waits for byte {lo} from {receiver}"
+      "{?held_lo: while already holding bytes {held_lo}-{hi} (SACK)}.",
+      "Find the segment it waits for: " STREAM_FILTER " && tcp.seq == {lo}; runs of duplicate ACKs again and again point to congestion on the path.", "Original ACK",
+      { TCPX_C_DUPACK_HOLE, TCPX_C_DUPACK_DSACK, TCPX_C_DUPACK_PLAIN } },
+    { TCPX_K_ZERO_WINDOW, "zero_window", "tcp.analysis.zero_window", TCPX_SEV_WARN,
+      "Zero window",
+      "{Sender_role} advertises a zero window: its receive buffer is full",
+      "{Sender} advertised a receive window of 0 bytes{?bytes2: (it was {bytes2} before)}: its receive buffer is full, "
+      "so {receiver} must stop sending until it reopens.{?ref: The window has been zero since frame {ref}, {ref_age} ago.}",
+      "Measure how long it stays shut (" STREAM_FILTER " && (tcp.analysis.zero_window || tcp.analysis.window_update)) "
+      "and check the application, CPU and disk on {sender}.", "Window zero since",
+      { TCPX_C_RECEIVER_NOT_READING, TCPX_C_ZERO_WINDOW_PERSISTS } },
+    { TCPX_K_ZERO_WINDOW_PROBE, "zero_window_probe", "tcp.analysis.zero_window_probe", TCPX_SEV_NOTE,
+      "Zero-window probe",
+      "Zero-window probe from {sender_role}{?ref: ({ref_age} into the zero window)}",
+      "{Sender} sent one byte past {receiver}'s closed window to ask whether it has room again"
+      "{?ref:; the window has been zero since frame {ref}, {ref_age} ago}.",
+      "{?ref:Look at what closed the window: frame {ref}.|Look for the zero window that caused it: " STREAM_FILTER " && tcp.analysis.zero_window.}", "Window zero since",
+      { TCPX_C_PERSIST_TIMER } },
+    { TCPX_K_ZERO_WINDOW_PROBE_ACK, "zero_window_probe_ack", "tcp.analysis.zero_window_probe_ack", TCPX_SEV_NOTE,
+      "Answer to a zero-window probe",
+      "{Sender_role} answers the probe: window still zero",
+      "{Sender} answered {receiver}'s zero-window probe with a window that is still 0 bytes{?ref: (zero since frame {ref}, {ref_age} ago)}.",
+      "Find when it reopens: " STREAM_FILTER " && tcp.analysis.window_update.", "Window zero since",
+      { TCPX_C_ZERO_WINDOW_PERSISTS } },
+    { TCPX_K_WINDOW_FULL, "window_full", "tcp.analysis.window_full", TCPX_SEV_WARN,
+      "Window full",
+      "{Sender_role} filled {receiver_role}'s {?bytes:{bytes} }receive window",
+      "{Sender} has now sent as much as {receiver}'s advertised window allows{?bytes: ({bytes}{?bytes2:, {bytes2} in flight})}: "
+      "it must wait for an ACK or a window update before sending more.",
+      "Plot the window (Statistics > TCP Stream Graphs > Window Scaling) for " STREAM_FILTER "; if it stays small, "
+      "raise the receive buffer on {receiver} or find why its application reads slowly.", "Reference frame",
+      { TCPX_C_WINDOW_NO_SCALING, TCPX_C_WINDOW_RECEIVER_SLOW, TCPX_C_WINDOW_LIMITED } },
+    { TCPX_K_WINDOW_UPDATE, "window_update", "tcp.analysis.window_update", TCPX_SEV_CHAT,
+      "Window update",
+      "{Sender_role} opens its window to {bytes}{?ref: after {ref_age} at zero}",
+      "{Sender} announced a larger receive window ({?bytes2:from {bytes2} }to {bytes}) without new data or a new acknowledgment.",
+      "{?ref:Add up the time spent at zero window: " STREAM_FILTER " && tcp.analysis.zero_window.|Nothing to do: normal flow control.}", "Window zero since",
+      { TCPX_C_WINDOW_REOPENED, TCPX_C_WINDOW_GREW } },
+    { TCPX_K_KEEP_ALIVE, "keep_alive", "tcp.analysis.keep_alive", TCPX_SEV_NOTE,
+      "Keep-alive",
+      "Keep-alive #{count} from {sender_role}{?t1: after {t1} idle}",
+      "{Sender} sent a keep-alive ({?bytes:one byte|no data} at sequence number {lo}, one below the next byte it would send)"
+      "{?t1: after {t1} with no data in either direction}.",
+      "If an answer is pending, measure the application's response time: tshark -z tcpx,health (Statistics > tcpx).", "Previous segment from the sender",
+      { TCPX_C_KEEPALIVE_IDLE } },
+    { TCPX_K_KEEP_ALIVE_ACK, "keep_alive_ack", "tcp.analysis.keep_alive_ack", TCPX_SEV_NOTE,
+      "Keep-alive answer",
+      "{Sender_role} answers the keep-alive: still there",
+      "{Sender} acknowledged {receiver}'s keep-alive{?ref: (frame {ref}, {ref_age} earlier)}.",
+      "Nothing to do, unless the connection sits idle while an answer is expected.", "Keep-alive answered",
+      { TCPX_C_KEEPALIVE_ANSWERED } },
+    { TCPX_K_REUSED_PORTS, "reused_ports", "tcp.analysis.reused_ports", TCPX_SEV_NOTE,
+      "Ports reused",
+      "New connection reuses the ports of {?bytes:stream {count}|an earlier connection}",
+      "This SYN opens a new connection between the same addresses and ports as {?bytes:stream {count}|an earlier connection}.",
+      "Compare the two connections: tcp.stream == {count} || " STREAM_FILTER ".", "Earlier connection ended",
+      { TCPX_C_PORTS_REUSED_AFTER_CLOSE, TCPX_C_PORTS_REUSED_TIME_WAIT, TCPX_C_PORTS_REUSED_NOT_CLOSED,
+        TCPX_C_PORTS_REUSED_UNKNOWN } },
+    { TCPX_K_TFO_SYN, "tfo_syn", "tcp.analysis.tfo_syn", TCPX_SEV_NOTE,
+      "TCP Fast Open SYN",
+      "TCP Fast Open: SYN with cookie{?bytes: and {bytes} of data}",
+      "{Sender} sent a TCP Fast Open cookie in its SYN{?bytes:, together with {bytes} of data,} so {receiver} can pass data "
+      "to its application before the handshake ends.",
+      "Check the answer: does the SYN-ACK accept the data (tcp.analysis.tfo_ack) or ignore it (tcp.analysis.tfo_ignored)?", "Reference frame",
+      { TCPX_C_TFO } },
+    { TCPX_K_TFO_ACK, "tfo_ack", "tcp.analysis.tfo_ack", TCPX_SEV_NOTE,
+      "TCP Fast Open accepted",
+      "TCP Fast Open: {sender_role} accepted the SYN's data",
+      "{Sender}'s SYN-ACK acknowledges the data that came with the SYN{?bytes: ({bytes})}: Fast Open worked.",
+      "Nothing to do.", "Reference frame",
+      { TCPX_C_TFO } },
+    { TCPX_K_TFO_IGNORED, "tfo_ignored", "tcp.analysis.tfo_ignored", TCPX_SEV_NOTE,
+      "TCP Fast Open ignored",
+      "TCP Fast Open: {sender_role} ignored the SYN's data",
+      "{Sender}'s SYN-ACK acknowledges only the SYN, not the data that came with it: {receiver} must send that data again after the handshake.",
+      "Check Fast Open on {sender} (net.ipv4.tcp_fastopen on Linux) and whether a middlebox strips the option.", "Reference frame",
+      { TCPX_C_TFO_REJECTED } },
+    { TCPX_K_RESET, "reset", NULL, TCPX_SEV_WARN,
+      "Reset",
+      "Reset by {sender_role}: {cause_label}",
+      "{Sender} aborted the connection with a reset (RST), having sent {bytes}; {receiver} had sent {bytes2}.",
+      "Read the last frames before it (" STREAM_FILTER "); for a refused connection check that the service listens on the port "
+      "and that no firewall rejects it.", "Last frame before the reset",
+      { TCPX_C_RST_REFUSED, TCPX_C_RST_HANDSHAKE_ABORT, TCPX_C_RST_MID_TRANSFER, TCPX_C_RST_AFTER_FIN, TCPX_C_RST_IDLE,
+        TCPX_C_RST_UNKNOWN_START } },
+    { TCPX_K_CHECKSUM, "checksum", NULL, TCPX_SEV_ERROR,
+      "Checksum",
+      "{?bytes2:Zero|Bad} TCP checksum from {sender_role}: {cause_label}",
+      "The TCP checksum of this frame ({checksum}) is {?bytes2:zero|wrong}.",
+      "If the capture was taken on an endpoint, turn TCP checksum validation off (Preferences > Protocols > TCP); "
+      "to see real checksums, capture on a SPAN port or tap.", "Reference frame",
+      { TCPX_C_CSUM_OFFLOAD, TCPX_C_CSUM_LOCAL_BOTH, TCPX_C_CSUM_CORRUPTION } },
+
+    /* The connection's story. */
+    { TCPX_K_SYN, "syn", NULL, TCPX_SEV_NONE,
+      "Handshake 1/3: SYN",
+      "Handshake 1/3: {sender_role} opens ({opts})",
+      "{Sender} asks {receiver} to open a connection. It offers: {opts}.",
+      NULL, "Reference frame", { TCPX_C_STORY } },
+    { TCPX_K_SYNACK, "syn_ack", NULL, TCPX_SEV_NONE,
+      "Handshake 2/3: SYN-ACK",
+      "Handshake 2/3: {sender_role} accepts{?ref: after {ref_age}} ({opts})",
+      "{Sender} accepts the connection{?ref:, {ref_age} after the SYN in frame {ref}}. It offers: {opts}. Agreed: {negotiated}.",
+      NULL, "SYN", { TCPX_C_STORY } },
+    { TCPX_K_HANDSHAKE_ACK, "handshake_ack", NULL, TCPX_SEV_NONE,
+      "Handshake 3/3: ACK",
+      "Handshake 3/3: connection open{?t1: (SYN>SYN-ACK {t1}, SYN-ACK>ACK {t2})}",
+      "{Sender} acknowledges the SYN-ACK (frame {ref}): the connection is open."
+      "{?t1: SYN to SYN-ACK took {t1}, SYN-ACK to ACK {t2}: {position}.}",
+      NULL, "SYN-ACK", { TCPX_C_STORY } },
+    { TCPX_K_MIDSTREAM, "midstream", NULL, TCPX_SEV_NONE,
+      "Connection already open",
+      "Capture starts mid-connection: no handshake seen, roles guessed",
+      "The capture has no handshake for this connection: it was opened before recording began, so MSS, window scaling "
+      "and SACK are unknown, and {client} is guessed to be the client from the port numbers.",
+      NULL, "Reference frame", { TCPX_C_STORY } },
+    { TCPX_K_FIN_FIRST, "fin", NULL, TCPX_SEV_NONE,
+      "Teardown: first FIN",
+      "{Sender_role} closes first (FIN) after sending {bytes}",
+      "{Sender} has nothing more to send and closes its side (FIN) after {bytes}. {Receiver} may still send until it sends its own FIN.",
+      NULL, "Reference frame", { TCPX_C_STORY } },
+    { TCPX_K_FIN_SECOND, "fin_reply", NULL, TCPX_SEV_NONE,
+      "Teardown: second FIN",
+      "{Sender_role} closes too (FIN), {ref_age} after {receiver_role}",
+      "{Sender} closes its side as well, {ref_age} after {receiver}'s FIN (frame {ref}), having sent {bytes}. "
+      "Once this FIN is acknowledged, the connection is closed.",
+      NULL, "First FIN", { TCPX_C_STORY } },
+    { TCPX_K_CLOSE_ACK, "close_ack", NULL, TCPX_SEV_NONE,
+      "Teardown: last ACK",
+      "Last ACK: connection closed",
+      "{Sender} acknowledges {receiver}'s FIN (frame {ref}, {ref_age} earlier): both sides have closed, the connection is finished.",
+      NULL, "FIN acknowledged", { TCPX_C_STORY } },
+    { TCPX_K_HALF_CLOSE, "half_close", NULL, TCPX_SEV_NONE,
+      "Half-close",
+      "{Sender_role} still sends after {receiver_role}'s FIN (half-close)",
+      "{Receiver} closed its sending side in frame {ref}, {ref_age} ago, but {sender} keeps sending: a half-closed connection. "
+      "Legal TCP, though some middleboxes and applications mishandle it.",
+      NULL, "FIN of the other side", { TCPX_C_STORY } },
+    { TCPX_K_NOTE_DATA, "data", NULL, TCPX_SEV_NONE,
+      "Data",
+      "Data: {sender_role} sends {range}{?ack:, ACKs up to {ack}}",
+      "{Sender} sends {range}{?ack: and acknowledges {receiver}'s data up to byte {ack} in the same segment}.",
+      NULL, "Reference frame", { TCPX_C_STORY } },
+    { TCPX_K_NOTE_ACK, "ack", NULL, TCPX_SEV_NONE,
+      "Acknowledgment",
+      "ACK: {sender_role} acknowledges up to byte {ack}",
+      "{Sender} acknowledges {receiver}'s data up to byte {ack}; the segment carries no data (a pure ACK).",
+      NULL, "Reference frame", { TCPX_C_STORY } },
+};
+
+static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
+    { TCPX_C_NONE, "none", "", "" },
+    { TCPX_C_CAPTURE_DUPLICATE, "capture_duplicate", "copy made by the capture",
+      "Same IP ID and checksum as frame {orig}, {orig_age} apart: this copy was made by the capture setup (a SPAN or mirror port "
+      "seeing the packet twice, or two capture interfaces), not sent twice by TCP. Not a network problem." },
+    { TCPX_C_SYN_UNANSWERED, "syn_unanswered", "no SYN-ACK",
+      "No SYN-ACK came back{?orig: within {orig_age}}, so {sender} tried again. {Receiver} may be down or overloaded, or a firewall "
+      "silently drops the SYN (a refusal would have come back as a reset)." },
+    { TCPX_C_SYNACK_UNANSWERED, "synack_unanswered", "handshake ACK missing",
+      "{Sender} did not get the handshake's final ACK{?orig: within {orig_age}} and resent its SYN-ACK: the ACK (or the first "
+      "SYN-ACK) was lost between them." },
+    { TCPX_C_FAST_RETX_DUPACKS, "loss_dupacks", "lost, recovered by dup ACKs",
+      "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACKs let {sender} resend it without waiting for "
+      "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
+    { TCPX_C_RETX_AFTER_DUPACKS, "loss_sack", "lost, recovered after dup ACKs",
+      "{Receiver} had signalled the gap with {dupacks} duplicate ACK(s){?listed: (frames {listed})}, so {sender} resent the "
+      "segment early (SACK/RACK-based recovery): it was lost on the way. A few such losses are normal; many mean congestion." },
+    { TCPX_C_RETX_TIMEOUT, "timeout", "retransmission timeout",
+      "Nothing was acknowledged for {t1}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
+      "200 ms on Linux), so {sender} resent. Either the data or its ACKs were lost; a timeout stalls the transfer for the whole wait." },
+    { TCPX_C_RETX_EARLY, "early_retransmission", "early resend",
+      "It was resent only {orig_age} after the original, without duplicate ACKs: a tail-loss probe or early retransmit timer. "
+      "The last segments of a burst (or their ACK) were probably lost." },
+    { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
+      "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, less than a round trip{?rtt: ({rtt})}: "
+      "it had not reached {sender} yet. The data or its ACK was delayed, not lost: {sender}'s timer is too eager, "
+      "or the capture point is close to {receiver}." },
+    { TCPX_C_SPURIOUS_ACK_LOST, "ack_lost", "ACK lost or delayed",
+      "Both the data and the ACK{?ack_frame: (frame {ack_frame})} crossed the capture point, so {sender} resent because the ACK was "
+      "lost or badly delayed on the way to it, or its timer fired too early. No data was lost." },
+    { TCPX_C_REORDERING, "reordering", "reordered on the path",
+      "It came {ref_age} after the higher segment{?rtt:, well within the round-trip time ({rtt})}: packets were reordered on the "
+      "path (parallel links, load balancing, Wi-Fi retries) or by the capture setup. Occasional reordering is harmless; "
+      "frequent reordering triggers needless fast retransmissions." },
+    { TCPX_C_QUICK_RETRANSMISSION, "quick_retransmission", "fast resend",
+      "These bytes were already sent in frame {orig}, {orig_age} earlier: this is a retransmission that followed the higher "
+      "data so closely that Wireshark calls it out-of-order. The original was probably lost." },
+    { TCPX_C_CAPTURE_STARTED_LATE, "capture_start", "capture started mid-stream",
+      "The capture began after this connection had started (no handshake), so earlier bytes were simply not recorded. "
+      "Nothing is wrong with the network." },
+    { TCPX_C_LOSS_BEFORE_CAPTURE, "loss_or_capture_drop", "lost upstream or not captured",
+      "Either the network dropped them before the capture point, or the capture missed them. If a retransmission of bytes "
+      "{lo}-{hi} follows, the network lost them; if {receiver} acknowledges past byte {hi} without one, the capture dropped them." },
+    { TCPX_C_CAPTURE_MISSED, "capture_missed", "capture missed packets",
+      "{Sender} can only acknowledge bytes that reached it, so that data did cross the network: the capture point missed it "
+      "(capture drops, an oversubscribed SPAN port, or packets taking another path past the probe). Not a network problem." },
+    { TCPX_C_DUPACK_HOLE, "hole", "a segment is missing",
+      "The segment starting at byte {lo} is missing at {sender}{?bytes:: {bytes}{?segments: (~{segments} segments)} are missing before "
+      "the data it already holds}. After 3 duplicate ACKs, {receiver} should resend it (fast retransmission)." },
+    { TCPX_C_DUPACK_DSACK, "dsack", "data received twice",
+      "The SACK block reports bytes {held_lo}-{hi}, which {sender} had already received (D-SACK): {receiver} sent data twice, "
+      "a spurious retransmission. Nothing was lost." },
+    { TCPX_C_DUPACK_PLAIN, "gap", "waiting for a missing segment",
+      "Each segment that arrives after a gap makes {sender} repeat its ACK. A few duplicate ACKs mean one lost or reordered "
+      "segment; long runs mean a burst of loss." },
+    { TCPX_C_RECEIVER_NOT_READING, "receiver_not_reading", "receiving application not reading",
+      "The application on {sender} is not reading from its socket as fast as data arrives (busy, blocked on disk or a lock, "
+      "or paused). This is the receiving host's problem, not the network's." },
+    { TCPX_C_ZERO_WINDOW_PERSISTS, "zero_window_persists", "window still closed",
+      "The application on {sender} still has not read the buffered data{?ref_age:: the window has been closed for {ref_age}}. "
+      "The longer this lasts, the longer the transfer stalls." },
+    { TCPX_C_PERSIST_TIMER, "persist_timer", "persist timer",
+      "While the peer's window is zero, TCP's persist timer sends these probes at growing intervals. Normal behaviour: "
+      "the problem, if any, is the zero window itself." },
+    { TCPX_C_WINDOW_NO_SCALING, "no_window_scaling", "window scaling off",
+      "{Receiver}'s window cannot grow past 64 KB because window scaling was not agreed in the handshake; "
+      "on a path with a long round trip this caps throughput at window / RTT." },
+    { TCPX_C_WINDOW_RECEIVER_SLOW, "receiver_slow", "receiver reads slowly",
+      "{Receiver} has already shown a zero window in this stream: its application reads slowly and its shrinking window "
+      "holds the sender back." },
+    { TCPX_C_WINDOW_LIMITED, "window_limited", "receive window limits",
+      "The receive window, not the network, limits the transfer at this moment: {receiver} frees buffer space more slowly "
+      "than {sender} can send. Occasional window-full moments are normal in bulk transfers." },
+    { TCPX_C_WINDOW_REOPENED, "window_reopened", "window reopened",
+      "The application on {sender} read buffered data, so the window that was zero since frame {ref} reopened after {ref_age}; "
+      "{receiver} can send again." },
+    { TCPX_C_WINDOW_GREW, "window_grew", "window grew",
+      "The application on {sender} read data from its buffer and TCP told {receiver} about the extra room. Normal flow control." },
+    { TCPX_C_KEEPALIVE_IDLE, "idle", "idle connection",
+      "The connection is idle and {sender}'s keep-alive timer checks that {receiver} is still there. Normal; it only matters "
+      "if the silence itself is unexpected, for example while a request waits for its answer." },
+    { TCPX_C_KEEPALIVE_ANSWERED, "alive", "peer alive",
+      "{Sender}'s TCP stack is up and the path works. This says nothing about {sender}'s application." },
+    { TCPX_C_PORTS_REUSED_AFTER_CLOSE, "reuse_after_close", "reuse after close",
+      "The earlier connection closed {ref_age} before (frame {ref}), so the client simply picked the same port again. "
+      "Normal for busy clients and load tests." },
+    { TCPX_C_PORTS_REUSED_TIME_WAIT, "reuse_in_time_wait", "reuse within TIME-WAIT",
+      "The earlier connection closed only {ref_age} before (frame {ref}), within TIME-WAIT (60 s on Linux): the client reused "
+      "the port early. Some servers and firewalls drop or reset such SYNs." },
+    { TCPX_C_PORTS_REUSED_NOT_CLOSED, "reuse_not_closed", "earlier connection still open",
+      "The earlier connection was never closed in this capture: the server or a firewall may still hold it and answer this SYN "
+      "with an ACK or a reset instead of a SYN-ACK." },
+    { TCPX_C_PORTS_REUSED_UNKNOWN, "reuse_unknown", "earlier connection not captured",
+      "The earlier connection is not in this capture, so its state cannot be checked." },
+    { TCPX_C_TFO, "fast_open", "Fast Open",
+      "TCP Fast Open lets a client that connected before send its request with the SYN, saving one round trip. Normal." },
+    { TCPX_C_TFO_REJECTED, "fast_open_rejected", "Fast Open refused",
+      "{Sender} did not accept the cookie (expired, or Fast Open disabled on it) or a middlebox removed it. It costs one round "
+      "trip, nothing more." },
+    { TCPX_C_RST_REFUSED, "refused", "connection refused",
+      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later: nothing listens on that port, or a firewall "
+      "rejects it. The client sees \"connection refused\"." },
+    { TCPX_C_RST_HANDSHAKE_ABORT, "handshake_abort", "aborted before any data",
+      "The connection was reset before any data moved: typical of port scans, health checks, or a client that gave up." },
+    { TCPX_C_RST_MID_TRANSFER, "abort_mid_transfer", "abort in the middle of a transfer",
+      "Data was flowing until {t1} before, and {sender} aborted instead of closing with FIN: an application crash or kill, "
+      "an application timeout, or a middlebox (firewall, load balancer) killing the flow." },
+    { TCPX_C_RST_AFTER_FIN, "reset_after_fin", "reset after FIN",
+      "It came {ref_age} after the FIN in frame {ref}: typically a socket closed with unread data, or data arriving after "
+      "close. Usually harmless at the end of a connection." },
+    { TCPX_C_RST_IDLE, "idle_reset", "reset after idle time",
+      "Nothing had moved for {t1}: an idle timeout in {sender}'s application, or in a firewall or NAT on the path." },
+    { TCPX_C_RST_UNKNOWN_START, "reset_unknown", "start not captured",
+      "The capture has neither the handshake nor data of this connection, so the reason cannot be told from here." },
+    { TCPX_C_CSUM_OFFLOAD, "offload", "checksum offload",
+      "So far only frames sent by {sender} have bad checksums{?total:, while {receiver}'s are fine}: {sender} is most likely the "
+      "capturing host and leaves checksums to its network card (offload), which fills them in after the capture point. "
+      "Not corruption." },
+    { TCPX_C_CSUM_LOCAL_BOTH, "offload_both_ends", "both ends local",
+      "Frames from both ends have bad checksums: both are on the capturing host (loopback, containers or VMs), where "
+      "checksums are left to hardware that never computes them. Not corruption." },
+    { TCPX_C_CSUM_CORRUPTION, "corruption", "possible corruption",
+      "{Sender} also sent frames with good checksums, so offload does not explain this one: the frame may have been "
+      "corrupted on the way. The receiver drops it and TCP will retransmit it." },
+    { TCPX_C_STORY, "story", "", "" },
+};
+
+const tcpx_kind_info_t *
+tcpx_kind_info(tcpx_kind_t kind)
+{
+    return kind < TCPX_K_COUNT ? &kinds[kind] : NULL;
+}
+
+const tcpx_cause_info_t *
+tcpx_cause_info(tcpx_cause_t cause)
+{
+    return cause < TCPX_C_COUNT ? &causes[cause] : &causes[TCPX_C_NONE];
+}
+
+tcpx_severity_t
+tcpx_kind_severity(tcpx_kind_t kind)
+{
+    return kind < TCPX_K_COUNT ? kinds[kind].severity : TCPX_SEV_NONE;
+}
+
+const char *
+tcpx_severity_name(tcpx_severity_t sev)
+{
+    static const char *names[] = { "none", "chat", "note", "warning", "error" };
+    return sev <= TCPX_SEV_ERROR ? names[sev] : "none";
+}
+
+const char *
+tcpx_phase_name(tcpx_phase_t phase)
+{
+    switch (phase) {
+    case TCPX_PHASE_HANDSHAKE: return "handshake";
+    case TCPX_PHASE_DATA:      return "data";
+    case TCPX_PHASE_KEEPALIVE: return "keep-alive";
+    case TCPX_PHASE_TEARDOWN:  return "teardown";
+    case TCPX_PHASE_RESET:     return "reset";
+    }
+    return "data";
+}
+
+const char *
+tcpx_position_text(gint64 d1, gint64 d2)
+{
+    const gint64 ms = G_GINT64_CONSTANT(1000000);
+    if (d1 > 3 * d2 && d1 - d2 > ms)
+        return "the capture was taken near the client (the round trip lies between the capture point and the server)";
+    if (d2 > 3 * d1 && d2 - d1 > ms)
+        return "the capture was taken near the server (the round trip lies between the capture point and the client)";
+    return "the capture point is about midway, or the path is too fast to tell";
+}

@@ -1,0 +1,45 @@
+/* tcpx_explain.h: the words of tcpx.  One table row per kind and per cause.
+ *
+ * Templates name their values in braces: {range}, {orig}, {orig_age}, ...
+ * {?name:text} keeps text only when the value is known (non-zero), and
+ * {?name:text|other} falls back to other.  tcpx_text.c renders them.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPX_EXPLAIN_H
+#define TCPX_EXPLAIN_H
+
+#include "tcpx_core.h"
+
+#define TCPX_MAX_CAUSES 6
+
+typedef struct {
+    tcpx_kind_t kind;
+    const char *name;          /* value of tcpx.anomaly / tcpx.step: "fast_retransmission" */
+    const char *ws_field;      /* the Wireshark field it explains, NULL for tcpx's own */
+    tcpx_severity_t severity;  /* as Wireshark's expert info rates it; NONE for story steps */
+    const char *title;         /* subtree title */
+    const char *summary;       /* one line for the column, ~80 characters */
+    const char *what;          /* what happened, with this frame's numbers */
+    const char *next_step;     /* one thing to do now; NULL for story steps */
+    const char *ref_label;     /* what the finding's reference frame is */
+    tcpx_cause_t causes[TCPX_MAX_CAUSES];  /* the candidates the core may pick from */
+} tcpx_kind_info_t;
+
+typedef struct {
+    tcpx_cause_t cause;
+    const char *name;          /* value of tcpx.cause_code: "timeout" */
+    const char *label;         /* a few words, for summaries: {cause_label} */
+    const char *text;          /* the likely cause and its evidence */
+} tcpx_cause_info_t;
+
+const tcpx_kind_info_t *tcpx_kind_info(tcpx_kind_t kind);
+const tcpx_cause_info_t *tcpx_cause_info(tcpx_cause_t cause);
+tcpx_severity_t tcpx_kind_severity(tcpx_kind_t kind);
+const char *tcpx_severity_name(tcpx_severity_t sev);
+const char *tcpx_phase_name(tcpx_phase_t phase);
+
+/* Words for where the capture was taken, from the handshake's two halves. */
+const char *tcpx_position_text(gint64 syn_to_synack_ns, gint64 synack_to_ack_ns);
+
+#endif

@@ -1,0 +1,293 @@
+/* tcpx_text.c: render explanation templates into sentences.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include "tcpx_text.h"
+
+#define NS_PER_US G_GINT64_CONSTANT(1000)
+#define NS_PER_MS G_GINT64_CONSTANT(1000000)
+#define NS_PER_S  G_GINT64_CONSTANT(1000000000)
+
+void
+tcpx_format_duration(GString *out, gint64 ns)
+{
+    if (ns < 0)
+        ns = -ns;
+    if (ns < NS_PER_MS)
+        g_string_append_printf(out, "%.3f ms", (double)ns / NS_PER_MS);
+    else if (ns < 10 * NS_PER_MS)
+        g_string_append_printf(out, "%.1f ms", (double)ns / NS_PER_MS);
+    else if (ns < NS_PER_S)
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " ms", (ns + NS_PER_MS / 2) / NS_PER_MS);
+    else if (ns < 60 * NS_PER_S)
+        g_string_append_printf(out, "%.2f s", (double)ns / NS_PER_S);
+    else
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s",
+                               ns / (60 * NS_PER_S), (ns / NS_PER_S) % 60);
+}
+
+static void
+append_thousands(GString *out, guint64 v)
+{
+    char digits[32];
+    int n = g_snprintf(digits, sizeof digits, "%" G_GUINT64_FORMAT, v);
+    for (int i = 0; i < n; i++) {
+        if (i > 0 && (n - i) % 3 == 0)
+            g_string_append_c(out, ',');
+        g_string_append_c(out, digits[i]);
+    }
+}
+
+void
+tcpx_format_bytes(GString *out, guint64 bytes)
+{
+    append_thousands(out, bytes);
+    g_string_append(out, bytes == 1 ? " byte" : " bytes");
+}
+
+void
+tcpx_format_syn_options(GString *out, const tcpx_side_t *d)
+{
+    gsize start = out->len;
+    if (d->mss)
+        g_string_append_printf(out, "MSS %u bytes", d->mss);
+    else
+        g_string_append(out, "no MSS (536 bytes assumed)");
+    if (d->wscale >= 0)
+        g_string_append_printf(out, ", window scale x%u (shift %d)", 1u << MIN(d->wscale, 14), d->wscale);
+    else
+        g_string_append(out, ", no window scaling");
+    g_string_append(out, d->sack_perm ? ", SACK permitted" : ", no SACK");
+    if (d->ts)
+        g_string_append(out, ", timestamps");
+    if (d->tfo)
+        g_string_append(out, ", Fast Open");
+    if (d->ecn_setup)
+        g_string_append(out, ", ECN");
+    if (out->len == start)
+        g_string_append(out, "no options");
+}
+
+void
+tcpx_format_negotiated(GString *out, const tcpx_stream_t *st)
+{
+    const tcpx_side_t *c = &st->side[tcpx_client_side(st)];
+    const tcpx_side_t *s = &st->side[!tcpx_client_side(st)];
+
+    if (c->mss || s->mss)
+        g_string_append_printf(out, "segments up to %u bytes toward the server and %u toward the client",
+                               s->mss ? s->mss : 536, c->mss ? c->mss : 536);
+    if (c->wscale >= 0 && s->wscale >= 0)
+        g_string_append_printf(out, "; window scaling on (client x%u, server x%u)",
+                               1u << MIN(c->wscale, 14), 1u << MIN(s->wscale, 14));
+    else
+        g_string_append(out, "; no window scaling (windows capped at 64 KB)");
+    g_string_append(out, c->sack_perm && s->sack_perm ? "; SACK on both sides"
+                         : "; no SACK (both sides must permit it)");
+    if (c->ecn_setup)
+        g_string_append(out, c->ecn_setup && s->ecn_setup ? "; ECN on" : "; ECN offered but not accepted");
+}
+
+/* ---- template variables ------------------------------------------------- */
+
+static const char *
+role_word(const tcpx_stream_t *st, gboolean client)
+{
+    if (client)
+        return st->roles_guessed ? "likely client" : "client";
+    return st->roles_guessed ? "likely server" : "server";
+}
+
+static void
+party(GString *out, const tcpx_stream_t *st, gboolean client, gboolean capital)
+{
+    int idx = client ? tcpx_client_side(st) : !tcpx_client_side(st);
+    gsize at = out->len;
+    g_string_append_printf(out, "the %s (%s)", role_word(st, client), st->name[idx] ? st->name[idx] : "?");
+    if (capital)
+        out->str[at] = g_ascii_toupper(out->str[at]);
+}
+
+static void
+frames_list(GString *out, const tcpx_finding_t *f)
+{
+    for (guint8 i = 0; i < f->n_listed && i < TCPX_MAX_LISTED; i++)
+        g_string_append_printf(out, i ? ", %u" : "%u", f->listed[i]);
+}
+
+/* Renders variable `name` into out; returns FALSE when its value is unknown (zero). */
+static gboolean
+variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
+{
+    const tcpx_finding_t *f = c->f;
+    const tcpx_stream_t *st = c->st;
+#define IS(lit) (len == sizeof(lit) - 1 && memcmp(name, lit, len) == 0)
+#define NUM(v) do { if (!(v)) return FALSE; g_string_append_printf(out, "%u", (guint)(v)); return TRUE; } while (0)
+#define DUR(v) do { if (!(v)) return FALSE; tcpx_format_duration(out, (v)); return TRUE; } while (0)
+#define SIZE(v) do { if (!(v)) return FALSE; tcpx_format_bytes(out, (v)); return TRUE; } while (0)
+
+    if (IS("sender") || IS("Sender")) { party(out, st, c->from_client, name[0] == 'S'); return TRUE; }
+    if (IS("receiver") || IS("Receiver")) { party(out, st, !c->from_client, name[0] == 'R'); return TRUE; }
+    if (IS("client")) { party(out, st, TRUE, FALSE); return TRUE; }
+    if (IS("server")) { party(out, st, FALSE, FALSE); return TRUE; }
+    if (IS("sender_role") || IS("Sender_role") || IS("receiver_role")) {
+        gsize at = out->len;
+        g_string_append(out, role_word(st, IS("receiver_role") ? !c->from_client : c->from_client));
+        if (name[0] == 'S')
+            out->str[at] = g_ascii_toupper(out->str[at]);
+        return TRUE;
+    }
+    if (IS("stream")) { g_string_append_printf(out, "%u", st->id); return TRUE; }
+    if (IS("range")) {
+        if (f->hi != f->lo)
+            g_string_append_printf(out, "bytes %u-%u", f->lo, f->hi);
+        else
+            g_string_append_printf(out, "byte %u", f->lo);
+        return TRUE;
+    }
+    if (IS("lo")) { g_string_append_printf(out, "%u", f->lo); return TRUE; }
+    if (IS("hi")) { g_string_append_printf(out, "%u", f->hi); return TRUE; }
+    if (IS("next")) { g_string_append_printf(out, "%u", f->hi + 1); return TRUE; }
+    if (IS("ack")) NUM(c->seg_ack);
+    if (IS("orig")) NUM(f->orig_frame);
+    if (IS("orig_age")) { if (!f->orig_frame) return FALSE; tcpx_format_duration(out, f->orig_age_ns); return TRUE; }
+    if (IS("ack_frame")) NUM(f->ack_frame);
+    if (IS("ack_age")) { if (!f->ack_frame) return FALSE; tcpx_format_duration(out, f->ack_age_ns); return TRUE; }
+    if (IS("ref")) NUM(f->ref_frame);
+    if (IS("ref_age")) { if (!f->ref_frame) return FALSE; tcpx_format_duration(out, f->ref_age_ns); return TRUE; }
+    if (IS("listed")) { if (!f->n_listed) return FALSE; frames_list(out, f); return TRUE; }
+    if (IS("bytes")) SIZE(f->bytes);
+    if (IS("bytes2")) SIZE(f->bytes2);
+    if (IS("held_lo")) NUM(f->bytes2);
+    if (IS("dupacks")) NUM(f->bytes2);
+    if (IS("count")) NUM(f->count);
+    if (IS("total")) NUM(f->total);
+    if (IS("pct")) {
+        if (!f->total) return FALSE;
+        g_string_append_printf(out, "%.1f%%", 100.0 * f->count / f->total);
+        return TRUE;
+    }
+    if (IS("segments")) NUM(f->segments);
+    if (IS("mss")) NUM(f->mss);
+    if (IS("rtt")) DUR(f->rtt_ns);
+    if (IS("t1")) DUR(f->t1_ns);
+    if (IS("t2")) DUR(f->t2_ns);
+    if (IS("checksum")) { g_string_append_printf(out, "0x%04x", f->bytes & 0xffff); return TRUE; }
+    if (IS("opts")) {
+        tcpx_format_syn_options(out, &st->side[c->from_client ? tcpx_client_side(st) : !tcpx_client_side(st)]);
+        return TRUE;
+    }
+    if (IS("negotiated")) { tcpx_format_negotiated(out, st); return TRUE; }
+    if (IS("position")) { g_string_append(out, tcpx_position_text(f->t1_ns, f->t2_ns)); return TRUE; }
+    if (IS("cause_label")) { g_string_append(out, tcpx_cause_info((tcpx_cause_t)f->cause)->label); return TRUE; }
+#undef IS
+#undef NUM
+#undef DUR
+#undef SIZE
+    /* An unknown name is a bug in a template; make it visible. */
+    g_string_append_c(out, '{');
+    g_string_append_len(out, name, len);
+    g_string_append_c(out, '}');
+    return TRUE;
+}
+
+/* Finds the end of a {...} starting at p (p points after '{'), honouring nesting. */
+static const char *
+closing_brace(const char *p)
+{
+    int depth = 1;
+    for (; *p; p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}' && --depth == 0)
+            return p;
+    }
+    return NULL;
+}
+
+/* The '|' separating the two branches of a conditional, at nesting level 0. */
+static const char *
+branch_bar(const char *p, const char *end)
+{
+    int depth = 0;
+    for (; p < end; p++) {
+        if (*p == '{')
+            depth++;
+        else if (*p == '}')
+            depth--;
+        else if (*p == '|' && depth == 0)
+            return p;
+    }
+    return NULL;
+}
+
+static void
+render_span(GString *out, const char *p, const char *end, const tcpx_text_ctx_t *ctx)
+{
+    while (p < end) {
+        const char *open = memchr(p, '{', (size_t)(end - p));
+        if (!open) {
+            g_string_append_len(out, p, end - p);
+            return;
+        }
+        g_string_append_len(out, p, open - p);
+        const char *close = closing_brace(open + 1);
+        if (!close || close > end) {
+            g_string_append_len(out, open, end - open);
+            return;
+        }
+        if (open[1] == '?') {
+            const char *colon = memchr(open + 2, ':', (size_t)(close - open - 2));
+            if (colon) {
+                GString *probe = g_string_new(NULL);
+                gboolean known = variable(probe, open + 2, (gsize)(colon - open - 2), ctx);
+                g_string_free(probe, TRUE);
+                const char *bar = branch_bar(colon + 1, close);
+                if (known)
+                    render_span(out, colon + 1, bar ? bar : close, ctx);
+                else if (bar)
+                    render_span(out, bar + 1, close, ctx);
+            }
+        } else {
+            GString *val = g_string_new(NULL);
+            if (variable(val, open + 1, (gsize)(close - open - 1), ctx))
+                g_string_append_len(out, val->str, val->len);
+            else
+                g_string_append(out, "?");
+            g_string_free(val, TRUE);
+        }
+        p = close + 1;
+    }
+}
+
+void
+tcpx_render(GString *out, const char *tmpl, const tcpx_text_ctx_t *ctx)
+{
+    if (tmpl)
+        render_span(out, tmpl, tmpl + strlen(tmpl), ctx);
+}
+
+void
+tcpx_render_summary(GString *out, const tcpx_text_ctx_t *ctx)
+{
+    tcpx_render(out, tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->summary, ctx);
+}
+
+void
+tcpx_render_what(GString *out, const tcpx_text_ctx_t *ctx)
+{
+    tcpx_render(out, tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->what, ctx);
+}
+
+void
+tcpx_render_cause(GString *out, const tcpx_text_ctx_t *ctx)
+{
+    tcpx_render(out, tcpx_cause_info((tcpx_cause_t)ctx->f->cause)->text, ctx);
+}
+
+void
+tcpx_render_next_step(GString *out, const tcpx_text_ctx_t *ctx)
+{
+    tcpx_render(out, tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->next_step, ctx);
+}

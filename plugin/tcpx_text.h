@@ -1,0 +1,38 @@
+/* tcpx_text.h: render explanation templates into sentences.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPX_TEXT_H
+#define TCPX_TEXT_H
+
+#include <glib.h>
+#include "tcpx_core.h"
+#include "tcpx_explain.h"
+
+/* Everything a template may refer to. */
+typedef struct {
+    const tcpx_stream_t  *st;
+    const tcpx_finding_t *f;
+    gboolean from_client;     /* the segment's sender is the client */
+    guint32  seg_ack;         /* for phase notes: the segment's ACK (0 if none) */
+} tcpx_text_ctx_t;
+
+/* Appends the rendered template to out. */
+void tcpx_render(GString *out, const char *tmpl, const tcpx_text_ctx_t *ctx);
+
+/* The four texts of a finding, rendered. */
+void tcpx_render_summary(GString *out, const tcpx_text_ctx_t *ctx);
+void tcpx_render_what(GString *out, const tcpx_text_ctx_t *ctx);
+void tcpx_render_cause(GString *out, const tcpx_text_ctx_t *ctx);
+void tcpx_render_next_step(GString *out, const tcpx_text_ctx_t *ctx);
+
+/* Units, as a reader wants them: "312 ms", "1.25 s", "48,180 bytes". */
+void tcpx_format_duration(GString *out, gint64 ns);
+void tcpx_format_bytes(GString *out, guint64 bytes);
+
+/* SYN options of one side in words: "MSS 1460 bytes, window scale x128 (shift 7), SACK permitted". */
+void tcpx_format_syn_options(GString *out, const tcpx_side_t *side);
+/* What both sides agreed on. */
+void tcpx_format_negotiated(GString *out, const tcpx_stream_t *st);
+
+#endif
