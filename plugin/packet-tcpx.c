@@ -93,6 +93,7 @@ static int hf_tcpx_cause_code = -1;
 static int hf_tcpx_next_step = -1;
 static int hf_tcpx_related_frame = -1;
 static int hf_tcpx_related_age = -1;
+static int hf_tcpx_text = -1;
 
 static gint ett_tcpx = -1;
 static gint ett_tcpx_finding = -1;
@@ -401,6 +402,11 @@ add_related(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const char *lab
 {
     if (!frame || frame == pinfo->num)
         return;
+    if (age_ns <= 0) {
+        proto_item_set_generated(proto_tree_add_uint_format(tree, hf_tcpx_related_frame, tvb, 0, 0, frame,
+                                                            "%s: frame %u", label, frame));
+        return;
+    }
     GString *age = g_string_new(NULL);
     tcpx_format_duration(age, age_ns);
     proto_item *it = proto_tree_add_uint_format(tree, hf_tcpx_related_frame, tvb, 0, 0, frame,
@@ -414,11 +420,37 @@ add_related(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const char *lab
     g_string_free(age, TRUE);
 }
 
+/* Item labels stop at ITEM_LABEL_LENGTH (240) characters: longer texts go on
+ * continuation lines, cut between words, while the field keeps the whole text. */
+#define TCPX_LINE_MAX 200
+
+static const char *
+line_end(const char *p)
+{
+    size_t n = strlen(p);
+    if (n <= TCPX_LINE_MAX)
+        return p + n;
+    const char *cut = p + TCPX_LINE_MAX;
+    while (cut > p && *cut != ' ')
+        cut--;
+    return cut > p ? cut : p + TCPX_LINE_MAX;
+}
+
 static void
 add_text(proto_tree *tree, int hf, tvbuff_t *tvb, const char *label, const GString *text)
 {
-    proto_item *it = proto_tree_add_string_format(tree, hf, tvb, 0, 0, text->str, "%s: %s", label, text->str);
+    const char *end = line_end(text->str);
+    proto_item *it = proto_tree_add_string_format(tree, hf, tvb, 0, 0, text->str, "%s: %.*s", label,
+                                                  (int)(end - text->str), text->str);
     proto_item_set_generated(it);
+    if (!*end)
+        return;
+    proto_tree *more = proto_item_add_subtree(it, ett_tcpx_related);
+    for (const char *p = end + (*end == ' '); *p; ) {
+        end = line_end(p);
+        proto_item_set_generated(proto_tree_add_none_format(more, hf_tcpx_text, tvb, 0, 0, "%.*s", (int)(end - p), p));
+        p = end + (*end == ' ');
+    }
 }
 
 static void
@@ -482,11 +514,11 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
     tcpx_result_t plain;
     GString *summary = g_string_new(NULL);
 
-    if (!r) {
-        /* An ordinary frame: only with the phase-note preference. */
+    if (!r || r->n == 0) {
+        /* No findings: a one-line phase note (the phase-note preference). */
         memset(&plain, 0, offsetof(tcpx_result_t, f));
         memset(&note, 0, sizeof note);
-        plain.phase = (guint8)tcpx_plain_phase(&layer->seg);
+        plain.phase = r ? r->phase : (guint8)tcpx_plain_phase(&layer->seg);
         note.kind = layer->seg.len ? TCPX_K_NOTE_DATA : TCPX_K_NOTE_ACK;
         note.cause = TCPX_C_STORY;
         note.lo = layer->seg.seq;
@@ -597,7 +629,7 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
         int sender = layer->seg.from_first ? 0 : 1;
         gboolean from_client = r ? r->from_client : sender == tcpx_client_side(st);
 
-        if (tree && (r || pref_phase_notes))
+        if (tree && ((r && r->n) || pref_phase_notes))
             build_tree(tree, tvb, pinfo, layer, r, from_client, i, fl->n);
         if (have_tap_listener(tcpx_tap))
             queue_tap_record(pinfo, layer, r, from_client);
@@ -637,6 +669,8 @@ proto_register_tcpx(void)
             "One thing to check next", HFILL } },
         { &hf_tcpx_related_frame, { "Related frame", "tcpx.related_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
             "A frame this explanation refers to", HFILL } },
+        { &hf_tcpx_text, { "Text", "tcpx.text", FT_NONE, BASE_NONE, NULL, 0x0,
+            "Continuation of a long explanation", HFILL } },
         { &hf_tcpx_related_age, { "Time since related frame", "tcpx.related_age", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             NULL, HFILL } },
     };

@@ -157,7 +157,7 @@ tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
 {
     if (seg && seg->irtt_ns > 0)
         return seg->irtt_ns;
-    if (s->syn_ts && s->hs_ack_ts && s->hs_ack_ts > s->syn_ts)
+    if (s->syn_frame && s->hs_ack_frame && s->hs_ack_ts > s->syn_ts)
         return s->hs_ack_ts - s->syn_ts;
     return 0;
 }
@@ -376,6 +376,11 @@ explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_re
     tcpx_finding_t *f = finding(r, TCPX_K_DUP_ACK, cause);
     f->count = seg->dupack_num;
     f->ref_frame = seg->dupack_frame;
+    if (d->acks_len) {
+        const tcpx_ack_event_t *last = &d->acks[(d->acks_head + d->acks_len - 1) % TCPX_ACK_HISTORY];
+        if (last->frame == seg->dupack_frame)
+            f->ref_age_ns = seg->ts_ns - last->ts_ns;
+    }
     f->lo = seg->ack;
     f->bytes = held_lo ? tcpx_seq_diff(seg->ack, held_lo) : 0;   /* the hole */
     f->hi = held_hi ? held_hi - 1 : 0;
@@ -484,8 +489,7 @@ explain_reused_ports(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t 
             cause = TCPX_C_PORTS_REUSED_AFTER_CLOSE;
     }
     tcpx_finding_t *f = finding(r, TCPX_K_REUSED_PORTS, cause);
-    f->count = p ? p->id : 0;
-    f->bytes = p ? 1 : 0;   /* previous stream known */
+    f->count = p ? p->id + 1 : 0;   /* previous stream + 1; 0: not in the capture */
     f->ref_frame = closed_frame ? closed_frame : (p ? p->first_frame : 0);
     f->ref_age_ns = closed_frame ? seg->ts_ns - closed_ts : (p ? seg->ts_ns - p->first_ts : 0);
 }
@@ -520,7 +524,7 @@ explain_reset(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_resu
                  : cause == TCPX_C_RST_AFTER_FIN ? (d->fin_frame ? d->fin_frame : peer->fin_frame)
                  : peer->last_frame;
     f->ref_age_ns = 0;
-    if (cause == TCPX_C_RST_REFUSED && s->syn_ts)
+    if (cause == TCPX_C_RST_REFUSED && s->syn_frame)
         f->ref_age_ns = seg->ts_ns - s->syn_ts;
     else if (cause == TCPX_C_RST_AFTER_FIN)
         f->ref_age_ns = seg->ts_ns - (d->fin_frame ? d->fin_ts : peer->fin_ts);
@@ -553,6 +557,44 @@ explain_checksum(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_r
 
 /* ---- the story ---------------------------------------------------------- */
 
+#define OPT_KNOWN 0x1000
+#define OPT_SACK  0x0100
+#define OPT_TS    0x0200
+#define OPT_TFO   0x0400
+#define OPT_ECN   0x0800
+
+guint32
+tcpx_pack_syn_options(const tcpx_side_t *d)
+{
+    if (!d->syn_seen)
+        return 0;
+    return OPT_KNOWN | (guint32)(d->wscale + 1) | (d->sack_perm ? OPT_SACK : 0) | (d->ts ? OPT_TS : 0) |
+           (d->tfo ? OPT_TFO : 0) | (d->ecn_setup ? OPT_ECN : 0);
+}
+
+void
+tcpx_unpack_syn_options(guint32 packed, guint16 mss, tcpx_side_t *d)
+{
+    memset(d, 0, sizeof *d);
+    d->syn_seen = (packed & OPT_KNOWN) != 0;
+    d->mss = mss;
+    d->wscale = (gint8)((packed & 0xff) - 1);
+    d->sack_perm = (packed & OPT_SACK) != 0;
+    d->ts = (packed & OPT_TS) != 0;
+    d->tfo = (packed & OPT_TFO) != 0;
+    d->ecn_setup = (packed & OPT_ECN) != 0;
+}
+
+/* The options of both sides as known now, frozen into a story finding. */
+static void
+freeze_options(const tcpx_stream_t *s, int sender, tcpx_finding_t *f)
+{
+    f->mss = s->side[sender].mss;
+    f->bytes = tcpx_pack_syn_options(&s->side[sender]);
+    f->segments = s->side[!sender].mss;
+    f->bytes2 = tcpx_pack_syn_options(&s->side[!sender]);
+}
+
 static void
 tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
@@ -563,10 +605,10 @@ tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_
 
     if (synack == TCPX_TH_SYN && !retransmitted) {
         tcpx_finding_t *f = finding(r, TCPX_K_SYN, TCPX_C_STORY);
-        f->mss = seg->mss;
+        freeze_options(s, sender, f);
     } else if (synack == (TCPX_TH_SYN | TCPX_TH_ACK) && !retransmitted) {
         tcpx_finding_t *f = finding(r, TCPX_K_SYNACK, TCPX_C_STORY);
-        f->mss = seg->mss;
+        freeze_options(s, sender, f);
         f->ref_frame = s->syn_frame;
         f->ref_age_ns = s->syn_frame ? seg->ts_ns - s->syn_ts : 0;
     } else if (s->synack_frame && !s->hs_ack_frame && (seg->flags & TCPX_TH_ACK) && !(seg->flags & (TCPX_TH_SYN | TCPX_TH_RST))
@@ -574,6 +616,7 @@ tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_
         s->hs_ack_frame = seg->frame;
         s->hs_ack_ts = seg->ts_ns;
         tcpx_finding_t *f = finding(r, TCPX_K_HANDSHAKE_ACK, TCPX_C_STORY);
+        r->phase = TCPX_PHASE_HANDSHAKE;
         f->ref_frame = s->synack_frame;
         f->ref_age_ns = seg->ts_ns - s->synack_ts;
         f->t1_ns = s->syn_frame ? s->synack_ts - s->syn_ts : 0;   /* SYN -> SYN-ACK */

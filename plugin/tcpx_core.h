@@ -332,6 +332,10 @@ typedef struct tcpx_stream {
     tcpx_alloc_t alloc;
 } tcpx_stream_t;
 
+/* SYN options packed into a finding, so later SYNs cannot change what an earlier frame says. */
+guint32 tcpx_pack_syn_options(const tcpx_side_t *side);
+void tcpx_unpack_syn_options(guint32 packed, guint16 mss, tcpx_side_t *side);
+
 /* Stream life cycle. */
 void tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1,
                       guint16 port0, guint16 port1, const tcpx_alloc_t *alloc);

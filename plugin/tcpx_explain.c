@@ -23,7 +23,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACKs",
       "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier, and|Their first transmission is not in the capture;} "
-      "{receiver} has since asked for them {dupacks} times{?listed: (duplicate ACKs in frames {listed})}.",
+      "{receiver} has since asked for them {dupacks} times{?listed: (duplicate ACKs{?listed_all:| the latest} in frames {listed})}.",
       "Count retransmissions for this stream (" STREAM_FILTER " && tcp.analysis.retransmission); a few are normal, "
       "bursts of them point to a congested queue on the path.", "Reference frame",
       { TCPX_C_FAST_RETX_DUPACKS, TCPX_C_CAPTURE_DUPLICATE } },
@@ -39,13 +39,13 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_OUT_OF_ORDER, "out_of_order", "tcp.analysis.out_of_order", TCPX_SEV_WARN,
       "Out-of-order segment",
       "Out-of-order {range}, {ref_age} after higher data (frame {ref})",
-      "{Sender}'s {range} reached the capture point after data further ahead in the stream (frame {ref}, {ref_age} earlier).",
+      "The segment with {range} from {sender} reached the capture point after data further ahead in the stream (frame {ref}, {ref_age} earlier).",
       "Watch for duplicate ACKs right after it (" STREAM_FILTER " && tcp.analysis.duplicate_ack); if reordering is frequent, "
       "capture at both ends to find where it happens.", "Higher segment seen first",
       { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION, TCPX_C_CAPTURE_DUPLICATE } },
     { TCPX_K_LOST_SEGMENT, "lost_segment", "tcp.analysis.lost_segment", TCPX_SEV_WARN,
       "Previous segment not captured",
-      "{bytes} not captured before this segment{?segments: (~{segments} segments at MSS {mss})}",
+      "{bytes} not captured before this segment{?segments: (~{segments} segment(s) at MSS {mss})}",
       "{Sender} jumped from byte {lo} to byte {next}: {bytes}{?segments: (about {segments} segment(s) at the MSS of {mss} bytes)} "
       "sent after frame {ref} never reached the capture point.",
       "Look for their retransmission: " STREAM_FILTER " && tcp.seq == {lo}.", "Last segment before the gap",
@@ -113,9 +113,9 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       { TCPX_C_KEEPALIVE_ANSWERED } },
     { TCPX_K_REUSED_PORTS, "reused_ports", "tcp.analysis.reused_ports", TCPX_SEV_NOTE,
       "Ports reused",
-      "New connection reuses the ports of {?bytes:stream {count}|an earlier connection}",
-      "This SYN opens a new connection between the same addresses and ports as {?bytes:stream {count}|an earlier connection}.",
-      "Compare the two connections: tcp.stream == {count} || " STREAM_FILTER ".", "Earlier connection ended",
+      "New connection reuses the ports of {?prev_stream:stream {prev_stream}|an earlier connection}",
+      "This SYN opens a new connection between the same addresses and ports as {?prev_stream:stream {prev_stream}|an earlier connection}.",
+      "Compare the two connections: {?prev_stream:tcp.stream == {prev_stream} || }" STREAM_FILTER ".", "Earlier connection ended",
       { TCPX_C_PORTS_REUSED_AFTER_CLOSE, TCPX_C_PORTS_REUSED_TIME_WAIT, TCPX_C_PORTS_REUSED_NOT_CLOSED,
         TCPX_C_PORTS_REUSED_UNKNOWN } },
     { TCPX_K_TFO_SYN, "tfo_syn", "tcp.analysis.tfo_syn", TCPX_SEV_NOTE,
@@ -225,7 +225,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACKs let {sender} resend it without waiting for "
       "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
     { TCPX_C_RETX_AFTER_DUPACKS, "loss_sack", "lost, recovered after dup ACKs",
-      "{Receiver} had signalled the gap with {dupacks} duplicate ACK(s){?listed: (frames {listed})}, so {sender} resent the "
+      "{Receiver} had signalled the gap with {dupacks} duplicate ACK(s){?listed: ({?listed_all:|the latest }in frames {listed})}, so {sender} resent the "
       "segment early (SACK/RACK-based recovery): it was lost on the way. A few such losses are normal; many mean congestion." },
     { TCPX_C_RETX_TIMEOUT, "timeout", "retransmission timeout",
       "Nothing was acknowledged for {t1}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "

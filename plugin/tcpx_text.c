@@ -70,11 +70,8 @@ tcpx_format_syn_options(GString *out, const tcpx_side_t *d)
 }
 
 void
-tcpx_format_negotiated(GString *out, const tcpx_stream_t *st)
+tcpx_format_negotiated(GString *out, const tcpx_side_t *c, const tcpx_side_t *s)
 {
-    const tcpx_side_t *c = &st->side[tcpx_client_side(st)];
-    const tcpx_side_t *s = &st->side[!tcpx_client_side(st)];
-
     if (c->mss || s->mss)
         g_string_append_printf(out, "segments up to %u bytes toward the server and %u toward the client",
                                s->mss ? s->mss : 536, c->mss ? c->mss : 536);
@@ -157,11 +154,13 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
     if (IS("ref")) NUM(f->ref_frame);
     if (IS("ref_age")) { if (!f->ref_frame) return FALSE; tcpx_format_duration(out, f->ref_age_ns); return TRUE; }
     if (IS("listed")) { if (!f->n_listed) return FALSE; frames_list(out, f); return TRUE; }
+    if (IS("listed_all")) return f->n_listed && f->n_listed >= f->bytes2;
     if (IS("bytes")) SIZE(f->bytes);
     if (IS("bytes2")) SIZE(f->bytes2);
     if (IS("held_lo")) NUM(f->bytes2);
     if (IS("dupacks")) NUM(f->bytes2);
     if (IS("count")) NUM(f->count);
+    if (IS("prev_stream")) { if (!f->count) return FALSE; g_string_append_printf(out, "%u", f->count - 1); return TRUE; }
     if (IS("total")) NUM(f->total);
     if (IS("pct")) {
         if (!f->total) return FALSE;
@@ -174,11 +173,19 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
     if (IS("t1")) DUR(f->t1_ns);
     if (IS("t2")) DUR(f->t2_ns);
     if (IS("checksum")) { g_string_append_printf(out, "0x%04x", f->bytes & 0xffff); return TRUE; }
-    if (IS("opts")) {
-        tcpx_format_syn_options(out, &st->side[c->from_client ? tcpx_client_side(st) : !tcpx_client_side(st)]);
+    if (IS("opts") || IS("negotiated")) {
+        /* Story findings carry the options frozen: sender's in bytes/mss, the peer's in bytes2/segments. */
+        tcpx_side_t sender, peer;
+        tcpx_unpack_syn_options(f->bytes, (guint16)f->mss, &sender);
+        tcpx_unpack_syn_options(f->bytes2, (guint16)f->segments, &peer);
+        if (IS("opts"))
+            tcpx_format_syn_options(out, &sender);
+        else if (c->from_client)
+            tcpx_format_negotiated(out, &sender, &peer);
+        else
+            tcpx_format_negotiated(out, &peer, &sender);
         return TRUE;
     }
-    if (IS("negotiated")) { tcpx_format_negotiated(out, st); return TRUE; }
     if (IS("position")) { g_string_append(out, tcpx_position_text(f->t1_ns, f->t2_ns)); return TRUE; }
     if (IS("cause_label")) { g_string_append(out, tcpx_cause_info((tcpx_cause_t)f->cause)->label); return TRUE; }
 #undef IS
@@ -216,8 +223,13 @@ branch_bar(const char *p, const char *end)
             depth++;
         else if (*p == '}')
             depth--;
-        else if (*p == '|' && depth == 0)
+        else if (*p == '|' && depth == 0) {
+            if (p[1] == '|') {
+                p++;            /* "||" is text (a filter's "or"), not the branch separator */
+                continue;
+            }
             return p;
+        }
     }
     return NULL;
 }

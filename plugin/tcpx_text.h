@@ -33,6 +33,6 @@ void tcpx_format_bytes(GString *out, guint64 bytes);
 /* SYN options of one side in words: "MSS 1460 bytes, window scale x128 (shift 7), SACK permitted". */
 void tcpx_format_syn_options(GString *out, const tcpx_side_t *side);
 /* What both sides agreed on. */
-void tcpx_format_negotiated(GString *out, const tcpx_stream_t *st);
+void tcpx_format_negotiated(GString *out, const tcpx_side_t *client, const tcpx_side_t *server);
 
 #endif

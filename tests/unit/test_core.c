@@ -1,0 +1,535 @@
+/* Unit tests of tcpx's pure-C core: sequence arithmetic, classification, words.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <glib.h>
+#include "tcpx_core.h"
+#include "tcpx_explain.h"
+#include "tcpx_text.h"
+
+#define MS G_GINT64_CONSTANT(1000000)
+
+static void *t_alloc0(void *ctx, gsize n) { (void)ctx; return g_malloc0(n); }
+static void *t_realloc(void *ctx, void *p, gsize n) { (void)ctx; return g_realloc(p, n); }
+static const tcpx_alloc_t alloc = { t_alloc0, t_realloc, NULL };
+
+/* A stream with client 10.0.0.1:40000 (side 0) and server 10.0.0.2:80 (side 1). */
+static tcpx_stream_t *
+new_stream(void)
+{
+    tcpx_stream_t *s = g_new0(tcpx_stream_t, 1);
+    tcpx_stream_init(s, 7, "10.0.0.1:40000", "10.0.0.2:80", 40000, 80, &alloc);
+    return s;
+}
+
+static guint32 next_frame;
+
+static tcpx_segment_t
+seg(gboolean from_client, gint64 t_ms, guint16 flags, guint32 seq, guint32 ack, guint32 len)
+{
+    tcpx_segment_t s;
+    memset(&s, 0, sizeof s);
+    s.frame = ++next_frame;
+    s.ts_ns = t_ms * MS;
+    s.from_first = from_client;
+    s.flags = flags;
+    s.seq = seq;
+    s.ack = ack;
+    s.len = len;
+    s.win = 65535;
+    s.wscale = -1;
+    s.has_ip_id = TRUE;
+    s.ip_id = (guint16)(s.frame * 7);
+    s.checksum = (guint16)(s.frame * 13);
+    return s;
+}
+
+static tcpx_result_t last;
+
+static const tcpx_result_t *
+feed(tcpx_stream_t *s, tcpx_segment_t g)
+{
+    tcpx_analyze(s, &g, &last);
+    return &last;
+}
+
+static const tcpx_finding_t *
+find_kind(const tcpx_result_t *r, tcpx_kind_t k)
+{
+    for (int i = 0; i < r->n; i++)
+        if (r->f[i].kind == k)
+            return &r->f[i];
+    return NULL;
+}
+
+/* Handshake with a 20 ms RTT, then the client's 100-byte request. Returns the time. */
+static gint64
+handshake(tcpx_stream_t *s)
+{
+    next_frame = 0;
+    tcpx_segment_t syn = seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    syn.mss = 1460; syn.wscale = 7; syn.sack_perm = TRUE;
+    feed(s, syn);
+    tcpx_segment_t synack = seg(FALSE, 20, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0);
+    synack.mss = 1400; synack.wscale = 8; synack.sack_perm = TRUE;
+    feed(s, synack);
+    feed(s, seg(TRUE, 20, TCPX_TH_ACK, 1, 1, 0));
+    feed(s, seg(TRUE, 21, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 100));
+    return 21;
+}
+
+/* Checks the chosen cause is one the table lists for the kind. */
+static void
+assert_candidate(const tcpx_finding_t *f)
+{
+    const tcpx_kind_info_t *k = tcpx_kind_info((tcpx_kind_t)f->kind);
+    for (int i = 0; i < TCPX_MAX_CAUSES; i++)
+        if (k->causes[i] == f->cause)
+            return;
+    g_error("cause %s is not a candidate of kind %s", tcpx_cause_info((tcpx_cause_t)f->cause)->name, k->name);
+}
+
+static char *
+render(const tcpx_stream_t *s, const tcpx_finding_t *f, gboolean from_client, void (*fn)(GString *, const tcpx_text_ctx_t *))
+{
+    tcpx_text_ctx_t ctx = { s, f, from_client, 0 };
+    GString *out = g_string_new(NULL);
+    fn(out, &ctx);
+    return g_string_free(out, FALSE);
+}
+
+/* ---- sequence numbers --------------------------------------------------- */
+
+static void
+test_seq_wrap(void)
+{
+    g_assert_true(tcpx_seq_lt(0xFFFFFF00u, 0x10u));
+    g_assert_true(tcpx_seq_gt(0x10u, 0xFFFFFF00u));
+    g_assert_true(tcpx_seq_le(5, 5));
+    g_assert_false(tcpx_seq_lt(5, 5));
+    g_assert_cmpuint(tcpx_seq_diff(0xFFFFFFF0u, 0x10u), ==, 0x20u);
+    g_assert_cmpuint(tcpx_seq_diff(0x10u, 0xFFFFFFF0u), ==, 0);
+    g_assert_true(tcpx_seq_in(2, 0xFFFFFFFEu, 10));
+    g_assert_false(tcpx_seq_in(10, 0xFFFFFFFEu, 10));
+    g_assert_cmpuint(tcpx_seq_max(0xFFFFFFF0u, 3), ==, 3);
+    g_assert_cmpuint(tcpx_segments_for(48180, 1460), ==, 33);
+    g_assert_cmpuint(tcpx_segments_for(1, 1460), ==, 1);
+    g_assert_cmpuint(tcpx_segments_for(100, 0), ==, 0);
+}
+
+/* A retransmission across the 2^32 boundary still finds its original. */
+static void
+test_retransmission_across_wrap(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_ACK, 1, 0xFFFFF000u, 0));
+    tcpx_segment_t a = seg(FALSE, 1, TCPX_TH_ACK, 0xFFFFFA00u, 1, 1448);
+    guint32 orig_frame = a.frame;
+    feed(s, a);
+    feed(s, seg(FALSE, 2, TCPX_TH_ACK, 0xFFFFFA00u + 1448, 1, 1448));
+    tcpx_segment_t rt = seg(FALSE, 400, TCPX_TH_ACK, 0xFFFFFA00u, 1, 1448);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_finding_t *f = find_kind(feed(s, rt), TCPX_K_RETRANSMISSION);
+    g_assert_nonnull(f);
+    g_assert_cmpuint(f->orig_frame, ==, orig_frame);
+    g_assert_cmpint(f->orig_age_ns, ==, 399 * MS);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_TIMEOUT);
+    g_free(s);
+}
+
+/* ---- classification ----------------------------------------------------- */
+
+static void
+test_handshake_story(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    tcpx_segment_t syn = seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    syn.mss = 1460; syn.wscale = 7; syn.sack_perm = TRUE;
+    const tcpx_result_t *r = feed(s, syn);
+    g_assert_nonnull(find_kind(r, TCPX_K_SYN));
+    g_assert_cmpint(r->phase, ==, TCPX_PHASE_HANDSHAKE);
+    g_assert_true(r->from_client);
+    tcpx_segment_t synack = seg(FALSE, 30, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0);
+    synack.mss = 1400; synack.wscale = 8; synack.sack_perm = TRUE;
+    r = feed(s, synack);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_SYNACK);
+    g_assert_nonnull(f);
+    char *what = render(s, f, FALSE, tcpx_render_what);
+    g_assert_nonnull(strstr(what, "window scale x256 (shift 8)"));
+    g_assert_nonnull(strstr(what, "SACK on both sides"));
+    g_assert_nonnull(strstr(what, "segments up to 1400 bytes toward the server and 1460 toward the client"));
+    g_free(what);
+    r = feed(s, seg(TRUE, 31, TCPX_TH_ACK, 1, 1, 0));
+    f = find_kind(r, TCPX_K_HANDSHAKE_ACK);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->t1_ns, ==, 30 * MS);
+    g_assert_cmpint(f->t2_ns, ==, 1 * MS);
+    what = render(s, f, TRUE, tcpx_render_what);
+    g_assert_nonnull(strstr(what, "near the client"));
+    g_free(what);
+    g_assert_false(s->roles_guessed);
+    g_free(s);
+}
+
+static void
+test_fast_retransmission(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t a = seg(FALSE, t + 20, TCPX_TH_ACK, 1, 101, 1400);
+    guint32 orig = a.frame;
+    feed(s, a);
+    feed(s, seg(FALSE, t + 20, TCPX_TH_ACK, 1401, 101, 1400));
+    feed(s, seg(FALSE, t + 20, TCPX_TH_ACK, 2801, 101, 1400));
+    guint32 dups[3];
+    for (int i = 0; i < 3; i++) {
+        tcpx_segment_t d = seg(TRUE, t + 40 + i, TCPX_TH_ACK, 101, 1, 0);
+        d.ws = TCPX_WS_DUPLICATE_ACK;
+        d.dupack_num = i + 1;
+        d.dupack_frame = 4;
+        d.n_sack = 1;
+        d.sack_le[0] = 1401;
+        d.sack_re[0] = 1401 + 1400 * (i + 1);
+        dups[i] = d.frame;
+        const tcpx_finding_t *f = find_kind(feed(s, d), TCPX_K_DUP_ACK);
+        g_assert_nonnull(f);
+        g_assert_cmpint(f->cause, ==, TCPX_C_DUPACK_HOLE);
+        g_assert_cmpuint(f->bytes, ==, 1400);    /* the hole 1-1400 */
+        g_assert_cmpuint(f->segments, ==, 1);
+    }
+    tcpx_segment_t rt = seg(FALSE, t + 43, TCPX_TH_ACK, 1, 101, 1400);
+    rt.ws = TCPX_WS_RETRANSMISSION | TCPX_WS_FAST_RETRANSMISSION;
+    const tcpx_result_t *r = feed(s, rt);
+    g_assert_cmpint(r->n, ==, 1);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_FAST_RETRANSMISSION);
+    g_assert_nonnull(f);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_FAST_RETX_DUPACKS);
+    g_assert_cmpuint(f->orig_frame, ==, orig);
+    g_assert_cmpuint(f->n_listed, ==, 3);
+    g_assert_cmpuint(f->listed[0], ==, dups[0]);
+    g_assert_cmpuint(f->listed[2], ==, dups[2]);
+    char *sum = render(s, f, FALSE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Fast retransmission of bytes 1-1400 (frame 5, +23 ms) after 3 dup ACKs");
+    g_free(sum);
+    char *what = render(s, f, FALSE, tcpx_render_what);
+    g_assert_cmpstr(what, ==, "The server (10.0.0.2:80) sent bytes 1-1400 again. They first left in frame 5, 23 ms earlier, and "
+                              "the client (10.0.0.1:40000) has since asked for them 3 times (duplicate ACKs in frames 8, 9, 10).");
+    g_free(what);
+    g_free(s);
+}
+
+static void
+test_spurious_causes(void)
+{
+    for (int late = 0; late < 2; late++) {
+        tcpx_stream_t *s = new_stream();
+        gint64 t = handshake(s);
+        feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+        tcpx_segment_t ack = seg(TRUE, t + 21, TCPX_TH_ACK, 101, 1001, 0);
+        guint32 ack_frame = ack.frame;
+        feed(s, ack);
+        /* resent 5 ms after the ACK passed (ACK still in flight) or 300 ms after (ACK lost) */
+        tcpx_segment_t rt = seg(FALSE, t + 21 + (late ? 300 : 5), TCPX_TH_ACK, 1, 101, 1000);
+        rt.ws = TCPX_WS_RETRANSMISSION | TCPX_WS_SPURIOUS;
+        const tcpx_finding_t *f = find_kind(feed(s, rt), TCPX_K_SPURIOUS_RETRANSMISSION);
+        g_assert_nonnull(f);
+        assert_candidate(f);
+        g_assert_cmpuint(f->ack_frame, ==, ack_frame);
+        g_assert_cmpint(f->cause, ==, (late ? TCPX_C_SPURIOUS_ACK_LOST : TCPX_C_SPURIOUS_ACK_IN_FLIGHT));
+        g_free(s);
+    }
+}
+
+static void
+test_capture_duplicate(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t a = seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000);
+    feed(s, a);
+    tcpx_segment_t copy = a;
+    copy.frame = ++next_frame;
+    copy.ts_ns += 20000;
+    copy.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_finding_t *f = find_kind(feed(s, copy), TCPX_K_RETRANSMISSION);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_CAPTURE_DUPLICATE);
+    /* Same bytes with a new IP ID: a real retransmission. */
+    tcpx_segment_t real = a;
+    real.frame = ++next_frame;
+    real.ts_ns += 5 * MS;
+    real.ip_id++;
+    real.checksum++;
+    real.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, real), TCPX_K_RETRANSMISSION);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_EARLY);
+    g_free(s);
+}
+
+static void
+test_out_of_order(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    tcpx_segment_t high = seg(FALSE, t + 2, TCPX_TH_ACK, 2001, 101, 1000);
+    high.ws = TCPX_WS_LOST_SEGMENT;
+    const tcpx_finding_t *gap = find_kind(feed(s, high), TCPX_K_LOST_SEGMENT);
+    g_assert_nonnull(gap);
+    g_assert_cmpint(gap->cause, ==, TCPX_C_LOSS_BEFORE_CAPTURE);
+    g_assert_cmpuint(gap->bytes, ==, 1000);
+    g_assert_cmpuint(gap->lo, ==, 1001);
+    g_assert_cmpuint(gap->hi, ==, 2000);
+    g_assert_cmpuint(gap->mss, ==, 1460);      /* what the client (receiver) announced */
+    tcpx_segment_t late = seg(FALSE, t + 3, TCPX_TH_ACK, 1001, 101, 1000);
+    late.ws = TCPX_WS_OUT_OF_ORDER;
+    const tcpx_finding_t *f = find_kind(feed(s, late), TCPX_K_OUT_OF_ORDER);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_REORDERING);
+    g_assert_cmpuint(f->ref_frame, ==, high.frame);
+    g_assert_cmpint(f->ref_age_ns, ==, 1 * MS);
+    g_free(s);
+}
+
+static void
+test_midstream_gap_is_capture_start(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    const tcpx_result_t *r = feed(s, seg(FALSE, 0, TCPX_TH_ACK, 1, 1, 1000));
+    g_assert_nonnull(find_kind(r, TCPX_K_MIDSTREAM));
+    g_assert_true(s->roles_guessed);
+    g_assert_false(r->from_client);     /* port 80 is the server */
+    tcpx_segment_t g = seg(FALSE, 1, TCPX_TH_ACK, 5001, 1, 1000);
+    g.ws = TCPX_WS_LOST_SEGMENT;
+    const tcpx_finding_t *f = find_kind(feed(s, g), TCPX_K_LOST_SEGMENT);
+    g_assert_cmpint(f->cause, ==, TCPX_C_CAPTURE_STARTED_LATE);
+    g_assert_cmpuint(f->segments, ==, 0);     /* MSS unknown without handshake */
+    char *sum = render(s, f, FALSE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "4,000 bytes not captured before this segment");
+    g_free(sum);
+    char *who = render(s, f, FALSE, tcpx_render_what);
+    g_assert_nonnull(strstr(who, "The likely server (10.0.0.2:80)"));
+    g_free(who);
+    g_free(s);
+}
+
+static void
+test_resets(void)
+{
+    /* refused */
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0));
+    const tcpx_finding_t *f = find_kind(feed(s, seg(FALSE, 1, TCPX_TH_RST | TCPX_TH_ACK, 1, 1, 0)), TCPX_K_RESET);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RST_REFUSED);
+    char *sum = render(s, f, FALSE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Reset by server: connection refused");
+    g_free(sum);
+    g_free(s);
+
+    /* mid-transfer */
+    s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 5, TCPX_TH_ACK, 1, 101, 1000));
+    f = find_kind(feed(s, seg(FALSE, t + 6, TCPX_TH_RST | TCPX_TH_ACK, 1001, 101, 0)), TCPX_K_RESET);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RST_MID_TRANSFER);
+    g_assert_cmpuint(f->bytes, ==, 1000);
+    g_assert_cmpuint(f->bytes2, ==, 100);
+    assert_candidate(f);
+    g_free(s);
+
+    /* after FIN */
+    s = new_stream();
+    t = handshake(s);
+    feed(s, seg(TRUE, t + 1, TCPX_TH_FIN | TCPX_TH_ACK, 101, 1, 0));
+    f = find_kind(feed(s, seg(FALSE, t + 2, TCPX_TH_RST, 1, 0, 0)), TCPX_K_RESET);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RST_AFTER_FIN);
+    g_free(s);
+}
+
+static void
+test_checksum_offload(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    tcpx_segment_t syn = seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    syn.csum = TCPX_CSUM_ZERO;
+    syn.checksum = 0;
+    const tcpx_finding_t *f = find_kind(feed(s, syn), TCPX_K_CHECKSUM);
+    g_assert_cmpint(f->cause, ==, TCPX_C_CSUM_OFFLOAD);
+    tcpx_segment_t synack = seg(FALSE, 1, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0);
+    synack.csum = TCPX_CSUM_GOOD;
+    g_assert_null(find_kind(feed(s, synack), TCPX_K_CHECKSUM));
+    tcpx_segment_t ack = seg(TRUE, 2, TCPX_TH_ACK, 1, 1, 0);
+    ack.csum = TCPX_CSUM_BAD;
+    f = find_kind(feed(s, ack), TCPX_K_CHECKSUM);
+    g_assert_cmpint(f->cause, ==, TCPX_C_CSUM_OFFLOAD);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Bad TCP checksum from client: checksum offload");
+    g_free(sum);
+    /* both ends bad: loopback */
+    tcpx_segment_t d = seg(FALSE, 3, TCPX_TH_ACK, 1, 1, 10);
+    d.csum = TCPX_CSUM_BAD;
+    f = find_kind(feed(s, d), TCPX_K_CHECKSUM);
+    g_assert_cmpint(f->cause, ==, TCPX_C_CSUM_CORRUPTION);   /* the server also sent a good one */
+    g_free(s);
+}
+
+static void
+test_zero_window_then_update(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t z = seg(TRUE, t + 10, TCPX_TH_ACK, 101, 5001, 0);
+    z.win = 0;
+    z.ws = TCPX_WS_ZERO_WINDOW;
+    const tcpx_finding_t *f = find_kind(feed(s, z), TCPX_K_ZERO_WINDOW);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RECEIVER_NOT_READING);
+    tcpx_segment_t z2 = seg(TRUE, t + 510, TCPX_TH_ACK, 101, 5001, 0);
+    z2.win = 0;
+    z2.ws = TCPX_WS_ZERO_WINDOW;
+    f = find_kind(feed(s, z2), TCPX_K_ZERO_WINDOW);
+    g_assert_cmpint(f->cause, ==, TCPX_C_ZERO_WINDOW_PERSISTS);
+    g_assert_cmpuint(f->ref_frame, ==, z.frame);
+    g_assert_cmpint(f->ref_age_ns, ==, 500 * MS);
+    tcpx_segment_t up = seg(TRUE, t + 1010, TCPX_TH_ACK, 101, 5001, 0);
+    up.win = 32768;
+    up.ws = TCPX_WS_WINDOW_UPDATE;
+    f = find_kind(feed(s, up), TCPX_K_WINDOW_UPDATE);
+    g_assert_cmpint(f->cause, ==, TCPX_C_WINDOW_REOPENED);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Client opens its window to 32,768 bytes after 1.00 s at zero");
+    g_free(sum);
+    g_free(s);
+}
+
+static void
+test_keepalive_idle(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t k = seg(TRUE, t + 45000, TCPX_TH_ACK, 100, 1, 1);
+    k.ws = TCPX_WS_KEEP_ALIVE;
+    const tcpx_result_t *r = feed(s, k);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_KEEP_ALIVE);
+    g_assert_cmpint(r->phase, ==, TCPX_PHASE_KEEPALIVE);
+    g_assert_cmpint(f->t1_ns, ==, 45000 * MS);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Keep-alive #1 from client after 45.00 s idle");
+    g_free(sum);
+    g_free(s);
+}
+
+static void
+test_teardown_story(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    const tcpx_result_t *r = feed(s, seg(FALSE, t + 5, TCPX_TH_FIN | TCPX_TH_ACK, 1, 101, 0));
+    g_assert_nonnull(find_kind(r, TCPX_K_FIN_FIRST));
+    g_assert_cmpint(r->phase, ==, TCPX_PHASE_TEARDOWN);
+    r = feed(s, seg(TRUE, t + 6, TCPX_TH_FIN | TCPX_TH_ACK, 101, 2, 0));
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_FIN_SECOND);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->ref_age_ns, ==, 1 * MS);
+    r = feed(s, seg(FALSE, t + 7, TCPX_TH_ACK, 2, 102, 0));
+    g_assert_nonnull(find_kind(r, TCPX_K_CLOSE_ACK));
+    g_free(s);
+}
+
+/* ---- the words ---------------------------------------------------------- */
+
+static void
+test_template_engine(void)
+{
+    tcpx_stream_t *s = new_stream();
+    tcpx_finding_t f;
+    memset(&f, 0, sizeof f);
+    f.orig_frame = 104;
+    f.orig_age_ns = 312 * MS;
+    f.lo = 1461;
+    f.hi = 2920;
+    tcpx_text_ctx_t ctx = { s, &f, FALSE, 0 };
+    GString *out = g_string_new(NULL);
+    tcpx_render(out, "{Sender} sent {range}{?orig: (frame {orig}, {orig_age})}{?ack_frame: acked|; never acked} a || b", &ctx);
+    g_assert_cmpstr(out->str, ==, "The server (10.0.0.2:80) sent bytes 1461-2920 (frame 104, 312 ms); never acked a || b");
+    g_string_truncate(out, 0);
+    tcpx_render(out, "{?orig:x {?ack_frame:nested|inner-else} y}", &ctx);
+    g_assert_cmpstr(out->str, ==, "x inner-else y");
+    g_string_truncate(out, 0);
+    tcpx_format_duration(out, 1500);
+    g_string_append(out, "|");
+    tcpx_format_duration(out, 2500 * MS);
+    g_string_append(out, "|");
+    tcpx_format_bytes(out, 48180);
+    g_assert_cmpstr(out->str, ==, "0.002 ms|2.50 s|48,180 bytes");
+    g_string_free(out, TRUE);
+    g_free(s);
+}
+
+/* Every kind and cause is described, and every template renders without unknown names. */
+static void
+test_table_complete(void)
+{
+    tcpx_stream_t *s = new_stream();
+    tcpx_finding_t f;
+    memset(&f, 0xff, sizeof f);   /* every value "known" */
+    f.n_listed = 2;
+    for (int k = 0; k < TCPX_K_COUNT; k++) {
+        const tcpx_kind_info_t *ki = tcpx_kind_info((tcpx_kind_t)k);
+        g_assert_cmpint(ki->kind, ==, k);
+        g_assert_true(ki->name && ki->title && ki->summary && ki->what && ki->ref_label);
+        if (tcpx_kind_is_anomaly((tcpx_kind_t)k)) {
+            g_assert_nonnull(ki->next_step);
+            g_assert_cmpint(ki->severity, >=, TCPX_SEV_CHAT);
+            g_assert_cmpint(ki->causes[0], !=, TCPX_C_NONE);
+        }
+        f.kind = (guint8)k;
+        f.cause = (guint8)ki->causes[0];
+        for (int which = 0; which < 4; which++) {
+            void (*fn[])(GString *, const tcpx_text_ctx_t *) = {
+                tcpx_render_summary, tcpx_render_what, tcpx_render_cause, tcpx_render_next_step };
+            char *text = render(s, &f, TRUE, fn[which]);
+            if (strchr(text, '{') || strchr(text, '}'))
+                g_error("kind %s renders an unknown name: %s", ki->name, text);
+            g_free(text);
+        }
+    }
+    for (int c = 0; c < TCPX_C_COUNT; c++) {
+        const tcpx_cause_info_t *ci = tcpx_cause_info((tcpx_cause_t)c);
+        g_assert_cmpint(ci->cause, ==, c);
+        f.cause = (guint8)c;
+        char *text = render(s, &f, FALSE, tcpx_render_cause);
+        if (strchr(text, '{') || strchr(text, '}'))
+            g_error("cause %s renders an unknown name: %s", ci->name, text);
+        g_free(text);
+    }
+    g_free(s);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/seq/wrap", test_seq_wrap);
+    g_test_add_func("/seq/retransmission_across_wrap", test_retransmission_across_wrap);
+    g_test_add_func("/story/handshake", test_handshake_story);
+    g_test_add_func("/story/teardown", test_teardown_story);
+    g_test_add_func("/classify/fast_retransmission", test_fast_retransmission);
+    g_test_add_func("/classify/spurious", test_spurious_causes);
+    g_test_add_func("/classify/capture_duplicate", test_capture_duplicate);
+    g_test_add_func("/classify/out_of_order", test_out_of_order);
+    g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
+    g_test_add_func("/classify/resets", test_resets);
+    g_test_add_func("/classify/checksum", test_checksum_offload);
+    g_test_add_func("/classify/zero_window", test_zero_window_then_update);
+    g_test_add_func("/classify/keepalive", test_keepalive_idle);
+    g_test_add_func("/text/template", test_template_engine);
+    g_test_add_func("/text/table_complete", test_table_complete);
+    return g_test_run();
+}
