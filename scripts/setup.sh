@@ -1,0 +1,69 @@
+#!/usr/bin/env bash
+# setup.sh: install what tcpx needs (Debian bookworm) and build it into build/.
+#
+#   bash scripts/setup.sh [extra cmake configure args...]
+#
+# Idempotent: apt-get runs only when a package is missing (and `apt-get update`
+# at most once); the build is incremental.  As a normal user nothing is
+# installed: missing packages are reported and the script stops.
+#
+# Environment: TCPX_BUILD_DIR (default: build), TCPX_BUILD_TYPE (default:
+# RelWithDebInfo), TCPX_SKIP_APT=1 to never touch apt.
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+build_dir=${TCPX_BUILD_DIR:-build}
+build_type=${TCPX_BUILD_TYPE:-RelWithDebInfo}
+
+# Everything the build, the tests and (later) the GUI tests need.
+packages=(
+  cmake gcc libc6-dev make pkg-config libglib2.0-dev python3
+  libwireshark-dev wireshark-dev tshark
+  wireshark-qt xvfb xauth
+  util-linux   # setpriv: the test harness runs tshark as nobody when root
+)
+
+is_installed() {
+  [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
+}
+
+missing=()
+if command -v dpkg-query >/dev/null 2>&1; then
+  for p in "${packages[@]}"; do
+    is_installed "$p" || missing+=("$p")
+  done
+else
+  echo "setup.sh: dpkg-query not found (not Debian?); assuming the packages are there" >&2
+fi
+
+if [ "${#missing[@]}" -gt 0 ]; then
+  if [ "${TCPX_SKIP_APT:-0}" = 1 ]; then
+    echo "setup.sh: missing packages (TCPX_SKIP_APT=1, not installing): ${missing[*]}" >&2
+  elif [ "$(id -u)" -ne 0 ]; then
+    echo "setup.sh: these packages are missing: ${missing[*]}" >&2
+    echo "setup.sh: install them as root first, e.g.:" >&2
+    echo "  sudo apt-get update && sudo DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends ${missing[*]}" >&2
+    exit 1
+  else
+    echo "setup.sh: installing: ${missing[*]}"
+    export DEBIAN_FRONTEND=noninteractive
+    # Don't ask whether non-root users may capture (dumpcap setuid): no.
+    if command -v debconf-set-selections >/dev/null 2>&1; then
+      echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections
+    fi
+    apt-get update
+    apt-get install -y --no-install-recommends "${missing[@]}"
+  fi
+fi
+
+# Configure (cheap when nothing changed; the build type is set on the first
+# configure only, so a later -DCMAKE_BUILD_TYPE=... given by hand sticks).
+if [ -f "$build_dir/CMakeCache.txt" ]; then
+  cmake -S "$repo" -B "$build_dir" "$@"
+else
+  cmake -S "$repo" -B "$build_dir" -DCMAKE_BUILD_TYPE="$build_type" "$@"
+fi
+cmake --build "$build_dir" -j"$(nproc)"
+
+echo "setup.sh: built $build_dir/plugin/tcpx.so"

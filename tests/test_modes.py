@@ -1,0 +1,111 @@
+"""tcpx gives the same answers however tshark is run.
+
+On sample_pcaps/lossy_download.pcapng, the frames with a tcpx anomaly are the
+same whether found with -Y (single pass), -2 -Y, -T fields, or by reading the
+tcpx tree in -V output; and the tcpx tree's text does not depend on the pass.
+"""
+
+import os
+import re
+import unittest
+
+import tsharkx
+
+SOURCE_DIR = os.environ.get("TCPX_SOURCE_DIR") or os.path.dirname(
+    os.path.dirname(os.path.abspath(__file__)))
+CAPTURE = os.path.join(SOURCE_DIR, "sample_pcaps", "lossy_download.pcapng")
+
+FRAME_RE = re.compile(r"^Frame (\d+):")
+
+
+def tshark_ok(test, args):
+    rc, out, err = tsharkx.run_tshark(args, capture=CAPTURE)
+    test.assertEqual(rc, 0, "tshark %s failed:\n%s" % (" ".join(args), err[-3000:]))
+    return out
+
+
+def listed_frames(out):
+    """Frame numbers of tshark's one-line-per-frame output."""
+    frames = set()
+    for line in out.splitlines():
+        tok = line.split(None, 1)
+        if tok and tok[0].isdigit():
+            frames.add(int(tok[0]))
+    return frames
+
+
+def tcpx_names():
+    """(protocol name as shown in -V, label of tcpx.anomaly)."""
+    rc, out, _ = tsharkx.run_tshark(["-G", "protocols"])
+    proto = None
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[2] == "tcpx":
+            proto = parts[0]
+    rc, out, _ = tsharkx.run_tshark(["-G", "fields"])
+    label = None
+    for line in out.splitlines():
+        parts = line.split("\t")
+        if len(parts) >= 3 and parts[0] == "F" and parts[2] == "tcpx.anomaly":
+            label = parts[1]
+    return proto, label
+
+
+def tcpx_trees(out, proto):
+    """frame number -> text of its tcpx tree(s) in -V output."""
+    trees = {}
+    frame, inside = None, False
+    for line in out.splitlines():
+        if line and not line[0].isspace():
+            m = FRAME_RE.match(line)
+            if m:
+                frame = int(m.group(1))
+            inside = line.startswith(proto)
+        if inside and frame is not None:
+            trees.setdefault(frame, []).append(line)
+    return {f: "\n".join(lines) for f, lines in trees.items()}
+
+
+@unittest.skipUnless(os.path.isfile(CAPTURE), "missing %s" % CAPTURE)
+class ModesTest(unittest.TestCase):
+
+    @classmethod
+    def setUpClass(cls):
+        cls.proto, cls.anomaly_label = tcpx_names()
+
+    def test_same_frames_and_trees(self):
+        self.assertIsNotNone(self.proto, "tshark -G protocols does not list tcpx")
+        self.assertIsNotNone(self.anomaly_label, "tshark -G fields does not list tcpx.anomaly")
+
+        by_filter = listed_frames(tshark_ok(self, ["-r", CAPTURE, "-n", "-Y", "tcpx.anomaly"]))
+        by_filter2 = listed_frames(tshark_ok(self, ["-r", CAPTURE, "-n", "-2", "-Y", "tcpx.anomaly"]))
+        rows = tsharkx.fields(CAPTURE, ["frame.number", "tcpx.anomaly"])
+        by_fields = {int(r["frame.number"]) for r in rows if r["tcpx.anomaly"]}
+
+        v1 = tcpx_trees(tshark_ok(self, ["-r", CAPTURE, "-n", "-V"]), self.proto)
+        v2 = tcpx_trees(tshark_ok(self, ["-r", CAPTURE, "-n", "-2", "-V"]), self.proto)
+        # An anomaly's subtree in -V carries its severity line ("Severity: Note (2)").
+        anomaly_line = re.compile(r"^\s+\[?Severity: ", re.M)
+        by_tree = {f for f, text in v1.items() if anomaly_line.search(text)}
+
+        self.assertTrue(by_fields, "no tcpx.anomaly at all in %s" % CAPTURE)
+
+        def diff(name, got):
+            return "%s differs from -T fields: only there %s, missing %s" % (
+                name, sorted(got - by_fields)[:20], sorted(by_fields - got)[:20])
+        self.assertEqual(by_filter, by_fields, diff("-Y tcpx.anomaly", by_filter))
+        self.assertEqual(by_filter2, by_fields, diff("-2 -Y tcpx.anomaly", by_filter2))
+        self.assertEqual(by_tree, by_fields, diff("-V tree", by_tree))
+
+        # The tcpx tree text is the same in both modes: the first frames, and
+        # the first ten anomalous ones.
+        sample = sorted(by_fields)[:10] + sorted(v1)[:3]
+        for f in sorted(set(sample)):
+            with self.subTest(frame=f):
+                self.assertEqual(v1.get(f), v2.get(f),
+                                 "tcpx tree of frame %d differs between single pass and -2" % f)
+        self.assertEqual(sorted(v1), sorted(v2), "frames with a tcpx tree differ between passes")
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
