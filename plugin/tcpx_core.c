@@ -232,7 +232,7 @@ static void
 retransmission_context(tcpx_finding_t *f, const tcpx_side_t *d)
 {
     f->count = d->retransmissions;
-    f->total = d->data_segments;
+    f->total = d->data_segments + 1;   /* this one included */
 }
 
 static void
@@ -253,9 +253,25 @@ explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, 
         kind = TCPX_K_RETRANSMISSION;
 
     const tcpx_ack_event_t *acked = find_ack_covering(peer, seg->seq + (seg->len ? seg->len : 1));
-    /* How long the peer had been silent about new data when this was resent. */
-    gint64 since_progress = peer->acks_len ? seg->ts_ns - peer->acks[(peer->acks_head + peer->acks_len - 1) % TCPX_ACK_HISTORY].ts_ns : 0;
+    /* How long nothing new had been acknowledged: since the peer's last ACK advance or the original, whichever is later. */
+    gint64 last_progress = peer->acks_len ? peer->acks[(peer->acks_head + peer->acks_len - 1) % TCPX_ACK_HISTORY].ts_ns : 0;
+    if (orig && orig->ts_ns > last_progress)
+        last_progress = orig->ts_ns;
+    gint64 since_progress = last_progress ? seg->ts_ns - last_progress : 0;
     gint64 since_orig = orig ? seg->ts_ns - orig->ts_ns : 0;
+    /* Resending exactly what the peer asks for, shortly after another resend: the same loss episode. */
+    gboolean in_loss_episode = d->last_retx_ts && seg->ts_ns - d->last_retx_ts < MAX(MIN_RTO_NS, 2 * rtt);
+
+    /* Attempts at the same bytes: the n-th resend of sequence number seq. */
+    if (d->retx_attempts && d->retx_seq == seg->seq)
+        d->retx_attempts++;
+    else
+        d->retx_attempts = 1;
+    gint64 since_prev_attempt = d->retx_attempts > 1 ? seg->ts_ns - d->retx_prev_ts : 0;
+    guint32 prev_attempt_frame = d->retx_attempts > 1 ? d->retx_prev_frame : 0;
+    d->retx_seq = seg->seq;
+    d->retx_prev_frame = seg->frame;
+    d->retx_prev_ts = seg->ts_ns;
 
     if (is_capture_duplicate(orig, seg))
         cause = TCPX_C_CAPTURE_DUPLICATE;
@@ -268,13 +284,21 @@ explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, 
                                                                  : TCPX_C_SPURIOUS_ACK_LOST;
     else if (kind == TCPX_K_FAST_RETRANSMISSION)
         cause = TCPX_C_FAST_RETX_DUPACKS;
+    else if (d->retx_attempts > 1 && since_prev_attempt >= MIN_RTO_NS)
+        cause = TCPX_C_RETX_BACKOFF;
     else if (peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq)
         cause = TCPX_C_RETX_AFTER_DUPACKS;
+    else if (peer->ack_known && ((peer->dupacks_len > 0 && tcpx_seq_gt(seg->seq, peer->high_ack)) ||
+                                 (seg->seq == peer->high_ack && in_loss_episode)))
+        cause = TCPX_C_RETX_IN_RECOVERY;
     else if ((since_orig >= MIN_RTO_NS || since_progress >= MIN_RTO_NS) &&
              (!rtt || since_orig >= 2 * rtt || since_progress >= 2 * rtt))
         cause = TCPX_C_RETX_TIMEOUT;
     else
         cause = TCPX_C_RETX_EARLY;
+
+    if (cause != TCPX_C_CAPTURE_DUPLICATE)
+        d->last_retx_ts = seg->ts_ns;
 
     tcpx_finding_t *f = finding(r, kind, cause);
     set_range(f, seg);
@@ -285,6 +309,12 @@ explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, 
     }
     f->rtt_ns = rtt;
     f->t1_ns = since_progress;
+    f->t2_ns = since_prev_attempt;
+    f->ref_frame = prev_attempt_frame;
+    f->ref_age_ns = since_prev_attempt;
+    f->segments = d->retx_attempts;
+    if (peer->ack_known)
+        f->waits_for = peer->high_ack;
     f->n_listed = (guint8)MIN(peer->dupacks_len, TCPX_MAX_LISTED);
     for (guint32 i = 0; i < f->n_listed; i++)
         f->listed[i] = peer->dupacks[peer->dupacks_len - f->n_listed + i];

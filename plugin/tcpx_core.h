@@ -95,6 +95,8 @@ typedef enum {
     TCPX_C_FAST_RETX_DUPACKS,
     TCPX_C_RETX_AFTER_DUPACKS,
     TCPX_C_RETX_TIMEOUT,
+    TCPX_C_RETX_BACKOFF,
+    TCPX_C_RETX_IN_RECOVERY,
     TCPX_C_RETX_EARLY,
     TCPX_C_SPURIOUS_ACK_IN_FLIGHT,
     TCPX_C_SPURIOUS_ACK_LOST,
@@ -223,6 +225,7 @@ typedef struct {
     guint32 total;           /* ...out of this many (e.g. data segments so far) */
     guint32 segments;        /* bytes expressed in segments at the MSS */
     guint32 mss;
+    guint32 waits_for;       /* the byte the receiver still waits for (its ACK number) */
     gint64  rtt_ns;          /* reference RTT for the comparison, 0 if unknown */
     gint64  t1_ns, t2_ns;    /* kind-specific intervals */
 } tcpx_finding_t;
@@ -307,6 +310,10 @@ typedef struct {
     /* counters, so far */
     guint32  segments, data_segments, payload_bytes;
     guint32  retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
+    /* repeated retransmissions of the same bytes (exponential backoff) */
+    guint32  retx_seq, retx_attempts, retx_prev_frame;
+    gint64   retx_prev_ts;
+    gint64   last_retx_ts;      /* any retransmission, to tell one loss episode from the next */
     guint32  csum_bad, csum_good;
 } tcpx_side_t;
 

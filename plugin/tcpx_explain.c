@@ -14,11 +14,11 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Retransmission",
       "Retransmission of {range}{?orig: (frame {orig}, +{orig_age})}",
       "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier.|Their first transmission is not in the capture.}"
-      "{?total: This is retransmission #{count} from {sender_role} in this stream ({pct} of its {total} data segments so far).}",
+      "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segments it has sent so far.}",
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
       { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_RETX_AFTER_DUPACKS,
-        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_EARLY } },
+        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", "tcp.analysis.fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACKs",
@@ -225,13 +225,20 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACKs let {sender} resend it without waiting for "
       "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
     { TCPX_C_RETX_AFTER_DUPACKS, "loss_sack", "lost, recovered after dup ACKs",
-      "{Receiver} had signalled the gap with {dupacks} duplicate ACK(s){?listed: ({?listed_all:|the latest }in frames {listed})}, so {sender} resent the "
+      "{Receiver} had signalled the gap with duplicate ACKs{?listed: ({?listed_all:|the latest }in frames {listed})}, so {sender} resent the "
       "segment early (SACK/RACK-based recovery): it was lost on the way. A few such losses are normal; many mean congestion." },
     { TCPX_C_RETX_TIMEOUT, "timeout", "retransmission timeout",
-      "Nothing was acknowledged for {t1}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
+      "Nothing new was acknowledged for {t1}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
       "200 ms on Linux), so {sender} resent. Either the data or its ACKs were lost; a timeout stalls the transfer for the whole wait." },
+    { TCPX_C_RETX_BACKOFF, "timeout_backoff", "repeated timeouts",
+      "This is attempt #{attempt} at the same bytes, {t2} after the previous one (frame {ref}): the waits double each time "
+      "(exponential backoff), so nothing at all is getting through. {Receiver} is unreachable or down, or the path drops everything." },
+    { TCPX_C_RETX_IN_RECOVERY, "loss_recovery", "recovering a burst of losses",
+      "Part of the same loss episode: {receiver} still waits for byte {waits_for} and keeps sending duplicate ACKs, so {sender} "
+      "resends the missing segments one after another (SACK recovery). Several consecutive lost segments point to a queue "
+      "overflowing on the path." },
     { TCPX_C_RETX_EARLY, "early_retransmission", "early resend",
-      "It was resent only {orig_age} after the original, without duplicate ACKs: a tail-loss probe or early retransmit timer. "
+      "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs: a tail-loss probe or early retransmit timer. "
       "The last segments of a burst (or their ACK) were probably lost." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, less than a round trip{?rtt: ({rtt})}: "

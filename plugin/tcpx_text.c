@@ -169,6 +169,8 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
     }
     if (IS("segments")) NUM(f->segments);
     if (IS("mss")) NUM(f->mss);
+    if (IS("waits_for")) NUM(f->waits_for);
+    if (IS("attempt")) NUM(f->segments);
     if (IS("rtt")) DUR(f->rtt_ns);
     if (IS("t1")) DUR(f->t1_ns);
     if (IS("t2")) DUR(f->t2_ns);
