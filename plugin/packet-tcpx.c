@@ -23,6 +23,7 @@
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
 #include <epan/tap.h>
+#include <epan/exceptions.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/in_cksum.h>
@@ -373,25 +374,42 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
     return TRUE;
 }
 
-/* In front of TCP in "ip.proto": TCP runs unchanged, then tcpx reads what it found. */
-static int
-dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+static void
+record_layer(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph)
 {
-    address src, dst;
-    copy_address_shallow(&src, &pinfo->src);
-    copy_address_shallow(&dst, &pinfo->dst);
-
-    int ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
-
-    if (ret <= 0 || !proto_is_protocol_enabled(find_protocol_by_id(proto_tcpx)) || pinfo->flags.in_error_pkt)
-        return ret;
+    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcpx)) || pinfo->flags.in_error_pkt)
+        return;
     tcpx_frame_layers_t *fl = (tcpx_frame_layers_t *)p_get_proto_data(pinfo->pool, pinfo, proto_tcpx, 0);
     if (!fl) {
         fl = wmem_new0(pinfo->pool, tcpx_frame_layers_t);
         p_add_proto_data(pinfo->pool, pinfo, proto_tcpx, 0, fl);
     }
-    if (fl->n < MAX_LAYERS && read_segment(tvb, pinfo, &src, &dst, data, &fl->layer[fl->n]))
+    if (fl->n < MAX_LAYERS && read_segment(tvb, pinfo, src, dst, iph, &fl->layer[fl->n]))
         fl->n++;
+}
+
+/* In front of TCP in "ip.proto": TCP runs unchanged, then tcpx reads what it found.
+ * TCP may throw on a cut-off payload (snaplen) after its analysis is done: read the
+ * header anyway, then let the exception go on. */
+static int
+dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    address src, dst;
+    volatile int ret = 0;
+    copy_address_shallow(&src, &pinfo->src);
+    copy_address_shallow(&dst, &pinfo->dst);
+
+    TRY {
+        ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+    }
+    CATCH_ALL {
+        record_layer(tvb, pinfo, &src, &dst, data);
+        RETHROW;
+    }
+    ENDTRY;
+
+    if (ret > 0)
+        record_layer(tvb, pinfo, &src, &dst, data);
     return ret;
 }
 

@@ -1,0 +1,928 @@
+/* test_health.c: unit tests for the stream-health judgement (tap/tcpx_health.c).
+ *
+ * Every test builds the record sequence the "tcpx" tap would deliver for a
+ * small, hand-made connection, feeds it to tcpx_health and checks the result.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <stdlib.h>
+#include <glib.h>
+#include "tcpx_health.h"
+
+#define MS(x) ((gint64)((x) * 1000000.0))
+#define KB(kind) (1u << (kind))
+
+/* A fake connection: the stream state the plugin would own, and a record factory. */
+typedef struct {
+    tcpx_stream_t st;
+    tcpx_health_t *h;
+    guint32 stream;
+    guint32 frame;
+    guint32 seq[2];   /* next relative seq per side: 0 client, 1 server */
+    gboolean guessed;
+    gint64 t0;
+} conn_t;
+
+static void
+conn_init(conn_t *c, tcpx_health_t *h, guint32 stream, gboolean with_options)
+{
+    memset(c, 0, sizeof *c);
+    c->h = h;
+    c->stream = stream;
+    c->st.id = stream;
+    c->st.name[0] = "10.0.0.1:51234";
+    c->st.name[1] = "10.0.0.2:80";
+    c->st.port[0] = 51234;
+    c->st.port[1] = 80;
+    c->st.client = 0;
+    c->st.side[0].wscale = c->st.side[1].wscale = -1;
+    if (with_options) {
+        c->st.side[0].syn_seen = c->st.side[1].syn_seen = TRUE;
+        c->st.side[0].mss = 1460;
+        c->st.side[1].mss = 1400;
+        c->st.side[0].wscale = 7;
+        c->st.side[1].wscale = 9;
+        c->st.side[0].sack_perm = c->st.side[1].sack_perm = TRUE;
+    }
+    c->seq[0] = c->seq[1] = 1;
+    c->t0 = G_GINT64_CONSTANT(1700000000) * 1000000000;
+}
+
+/* One record.  seq advances automatically for new data unless kinds mark a retransmission/keep-alive. */
+static const tcpx_health_stream_t *
+rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, guint32 win,
+         guint32 kinds, gint64 ack_rtt, guint32 lost_bytes, guint32 lost_segs, guint32 seq_override)
+{
+    tcpx_tap_rec_t r;
+    int d = from_client ? 0 : 1;
+    memset(&r, 0, sizeof r);
+    r.frame = ++c->frame;
+    r.ts_ns = c->t0 + MS(t_ms);
+    r.stream = c->stream;
+    r.from_client = from_client;
+    r.roles_guessed = c->guessed;
+    r.client = c->st.name[0];
+    r.server = c->st.name[1];
+    r.flags = flags;
+    r.seq = seq_override ? seq_override : c->seq[d];
+    r.ack = c->seq[1 - d];
+    r.len = len;
+    r.win = win;
+    r.kinds = kinds;
+    r.ack_rtt_ns = ack_rtt;
+    r.lost_bytes = lost_bytes;
+    r.lost_segments = lost_segs;
+    r.st = &c->st;
+    if (flags & TCPX_TH_RST)
+        r.kinds |= KB(TCPX_K_RESET);
+    if (!(kinds & ((KB(TCPX_K_RETRANSMISSION) | KB(TCPX_K_FAST_RETRANSMISSION) |
+                    KB(TCPX_K_SPURIOUS_RETRANSMISSION) | KB(TCPX_K_KEEP_ALIVE)))) && !seq_override)
+        c->seq[d] += len + ((flags & (TCPX_TH_SYN | TCPX_TH_FIN)) ? 1 : 0);
+    return tcpx_health_add(c->h, &r);
+}
+
+static const tcpx_health_stream_t *
+rec(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, guint32 win, guint32 kinds)
+{
+    return rec_full(c, t_ms, from_client, flags, len, win, kinds, 0, 0, 0, 0);
+}
+
+#define C TRUE
+#define S FALSE
+#define A TCPX_TH_ACK
+#define PA (TCPX_TH_PSH | TCPX_TH_ACK)
+
+/* SYN at t, SYN-ACK at t+d1, ACK at t+d1+d2. */
+static void
+handshake(conn_t *c, double t, double d1, double d2)
+{
+    rec(c, t, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(c, t + d1, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    rec_full(c, t + d1 + d2, C, A, 0, 64256, 0, 0, 0, 0, 0);
+}
+
+static void
+close_both(conn_t *c, double t, double rtt)
+{
+    rec(c, t, C, TCPX_TH_FIN | TCPX_TH_ACK, 0, 64256, 0);
+    rec(c, t + rtt, S, TCPX_TH_FIN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(c, t + rtt + 0.1, C, A, 0, 64256, 0);
+}
+
+static const tcpx_health_stream_t *
+judge(conn_t *c)
+{
+    const tcpx_health_stream_t *s = tcpx_health_judge(c->h, c->stream);
+    g_assert_nonnull(s);
+    return s;
+}
+
+/* ------------------------------------------------------------------ */
+
+static void
+test_clean(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 0, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 300, 64256, 0);                               /* request */
+    rec_full(&c, 41, S, A, 0, 65160, 0, MS(20), 0, 0, 0);            /* ACK of it */
+    rec(&c, 45, S, PA, 1400, 65160, 0);                              /* answer */
+    rec(&c, 46, S, PA, 1400, 65160, 0);
+    rec_full(&c, 66, C, A, 0, 64256, 0, MS(20), 0, 0, 0);
+    close_both(&c, 100, 20);
+    s = judge(&c);
+
+    g_assert_cmpint(s->score, >=, 90);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_cmpstr(s->verdict_code, ==, "healthy");
+    g_assert_false(tcpx_health_unhealthy(s));
+    g_assert_cmpint(s->done, ==, TCPX_DONE_COMPLETE);
+    g_assert_cmpstr(s->done_text, ==, "complete: handshake, data, FIN both ways");
+    g_assert_cmpuint(s->packets[0], ==, 6);
+    g_assert_cmpuint(s->packets[1], ==, 5);
+    g_assert_cmpuint(s->bytes[0], ==, 300);
+    g_assert_cmpuint(s->bytes[1], ==, 2800);
+    g_assert_cmpint(s->irtt_ns, ==, MS(20.1));
+    g_assert_cmpuint(s->resp_n, ==, 1);
+    g_assert_cmpint(s->resp_max_ns, ==, MS(24));
+    g_assert_cmpint(s->resp_max_ack_ns, ==, MS(20));
+    g_assert_cmpuint(s->rtt_n[TCPX_C2S], ==, 1);
+    g_assert_cmpuint(s->rtt_n[TCPX_S2C], ==, 1);
+    g_assert_cmpint(s->duration_ns, ==, MS(120.1));
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE);
+    g_assert_true(s->options_known);
+    g_assert_cmpuint(s->mss[0], ==, 1460);
+    g_assert_cmpuint(s->mss[1], ==, 1400);
+    g_assert_cmpint(s->wscale[0], ==, 7);
+    g_assert_cmpint(s->wscale[1], ==, 9);
+    g_assert_true(s->sack);
+    g_assert_false(s->ecn);
+    g_assert_cmpuint(s->server_port, ==, 80);
+    tcpx_health_free(h);
+}
+
+/* Server sends 100 segments; 6 are lost and retransmitted, with duplicate ACKs. */
+static void
+lossy_stream(conn_t *c, gboolean bursty)
+{
+    int i, lost = 0;
+    double t = 100;
+    handshake(c, 0, 20, 0.1);
+    rec(c, 21, C, PA, 200, 64256, 0);
+    for (i = 0; i < 100; i++, t += 1) {
+        rec(c, t, S, A, 1400, 65160, 0);
+        if ((bursty && i >= 50 && i < 56) || (!bursty && i % 16 == 5 && lost < 6)) {
+            rec(c, t + 0.2, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+            rec(c, t + 0.4, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+            rec_full(c, t + 0.6, S, A, 1400, 65160,
+                     bursty ? KB(TCPX_K_FAST_RETRANSMISSION) : KB(TCPX_K_RETRANSMISSION), 0, 0, 0, c->seq[1] - 1400);
+            lost++;
+            if (!bursty)
+                t += 900;   /* scattered: far apart in time */
+        }
+    }
+    close_both(c, t + 10, 20);
+}
+
+static void
+test_lossy_scattered(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 1, TRUE);
+    lossy_stream(&c, FALSE);
+    s = judge(&c);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpstr(s->verdict_code, ==, "network_loss");
+    g_assert_nonnull(strstr(s->verdict, "network loss"));
+    g_assert_cmpuint(s->retx_segments, ==, 6);
+    g_assert_cmpuint(s->retx_bytes, ==, 6 * 1400);
+    g_assert_cmpuint(s->dup_acks, ==, 12);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_SCATTERED);
+    /* 6 of 101 data segments = 5.9% >= 5%: the high band */
+    g_assert_cmpint(s->score, ==, 100 - 40);
+    g_assert_true(tcpx_health_unhealthy(s));
+    tcpx_health_free(h);
+}
+
+static void
+test_lossy_bursts(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 2, TRUE);
+    lossy_stream(&c, TRUE);
+    s = judge(&c);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_BURSTS);
+    g_assert_cmpuint(s->loss_events, ==, 6);
+    g_assert_cmpuint(s->burst_events, ==, 6);
+    tcpx_health_free(h);
+}
+
+/* A big hole before the retransmissions: a network hole of 3 segments, bursty. */
+static void
+test_network_hole(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+    int i;
+
+    conn_init(&c, h, 3, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (i = 0; i < 40; i++)
+        rec(&c, 50 + i, S, A, 1400, 65160, 0);
+    c.seq[1] += 3 * 1400; /* three segments lost before the capture point */
+    rec_full(&c, 95, S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 3 * 1400, 3, 0);
+    rec(&c, 95.2, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+    rec_full(&c, 200, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1 + 40 * 1400 + 1);
+    s = judge(&c);
+    g_assert_cmpuint(s->network_holes, ==, 1);
+    g_assert_cmpuint(s->capture_gaps, ==, 0);
+    g_assert_cmpuint(s->lost_bytes, ==, 3 * 1400);
+    g_assert_cmpuint(s->lost_segments, ==, 3);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_BURSTS);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    tcpx_health_free(h);
+}
+
+static void
+test_zero_window(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+    int i;
+
+    conn_init(&c, h, 4, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (i = 0; i < 10; i++)
+        rec(&c, 50 + i, S, A, 1400, 65160, 0);
+    rec(&c, 70, S, A, 1400, 65160, KB(TCPX_K_WINDOW_FULL));
+    rec(&c, 71, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW));           /* client: window 0 */
+    rec(&c, 571, S, A, 1, 65160, KB(TCPX_K_ZERO_WINDOW_PROBE));
+    rec(&c, 572, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW) | KB(TCPX_K_ZERO_WINDOW_PROBE_ACK));
+    rec(&c, 1571, S, A, 1, 65160, KB(TCPX_K_ZERO_WINDOW_PROBE));
+    rec(&c, 1572, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW) | KB(TCPX_K_ZERO_WINDOW_PROBE_ACK));
+    rec(&c, 2571, C, A, 0, 64256, KB(TCPX_K_WINDOW_UPDATE));    /* reopened after 2.5 s */
+    for (i = 0; i < 5; i++)
+        rec(&c, 2600 + i, S, A, 1400, 65160, 0);
+    close_both(&c, 2700, 20);
+    s = judge(&c);
+
+    g_assert_cmpint(s->zero_window_ns[0], ==, MS(2500));
+    g_assert_cmpint(s->zero_window_ns[1], ==, 0);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_CLIENT);
+    g_assert_cmpstr(s->verdict_code, ==, "client_not_reading");
+    g_assert_nonnull(strstr(s->verdict, "client application is not reading"));
+    g_assert_cmpint(s->score, ==, 100 - 30);
+    g_assert_cmpuint(s->window_full_recv[0], ==, 1);
+    /* probes are not requests/answers, not data segments */
+    g_assert_cmpuint(s->anomalies[TCPX_K_ZERO_WINDOW], ==, 3);
+    tcpx_health_free(h);
+}
+
+/* Server side not reading: the server advertises the zero window. */
+static void
+test_zero_window_server(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 5, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 30, C, PA, 1400, 64256, 0);
+    rec(&c, 31, S, A, 0, 0, KB(TCPX_K_ZERO_WINDOW));
+    rec(&c, 5000, C, PA, 1400, 64256, 0);   /* still zero at the end: counted to the last record */
+    s = judge(&c);
+    g_assert_cmpint(s->zero_window_ns[1], ==, MS(4969));
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
+    g_assert_cmpstr(s->verdict_code, ==, "server_not_reading");
+    g_assert_cmpint(s->done, ==, TCPX_DONE_OPEN);
+    tcpx_health_free(h);
+}
+
+static void
+slow_server(conn_t *c)
+{
+    handshake(c, 0, 20, 0.1);
+    rec(c, 100, C, PA, 250, 64256, 0);                               /* request */
+    rec_full(c, 120.5, S, A, 0, 65160, 0, MS(20.5), 0, 0, 0);        /* ACKed at once */
+    rec_full(c, 1120, C, A, 0, 64256, KB(TCPX_K_KEEP_ALIVE), 0, 0, 0, c->seq[0] - 1);
+    rec(c, 1140, S, A, 0, 65160, KB(TCPX_K_KEEP_ALIVE_ACK));
+    rec_full(c, 2140, C, A, 0, 64256, KB(TCPX_K_KEEP_ALIVE), 0, 0, 0, c->seq[0] - 1);
+    rec(c, 2160, S, A, 0, 65160, KB(TCPX_K_KEEP_ALIVE_ACK));
+    rec(c, 3100, S, PA, 900, 65160, 0);                              /* answer after 3 s */
+    rec_full(c, 3120, C, A, 0, 64256, 0, MS(20), 0, 0, 0);
+    close_both(c, 3200, 20);
+}
+
+static void
+test_slow_server(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+    GString *p = g_string_new(NULL);
+
+    conn_init(&c, h, 6, TRUE);
+    slow_server(&c);
+    s = judge(&c);
+    g_assert_cmpuint(s->resp_n, ==, 1);
+    g_assert_cmpint(s->resp_max_ns, ==, MS(3000));
+    g_assert_cmpint(s->resp_max_ack_ns, ==, MS(20.5));
+    g_assert_cmpuint(s->resp_max_keepalives, ==, 2);
+    g_assert_cmpuint(s->keepalives[0], ==, 2);
+    g_assert_cmpuint(s->data_segments, ==, 2);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
+    g_assert_cmpstr(s->verdict_code, ==, "server_app_slow");
+    g_assert_nonnull(strstr(s->verdict, "network fine"));
+    g_assert_cmpint(s->score, ==, 70);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE);
+    tcpx_health_render_paragraph(s, p);
+    g_assert_nonnull(strstr(p->str, "keep-alives"));
+    g_assert_nonnull(strstr(p->str, "Server application slow"));
+    g_string_free(p, TRUE);
+    tcpx_health_free(h);
+}
+
+/* The preferences drive the rules: a 1000 RTT slow factor makes 3 s acceptable. */
+static void
+test_prefs_used(void)
+{
+    tcpx_health_prefs_t prefs;
+    tcpx_health_t *h;
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    tcpx_health_prefs_default(&prefs);
+    prefs.slow_factor = 1000;
+    h = tcpx_health_new(&prefs);
+    conn_init(&c, h, 7, TRUE);
+    slow_server(&c);
+    s = judge(&c);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_cmpint(s->score, ==, 100);
+    tcpx_health_free(h);
+}
+
+/* The server never ACKs the request separately: slow, but not "network fine". */
+static void
+test_slow_server_piggybacked(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 8, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 100, C, PA, 250, 64256, 0);
+    rec(&c, 1100, S, PA, 900, 65160, 0);
+    s = judge(&c);
+    g_assert_cmpint(s->resp_max_ack_ns, ==, -1);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
+    g_assert_cmpstr(s->verdict_code, ==, "server_slow");
+    tcpx_health_free(h);
+}
+
+static void
+test_refused(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 9, FALSE);
+    c.st.side[0].syn_seen = TRUE;
+    c.st.side[0].mss = 1460;
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(&c, 0.3, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    s = judge(&c);
+    g_assert_cmpint(s->done, ==, TCPX_DONE_REFUSED);
+    g_assert_cmpstr(s->done_text, ==, "refused");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
+    g_assert_cmpstr(s->verdict_code, ==, "refused");
+    g_assert_nonnull(strstr(s->verdict, "nothing listening"));
+    g_assert_nonnull(strstr(s->verdict, "port 80"));
+    g_assert_cmpint(s->score, <=, 20);
+    g_assert_cmpuint(s->resets[1], ==, 1);
+    g_assert_cmpint(s->rst_side, ==, 1);
+    /* a zero window on a RST is not a zero window */
+    g_assert_cmpint(s->zero_window_ns[1], ==, 0);
+    g_assert_cmpint(s->position, ==, TCPX_POS_UNKNOWN);
+    tcpx_health_free(h);
+}
+
+static void
+test_syn_unanswered(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 10, FALSE);
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec_full(&c, 1000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    rec_full(&c, 3000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    s = judge(&c);
+    g_assert_cmpint(s->done, ==, TCPX_DONE_SYN_UNANSWERED);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpint(s->score, <=, 20);
+    tcpx_health_free(h);
+}
+
+/* Capture started in the middle: the only gap is at the start, nothing retransmitted. */
+static void
+test_midstream_initial_gap(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+    int i;
+
+    conn_init(&c, h, 11, FALSE);
+    c.guessed = TRUE;
+    c.st.client = 0;
+    c.st.roles_guessed = TRUE;
+    c.st.midstream = TRUE;
+    c.seq[0] = 5000;
+    c.seq[1] = 90000;
+    rec(&c, 0, S, A, 1400, 65160, 0);
+    c.seq[1] += 2800;
+    rec_full(&c, 1, S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 2800, 2, 0);
+    for (i = 0; i < 20; i++) {
+        rec(&c, 2 + i, S, A, 1400, 65160, 0);
+        rec_full(&c, 2.5 + i, C, A, 0, 64256, 0, MS(0.5), 0, 0, 0);
+    }
+    close_both(&c, 50, 1);
+    s = judge(&c);
+    g_assert_true(s->midstream);
+    g_assert_true(s->roles_guessed);
+    g_assert_cmpint(s->done, ==, TCPX_DONE_MIDSTREAM);
+    g_assert_nonnull(strstr(s->done_text, "started mid-stream"));
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_CAPTURE);
+    g_assert_cmpstr(s->verdict_code, ==, "capture_missed");
+    g_assert_cmpuint(s->capture_gaps, ==, 1);
+    g_assert_cmpuint(s->network_holes, ==, 0);
+    g_assert_cmpuint(s->lost_bytes, ==, 2800);
+    g_assert_cmpuint(s->lost_segments, ==, 2);
+    g_assert_cmpint(s->score, >=, 90);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE);
+    g_assert_cmpint(s->position, ==, TCPX_POS_UNKNOWN);
+    tcpx_health_free(h);
+}
+
+/* The client ACKs data the capture never saw, and nobody retransmits: capture, not network. */
+static void
+test_acked_unseen(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+    int i;
+
+    conn_init(&c, h, 12, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (i = 0; i < 10; i++)
+        rec(&c, 45 + i, S, A, 1400, 65160, 0);
+    c.seq[1] += 1400;  /* a segment the capture dropped */
+    rec(&c, 80, C, A, 0, 64256, KB(TCPX_K_ACKED_UNSEEN));
+    for (i = 0; i < 10; i++)
+        rec(&c, 81 + i, S, A, 1400, 65160, 0);
+    close_both(&c, 200, 20);
+    s = judge(&c);
+    g_assert_cmpuint(s->acked_unseen, ==, 1);
+    g_assert_cmpuint(s->retx_segments, ==, 0);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_CAPTURE);
+    g_assert_cmpstr(s->verdict_code, ==, "capture_missed");
+    g_assert_cmpint(s->score, ==, 95);
+    tcpx_health_free(h);
+}
+
+/* A gap in the middle of a stream with a handshake, never retransmitted: capture miss. */
+static void
+test_gap_without_retransmission(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+    int i;
+
+    conn_init(&c, h, 13, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (i = 0; i < 10; i++)
+        rec(&c, 45 + i, S, A, 1400, 65160, 0);
+    c.seq[1] += 1400;
+    rec_full(&c, 56, S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 1400, 1, 0);
+    close_both(&c, 200, 20);
+    s = judge(&c);
+    g_assert_cmpuint(s->capture_gaps, ==, 1);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_CAPTURE);
+    tcpx_health_free(h);
+}
+
+/* A hole filled by an out-of-order segment: reordering, neither capture nor loss. */
+static void
+test_reordering(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+    guint32 hole;
+
+    conn_init(&c, h, 14, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    rec(&c, 45, S, A, 1400, 65160, 0);
+    hole = c.seq[1];
+    c.seq[1] += 1400;
+    rec_full(&c, 46, S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 1400, 1, 0);
+    rec(&c, 46.2, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+    rec_full(&c, 46.7, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole);
+    close_both(&c, 100, 20);
+    s = judge(&c);
+    g_assert_cmpuint(s->reordered, ==, 1);
+    g_assert_cmpuint(s->capture_gaps, ==, 0);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_cmpint(s->score, ==, 100);
+    tcpx_health_free(h);
+}
+
+/* TCP Fast Open data ignored by the server is resent: not a loss. */
+static void
+test_tfo_resend(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 15, TRUE);
+    rec(&c, 0, C, TCPX_TH_SYN, 71, 64240, KB(TCPX_K_TFO_SYN));
+    rec(&c, 20, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, KB(TCPX_K_TFO_IGNORED));
+    rec(&c, 20.1, C, A, 0, 64256, 0);
+    rec_full(&c, 20.2, C, PA, 71, 64256, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    rec(&c, 45, S, PA, 1400, 65160, 0);
+    close_both(&c, 100, 20);
+    s = judge(&c);
+    g_assert_cmpuint(s->retx_records, ==, 1);
+    g_assert_cmpuint(s->retx_net[0], ==, 0);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    tcpx_health_free(h);
+}
+
+static void
+test_position(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t a, b, m;
+
+    conn_init(&a, h, 20, TRUE);
+    handshake(&a, 0, 30, 0.2);          /* SYN-ACK takes the whole RTT: near the client */
+    conn_init(&b, h, 21, TRUE);
+    handshake(&b, 0, 0.2, 30);          /* ACK takes the whole RTT: near the server */
+    conn_init(&m, h, 22, TRUE);
+    handshake(&m, 0, 15, 15);
+    tcpx_health_finish(h);
+    g_assert_cmpint(tcpx_health_lookup(h, 20)->position, ==, TCPX_POS_NEAR_CLIENT);
+    g_assert_cmpint(tcpx_health_lookup(h, 21)->position, ==, TCPX_POS_NEAR_SERVER);
+    g_assert_cmpint(tcpx_health_lookup(h, 22)->position, ==, TCPX_POS_MIDDLE);
+    g_assert_cmpint(tcpx_health_lookup(h, 20)->hs_d1_ns, ==, MS(30));
+    g_assert_cmpint(tcpx_health_lookup(h, 21)->hs_d2_ns, ==, MS(30));
+    g_assert_cmpstr(tcpx_health_lookup(h, 20)->done_text, ==, "handshake only");
+    g_assert_cmpint(tcpx_health_count(h), ==, 3);
+    tcpx_health_free(h);
+}
+
+static void
+test_reset_after_data(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 30, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    rec(&c, 45, S, PA, 1400, 65160, 0);
+    rec(&c, 50, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->done_text, ==, "reset by the server after data");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
+    g_assert_cmpstr(s->verdict_code, ==, "reset_by_server");
+    g_assert_cmpint(s->score, ==, 85);
+    tcpx_health_free(h);
+}
+
+/* Reused ports: two SYNs refused, then a SYN (flagged as a retransmission) that
+ * gets through and a normal exchange.  The retries are not loss, the stream is
+ * judged by the connection that worked. */
+static void
+test_refused_then_connected(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 31, TRUE);
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(&c, 1, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    rec_full(&c, 500, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    rec(&c, 501, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    rec_full(&c, 1000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    c.seq[0] = 1;
+    rec(&c, 1020, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(&c, 1020.1, C, A, 0, 64256, 0);
+    rec(&c, 1021, C, PA, 200, 64256, 0);
+    rec(&c, 1045, S, PA, 1400, 65160, 0);
+    close_both(&c, 1100, 20);
+    s = judge(&c);
+    g_assert_cmpuint(s->refusals, ==, 1);
+    g_assert_cmpuint(s->retx_net[0], ==, 0);
+    g_assert_cmpint(s->rst_side, ==, -1);
+    g_assert_cmpint(s->done, ==, TCPX_DONE_COMPLETE);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_cmpint(s->position, ==, TCPX_POS_NEAR_CLIENT);
+    tcpx_health_free(h);
+}
+
+/* A lost SYN, retransmitted and answered: a (small) network loss. */
+static void
+test_syn_lost_then_connected(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 32, TRUE);
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec_full(&c, 1000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    c.seq[0] = 1;
+    rec(&c, 1020, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(&c, 1020.1, C, A, 0, 64256, 0);
+    rec(&c, 1021, C, PA, 200, 64256, 0);
+    rec(&c, 1045, S, PA, 1400, 65160, 0);
+    close_both(&c, 1100, 20);
+    s = judge(&c);
+    g_assert_cmpuint(s->retx_net[0], ==, 1);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpint(s->score, ==, 95);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE);   /* SYNs are not loss events */
+    g_assert_cmpint(s->hs_d1_ns, ==, MS(20));               /* from the SYN that was answered */
+    tcpx_health_free(h);
+}
+
+/* A tiny JSON parser: checks syntax, records the type of every top-level value. */
+typedef struct { const char *p; GHashTable *types; int depth; } jp_t;
+static gboolean jp_value(jp_t *j, char *type);
+static void jp_ws(jp_t *j) { while (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r') j->p++; }
+static gboolean
+jp_string(jp_t *j, GString *out)
+{
+    if (*j->p != '"') return FALSE;
+    j->p++;
+    while (*j->p && *j->p != '"') {
+        if ((unsigned char)*j->p < 0x20) return FALSE;
+        if (*j->p == '\\') {
+            j->p++;
+            if (*j->p == 'u') { int i; for (i = 0; i < 4; i++) if (!g_ascii_isxdigit(*++j->p)) return FALSE; }
+            else if (!strchr("\"\\/bfnrt", *j->p)) return FALSE;
+        }
+        if (out) g_string_append_c(out, *j->p);
+        j->p++;
+    }
+    if (*j->p != '"') return FALSE;
+    j->p++;
+    return TRUE;
+}
+static gboolean
+jp_value(jp_t *j, char *type)
+{
+    jp_ws(j);
+    if (*j->p == '{') {
+        int depth = ++j->depth;
+        j->p++;
+        *type = 'o';
+        jp_ws(j);
+        if (*j->p == '}') { j->p++; j->depth--; return TRUE; }
+        for (;;) {
+            GString *key = g_string_new(NULL);
+            char t;
+            jp_ws(j);
+            if (!jp_string(j, key)) { g_string_free(key, TRUE); return FALSE; }
+            jp_ws(j);
+            if (*j->p++ != ':') { g_string_free(key, TRUE); return FALSE; }
+            if (!jp_value(j, &t)) { g_string_free(key, TRUE); return FALSE; }
+            if (depth == 1) {
+                if (g_hash_table_contains(j->types, key->str)) { g_string_free(key, TRUE); return FALSE; } /* duplicate key */
+                g_hash_table_insert(j->types, g_strdup(key->str), GINT_TO_POINTER(t));
+            }
+            g_string_free(key, TRUE);
+            jp_ws(j);
+            if (*j->p == ',') { j->p++; continue; }
+            if (*j->p == '}') { j->p++; j->depth--; return TRUE; }
+            return FALSE;
+        }
+    }
+    if (*j->p == '"') { *type = 's'; return jp_string(j, NULL); }
+    if (!strncmp(j->p, "true", 4) || !strncmp(j->p, "null", 4)) { *type = *j->p == 't' ? 'b' : 'z'; j->p += 4; return TRUE; }
+    if (!strncmp(j->p, "false", 5)) { *type = 'b'; j->p += 5; return TRUE; }
+    if (*j->p == '-' || g_ascii_isdigit(*j->p)) {
+        char *end;
+        g_ascii_strtod(j->p, &end);
+        if (end == j->p) return FALSE;
+        j->p = end;
+        *type = 'n';
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static char
+jtype(GHashTable *t, const char *key)
+{
+    gpointer v;
+    if (!g_hash_table_lookup_extended(t, key, NULL, &v))
+        return '?';
+    return (char)GPOINTER_TO_INT(v);
+}
+
+static void
+test_json(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c, r;
+    GString *out = g_string_new(NULL);
+    gchar **lines;
+    jp_t j;
+    char t;
+    static const char *numbers[] = {
+        "stream", "packets_c2s", "packets_s2c", "bytes_c2s", "bytes_s2c", "first_time", "last_time",
+        "duration_s", "irtt_ms", "ack_rtt_c2s_min_ms", "ack_rtt_c2s_avg_ms", "ack_rtt_c2s_max_ms",
+        "app_responses", "app_response_max_ms", "app_response_avg_ms", "retransmitted_bytes",
+        "retransmission_rate_pct", "lost_bytes", "lost_segments", "zero_window_s", "keepalives",
+        "resets", "mss_client", "mss_server", "wscale_client", "wscale_server", "score", NULL
+    };
+    static const char *strings[] = {
+        "client", "server", "completeness", "completeness_code", "capture_position", "loss_pattern",
+        "fault", "verdict", "verdict_code", "zero_window_by", "reset_by", NULL
+    };
+    int i;
+
+    conn_init(&c, h, 40, TRUE);
+    slow_server(&c);
+    conn_init(&r, h, 41, FALSE);
+    rec(&r, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(&r, 0.3, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    tcpx_health_finish(h);
+    tcpx_health_render_json(h, out);
+    lines = g_strsplit(out->str, "\n", -1);
+    g_assert_cmpuint(g_strv_length(lines), ==, 3);   /* two lines + "" after the last '\n' */
+    g_assert_cmpstr(lines[2], ==, "");
+
+    j.p = lines[0];
+    j.depth = 0;
+    j.types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_assert_true(jp_value(&j, &t));
+    g_assert_cmpint(t, ==, 'o');
+    jp_ws(&j);
+    g_assert_cmpint(*j.p, ==, '\0');
+    for (i = 0; numbers[i]; i++) {
+        if (jtype(j.types, numbers[i]) != 'n')
+            g_error("key %s: type %c, expected a number in %s", numbers[i], jtype(j.types, numbers[i]), lines[0]);
+    }
+    for (i = 0; strings[i]; i++)
+        g_assert_cmpint(jtype(j.types, strings[i]), ==, 's');
+    g_assert_cmpint(jtype(j.types, "anomalies"), ==, 'o');
+    g_assert_cmpint(jtype(j.types, "sack"), ==, 'b');
+    g_assert_cmpint(jtype(j.types, "roles_guessed"), ==, 'b');
+    g_assert_nonnull(strstr(lines[0], "\"stream\":40,"));
+    g_assert_nonnull(strstr(lines[0], "\"score\":70,"));
+    g_assert_nonnull(strstr(lines[0], "\"fault\":\"server\""));
+    g_assert_nonnull(strstr(lines[0], "\"keep_alive\":2"));
+    g_assert_nonnull(strstr(lines[0], "\"app_response_max_ms\":3000.000"));
+    g_assert_null(strstr(lines[0], "\"score\":\""));
+    g_hash_table_destroy(j.types);
+
+    /* the refused stream: unknown values are null, not strings */
+    j.p = lines[1];
+    j.depth = 0;
+    j.types = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
+    g_assert_true(jp_value(&j, &t));
+    g_assert_cmpint(jtype(j.types, "irtt_ms"), ==, 'z');
+    g_assert_cmpint(jtype(j.types, "mss_client"), ==, 'z');
+    g_assert_cmpint(jtype(j.types, "app_response_max_ms"), ==, 'z');
+    g_assert_cmpint(jtype(j.types, "score"), ==, 'n');
+    g_assert_nonnull(strstr(lines[1], "\"verdict_code\":\"refused\""));
+    g_hash_table_destroy(j.types);
+
+    g_strfreev(lines);
+    g_string_free(out, TRUE);
+    tcpx_health_free(h);
+}
+
+static void
+test_render_and_order(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t a, b, c;
+    GString *out = g_string_new(NULL);
+    GPtrArray *w;
+    const char *pa, *pb;
+
+    conn_init(&a, h, 50, TRUE);
+    handshake(&a, 0, 20, 0.1);
+    rec(&a, 21, C, PA, 200, 64256, 0);
+    rec(&a, 45, S, PA, 1400, 65160, 0);
+    close_both(&a, 60, 20);
+    conn_init(&b, h, 51, TRUE);
+    slow_server(&b);                                  /* score 70 */
+    conn_init(&c, h, 52, FALSE);
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(&c, 0.3, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0); /* score 10 */
+    tcpx_health_finish(h);
+
+    w = tcpx_health_worst_first(h);
+    g_assert_cmpuint(w->len, ==, 3);
+    g_assert_cmpuint(((const tcpx_health_stream_t *)g_ptr_array_index(w, 0))->stream, ==, 52);
+    g_assert_cmpuint(((const tcpx_health_stream_t *)g_ptr_array_index(w, 1))->stream, ==, 51);
+    g_assert_cmpuint(((const tcpx_health_stream_t *)g_ptr_array_index(w, 2))->stream, ==, 50);
+    g_ptr_array_unref(w);
+
+    tcpx_health_render_paragraphs(h, out);
+    pa = strstr(out->str, "Stream 52:");
+    pb = strstr(out->str, "Stream 51:");
+    g_assert_nonnull(pa);
+    g_assert_nonnull(pb);
+    g_assert_true(pa < pb);
+    g_assert_null(strstr(out->str, "Stream 50:"));    /* healthy: no paragraph */
+    g_string_truncate(out, 0);
+
+    tcpx_health_render_table(h, out);
+    g_assert_nonnull(strstr(out->str, "Stream"));
+    g_assert_nonnull(strstr(out->str, "server_app_slow"));
+    g_assert_nonnull(strstr(out->str, "refused"));
+    {
+        gchar **l = g_strsplit(out->str, "\n", -1);
+        g_assert_cmpuint(g_strv_length(l), ==, 5); /* header + 3 rows + "" */
+        g_strfreev(l);
+    }
+    if (g_test_verbose()) {
+        g_test_message("%s", out->str);
+        g_string_truncate(out, 0);
+        tcpx_health_render_paragraphs(h, out);
+        g_test_message("%s", out->str);
+        g_string_truncate(out, 0);
+        tcpx_health_render_json(h, out);
+        g_test_message("%s", out->str);
+    }
+
+    tcpx_health_reset(h);
+    g_assert_cmpuint(tcpx_health_count(h), ==, 0);
+    g_assert_null(tcpx_health_lookup(h, 50));
+    g_string_free(out, TRUE);
+    tcpx_health_free(h);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/health/clean", test_clean);
+    g_test_add_func("/health/lossy_scattered", test_lossy_scattered);
+    g_test_add_func("/health/lossy_bursts", test_lossy_bursts);
+    g_test_add_func("/health/network_hole", test_network_hole);
+    g_test_add_func("/health/zero_window_client", test_zero_window);
+    g_test_add_func("/health/zero_window_server", test_zero_window_server);
+    g_test_add_func("/health/slow_server", test_slow_server);
+    g_test_add_func("/health/slow_server_piggybacked", test_slow_server_piggybacked);
+    g_test_add_func("/health/prefs_used", test_prefs_used);
+    g_test_add_func("/health/refused", test_refused);
+    g_test_add_func("/health/syn_unanswered", test_syn_unanswered);
+    g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
+    g_test_add_func("/health/acked_unseen", test_acked_unseen);
+    g_test_add_func("/health/gap_without_retransmission", test_gap_without_retransmission);
+    g_test_add_func("/health/reordering", test_reordering);
+    g_test_add_func("/health/tfo_resend", test_tfo_resend);
+    g_test_add_func("/health/position", test_position);
+    g_test_add_func("/health/reset_after_data", test_reset_after_data);
+    g_test_add_func("/health/refused_then_connected", test_refused_then_connected);
+    g_test_add_func("/health/syn_lost_then_connected", test_syn_lost_then_connected);
+    g_test_add_func("/health/json", test_json);
+    g_test_add_func("/health/render_and_order", test_render_and_order);
+    return g_test_run();
+}
