@@ -45,7 +45,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION, TCPX_C_CAPTURE_DUPLICATE } },
     { TCPX_K_LOST_SEGMENT, "lost_segment", "tcp.analysis.lost_segment", TCPX_SEV_WARN,
       "Previous segment not captured",
-      "{bytes} not captured before this segment{?segments: (~{segments} segment(s) at MSS {mss})}",
+      "{bytes} not captured before this segment{?segments: (~{segments} x {mss}-byte segments)}",
       "{Sender} jumped from byte {lo} to byte {next}: {bytes}{?segments: (about {segments} segment(s) at the MSS of {mss} bytes)} "
       "sent after frame {ref} never reached the capture point.",
       "Look for their retransmission: " STREAM_FILTER " && tcp.seq == {lo}.", "Last segment before the gap",
@@ -156,12 +156,12 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     /* The connection's story. */
     { TCPX_K_SYN, "syn", NULL, TCPX_SEV_NONE,
       "Handshake 1/3: SYN",
-      "Handshake 1/3: {sender_role} opens ({opts})",
+      "Handshake 1/3: {sender_role} opens ({opts_short})",
       "{Sender} asks {receiver} to open a connection. It offers: {opts}.",
       NULL, "Reference frame", { TCPX_C_STORY } },
     { TCPX_K_SYNACK, "syn_ack", NULL, TCPX_SEV_NONE,
       "Handshake 2/3: SYN-ACK",
-      "Handshake 2/3: {sender_role} accepts{?ref: after {ref_age}} ({opts})",
+      "Handshake 2/3: {sender_role} accepts{?ref: after {ref_age}} ({opts_short})",
       "{Sender} accepts the connection{?ref:, {ref_age} after the SYN in frame {ref}}. It offers: {opts}. Agreed: {negotiated}.",
       NULL, "SYN", { TCPX_C_STORY } },
     { TCPX_K_HANDSHAKE_ACK, "handshake_ack", NULL, TCPX_SEV_NONE,

@@ -70,6 +70,22 @@ tcpx_format_syn_options(GString *out, const tcpx_side_t *d)
 }
 
 void
+tcpx_format_syn_options_short(GString *out, const tcpx_side_t *d)
+{
+    g_string_append_printf(out, d->mss ? "MSS %u" : "no MSS", d->mss);
+    if (d->wscale >= 0)
+        g_string_append_printf(out, ", WS x%u", 1u << MIN(d->wscale, 14));
+    if (d->sack_perm)
+        g_string_append(out, ", SACK");
+    if (d->ts)
+        g_string_append(out, ", TS");
+    if (d->tfo)
+        g_string_append(out, ", TFO");
+    if (d->ecn_setup)
+        g_string_append(out, ", ECN");
+}
+
+void
 tcpx_format_negotiated(GString *out, const tcpx_side_t *c, const tcpx_side_t *s)
 {
     if (c->mss || s->mss)
@@ -175,13 +191,15 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
     if (IS("t1")) DUR(f->t1_ns);
     if (IS("t2")) DUR(f->t2_ns);
     if (IS("checksum")) { g_string_append_printf(out, "0x%04x", f->bytes & 0xffff); return TRUE; }
-    if (IS("opts") || IS("negotiated")) {
+    if (IS("opts") || IS("opts_short") || IS("negotiated")) {
         /* Story findings carry the options frozen: sender's in bytes/mss, the peer's in bytes2/segments. */
         tcpx_side_t sender, peer;
         tcpx_unpack_syn_options(f->bytes, (guint16)f->mss, &sender);
         tcpx_unpack_syn_options(f->bytes2, (guint16)f->segments, &peer);
         if (IS("opts"))
             tcpx_format_syn_options(out, &sender);
+        else if (IS("opts_short"))
+            tcpx_format_syn_options_short(out, &sender);
         else if (c->from_client)
             tcpx_format_negotiated(out, &sender, &peer);
         else

@@ -32,6 +32,8 @@ void tcpx_format_bytes(GString *out, guint64 bytes);
 
 /* SYN options of one side in words: "MSS 1460 bytes, window scale x128 (shift 7), SACK permitted". */
 void tcpx_format_syn_options(GString *out, const tcpx_side_t *side);
+/* The same, short, for summaries: "MSS 1460, WS x128, SACK, TS". */
+void tcpx_format_syn_options_short(GString *out, const tcpx_side_t *side);
 /* What both sides agreed on. */
 void tcpx_format_negotiated(GString *out, const tcpx_side_t *client, const tcpx_side_t *server);
 

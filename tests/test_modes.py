@@ -5,6 +5,7 @@ same whether found with -Y (single pass), -2 -Y, -T fields, or by reading the
 tcpx tree in -V output; and the tcpx tree's text does not depend on the pass.
 """
 
+import glob
 import os
 import re
 import unittest
@@ -109,3 +110,29 @@ class ModesTest(unittest.TestCase):
 
 if __name__ == "__main__":
     unittest.main(verbosity=2)
+
+
+class SummaryAndPhaseNotesTest(unittest.TestCase):
+    """The column text stays short, and the phase-note preference explains every TCP frame."""
+
+    def test_summaries_fit_a_column(self):
+        for cap in sorted(glob.glob(os.path.join(SOURCE_DIR, "sample_pcaps", "*.pcap*"))):
+            for row in tsharkx.fields(cap, ["frame.number", "tcpx.summary"]):
+                for summary in filter(None, row["tcpx.summary"].split("|")):
+                    self.assertLessEqual(len(summary), 90, "%s frame %s: %s" % (os.path.basename(cap),
+                                                                                 row["frame.number"], summary))
+
+    @unittest.skipUnless(os.path.isfile(CAPTURE), "missing %s" % CAPTURE)
+    def test_phase_notes_on_every_tcp_frame(self):
+        rows = tsharkx.fields(CAPTURE, ["frame.number", "tcp.stream", "tcpx.phase", "tcpx.summary", "tcpx.anomaly"],
+                              extra=["-o", "tcpx.phase_notes:TRUE"])
+        tcp_rows = [r for r in rows if r["tcp.stream"]]
+        self.assertTrue(tcp_rows)
+        for r in tcp_rows:
+            self.assertIn(r["tcpx.phase"], ("handshake", "data", "keep-alive", "teardown", "reset"), r)
+            self.assertTrue(r["tcpx.summary"], r)
+        notes = [r for r in tcp_rows if r["tcpx.summary"].startswith(("Data:", "ACK:"))]
+        self.assertTrue(notes, "no phase notes")
+        # Off by default: ordinary frames say nothing.
+        plain = tsharkx.fields(CAPTURE, ["frame.number", "tcpx.summary"])
+        self.assertFalse([r for r in plain if r["tcpx.summary"].startswith(("Data:", "ACK:"))])
