@@ -364,6 +364,8 @@ explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result
     f->ref_frame = d->next_seq_frame;
     f->ref_age_ns = seg->ts_ns - d->next_seq_ts;
     f->count = d->gaps + 1;
+    d->hole_lo = f->lo;
+    d->hole_hi = f->hi;
     *lost_bytes = missing;
 }
 
@@ -374,9 +376,19 @@ explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     tcpx_finding_t *f = finding(r, TCPX_K_ACKED_UNSEEN,
                                 early_in_unseen_start(s) || !peer->seq_known ? TCPX_C_CAPTURE_STARTED_LATE
                                                                              : TCPX_C_CAPTURE_MISSED);
-    f->lo = peer->seq_known ? peer->next_seq : 0;
-    f->hi = seg->ack - 1;
-    f->bytes = peer->seq_known ? tcpx_seq_diff(peer->next_seq, seg->ack) : 0;
+    if (peer->gaps && tcpx_seq_gt(seg->ack, peer->hole_lo) && tcpx_seq_le(peer->hole_lo, peer->hole_hi)) {
+        /* The ACK reaches into the latest hole the capture has for the peer. */
+        f->lo = peer->hole_lo;
+        f->hi = tcpx_seq_lt(seg->ack - 1, peer->hole_hi) ? seg->ack - 1 : peer->hole_hi;
+        f->bytes = f->hi - f->lo + 1;
+    } else if (peer->seq_known && tcpx_seq_gt(seg->ack, peer->next_seq)) {
+        f->lo = peer->next_seq;
+        f->hi = seg->ack - 1;
+        f->bytes = seg->ack - peer->next_seq;
+    } else {
+        f->lo = 0;
+        f->hi = seg->ack - 1;
+    }
     f->mss = mss_toward(s, !sender);
     f->segments = tcpx_segments_for(f->bytes, f->mss);
     f->ref_frame = peer->next_seq_frame;

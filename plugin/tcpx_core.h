@@ -304,6 +304,7 @@ typedef struct {
     guint32  zero_since_frame; /* 0: window not at zero */
     gint64   zero_since_ts;
     /* close */
+    guint32  hole_lo, hole_hi;  /* the latest gap in what the capture saw from this side */
     guint32  fin_frame;
     gint64   fin_ts;
     guint32  rst_frame;

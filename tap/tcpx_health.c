@@ -974,8 +974,8 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
         is->code = "capture_missed";
         if (s->capture_gaps + s->acked_unseen > 0)
             g_snprintf(is->text, sizeof is->text,
-                       "the capture missed packets (%u gaps, %u ACKed unseen), not the network",
-                       s->capture_gaps, s->acked_unseen);
+                       "the capture missed packets (%u gap%s, %u ACKed unseen), not the network",
+                       s->capture_gaps, s->capture_gaps == 1 ? "" : "s", s->acked_unseen);
         else
             g_snprintf(is->text, sizeof is->text,
                        "the capture holds %u duplicated frames, not a network problem", s->capture_dups);

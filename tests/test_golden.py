@@ -22,6 +22,7 @@ FRAMES = [
     ("refused.pcapng", "tcpx.anomaly == \"reset\""),
     ("near_client.pcapng", "tcpx.step == \"handshake_ack\""),
     ("crafted_checksum_offload.pcap", "tcpx.anomaly == \"checksum\""),
+    ("capture_drops.pcapng", "tcpx.anomaly == \"acked_unseen\""),
 ]
 
 

@@ -90,6 +90,7 @@ SCENARIOS = {
     "slow_server.pcapng": {"verdict_code": "server_app_slow", "fault": "server",
                            "app_response_max_ms": lambda v: v > 5000, "keepalives": lambda v: v > 0},
     "midstream.pcapng": {"completeness": lambda v: v.startswith("started mid-stream"), "roles_guessed": True},
+    "capture_drops.pcapng": {"verdict_code": "capture_missed", "fault": "capture"},
     "near_client.pcapng": {"capture_position": "near_client", "verdict_code": "healthy"},
     "near_server.pcapng": {"capture_position": "near_server", "verdict_code": "healthy"},
 }
