@@ -21,6 +21,7 @@ packages=(
   cmake gcc libc6-dev make pkg-config libglib2.0-dev python3
   libwireshark-dev wireshark-dev tshark
   wireshark-qt xvfb xauth
+  xdotool imagemagick x11-utils   # GUI test and scripts/screenshots.sh: keys, screenshots, window list
   util-linux   # setpriv: the test harness runs tshark as nobody when root
 )
 

@@ -25,6 +25,9 @@ Environment:
     TCPX_TSHARK          tshark binary (default: tshark)
     TCPX_PLUGIN_SUBDIR   plugin folder version (default: 4.0)
     TCPX_TSHARK_TIMEOUT  seconds per tshark run (default: 600)
+    TCPX_TSHARK_WRAPPER  command put in front of tshark, split on spaces
+                         (e.g. "valgrind --leak-check=full"); run_tshark()
+                         also takes wrapper=[...] (default: empty)
 """
 
 import os
@@ -87,7 +90,7 @@ def _unique_name(dest_dir, name):
 
 
 def run_tshark(args, capture=None, plugin=None, extra_files=(), timeout=None,
-               env=None, check=False):
+               env=None, check=False, wrapper=None):
     """Run tshark with the tcpx plugin; return (rc, stdout, stderr) as text.
 
     args        tshark arguments (list of str).
@@ -102,6 +105,8 @@ def run_tshark(args, capture=None, plugin=None, extra_files=(), timeout=None,
                 ".config/wireshark/preferences" file).
     env         extra environment variables for tshark.
     check       raise TsharkError when tshark exits non-zero.
+    wrapper     argv put in front of tshark (e.g. ["valgrind", ...]); default
+                TCPX_TSHARK_WRAPPER split on spaces, or nothing.
     """
     if plugin is None:
         plugin = PLUGIN
@@ -159,7 +164,9 @@ def run_tshark(args, capture=None, plugin=None, extra_files=(), timeout=None,
         if env:
             run_env.update(env)
 
-        cmd = [TSHARK] + new_args
+        if wrapper is None:
+            wrapper = os.environ.get("TCPX_TSHARK_WRAPPER", "").split()
+        cmd = [str(w) for w in wrapper] + [TSHARK] + new_args
         if _is_root():
             setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
             envargs = ["%s=%s" % kv for kv in sorted(run_env.items())]
@@ -217,6 +224,108 @@ def fields(capture, field_names, display_filter=None, two_pass=False, extra=(),
                               % (capture, n + 1, len(cols), len(field_names), line[:300]))
         rows.append(dict(zip(field_names, cols)))
     return rows
+
+
+# --- Temp HOME for other programs (Wireshark's GUI; tests/test_gui.py) -------
+
+PROFILE_DIR = os.path.join(REPO, "profile")
+
+
+class TempHome(object):
+    """The same throw-away layout run_tshark() builds, kept for a whole session:
+
+        <tmp>/home/.local/lib/wireshark/plugins/4.0/epan/tcpx.so
+        <tmp>/home/.config/wireshark/profiles/<name>/...   (profiles=...)
+        <tmp>/files/   copies made by add_file()
+        <tmp>/work/    writable cwd / TMPDIR
+
+    Use as a context manager (the dir is removed on exit).  command() wraps a
+    command line so that it runs with HOME=<tmp>/home, as nobody when root.
+    """
+
+    def __init__(self, plugin=None, profiles=("tcpx",), prefix="tcpx-gui-"):
+        if plugin is None:
+            plugin = PLUGIN
+        self.tmp = tempfile.mkdtemp(prefix=prefix, dir=_tmp_parent())
+        os.chmod(self.tmp, 0o755)
+        self.home = os.path.join(self.tmp, "home")
+        self.files = os.path.join(self.tmp, "files")
+        self.work = os.path.join(self.tmp, "work")
+        _mkdirs(self.home)
+        _mkdirs(self.files)
+        _mkdirs(self.work, 0o777)
+        _mkdirs(os.path.join(self.home, ".config"), 0o777)
+        self.confdir = os.path.join(self.home, ".config", "wireshark")
+        _mkdirs(self.confdir, 0o777)
+        if plugin:
+            if not os.path.isfile(plugin):
+                raise TsharkError("tcpx plugin not found: %s (build it with "
+                                  "scripts/setup.sh or set TCPX_PLUGIN)" % plugin)
+            pdir = self.home
+            for part in (".local", "lib", "wireshark", "plugins", PLUGIN_SUBDIR, "epan"):
+                pdir = os.path.join(pdir, part)
+                _mkdirs(pdir)
+            _copy(plugin, os.path.join(pdir, "tcpx.so"))
+        for name in profiles or ():
+            self.add_profile(name)
+
+    def add_profile(self, name, src=None):
+        """Install profile/<name>/ (or src) as a personal profile, writable."""
+        src = src or os.path.join(PROFILE_DIR, name)
+        dst = os.path.join(self.confdir, "profiles", name)
+        _mkdirs(os.path.dirname(dst), 0o777)
+        _mkdirs(dst, 0o777)
+        for f in sorted(os.listdir(src)):
+            if os.path.isfile(os.path.join(src, f)):
+                _copy(os.path.join(src, f), os.path.join(dst, f))
+                os.chmod(os.path.join(dst, f), 0o666)
+        return dst
+
+    def add_file(self, src, mode=0o644):
+        """Copy src into <tmp>/files (readable by nobody); return the copy's path."""
+        dst = os.path.join(self.files, _unique_name(self.files, os.path.basename(str(src))))
+        _copy(str(src), dst)
+        os.chmod(dst, mode)
+        return dst
+
+    def environment(self, extra=None):
+        env = {k: os.environ[k] for k in PASS_ENV if k in os.environ}
+        env.setdefault("PATH", "/usr/local/bin:/usr/bin:/bin")
+        env.update({"HOME": self.home, "LC_ALL": "C.UTF-8", "LANG": "C.UTF-8",
+                    "TZ": "UTC", "TMPDIR": self.work,
+                    "XDG_CONFIG_HOME": os.path.join(self.home, ".config")})
+        if extra:
+            env.update(extra)
+        return env
+
+    def command(self, cmd, env=None):
+        """(argv, env) running cmd with this HOME, as nobody when we are root."""
+        run_env = self.environment(env)
+        cmd = [str(c) for c in cmd]
+        if _is_root():
+            setpriv = shutil.which("setpriv") or "/usr/bin/setpriv"
+            envargs = ["%s=%s" % kv for kv in sorted(run_env.items())]
+            cmd = [setpriv, "--reuid=%d" % NOBODY, "--regid=%d" % NOBODY,
+                   "--clear-groups", "env", "-i"] + envargs + cmd
+        return cmd, run_env
+
+    def run(self, cmd, env=None, timeout=None):
+        """Run cmd to completion: (rc, stdout, stderr) as text."""
+        argv, run_env = self.command(cmd, env)
+        p = subprocess.run(argv, cwd=self.work, env=run_env, stdin=subprocess.DEVNULL,
+                           stdout=subprocess.PIPE, stderr=subprocess.PIPE,
+                           timeout=timeout or TIMEOUT)
+        return (p.returncode, p.stdout.decode("utf-8", "replace"),
+                p.stderr.decode("utf-8", "replace"))
+
+    def close(self):
+        shutil.rmtree(self.tmp, ignore_errors=True)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *exc):
+        self.close()
 
 
 def main(argv):

@@ -1,0 +1,211 @@
+"""tcpx in the Wireshark GUI: the "tcpx" profile, the explanation column, the
+colouring rules and the Statistics menu entries.
+
+Wireshark (wireshark-qt) runs on a virtual X screen made by xvfb-run, as user
+nobody with HOME in a temp dir holding the plugin and profile/tcpx -- the same
+layout tests/tools/tsharkx.py uses for tshark (tsharkx.TempHome) -- and is
+driven with xdotool; screenshots are taken with ImageMagick's import
+(tests/tools/wiresharkx.py).  Screenshots of a failing run are kept in
+$TCPX_GUI_ARTIFACTS (default: a temp dir named in the failure message).
+
+Skipped when the GUI tools are missing (scripts/setup.sh installs them) or
+with TCPX_SKIP_GUI=1.
+"""
+
+import os
+import re
+import shutil
+import tempfile
+import unittest
+
+import tsharkx
+import wiresharkx
+
+CAPTURE = os.path.join(tsharkx.REPO, "sample_pcaps", "lossy_download.pcapng")
+PROFILE = os.path.join(tsharkx.REPO, "profile", "tcpx")
+EXPLANATION = "Explanation (tcpx)"
+
+
+def _skip_reason():
+    if os.environ.get("TCPX_SKIP_GUI") == "1":
+        return "TCPX_SKIP_GUI=1"
+    miss = wiresharkx.missing_tools()
+    if miss:
+        return "GUI tools missing: %s (scripts/setup.sh installs them)" % " ".join(miss)
+    return None
+
+
+class ProfileFiles(unittest.TestCase):
+    """The shipped profile itself (no GUI needed)."""
+
+    def test_preferences(self):
+        with open(os.path.join(PROFILE, "preferences")) as f:
+            text = f.read()
+        fmt = re.search(r"^gui\.column\.format:\s*\n((?:\s+\".*\n)+)", text, re.M)
+        self.assertTrue(fmt, "gui.column.format missing")
+        cols = re.findall(r'"([^"]*)",\s*"([^"]*)"', fmt.group(1))
+        self.assertEqual([c[1] for c in cols],
+                         ["%m", "%t", "%s", "%d", "%p", "%L", "%Cus:tcp.stream",
+                          "%Cus:tcp.time_delta", "%Cus:tcpx.summary", "%i"])
+        self.assertRegex(text, r"(?m)^tcp\.calculate_timestamps: TRUE$")
+
+    def test_colorfilters(self):
+        with open(os.path.join(PROFILE, "colorfilters")) as f:
+            rules = [l.rstrip("\n") for l in f if l.startswith("@")]
+        with open("/usr/share/wireshark/colorfilters") as f:
+            defaults = [l.rstrip("\n") for l in f if l.startswith("@")]
+        pat = re.compile(r"^@([^@]+)@([^@]+)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]$")
+        ours = [r for r in rules if r not in defaults]
+        self.assertGreaterEqual(len(ours), 4)
+        # tcpx rules first, then Wireshark's defaults unchanged and in order.
+        self.assertEqual(rules[:len(ours)], ours)
+        self.assertEqual(rules[len(ours):], defaults)
+        for r in ours:
+            m = pat.match(r)
+            self.assertTrue(m, r)
+            self.assertIn("tcpx.", m.group(2))
+            bg = [int(v) for v in m.group(3, 4, 5)]
+            fg = [int(v) for v in m.group(6, 7, 8)]
+            self.assertTrue(all(0 <= v <= 65535 for v in bg + fg), r)
+            # Readable: light background, dark text.
+            self.assertGreater(sum(bg) / 3, 0.65 * 65535, "background too dark: " + r)
+            self.assertLess(max(fg), 0.3 * 65535, "text too light: " + r)
+            bg8 = tuple(v // 257 for v in bg)
+            self.assertIn(bg8, wiresharkx.RULE_COLORS.values(), r)
+
+    def test_profile_filters_compile(self):
+        """Every tcpx colouring rule is a valid display filter with the plugin."""
+        with open(os.path.join(PROFILE, "colorfilters")) as f:
+            filters = [l.split("@")[2] for l in f if l.startswith("@") and "tcpx." in l]
+        for flt in filters:
+            rc, out, err = tsharkx.run_tshark(["-Y", flt, "-c", "1"], capture=CAPTURE)
+            self.assertEqual(rc, 0, "%s: %s" % (flt, err))
+
+
+@unittest.skipIf(_skip_reason(), _skip_reason())
+class TsharkWithProfile(unittest.TestCase):
+    """tshark -C tcpx: the profile's columns, as the GUI fills them."""
+
+    def test_explanation_column(self):
+        expected = {r["frame.number"]: r["tcpx.summary"]
+                    for r in tsharkx.fields(CAPTURE, ["frame.number", "tcpx.summary"],
+                                            display_filter="tcpx.anomaly")}
+        self.assertGreater(len(expected), 50)
+        with tsharkx.TempHome() as home:
+            cap = home.add_file(CAPTURE)
+            rc, out, err = home.run(["tshark", "-C", "tcpx", "-r", cap, "-T", "tabs"])
+            self.assertEqual(rc, 0, err)
+            rc, plain, err = home.run(["tshark", "-C", "tcpx", "-r", cap, "-T", "tabs",
+                                       "-o", "tcp.calculate_timestamps:FALSE"])
+        rows = {}
+        for line in out.splitlines():
+            cols = [c.strip() for c in line.split("\t")]
+            if cols and cols[0].isdigit():
+                rows[cols[0]] = cols
+        for num, summary in expected.items():
+            self.assertIn(summary, rows[num], "frame %s: explanation column missing" % num)
+        # Stream index and per-stream delta columns are filled too.
+        sample = rows[sorted(expected, key=int)[0]]
+        self.assertIn("0", sample)
+        self.assertTrue(any(re.match(r"^0\.\d{9}$", c) for c in sample), sample)
+        with open(os.path.join(PROFILE, "preferences")) as f:
+            self.assertIn(EXPLANATION, f.read())
+
+    def test_plugin_and_prefs_listed(self):
+        rc, out, err = tsharkx.run_tshark(["-G", "plugins"])
+        self.assertRegex(out, r"(?m)^tcpx\.so\s+\d+\.\d+\.\d+\s+dissector")
+        rc, out, err = tsharkx.run_tshark(["-G", "currentprefs"])
+        self.assertIn("#tcpx.phase_notes: FALSE", out)
+        # Every tcpx preference comes with help text (the comment above it).
+        blocks = re.findall(r"((?:#.*\n)+)#?tcpx\.(\w+):", out)
+        self.assertTrue(blocks)
+        for text, name in blocks:
+            self.assertGreater(len(text.splitlines()), 1, "tcpx.%s has no help text" % name)
+
+
+@unittest.skipIf(_skip_reason(), _skip_reason())
+class Gui(unittest.TestCase):
+    """Wireshark itself, on xvfb-run's X server, with -C tcpx."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.art = os.environ.get("TCPX_GUI_ARTIFACTS") or tempfile.mkdtemp(prefix="tcpx-gui-art-")
+        os.makedirs(cls.art, exist_ok=True)
+        cls.keep = False
+        cls.x = wiresharkx.XDisplay().start()
+
+    @classmethod
+    def tearDownClass(cls):
+        cls.x.stop()
+        if not cls.keep and not os.environ.get("TCPX_GUI_ARTIFACTS"):
+            shutil.rmtree(cls.art, ignore_errors=True)
+
+    def shot(self, ws, name, crop=None):
+        return ws.screenshot(os.path.join(self.art, name), crop)
+
+    def fail_with(self, msg, ws=None):
+        type(self).keep = True
+        if ws:
+            msg += "\nwireshark log:\n" + ws.log_text()
+        self.fail(msg + "\n(screenshots in %s)" % self.art)
+
+    def test_packet_list_and_statistics_menu(self):
+        with tsharkx.TempHome() as home:
+            ws = wiresharkx.Wireshark(self.x, home, CAPTURE, ["-g", "44"])
+            try:
+                ws.start()
+                self.check_packet_list(ws)
+                self.check_statistics_menu(ws)
+            except RuntimeError as e:
+                self.fail_with(str(e), ws)
+            finally:
+                ws.stop()
+
+    def check_packet_list(self, ws):
+        path = self.shot(ws, "packet-list.png")
+        hist = wiresharkx.histogram(path)
+        # The window rendered: many colours, no colour covering almost everything.
+        total = sum(hist.values())
+        if len(hist) < 50 or max(hist.values()) > 0.9 * total:
+            self.fail_with("screenshot looks blank (%d colours)" % len(hist), ws)
+        # The tcpx colouring rules paint the anomalous rows (-g 44: the first loss).
+        seen = {k: hist.get(c, 0) for k, c in wiresharkx.RULE_COLORS.items()}
+        if seen["note"] < 2000 or seen["warning"] < 2000:
+            self.fail_with("tcpx colouring rules not visible: pixels per rule %r" % seen, ws)
+        # The explanation column holds text on those rows.
+        x0 = sum(w for _, w in wiresharkx.COLUMN_WIDTHS[:-1]) + 5
+        x1 = x0 + wiresharkx.COLUMN_WIDTHS[-1][1] - 10
+        rows, dark = wiresharkx.column_text_in_colored_rows(
+            path, x0, x1, [wiresharkx.RULE_COLORS["note"], wiresharkx.RULE_COLORS["warning"]])
+        if rows < 50 or dark < 1500:
+            self.fail_with("explanation column looks empty: %d coloured pixel rows, %d text "
+                           "pixels in x %d..%d" % (rows, dark, x0, x1), ws)
+
+    def check_statistics_menu(self, ws):
+        before = set(w["id"] for w in self.x.windows())
+        ws.key("alt+s", delay=1.5)
+        popups = [w for w in self.x.windows() if w["id"] not in before and w["h"] > 200]
+        self.shot(ws, "statistics-menu.png")
+        if not popups:
+            self.fail_with("Alt+S opened no Statistics menu", ws)
+        ws.key("Escape", "Escape")
+        # The last entry of the Statistics menu is the plugin's stats_tree.
+        ws.key("alt+s", delay=1.0)
+        ws.key("Up", delay=0.3)
+        ws.key("Return", delay=1.0)
+        tree = self.x.wait_window(r"TCPX Anomaly Tree", 20)
+        self.shot(ws, "anomaly-tree.png")
+        if not tree:
+            self.fail_with("Statistics > TCPX Anomaly Tree not found (last menu entry)", ws)
+        wiresharkx.place(ws, tree, 700, 0, 700, 500)
+        self.x.xdotool("key", "--window", tree["id"], "Escape", check=False)
+        # The health table sits among the stat tables (11 Down in 4.0.17).
+        health, downs = wiresharkx.find_stat_menu_entry(ws, r"TCPX Stream Health",
+                                                        first_guess=(11, 10, 12))
+        self.shot(ws, "stream-health.png")
+        if not health:
+            self.fail_with("Statistics > TCPX Stream Health not found in the menu", ws)
+
+
+if __name__ == "__main__":
+    unittest.main()
