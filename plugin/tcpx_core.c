@@ -162,16 +162,16 @@ tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
     return 0;
 }
 
-/* The MSS the sender of this segment must respect: what its peer announced. */
+/* The payload a full segment from `sender` carries: the MSS its peer announced, less the
+ * 12 bytes of the timestamp option when both sides use timestamps. */
 static guint32
 mss_toward(const tcpx_stream_t *s, int sender)
 {
     const tcpx_side_t *peer = &s->side[!sender];
-    if (peer->mss)
-        return peer->mss;
-    if (s->side[sender].mss)
-        return s->side[sender].mss;
-    return 0;
+    guint32 mss = peer->mss ? peer->mss : s->side[sender].mss;
+    if (mss > 12 && s->side[0].ts && s->side[1].ts)
+        mss -= 12;
+    return mss;
 }
 
 static int

@@ -45,8 +45,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION, TCPX_C_CAPTURE_DUPLICATE } },
     { TCPX_K_LOST_SEGMENT, "lost_segment", "tcp.analysis.lost_segment", TCPX_SEV_WARN,
       "Previous segment not captured",
-      "{bytes} not captured before this segment{?segments: (~{segments} x {mss}-byte segments)}",
-      "{Sender} jumped from byte {lo} to byte {next}: {bytes}{?segments: (about {segments} segment(s) at the MSS of {mss} bytes)} "
+      "{bytes} not captured before this segment{?segments: (~{segments} segment{?many_segments:s} of {mss} B)}",
+      "{Sender} jumped from byte {lo} to byte {next}: {bytes}{?segments: (about {segments} segment{?many_segments:s} of {mss} bytes, the MSS in use)} "
       "sent after frame {ref} never reached the capture point.",
       "Look for their retransmission: " STREAM_FILTER " && tcp.seq == {lo}.", "Last segment before the gap",
       { TCPX_C_CAPTURE_STARTED_LATE, TCPX_C_LOSS_BEFORE_CAPTURE } },
@@ -264,7 +264,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "{Sender} can only acknowledge bytes that reached it, so that data did cross the network: the capture point missed it "
       "(capture drops, an oversubscribed SPAN port, or packets taking another path past the probe). Not a network problem." },
     { TCPX_C_DUPACK_HOLE, "hole", "a segment is missing",
-      "The segment starting at byte {lo} is missing at {sender}{?bytes:: {bytes}{?segments: (~{segments} segments)} are missing before "
+      "The segment starting at byte {lo} is missing at {sender}{?bytes:: {bytes}{?segments: (~{segments} segment{?many_segments:s})} are missing before "
       "the data it already holds}. After 3 duplicate ACKs, {receiver} should resend it (fast retransmission)." },
     { TCPX_C_DUPACK_DSACK, "dsack", "data received twice",
       "The SACK block reports bytes {held_lo}-{hi}, which {sender} had already received (D-SACK): {receiver} sent data twice, "

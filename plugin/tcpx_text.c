@@ -184,6 +184,7 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
         return TRUE;
     }
     if (IS("segments")) NUM(f->segments);
+    if (IS("many_segments")) return f->segments > 1;
     if (IS("mss")) NUM(f->mss);
     if (IS("waits_for")) NUM(f->waits_for);
     if (IS("attempt")) NUM(f->segments);
