@@ -159,7 +159,9 @@ cli_draw(void *tapdata)
             g_string_append(out, "\n");
             tcpx_health_render_paragraphs(c->h, out);
         } else {
-            g_string_append(out, "No TCP stream records (is the tcpx protocol enabled?).\n");
+            g_string_append(out, c->filter ? "No TCP stream matches the filter.\n"
+                                           : "This capture has no TCP traffic: nothing to judge. "
+                                             "(If it does, check that the tcpx and TCP protocols are enabled.)\n");
         }
         g_string_append(out, "==================================================================\n");
     }
