@@ -124,6 +124,7 @@ typedef struct {
 
 /* Per capture file. */
 static wmem_map_t *streams;       /* tcp.stream -> tcpx_stream_glue_t */
+static wmem_map_t *first_pass_convs; /* addresses and ports -> TCP's data, first pass only */
 static wmem_map_t *last_by_ports; /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
 
 /* One TCP header of the frame being dissected (packet scope). */
@@ -157,9 +158,82 @@ nstime_to_ns(const nstime_t *t)
     return (gint64)t->secs * G_GINT64_CONSTANT(1000000000) + t->nsecs;
 }
 
+/* Addresses and ports of a TCP connection, in a canonical order. */
+typedef struct {
+    guint8  addr[2][16];
+    guint16 port[2];
+    guint8  len;
+} conv_key_t;
+
+typedef struct {
+    struct tcp_analysis *tcpd;
+} conv_cache_t;
+
+static guint
+conv_key_hash(gconstpointer k)
+{
+    const conv_key_t *key = (const conv_key_t *)k;
+    guint h = 2166136261u;
+    for (guint i = 0; i < key->len; i++)
+        h = (h ^ key->addr[0][i] ^ ((guint)key->addr[1][i] << 8)) * 16777619u;
+    return h ^ ((guint)key->port[0] << 16 | key->port[1]);
+}
+
+static gboolean
+conv_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(conv_key_t)) == 0;
+}
+
+static gboolean
+make_conv_key(conv_key_t *key, const address *src, const address *dst, guint16 sport, guint16 dport)
+{
+    if (src->type != dst->type || src->len != dst->len || src->len > 16 || src->len <= 0)
+        return FALSE;
+    memset(key, 0, sizeof *key);
+    int c = memcmp(src->data, dst->data, src->len);
+    gboolean swap = c > 0 || (c == 0 && sport > dport);
+    memcpy(key->addr[swap], src->data, src->len);
+    memcpy(key->addr[!swap], dst->data, dst->len);
+    key->port[swap] = sport;
+    key->port[!swap] = dport;
+    key->len = (guint8)src->len;
+    return TRUE;
+}
+
+/* TCP's data for this connection.  find_conversation() is dear (it is also what TCP
+ * itself just did), so on the first pass, when frames come in order, the answer is kept
+ * per connection and looked up again only on SYNs, where TCP may start a new
+ * conversation for reused ports. */
+static struct tcp_analysis *
+tcp_data_for(packet_info *pinfo, const address *src, const address *dst, guint16 sport, guint16 dport, guint16 flags)
+{
+    conv_key_t key;
+    conv_cache_t *cached = NULL;
+    gboolean cacheable = !PINFO_FD_VISITED(pinfo) && make_conv_key(&key, src, dst, sport, dport);
+
+    if (cacheable && !(flags & TCPX_TH_SYN)) {
+        cached = (conv_cache_t *)wmem_map_lookup(first_pass_convs, &key);
+        if (cached)
+            return cached->tcpd;
+    }
+    conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP, sport, dport, 0);
+    struct tcp_analysis *tcpd = conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
+    if (cacheable && tcpd) {
+        cached = (conv_cache_t *)wmem_map_lookup(first_pass_convs, &key);
+        if (!cached) {
+            cached = wmem_new(wmem_file_scope(), conv_cache_t);
+            wmem_map_insert(first_pass_convs, wmem_memdup(wmem_file_scope(), &key, sizeof key), cached);
+        }
+        cached->tcpd = tcpd;
+    }
+    return tcpd;
+}
+
 static void
 tcpx_init(void)
 {
+    first_pass_convs = wmem_map_new(wmem_file_scope(), conv_key_hash, conv_key_equal);
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
 }
@@ -304,8 +378,7 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
     if (hlen < 20 || reported < hlen)
         return FALSE;
 
-    conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP, sport, dport, 0);
-    struct tcp_analysis *tcpd = conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
+    struct tcp_analysis *tcpd = tcp_data_for(pinfo, src, dst, sport, dport, flags);
     if (!tcpd || !tcpd->fwd || !tcpd->rev)
         return FALSE;
 
@@ -381,7 +454,8 @@ record_layer(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
         return;
     tcpx_frame_layers_t *fl = (tcpx_frame_layers_t *)p_get_proto_data(pinfo->pool, pinfo, proto_tcpx, 0);
     if (!fl) {
-        fl = wmem_new0(pinfo->pool, tcpx_frame_layers_t);
+        fl = wmem_new(pinfo->pool, tcpx_frame_layers_t);
+        fl->n = 0;
         p_add_proto_data(pinfo->pool, pinfo, proto_tcpx, 0, fl);
     }
     if (fl->n < MAX_LAYERS && read_segment(tvb, pinfo, src, dst, iph, &fl->layer[fl->n]))
@@ -619,7 +693,7 @@ first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 {
     tcpx_result_t r;
     tcpx_analyze(&layer->stream->core, &layer->seg, &r);
-    if (!tcpx_result_notable(&r) && r.phase == tcpx_plain_phase(&layer->seg))
+    if (!tcpx_result_notable(&r))
         return NULL;
     gsize size = offsetof(tcpx_result_t, f) + r.n * sizeof(tcpx_finding_t);
     tcpx_result_t *kept = (tcpx_result_t *)wmem_alloc(wmem_file_scope(), size);

@@ -38,26 +38,30 @@ tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *na
 
 /* ---- per-side memory -------------------------------------------------- */
 
+static tcpx_sent_t *
+sent_at(const tcpx_side_t *d, guint32 i)
+{
+    return &d->sent[(d->sent_head + i) % d->sent_cap];
+}
+
 static void
 remember_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg, guint32 end)
 {
     if (d->sent_len == d->sent_cap) {
         if (d->sent_cap < TCPX_SENT_MAX) {
-            /* Grow, unrolling the ring so the oldest entry is at index 0. */
-            guint32 cap = d->sent_cap ? d->sent_cap * 2 : 16;
-            tcpx_sent_t *n = (tcpx_sent_t *)s->alloc.alloc0(s->alloc.ctx, cap * sizeof *n);
-            for (guint32 i = 0; i < d->sent_len; i++)
-                n[i] = d->sent[(d->sent_head + i) % d->sent_cap];
-            d->sent = n;
-            d->sent_head = 0;
+            /* Grow in place; move the wrapped part of the ring behind the old end. */
+            guint32 old = d->sent_cap, cap = old ? old * 2 : 8;
+            d->sent = (tcpx_sent_t *)s->alloc.realloc(s->alloc.ctx, d->sent, cap * sizeof *d->sent);
+            for (guint32 i = 0; i < d->sent_head; i++)
+                d->sent[old + i] = d->sent[i];
             d->sent_cap = cap;
         } else {
-            /* Full: forget the oldest. */
+            /* More in flight than we remember: forget the oldest. */
             d->sent_head = (d->sent_head + 1) % d->sent_cap;
             d->sent_len--;
         }
     }
-    tcpx_sent_t *e = &d->sent[(d->sent_head + d->sent_len) % d->sent_cap];
+    tcpx_sent_t *e = sent_at(d, d->sent_len);
     d->sent_len++;
     e->seq = seg->seq;
     e->end = end;
@@ -69,12 +73,27 @@ remember_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg, guint
     e->checksum = seg->checksum;
 }
 
+/* Once the peer acknowledges data, only the last few acknowledged segments are kept
+ * (to explain spurious retransmissions of them): memory follows the data in flight. */
+static void
+forget_acked(tcpx_side_t *d, guint32 ack)
+{
+    guint32 acked = 0;
+    while (acked < d->sent_len && tcpx_seq_le(sent_at(d, acked)->end, ack))
+        acked++;
+    while (acked > TCPX_SENT_KEEP_ACKED) {
+        d->sent_head = (d->sent_head + 1) % d->sent_cap;
+        d->sent_len--;
+        acked--;
+    }
+}
+
 /* The earliest remembered transmission that carried byte `seq`. */
 static const tcpx_sent_t *
 find_sent(const tcpx_side_t *d, guint32 seq)
 {
     for (guint32 i = 0; i < d->sent_len; i++) {
-        const tcpx_sent_t *e = &d->sent[(d->sent_head + i) % d->sent_cap];
+        const tcpx_sent_t *e = sent_at(d, i);
         if (tcpx_seq_in(seq, e->seq, e->end) || (e->seq == e->end && e->seq == seq))
             return e;
     }
@@ -678,6 +697,7 @@ tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_
                && d->fin_frame) {
         /* The last ACK: the FIN of the side that closed second is acknowledged. */
         tcpx_finding_t *f = finding(r, TCPX_K_CLOSE_ACK, TCPX_C_STORY);
+        r->phase = TCPX_PHASE_TEARDOWN;
         f->ref_frame = peer->fin_frame;
         f->ref_age_ns = seg->ts_ns - peer->fin_ts;
     } else if (peer->fin_frame && !d->fin_frame && seg->len > 0 && d->last_data_ts <= peer->fin_ts && !retransmitted) {
@@ -735,8 +755,6 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
 
     r->from_client = sender == tcpx_client_side(s);
     r->phase = (guint8)tcpx_plain_phase(seg);
-    if (r->phase == TCPX_PHASE_DATA && (d->fin_frame || peer->fin_frame))
-        r->phase = TCPX_PHASE_TEARDOWN;
 
     /* Anomalies, in the order a reader needs them. */
     if (seg->ws & TCPX_WS_REUSED_PORTS)
@@ -806,6 +824,8 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
         d->dupacks[d->dupacks_len++] = seg->frame;
     } else {
         remember_ack(d, seg);
+        if (seg->flags & TCPX_TH_ACK)
+            forget_acked(peer, seg->ack);
     }
     if (seg->ws & TCPX_WS_KEEP_ALIVE)
         d->keepalives++;

@@ -268,9 +268,10 @@ typedef struct {
     gint64  ts_ns;
 } tcpx_ack_event_t;
 
-#define TCPX_ACK_HISTORY 32
+#define TCPX_ACK_HISTORY 8
 #define TCPX_DUPACK_HISTORY 8
 #define TCPX_SENT_MAX 4096
+#define TCPX_SENT_KEEP_ACKED 8
 
 /* What one side of a connection has done so far (first pass). */
 typedef struct {
