@@ -130,7 +130,7 @@ static wmem_map_t *last_by_ports; /* "addr:port|addr:port" -> tcpx_stream_glue_t
 /* One TCP header of the frame being dissected (packet scope). */
 typedef struct {
     tcpx_segment_t seg;
-    tcpx_stream_glue_t *stream;
+    tcpx_stream_glue_t *stream;   /* NULL: tcpx could not read this header */
 } tcpx_layer_t;
 
 typedef struct {
@@ -152,10 +152,13 @@ file_realloc(void *ctx _U_, void *ptr, gsize size)
 
 static const tcpx_alloc_t file_allocator = { file_alloc0, file_realloc, NULL };
 
+/* Nanoseconds; times beyond +-4e9 s (year 2096) are clamped so that differences never overflow. */
 static gint64
 nstime_to_ns(const nstime_t *t)
 {
-    return (gint64)t->secs * G_GINT64_CONSTANT(1000000000) + t->nsecs;
+    const gint64 limit = G_GINT64_CONSTANT(4000000000);
+    gint64 secs = CLAMP((gint64)t->secs, -limit, limit);
+    return secs * G_GINT64_CONSTANT(1000000000) + t->nsecs;
 }
 
 /* Addresses and ports of a TCP connection, in a canonical order. */
@@ -394,6 +397,7 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
     if (!(flags & TCPX_TH_SYN) && tcpd->fwd->win_scale > 0)
         seg->win = (guint32)win << tcpd->fwd->win_scale;
     seg->wscale = -1;
+    seg->options_cut = tvb_captured_length(tvb) < hlen;
     parse_options(tvb, hlen, seg, tcpd->rev->base_seq);
     seg->checksum = th_sum;
     seg->csum = check_checksum(tvb, pinfo, src, dst, th_sum);
@@ -447,19 +451,31 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
     return TRUE;
 }
 
-static void
-record_layer(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph)
+/* A slot for the TCP header about to be dissected, reserved before TCP runs so that
+ * headers stay in frame order even when TCP's payload holds another TCP header. */
+static tcpx_layer_t *
+reserve_layer(packet_info *pinfo)
 {
     if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcpx)) || pinfo->flags.in_error_pkt)
-        return;
+        return NULL;
     tcpx_frame_layers_t *fl = (tcpx_frame_layers_t *)p_get_proto_data(pinfo->pool, pinfo, proto_tcpx, 0);
     if (!fl) {
         fl = wmem_new(pinfo->pool, tcpx_frame_layers_t);
         fl->n = 0;
         p_add_proto_data(pinfo->pool, pinfo, proto_tcpx, 0, fl);
     }
-    if (fl->n < MAX_LAYERS && read_segment(tvb, pinfo, src, dst, iph, &fl->layer[fl->n]))
-        fl->n++;
+    if (fl->n >= MAX_LAYERS)
+        return NULL;
+    tcpx_layer_t *layer = &fl->layer[fl->n++];
+    layer->stream = NULL;
+    return layer;
+}
+
+static void
+record_layer(tcpx_layer_t *layer, tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph)
+{
+    if (layer && !read_segment(tvb, pinfo, src, dst, iph, layer))
+        layer->stream = NULL;
 }
 
 /* In front of TCP in "ip.proto": TCP runs unchanged, then tcpx reads what it found.
@@ -470,6 +486,7 @@ dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 {
     address src, dst;
     volatile int ret = 0;
+    tcpx_layer_t *volatile layer = reserve_layer(pinfo);
     copy_address_shallow(&src, &pinfo->src);
     copy_address_shallow(&dst, &pinfo->dst);
 
@@ -477,13 +494,13 @@ dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
         ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
     }
     CATCH_ALL {
-        record_layer(tvb, pinfo, &src, &dst, data);
+        record_layer(layer, tvb, pinfo, &src, &dst, data);
         RETHROW;
     }
     ENDTRY;
 
     if (ret > 0)
-        record_layer(tvb, pinfo, &src, &dst, data);
+        record_layer(layer, tvb, pinfo, &src, &dst, data);
     return ret;
 }
 
@@ -709,9 +726,15 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
     if (!fl)
         return 0;
 
+    guint n_read = 0, k = 0;
+    for (guint i = 0; i < fl->n; i++)
+        n_read += fl->layer[i].stream != NULL;
+
     for (guint i = 0; i < fl->n; i++) {
         tcpx_layer_t *layer = &fl->layer[i];
         const tcpx_result_t *r;
+        if (!layer->stream)
+            continue;
         if (!PINFO_FD_VISITED(pinfo))
             r = first_pass(pinfo, layer, i);
         else
@@ -722,7 +745,8 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
         gboolean from_client = r ? r->from_client : sender == tcpx_client_side(st);
 
         if (tree && ((r && r->n) || pref_phase_notes))
-            build_tree(tree, tvb, pinfo, layer, r, from_client, i, fl->n);
+            build_tree(tree, tvb, pinfo, layer, r, from_client, k, n_read);
+        k++;
         if (have_tap_listener(tcpx_tap))
             queue_tap_record(pinfo, layer, r, from_client);
     }

@@ -171,14 +171,18 @@ set_range(tcpx_finding_t *f, const tcpx_segment_t *seg)
     f->hi = seg->len ? seg->seq + seg->len - 1 : seg->seq;
 }
 
+/* Longer than this is not a round trip but a broken clock: treated as unknown. */
+#define MAX_RTT_NS (G_GINT64_CONSTANT(600000) * NS_PER_MS)
+
 gint64
 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
 {
+    gint64 rtt = 0;
     if (seg && seg->irtt_ns > 0)
-        return seg->irtt_ns;
-    if (s->syn_frame && s->hs_ack_frame && s->hs_ack_ts > s->syn_ts)
-        return s->hs_ack_ts - s->syn_ts;
-    return 0;
+        rtt = seg->irtt_ns;
+    else if (s->syn_frame && s->hs_ack_frame)
+        rtt = s->hs_ack_ts - s->syn_ts;
+    return rtt > 0 && rtt <= MAX_RTT_NS ? rtt : 0;
 }
 
 /* The payload a full segment from `sender` carries: the MSS its peer announced, less the
@@ -204,6 +208,17 @@ guess_client(const tcpx_stream_t *s, const tcpx_segment_t *seg, int sender)
     if (s->port[0] != s->port[1])
         return s->port[0] < s->port[1] ? 1 : 0;
     return 0;
+}
+
+tcpx_near_t
+tcpx_capture_near(gint64 d1, gint64 d2)
+{
+    /* d1 / 3 > d2 rather than d1 > 3 * d2: no overflow on absurd timestamps. */
+    if (d1 / 3 > d2 && d1 - d2 > NS_PER_MS)
+        return TCPX_NEAR_CLIENT;
+    if (d2 / 3 > d1 && d2 - d1 > NS_PER_MS)
+        return TCPX_NEAR_SERVER;
+    return TCPX_NEAR_UNSURE;
 }
 
 tcpx_phase_t
@@ -619,6 +634,7 @@ explain_checksum(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_r
 /* ---- the story ---------------------------------------------------------- */
 
 #define OPT_KNOWN 0x1000
+#define OPT_CUT   0x2000
 #define OPT_SACK  0x0100
 #define OPT_TS    0x0200
 #define OPT_TFO   0x0400
@@ -630,7 +646,7 @@ tcpx_pack_syn_options(const tcpx_side_t *d)
     if (!d->syn_seen)
         return 0;
     return OPT_KNOWN | (guint32)(d->wscale + 1) | (d->sack_perm ? OPT_SACK : 0) | (d->ts ? OPT_TS : 0) |
-           (d->tfo ? OPT_TFO : 0) | (d->ecn_setup ? OPT_ECN : 0);
+           (d->tfo ? OPT_TFO : 0) | (d->ecn_setup ? OPT_ECN : 0) | (d->options_cut ? OPT_CUT : 0);
 }
 
 void
@@ -638,6 +654,7 @@ tcpx_unpack_syn_options(guint32 packed, guint16 mss, tcpx_side_t *d)
 {
     memset(d, 0, sizeof *d);
     d->syn_seen = (packed & OPT_KNOWN) != 0;
+    d->options_cut = (packed & OPT_CUT) != 0;
     d->mss = mss;
     d->wscale = (gint8)((packed & 0xff) - 1);
     d->sack_perm = (packed & OPT_SACK) != 0;
@@ -715,6 +732,7 @@ learn_syn_options(tcpx_side_t *d, const tcpx_segment_t *seg)
     if (!(seg->flags & TCPX_TH_SYN))
         return;
     d->syn_seen = TRUE;
+    d->options_cut = seg->options_cut;
     if (seg->mss)
         d->mss = seg->mss;
     d->wscale = seg->wscale;

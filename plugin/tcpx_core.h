@@ -186,6 +186,7 @@ typedef struct {
     gboolean has_ts;
     guint32  tsval;
     guint8   tfo;            /* 0 none, 1 cookie request, 2 cookie */
+    gboolean options_cut;    /* the capture cut the header short: options unknown */
     guint8   n_sack;
     guint32  sack_le[4], sack_re[4];  /* relative */
     /* IP */
@@ -277,6 +278,7 @@ typedef struct {
 typedef struct {
     /* SYN options */
     gboolean syn_seen;
+    gboolean options_cut;    /* its SYN's options were not captured */
     guint16  mss;
     gint8    wscale;
     gboolean sack_perm, ts, tfo;
@@ -357,6 +359,11 @@ void tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *ou
 
 /* The phase of a frame that has no findings: derived from the segment alone. */
 tcpx_phase_t tcpx_plain_phase(const tcpx_segment_t *seg);
+
+/* Where the capture was taken, from the handshake's halves: SYN to SYN-ACK (d1) and
+ * SYN-ACK to ACK (d2).  The half that holds the round trip is the far one. */
+typedef enum { TCPX_NEAR_UNSURE = 0, TCPX_NEAR_CLIENT, TCPX_NEAR_SERVER } tcpx_near_t;
+tcpx_near_t tcpx_capture_near(gint64 d1, gint64 d2);
 
 /* Best RTT estimate known for the stream (handshake RTT), in ns; 0 if unknown. */
 gint64 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg);

@@ -385,10 +385,12 @@ tcpx_phase_name(tcpx_phase_t phase)
 const char *
 tcpx_position_text(gint64 d1, gint64 d2)
 {
-    const gint64 ms = G_GINT64_CONSTANT(1000000);
-    if (d1 > 3 * d2 && d1 - d2 > ms)
+    switch (tcpx_capture_near(d1, d2)) {
+    case TCPX_NEAR_CLIENT:
         return "the capture was taken near the client (the round trip lies between the capture point and the server)";
-    if (d2 > 3 * d1 && d2 - d1 > ms)
+    case TCPX_NEAR_SERVER:
         return "the capture was taken near the server (the round trip lies between the capture point and the client)";
-    return "the capture point is about midway, or the path is too fast to tell";
+    default:
+        return "the capture point is about midway, or the path is too fast to tell";
+    }
 }

@@ -50,6 +50,10 @@ void
 tcpx_format_syn_options(GString *out, const tcpx_side_t *d)
 {
     gsize start = out->len;
+    if (d->options_cut) {
+        g_string_append(out, "options not captured (the capture cut the header short)");
+        return;
+    }
     if (d->mss)
         g_string_append_printf(out, "MSS %u bytes", d->mss);
     else
@@ -72,6 +76,10 @@ tcpx_format_syn_options(GString *out, const tcpx_side_t *d)
 void
 tcpx_format_syn_options_short(GString *out, const tcpx_side_t *d)
 {
+    if (d->options_cut) {
+        g_string_append(out, "options not captured");
+        return;
+    }
     g_string_append_printf(out, d->mss ? "MSS %u" : "no MSS", d->mss);
     if (d->wscale >= 0)
         g_string_append_printf(out, ", WS x%u", 1u << MIN(d->wscale, 14));
@@ -88,6 +96,10 @@ tcpx_format_syn_options_short(GString *out, const tcpx_side_t *d)
 void
 tcpx_format_negotiated(GString *out, const tcpx_side_t *c, const tcpx_side_t *s)
 {
+    if (c->options_cut || s->options_cut) {
+        g_string_append(out, "unknown: the capture cut the handshake's options short");
+        return;
+    }
     if (c->mss || s->mss)
         g_string_append_printf(out, "segments up to %u bytes toward the server and %u toward the client",
                                s->mss ? s->mss : 536, c->mss ? c->mss : 536);

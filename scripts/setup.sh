@@ -23,6 +23,7 @@ packages=(
   wireshark-qt xvfb xauth
   xdotool imagemagick x11-utils   # GUI test and scripts/screenshots.sh: keys, screenshots, window list
   util-linux   # setpriv: the test harness runs tshark as nobody when root
+  valgrind clang libclang-rt-14-dev   # robustness tests: valgrind memcheck, libFuzzer (tests/fuzz/)
 )
 
 is_installed() {

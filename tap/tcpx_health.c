@@ -118,6 +118,16 @@
 #include "tcpx_health.h"
 
 #define NS_PER_MS  G_GINT64_CONSTANT(1000000)
+/* RTT samples above this are broken clocks; spans are clamped to it so sums cannot overflow. */
+#define MAX_SPAN_NS (G_GINT64_CONSTANT(600000) * NS_PER_MS)
+
+/* Time from a to b, never negative, at most MAX_SPAN_NS x 1440 (10 days). */
+static gint64
+span(gint64 a, gint64 b)
+{
+    gint64 d = b - a;
+    return CLAMP(d, 0, MAX_SPAN_NS * 1440);
+}
 #define NS_PER_S   G_GINT64_CONSTANT(1000000000)
 #define K(kind)    (1u << (kind))
 #define RETX_ANY   (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION) | K(TCPX_K_SPURIOUS_RETRANSMISSION))
@@ -478,7 +488,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         s->acked_unseen++;
 
     /* ACK RTT: this header acknowledges the other side's data */
-    if (rec->ack_rtt_ns > 0) {
+    if (rec->ack_rtt_ns > 0 && rec->ack_rtt_ns <= MAX_SPAN_NS) {
         int dir = d == 0 ? TCPX_S2C : TCPX_C2S;
         if (s->rtt_n[dir] == 0 || rec->ack_rtt_ns < s->rtt_min_ns[dir])
             s->rtt_min_ns[dir] = rec->ack_rtt_ns;
@@ -498,7 +508,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
             }
         } else if (hs->zw_open[d]) {
             hs->zw_open[d] = FALSE;
-            hs->zw_closed[d] += rec->ts_ns - hs->zw_since[d];
+            hs->zw_closed[d] += span(hs->zw_since[d], rec->ts_ns);
         }
     }
     if (kinds & K(TCPX_K_WINDOW_FULL))
@@ -520,9 +530,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
             hs->req_end = rec->seq + rec->len;
             hs->req_ack_ts = -1;
         } else if (hs->req_pending) {
-            gint64 rt = rec->ts_ns - hs->req_last_ts;
-            if (rt < 0)
-                rt = 0;
+            gint64 rt = span(hs->req_last_ts, rec->ts_ns);
             s->resp_n++;
             s->resp_sum_ns += rt;
             if (s->resp_n == 1 || rt > s->resp_max_ns) {
@@ -769,7 +777,7 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
 
     /* zero-window time: closed periods plus one still open at the end */
     for (d = 0; d < 2; d++)
-        s->zero_window_ns[d] = hs->zw_closed[d] + (hs->zw_open[d] ? s->last_ts - hs->zw_since[d] : 0);
+        s->zero_window_ns[d] = hs->zw_closed[d] + (hs->zw_open[d] ? span(hs->zw_since[d], s->last_ts) : 0);
     zw_total = s->zero_window_ns[0] + s->zero_window_ns[1];
 
     /* iRTT and reference RTT */
@@ -799,12 +807,11 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
         gint64 d1 = hs->synack_ts - hs->syn_ts, d2 = hs->hs_ack_ts - hs->synack_ts;
         s->hs_d1_ns = d1;
         s->hs_d2_ns = d2;
-        if (d1 > 3 * d2 && d1 - d2 > NS_PER_MS)
-            s->position = TCPX_POS_NEAR_CLIENT;
-        else if (d2 > 3 * d1 && d2 - d1 > NS_PER_MS)
-            s->position = TCPX_POS_NEAR_SERVER;
-        else
-            s->position = TCPX_POS_MIDDLE;
+        switch (tcpx_capture_near(d1, d2)) {
+        case TCPX_NEAR_CLIENT: s->position = TCPX_POS_NEAR_CLIENT; break;
+        case TCPX_NEAR_SERVER: s->position = TCPX_POS_NEAR_SERVER; break;
+        default:               s->position = TCPX_POS_MIDDLE; break;
+        }
     }
 
     /* holes: capture misses or network losses */
@@ -901,7 +908,7 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
         s->window_full_recv[0] + s->window_full_recv[1] > 0) {
         issue_t *is = &issues[n++];
         gboolean serious = zw_total >= (gint64)p->zero_window_long_ms * NS_PER_MS ||
-                           (s->duration_ns > 0 && zw_total * 10 >= s->duration_ns);
+                           (s->duration_ns > 0 && zw_total >= s->duration_ns / 10);
         int side;
         if (s->zero_window_ns[0] != s->zero_window_ns[1])
             side = s->zero_window_ns[1] > s->zero_window_ns[0] ? 1 : 0;
@@ -926,7 +933,7 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
 
     /* slow server */
     if (s->resp_n > 0 && s->resp_max_ns > (gint64)p->slow_min_ms * NS_PER_MS &&
-        (s->rtt_ref_ns <= 0 || s->resp_max_ns > (gint64)p->slow_factor * s->rtt_ref_ns) &&
+        (s->rtt_ref_ns <= 0 || (double)s->resp_max_ns > p->slow_factor * (double)s->rtt_ref_ns) &&
         !loss_significant) {
         issue_t *is = &issues[n++];
         gint64 fast = MAX(4 * s->rtt_ref_ns, (gint64)p->ack_fast_ms * NS_PER_MS);

@@ -1,0 +1,38 @@
+#!/usr/bin/env bash
+# bench/run.sh: build tcpx, then benchmark it against plain tshark.
+#
+#   bash bench/run.sh [--runs N] [--scaling] [--no-profile] [--regen] [--dir D]
+#
+# As root (the capture is made in network namespaces; tshark itself runs as
+# user nobody).  Writes bench/results.md and bench/profile.md; the ~1.5 M
+# packet capture is cached in $TCPX_BENCH_DIR (default /var/tmp/tcpx-bench).
+# See bench/bench.py for what is measured.  Not a test: nothing fails on a
+# missed target.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ "$(id -u)" -ne 0 ]; then
+  echo "bench/run.sh: run as root (network namespaces, dumpcap, tc)" >&2
+  exit 1
+fi
+
+bash scripts/setup.sh
+
+# Tools the benchmark needs beyond the build's: tcptrace (reference),
+# valgrind + perf (profile), iproute2 + ethtool (the capture), time.
+need=()
+for pair in tcptrace:tcptrace valgrind:valgrind callgrind_annotate:valgrind \
+            perf:linux-perf ip:iproute2 tc:iproute2 ethtool:ethtool \
+            /usr/bin/time:time editcap:tshark capinfos:tshark; do
+  cmd=${pair%%:*} pkg=${pair#*:}
+  command -v "$cmd" >/dev/null 2>&1 || need+=("$pkg")
+done
+if [ "${#need[@]}" -gt 0 ]; then
+  mapfile -t need < <(printf '%s\n' "${need[@]}" | sort -u)
+  echo "bench/run.sh: installing: ${need[*]}"
+  export DEBIAN_FRONTEND=noninteractive
+  apt-get update
+  apt-get install -y --no-install-recommends "${need[@]}"
+fi
+
+exec python3 bench/bench.py "$@"

@@ -1,0 +1,17 @@
+/* sizes.c: structure sizes behind tcpx's memory per stream and per cached
+ * frame (bench/bench.py compiles and runs it; plain C + GLib, like tcpx_core). */
+#include <stdio.h>
+#include <stddef.h>
+#include "tcpx_core.h"
+
+int main(void)
+{
+    printf("tcpx_stream_t %zu\n", sizeof(tcpx_stream_t));
+    printf("tcpx_side_t %zu\n", sizeof(tcpx_side_t));
+    printf("tcpx_sent_t %zu\n", sizeof(tcpx_sent_t));
+    printf("tcpx_finding_t %zu\n", sizeof(tcpx_finding_t));
+    printf("tcpx_result_hdr %zu\n", offsetof(tcpx_result_t, f));
+    printf("tcpx_result_t %zu\n", sizeof(tcpx_result_t));
+    printf("TCPX_SENT_MAX %d\n", TCPX_SENT_MAX);
+    return 0;
+}
