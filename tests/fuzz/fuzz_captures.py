@@ -26,12 +26,12 @@ Short run (what the test suite runs: 150 variants = 300 tshark runs, 2 workers,
 ~3 min on 2 idle cores):
     python3 tests/fuzz/fuzz_captures.py --variants 150
 Long run (>= 10,000 variants; record the result in tests/fuzz/LONG_RUN.md):
-    python3 tests/fuzz/fuzz_captures.py --long --variants 10000 --log /tmp/tcpx-fuzz-long.log
+    python3 tests/fuzz/fuzz_captures.py --long --variants 10000 --log build/fuzz-long.log
 Replay one variant:    ... --only 1234 --keep DIR
 
 Needs the sanitized plugin (TCPX_ASAN_PLUGIN, default build-asan/plugin/tcpx.so:
 cmake -S . -B build-asan -DTCPX_SANITIZE=ON -DBUILD_TESTING=OFF && cmake --build build-asan).
-Failing variants are kept in --keep (default /tmp/tcpx-fuzz-failures) with a
+Failing variants are kept in --keep (default: tcpx-fuzz-failures in the system temp folder) with a
 .txt report each.  Exit status 1 if anything was found.
 """
 

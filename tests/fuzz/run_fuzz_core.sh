@@ -2,7 +2,7 @@
 # run_fuzz_core.sh: build tests/fuzz/fuzz_core.c with clang (libFuzzer + ASan +
 # UBSan) against the core sources and run it for a while.
 #
-#   bash tests/fuzz/run_fuzz_core.sh [BUILD_DIR] [SECONDS]    (defaults: /tmp/tcpx-fuzz-core, 45)
+#   bash tests/fuzz/run_fuzz_core.sh [BUILD_DIR] [SECONDS]    (defaults: build/fuzz-core, 45)
 #
 # Exit 0: clean run.  Exit 77: clang/libFuzzer not available (ctest: skipped).
 # Anything else: a crash, a sanitizer report or an invariant (the crashing input
@@ -13,7 +13,7 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
-out=${1:-/tmp/tcpx-fuzz-core}
+out=${1:-$repo/build/fuzz-core}
 secs=${2:-45}
 mkdir -p "$out/corpus"
 
