@@ -32,6 +32,7 @@
 #include <epan/addr_resolv.h>
 #include <epan/dissectors/packet-tcp.h>
 #include <epan/dissectors/packet-ip.h>
+#include <wsutil/pint.h>
 
 #include "packet-tcpx.h"
 #include "tcpx_core.h"
@@ -100,6 +101,7 @@ static gint ett_tcpx = -1;
 static gint ett_tcpx_finding = -1;
 static gint ett_tcpx_related = -1;
 
+static protocol_t *tcpx_protocol;
 static dissector_handle_t tcp_handle;
 static dissector_handle_t tcpx_postdissector_handle;
 static module_t *tcpx_module;
@@ -127,16 +129,24 @@ static wmem_map_t *streams;       /* tcp.stream -> tcpx_stream_glue_t */
 static wmem_map_t *first_pass_convs; /* addresses and ports -> TCP's data, first pass only */
 static wmem_map_t *last_by_ports; /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
 
-/* One TCP header of the frame being dissected (packet scope). */
+/* One TCP header of the frame being dissected. */
 typedef struct {
     tcpx_segment_t seg;
     tcpx_stream_glue_t *stream;   /* NULL: tcpx could not read this header */
+    tcpx_result_t result;         /* first pass: what tcpx_analyze() found */
+    tcpx_tap_rec_t tap;           /* the record queued on the tap */
 } tcpx_layer_t;
 
-typedef struct {
+/* The TCP headers of the frame being dissected, from the hook to the post-dissector.
+ * Wireshark dissects one frame at a time and runs the post-dissectors within the same
+ * dissection, before taps are pushed, so one static record serves every frame: cheaper
+ * than packet-scope proto data (an allocation and a list search per frame).  The
+ * post-dissector marks it used, so a re-dissection of the same frame starts afresh. */
+static struct {
+    guint32 frame;                /* 0: empty or used */
     guint n;
     tcpx_layer_t layer[MAX_LAYERS];
-} tcpx_frame_layers_t;
+} current;
 
 static void *
 file_alloc0(void *ctx _U_, gsize size)
@@ -168,8 +178,10 @@ typedef struct {
     guint8  len;
 } conv_key_t;
 
+/* A TCP connection as seen on the first pass: TCP's data and tcpx's stream. */
 typedef struct {
     struct tcp_analysis *tcpd;
+    tcpx_stream_glue_t *stream;   /* NULL until known */
 } conv_cache_t;
 
 static guint
@@ -207,30 +219,38 @@ make_conv_key(conv_key_t *key, const address *src, const address *dst, guint16 s
 /* TCP's data for this connection.  find_conversation() is dear (it is also what TCP
  * itself just did), so on the first pass, when frames come in order, the answer is kept
  * per connection and looked up again only on SYNs, where TCP may start a new
- * conversation for reused ports. */
-static struct tcp_analysis *
-tcp_data_for(packet_info *pinfo, const address *src, const address *dst, guint16 sport, guint16 dport, guint16 flags)
+ * conversation for reused ports.  On later passes *scratch is filled instead. */
+static conv_cache_t *
+connection_for(packet_info *pinfo, const address *src, const address *dst, guint16 sport, guint16 dport,
+               guint16 flags, conv_cache_t *scratch)
 {
     conv_key_t key;
     conv_cache_t *cached = NULL;
     gboolean cacheable = !PINFO_FD_VISITED(pinfo) && make_conv_key(&key, src, dst, sport, dport);
 
-    if (cacheable && !(flags & TCPX_TH_SYN)) {
+    if (cacheable) {
         cached = (conv_cache_t *)wmem_map_lookup(first_pass_convs, &key);
-        if (cached)
-            return cached->tcpd;
+        if (cached && !(flags & TCPX_TH_SYN))
+            return cached;
     }
     conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP, sport, dport, 0);
     struct tcp_analysis *tcpd = conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
-    if (cacheable && tcpd) {
-        cached = (conv_cache_t *)wmem_map_lookup(first_pass_convs, &key);
-        if (!cached) {
-            cached = wmem_new(wmem_file_scope(), conv_cache_t);
-            wmem_map_insert(first_pass_convs, wmem_memdup(wmem_file_scope(), &key, sizeof key), cached);
-        }
-        cached->tcpd = tcpd;
+    if (!tcpd)
+        return NULL;
+    if (!cacheable) {
+        scratch->tcpd = tcpd;
+        scratch->stream = NULL;
+        return scratch;
     }
-    return tcpd;
+    if (!cached) {
+        cached = wmem_new0(wmem_file_scope(), conv_cache_t);
+        wmem_map_insert(first_pass_convs, wmem_memdup(wmem_file_scope(), &key, sizeof key), cached);
+    }
+    if (cached->tcpd != tcpd) {
+        cached->tcpd = tcpd;
+        cached->stream = NULL;
+    }
+    return cached;
 }
 
 static void
@@ -244,13 +264,12 @@ tcpx_init(void)
 /* ---- reading one TCP header -------------------------------------------- */
 
 static void
-parse_options(tvbuff_t *tvb, guint hlen, tcpx_segment_t *seg, guint32 peer_base)
+parse_options(const guint8 *th, guint end, tcpx_segment_t *seg, guint32 peer_base)
 {
-    guint end = MIN(hlen, tvb_captured_length(tvb));
     guint off = 20;
 
     while (off < end) {
-        guint8 kind = tvb_get_guint8(tvb, off);
+        guint8 kind = th[off];
         if (kind == 0)
             break;
         if (kind == 1) {
@@ -259,39 +278,39 @@ parse_options(tvbuff_t *tvb, guint hlen, tcpx_segment_t *seg, guint32 peer_base)
         }
         if (off + 1 >= end)
             break;
-        guint8 len = tvb_get_guint8(tvb, off + 1);
+        guint8 len = th[off + 1];
         if (len < 2 || off + len > end)
             break;
         switch (kind) {
         case 2:
             if (len == 4)
-                seg->mss = tvb_get_ntohs(tvb, off + 2);
+                seg->mss = pntoh16(th + off + 2);
             break;
         case 3:
             if (len == 3)
-                seg->wscale = (gint8)MIN(tvb_get_guint8(tvb, off + 2), 14);
+                seg->wscale = (gint8)MIN(th[off + 2], 14);
             break;
         case 4:
             seg->sack_perm = TRUE;
             break;
         case 5:
             for (guint i = off + 2; i + 8 <= off + len && seg->n_sack < 4; i += 8) {
-                seg->sack_le[seg->n_sack] = tvb_get_ntohl(tvb, i) - peer_base;
-                seg->sack_re[seg->n_sack] = tvb_get_ntohl(tvb, i + 4) - peer_base;
+                seg->sack_le[seg->n_sack] = pntoh32(th + i) - peer_base;
+                seg->sack_re[seg->n_sack] = pntoh32(th + i + 4) - peer_base;
                 seg->n_sack++;
             }
             break;
         case 8:
             if (len == 10) {
                 seg->has_ts = TRUE;
-                seg->tsval = tvb_get_ntohl(tvb, off + 2);
+                seg->tsval = pntoh32(th + off + 2);
             }
             break;
         case 34:
             seg->tfo = len > 2 ? 2 : 1;
             break;
         case 254:
-            if (len >= 4 && tvb_get_ntohs(tvb, off + 2) == 0xF989)
+            if (len >= 4 && pntoh16(th + off + 2) == 0xF989)
                 seg->tfo = len > 4 ? 2 : 1;
             break;
         default:
@@ -364,24 +383,32 @@ stream_for(packet_info *pinfo, guint32 id, const address *src, const address *ds
     return g;
 }
 
-/* Read the header in tvb and TCP's analysis of it. */
+/* Read the header in tvb and TCP's analysis of it.  tcp_done: TCP returned normally,
+ * having looked up its analysis of this very segment (tcpd->ta, cleared when TCP
+ * starts on a frame, then set by tcp_print_sequence_number_analysis() with or without
+ * a tree); after an exception that may not have happened, so tcpx looks it up itself. */
 static gboolean
-read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph, tcpx_layer_t *out)
+read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph,
+             gboolean tcp_done, tcpx_layer_t *out)
 {
-    if (tvb_captured_length(tvb) < 20)
+    guint captured = tvb_captured_length(tvb);
+    if (captured < 20)
         return FALSE;
-    guint16 sport = tvb_get_ntohs(tvb, 0), dport = tvb_get_ntohs(tvb, 2);
-    guint32 raw_seq = tvb_get_ntohl(tvb, 4), raw_ack = tvb_get_ntohl(tvb, 8);
-    guint hlen = (tvb_get_guint8(tvb, 12) >> 4) * 4;
-    guint16 flags = tvb_get_ntohs(tvb, 12) & 0x0FFF;
-    guint16 win = tvb_get_ntohs(tvb, 14);
-    guint16 th_sum = tvb_get_ntohs(tvb, 16);
     guint reported = tvb_reported_length(tvb);
-
+    guint hlen = (tvb_get_guint8(tvb, 12) >> 4) * 4;
     if (hlen < 20 || reported < hlen)
         return FALSE;
+    guint in_header = MIN(hlen, captured);
+    const guint8 *th = tvb_get_ptr(tvb, 0, in_header);
+    guint16 sport = pntoh16(th), dport = pntoh16(th + 2);
+    guint32 raw_seq = pntoh32(th + 4), raw_ack = pntoh32(th + 8);
+    guint16 flags = pntoh16(th + 12) & 0x0FFF;
+    guint16 win = pntoh16(th + 14);
+    guint16 th_sum = pntoh16(th + 16);
 
-    struct tcp_analysis *tcpd = tcp_data_for(pinfo, src, dst, sport, dport, flags);
+    conv_cache_t scratch;
+    conv_cache_t *conn = connection_for(pinfo, src, dst, sport, dport, flags, &scratch);
+    struct tcp_analysis *tcpd = conn ? conn->tcpd : NULL;
     if (!tcpd || !tcpd->fwd || !tcpd->rev)
         return FALSE;
 
@@ -397,8 +424,8 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
     if (!(flags & TCPX_TH_SYN) && tcpd->fwd->win_scale > 0)
         seg->win = (guint32)win << tcpd->fwd->win_scale;
     seg->wscale = -1;
-    seg->options_cut = tvb_captured_length(tvb) < hlen;
-    parse_options(tvb, hlen, seg, tcpd->rev->base_seq);
+    seg->options_cut = captured < hlen;
+    parse_options(th, in_header, seg, tcpd->rev->base_seq);
     seg->checksum = th_sum;
     seg->csum = check_checksum(tvb, pinfo, src, dst, th_sum);
 
@@ -413,9 +440,12 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
     }
 
     /* TCP's verdict for this frame, stored under (frame, raw seq, raw ack). */
-    guint32 frame = pinfo->num;
-    wmem_tree_key_t key[4] = { { 1, &frame }, { 1, &raw_seq }, { 1, &raw_ack }, { 0, NULL } };
-    struct tcp_acked *ta = tcpd->acked_table ? (struct tcp_acked *)wmem_tree_lookup32_array(tcpd->acked_table, key) : NULL;
+    struct tcp_acked *ta = tcpd->ta;
+    if (!tcp_done) {
+        guint32 frame = pinfo->num;
+        wmem_tree_key_t key[4] = { { 1, &frame }, { 1, &raw_seq }, { 1, &raw_ack }, { 0, NULL } };
+        ta = tcpd->acked_table ? (struct tcp_acked *)wmem_tree_lookup32_array(tcpd->acked_table, key) : NULL;
+    }
     if (ta) {
         for (guint i = 0; i < G_N_ELEMENTS(ws_flag_map); i++) {
             if (ta->flags & ws_flag_map[i].ws)
@@ -442,7 +472,9 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
             seg->ws |= TCPX_WS_TFO_IGNORED;
     }
 
-    out->stream = stream_for(pinfo, tcpd->stream, src, dst, sport, dport);
+    if (!conn->stream || conn->stream->core.id != tcpd->stream)
+        conn->stream = stream_for(pinfo, tcpd->stream, src, dst, sport, dport);
+    out->stream = conn->stream;
     if (!out->stream)
         return FALSE;
     seg->from_first = sport == out->stream->first_sport && addresses_equal(src, &out->stream->first_src);
@@ -456,25 +488,24 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
 static tcpx_layer_t *
 reserve_layer(packet_info *pinfo)
 {
-    if (!proto_is_protocol_enabled(find_protocol_by_id(proto_tcpx)) || pinfo->flags.in_error_pkt)
+    if (!proto_is_protocol_enabled(tcpx_protocol) || pinfo->flags.in_error_pkt)
         return NULL;
-    tcpx_frame_layers_t *fl = (tcpx_frame_layers_t *)p_get_proto_data(pinfo->pool, pinfo, proto_tcpx, 0);
-    if (!fl) {
-        fl = wmem_new(pinfo->pool, tcpx_frame_layers_t);
-        fl->n = 0;
-        p_add_proto_data(pinfo->pool, pinfo, proto_tcpx, 0, fl);
+    if (current.frame != pinfo->num) {
+        current.frame = pinfo->num;
+        current.n = 0;
     }
-    if (fl->n >= MAX_LAYERS)
+    if (current.n >= MAX_LAYERS)
         return NULL;
-    tcpx_layer_t *layer = &fl->layer[fl->n++];
+    tcpx_layer_t *layer = &current.layer[current.n++];
     layer->stream = NULL;
     return layer;
 }
 
 static void
-record_layer(tcpx_layer_t *layer, tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph)
+record_layer(tcpx_layer_t *layer, tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst,
+             void *iph, gboolean tcp_done)
 {
-    if (layer && !read_segment(tvb, pinfo, src, dst, iph, layer))
+    if (layer && !read_segment(tvb, pinfo, src, dst, iph, tcp_done, layer))
         layer->stream = NULL;
 }
 
@@ -494,13 +525,13 @@ dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
         ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
     }
     CATCH_ALL {
-        record_layer(layer, tvb, pinfo, &src, &dst, data);
+        record_layer(layer, tvb, pinfo, &src, &dst, data, FALSE);
         RETHROW;
     }
     ENDTRY;
 
     if (ret > 0)
-        record_layer(layer, tvb, pinfo, &src, &dst, data);
+        record_layer(layer, tvb, pinfo, &src, &dst, data, TRUE);
     return ret;
 }
 
@@ -670,10 +701,11 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
 /* ---- the post-dissector ------------------------------------------------- */
 
 static void
-queue_tap_record(packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client)
+queue_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client)
 {
     const tcpx_stream_t *st = &layer->stream->core;
-    tcpx_tap_rec_t *rec = wmem_new0(pinfo->pool, tcpx_tap_rec_t);
+    tcpx_tap_rec_t *rec = &layer->tap;
+    memset(rec, 0, sizeof *rec);
     rec->frame = pinfo->num;
     rec->ts_ns = layer->seg.ts_ns;
     rec->stream = st->id;
@@ -705,33 +737,32 @@ queue_tap_record(packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_resul
     tap_queue_packet(tcpx_tap, pinfo, rec);
 }
 
+/* Analyse the header, and keep what was found for later passes. */
 static const tcpx_result_t *
 first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 {
-    tcpx_result_t r;
-    tcpx_analyze(&layer->stream->core, &layer->seg, &r);
-    if (!tcpx_result_notable(&r))
+    tcpx_result_t *r = &layer->result;
+    tcpx_analyze(&layer->stream->core, &layer->seg, r);
+    if (!tcpx_result_notable(r))
         return NULL;
-    gsize size = offsetof(tcpx_result_t, f) + r.n * sizeof(tcpx_finding_t);
-    tcpx_result_t *kept = (tcpx_result_t *)wmem_alloc(wmem_file_scope(), size);
-    memcpy(kept, &r, size);
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index, kept);
-    return kept;
+    gsize size = offsetof(tcpx_result_t, f) + r->n * sizeof(tcpx_finding_t);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index, wmem_memdup(wmem_file_scope(), r, size));
+    return r;
 }
 
 static int
 dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
-    tcpx_frame_layers_t *fl = (tcpx_frame_layers_t *)p_get_proto_data(pinfo->pool, pinfo, proto_tcpx, 0);
-    if (!fl)
+    if (current.frame != pinfo->num)
         return 0;
+    current.frame = 0;  /* used: the next dissection starts afresh */
 
     guint n_read = 0, k = 0;
-    for (guint i = 0; i < fl->n; i++)
-        n_read += fl->layer[i].stream != NULL;
+    for (guint i = 0; i < current.n; i++)
+        n_read += current.layer[i].stream != NULL;
 
-    for (guint i = 0; i < fl->n; i++) {
-        tcpx_layer_t *layer = &fl->layer[i];
+    for (guint i = 0; i < current.n; i++) {
+        tcpx_layer_t *layer = &current.layer[i];
         const tcpx_result_t *r;
         if (!layer->stream)
             continue;
@@ -814,6 +845,7 @@ proto_reg_handoff_tcpx(void)
 {
     proto_tcp = proto_get_id_by_filter_name("tcp");
     tcp_handle = find_dissector("tcp");
+    tcpx_protocol = find_protocol_by_id(proto_tcpx);
     tcp_check_checksum_pref = prefs_find_preference(prefs_find_module("tcp"), "check_checksum");
     dissector_handle_t hook = create_dissector_handle_with_name_and_description(
         dissect_tcpx_tcp_hook, -1, "tcpx_tcp_hook", "TCP (read by tcpx)");
