@@ -1092,6 +1092,46 @@ id_cmp(gconstpointer a, gconstpointer b)
     return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
+static void
+append_spaces(GString *out, gsize n)
+{
+    static const char spaces[] = "                                ";
+    while (n > 0) {
+        gsize k = MIN(n, sizeof spaces - 1);
+        g_string_append_len(out, spaces, (gssize)k);
+        n -= k;
+    }
+}
+
+/* One cell of the table: two spaces between columns, the last column unpadded. */
+static void
+append_cell(GString *out, const char *text, guint col, gsize width, gboolean left)
+{
+    gsize len = strlen(text), pad = width > len ? width - len : 0;
+    if (col > 0)
+        g_string_append_len(out, "  ", 2);
+    if (col == TABLE_COLS - 1)
+        pad = 0;
+    if (!left)
+        append_spaces(out, pad);
+    g_string_append_len(out, text, (gssize)len);
+    if (left)
+        append_spaces(out, pad);
+}
+
+/* A number as a new string, without printf's cost (the table has thousands of them). */
+static char *
+u64_text(guint64 v)
+{
+    char buf[24], *p = buf + sizeof buf;
+    *--p = '\0';
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return g_strdup(p);
+}
+
 void
 tcpx_health_render_table(const tcpx_health_t *h, GString *out)
 {
@@ -1119,13 +1159,13 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
     for (i = 0; i < n; i++) {
         const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i);
         char **row = cells[i] = g_new0(char *, TABLE_COLS + 1);
-        row[0] = g_strdup_printf("%u", s->stream);
+        row[0] = u64_text(s->stream);
         row[1] = g_strdup_printf("%s%s", s->client ? s->client : "?", s->roles_guessed ? "?" : "");
         row[2] = g_strdup(s->server ? s->server : "?");
-        row[3] = g_strdup_printf("%" G_GUINT64_FORMAT, s->packets[0]);
-        row[4] = g_strdup_printf("%" G_GUINT64_FORMAT, s->packets[1]);
-        row[5] = g_strdup_printf("%" G_GUINT64_FORMAT, s->bytes[0]);
-        row[6] = g_strdup_printf("%" G_GUINT64_FORMAT, s->bytes[1]);
+        row[3] = u64_text(s->packets[0]);
+        row[4] = u64_text(s->packets[1]);
+        row[5] = u64_text(s->bytes[0]);
+        row[6] = u64_text(s->bytes[1]);
         row[7] = g_strdup(secs_text(s->duration_ns, b, sizeof b));
         row[8] = g_strdup(tcpx_health_ms_text(s->irtt_ns > 0 ? s->irtt_ns : -1, b, sizeof b));
         row[9] = g_strdup(g_ascii_formatd(b, sizeof b, "%.2f", s->retx_rate * 100.0));
@@ -1141,21 +1181,12 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         for (c = 0; c < TABLE_COLS; c++)
             width[c] = MAX(width[c], strlen(row[c]));
     }
-    for (c = 0; c < TABLE_COLS; c++) {
-        if (c == TABLE_COLS - 1)
-            g_string_append_printf(out, "  %s", head[c]);
-        else
-            g_string_append_printf(out, "%s%*s", c ? "  " : "", left[c] ? -(int)width[c] : (int)width[c], head[c]);
-    }
+    for (c = 0; c < TABLE_COLS; c++)
+        append_cell(out, head[c], c, width[c], left[c]);
     g_string_append_c(out, '\n');
     for (i = 0; i < n; i++) {
-        for (c = 0; c < TABLE_COLS; c++) {
-            if (c == TABLE_COLS - 1)
-                g_string_append_printf(out, "  %s", cells[i][c]);
-            else
-                g_string_append_printf(out, "%s%*s", c ? "  " : "",
-                                       left[c] ? -(int)width[c] : (int)width[c], cells[i][c]);
-        }
+        for (c = 0; c < TABLE_COLS; c++)
+            append_cell(out, cells[i][c], c, width[c], left[c]);
         g_string_append_c(out, '\n');
         g_strfreev(cells[i]);
     }
@@ -1167,28 +1198,32 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
 static void
 append_wrapped(GString *out, const char *text, int indent)
 {
-    gchar **words = g_strsplit(text, " ", -1);
-    int col = 0, i;
-    for (i = 0; words[i]; i++) {
-        int len = (int)strlen(words[i]);
-        if (len == 0)
-            continue;
+    int col = 0;
+    const char *p = text;
+    for (;;) {
+        while (*p == ' ')
+            p++;
+        if (!*p)
+            break;
+        const char *end = strchr(p, ' ');
+        int len = end ? (int)(end - p) : (int)strlen(p);
         if (col == 0) {
-            g_string_append_printf(out, "%*s", indent, "");
+            append_spaces(out, (gsize)indent);
             col = indent;
         } else if (col + 1 + len > 78) {
-            g_string_append_printf(out, "\n%*s", indent, "");
+            g_string_append_c(out, '\n');
+            append_spaces(out, (gsize)indent);
             col = indent;
         } else {
             g_string_append_c(out, ' ');
             col++;
         }
-        g_string_append(out, words[i]);
+        g_string_append_len(out, p, len);
         col += len;
+        p += len;
     }
     if (col)
         g_string_append_c(out, '\n');
-    g_strfreev(words);
 }
 
 static void
