@@ -38,6 +38,7 @@
 #include "tcpx_core.h"
 #include "tcpx_explain.h"
 #include "tcpx_text.h"
+#include "tcpx_pack.h"
 #include "tcpx_tap.h"
 #include "tap-tcpx-health.h"
 
@@ -737,17 +738,37 @@ queue_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r
     tap_queue_packet(tcpx_tap, pinfo, rec);
 }
 
+/* What the first pass found on a frame, kept for later passes (tcpx_pack.h). */
+typedef struct {
+    guint16 len;
+    guint8  packed[];
+} cached_result_t;
+
 /* Analyse the header, and keep what was found for later passes. */
 static const tcpx_result_t *
 first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 {
     tcpx_result_t *r = &layer->result;
+    guint8 buf[TCPX_PACKED_MAX];
     tcpx_analyze(&layer->stream->core, &layer->seg, r);
     if (!tcpx_result_notable(r))
         return NULL;
-    gsize size = offsetof(tcpx_result_t, f) + r->n * sizeof(tcpx_finding_t);
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index, wmem_memdup(wmem_file_scope(), r, size));
+    gsize len = tcpx_result_pack(r, buf);
+    cached_result_t *kept = (cached_result_t *)wmem_alloc(wmem_file_scope(), sizeof(cached_result_t) + len);
+    kept->len = (guint16)len;
+    memcpy(kept->packed, buf, len);
+    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index, kept);
     return r;
+}
+
+/* What the first pass found, on a later pass. */
+static const tcpx_result_t *
+cached_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
+{
+    const cached_result_t *kept = (const cached_result_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index);
+    if (!kept || !tcpx_result_unpack(kept->packed, kept->len, &layer->result))
+        return NULL;
+    return &layer->result;
 }
 
 static int
@@ -766,10 +787,7 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
         const tcpx_result_t *r;
         if (!layer->stream)
             continue;
-        if (!PINFO_FD_VISITED(pinfo))
-            r = first_pass(pinfo, layer, i);
-        else
-            r = (const tcpx_result_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpx, i);
+        r = PINFO_FD_VISITED(pinfo) ? cached_result(pinfo, layer, i) : first_pass(pinfo, layer, i);
 
         const tcpx_stream_t *st = &layer->stream->core;
         int sender = layer->seg.from_first ? 0 : 1;

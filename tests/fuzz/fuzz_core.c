@@ -24,6 +24,7 @@
 #include "tcpx_core.h"
 #include "tcpx_explain.h"
 #include "tcpx_text.h"
+#include "tcpx_pack.h"
 
 /* ---- input reader: runs out gracefully (zeros) ---- */
 typedef struct {
@@ -64,6 +65,20 @@ static void *fz_realloc(void *ctx, void *ptr, gsize size)
 }
 
 static const tcpx_alloc_t fz_allocator = { fz_alloc0, fz_realloc, NULL };
+
+/* The per-frame cache's packing gives back exactly what the core found. */
+static void check_pack(const tcpx_result_t *r)
+{
+    static guint8 a[TCPX_PACKED_MAX], b[TCPX_PACKED_MAX];
+    tcpx_result_t back;
+    gsize la = tcpx_result_pack(r, a);
+    if (la > TCPX_PACKED_MAX || !tcpx_result_unpack(a, la, &back) || back.n != r->n ||
+        back.phase != r->phase || back.from_client != r->from_client)
+        abort();
+    gsize lb = tcpx_result_pack(&back, b);
+    if (lb != la || memcmp(a, b, la) != 0)
+        abort();
+}
 
 static void check_text(const GString *s, gboolean nonempty)
 {
@@ -227,6 +242,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tcpx_analyze(st, &seg, &res);
         if (res.n > TCPX_MAX_FINDINGS)
             abort();
+        check_pack(&res);
         (void)tcpx_plain_phase(&seg);
         (void)tcpx_stream_rtt(st, &seg);
         (void)tcpx_phase_name((tcpx_phase_t)res.phase);

@@ -7,6 +7,7 @@
 #include "tcpx_core.h"
 #include "tcpx_explain.h"
 #include "tcpx_text.h"
+#include "tcpx_pack.h"
 
 #define MS G_GINT64_CONSTANT(1000000)
 
@@ -512,6 +513,64 @@ test_table_complete(void)
     g_free(s);
 }
 
+/* A result survives the per-frame cache's packing exactly, extremes included,
+ * and damaged packed bytes are refused rather than misread. */
+static void
+test_pack_roundtrip(void)
+{
+    static const gint64 i64s[] = { 0, 1, -1, 999, -223600000, G_MAXINT64, G_MININT64 };
+    static const guint32 u32s[] = { 0, 1, 127, 128, 16384, G_MAXUINT32 };
+    GRand *rnd = g_rand_new_with_seed(4242);
+    guint8 buf[TCPX_PACKED_MAX];
+
+    for (int round = 0; round < 2000; round++) {
+        tcpx_result_t r, back;
+        memset(&r, 0, sizeof r);
+        r.phase = (guint8)g_rand_int_range(rnd, 0, 6);
+        r.from_client = (guint8)g_rand_int_range(rnd, 0, 2);
+        r.n = (guint8)(round == 0 ? TCPX_MAX_FINDINGS : g_rand_int_range(rnd, 0, TCPX_MAX_FINDINGS + 1));
+        for (int k = 0; k < r.n; k++) {
+            tcpx_finding_t *f = &r.f[k];
+            gboolean full = round == 0;   /* every field at its largest: the size bound */
+#define PICK_U32() (full ? G_MAXUINT32 : g_rand_boolean(rnd) ? 0 : u32s[g_rand_int_range(rnd, 0, G_N_ELEMENTS(u32s))] ^ (g_rand_boolean(rnd) ? g_rand_int(rnd) : 0))
+#define PICK_I64() (full ? G_MININT64 : g_rand_boolean(rnd) ? 0 : i64s[g_rand_int_range(rnd, 0, G_N_ELEMENTS(i64s))])
+            f->kind = (guint8)g_rand_int_range(rnd, 0, TCPX_K_COUNT);
+            f->cause = (guint8)g_rand_int_range(rnd, 0, TCPX_C_COUNT);
+            f->n_listed = (guint8)g_rand_int_range(rnd, 0, TCPX_MAX_LISTED + 1);
+            f->orig_frame = PICK_U32(); f->orig_age_ns = PICK_I64();
+            f->ack_frame = PICK_U32(); f->ack_age_ns = PICK_I64();
+            f->ref_frame = PICK_U32(); f->ref_age_ns = PICK_I64();
+            for (int i = 0; i < TCPX_MAX_LISTED; i++)
+                f->listed[i] = PICK_U32();
+            f->lo = PICK_U32(); f->hi = PICK_U32(); f->bytes = PICK_U32(); f->bytes2 = PICK_U32();
+            f->count = PICK_U32(); f->total = PICK_U32(); f->segments = PICK_U32(); f->mss = PICK_U32();
+            f->waits_for = PICK_U32();
+            f->rtt_ns = PICK_I64(); f->t1_ns = PICK_I64(); f->t2_ns = PICK_I64();
+#undef PICK_U32
+#undef PICK_I64
+        }
+        gsize len = tcpx_result_pack(&r, buf);
+        g_assert_cmpuint(len, <=, TCPX_PACKED_MAX);
+        memset(&back, 0x5A, sizeof back);
+        g_assert_true(tcpx_result_unpack(buf, len, &back));
+        g_assert_cmpint(back.phase, ==, r.phase);
+        g_assert_cmpint(back.from_client, ==, r.from_client);
+        g_assert_cmpint(back.n, ==, r.n);
+        g_assert_cmpint(memcmp(back.f, r.f, r.n * sizeof r.f[0]), ==, 0);
+        /* every cut of the bytes is refused */
+        for (gsize cut = 0; cut < len; cut += 1 + cut / 4)
+            g_assert_false(tcpx_result_unpack(buf, cut, &back));
+    }
+    /* one finding with a single small field takes a few bytes, not 128 */
+    tcpx_result_t one;
+    memset(&one, 0, sizeof one);
+    one.n = 1;
+    one.f[0].kind = TCPX_K_DUP_ACK;
+    one.f[0].ref_frame = 1000;
+    g_assert_cmpuint(tcpx_result_pack(&one, buf), <=, 10);
+    g_rand_free(rnd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -529,6 +588,7 @@ main(int argc, char **argv)
     g_test_add_func("/classify/checksum", test_checksum_offload);
     g_test_add_func("/classify/zero_window", test_zero_window_then_update);
     g_test_add_func("/classify/keepalive", test_keepalive_idle);
+    g_test_add_func("/pack/roundtrip", test_pack_roundtrip);
     g_test_add_func("/text/template", test_template_engine);
     g_test_add_func("/text/table_complete", test_table_complete);
     return g_test_run();
