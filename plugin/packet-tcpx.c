@@ -77,6 +77,22 @@ static const struct { guint16 ws; guint32 tcpx; } ws_flag_map[] = {
     { WS_A_REUSED_PORTS,            TCPX_WS_REUSED_PORTS },
 };
 
+/* ws_flag_map by byte of TCP's flags, for a translation in two lookups (every frame). */
+static guint32 ws_flags_by_byte[2][256];
+
+static void
+build_ws_flag_tables(void)
+{
+    for (guint b = 0; b < 256; b++) {
+        for (guint i = 0; i < G_N_ELEMENTS(ws_flag_map); i++) {
+            if (ws_flag_map[i].ws & b)
+                ws_flags_by_byte[0][b] |= ws_flag_map[i].tcpx;
+            if ((ws_flag_map[i].ws >> 8) & b)
+                ws_flags_by_byte[1][b] |= ws_flag_map[i].tcpx;
+        }
+    }
+}
+
 /* More TCP headers than this in one frame are left alone. */
 #define MAX_LAYERS 4
 
@@ -448,10 +464,7 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
         ta = tcpd->acked_table ? (struct tcp_acked *)wmem_tree_lookup32_array(tcpd->acked_table, key) : NULL;
     }
     if (ta) {
-        for (guint i = 0; i < G_N_ELEMENTS(ws_flag_map); i++) {
-            if (ta->flags & ws_flag_map[i].ws)
-                seg->ws |= ws_flag_map[i].tcpx;
-        }
+        seg->ws |= ws_flags_by_byte[0][ta->flags & 0xFF] | ws_flags_by_byte[1][(ta->flags >> 8) & 0xFF];
         if (ta->flags & WS_A_DUPLICATE_ACK) {
             seg->dupack_num = ta->dupack_num;
             seg->dupack_frame = ta->dupack_frame;
@@ -855,6 +868,7 @@ proto_register_tcpx(void)
     tcpx_postdissector_handle = register_dissector("tcpx", dissect_tcpx, proto_tcpx);
     register_postdissector(tcpx_postdissector_handle);
     register_init_routine(tcpx_init);
+    build_ws_flag_tables();
     tcpx_tap = register_tap(TCPX_TAP_NAME);
 }
 

@@ -97,17 +97,21 @@ tcpx_result_pack(const tcpx_result_t *r, guint8 *buf)
     *p++ = (guint8)n;
     for (guint k = 0; k < n; k++) {
         const tcpx_finding_t *f = &r->f[k];
-        guint32 mask = 0;
+        guint64 present[G_N_ELEMENTS(fields)];
+        guint32 mask = 0, n_present = 0;
         *p++ = f->kind;
         *p++ = f->cause;
         *p++ = f->n_listed;
-        for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
-            if (field_get(f, i))
+        for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
+            guint64 v = field_get(f, i);
+            if (v) {
                 mask |= 1u << i;
+                present[n_present++] = v;
+            }
+        }
         p = put_varint(p, mask);
-        for (guint i = 0; i < G_N_ELEMENTS(fields); i++)
-            if (mask & (1u << i))
-                p = put_varint(p, field_get(f, i));
+        for (guint i = 0; i < n_present; i++)
+            p = put_varint(p, present[i]);
     }
     return (gsize)(p - buf);
 }

@@ -344,7 +344,6 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     int d;          /* sender: 0 client, 1 server */
     gboolean syn, ack, rst, fin, keepalive, probe, retx_any, retx_loss, capdup;
     guint32 kinds;
-    guint k;
 
     if (!h || !rec)
         return NULL;
@@ -419,9 +418,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         hs->rec_irtt_ns = rec->irtt_ns;
 
     /* anomalies */
-    for (k = 0; k < TCPX_K_N_ANOMALIES; k++)
-        if (kinds & K(k))
-            s->anomalies[k]++;
+    for (guint32 m = kinds & (K(TCPX_K_N_ANOMALIES) - 1); m; m &= m - 1)
+        s->anomalies[g_bit_nth_lsf(m, -1)]++;
     if (kinds & K(TCPX_K_DUP_ACK))
         s->dup_acks++;
 
