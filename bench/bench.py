@@ -464,14 +464,17 @@ def main():
     L += ["", "What tcpx keeps (structure sizes on this build, `bench/sizes.c`):", "",
           "- per stream: `tcpx_stream_t` %d B (two `tcpx_side_t` of %d B), its endpoint "
           "names and map entries, plus per side a ring of original transmissions, "
-          "%d B per data segment, grown by doubling from 16 up to %d entries (%d KB) and "
-          "not freed before the file is closed (the grown-out arrays stay in file scope too); "
-          "plus the health tap's per-stream record;" % (
-              s["tcpx_stream_t"], s["tcpx_side_t"], s["tcpx_sent_t"], s["TCPX_SENT_MAX"],
-              s["TCPX_SENT_MAX"] * s["tcpx_sent_t"] // 1024),
-          "- per cached frame (a frame with a tcpx result: anomaly or story step): "
-          "%d B + %d B per finding, plus Wireshark's per-frame proto-data entry." % (
-              s["tcpx_result_hdr"], s["tcpx_finding_t"])]
+          "%d B per segment, trimmed to the data in flight plus the last %d acknowledged "
+          "segments and grown by doubling from 8 up to %d entries when more is in flight "
+          "(the array is kept until the file is closed); plus the health tap's per-stream "
+          "record;" % (
+              s["tcpx_stream_t"], s["tcpx_side_t"], s["tcpx_sent_t"], s["TCPX_SENT_KEEP_ACKED"],
+              s["TCPX_SENT_MAX"]),
+          "- per cached frame (a frame with a tcpx result: anomaly or story step): the "
+          "result packed (`plugin/tcpx_pack.c`: only the non-zero fields of each %d B finding, "
+          "as varints; typically 10-40 B per finding) plus Wireshark's per-frame proto-data "
+          "entry and the allocator's chunk headers (~40 B). Frames without a result cost "
+          "nothing after their dissection." % s["tcpx_finding_t"]]
     text = "\n".join(L) + "\n"
     with open(a.out, "w") as f:
         f.write(text)

@@ -13,5 +13,6 @@ int main(void)
     printf("tcpx_result_hdr %zu\n", offsetof(tcpx_result_t, f));
     printf("tcpx_result_t %zu\n", sizeof(tcpx_result_t));
     printf("TCPX_SENT_MAX %d\n", TCPX_SENT_MAX);
+    printf("TCPX_SENT_KEEP_ACKED %d\n", TCPX_SENT_KEEP_ACKED);
     return 0;
 }
