@@ -554,7 +554,7 @@ dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
 static void
 add_related(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const char *label, guint32 frame, gint64 age_ns)
 {
-    if (!frame || frame == pinfo->num)
+    if (!frame || frame == pinfo->num || !proto_field_is_referenced(tree, hf_tcpx_related_frame))
         return;
     if (age_ns <= 0) {
         proto_item_set_generated(proto_tree_add_uint_format(tree, hf_tcpx_related_frame, tvb, 0, 0, frame,
@@ -624,16 +624,22 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
 
     if (anomaly)
         proto_item_set_generated(proto_tree_add_uint(ft, hf_tcpx_severity, tvb, 0, 0, k->severity));
-    tcpx_render_what(s, ctx);
-    add_text(ft, hf_tcpx_explanation, tvb, "What happened", s);
+    /* A visible tree keeps every field; tshark's hidden trees (-T fields, -Y, custom
+     * columns) only those asked for, so the words of the others are not written. */
+    if (proto_field_is_referenced(ft, hf_tcpx_explanation)) {
+        tcpx_render_what(s, ctx);
+        add_text(ft, hf_tcpx_explanation, tvb, "What happened", s);
+    }
     if (f->cause != TCPX_C_STORY && f->cause != TCPX_C_NONE) {
-        g_string_truncate(s, 0);
-        tcpx_render_cause(s, ctx);
-        add_text(ft, hf_tcpx_cause, tvb, "Likely cause", s);
+        if (proto_field_is_referenced(ft, hf_tcpx_cause)) {
+            g_string_truncate(s, 0);
+            tcpx_render_cause(s, ctx);
+            add_text(ft, hf_tcpx_cause, tvb, "Likely cause", s);
+        }
         proto_item_set_generated(proto_tree_add_string(ft, hf_tcpx_cause_code, tvb, 0, 0,
                                                        tcpx_cause_info((tcpx_cause_t)f->cause)->name));
     }
-    if (k->next_step) {
+    if (k->next_step && proto_field_is_referenced(ft, hf_tcpx_next_step)) {
         g_string_truncate(s, 0);
         tcpx_render_next_step(s, ctx);
         add_text(ft, hf_tcpx_next_step, tvb, "Next step", s);
@@ -687,18 +693,24 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
     guint n_anomalies = 0;
     for (int i = 0; i < r->n; i++)
         n_anomalies += tcpx_kind_is_anomaly((tcpx_kind_t)r->f[i].kind);
-    ctx.f = &r->f[h];
-    tcpx_render_summary(summary, &ctx);
-    if (tcpx_kind_is_anomaly((tcpx_kind_t)r->f[h].kind) && n_anomalies > 1)
-        g_string_append_printf(summary, " (+%u more)", n_anomalies - 1);
+    /* The summary is also the protocol item's label. */
+    gboolean want_summary = proto_field_is_referenced(tree, hf_tcpx_summary) ||
+                            proto_field_is_referenced(tree, proto_tcpx);
+    if (want_summary) {
+        ctx.f = &r->f[h];
+        tcpx_render_summary(summary, &ctx);
+        if (tcpx_kind_is_anomaly((tcpx_kind_t)r->f[h].kind) && n_anomalies > 1)
+            g_string_append_printf(summary, " (+%u more)", n_anomalies - 1);
+    }
 
     proto_item *ti = proto_tree_add_item(tree, proto_tcpx, tvb, 0, 0, ENC_NA);
     if (n_layers > 1)
         proto_item_append_text(ti, " (TCP header %u of %u)", index + 1, n_layers);
-    proto_item_append_text(ti, ": %s", summary->str);
+    if (want_summary)
+        proto_item_append_text(ti, ": %s", summary->str);
     proto_tree *tt = proto_item_add_subtree(ti, ett_tcpx);
-
-    add_text(tt, hf_tcpx_summary, tvb, "Summary", summary);
+    if (want_summary)
+        add_text(tt, hf_tcpx_summary, tvb, "Summary", summary);
     proto_item_set_generated(proto_tree_add_string(tt, hf_tcpx_phase, tvb, 0, 0, tcpx_phase_name((tcpx_phase_t)r->phase)));
     proto_item *si = proto_tree_add_string_format(tt, hf_tcpx_sender, tvb, 0, 0, from_client ? "client" : "server",
                                                   "Sender: %s (%s)%s", from_client ? "client" : "server",

@@ -107,9 +107,19 @@ class ModesTest(unittest.TestCase):
                                  "tcpx tree of frame %d differs between single pass and -2" % f)
         self.assertEqual(sorted(v1), sorted(v2), "frames with a tcpx tree differ between passes")
 
-
-if __name__ == "__main__":
-    unittest.main(verbosity=2)
+    def test_each_field_alone(self):
+        """tshark's hidden trees keep only the fields asked for, and tcpx writes the
+        words of the others not at all: every field asked alone has the values it
+        has when all are asked together."""
+        names = ["tcpx.summary", "tcpx.explanation", "tcpx.cause", "tcpx.cause_code",
+                 "tcpx.next_step", "tcpx.related_frame", "tcpx.related_age", "tcpx.sender",
+                 "tcpx.phase", "tcpx.anomaly", "tcpx.severity"]
+        together = tsharkx.fields(CAPTURE, ["frame.number"] + names)
+        self.assertTrue(any(r["tcpx.explanation"] for r in together))
+        for name in names:
+            with self.subTest(field=name):
+                alone = tsharkx.fields(CAPTURE, ["frame.number", name])
+                self.assertEqual([r[name] for r in alone], [r[name] for r in together])
 
 
 class SummaryAndPhaseNotesTest(unittest.TestCase):
@@ -136,3 +146,7 @@ class SummaryAndPhaseNotesTest(unittest.TestCase):
         # Off by default: ordinary frames say nothing.
         plain = tsharkx.fields(CAPTURE, ["frame.number", "tcpx.summary"])
         self.assertFalse([r for r in plain if r["tcpx.summary"].startswith(("Data:", "ACK:"))])
+
+
+if __name__ == "__main__":
+    unittest.main(verbosity=2)
