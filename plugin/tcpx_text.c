@@ -27,15 +27,32 @@ tcpx_format_duration(GString *out, gint64 ns)
                                ns / (60 * NS_PER_S), (ns / NS_PER_S) % 60);
 }
 
+/* Decimal digits of v, written backwards from end; returns where they start. printf costs ~10x. */
+static char *
+uint_digits(guint64 v, char *end)
+{
+    do {
+        *--end = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    return end;
+}
+
+static void
+append_uint(GString *out, guint64 v)
+{
+    char buf[20], *end = buf + sizeof buf, *p = uint_digits(v, end);
+    g_string_append_len(out, p, end - p);
+}
+
 static void
 append_thousands(GString *out, guint64 v)
 {
-    char digits[32];
-    int n = g_snprintf(digits, sizeof digits, "%" G_GUINT64_FORMAT, v);
-    for (int i = 0; i < n; i++) {
-        if (i > 0 && (n - i) % 3 == 0)
+    char buf[20], *end = buf + sizeof buf, *digits = uint_digits(v, end);
+    for (const char *p = digits; p < end; p++) {
+        if (p > digits && (end - p) % 3 == 0)
             g_string_append_c(out, ',');
-        g_string_append_c(out, digits[i]);
+        g_string_append_c(out, *p);
     }
 }
 
@@ -129,7 +146,11 @@ party(GString *out, const tcpx_stream_t *st, gboolean client, gboolean capital)
 {
     int idx = client ? tcpx_client_side(st) : !tcpx_client_side(st);
     gsize at = out->len;
-    g_string_append_printf(out, "the %s (%s)", role_word(st, client), st->name[idx] ? st->name[idx] : "?");
+    g_string_append(out, "the ");
+    g_string_append(out, role_word(st, client));
+    g_string_append(out, " (");
+    g_string_append(out, st->name[idx] ? st->name[idx] : "?");
+    g_string_append_c(out, ')');
     if (capital)
         out->str[at] = g_ascii_toupper(out->str[at]);
 }
@@ -137,8 +158,11 @@ party(GString *out, const tcpx_stream_t *st, gboolean client, gboolean capital)
 static void
 frames_list(GString *out, const tcpx_finding_t *f)
 {
-    for (guint8 i = 0; i < f->n_listed && i < TCPX_MAX_LISTED; i++)
-        g_string_append_printf(out, i ? ", %u" : "%u", f->listed[i]);
+    for (guint8 i = 0; i < f->n_listed && i < TCPX_MAX_LISTED; i++) {
+        if (i)
+            g_string_append(out, ", ");
+        append_uint(out, f->listed[i]);
+    }
 }
 
 /* Renders variable `name` into out; returns FALSE when its value is unknown (zero). */
@@ -148,7 +172,7 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
     const tcpx_finding_t *f = c->f;
     const tcpx_stream_t *st = c->st;
 #define IS(lit) (len == sizeof(lit) - 1 && memcmp(name, lit, len) == 0)
-#define NUM(v) do { if (!(v)) return FALSE; g_string_append_printf(out, "%u", (guint)(v)); return TRUE; } while (0)
+#define NUM(v) do { if (!(v)) return FALSE; append_uint(out, (v)); return TRUE; } while (0)
 #define DUR(v) do { if (!(v)) return FALSE; tcpx_format_duration(out, (v)); return TRUE; } while (0)
 #define SIZE(v) do { if (!(v)) return FALSE; tcpx_format_bytes(out, (v)); return TRUE; } while (0)
 
@@ -163,17 +187,19 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
             out->str[at] = g_ascii_toupper(out->str[at]);
         return TRUE;
     }
-    if (IS("stream")) { g_string_append_printf(out, "%u", st->id); return TRUE; }
+    if (IS("stream")) { append_uint(out, st->id); return TRUE; }
     if (IS("range")) {
-        if (f->hi != f->lo)
-            g_string_append_printf(out, "bytes %u-%u", f->lo, f->hi);
-        else
-            g_string_append_printf(out, "byte %u", f->lo);
+        g_string_append(out, f->hi != f->lo ? "bytes " : "byte ");
+        append_uint(out, f->lo);
+        if (f->hi != f->lo) {
+            g_string_append_c(out, '-');
+            append_uint(out, f->hi);
+        }
         return TRUE;
     }
-    if (IS("lo")) { g_string_append_printf(out, "%u", f->lo); return TRUE; }
-    if (IS("hi")) { g_string_append_printf(out, "%u", f->hi); return TRUE; }
-    if (IS("next")) { g_string_append_printf(out, "%u", f->hi + 1); return TRUE; }
+    if (IS("lo")) { append_uint(out, f->lo); return TRUE; }
+    if (IS("hi")) { append_uint(out, f->hi); return TRUE; }
+    if (IS("next")) { append_uint(out, (guint32)(f->hi + 1)); return TRUE; }
     if (IS("ack")) NUM(c->seg_ack);
     if (IS("orig")) NUM(f->orig_frame);
     if (IS("orig_age")) { if (!f->orig_frame) return FALSE; tcpx_format_duration(out, f->orig_age_ns); return TRUE; }
@@ -188,7 +214,7 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
     if (IS("held_lo")) NUM(f->bytes2);
     if (IS("dupacks")) NUM(f->bytes2);
     if (IS("count")) NUM(f->count);
-    if (IS("prev_stream")) { if (!f->count) return FALSE; g_string_append_printf(out, "%u", f->count - 1); return TRUE; }
+    if (IS("prev_stream")) { if (!f->count) return FALSE; append_uint(out, f->count - 1); return TRUE; }
     if (IS("total")) NUM(f->total);
     if (IS("pct")) {
         if (!f->total) return FALSE;
@@ -285,9 +311,10 @@ render_span(GString *out, const char *p, const char *end, const tcpx_text_ctx_t 
         if (open[1] == '?') {
             const char *colon = memchr(open + 2, ':', (size_t)(close - open - 2));
             if (colon) {
-                GString *probe = g_string_new(NULL);
-                gboolean known = variable(probe, open + 2, (gsize)(colon - open - 2), ctx);
-                g_string_free(probe, TRUE);
+                /* Only whether the value is known matters: render it, then take it back. */
+                gsize at = out->len;
+                gboolean known = variable(out, open + 2, (gsize)(colon - open - 2), ctx);
+                g_string_truncate(out, at);
                 const char *bar = branch_bar(colon + 1, close);
                 if (known)
                     render_span(out, colon + 1, bar ? bar : close, ctx);
@@ -295,12 +322,11 @@ render_span(GString *out, const char *p, const char *end, const tcpx_text_ctx_t 
                     render_span(out, bar + 1, close, ctx);
             }
         } else {
-            GString *val = g_string_new(NULL);
-            if (variable(val, open + 1, (gsize)(close - open - 1), ctx))
-                g_string_append_len(out, val->str, val->len);
-            else
-                g_string_append(out, "?");
-            g_string_free(val, TRUE);
+            gsize at = out->len;
+            if (!variable(out, open + 1, (gsize)(close - open - 1), ctx)) {
+                g_string_truncate(out, at);
+                g_string_append_c(out, '?');
+            }
         }
         p = close + 1;
     }
