@@ -435,6 +435,15 @@ def main():
           "| (b)/(a) CPU time (not a target; less disturbed by other load than wall) | %.3f | |" % (
               med(res["b"], 2) / med(res["a"], 2)),
           "| (c1)/(c0) CPU time | %.3f | |" % (med(res["c1"], 2) / med(res["c0"], 2))]
+    # Wall time here moves by tens of percent between rounds (other jobs, CPU steal):
+    # show each round's ratio and the ratio of the least disturbed (fastest) runs.
+    fastest = lambda num, den: min(s[0] for s in res[num]) / min(s[0] for s in res[den])
+    each = lambda num, den: " ".join("%.2f" % (n[0] / d[0]) for n, d in zip(res[num], res[den]))
+    for num, den in (("b", "a"), ("c1", "c0")):
+        L += ["| (%s)/(%s) wall, round by round (not a target statistic: shows the noise) | %s | |" % (
+                  num, den, each(num, den)),
+              "| (%s)/(%s) wall, fastest run of each (not a target statistic) | %.3f | |" % (
+                  num, den, fastest(num, den))]
     if ratio_ir:
         L.append("| (b)/(a) instructions (callgrind, %s) | %.3f | exact, no noise |" % (
             os.path.basename(prof), ratio_ir))
