@@ -145,6 +145,7 @@ typedef struct {
 static wmem_map_t *streams;       /* tcp.stream -> tcpx_stream_glue_t */
 static wmem_map_t *first_pass_convs; /* addresses and ports -> TCP's data, first pass only */
 static wmem_map_t *last_by_ports; /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
+static tcpx_store_t frame_results; /* what the first pass found, per frame (tcpx_pack.h) */
 
 /* One TCP header of the frame being dissected. */
 typedef struct {
@@ -276,6 +277,7 @@ tcpx_init(void)
     first_pass_convs = wmem_map_new(wmem_file_scope(), conv_key_hash, conv_key_equal);
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    tcpx_store_init(&frame_results, &file_allocator);
 }
 
 /* ---- reading one TCP header -------------------------------------------- */
@@ -763,12 +765,6 @@ queue_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r
     tap_queue_packet(tcpx_tap, pinfo, rec);
 }
 
-/* What the first pass found on a frame, kept for later passes (tcpx_pack.h). */
-typedef struct {
-    guint16 len;
-    guint8  packed[];
-} cached_result_t;
-
 /* Analyse the header, and keep what was found for later passes. */
 static const tcpx_result_t *
 first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
@@ -778,11 +774,7 @@ first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
     tcpx_analyze(&layer->stream->core, &layer->seg, r);
     if (!tcpx_result_notable(r))
         return NULL;
-    gsize len = tcpx_result_pack(r, buf);
-    cached_result_t *kept = (cached_result_t *)wmem_alloc(wmem_file_scope(), sizeof(cached_result_t) + len);
-    kept->len = (guint16)len;
-    memcpy(kept->packed, buf, len);
-    p_add_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index, kept);
+    tcpx_store_put(&frame_results, pinfo->num, (guint8)index, buf, tcpx_result_pack(r, buf));
     return r;
 }
 
@@ -790,8 +782,9 @@ first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 static const tcpx_result_t *
 cached_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 {
-    const cached_result_t *kept = (const cached_result_t *)p_get_proto_data(wmem_file_scope(), pinfo, proto_tcpx, index);
-    if (!kept || !tcpx_result_unpack(kept->packed, kept->len, &layer->result))
+    gsize len;
+    const guint8 *packed = tcpx_store_get(&frame_results, pinfo->num, (guint8)index, &len);
+    if (!packed || !tcpx_result_unpack(packed, len, &layer->result))
         return NULL;
     return &layer->result;
 }

@@ -150,3 +150,107 @@ bad:
     memset(r, 0, offsetof(tcpx_result_t, f));
     return FALSE;
 }
+
+/* ---- the per-frame cache ------------------------------------------------ */
+
+#define RECORD_HEAD 3   /* layer, length low byte, length high byte */
+
+void
+tcpx_store_init(tcpx_store_t *s, const tcpx_alloc_t *alloc)
+{
+    memset(s, 0, sizeof *s);
+    s->alloc = *alloc;
+}
+
+/* Room for `more` bytes (doubling, so appends cost O(1) on average). */
+static gboolean
+reserve_bytes(tcpx_store_t *s, gsize more)
+{
+    if (s->used + more <= s->cap)
+        return TRUE;
+    guint64 cap = s->cap ? s->cap : 4096;
+    while (cap < s->used + more)
+        cap *= 2;
+    if (cap > G_MAXUINT32)
+        cap = G_MAXUINT32;
+    if (s->used + more > cap)
+        return FALSE;
+    s->bytes = (guint8 *)s->alloc.realloc(s->alloc.ctx, s->bytes, (gsize)cap);
+    s->cap = (guint32)cap;
+    return TRUE;
+}
+
+static gboolean
+reserve_entry(tcpx_store_t *s)
+{
+    if (s->n < s->n_cap)
+        return TRUE;
+    if (s->n_cap >= G_MAXUINT32 / 2)
+        return FALSE;
+    guint32 cap = s->n_cap ? s->n_cap * 2 : 1024;
+    s->index = (tcpx_store_entry_t *)s->alloc.realloc(s->alloc.ctx, s->index, cap * sizeof *s->index);
+    s->n_cap = cap;
+    return TRUE;
+}
+
+/* Where frame i's records end: where the next frame's start, or the end of the bytes. */
+static guint32
+records_end(const tcpx_store_t *s, guint32 i)
+{
+    return i + 1 < s->n ? s->index[i + 1].offset : s->used;
+}
+
+static const guint8 *
+find_record(const tcpx_store_t *s, guint32 i, guint8 layer, gsize *len)
+{
+    for (guint32 at = s->index[i].offset, end = records_end(s, i); at + RECORD_HEAD <= end; ) {
+        const guint8 *r = s->bytes + at;
+        gsize n = r[1] | (gsize)r[2] << 8;
+        if (r[0] == layer) {
+            *len = n;
+            return r + RECORD_HEAD;
+        }
+        at += RECORD_HEAD + (guint32)n;
+    }
+    return NULL;
+}
+
+gboolean
+tcpx_store_put(tcpx_store_t *s, guint32 frame, guint8 layer, const guint8 *packed, gsize len)
+{
+    gsize ignored;
+    gboolean same_frame = s->n && s->index[s->n - 1].frame == frame;
+    if (len > 0xffff || (s->n && frame < s->index[s->n - 1].frame) ||
+        (same_frame && find_record(s, s->n - 1, layer, &ignored)))
+        return FALSE;
+    if (!reserve_bytes(s, RECORD_HEAD + len) || (!same_frame && !reserve_entry(s)))
+        return FALSE;
+    if (!same_frame) {
+        s->index[s->n].frame = frame;
+        s->index[s->n].offset = s->used;
+        s->n++;
+    }
+    guint8 *r = s->bytes + s->used;
+    r[0] = layer;
+    r[1] = (guint8)len;
+    r[2] = (guint8)(len >> 8);
+    memcpy(r + RECORD_HEAD, packed, len);
+    s->used += (guint32)(RECORD_HEAD + len);
+    return TRUE;
+}
+
+const guint8 *
+tcpx_store_get(const tcpx_store_t *s, guint32 frame, guint8 layer, gsize *len)
+{
+    guint32 lo = 0, hi = s->n;
+    while (lo < hi) {
+        guint32 mid = lo + (hi - lo) / 2;
+        if (s->index[mid].frame < frame)
+            lo = mid + 1;
+        else
+            hi = mid;
+    }
+    if (lo == s->n || s->index[lo].frame != frame)
+        return NULL;
+    return find_record(s, lo, layer, len);
+}

@@ -571,6 +571,55 @@ test_pack_roundtrip(void)
     g_rand_free(rnd);
 }
 
+/* The per-frame cache finds what each frame's layer kept, across growth of both
+ * arrays, and refuses what a first pass cannot produce (frames going backwards,
+ * a layer kept twice). */
+static void
+test_pack_store(void)
+{
+    tcpx_store_t st;
+    guint8 buf[600], *want;
+    gsize len;
+    const guint8 *got;
+    GRand *rnd = g_rand_new_with_seed(99);
+    const guint frames = 20000;
+    guint32 *lens = g_new0(guint32, frames * 2);
+
+    tcpx_store_init(&st, &alloc);
+    g_assert_null(tcpx_store_get(&st, 1, 0, &len));
+    for (guint32 fr = 1; fr < frames; fr++) {
+        for (guint8 layer = 0; layer < 2; layer++) {
+            if (fr % 3 == 0 || (layer == 1 && fr % 5))
+                continue;                       /* not notable: nothing kept */
+            lens[fr * 2 + layer] = 1 + g_rand_int_range(rnd, 0, (gint32)sizeof buf - 1);
+            memset(buf, (int)(fr * 7 + layer), lens[fr * 2 + layer]);
+            g_assert_true(tcpx_store_put(&st, fr, layer, buf, lens[fr * 2 + layer]));
+        }
+    }
+    g_assert_false(tcpx_store_put(&st, frames - 1, 0, buf, 1));   /* layer kept twice */
+    g_assert_false(tcpx_store_put(&st, 2, 0, buf, 1));            /* backwards */
+    want = g_malloc(sizeof buf);
+    for (guint32 fr = 0; fr < frames + 2; fr++) {
+        for (guint8 layer = 0; layer < 3; layer++) {
+            guint32 n = fr && fr < frames && layer < 2 ? lens[fr * 2 + layer] : 0;
+            got = tcpx_store_get(&st, fr, layer, &len);
+            if (!n) {
+                g_assert_null(got);
+                continue;
+            }
+            g_assert_nonnull(got);
+            g_assert_cmpuint(len, ==, n);
+            memset(want, (int)(fr * 7 + layer), n);
+            g_assert_cmpint(memcmp(got, want, n), ==, 0);
+        }
+    }
+    g_free(want);
+    g_free(lens);
+    g_free(st.bytes);
+    g_free(st.index);
+    g_rand_free(rnd);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -589,6 +638,7 @@ main(int argc, char **argv)
     g_test_add_func("/classify/zero_window", test_zero_window_then_update);
     g_test_add_func("/classify/keepalive", test_keepalive_idle);
     g_test_add_func("/pack/roundtrip", test_pack_roundtrip);
+    g_test_add_func("/pack/store", test_pack_store);
     g_test_add_func("/text/template", test_template_engine);
     g_test_add_func("/text/table_complete", test_table_complete);
     return g_test_run();
