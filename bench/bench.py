@@ -481,9 +481,10 @@ def main():
               s["TCPX_SENT_MAX"]),
           "- per cached frame (a frame with a tcpx result: anomaly or story step): the "
           "result packed (`plugin/tcpx_pack.c`: only the non-zero fields of each %d B finding, "
-          "as varints; typically 10-40 B per finding) plus Wireshark's per-frame proto-data "
-          "entry and the allocator's chunk headers (~40 B). Frames without a result cost "
-          "nothing after their dissection." % s["tcpx_finding_t"]]
+          "as varints; typically 10-40 B per finding), appended to one per-file byte array "
+          "with a 3 B record head, plus an %d B entry in the sorted frame index "
+          "(`tcpx_store_t`; both arrays grow by doubling). Frames without a result cost "
+          "nothing after their dissection." % (s["tcpx_finding_t"], s["tcpx_store_entry_t"])]
     text = "\n".join(L) + "\n"
     with open(a.out, "w") as f:
         f.write(text)

@@ -2,7 +2,7 @@
  * frame (bench/bench.py compiles and runs it; plain C + GLib, like tcpx_core). */
 #include <stdio.h>
 #include <stddef.h>
-#include "tcpx_core.h"
+#include "tcpx_pack.h"
 
 int main(void)
 {
@@ -12,6 +12,7 @@ int main(void)
     printf("tcpx_finding_t %zu\n", sizeof(tcpx_finding_t));
     printf("tcpx_result_hdr %zu\n", offsetof(tcpx_result_t, f));
     printf("tcpx_result_t %zu\n", sizeof(tcpx_result_t));
+    printf("tcpx_store_entry_t %zu\n", sizeof(tcpx_store_entry_t));
     printf("TCPX_SENT_MAX %d\n", TCPX_SENT_MAX);
     printf("TCPX_SENT_KEEP_ACKED %d\n", TCPX_SENT_KEEP_ACKED);
     return 0;
