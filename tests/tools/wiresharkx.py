@@ -11,7 +11,7 @@ xwininfo (Debian: xvfb xauth xdotool imagemagick x11-utils).
     with XDisplay() as x, tsharkx.TempHome() as home:
         ws = Wireshark(x, home, "sample_pcaps/lossy_download.pcapng", ["-g", "30"])
         ws.start()
-        ws.screenshot("/tmp/list.png")
+        ws.screenshot("build/list.png")
         ws.stop()
 
 CLI (what scripts/screenshots.sh runs):
