@@ -187,9 +187,13 @@ typedef struct {
 
 struct tcpx_health {
     tcpx_health_prefs_t prefs;
-    GHashTable *by_id;      /* stream id -> hstream_t* (owned by list) */
+    GPtrArray  *by_id;      /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
+    GHashTable *sparse;     /* ids far beyond by_id's end: stream id -> hstream_t* */
     GPtrArray  *list;       /* hstream_t*, order of appearance */
 };
+
+/* Ids may grow the dense index by this much at a time before they go to the sparse table. */
+#define DENSE_ID_SLACK 4096u
 
 static void
 hstream_free(gpointer p)
@@ -210,7 +214,8 @@ tcpx_health_new(const tcpx_health_prefs_t *prefs)
         tcpx_health_prefs_default(&h->prefs);
     if (h->prefs.burst_min_events < 2)
         h->prefs.burst_min_events = 2;
-    h->by_id = g_hash_table_new(g_direct_hash, g_direct_equal);
+    h->by_id = g_ptr_array_new();
+    h->sparse = g_hash_table_new(g_direct_hash, g_direct_equal);
     h->list = g_ptr_array_new_with_free_func(hstream_free);
     return h;
 }
@@ -220,7 +225,8 @@ tcpx_health_reset(tcpx_health_t *h)
 {
     if (!h)
         return;
-    g_hash_table_remove_all(h->by_id);
+    g_ptr_array_set_size(h->by_id, 0);
+    g_hash_table_remove_all(h->sparse);
     g_ptr_array_set_size(h->list, 0);
 }
 
@@ -229,7 +235,8 @@ tcpx_health_free(tcpx_health_t *h)
 {
     if (!h)
         return;
-    g_hash_table_destroy(h->by_id);
+    g_ptr_array_free(h->by_id, TRUE);
+    g_hash_table_destroy(h->sparse);
     g_ptr_array_free(h->list, TRUE);
     g_free(h);
 }
@@ -248,10 +255,31 @@ tcpx_health_nth(const tcpx_health_t *h, guint i)
     return &((hstream_t *)g_ptr_array_index(h->list, i))->pub;
 }
 
+static hstream_t *
+find_stream(const tcpx_health_t *h, guint32 stream)
+{
+    hstream_t *hs = stream < h->by_id->len ? (hstream_t *)g_ptr_array_index(h->by_id, stream) : NULL;
+    if (!hs && g_hash_table_size(h->sparse))
+        hs = (hstream_t *)g_hash_table_lookup(h->sparse, GUINT_TO_POINTER(stream));
+    return hs;
+}
+
+static void
+index_stream(tcpx_health_t *h, hstream_t *hs)
+{
+    guint32 stream = hs->pub.stream;
+    if (stream >= h->by_id->len && stream - h->by_id->len < DENSE_ID_SLACK)
+        g_ptr_array_set_size(h->by_id, stream + 1);
+    if (stream < h->by_id->len)
+        g_ptr_array_index(h->by_id, stream) = hs;
+    else
+        g_hash_table_insert(h->sparse, GUINT_TO_POINTER(stream), hs);
+}
+
 const tcpx_health_stream_t *
 tcpx_health_lookup(const tcpx_health_t *h, guint32 stream)
 {
-    hstream_t *hs = h ? (hstream_t *)g_hash_table_lookup(h->by_id, GUINT_TO_POINTER(stream)) : NULL;
+    hstream_t *hs = h ? find_stream(h, stream) : NULL;
     return hs ? &hs->pub : NULL;
 }
 
@@ -265,7 +293,7 @@ port_of(const char *name)
 static hstream_t *
 get_stream(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
 {
-    hstream_t *hs = (hstream_t *)g_hash_table_lookup(h->by_id, GUINT_TO_POINTER(rec->stream));
+    hstream_t *hs = find_stream(h, rec->stream);
     if (hs)
         return hs;
     hs = g_new0(hstream_t, 1);
@@ -278,7 +306,7 @@ get_stream(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     hs->pub.verdict_code = "healthy";
     g_strlcpy(hs->pub.verdict, "healthy", sizeof hs->pub.verdict);
     g_ptr_array_add(h->list, hs);
-    g_hash_table_insert(h->by_id, GUINT_TO_POINTER(rec->stream), hs);
+    index_stream(h, hs);
     return hs;
 }
 
@@ -665,6 +693,33 @@ side_name(int side)
     return side == 0 ? "client" : "server";
 }
 
+/* ns / unit with three decimals, as "%.3f" prints it, without printf's cost for the
+ * common case (a report has thousands of these); unit is 10^6 or 10^9. */
+static char *
+decimal3_text(gint64 ns, gint64 unit, char *buf, gsize len)
+{
+    gint64 step = unit / 1000, rest = ns % step;
+    /* a tie (or a value beyond double's exact integers) is left to printf's own rounding */
+    if (ns < 0 || rest == step / 2 || ns > (G_GINT64_CONSTANT(1) << 52)) {
+        g_ascii_formatd(buf, (int)len, "%.3f", (double)ns / unit);
+        return buf;
+    }
+    guint64 thousandths = (guint64)(ns / step + (rest > step / 2));
+    char digits[24];
+    gsize n = 0, at = 0;
+    do {
+        digits[n++] = (char)('0' + thousandths % 10);
+        thousandths /= 10;
+    } while (thousandths || n < 4);
+    while (n > 0 && at + 1 < len) {
+        buf[at++] = digits[--n];
+        if (n == 3 && at + 1 < len)
+            buf[at++] = '.';
+    }
+    buf[at] = '\0';
+    return buf;
+}
+
 const char *
 tcpx_health_ms_text(gint64 ns, char *buf, gsize len)
 {
@@ -672,8 +727,7 @@ tcpx_health_ms_text(gint64 ns, char *buf, gsize len)
         g_strlcpy(buf, "-", len);
         return buf;
     }
-    g_ascii_formatd(buf, (int)len, "%.3f", (double)ns / NS_PER_MS);
-    return buf;
+    return decimal3_text(ns, NS_PER_MS, buf, len);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -1026,7 +1080,7 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
 const tcpx_health_stream_t *
 tcpx_health_judge(tcpx_health_t *h, guint32 stream)
 {
-    hstream_t *hs = h ? (hstream_t *)g_hash_table_lookup(h->by_id, GUINT_TO_POINTER(stream)) : NULL;
+    hstream_t *hs = h ? find_stream(h, stream) : NULL;
     if (!hs)
         return NULL;
     judge_stream(h, hs);
@@ -1076,8 +1130,7 @@ tcpx_health_worst_first(const tcpx_health_t *h)
 static char *
 secs_text(gint64 ns, char *buf, gsize len)
 {
-    g_ascii_formatd(buf, (int)len, "%.3f", (double)ns / NS_PER_S);
-    return buf;
+    return decimal3_text(ns, NS_PER_S, buf, len);
 }
 
 #define TABLE_COLS 19

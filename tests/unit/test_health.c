@@ -898,6 +898,42 @@ test_render_and_order(void)
     tcpx_health_free(h);
 }
 
+/* Stream ids index the streams directly while they are dense; ids far apart
+ * (hand-made captures, other taps' ids) must be found all the same. */
+static void
+test_stream_ids(void)
+{
+    static const guint32 ids[] = { 0, 3, 100000, 2, 4000000000u, 5000, 1, 99999, 100001 };
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    guint i, round;
+
+    for (round = 0; round < 2; round++) {
+        for (i = 0; i < G_N_ELEMENTS(ids); i++) {
+            conn_init(&c, h, ids[i], TRUE);
+            c.frame = round * 100 + i * 10;
+            rec(&c, 1.0 + i, C, TCPX_TH_SYN, 0, 64240, 0);
+        }
+        g_assert_cmpuint(tcpx_health_count(h), ==, G_N_ELEMENTS(ids));
+        for (i = 0; i < G_N_ELEMENTS(ids); i++) {
+            const tcpx_health_stream_t *s = tcpx_health_lookup(h, ids[i]);
+            g_assert_nonnull(s);
+            g_assert_cmpuint(s->stream, ==, ids[i]);
+            g_assert_cmpuint(s->index, ==, i);
+            g_assert_cmpuint(s->packets[0], ==, round + 1);
+            g_assert_true(tcpx_health_judge(h, ids[i]) == s);
+        }
+        g_assert_null(tcpx_health_lookup(h, 4));
+        g_assert_null(tcpx_health_lookup(h, 100002));
+        g_assert_null(tcpx_health_lookup(h, 4000000001u));
+    }
+    tcpx_health_reset(h);
+    g_assert_cmpuint(tcpx_health_count(h), ==, 0);
+    g_assert_null(tcpx_health_lookup(h, 3));
+    g_assert_null(tcpx_health_lookup(h, 100000));
+    tcpx_health_free(h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -924,5 +960,6 @@ main(int argc, char **argv)
     g_test_add_func("/health/syn_lost_then_connected", test_syn_lost_then_connected);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);
+    g_test_add_func("/health/stream_ids", test_stream_ids);
     return g_test_run();
 }
