@@ -143,12 +143,18 @@ typedef struct {
 
 /* Per capture file. */
 static wmem_map_t *streams;       /* tcp.stream -> tcpx_stream_glue_t */
-static wmem_map_t *first_pass_convs; /* addresses and ports -> TCP's data, first pass only */
+static tcpx_keymap_t first_pass_convs; /* conv_key_t -> conv_cache_t, first pass only */
 static wmem_map_t *last_by_ports; /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
 static tcpx_store_t frame_results; /* what the first pass found, per frame (tcpx_pack.h) */
 
 /* One TCP header of the frame being dissected. */
 typedef struct {
+    /* What the hook saw before TCP ran, for reading the header after it */
+    tvbuff_t *tvb;
+    address src, dst;             /* shallow copies: the frame's data */
+    void *iph;                    /* IP's header data (the frame's) */
+    gboolean fragmented;
+    gboolean pending;             /* TCP has not returned (it threw): read in the post-dissector */
     tcpx_segment_t seg;
     tcpx_stream_glue_t *stream;   /* NULL: tcpx could not read this header */
     tcpx_result_t result;         /* first pass: what tcpx_analyze() found */
@@ -189,34 +195,20 @@ nstime_to_ns(const nstime_t *t)
     return secs * G_GINT64_CONSTANT(1000000000) + t->nsecs;
 }
 
-/* Addresses and ports of a TCP connection, in a canonical order. */
+/* Addresses and ports of a TCP connection, in a canonical order (padding zeroed: keys compare as bytes). */
 typedef struct {
     guint8  addr[2][16];
     guint16 port[2];
     guint8  len;
+    guint8  pad[3];
 } conv_key_t;
+G_STATIC_ASSERT(sizeof(conv_key_t) % 8 == 0);
 
 /* A TCP connection as seen on the first pass: TCP's data and tcpx's stream. */
 typedef struct {
     struct tcp_analysis *tcpd;
     tcpx_stream_glue_t *stream;   /* NULL until known */
 } conv_cache_t;
-
-static guint
-conv_key_hash(gconstpointer k)
-{
-    const conv_key_t *key = (const conv_key_t *)k;
-    guint h = 2166136261u;
-    for (guint i = 0; i < key->len; i++)
-        h = (h ^ key->addr[0][i] ^ ((guint)key->addr[1][i] << 8)) * 16777619u;
-    return h ^ ((guint)key->port[0] << 16 | key->port[1]);
-}
-
-static gboolean
-conv_key_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, sizeof(conv_key_t)) == 0;
-}
 
 static gboolean
 make_conv_key(conv_key_t *key, const address *src, const address *dst, guint16 sport, guint16 dport)
@@ -247,7 +239,7 @@ connection_for(packet_info *pinfo, const address *src, const address *dst, guint
     gboolean cacheable = !PINFO_FD_VISITED(pinfo) && make_conv_key(&key, src, dst, sport, dport);
 
     if (cacheable) {
-        cached = (conv_cache_t *)wmem_map_lookup(first_pass_convs, &key);
+        cached = (conv_cache_t *)tcpx_keymap_lookup(&first_pass_convs, &key);
         if (cached && !(flags & TCPX_TH_SYN))
             return cached;
     }
@@ -255,14 +247,12 @@ connection_for(packet_info *pinfo, const address *src, const address *dst, guint
     struct tcp_analysis *tcpd = conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
     if (!tcpd)
         return NULL;
-    if (!cacheable) {
+    if (cacheable && !cached)
+        cached = (conv_cache_t *)tcpx_keymap_insert(&first_pass_convs, &key);
+    if (!cached) {
         scratch->tcpd = tcpd;
         scratch->stream = NULL;
         return scratch;
-    }
-    if (!cached) {
-        cached = wmem_new0(wmem_file_scope(), conv_cache_t);
-        wmem_map_insert(first_pass_convs, wmem_memdup(wmem_file_scope(), &key, sizeof key), cached);
     }
     if (cached->tcpd != tcpd) {
         cached->tcpd = tcpd;
@@ -274,7 +264,7 @@ connection_for(packet_info *pinfo, const address *src, const address *dst, guint
 static void
 tcpx_init(void)
 {
-    first_pass_convs = wmem_map_new(wmem_file_scope(), conv_key_hash, conv_key_equal);
+    tcpx_keymap_init(&first_pass_convs, sizeof(conv_key_t), sizeof(conv_cache_t), &file_allocator);
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     tcpx_store_init(&frame_results, &file_allocator);
@@ -340,14 +330,14 @@ parse_options(const guint8 *th, guint end, tcpx_segment_t *seg, guint32 peer_bas
 }
 
 static tcpx_csum_t
-check_checksum(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, guint16 th_sum)
+check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const address *dst, guint16 th_sum)
 {
     if (th_sum == 0)
         return TCPX_CSUM_ZERO;
     if (!tcp_check_checksum_pref || !prefs_get_bool_value(tcp_check_checksum_pref, pref_current))
         return TCPX_CSUM_UNCHECKED;
     guint reported = tvb_reported_length(tvb);
-    if (pinfo->fragmented || !tvb_bytes_exist(tvb, 0, reported))
+    if (fragmented || !tvb_bytes_exist(tvb, 0, reported))
         return TCPX_CSUM_UNCHECKED;
 
     vec_t vec[4];
@@ -407,9 +397,10 @@ stream_for(packet_info *pinfo, guint32 id, const address *src, const address *ds
  * starts on a frame, then set by tcp_print_sequence_number_analysis() with or without
  * a tree); after an exception that may not have happened, so tcpx looks it up itself. */
 static gboolean
-read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst, void *iph,
-             gboolean tcp_done, tcpx_layer_t *out)
+read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
 {
+    tvbuff_t *tvb = out->tvb;
+    const address *src = &out->src, *dst = &out->dst;
     guint captured = tvb_captured_length(tvb);
     if (captured < 20)
         return FALSE;
@@ -446,10 +437,10 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
     seg->options_cut = captured < hlen;
     parse_options(th, in_header, seg, tcpd->rev->base_seq);
     seg->checksum = th_sum;
-    seg->csum = check_checksum(tvb, pinfo, src, dst, th_sum);
+    seg->csum = check_checksum(tvb, out->fragmented, src, dst, th_sum);
 
-    ws_ip4 *ip4 = WS_IP4_PTR(iph);
-    ws_ip6 *ip6 = WS_IP6_PTR(iph);
+    ws_ip4 *ip4 = WS_IP4_PTR(out->iph);
+    ws_ip6 *ip6 = WS_IP6_PTR(out->iph);
     if (ip4) {
         seg->has_ip_id = TRUE;
         seg->ip_id = ip4->ip_id;
@@ -502,7 +493,7 @@ read_segment(tvbuff_t *tvb, packet_info *pinfo, const address *src, const addres
 /* A slot for the TCP header about to be dissected, reserved before TCP runs so that
  * headers stay in frame order even when TCP's payload holds another TCP header. */
 static tcpx_layer_t *
-reserve_layer(packet_info *pinfo)
+reserve_layer(tvbuff_t *tvb, packet_info *pinfo, void *iph)
 {
     if (!proto_is_protocol_enabled(tcpx_protocol) || pinfo->flags.in_error_pkt)
         return NULL;
@@ -513,41 +504,40 @@ reserve_layer(packet_info *pinfo)
     if (current.n >= MAX_LAYERS)
         return NULL;
     tcpx_layer_t *layer = &current.layer[current.n++];
+    layer->tvb = tvb;
+    copy_address_shallow(&layer->src, &pinfo->src);
+    copy_address_shallow(&layer->dst, &pinfo->dst);
+    layer->iph = iph;
+    layer->fragmented = pinfo->fragmented;
+    layer->pending = TRUE;
     layer->stream = NULL;
     return layer;
 }
 
 static void
-record_layer(tcpx_layer_t *layer, tvbuff_t *tvb, packet_info *pinfo, const address *src, const address *dst,
-             void *iph, gboolean tcp_done)
+record_layer(tcpx_layer_t *layer, packet_info *pinfo, gboolean tcp_done)
 {
-    if (layer && !read_segment(tvb, pinfo, src, dst, iph, tcp_done, layer))
+    layer->pending = FALSE;
+    if (!read_segment(layer, pinfo, tcp_done))
         layer->stream = NULL;
 }
 
 /* In front of TCP in "ip.proto": TCP runs unchanged, then tcpx reads what it found.
- * TCP may throw on a cut-off payload (snaplen) after its analysis is done: read the
- * header anyway, then let the exception go on. */
+ * TCP may throw on a cut-off payload (snaplen) after its analysis is done; then the
+ * layer stays pending and the post-dissector, which Wireshark runs after catching
+ * the exception, reads it.  No TRY here: in a headers-only capture many frames throw,
+ * and a catch and rethrow costs more per frame than tcpx's analysis. */
 static int
 dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
-    address src, dst;
-    volatile int ret = 0;
-    tcpx_layer_t *volatile layer = reserve_layer(pinfo);
-    copy_address_shallow(&src, &pinfo->src);
-    copy_address_shallow(&dst, &pinfo->dst);
-
-    TRY {
-        ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+    tcpx_layer_t *layer = reserve_layer(tvb, pinfo, data);
+    int ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+    if (layer) {
+        if (ret > 0)
+            record_layer(layer, pinfo, TRUE);
+        else
+            layer->pending = FALSE;
     }
-    CATCH_ALL {
-        record_layer(layer, tvb, pinfo, &src, &dst, data, FALSE);
-        RETHROW;
-    }
-    ENDTRY;
-
-    if (ret > 0)
-        record_layer(layer, tvb, pinfo, &src, &dst, data, TRUE);
     return ret;
 }
 
@@ -797,8 +787,11 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
     current.frame = 0;  /* used: the next dissection starts afresh */
 
     guint n_read = 0, k = 0;
-    for (guint i = 0; i < current.n; i++)
+    for (guint i = 0; i < current.n; i++) {
+        if (current.layer[i].pending)
+            record_layer(&current.layer[i], pinfo, FALSE);
         n_read += current.layer[i].stream != NULL;
+    }
 
     for (guint i = 0; i < current.n; i++) {
         tcpx_layer_t *layer = &current.layer[i];

@@ -244,7 +244,8 @@ typedef struct {
 /* A frame is worth caching when it has findings. */
 static inline gboolean tcpx_result_notable(const tcpx_result_t *r) { return r->n > 0; }
 
-/* Allocation is the glue's choice (wmem file scope in Wireshark, GLib in tests). */
+/* Allocation is the glue's choice (wmem file scope in Wireshark, GLib in tests).
+ * realloc(ctx, ptr, 0) frees ptr, as wmem_realloc() and g_realloc() do. */
 typedef struct {
     void *(*alloc0)(void *ctx, gsize size);
     void *(*realloc)(void *ctx, void *ptr, gsize size);

@@ -254,3 +254,120 @@ tcpx_store_get(const tcpx_store_t *s, guint32 frame, guint8 layer, gsize *len)
         return NULL;
     return find_record(s, lo, layer, len);
 }
+
+/* ---- tcpx_keymap_t ------------------------------------------------------- */
+
+#define KEYMAP_HASH_SIZE 8u
+#define KEYMAP_MIN_SLOTS 64u
+
+void
+tcpx_keymap_init(tcpx_keymap_t *m, guint32 key_size, guint32 value_size, const tcpx_alloc_t *alloc)
+{
+    g_assert(key_size > 0 && key_size % 8 == 0);
+    memset(m, 0, sizeof *m);
+    m->key_size = key_size;
+    m->value_size = value_size;
+    m->slot_size = KEYMAP_HASH_SIZE + key_size + (value_size + 7) / 8 * 8;
+    m->alloc = *alloc;
+}
+
+/* Never 0 (0 marks an empty slot). */
+static guint64
+keymap_hash(const guint8 *key, guint32 size)
+{
+    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ size;
+    for (guint32 i = 0; i < size; i += 8) {
+        guint64 w;
+        memcpy(&w, key + i, 8);
+        h = (h ^ w) * G_GUINT64_CONSTANT(0xFF51AFD7ED558CCD);
+        h ^= h >> 32;
+    }
+    /* MurmurHash3's finaliser: every bit of the slot index depends on every key bit */
+    h ^= h >> 33;
+    h *= G_GUINT64_CONSTANT(0xC4CEB9FE1A85EC53);
+    h ^= h >> 33;
+    return h | 1;
+}
+
+static guint8 *
+keymap_slot(const tcpx_keymap_t *m, guint32 i)
+{
+    return m->slots + (gsize)i * m->slot_size;
+}
+
+static guint64
+slot_hash(const guint8 *slot)
+{
+    guint64 h;
+    memcpy(&h, slot, sizeof h);
+    return h;
+}
+
+/* The slot holding key, or the empty slot where it would go. */
+static guint8 *
+keymap_probe(const tcpx_keymap_t *m, const void *key, guint64 h)
+{
+    guint32 mask = m->n_slots - 1;
+    for (guint32 i = (guint32)(h >> 1) & mask;; i = (i + 1) & mask) {
+        guint8 *slot = keymap_slot(m, i);
+        guint64 sh = slot_hash(slot);
+        if (sh == 0 || (sh == h && memcmp(slot + KEYMAP_HASH_SIZE, key, m->key_size) == 0))
+            return slot;
+    }
+}
+
+void *
+tcpx_keymap_lookup(const tcpx_keymap_t *m, const void *key)
+{
+    if (!m->used)
+        return NULL;
+    guint8 *slot = keymap_probe(m, key, keymap_hash((const guint8 *)key, m->key_size));
+    return slot_hash(slot) ? slot + KEYMAP_HASH_SIZE + m->key_size : NULL;
+}
+
+/* Doubles the slots (kept at most half full, so probes stay short). */
+static gboolean
+keymap_grow(tcpx_keymap_t *m)
+{
+    guint64 n = m->n_slots ? (guint64)m->n_slots * 2 : KEYMAP_MIN_SLOTS;
+    if (n * m->slot_size > G_MAXUINT32)
+        return FALSE;
+    tcpx_keymap_t bigger = *m;
+    bigger.n_slots = (guint32)n;
+    bigger.slots = (guint8 *)m->alloc.alloc0(m->alloc.ctx, (gsize)(n * m->slot_size));
+    for (guint32 i = 0; i < m->n_slots; i++) {
+        const guint8 *old = keymap_slot(m, i);
+        guint64 h = slot_hash(old);
+        if (h)
+            memcpy(keymap_probe(&bigger, old + KEYMAP_HASH_SIZE, h), old, m->slot_size);
+    }
+    if (m->slots)
+        m->alloc.realloc(m->alloc.ctx, m->slots, 0);
+    m->slots = bigger.slots;
+    m->n_slots = bigger.n_slots;
+    return TRUE;
+}
+
+void *
+tcpx_keymap_insert(tcpx_keymap_t *m, const void *key)
+{
+    if ((m->used + 1) * (guint64)2 > m->n_slots && !keymap_grow(m))
+        return NULL;
+    guint64 h = keymap_hash((const guint8 *)key, m->key_size);
+    guint8 *slot = keymap_probe(m, key, h);
+    if (!slot_hash(slot)) {
+        memcpy(slot, &h, sizeof h);
+        memcpy(slot + KEYMAP_HASH_SIZE, key, m->key_size);
+        m->used++;
+    }
+    return slot + KEYMAP_HASH_SIZE + m->key_size;
+}
+
+void
+tcpx_keymap_clear(tcpx_keymap_t *m)
+{
+    if (m->slots)
+        m->alloc.realloc(m->alloc.ctx, m->slots, 0);
+    m->slots = NULL;
+    m->n_slots = m->used = 0;
+}
