@@ -5,7 +5,7 @@
     python3 bench/bench.py [options]   (uses the existing build/plugin/tcpx.so)
 
 Options:
-    --runs N        timed runs per command (default 5), alternated
+    --runs N        timed runs per command (default 7), alternated
     --dir D         cache dir for the captures (default $TCPX_BENCH_DIR or
                     /var/tmp/tcpx-bench); the 1 M capture is made once and reused
     --regen         make the capture again even if it is cached
@@ -347,7 +347,7 @@ def fmt_row(label, key, res, base):
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    ap.add_argument("--runs", type=int, default=5)
+    ap.add_argument("--runs", type=int, default=7)
     ap.add_argument("--dir", default=os.environ.get("TCPX_BENCH_DIR", "/var/tmp/tcpx-bench"))
     ap.add_argument("--regen", action="store_true")
     ap.add_argument("--scaling", action="store_true")
