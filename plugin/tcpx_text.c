@@ -9,24 +9,6 @@
 #define NS_PER_MS G_GINT64_CONSTANT(1000000)
 #define NS_PER_S  G_GINT64_CONSTANT(1000000000)
 
-void
-tcpx_format_duration(GString *out, gint64 ns)
-{
-    if (ns < 0)
-        ns = -ns;
-    if (ns < NS_PER_MS)
-        g_string_append_printf(out, "%.3f ms", (double)ns / NS_PER_MS);
-    else if (ns < 10 * NS_PER_MS)
-        g_string_append_printf(out, "%.1f ms", (double)ns / NS_PER_MS);
-    else if (ns < NS_PER_S)
-        g_string_append_printf(out, "%" G_GINT64_FORMAT " ms", (ns + NS_PER_MS / 2) / NS_PER_MS);
-    else if (ns < 60 * NS_PER_S)
-        g_string_append_printf(out, "%.2f s", (double)ns / NS_PER_S);
-    else
-        g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s",
-                               ns / (60 * NS_PER_S), (ns / NS_PER_S) % 60);
-}
-
 /* Decimal digits of v, written backwards from end; returns where they start. printf costs ~10x. */
 static char *
 uint_digits(guint64 v, char *end)
@@ -36,6 +18,53 @@ uint_digits(guint64 v, char *end)
         v /= 10;
     } while (v);
     return end;
+}
+
+/* ns / (step * 10^decimals) with `decimals` decimals, then unit: what
+ * printf("%.<decimals>f <unit>") prints for the double ns / (step * 10^decimals).
+ * The two round alike except on an exact tie, which is left to printf. */
+static void
+append_fixed(GString *out, gint64 ns, gint64 step, int decimals, const char *unit)
+{
+    gint64 rest = ns % step, scale = step;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    if (rest * 2 == step) {
+        g_string_append_printf(out, "%.*f %s", decimals, (double)ns / (double)scale, unit);
+        return;
+    }
+    guint64 units = (guint64)(ns / step + (rest * 2 > step));
+    char buf[24], *end = buf + sizeof buf, *p = end;
+    for (int i = 0; i < decimals; i++) {
+        *--p = (char)('0' + units % 10);
+        units /= 10;
+    }
+    if (decimals)
+        *--p = '.';
+    p = uint_digits(units, p);
+    g_string_append_len(out, p, end - p);
+    g_string_append_c(out, ' ');
+    g_string_append(out, unit);
+}
+
+void
+tcpx_format_duration(GString *out, gint64 ns)
+{
+    if (ns < 0)
+        ns = ns == G_MININT64 ? G_MAXINT64 : -ns;
+    if (ns < NS_PER_MS)
+        append_fixed(out, ns, NS_PER_US, 3, "ms");
+    else if (ns < 10 * NS_PER_MS)
+        append_fixed(out, ns, 100 * NS_PER_US, 1, "ms");
+    else if (ns < NS_PER_S) {
+        char buf[20], *end = buf + sizeof buf, *p = uint_digits((guint64)((ns + NS_PER_MS / 2) / NS_PER_MS), end);
+        g_string_append_len(out, p, end - p);
+        g_string_append(out, " ms");
+    } else if (ns < 60 * NS_PER_S)
+        append_fixed(out, ns, 10 * NS_PER_MS, 2, "s");
+    else
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s",
+                               ns / (60 * NS_PER_S), (ns / NS_PER_S) % 60);
 }
 
 static void

@@ -682,6 +682,59 @@ test_keymap(void)
     tcpx_keymap_clear(&m);
 }
 
+/* Durations print exactly what the printf formats they replace printed
+ * (rounding included), ties and band edges too. */
+static void
+reference_duration(GString *out, gint64 ns)
+{
+    if (ns < 0)
+        ns = -ns;
+    if (ns < 1000000)
+        g_string_append_printf(out, "%.3f ms", (double)ns / 1000000);
+    else if (ns < 10000000)
+        g_string_append_printf(out, "%.1f ms", (double)ns / 1000000);
+    else if (ns < 1000000000)
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " ms", (ns + 500000) / 1000000);
+    else if (ns < G_GINT64_CONSTANT(60000000000))
+        g_string_append_printf(out, "%.2f s", (double)ns / 1000000000);
+    else
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s",
+                               ns / G_GINT64_CONSTANT(60000000000), (ns / 1000000000) % 60);
+}
+
+static void
+test_duration_exact(void)
+{
+    static const gint64 edges[] = { 0, 1, 499, 500, 501, 999, 1000, 1500, 2500, 999499, 999500, 999999, 1000000,
+                                    1049999, 1050000, 1250000, 9949999, 9950000, 9999999, 10000000, 999499999,
+                                    999500000, 1000000000, 1005000000, 1015000000, 59994999999, 59995000000,
+                                    G_GINT64_CONSTANT(60000000000), -2500, -1250000 };
+    GString *got = g_string_new(NULL), *want = g_string_new(NULL);
+    GRand *rnd = g_rand_new_with_seed(7);
+    for (guint i = 0; i < G_N_ELEMENTS(edges) + 400000; i++) {
+        gint64 ns;
+        if (i < G_N_ELEMENTS(edges))
+            ns = edges[i];
+        else if (i % 4 == 0)
+            ns = g_rand_int_range(rnd, 0, 2000000) * (gint64)500;          /* many ties */
+        else if (i % 4 == 1)
+            ns = g_rand_int(rnd);                                          /* up to ~4.3 s */
+        else if (i % 4 == 2)
+            ns = (gint64)g_rand_int(rnd) * 16 + g_rand_int_range(rnd, 0, 16); /* up to ~69 s */
+        else
+            ns = g_rand_int_range(rnd, 0, 10000000);
+        g_string_truncate(got, 0);
+        g_string_truncate(want, 0);
+        tcpx_format_duration(got, ns);
+        reference_duration(want, ns);
+        if (strcmp(got->str, want->str) != 0)
+            g_error("duration %" G_GINT64_FORMAT " ns: \"%s\", printf gives \"%s\"", ns, got->str, want->str);
+    }
+    g_rand_free(rnd);
+    g_string_free(got, TRUE);
+    g_string_free(want, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -703,6 +756,7 @@ main(int argc, char **argv)
     g_test_add_func("/pack/store", test_pack_store);
     g_test_add_func("/pack/keymap", test_keymap);
     g_test_add_func("/text/template", test_template_engine);
+    g_test_add_func("/text/duration_exact", test_duration_exact);
     g_test_add_func("/text/table_complete", test_table_complete);
     return g_test_run();
 }
