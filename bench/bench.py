@@ -236,14 +236,12 @@ def profile(r, cap, out_md):
             continue
         n = int(m.group(1).replace(",", ""))
         rest = m.group(3)
-        u = re.match(r"<counts for unidentified lines in (.*)>", rest)
-        if u:
-            src, fn, obj = u.group(1), "(inlined / no line info)", ""
-        else:
-            f = re.match(r"(.*?):(\S+)(?: \[(.*)\])?\s*$", rest)
-            if not f:
-                continue
-            src, fn, obj = f.group(1), f.group(2), f.group(3) or ""
+        # the auto-annotation's "<counts for unidentified lines in FILE>" repeat what the
+        # function table already counted: skip them
+        f = re.match(r"(.*?):(\S+)(?: \[(.*)\])?\s*$", rest)
+        if rest.startswith("<counts for") or not f:
+            continue
+        src, fn, obj = f.group(1), f.group(2), f.group(3) or ""
         if "tcpx.so" in obj or re.search(r"(^|/)(plugin|tap)/", src):
             own += n
             key = (fn, os.path.basename(src) if src != "???" else "tcpx.so")
@@ -263,9 +261,8 @@ def profile(r, cap, out_md):
               "that tcpx asks for (wmem allocations, map lookups, tap queueing, the report's "
               "printf) minus the conversation table that (a) builds and (b) does not." % (
                   format(own, ","), 100.0 * own / total_b, own / float(npk)), "",
-              "Top of tcpx.so by self cost (`callgrind_annotate`; \"inlined\" = lines "
-              "callgrind could not attribute to a function, mostly static functions inlined "
-              "into their callers):", "",
+              "Top of tcpx.so by self cost (`callgrind_annotate`; static functions inlined "
+              "into their callers count as the caller):", "",
               "| instructions | % of (b) | per packet | function | file |",
               "|---:|---:|---:|---|---|"]
     for (fn, src), n in sorted(rows.items(), key=lambda kv: -kv[1])[:20]:
@@ -276,7 +273,7 @@ def profile(r, cap, out_md):
         d = {}
         for line in text.splitlines():
             m = re.match(r"\s*([\d,]+) \(\s*[\d.]+%\)\s+(.*?)\s*$", line)
-            if m and "PROGRAM TOTALS" not in m.group(2):
+            if m and "PROGRAM TOTALS" not in m.group(2) and not m.group(2).startswith("<counts for"):
                 name = re.sub(r" \[/tmp/[^]]*\]", " [tcpx.so]", m.group(2))
                 d[name] = d.get(name, 0) + int(m.group(1).replace(",", ""))
         return d
@@ -456,12 +453,15 @@ def main():
     if scaling:
         rows.append(("bench-10m.pcapng (deleted)", (scaling[0], scaling[1], scaling[2], 0), scaling[3]))
     for cap, (pk, _, streams, cached), res in rows:
-        da = (med(res["a+"], 1) - med(res["a"], 1)) if "a+" in res else float("nan")
         db = med(res["b"], 1) - med(res["a"], 1)
-        dh = (med(res["b"], 1) - med(res["a+"], 1)) if "a+" in res else float("nan")
-        L.append("| %s | %d | %d | %s | %.1f | %.1f | %.2f KB | %.0f B | %.2f KB |" % (
-            os.path.basename(cap), pk, streams, cached or "-", da / 1024, db / 1024,
-            db / streams, db * 1024.0 / pk, dh / streams))
+        if "a+" in res:  # (a+) is not run on the 10 M capture
+            da = "%.1f" % ((med(res["a+"], 1) - med(res["a"], 1)) / 1024)
+            dh = "%.2f KB" % ((med(res["b"], 1) - med(res["a+"], 1)) / streams)
+        else:
+            da = dh = "-"
+        L.append("| %s | %d | %d | %s | %s | %.1f | %.2f KB | %.0f B | %s |" % (
+            os.path.basename(cap), pk, streams, cached or "-", da, db / 1024,
+            db / streams, db * 1024.0 / pk, dh))
     if scaling:
         L += ["", "10 M capture (%d packets, %d streams): (a) %.1f s %.0f MB, (b) %.1f s %.0f MB "
               "(wall %.3f, RSS %.3f)." % (scaling[0], scaling[2], med(scaling[3]["a"], 0),
