@@ -20,21 +20,16 @@ uint_digits(guint64 v, char *end)
     return end;
 }
 
-/* ns / (step * 10^decimals) with `decimals` decimals, then unit: what
- * printf("%.<decimals>f <unit>") prints for the double ns / (step * 10^decimals).
- * The two round alike except on an exact tie, which is left to printf. */
-static void
-append_fixed(GString *out, gint64 ns, gint64 step, int decimals, const char *unit)
+gboolean
+tcpx_fixed_text(char *buf, gsize len, gint64 value, gint64 step, int decimals)
 {
-    gint64 rest = ns % step, scale = step;
-    for (int i = 0; i < decimals; i++)
-        scale *= 10;
-    if (rest * 2 == step) {
-        g_string_append_printf(out, "%.*f %s", decimals, (double)ns / (double)scale, unit);
-        return;
-    }
-    guint64 units = (guint64)(ns / step + (rest * 2 > step));
-    char buf[24], *end = buf + sizeof buf, *p = end;
+    /* beyond 2^52 the double printf would round is no longer the exact value */
+    if (value < 0 || value > (G_GINT64_CONSTANT(1) << 52) || step <= 0 || decimals < 0 || decimals > 9 ||
+        (value % step) * 2 == step)
+        return FALSE;
+    guint64 units = (guint64)(value / step + ((value % step) * 2 > step));
+    char digits[32], *end = digits + sizeof digits - 1, *p = end;
+    *end = '\0';
     for (int i = 0; i < decimals; i++) {
         *--p = (char)('0' + units % 10);
         units /= 10;
@@ -42,9 +37,25 @@ append_fixed(GString *out, gint64 ns, gint64 step, int decimals, const char *uni
     if (decimals)
         *--p = '.';
     p = uint_digits(units, p);
-    g_string_append_len(out, p, end - p);
-    g_string_append_c(out, ' ');
-    g_string_append(out, unit);
+    g_strlcpy(buf, p, len);
+    return TRUE;
+}
+
+/* As printf("%.<decimals>f <unit>") prints ns / (step * 10^decimals). */
+static void
+append_fixed(GString *out, gint64 ns, gint64 step, int decimals, const char *unit)
+{
+    char buf[32];
+    if (tcpx_fixed_text(buf, sizeof buf, ns, step, decimals)) {
+        g_string_append(out, buf);
+        g_string_append_c(out, ' ');
+        g_string_append(out, unit);
+        return;
+    }
+    double scale = (double)step;
+    for (int i = 0; i < decimals; i++)
+        scale *= 10;
+    g_string_append_printf(out, "%.*f %s", decimals, (double)ns / scale, unit);
 }
 
 void

@@ -116,6 +116,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "tcpx_health.h"
+#include "tcpx_text.h"
 
 #define NS_PER_MS  G_GINT64_CONSTANT(1000000)
 /* RTT samples above this are broken clocks; spans are clamped to it so sums cannot overflow. */
@@ -693,30 +694,12 @@ side_name(int side)
     return side == 0 ? "client" : "server";
 }
 
-/* ns / unit with three decimals, as "%.3f" prints it, without printf's cost for the
- * common case (a report has thousands of these); unit is 10^6 or 10^9. */
+/* ns / unit with three decimals, as "%.3f" prints it; unit is 10^6 or 10^9. */
 static char *
 decimal3_text(gint64 ns, gint64 unit, char *buf, gsize len)
 {
-    gint64 step = unit / 1000, rest = ns % step;
-    /* a tie (or a value beyond double's exact integers) is left to printf's own rounding */
-    if (ns < 0 || rest == step / 2 || ns > (G_GINT64_CONSTANT(1) << 52)) {
+    if (!tcpx_fixed_text(buf, len, ns, unit / 1000, 3))
         g_ascii_formatd(buf, (int)len, "%.3f", (double)ns / unit);
-        return buf;
-    }
-    guint64 thousandths = (guint64)(ns / step + (rest > step / 2));
-    char digits[24];
-    gsize n = 0, at = 0;
-    do {
-        digits[n++] = (char)('0' + thousandths % 10);
-        thousandths /= 10;
-    } while (thousandths || n < 4);
-    while (n > 0 && at + 1 < len) {
-        buf[at++] = digits[--n];
-        if (n == 3 && at + 1 < len)
-            buf[at++] = '.';
-    }
-    buf[at] = '\0';
     return buf;
 }
 
