@@ -12,16 +12,17 @@
 #include "tcpx_pack.h"
 
 /* The finding's numeric fields, in packing order. */
-#define U32(f) { offsetof(tcpx_finding_t, f), FALSE }
-#define I64(f) { offsetof(tcpx_finding_t, f), TRUE }
-static const struct { gsize offset; gboolean is_i64; } fields[] = {
-    U32(orig_frame), I64(orig_age_ns), U32(ack_frame), I64(ack_age_ns),
-    U32(ref_frame), I64(ref_age_ns),
-    U32(listed[0]), U32(listed[1]), U32(listed[2]), U32(listed[3]),
-    U32(lo), U32(hi), U32(bytes), U32(bytes2), U32(count), U32(total),
-    U32(segments), U32(mss), U32(waits_for),
-    I64(rtt_ns), I64(t1_ns), I64(t2_ns),
-};
+#define PACKED_FIELDS(U32, I64) \
+    U32(orig_frame) I64(orig_age_ns) U32(ack_frame) I64(ack_age_ns) \
+    U32(ref_frame) I64(ref_age_ns) \
+    U32(listed[0]) U32(listed[1]) U32(listed[2]) U32(listed[3]) \
+    U32(lo) U32(hi) U32(bytes) U32(bytes2) U32(count) U32(total) \
+    U32(segments) U32(mss) U32(waits_for) \
+    I64(rtt_ns) I64(t1_ns) I64(t2_ns)
+
+#define U32(f) { offsetof(tcpx_finding_t, f), FALSE },
+#define I64(f) { offsetof(tcpx_finding_t, f), TRUE },
+static const struct { gsize offset; gboolean is_i64; } fields[] = { PACKED_FIELDS(U32, I64) };
 #undef U32
 #undef I64
 G_STATIC_ASSERT(G_N_ELEMENTS(fields) <= 32);
@@ -58,17 +59,9 @@ get_varint(const guint8 **p, const guint8 *end, guint64 *v)
 }
 
 static guint64
-field_get(const tcpx_finding_t *f, guint i)
+zigzag(gint64 v)
 {
-    const char *at = (const char *)f + fields[i].offset;
-    if (fields[i].is_i64) {
-        gint64 v;
-        memcpy(&v, at, sizeof v);
-        return ((guint64)v << 1) ^ (guint64)(v >> 63);   /* zigzag */
-    }
-    guint32 v;
-    memcpy(&v, at, sizeof v);
-    return v;
+    return ((guint64)v << 1) ^ (guint64)(v >> 63);
 }
 
 static gboolean
@@ -98,17 +91,18 @@ tcpx_result_pack(const tcpx_result_t *r, guint8 *buf)
     for (guint k = 0; k < n; k++) {
         const tcpx_finding_t *f = &r->f[k];
         guint64 present[G_N_ELEMENTS(fields)];
-        guint32 mask = 0, n_present = 0;
+        guint32 mask = 0, n_present = 0, bit = 1;
         *p++ = f->kind;
         *p++ = f->cause;
         *p++ = f->n_listed;
-        for (guint i = 0; i < G_N_ELEMENTS(fields); i++) {
-            guint64 v = field_get(f, i);
-            if (v) {
-                mask |= 1u << i;
-                present[n_present++] = v;
-            }
-        }
+        /* Unrolled (one test per field, no table walk): most frames with a finding are packed. */
+#define KEEP(v) do { guint64 v_ = (v); if (v_) { mask |= bit; present[n_present++] = v_; } bit <<= 1; } while (0)
+#define U32(name) KEEP(f->name);
+#define I64(name) KEEP(zigzag(f->name));
+        PACKED_FIELDS(U32, I64)
+#undef U32
+#undef I64
+#undef KEEP
         p = put_varint(p, mask);
         for (guint i = 0; i < n_present; i++)
             p = put_varint(p, present[i]);
@@ -303,6 +297,20 @@ slot_hash(const guint8 *slot)
     return h;
 }
 
+/* Keys are whole 8-byte words: compared inline, not by a call to memcmp. */
+static gboolean
+keys_equal(const guint8 *a, const guint8 *b, guint32 size)
+{
+    guint64 diff = 0;
+    for (guint32 i = 0; i < size; i += 8) {
+        guint64 x, y;
+        memcpy(&x, a + i, 8);
+        memcpy(&y, b + i, 8);
+        diff |= x ^ y;
+    }
+    return diff == 0;
+}
+
 /* The slot holding key, or the empty slot where it would go. */
 static guint8 *
 keymap_probe(const tcpx_keymap_t *m, const void *key, guint64 h)
@@ -311,7 +319,7 @@ keymap_probe(const tcpx_keymap_t *m, const void *key, guint64 h)
     for (guint32 i = (guint32)(h >> 1) & mask;; i = (i + 1) & mask) {
         guint8 *slot = keymap_slot(m, i);
         guint64 sh = slot_hash(slot);
-        if (sh == 0 || (sh == h && memcmp(slot + KEYMAP_HASH_SIZE, key, m->key_size) == 0))
+        if (sh == 0 || (sh == h && keys_equal(slot + KEYMAP_HASH_SIZE, (const guint8 *)key, m->key_size)))
             return slot;
     }
 }
@@ -334,15 +342,18 @@ keymap_grow(tcpx_keymap_t *m)
         return FALSE;
     tcpx_keymap_t bigger = *m;
     bigger.n_slots = (guint32)n;
-    bigger.slots = (guint8 *)m->alloc.alloc0(m->alloc.ctx, (gsize)(n * m->slot_size));
+    /* 64-byte aligned, so that a 64-byte slot is one cache line, not two */
+    bigger.block = m->alloc.alloc0(m->alloc.ctx, (gsize)(n * m->slot_size) + 63);
+    bigger.slots = (guint8 *)(((guintptr)bigger.block + 63) & ~(guintptr)63);
     for (guint32 i = 0; i < m->n_slots; i++) {
         const guint8 *old = keymap_slot(m, i);
         guint64 h = slot_hash(old);
         if (h)
             memcpy(keymap_probe(&bigger, old + KEYMAP_HASH_SIZE, h), old, m->slot_size);
     }
-    if (m->slots)
-        m->alloc.realloc(m->alloc.ctx, m->slots, 0);
+    if (m->block)
+        m->alloc.realloc(m->alloc.ctx, m->block, 0);
+    m->block = bigger.block;
     m->slots = bigger.slots;
     m->n_slots = bigger.n_slots;
     return TRUE;
@@ -366,8 +377,9 @@ tcpx_keymap_insert(tcpx_keymap_t *m, const void *key)
 void
 tcpx_keymap_clear(tcpx_keymap_t *m)
 {
-    if (m->slots)
-        m->alloc.realloc(m->alloc.ctx, m->slots, 0);
+    if (m->block)
+        m->alloc.realloc(m->alloc.ctx, m->block, 0);
+    m->block = NULL;
     m->slots = NULL;
     m->n_slots = m->used = 0;
 }

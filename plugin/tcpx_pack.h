@@ -53,7 +53,8 @@ const guint8 *tcpx_store_get(const tcpx_store_t *s, guint32 frame, guint8 layer,
  * chained map reads a bucket, a node, a key and a value. For the glue's
  * per-packet lookups (a connection by its addresses and ports). */
 typedef struct {
-    guint8  *slots;                  /* per slot: hash (0: empty), key, value */
+    guint8  *slots;                  /* per slot: hash (0: empty), key, value; 64-byte aligned */
+    void    *block;                  /* the allocation slots lie in */
     guint32  key_size, value_size, slot_size;
     guint32  n_slots, used;          /* n_slots: 0 or a power of two */
     tcpx_alloc_t alloc;

@@ -1228,10 +1228,16 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
     g_ptr_array_unref(by_id);
 }
 
-/* Append text word-wrapped at 78 columns, each line indented by `indent`. */
+/* Append text word-wrapped at 78 columns, each line indented by `indent`.
+ * Written into the string directly (one resize, a memcpy per word): this runs
+ * for every unhealthy stream of the report. */
 static void
 append_wrapped(GString *out, const char *text, int indent)
 {
+    gsize at = out->len, text_len = strlen(text);
+    /* each word costs at most a separator and an indent more than its length */
+    g_string_set_size(out, at + text_len + ((text_len + 1) / 2 + 1) * (indent + 1) + 1);
+    char *w = out->str + at;
     int col = 0;
     const char *p = text;
     for (;;) {
@@ -1242,22 +1248,26 @@ append_wrapped(GString *out, const char *text, int indent)
         const char *end = strchr(p, ' ');
         int len = end ? (int)(end - p) : (int)strlen(p);
         if (col == 0) {
-            append_spaces(out, (gsize)indent);
+            memset(w, ' ', (size_t)indent);
+            w += indent;
             col = indent;
         } else if (col + 1 + len > 78) {
-            g_string_append_c(out, '\n');
-            append_spaces(out, (gsize)indent);
+            *w++ = '\n';
+            memset(w, ' ', (size_t)indent);
+            w += indent;
             col = indent;
         } else {
-            g_string_append_c(out, ' ');
+            *w++ = ' ';
             col++;
         }
-        g_string_append_len(out, p, len);
+        memcpy(w, p, (size_t)len);
+        w += len;
         col += len;
         p += len;
     }
     if (col)
-        g_string_append_c(out, '\n');
+        *w++ = '\n';
+    g_string_truncate(out, (gsize)(w - out->str));
 }
 
 static void

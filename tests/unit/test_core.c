@@ -662,6 +662,7 @@ test_keymap(void)
     }
     g_assert_cmpuint(m.used, ==, n);
     g_assert_cmpuint(m.n_slots, >=, 2 * n);
+    g_assert_cmpuint((guintptr)m.slots % 64, ==, 0);  /* a 64-byte slot is one cache line */
     for (guint32 i = 0; i < n; i++) {
         k = keymap_key(i * 7919u);
         guint32 *v = (guint32 *)tcpx_keymap_lookup(&m, &k);
