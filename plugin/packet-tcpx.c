@@ -593,15 +593,21 @@ line_end(const char *p)
     return cut > p ? cut : p + TCPX_LINE_MAX;
 }
 
+/* The item's label is "<field name>: <first line>".  A one-line text gets the label
+ * Wireshark makes from the field when it shows the item (so -T fields and filters
+ * never format it); a longer one is cut into lines here. */
 static void
-add_text(proto_tree *tree, int hf, tvbuff_t *tvb, const char *label, const GString *text)
+add_text(proto_tree *tree, int hf, tvbuff_t *tvb, const GString *text)
 {
     const char *end = line_end(text->str);
-    proto_item *it = proto_tree_add_string_format(tree, hf, tvb, 0, 0, text->str, "%s: %.*s", label,
+    if (!*end) {
+        proto_item_set_generated(proto_tree_add_string(tree, hf, tvb, 0, 0, text->str));
+        return;
+    }
+    proto_item *it = proto_tree_add_string_format(tree, hf, tvb, 0, 0, text->str, "%s: %.*s",
+                                                  proto_registrar_get_name(hf),
                                                   (int)(end - text->str), text->str);
     proto_item_set_generated(it);
-    if (!*end)
-        return;
     proto_tree *more = proto_item_add_subtree(it, ett_tcpx_related);
     for (const char *p = end + (*end == ' '); *p; ) {
         end = line_end(p);
@@ -631,13 +637,13 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
      * columns) only those asked for, so the words of the others are not written. */
     if (proto_field_is_referenced(ft, hf_tcpx_explanation)) {
         tcpx_render_what(s, ctx);
-        add_text(ft, hf_tcpx_explanation, tvb, "What happened", s);
+        add_text(ft, hf_tcpx_explanation, tvb, s);
     }
     if (f->cause != TCPX_C_STORY && f->cause != TCPX_C_NONE) {
         if (proto_field_is_referenced(ft, hf_tcpx_cause)) {
             g_string_truncate(s, 0);
             tcpx_render_cause(s, ctx);
-            add_text(ft, hf_tcpx_cause, tvb, "Likely cause", s);
+            add_text(ft, hf_tcpx_cause, tvb, s);
         }
         proto_item_set_generated(proto_tree_add_string(ft, hf_tcpx_cause_code, tvb, 0, 0,
                                                        tcpx_cause_info((tcpx_cause_t)f->cause)->name));
@@ -645,7 +651,7 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
     if (k->next_step && proto_field_is_referenced(ft, hf_tcpx_next_step)) {
         g_string_truncate(s, 0);
         tcpx_render_next_step(s, ctx);
-        add_text(ft, hf_tcpx_next_step, tvb, "Next step", s);
+        add_text(ft, hf_tcpx_next_step, tvb, s);
     }
     add_related(ft, tvb, pinfo, "First transmission", f->orig_frame, f->orig_age_ns);
     add_related(ft, tvb, pinfo, "Already acknowledged by", f->ack_frame, f->ack_age_ns);
@@ -713,7 +719,7 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
         proto_item_append_text(ti, ": %s", summary->str);
     proto_tree *tt = proto_item_add_subtree(ti, ett_tcpx);
     if (want_summary)
-        add_text(tt, hf_tcpx_summary, tvb, "Summary", summary);
+        add_text(tt, hf_tcpx_summary, tvb, summary);
     proto_item_set_generated(proto_tree_add_string(tt, hf_tcpx_phase, tvb, 0, 0, tcpx_phase_name((tcpx_phase_t)r->phase)));
     proto_item *si = proto_tree_add_string_format(tt, hf_tcpx_sender, tvb, 0, 0, from_client ? "client" : "server",
                                                   "Sender: %s (%s)%s", from_client ? "client" : "server",

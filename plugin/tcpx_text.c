@@ -88,12 +88,13 @@ append_uint(GString *out, guint64 v)
 static void
 append_thousands(GString *out, guint64 v)
 {
-    char buf[20], *end = buf + sizeof buf, *digits = uint_digits(v, end);
-    for (const char *p = digits; p < end; p++) {
-        if (p > digits && (end - p) % 3 == 0)
-            g_string_append_c(out, ',');
-        g_string_append_c(out, *p);
+    char buf[32], *end = buf + sizeof buf, *p = end;
+    for (int n = 0; n == 0 || v; n++, v /= 10) {
+        if (n && n % 3 == 0)
+            *--p = ',';
+        *--p = (char)('0' + v % 10);
     }
+    g_string_append_len(out, p, end - p);
 }
 
 void
@@ -181,18 +182,20 @@ role_word(const tcpx_stream_t *st, gboolean client)
     return st->roles_guessed ? "likely server" : "server";
 }
 
+/* "the <role> (<address:port>)", written in place: most sentences name a party or two. */
 static void
 party(GString *out, const tcpx_stream_t *st, gboolean client, gboolean capital)
 {
     int idx = client ? tcpx_client_side(st) : !tcpx_client_side(st);
-    gsize at = out->len;
-    g_string_append(out, "the ");
-    g_string_append(out, role_word(st, client));
-    g_string_append(out, " (");
-    g_string_append(out, st->name[idx] ? st->name[idx] : "?");
-    g_string_append_c(out, ')');
-    if (capital)
-        out->str[at] = g_ascii_toupper(out->str[at]);
+    const char *role = role_word(st, client), *name = st->name[idx] ? st->name[idx] : "?";
+    gsize at = out->len, role_len = strlen(role), name_len = strlen(name);
+    g_string_set_size(out, at + 4 + role_len + 2 + name_len + 1);
+    char *w = out->str + at;
+    memcpy(w, capital ? "The " : "the ", 4);
+    memcpy(w + 4, role, role_len);
+    memcpy(w + 4 + role_len, " (", 2);
+    memcpy(w + 6 + role_len, name, name_len);
+    w[6 + role_len + name_len] = ')';
 }
 
 static void
@@ -257,8 +260,14 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
     if (IS("prev_stream")) { if (!f->count) return FALSE; append_uint(out, f->count - 1); return TRUE; }
     if (IS("total")) NUM(f->total);
     if (IS("pct")) {
+        char buf[32];
         if (!f->total) return FALSE;
-        g_string_append_printf(out, "%.1f%%", 100.0 * f->count / f->total);
+        if (tcpx_fixed_text(buf, sizeof buf, (gint64)f->count * 1000, f->total, 1)) {
+            g_string_append(out, buf);
+            g_string_append_c(out, '%');
+        } else {
+            g_string_append_printf(out, "%.1f%%", 100.0 * f->count / f->total);
+        }
         return TRUE;
     }
     if (IS("segments")) NUM(f->segments);

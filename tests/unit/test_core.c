@@ -469,6 +469,30 @@ test_template_engine(void)
     g_string_append(out, "|");
     tcpx_format_bytes(out, 48180);
     g_assert_cmpstr(out->str, ==, "0.002 ms|2.50 s|48,180 bytes");
+    static const struct { guint64 v; const char *text; } sizes[] = {
+        { 0, "0 bytes" }, { 1, "1 byte" }, { 999, "999 bytes" }, { 1000, "1,000 bytes" },
+        { 1234567, "1,234,567 bytes" }, { G_MAXUINT64, "18,446,744,073,709,551,615 bytes" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
+        g_string_truncate(out, 0);
+        tcpx_format_bytes(out, sizes[i].v);
+        g_assert_cmpstr(out->str, ==, sizes[i].text);
+    }
+    g_string_truncate(out, 0);
+    tcpx_render(out, "{sender}, {Receiver}", &ctx);
+    g_assert_cmpstr(out->str, ==, "the server (10.0.0.2:80), The client (10.0.0.1:40000)");
+    /* {pct} prints what printf("%.1f%%") printed, ties (printf's own rounding) included */
+    GString *want = g_string_new(NULL);
+    for (f.total = 1; f.total <= 400; f.total++) {
+        for (f.count = 0; f.count <= f.total + 3; f.count++) {
+            g_string_truncate(out, 0);
+            g_string_truncate(want, 0);
+            tcpx_render(out, "{pct}", &ctx);
+            g_string_append_printf(want, "%.1f%%", 100.0 * f.count / f.total);
+            g_assert_cmpstr(out->str, ==, want->str);
+        }
+    }
+    g_string_free(want, TRUE);
     g_string_free(out, TRUE);
     g_free(s);
 }
