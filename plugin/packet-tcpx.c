@@ -125,6 +125,9 @@ static module_t *tcpx_module;
 
 static gboolean pref_phase_notes = FALSE;
 static pref_t *tcp_check_checksum_pref;
+/* Read per file: changing a preference or enabling a protocol redissects, which starts afresh. */
+static gboolean tcp_checks_checksums;  /* TCP's preference */
+static gboolean tcpx_enabled;
 
 static const value_string severity_vals[] = {
     { TCPX_SEV_CHAT,  "Chat" },
@@ -279,6 +282,8 @@ tcpx_init(void)
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     tcpx_store_init(&frame_results, &file_allocator);
+    tcp_checks_checksums = tcp_check_checksum_pref && prefs_get_bool_value(tcp_check_checksum_pref, pref_current);
+    tcpx_enabled = proto_is_protocol_enabled(tcpx_protocol);
 }
 
 /* ---- reading one TCP header -------------------------------------------- */
@@ -345,7 +350,7 @@ check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const add
 {
     if (th_sum == 0)
         return TCPX_CSUM_ZERO;
-    if (!tcp_check_checksum_pref || !prefs_get_bool_value(tcp_check_checksum_pref, pref_current))
+    if (!tcp_checks_checksums)
         return TCPX_CSUM_UNCHECKED;
     guint reported = tvb_reported_length(tvb);
     if (fragmented || !tvb_bytes_exist(tvb, 0, reported))
@@ -416,11 +421,11 @@ read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
     if (captured < 20)
         return FALSE;
     guint reported = tvb_reported_length(tvb);
-    guint hlen = (tvb_get_guint8(tvb, 12) >> 4) * 4;
+    const guint8 *th = tvb_get_ptr(tvb, 0, MIN(captured, 60));  /* 60: the longest header */
+    guint hlen = (th[12] >> 4) * 4;
     if (hlen < 20 || reported < hlen)
         return FALSE;
     guint in_header = MIN(hlen, captured);
-    const guint8 *th = tvb_get_ptr(tvb, 0, in_header);
     guint16 sport = pntoh16(th), dport = pntoh16(th + 2);
     guint32 raw_seq = pntoh32(th + 4), raw_ack = pntoh32(th + 8);
     guint16 flags = pntoh16(th + 12) & 0x0FFF;
@@ -506,7 +511,7 @@ read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
 static tcpx_layer_t *
 reserve_layer(tvbuff_t *tvb, packet_info *pinfo, void *iph)
 {
-    if (!proto_is_protocol_enabled(tcpx_protocol) || pinfo->flags.in_error_pkt)
+    if (!tcpx_enabled || pinfo->flags.in_error_pkt)
         return NULL;
     if (current.frame != pinfo->num) {
         current.frame = pinfo->num;

@@ -153,5 +153,21 @@ class SummaryAndPhaseNotesTest(unittest.TestCase):
         self.assertFalse([r for r in plain if r["tcpx.summary"].startswith(("Data:", "ACK:"))])
 
 
+@unittest.skipUnless(os.path.isfile(CAPTURE), "missing %s" % CAPTURE)
+class DisabledTest(unittest.TestCase):
+    """--disable-protocol tcpx silences tcpx (it reads the setting once per file) and leaves TCP as it was."""
+
+    def test_disabled_tcpx_says_nothing(self):
+        fields = ["frame.number", "tcp.analysis.flags", "tcpx.summary"]
+        on = tsharkx.fields(CAPTURE, fields)
+        off = tsharkx.fields(CAPTURE, fields, extra=["--disable-protocol", "tcpx"])
+        self.assertTrue([r for r in on if r["tcpx.summary"]])
+        self.assertFalse([r for r in off if r["tcpx.summary"]])
+        self.assertEqual([(r["frame.number"], r["tcp.analysis.flags"]) for r in on],
+                         [(r["frame.number"], r["tcp.analysis.flags"]) for r in off])
+        health = tshark_ok(self, ["--disable-protocol", "tcpx", "-q", "-z", "tcpx,health"])
+        self.assertIn("Streams: 0", health)
+
+
 if __name__ == "__main__":
     unittest.main(verbosity=2)
