@@ -38,10 +38,19 @@ tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *na
 
 /* ---- per-side memory -------------------------------------------------- */
 
+/* The ring's capacity is a power of two: a mask, not a division, per access. */
+G_STATIC_ASSERT((TCPX_SENT_MAX & (TCPX_SENT_MAX - 1)) == 0);
+
+static guint32
+ring_index(const tcpx_side_t *d, guint32 i)
+{
+    return (d->sent_head + i) & (d->sent_cap - 1);
+}
+
 static tcpx_sent_t *
 sent_at(const tcpx_side_t *d, guint32 i)
 {
-    return &d->sent[(d->sent_head + i) % d->sent_cap];
+    return &d->sent[ring_index(d, i)];
 }
 
 static void
@@ -57,7 +66,7 @@ remember_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg, guint
             d->sent_cap = cap;
         } else {
             /* More in flight than we remember: forget the oldest. */
-            d->sent_head = (d->sent_head + 1) % d->sent_cap;
+            d->sent_head = ring_index(d, 1);
             d->sent_len--;
         }
     }
@@ -73,19 +82,40 @@ remember_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg, guint
     e->checksum = seg->checksum;
 }
 
+#define SENT_MIN_CAP 16u
+
+/* A ring left mostly empty once its data is acknowledged (the end of a transfer or of
+ * a burst) gives its room back, for the streams that follow: the same entries in a
+ * smaller ring. */
+static void
+shrink_sent(tcpx_stream_t *s, tcpx_side_t *d)
+{
+    guint32 cap = d->sent_cap;
+    while (cap > SENT_MIN_CAP && d->sent_len * 2 <= cap / 2)
+        cap /= 2;
+    tcpx_sent_t *smaller = (tcpx_sent_t *)s->alloc.alloc0(s->alloc.ctx, cap * sizeof *smaller);
+    for (guint32 i = 0; i < d->sent_len; i++)
+        smaller[i] = *sent_at(d, i);
+    s->alloc.realloc(s->alloc.ctx, d->sent, 0);
+    d->sent = smaller;
+    d->sent_cap = cap;
+    d->sent_head = 0;
+}
+
 /* Once the peer acknowledges data, only the last few acknowledged segments are kept
  * (to explain spurious retransmissions of them): memory follows the data in flight. */
 static void
-forget_acked(tcpx_side_t *d, guint32 ack)
+forget_acked(tcpx_stream_t *s, tcpx_side_t *d, guint32 ack)
 {
     guint32 acked = 0;
     while (acked < d->sent_len && tcpx_seq_le(sent_at(d, acked)->end, ack))
         acked++;
-    while (acked > TCPX_SENT_KEEP_ACKED) {
-        d->sent_head = (d->sent_head + 1) % d->sent_cap;
-        d->sent_len--;
-        acked--;
-    }
+    if (acked <= TCPX_SENT_KEEP_ACKED)
+        return;
+    d->sent_head = ring_index(d, acked - TCPX_SENT_KEEP_ACKED);
+    d->sent_len -= acked - TCPX_SENT_KEEP_ACKED;
+    if (d->sent_cap > SENT_MIN_CAP && d->sent_len * 4 <= d->sent_cap)
+        shrink_sent(s, d);
 }
 
 /* The earliest remembered transmission that carried byte `seq`. */
@@ -843,7 +873,7 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
     } else {
         remember_ack(d, seg);
         if (seg->flags & TCPX_TH_ACK)
-            forget_acked(peer, seg->ack);
+            forget_acked(s, peer, seg->ack);
     }
     if (seg->ws & TCPX_WS_KEEP_ALIVE)
         d->keepalives++;

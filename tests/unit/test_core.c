@@ -223,6 +223,54 @@ test_fast_retransmission(void)
     g_free(s);
 }
 
+/* The ring of original transmissions grows with the data in flight and gives its room
+ * back once that data is acknowledged, keeping every entry it still needs. */
+static void
+test_ring_follows_flight(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    const tcpx_side_t *server = &s->side[1];
+    guint32 frames[300];
+    for (guint32 i = 0; i < 200; i++) {
+        tcpx_segment_t d = seg(FALSE, t + 1, TCPX_TH_ACK, 1 + i * 100, 101, 100);
+        frames[i] = d.frame;
+        feed(s, d);
+    }
+    g_assert_cmpuint(server->sent_len, ==, 201);   /* with the SYN-ACK */
+    g_assert_cmpuint(server->sent_cap, ==, 256);
+    /* All but the last two acknowledged: 8 acknowledged segments stay, plus the two in flight. */
+    feed(s, seg(TRUE, t + 21, TCPX_TH_ACK, 101, 1 + 198 * 100, 0));
+    g_assert_cmpuint(server->sent_len, ==, 10);
+    g_assert_cmpuint(server->sent_cap, ==, 32);
+    /* Both kinds of entry are still found. */
+    tcpx_segment_t rt = seg(FALSE, t + 30, TCPX_TH_ACK, 1 + 195 * 100, 101, 100);
+    rt.ws = TCPX_WS_RETRANSMISSION | TCPX_WS_SPURIOUS;
+    const tcpx_finding_t *f = find_kind(feed(s, rt), TCPX_K_SPURIOUS_RETRANSMISSION);
+    g_assert_nonnull(f);
+    g_assert_cmpuint(f->orig_frame, ==, frames[195]);
+    rt = seg(FALSE, t + 300, TCPX_TH_ACK, 1 + 199 * 100, 101, 100);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, rt), TCPX_K_RETRANSMISSION);
+    g_assert_nonnull(f);
+    g_assert_cmpuint(f->orig_frame, ==, frames[199]);
+    /* The next burst grows it again, across the ring's wrap. */
+    for (guint32 i = 200; i < 300; i++) {
+        tcpx_segment_t d = seg(FALSE, t + 301, TCPX_TH_ACK, 1 + i * 100, 101, 100);
+        frames[i] = d.frame;
+        feed(s, d);
+    }
+    g_assert_cmpuint(server->sent_len, ==, 110);
+    g_assert_cmpuint(server->sent_cap, ==, 128);
+    rt = seg(FALSE, t + 600, TCPX_TH_ACK, 1 + 250 * 100, 101, 100);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, rt), TCPX_K_RETRANSMISSION);
+    g_assert_nonnull(f);
+    g_assert_cmpuint(f->orig_frame, ==, frames[250]);
+    g_free(s->side[1].sent);
+    g_free(s);
+}
+
 static void
 test_spurious_causes(void)
 {
@@ -780,6 +828,7 @@ main(int argc, char **argv)
     g_test_add_func("/pack/roundtrip", test_pack_roundtrip);
     g_test_add_func("/pack/store", test_pack_store);
     g_test_add_func("/pack/keymap", test_keymap);
+    g_test_add_func("/core/ring_follows_flight", test_ring_follows_flight);
     g_test_add_func("/text/template", test_template_engine);
     g_test_add_func("/text/duration_exact", test_duration_exact);
     g_test_add_func("/text/table_complete", test_table_complete);
