@@ -2,6 +2,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <stdarg.h>
 #include <string.h>
 #include "tcpx_text.h"
 
@@ -83,6 +84,70 @@ append_uint(GString *out, guint64 v)
 {
     char buf[20], *end = buf + sizeof buf, *p = uint_digits(v, end);
     g_string_append_len(out, p, end - p);
+}
+
+/* Formats tcpx_append_printf() writes itself: conversions s d i u, with l or ll, and %%. */
+static gboolean
+plain_conversions(const char *fmt)
+{
+    for (const char *p = fmt; (p = strchr(p, '%')) != NULL; ) {
+        p++;
+        if (*p == '%') {
+            p++;
+            continue;
+        }
+        int longs = 0;
+        while (*p == 'l' && longs < 2) {
+            p++;
+            longs++;
+        }
+        if (*p != 'd' && *p != 'i' && *p != 'u' && !(*p == 's' && longs == 0))
+            return FALSE;
+        p++;
+    }
+    return TRUE;
+}
+
+void
+tcpx_append_printf(GString *out, const char *fmt, ...)
+{
+    va_list ap;
+    va_start(ap, fmt);
+    if (!plain_conversions(fmt)) {
+        g_string_append_vprintf(out, fmt, ap);
+        va_end(ap);
+        return;
+    }
+    for (const char *p = fmt;;) {
+        const char *pct = strchr(p, '%');
+        if (!pct) {
+            g_string_append(out, p);
+            break;
+        }
+        g_string_append_len(out, p, pct - p);
+        p = pct + 1;
+        int longs = 0;
+        while (*p == 'l') {
+            p++;
+            longs++;
+        }
+        char conv = *p++;
+        if (conv == '%') {
+            g_string_append_c(out, '%');
+        } else if (conv == 's') {
+            const char *str = va_arg(ap, const char *);
+            g_string_append(out, str ? str : "(null)");   /* as glibc's printf */
+        } else if (conv == 'u') {
+            append_uint(out, longs == 0 ? va_arg(ap, unsigned int)
+                             : longs == 1 ? va_arg(ap, unsigned long) : va_arg(ap, unsigned long long));
+        } else {
+            gint64 v = longs == 0 ? va_arg(ap, int) : longs == 1 ? va_arg(ap, long) : va_arg(ap, long long);
+            if (v < 0)
+                g_string_append_c(out, '-');
+            append_uint(out, v < 0 ? 0 - (guint64)v : (guint64)v);
+        }
+    }
+    va_end(ap);
 }
 
 static void

@@ -1126,44 +1126,61 @@ id_cmp(gconstpointer a, gconstpointer b)
     return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
+/* A row of the table: its cells one after the other, each ended by '\0', in one allocation. */
+typedef struct {
+    char    *text;
+    guint32  start[TABLE_COLS + 1];   /* cell c is text + start[c], start[c + 1] - start[c] - 1 long */
+} table_row_t;
+
 static void
-append_spaces(GString *out, gsize n)
+end_cell(GString *cells, table_row_t *row, guint c)
 {
-    static const char spaces[] = "                                ";
-    while (n > 0) {
-        gsize k = MIN(n, sizeof spaces - 1);
-        g_string_append_len(out, spaces, (gssize)k);
-        n -= k;
+    g_string_append_c(cells, '\0');
+    row->start[c + 1] = (guint32)cells->len;
+}
+
+/* Appends a cell that is not a constant. */
+static void
+cell_text(GString *cells, table_row_t *row, guint c, const char *text)
+{
+    g_string_append(cells, text);
+    end_cell(cells, row, c);
+}
+
+static void
+cell_uint(GString *cells, table_row_t *row, guint c, guint64 v)
+{
+    tcpx_append_printf(cells, "%" G_GUINT64_FORMAT, v);
+    end_cell(cells, row, c);
+}
+
+/* One line of the table, written in place: two spaces between columns, the last column unpadded. */
+static void
+append_line(GString *out, const char *const *text, const gsize *len, const gsize *width, const gboolean *left)
+{
+    gsize at = out->len, line = 0;
+    for (guint c = 0; c < TABLE_COLS; c++)
+        line += (c ? 2 : 0) + (c == TABLE_COLS - 1 ? len[c] : MAX(width[c], len[c]));
+    g_string_set_size(out, at + line + 1);
+    char *w = out->str + at;
+    for (guint c = 0; c < TABLE_COLS; c++) {
+        gsize pad = c == TABLE_COLS - 1 || width[c] <= len[c] ? 0 : width[c] - len[c];
+        if (c) {
+            memset(w, ' ', 2);
+            w += 2;
+        }
+        if (!left[c]) {
+            memset(w, ' ', pad);
+            w += pad;
+        }
+        memcpy(w, text[c], len[c]);
+        w += len[c];
+        if (left[c]) {
+            memset(w, ' ', pad);
+            w += pad;
+        }
     }
-}
-
-/* One cell of the table: two spaces between columns, the last column unpadded. */
-static void
-append_cell(GString *out, const char *text, guint col, gsize width, gboolean left)
-{
-    gsize len = strlen(text), pad = width > len ? width - len : 0;
-    if (col > 0)
-        g_string_append_len(out, "  ", 2);
-    if (col == TABLE_COLS - 1)
-        pad = 0;
-    if (!left)
-        append_spaces(out, pad);
-    g_string_append_len(out, text, (gssize)len);
-    if (left)
-        append_spaces(out, pad);
-}
-
-/* A number as a new string, without printf's cost (the table has thousands of them). */
-static char *
-u64_text(guint64 v)
-{
-    char buf[24], *p = buf + sizeof buf;
-    *--p = '\0';
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    return g_strdup(p);
+    *w = '\n';
 }
 
 void
@@ -1179,8 +1196,10 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         TRUE, TRUE, FALSE, TRUE, TRUE, TRUE
     };
     guint n = tcpx_health_count(h), i, c;
-    gsize width[TABLE_COLS];
-    char ***cells = g_new0(char **, n);
+    gsize width[TABLE_COLS], len[TABLE_COLS];
+    const char *text[TABLE_COLS];
+    table_row_t *rows = g_new0(table_row_t, n);
+    GString *cells = g_string_new(NULL);
     char b[32];
     GPtrArray *by_id = g_ptr_array_new();
 
@@ -1192,39 +1211,49 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         width[c] = strlen(head[c]);
     for (i = 0; i < n; i++) {
         const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i);
-        char **row = cells[i] = g_new0(char *, TABLE_COLS + 1);
-        row[0] = u64_text(s->stream);
-        row[1] = g_strdup_printf("%s%s", s->client ? s->client : "?", s->roles_guessed ? "?" : "");
-        row[2] = g_strdup(s->server ? s->server : "?");
-        row[3] = u64_text(s->packets[0]);
-        row[4] = u64_text(s->packets[1]);
-        row[5] = u64_text(s->bytes[0]);
-        row[6] = u64_text(s->bytes[1]);
-        row[7] = g_strdup(secs_text(s->duration_ns, b, sizeof b));
-        row[8] = g_strdup(tcpx_health_ms_text(s->irtt_ns > 0 ? s->irtt_ns : -1, b, sizeof b));
-        row[9] = g_strdup(g_ascii_formatd(b, sizeof b, "%.2f", s->retx_rate * 100.0));
-        row[10] = g_strdup(secs_text(s->zero_window_ns[0] + s->zero_window_ns[1], b, sizeof b));
-        row[11] = g_strdup_printf("%u/%u", s->resets[0], s->resets[1]);
-        row[12] = g_strdup(tcpx_health_ms_text(s->resp_n ? s->resp_max_ns : -1, b, sizeof b));
-        row[13] = g_strdup(tcpx_health_position_name(s->position));
-        row[14] = g_strdup(tcpx_health_loss_pattern_name(s->loss_pattern));
-        row[15] = g_strdup_printf("%d", s->score);
-        row[16] = g_strdup(tcpx_health_fault_name(s->fault));
-        row[17] = g_strdup(tcpx_health_done_name(s->done));
-        row[18] = g_strdup(s->verdict_code);
+        table_row_t *row = &rows[i];
+        g_string_truncate(cells, 0);
+        cell_uint(cells, row, 0, s->stream);
+        tcpx_append_printf(cells, "%s%s", s->client ? s->client : "?", s->roles_guessed ? "?" : "");
+        end_cell(cells, row, 1);
+        cell_text(cells, row, 2, s->server ? s->server : "?");
+        cell_uint(cells, row, 3, s->packets[0]);
+        cell_uint(cells, row, 4, s->packets[1]);
+        cell_uint(cells, row, 5, s->bytes[0]);
+        cell_uint(cells, row, 6, s->bytes[1]);
+        cell_text(cells, row, 7, secs_text(s->duration_ns, b, sizeof b));
+        cell_text(cells, row, 8, tcpx_health_ms_text(s->irtt_ns > 0 ? s->irtt_ns : -1, b, sizeof b));
+        cell_text(cells, row, 9, g_ascii_formatd(b, sizeof b, "%.2f", s->retx_rate * 100.0));
+        cell_text(cells, row, 10, secs_text(s->zero_window_ns[0] + s->zero_window_ns[1], b, sizeof b));
+        tcpx_append_printf(cells, "%u/%u", s->resets[0], s->resets[1]);
+        end_cell(cells, row, 11);
+        cell_text(cells, row, 12, tcpx_health_ms_text(s->resp_n ? s->resp_max_ns : -1, b, sizeof b));
+        cell_text(cells, row, 13, tcpx_health_position_name(s->position));
+        cell_text(cells, row, 14, tcpx_health_loss_pattern_name(s->loss_pattern));
+        tcpx_append_printf(cells, "%d", s->score);
+        end_cell(cells, row, 15);
+        cell_text(cells, row, 16, tcpx_health_fault_name(s->fault));
+        cell_text(cells, row, 17, tcpx_health_done_name(s->done));
+        cell_text(cells, row, 18, s->verdict_code);
+        row->text = g_memdup2(cells->str, cells->len);
         for (c = 0; c < TABLE_COLS; c++)
-            width[c] = MAX(width[c], strlen(row[c]));
+            width[c] = MAX(width[c], (gsize)(row->start[c + 1] - row->start[c] - 1));
     }
-    for (c = 0; c < TABLE_COLS; c++)
-        append_cell(out, head[c], c, width[c], left[c]);
-    g_string_append_c(out, '\n');
+    for (c = 0; c < TABLE_COLS; c++) {
+        text[c] = head[c];
+        len[c] = strlen(head[c]);
+    }
+    append_line(out, text, len, width, left);
     for (i = 0; i < n; i++) {
-        for (c = 0; c < TABLE_COLS; c++)
-            append_cell(out, cells[i][c], c, width[c], left[c]);
-        g_string_append_c(out, '\n');
-        g_strfreev(cells[i]);
+        for (c = 0; c < TABLE_COLS; c++) {
+            text[c] = rows[i].text + rows[i].start[c];
+            len[c] = rows[i].start[c + 1] - rows[i].start[c] - 1;
+        }
+        append_line(out, text, len, width, left);
+        g_free(rows[i].text);
     }
-    g_free(cells);
+    g_free(rows);
+    g_string_free(cells, TRUE);
     g_ptr_array_unref(by_id);
 }
 
@@ -1285,7 +1314,7 @@ tcpx_health_render_paragraph(const tcpx_health_stream_t *s, GString *out)
     GString *t = g_string_new(NULL);
     char b1[32], b2[32], b3[32];
 
-    g_string_append_printf(out, "Stream %u: %s -> %s%s, score %d/100, fault: %s\n",
+    tcpx_append_printf(out, "Stream %u: %s -> %s%s, score %d/100, fault: %s\n",
                            s->stream, s->client ? s->client : "?", s->server ? s->server : "?",
                            s->roles_guessed ? " (roles guessed from the ports)" : "",
                            s->score, tcpx_health_fault_name(s->fault));
@@ -1293,12 +1322,12 @@ tcpx_health_render_paragraph(const tcpx_health_stream_t *s, GString *out)
     g_string_append(t, ".");
 
     if (s->retx_records > 0) {
-        g_string_append_printf(t, " %u retransmission%s (%" G_GUINT64_FORMAT " bytes of data; loss retransmissions: %u by the client, %u by the server",
+        tcpx_append_printf(t, " %u retransmission%s (%" G_GUINT64_FORMAT " bytes of data; loss retransmissions: %u by the client, %u by the server",
                                s->retx_records, s->retx_records == 1 ? "" : "s", s->retx_bytes,
                                s->retx_net[0], s->retx_net[1]);
         if (s->anomalies[TCPX_K_SPURIOUS_RETRANSMISSION])
-            g_string_append_printf(t, ", %u spurious", s->anomalies[TCPX_K_SPURIOUS_RETRANSMISSION]);
-        g_string_append_printf(t, ") and %u duplicate ACKs.", s->dup_acks);
+            tcpx_append_printf(t, ", %u spurious", s->anomalies[TCPX_K_SPURIOUS_RETRANSMISSION]);
+        tcpx_append_printf(t, ") and %u duplicate ACKs.", s->dup_acks);
         if (s->loss_pattern == TCPX_LOSS_BURSTS)
             g_string_append(t, " The losses came in bursts: a buffer overflowing somewhere along the path.");
         else if (s->loss_pattern == TCPX_LOSS_SCATTERED)
@@ -1309,55 +1338,55 @@ tcpx_health_render_paragraph(const tcpx_health_stream_t *s, GString *out)
     if (s->zero_window_ns[0] > 0 || s->zero_window_ns[1] > 0) {
         g_string_append(t, " Zero window:");
         if (s->zero_window_ns[1] > 0)
-            g_string_append_printf(t, " the server advertised it for %s s (the server application was not reading)%s",
+            tcpx_append_printf(t, " the server advertised it for %s s (the server application was not reading)%s",
                                    secs_text(s->zero_window_ns[1], b1, sizeof b1),
                                    s->zero_window_ns[0] > 0 ? ";" : ".");
         if (s->zero_window_ns[0] > 0)
-            g_string_append_printf(t, " the client advertised it for %s s (the client application was not reading).",
+            tcpx_append_printf(t, " the client advertised it for %s s (the client application was not reading).",
                                    secs_text(s->zero_window_ns[0], b1, sizeof b1));
     }
     if (s->window_full_recv[0] + s->window_full_recv[1] > 0)
-        g_string_append_printf(t, " The receive window was full %u times at the client and %u times at the server.",
+        tcpx_append_printf(t, " The receive window was full %u times at the client and %u times at the server.",
                                s->window_full_recv[0], s->window_full_recv[1]);
     if (s->resp_n > 0) {
-        g_string_append_printf(t, " Application response: slowest %s ms (frame %u), average %s ms over %u exchange%s",
+        tcpx_append_printf(t, " Application response: slowest %s ms (frame %u), average %s ms over %u exchange%s",
                                tcpx_health_ms_text(s->resp_max_ns, b1, sizeof b1), s->resp_max_frame,
                                tcpx_health_ms_text(s->resp_sum_ns / s->resp_n, b2, sizeof b2), s->resp_n,
                                s->resp_n == 1 ? "" : "s");
         if (s->resp_max_ack_ns >= 0)
-            g_string_append_printf(t, "; the server's TCP acknowledged that request after %s ms",
+            tcpx_append_printf(t, "; the server's TCP acknowledged that request after %s ms",
                                    tcpx_health_ms_text(s->resp_max_ack_ns, b3, sizeof b3));
         if (s->resp_max_keepalives > 0)
-            g_string_append_printf(t, "; %u keep-alives while it waited, so the connection stayed up",
+            tcpx_append_printf(t, "; %u keep-alives while it waited, so the connection stayed up",
                                    s->resp_max_keepalives);
         g_string_append(t, ".");
     }
     if (s->resets[0] + s->resets[1] > 0)
-        g_string_append_printf(t, " Resets: %u from the client, %u from the server (first from the %s).",
+        tcpx_append_printf(t, " Resets: %u from the client, %u from the server (first from the %s).",
                                s->resets[0], s->resets[1], side_name(s->rst_side));
     if (s->reordered)
-        g_string_append_printf(t, " %u segment%s arrived out of order (reordering in the network, harmless unless frequent).",
+        tcpx_append_printf(t, " %u segment%s arrived out of order (reordering in the network, harmless unless frequent).",
                                s->reordered, s->reordered == 1 ? "" : "s");
     if (s->refusals)
-        g_string_append_printf(t, " %u earlier attempt%s on these ports %s refused by the server before this connection.",
+        tcpx_append_printf(t, " %u earlier attempt%s on these ports %s refused by the server before this connection.",
                                s->refusals, s->refusals == 1 ? "" : "s", s->refusals == 1 ? "was" : "were");
     if (s->capture_gaps + s->acked_unseen > 0 || s->lost_bytes > 0) {
-        g_string_append_printf(t, " Not captured: %" G_GUINT64_FORMAT " bytes (about %u segments at the MSS)",
+        tcpx_append_printf(t, " Not captured: %" G_GUINT64_FORMAT " bytes (about %u segments at the MSS)",
                                s->lost_bytes, s->lost_segments);
         if (s->acked_unseen)
-            g_string_append_printf(t, ", and %u ACKs of segments the capture never saw", s->acked_unseen);
+            tcpx_append_printf(t, ", and %u ACKs of segments the capture never saw", s->acked_unseen);
         if (s->capture_gaps + s->acked_unseen > 0)
             g_string_append(t, "; the missing packets were delivered (no retransmission or only at the capture's start), so the capture missed them, not the network");
         g_string_append(t, ".");
     }
     if (s->capture_dups)
-        g_string_append_printf(t, " %u frames are duplicates in the capture.", s->capture_dups);
-    g_string_append_printf(t, " Connection: %s.", s->done_text);
+        tcpx_append_printf(t, " %u frames are duplicates in the capture.", s->capture_dups);
+    tcpx_append_printf(t, " Connection: %s.", s->done_text);
     if (s->rtt_ref_ns > 0)
-        g_string_append_printf(t, " RTT %s ms%s.", tcpx_health_ms_text(s->rtt_ref_ns, b1, sizeof b1),
+        tcpx_append_printf(t, " RTT %s ms%s.", tcpx_health_ms_text(s->rtt_ref_ns, b1, sizeof b1),
                                s->irtt_ns > 0 ? " (handshake)" : " (ACKs)");
     if (s->position != TCPX_POS_UNKNOWN)
-        g_string_append_printf(t, " Captured %s (SYN to SYN-ACK %s ms, SYN-ACK to ACK %s ms).",
+        tcpx_append_printf(t, " Captured %s (SYN to SYN-ACK %s ms, SYN-ACK to ACK %s ms).",
                                tcpx_health_position_text(s->position),
                                tcpx_health_ms_text(s->hs_d1_ns, b1, sizeof b1),
                                tcpx_health_ms_text(s->hs_d2_ns, b2, sizeof b2));
@@ -1389,7 +1418,7 @@ json_key(GString *out, const char *key)
 {
     if (out->len && out->str[out->len - 1] != '{')
         g_string_append_c(out, ',');
-    g_string_append_printf(out, "\"%s\":", key);
+    tcpx_append_printf(out, "\"%s\":", key);
 }
 
 static void
@@ -1404,9 +1433,9 @@ json_str(GString *out, const char *key, const char *v)
     g_string_append_c(out, '"');
     for (c = (const unsigned char *)v; *c; c++) {
         if (*c == '"' || *c == '\\')
-            g_string_append_printf(out, "\\%c", *c);
+            tcpx_append_printf(out, "\\%c", *c);
         else if (*c < 0x20)
-            g_string_append_printf(out, "\\u%04x", *c);
+            tcpx_append_printf(out, "\\u%04x", *c);
         else
             g_string_append_c(out, (char)*c);
     }
@@ -1417,14 +1446,14 @@ static void
 json_u64(GString *out, const char *key, guint64 v)
 {
     json_key(out, key);
-    g_string_append_printf(out, "%" G_GUINT64_FORMAT, v);
+    tcpx_append_printf(out, "%" G_GUINT64_FORMAT, v);
 }
 
 static void
 json_int(GString *out, const char *key, gint64 v)
 {
     json_key(out, key);
-    g_string_append_printf(out, "%" G_GINT64_FORMAT, v);
+    tcpx_append_printf(out, "%" G_GINT64_FORMAT, v);
 }
 
 static void
