@@ -535,8 +535,8 @@ def main():
           "- per stream: `tcpx_stream_t` %d B (two `tcpx_side_t` of %d B), its endpoint "
           "names and map entries, plus per side a ring of original transmissions, "
           "%d B per segment, trimmed to the data in flight plus the last %d acknowledged "
-          "segments and grown by doubling from 8 up to %d entries when more is in flight "
-          "(the array is kept until the file is closed); plus the health tap's per-stream "
+          "segments, grown by doubling from 8 up to %d entries when more is in flight and "
+          "halved down to 16 once its data is acknowledged; plus the health tap's per-stream "
           "record;" % (
               s["tcpx_stream_t"], s["tcpx_side_t"], s["tcpx_sent_t"], s["TCPX_SENT_KEEP_ACKED"],
               s["TCPX_SENT_MAX"]),
