@@ -1139,7 +1139,7 @@ end_cell(GString *cells, table_row_t *row, guint c)
     row->start[c + 1] = (guint32)cells->len;
 }
 
-/* Appends a cell that is not a constant. */
+/* Appends one cell and ends it. */
 static void
 cell_text(GString *cells, table_row_t *row, guint c, const char *text)
 {
