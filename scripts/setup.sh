@@ -1,7 +1,11 @@
 #!/usr/bin/env bash
 # setup.sh: install what tcpx needs (Debian bookworm) and build it into build/.
 #
-#   bash scripts/setup.sh [extra cmake configure args...]
+#   bash scripts/setup.sh [--demo] [extra cmake configure args...]
+#
+# --demo (or TCPX_SETUP_PROFILE=demo): install only what the build and
+# scripts/demo.sh need (compiler, cmake, Wireshark headers, tshark, setpriv),
+# not the GUI, valgrind and clang packages the tests use.
 #
 # Idempotent: apt-get runs only when a package is missing (and `apt-get update`
 # at most once); the build is incremental.  As a normal user nothing is
@@ -15,6 +19,15 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 build_dir=${TCPX_BUILD_DIR:-build}
 build_type=${TCPX_BUILD_TYPE:-RelWithDebInfo}
+setup_profile=${TCPX_SETUP_PROFILE:-full}
+if [ "${1:-}" = --demo ]; then
+  setup_profile=demo
+  shift
+fi
+case "$setup_profile" in
+  full|demo) ;;
+  *) echo "setup.sh: TCPX_SETUP_PROFILE must be 'full' or 'demo', not '$setup_profile'" >&2; exit 2 ;;
+esac
 
 # Everything the build, the tests and (later) the GUI tests need.
 packages=(
@@ -25,6 +38,15 @@ packages=(
   util-linux   # setpriv: the test harness runs tshark as nobody when root
   valgrind clang libclang-rt-14-dev   # robustness tests: valgrind memcheck, libFuzzer (tests/fuzz/)
 )
+
+# The demo profile: the build and tshark (run as nobody through setpriv) only.
+if [ "$setup_profile" = demo ]; then
+  packages=(
+    cmake gcc libc6-dev make pkg-config libglib2.0-dev python3
+    libwireshark-dev wireshark-dev tshark
+    util-linux
+  )
+fi
 
 is_installed() {
   [ "$(dpkg-query -W -f='${db:Status-Status}' "$1" 2>/dev/null || true)" = installed ]
