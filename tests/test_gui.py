@@ -207,5 +207,117 @@ class Gui(unittest.TestCase):
             self.fail_with("Statistics > TCPX Stream Health not found in the menu", ws)
 
 
+# --- Colours of the tcpx rules for every reader ---
+
+# Machado, Oliveira & Fernandes (2009) simulation matrices (severity 1.0), on
+# linear RGB.
+CVD_MATRICES = {
+    "normal": None,
+    "protanopia": ((0.152286, 1.052583, -0.204868), (0.114503, 0.786281, 0.099216),
+                   (-0.003882, -0.048116, 1.051998)),
+    "deuteranopia": ((0.367322, 0.860646, -0.227968), (0.280085, 0.672501, 0.047413),
+                     (-0.011820, 0.042940, 0.968881)),
+}
+# Wireshark's default rules that colour TCP frames, next to which tcpx rows sit.
+TCP_DEFAULT_RULES = ("TCP", "TCP RST", "TCP SYN/FIN", "HTTP")
+MIN_DISTANCE = 15.0   # CIELAB (CIE76) distance under each simulation
+MIN_CONTRAST = 7.0    # WCAG contrast ratio of the text on the background
+
+
+def _linear(v8):
+    c = v8 / 255.0
+    return c / 12.92 if c <= 0.04045 else ((c + 0.055) / 1.055) ** 2.4
+
+
+def _simulate(rgb8, matrix):
+    lin = [_linear(v) for v in rgb8]
+    if matrix is None:
+        return lin
+    return [min(1.0, max(0.0, sum(matrix[i][j] * lin[j] for j in range(3)))) for i in range(3)]
+
+
+def _lab(lin):
+    r, g, b = lin
+    x = (0.4124 * r + 0.3576 * g + 0.1805 * b) / 0.95047
+    y = 0.2126 * r + 0.7152 * g + 0.0722 * b
+    z = (0.0193 * r + 0.1192 * g + 0.9505 * b) / 1.08883
+
+    def f(t):
+        return t ** (1.0 / 3) if t > 216.0 / 24389 else (24389.0 / 27 * t + 16) / 116
+
+    fx, fy, fz = f(x), f(y), f(z)
+    return (116 * fy - 16, 500 * (fx - fy), 200 * (fy - fz))
+
+
+def _distance(a8, b8, matrix):
+    la, lb = _lab(_simulate(a8, matrix)), _lab(_simulate(b8, matrix))
+    return sum((p - q) ** 2 for p, q in zip(la, lb)) ** 0.5
+
+
+def _contrast(a8, b8):
+    def lum(c):
+        r, g, b = (_linear(v) for v in c)
+        return 0.2126 * r + 0.7152 * g + 0.0722 * b
+    hi, lo = sorted((lum(a8), lum(b8)), reverse=True)
+    return (hi + 0.05) / (lo + 0.05)
+
+
+def _rules(path):
+    """[(name, filter, background 8-bit, foreground 8-bit)] of a colorfilters file."""
+    pat = re.compile(r"^@([^@]+)@([^@]+)@\[(\d+),(\d+),(\d+)\]\[(\d+),(\d+),(\d+)\]$")
+    rules = []
+    with open(path) as f:
+        for line in f:
+            m = pat.match(line.rstrip("\n"))
+            if m:
+                v = [int(x) // 257 for x in m.group(3, 4, 5, 6, 7, 8)]
+                rules.append((m.group(1), m.group(2), tuple(v[:3]), tuple(v[3:])))
+    return rules
+
+
+class ProfileColours(unittest.TestCase):
+    """The tcpx rule colours stay apart for colour-blind readers, and text on them reads."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.tcpx = [r for r in _rules(os.path.join(PROFILE, "colorfilters"))
+                    if "tcpx." in r[1]]
+        defaults = {r[0]: r for r in _rules("/usr/share/wireshark/colorfilters")}
+        cls.defaults = [defaults[n] for n in TCP_DEFAULT_RULES if n in defaults]
+
+    def test_tcpx_rules_distinct_from_each_other(self):
+        self.assertGreaterEqual(len(self.tcpx), 5)
+        for mode, matrix in CVD_MATRICES.items():
+            for i, a in enumerate(self.tcpx):
+                for b in self.tcpx[i + 1:]:
+                    d = _distance(a[2], b[2], matrix)
+                    self.assertGreaterEqual(d, MIN_DISTANCE, "%s: %r and %r too close (%.1f)"
+                                            % (mode, a[0], b[0], d))
+
+    def test_tcpx_rules_distinct_from_wireshark_tcp_rules(self):
+        self.assertEqual(len(self.defaults), len(TCP_DEFAULT_RULES),
+                         "Wireshark's default TCP rules not found")
+        for mode, matrix in CVD_MATRICES.items():
+            for a in self.tcpx:
+                for b in self.defaults:
+                    d = _distance(a[2], b[2], matrix)
+                    self.assertGreaterEqual(d, MIN_DISTANCE, "%s: %r and Wireshark's %r too "
+                                            "close (%.1f)" % (mode, a[0], b[0], d))
+
+    def test_text_contrast(self):
+        for name, _, bg, fg in self.tcpx:
+            for text in (fg, (0, 0, 0)):
+                c = _contrast(bg, text)
+                self.assertGreaterEqual(c, MIN_CONTRAST, "%r: text %r on %r: contrast %.1f"
+                                        % (name, text, bg, c))
+
+    def test_checks_catch_the_old_colours(self):
+        """The previous reset/zero-window pair (#E8C8FF, #B8E0FF): 1.4 apart for
+        deuteranopes; the old reset #E8C8FF next to Wireshark's TCP #E7E6FF."""
+        m = CVD_MATRICES["deuteranopia"]
+        self.assertLess(_distance((232, 200, 255), (184, 224, 255), m), MIN_DISTANCE)
+        self.assertLess(_distance((232, 200, 255), (231, 230, 255), m), MIN_DISTANCE)
+
+
 if __name__ == "__main__":
     unittest.main()
