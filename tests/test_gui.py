@@ -207,7 +207,7 @@ class Gui(unittest.TestCase):
             self.fail_with("Statistics > TCPX Stream Health not found in the menu", ws)
 
 
-# --- Colours of the tcpx rules for every reader ---
+# --- Colours of the tcpx rules for every reader, and the I/O Graph preset ---
 
 # Machado, Oliveira & Fernandes (2009) simulation matrices (severity 1.0), on
 # linear RGB.
@@ -317,6 +317,50 @@ class ProfileColours(unittest.TestCase):
         m = CVD_MATRICES["deuteranopia"]
         self.assertLess(_distance((232, 200, 255), (184, 224, 255), m), MIN_DISTANCE)
         self.assertLess(_distance((232, 200, 255), (231, 230, 255), m), MIN_DISTANCE)
+
+
+@unittest.skipIf(_skip_reason(), _skip_reason())
+class GuiIoGraphs(unittest.TestCase):
+    """Statistics > I/O Graphs opens with the profile's io_graphs preset."""
+
+    def test_io_graph_preset_loaded(self):
+        with open(os.path.join(PROFILE, "io_graphs")) as f:
+            rows = [l for l in f if l.startswith('"')]
+        enabled = [tuple(int(c[i:i + 2], 16) for i in (1, 3, 5))
+                   for c in (r.split('","')[3] for r in rows if r.startswith('"Enabled"'))]
+        self.assertTrue(enabled)
+        art = os.environ.get("TCPX_GUI_ARTIFACTS") or tempfile.mkdtemp(prefix="tcpx-gui-art-")
+        keep = bool(os.environ.get("TCPX_GUI_ARTIFACTS"))
+        try:
+            with wiresharkx.XDisplay() as x, tsharkx.TempHome() as home:
+                ws = wiresharkx.Wireshark(x, home, CAPTURE)
+                try:
+                    ws.start()
+                    win, downs = wiresharkx.find_stat_menu_entry(ws, r"I/O Graphs",
+                                                                 first_guess=(6, 5, 7))
+                    wiresharkx.time.sleep(2.0)   # the graphs are drawn
+                    path = ws.screenshot(os.path.join(art, "io-graphs.png"))
+                    names = [w["name"] for w in x.windows()]
+                    log = ws.log_text()
+                finally:
+                    ws.stop()
+            self.assertTrue(win, "Statistics > I/O Graphs not found")
+            # No error dialog about the io_graphs file, only the two windows.
+            others = [n for n in names if "I/O Graphs" not in n
+                      and n != os.path.basename(CAPTURE)]
+            self.assertEqual(others, [], "other windows: %r\n%s" % (others, log))
+            # The colour swatches of the first two graphs of the preset are in
+            # the graph table (Wireshark's own defaults have other colours).
+            hist = wiresharkx.histogram(path, crop=(win["x"], win["y"], win["w"], win["h"]))
+            for c in enabled[:2]:
+                self.assertGreater(hist.get(c, 0), 40, "graph colour #%02X%02X%02X not shown"
+                                   % c)
+        except AssertionError:
+            keep = True
+            raise
+        finally:
+            if not keep:
+                shutil.rmtree(art, ignore_errors=True)
 
 
 if __name__ == "__main__":
