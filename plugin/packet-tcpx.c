@@ -21,83 +21,31 @@
 #include <epan/packet.h>
 #include <epan/proto.h>
 #include <epan/prefs.h>
-#include <epan/prefs-int.h>
 #include <epan/tap.h>
 #include <epan/exceptions.h>
+#include <epan/expert.h>
 #include <epan/conversation.h>
 #include <epan/proto_data.h>
 #include <epan/in_cksum.h>
 #include <epan/ipproto.h>
 #include <epan/to_str.h>
 #include <epan/addr_resolv.h>
-#include <epan/dissectors/packet-tcp.h>
-#include <epan/dissectors/packet-ip.h>
-#include <wsutil/pint.h>
 
 #include "packet-tcpx.h"
+#include "tcpx_bytes.h"
 #include "tcpx_core.h"
 #include "tcpx_explain.h"
 #include "tcpx_text.h"
 #include "tcpx_pack.h"
 #include "tcpx_tap.h"
 #include "tap-tcpx-health.h"
-
-/* TCP's analysis flags (TCP_A_* in packet-tcp.c of Wireshark 4.0). */
-#define WS_A_RETRANSMISSION          0x0001
-#define WS_A_LOST_PACKET             0x0002
-#define WS_A_ACK_LOST_PACKET         0x0004
-#define WS_A_KEEP_ALIVE              0x0008
-#define WS_A_DUPLICATE_ACK           0x0010
-#define WS_A_ZERO_WINDOW             0x0020
-#define WS_A_ZERO_WINDOW_PROBE       0x0040
-#define WS_A_ZERO_WINDOW_PROBE_ACK   0x0080
-#define WS_A_KEEP_ALIVE_ACK          0x0100
-#define WS_A_OUT_OF_ORDER            0x0200
-#define WS_A_FAST_RETRANSMISSION     0x0400
-#define WS_A_WINDOW_UPDATE           0x0800
-#define WS_A_WINDOW_FULL             0x1000
-#define WS_A_REUSED_PORTS            0x2000
-#define WS_A_SPURIOUS_RETRANSMISSION 0x4000
-
-static const struct { guint16 ws; guint32 tcpx; } ws_flag_map[] = {
-    { WS_A_RETRANSMISSION,          TCPX_WS_RETRANSMISSION },
-    { WS_A_FAST_RETRANSMISSION,     TCPX_WS_FAST_RETRANSMISSION },
-    { WS_A_SPURIOUS_RETRANSMISSION, TCPX_WS_SPURIOUS },
-    { WS_A_OUT_OF_ORDER,            TCPX_WS_OUT_OF_ORDER },
-    { WS_A_LOST_PACKET,             TCPX_WS_LOST_SEGMENT },
-    { WS_A_ACK_LOST_PACKET,         TCPX_WS_ACK_LOST_SEGMENT },
-    { WS_A_DUPLICATE_ACK,           TCPX_WS_DUPLICATE_ACK },
-    { WS_A_ZERO_WINDOW,             TCPX_WS_ZERO_WINDOW },
-    { WS_A_ZERO_WINDOW_PROBE,       TCPX_WS_ZERO_WINDOW_PROBE },
-    { WS_A_ZERO_WINDOW_PROBE_ACK,   TCPX_WS_ZERO_WINDOW_PROBE_ACK },
-    { WS_A_WINDOW_FULL,             TCPX_WS_WINDOW_FULL },
-    { WS_A_WINDOW_UPDATE,           TCPX_WS_WINDOW_UPDATE },
-    { WS_A_KEEP_ALIVE,              TCPX_WS_KEEP_ALIVE },
-    { WS_A_KEEP_ALIVE_ACK,          TCPX_WS_KEEP_ALIVE_ACK },
-    { WS_A_REUSED_PORTS,            TCPX_WS_REUSED_PORTS },
-};
-
-/* ws_flag_map by byte of TCP's flags, for a translation in two lookups (every frame). */
-static guint32 ws_flags_by_byte[2][256];
-
-static void
-build_ws_flag_tables(void)
-{
-    for (guint b = 0; b < 256; b++) {
-        for (guint i = 0; i < G_N_ELEMENTS(ws_flag_map); i++) {
-            if (ws_flag_map[i].ws & b)
-                ws_flags_by_byte[0][b] |= ws_flag_map[i].tcpx;
-            if ((ws_flag_map[i].ws >> 8) & b)
-                ws_flags_by_byte[1][b] |= ws_flag_map[i].tcpx;
-        }
-    }
-}
+#include "tcpx_ws_compat.h"
+#include "tcpx_ws_tcp.h"
 
 /* More TCP headers than this in one frame are left alone. */
 #define MAX_LAYERS 4
 
 static int proto_tcpx = -1;
-static int proto_tcp = -1;
 static int tcpx_tap = -1;
 
 static int hf_tcpx_summary = -1;
@@ -118,16 +66,17 @@ static gint ett_tcpx = -1;
 static gint ett_tcpx_finding = -1;
 static gint ett_tcpx_related = -1;
 
+static expert_field ei_tcpx_internals_mismatch = EI_INIT;
+
 static protocol_t *tcpx_protocol;
 static dissector_handle_t tcp_handle;
 static dissector_handle_t tcpx_postdissector_handle;
 static module_t *tcpx_module;
 
-static gboolean pref_phase_notes = FALSE;
-static pref_t *tcp_check_checksum_pref;
+static tcpx_pref_bool_t pref_phase_notes = FALSE;
 /* Read per file: changing a preference or enabling a protocol redissects, which starts afresh. */
-static gboolean tcp_checks_checksums;  /* TCP's preference */
 static gboolean tcpx_enabled;
+static gboolean mismatch_said;   /* this file has shown the guard's note */
 
 static const value_string severity_vals[] = {
     { TCPX_SEV_CHAT,  "Chat" },
@@ -209,7 +158,7 @@ G_STATIC_ASSERT(sizeof(conv_key_t) % 8 == 0);
 
 /* A TCP connection as seen on the first pass: TCP's data and tcpx's stream. */
 typedef struct {
-    struct tcp_analysis *tcpd;
+    tcpx_ws_conn_t *tcp_conn;     /* TCP's analysis of the connection */
     tcpx_stream_glue_t *stream;   /* NULL until known */
 } conv_cache_t;
 
@@ -223,7 +172,7 @@ make_conv_key(conv_key_t *key, const address *src, const address *dst, guint16 s
     gboolean swap;
     if (src->len == 4) {
         /* IPv4, every packet of most captures: no calls to memcmp and memcpy */
-        guint32 a = pntoh32(src->data), b = pntoh32(dst->data);
+        guint32 a = tcpx_be32(src->data), b = tcpx_be32(dst->data);
         c = (a > b) - (a < b);
         swap = c > 0 || (c == 0 && sport > dport);
         memcpy(key->addr[swap], src->data, 4);
@@ -257,19 +206,18 @@ connection_for(packet_info *pinfo, const address *src, const address *dst, guint
         if (cached && !(flags & TCPX_TH_SYN))
             return cached;
     }
-    conversation_t *conv = find_conversation(pinfo->num, src, dst, CONVERSATION_TCP, sport, dport, 0);
-    struct tcp_analysis *tcpd = conv ? (struct tcp_analysis *)conversation_get_proto_data(conv, proto_tcp) : NULL;
-    if (!tcpd)
+    tcpx_ws_conn_t *tcp_conn = tcpx_ws_conn_find(pinfo, src, dst, sport, dport);
+    if (!tcp_conn)
         return NULL;
     if (cacheable && !cached)
         cached = (conv_cache_t *)tcpx_keymap_insert(&first_pass_convs, &key);
     if (!cached) {
-        scratch->tcpd = tcpd;
+        scratch->tcp_conn = tcp_conn;
         scratch->stream = NULL;
         return scratch;
     }
-    if (cached->tcpd != tcpd) {
-        cached->tcpd = tcpd;
+    if (cached->tcp_conn != tcp_conn) {
+        cached->tcp_conn = tcp_conn;
         cached->stream = NULL;
     }
     return cached;
@@ -282,7 +230,9 @@ tcpx_init(void)
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     tcpx_store_init(&frame_results, &file_allocator);
-    tcp_checks_checksums = tcp_check_checksum_pref && prefs_get_bool_value(tcp_check_checksum_pref, pref_current);
+    tcpx_ws_tcp_file_init();
+    tcpx_ws_guard_file_init();
+    mismatch_said = FALSE;
     tcpx_enabled = proto_is_protocol_enabled(tcpx_protocol);
 }
 
@@ -309,7 +259,7 @@ parse_options(const guint8 *th, guint end, tcpx_segment_t *seg, guint32 peer_bas
         switch (kind) {
         case 2:
             if (len == 4)
-                seg->mss = pntoh16(th + off + 2);
+                seg->mss = tcpx_be16(th + off + 2);
             break;
         case 3:
             if (len == 3)
@@ -320,22 +270,22 @@ parse_options(const guint8 *th, guint end, tcpx_segment_t *seg, guint32 peer_bas
             break;
         case 5:
             for (guint i = off + 2; i + 8 <= off + len && seg->n_sack < 4; i += 8) {
-                seg->sack_le[seg->n_sack] = pntoh32(th + i) - peer_base;
-                seg->sack_re[seg->n_sack] = pntoh32(th + i + 4) - peer_base;
+                seg->sack_le[seg->n_sack] = tcpx_be32(th + i) - peer_base;
+                seg->sack_re[seg->n_sack] = tcpx_be32(th + i + 4) - peer_base;
                 seg->n_sack++;
             }
             break;
         case 8:
             if (len == 10) {
                 seg->has_ts = TRUE;
-                seg->tsval = pntoh32(th + off + 2);
+                seg->tsval = tcpx_be32(th + off + 2);
             }
             break;
         case 34:
             seg->tfo = len > 2 ? 2 : 1;
             break;
         case 254:
-            if (len >= 4 && pntoh16(th + off + 2) == 0xF989)
+            if (len >= 4 && tcpx_be16(th + off + 2) == 0xF989)
                 seg->tfo = len > 4 ? 2 : 1;
             break;
         default:
@@ -350,7 +300,7 @@ check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const add
 {
     if (th_sum == 0)
         return TCPX_CSUM_ZERO;
-    if (!tcp_checks_checksums)
+    if (!tcpx_ws_tcp_checks_checksums())
         return TCPX_CSUM_UNCHECKED;
     guint reported = tvb_reported_length(tvb);
     if (fragmented || !tvb_bytes_exist(tvb, 0, reported))
@@ -409,7 +359,7 @@ stream_for(packet_info *pinfo, guint32 id, const address *src, const address *ds
 }
 
 /* Read the header in tvb and TCP's analysis of it.  tcp_done: TCP returned normally,
- * having looked up its analysis of this very segment (tcpd->ta, cleared when TCP
+ * having looked up its analysis of this very segment (its tcpd->ta, cleared when TCP
  * starts on a frame, then set by tcp_print_sequence_number_analysis() with or without
  * a tree); after an exception that may not have happened, so tcpx looks it up itself. */
 static gboolean
@@ -426,16 +376,16 @@ read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
     if (hlen < 20 || reported < hlen)
         return FALSE;
     guint in_header = MIN(hlen, captured);
-    guint16 sport = pntoh16(th), dport = pntoh16(th + 2);
-    guint32 raw_seq = pntoh32(th + 4), raw_ack = pntoh32(th + 8);
-    guint16 flags = pntoh16(th + 12) & 0x0FFF;
-    guint16 win = pntoh16(th + 14);
-    guint16 th_sum = pntoh16(th + 16);
+    guint16 sport = tcpx_be16(th), dport = tcpx_be16(th + 2);
+    guint32 raw_seq = tcpx_be32(th + 4), raw_ack = tcpx_be32(th + 8);
+    guint16 flags = tcpx_be16(th + 12) & 0x0FFF;
+    guint16 win = tcpx_be16(th + 14);
+    guint16 th_sum = tcpx_be16(th + 16);
 
     conv_cache_t scratch;
     conv_cache_t *conn = connection_for(pinfo, src, dst, sport, dport, flags, &scratch);
-    struct tcp_analysis *tcpd = conn ? conn->tcpd : NULL;
-    if (!tcpd || !tcpd->fwd || !tcpd->rev)
+    tcpx_ws_conn_view_t tcp;
+    if (!conn || !tcpx_ws_conn_view(conn->tcp_conn, &tcp))
         return FALSE;
 
     tcpx_segment_t *seg = &out->seg;
@@ -443,47 +393,33 @@ read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
     seg->frame = pinfo->num;
     seg->ts_ns = nstime_to_ns(&pinfo->abs_ts);
     seg->flags = flags;
-    seg->seq = raw_seq - tcpd->fwd->base_seq;
-    seg->ack = (flags & TCPX_TH_ACK) ? raw_ack - tcpd->rev->base_seq : 0;
+    seg->seq = raw_seq - tcp.fwd_base_seq;
+    seg->ack = (flags & TCPX_TH_ACK) ? raw_ack - tcp.rev_base_seq : 0;
     seg->len = reported - hlen;
     seg->win = win;
-    if (!(flags & TCPX_TH_SYN) && tcpd->fwd->win_scale > 0)
-        seg->win = (guint32)win << tcpd->fwd->win_scale;
+    if (!(flags & TCPX_TH_SYN) && tcp.fwd_win_scale > 0)
+        seg->win = (guint32)win << tcp.fwd_win_scale;
     seg->wscale = -1;
     seg->options_cut = captured < hlen;
-    parse_options(th, in_header, seg, tcpd->rev->base_seq);
+    parse_options(th, in_header, seg, tcp.rev_base_seq);
     seg->checksum = th_sum;
     seg->csum = check_checksum(tvb, out->fragmented, src, dst, th_sum);
 
-    ws_ip4 *ip4 = WS_IP4_PTR(out->iph);
-    ws_ip6 *ip6 = WS_IP6_PTR(out->iph);
-    if (ip4) {
-        seg->has_ip_id = TRUE;
-        seg->ip_id = ip4->ip_id;
-        seg->ip_ecn = ip4->ip_tos & 0x03;
-    } else if (ip6) {
-        seg->ip_ecn = ip6->ip6_tc & 0x03;
-    }
+    tcpx_ws_ip_view_t ip;
+    tcpx_ws_ip_view(out->iph, &ip);
+    seg->has_ip_id = ip.has_ip_id;
+    seg->ip_id = ip.ip_id;
+    seg->ip_ecn = ip.ecn;
 
-    /* TCP's verdict for this frame, stored under (frame, raw seq, raw ack). */
-    struct tcp_acked *ta = tcpd->ta;
-    if (!tcp_done) {
-        guint32 frame = pinfo->num;
-        wmem_tree_key_t key[4] = { { 1, &frame }, { 1, &raw_seq }, { 1, &raw_ack }, { 0, NULL } };
-        ta = tcpd->acked_table ? (struct tcp_acked *)wmem_tree_lookup32_array(tcpd->acked_table, key) : NULL;
-    }
-    if (ta) {
-        seg->ws |= ws_flags_by_byte[0][ta->flags & 0xFF] | ws_flags_by_byte[1][(ta->flags >> 8) & 0xFF];
-        if (ta->flags & WS_A_DUPLICATE_ACK) {
-            seg->dupack_num = ta->dupack_num;
-            seg->dupack_frame = ta->dupack_frame;
-        }
-        seg->bytes_in_flight = ta->bytes_in_flight;
-        seg->acks_frame = ta->frame_acked;
-        if (ta->frame_acked)
-            seg->ack_rtt_ns = nstime_to_ns(&ta->ts);
-    }
-    seg->irtt_ns = nstime_to_ns(&tcpd->ts_first_rtt);
+    tcpx_ws_verdict_t verdict;
+    tcpx_ws_verdict(conn->tcp_conn, pinfo->num, raw_seq, raw_ack, tcp_done, &verdict);
+    seg->ws |= verdict.ws;
+    seg->dupack_num = verdict.dupack_num;
+    seg->dupack_frame = verdict.dupack_frame;
+    seg->bytes_in_flight = verdict.bytes_in_flight;
+    seg->acks_frame = verdict.acks_frame;
+    seg->ack_rtt_ns = verdict.ack_rtt_ns;
+    seg->irtt_ns = tcp.irtt_ns;
 
     /* TCP Fast Open, judged as TCP judges it. */
     if ((flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == TCPX_TH_SYN && seg->tfo == 2)
@@ -491,12 +427,16 @@ read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
     if ((flags & (TCPX_TH_SYN | TCPX_TH_ACK)) == (TCPX_TH_SYN | TCPX_TH_ACK)) {
         if (seg->ack > 1)
             seg->ws |= TCPX_WS_TFO_ACK;
-        else if (tcpd->tfo_syn_data)
+        else if (tcp.tfo_syn_data)
             seg->ws |= TCPX_WS_TFO_IGNORED;
     }
 
-    if (!conn->stream || conn->stream->core.id != tcpd->stream)
-        conn->stream = stream_for(pinfo, tcpd->stream, src, dst, sport, dport);
+    /* For the guard: TCP's tap reports the same segment once the frame is dissected
+     * (on the first pass, or on the second one of tshark -2, whose first runs no taps). */
+    tcpx_ws_reading_t reading = { pinfo->num, sport, dport, raw_seq, raw_ack, tcp.stream, seg->seq, seg->ack };
+    tcpx_ws_guard_note(&reading);
+    if (!conn->stream || conn->stream->core.id != tcp.stream)
+        conn->stream = stream_for(pinfo, tcp.stream, src, dst, sport, dport);
     out->stream = conn->stream;
     if (!out->stream)
         return FALSE;
@@ -801,9 +741,30 @@ cached_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
     return &layer->result;
 }
 
+/* TCP's internals disagree with its public report: say so once per file, explain nothing. */
+static int
+say_mismatch(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    if (!tree || mismatch_said)
+        return 0;
+    mismatch_said = TRUE;
+    proto_item *ti = proto_tree_add_item(tree, proto_tcpx, tvb, 0, 0, ENC_NA);
+    proto_item_set_generated(ti);
+    expert_add_info_format(pinfo, ti, &ei_tcpx_internals_mismatch,
+                           "tcpx is silent: this Wireshark build's TCP internals (%s) do not match the ones "
+                           "tcpx was built for (Wireshark %d.%d); first seen at frame %u",
+                           tcpx_ws_guard_mismatch(), WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR,
+                           tcpx_ws_guard_mismatch_frame());
+    return tvb_captured_length(tvb);
+}
+
 static int
 dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    if (tcpx_ws_guard_mismatch()) {
+        current.frame = 0;
+        return say_mismatch(tvb, pinfo, tree);
+    }
     if (current.frame != pinfo->num)
         return 0;
     current.frame = 0;  /* used: the next dissection starts afresh */
@@ -832,6 +793,8 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
         if (have_tap_listener(tcpx_tap))
             queue_tap_record(pinfo, layer, r, from_client);
     }
+    if (current.n == 1 && n_read == 1)
+        tcpx_ws_guard_check_tree(tree, pinfo->num, current.layer[0].seg.ws);
     return tvb_captured_length(tvb);
 }
 
@@ -877,6 +840,11 @@ proto_register_tcpx(void)
     proto_tcpx = proto_register_protocol("TCP anomaly explanations (tcpx)", "tcpx", "tcpx");
     proto_register_field_array(proto_tcpx, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    static ei_register_info ei[] = {
+        { &ei_tcpx_internals_mismatch, { "tcpx.internals_mismatch", PI_UNDECODED, PI_NOTE,
+            "tcpx is silent: this Wireshark build's TCP internals do not match the ones tcpx was built for", EXPFILL } },
+    };
+    expert_register_field_array(expert_register_protocol(proto_tcpx), ei, array_length(ei));
 
     tcpx_module = prefs_register_protocol(proto_tcpx, NULL);
     prefs_register_bool_preference(tcpx_module, "phase_notes", "Add a phase note to every TCP frame",
@@ -888,17 +856,15 @@ proto_register_tcpx(void)
     tcpx_postdissector_handle = register_dissector("tcpx", dissect_tcpx, proto_tcpx);
     register_postdissector(tcpx_postdissector_handle);
     register_init_routine(tcpx_init);
-    build_ws_flag_tables();
     tcpx_tap = register_tap(TCPX_TAP_NAME);
 }
 
 void
 proto_reg_handoff_tcpx(void)
 {
-    proto_tcp = proto_get_id_by_filter_name("tcp");
     tcp_handle = find_dissector("tcp");
     tcpx_protocol = find_protocol_by_id(proto_tcpx);
-    tcp_check_checksum_pref = prefs_find_preference(prefs_find_module("tcp"), "check_checksum");
+    tcpx_ws_tcp_handoff(proto_get_id_by_filter_name("tcp"));
     dissector_handle_t hook = create_dissector_handle_with_name_and_description(
         dissect_tcpx_tcp_hook, -1, "tcpx_tcp_hook", "TCP (read by tcpx)");
     /* Added, not changed: a changed entry would be reset when Decode As settings load. */

@@ -459,6 +459,39 @@ explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     f->ref_age_ns = peer->next_seq_frame ? seg->ts_ns - peer->next_seq_ts : 0;
 }
 
+/* Wireshark 4.4+: the ACK ends inside a segment the peer sent.  A segment larger
+ * than the MSS was seen before segmentation offload cut it: the capture's doing. */
+static void
+explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    const tcpx_side_t *peer = &s->side[!sender];
+    const tcpx_sent_t *e = find_sent(peer, seg->ack);
+    guint32 mss = mss_toward(s, !sender);
+    gboolean bigger_than_mss = e && mss && e->end - e->seq > mss;
+    tcpx_finding_t *f = finding(r, TCPX_K_PARTIAL_ACK,
+                                bigger_than_mss ? TCPX_C_PARTIAL_ACK_OFFLOAD : TCPX_C_PARTIAL_ACK_UNDETERMINED);
+    f->waits_for = seg->ack;
+    f->mss = mss;
+    if (e && tcpx_seq_gt(seg->ack, e->seq) && tcpx_seq_lt(seg->ack, e->end)) {
+        f->lo = e->seq;
+        f->hi = e->end - 1;
+        f->bytes = seg->ack - e->seq;
+        f->bytes2 = e->end - seg->ack;
+        f->ref_frame = e->frame;
+        f->ref_age_ns = seg->ts_ns - e->ts_ns;
+    }
+}
+
+/* Wireshark 4.6+: the ACK covers data sent more than once (Karn: no RTT sample). */
+static void
+explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_finding_t *f = finding(r, TCPX_K_AMBIGUOUS_ACK, TCPX_C_AMBIGUOUS_ACK_KARN);
+    f->waits_for = seg->ack;
+    f->ref_frame = seg->acks_frame;
+    f->ref_age_ns = seg->acks_frame ? seg->ack_rtt_ns : 0;
+}
+
 static void
 explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
@@ -819,6 +852,10 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
         explain_acked_unseen(s, sender, seg, r);
     if (seg->ws & TCPX_WS_DUPLICATE_ACK)
         explain_dup_ack(s, sender, seg, r);
+    if (seg->ws & TCPX_WS_PARTIAL_ACK)
+        explain_partial_ack(s, sender, seg, r);
+    if (seg->ws & TCPX_WS_AMBIGUOUS_ACK)
+        explain_ambiguous_ack(seg, r);
     if (seg->ws & (TCPX_WS_ZERO_WINDOW | TCPX_WS_ZERO_WINDOW_PROBE | TCPX_WS_ZERO_WINDOW_PROBE_ACK |
                    TCPX_WS_WINDOW_FULL | TCPX_WS_WINDOW_UPDATE))
         explain_windows(s, sender, seg, r);

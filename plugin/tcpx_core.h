@@ -42,7 +42,9 @@ typedef enum {
     TCPX_WS_REUSED_PORTS         = 1u << 14,
     TCPX_WS_TFO_SYN              = 1u << 15,
     TCPX_WS_TFO_ACK              = 1u << 16,
-    TCPX_WS_TFO_IGNORED          = 1u << 17
+    TCPX_WS_TFO_IGNORED          = 1u << 17,
+    TCPX_WS_PARTIAL_ACK          = 1u << 18,   /* Wireshark 4.4+ */
+    TCPX_WS_AMBIGUOUS_ACK        = 1u << 19    /* Wireshark 4.6+ */
 } tcpx_ws_flag_t;
 
 /* What tcpx reports.  Anomaly kinds first (one per Wireshark condition, with
@@ -67,6 +69,8 @@ typedef enum {
     TCPX_K_TFO_SYN,
     TCPX_K_TFO_ACK,
     TCPX_K_TFO_IGNORED,
+    TCPX_K_PARTIAL_ACK,      /* Wireshark 4.4+ */
+    TCPX_K_AMBIGUOUS_ACK,    /* Wireshark 4.6+ */
     TCPX_K_RESET,
     TCPX_K_CHECKSUM,
     TCPX_K_N_ANOMALIES,
@@ -130,6 +134,10 @@ typedef enum {
     /* TFO */
     TCPX_C_TFO,
     TCPX_C_TFO_REJECTED,
+    /* partial and ambiguous ACKs */
+    TCPX_C_PARTIAL_ACK_OFFLOAD,
+    TCPX_C_PARTIAL_ACK_UNDETERMINED,
+    TCPX_C_AMBIGUOUS_ACK_KARN,
     /* resets */
     TCPX_C_RST_REFUSED,
     TCPX_C_RST_HANDSHAKE_ABORT,

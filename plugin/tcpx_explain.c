@@ -137,6 +137,21 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{Sender}'s SYN-ACK acknowledges only the SYN, not the data that came with it: {receiver} must send that data again after the handshake.",
       "Check Fast Open on {sender} (net.ipv4.tcp_fastopen on Linux) and whether a middlebox strips the option.", "Reference frame",
       { TCPX_C_TFO_REJECTED } },
+    { TCPX_K_PARTIAL_ACK, "partial_ack", "tcp.analysis.partial_ack", TCPX_SEV_NOTE,
+      "Partial ACK",
+      "Partial ACK: {sender_role} acknowledges part of a segment{?ref: (frame {ref})}, next byte {waits_for}",
+      "{Sender} acknowledged the bytes before byte {waits_for}{?ref:, a point inside the segment of frame {ref} ({range}): "
+      "{bytes} of it acknowledged, {bytes2} not yet|, a point inside a segment {receiver} sent}.",
+      "Compare segment sizes with the MSS: " STREAM_FILTER "{?mss: && tcp.len > {mss}}; segments larger than the MSS mean "
+      "the capture was taken on the sending host, before segmentation offload split them.", "Segment partly acknowledged",
+      { TCPX_C_PARTIAL_ACK_OFFLOAD, TCPX_C_PARTIAL_ACK_UNDETERMINED } },
+    { TCPX_K_AMBIGUOUS_ACK, "ambiguous_ack", "tcp.analysis.ambiguous_ack", TCPX_SEV_NOTE,
+      "Ambiguous ACK",
+      "Ambiguous ACK: covers data sent more than once, so no RTT sample",
+      "{Sender} acknowledged the bytes before byte {waits_for}, which {receiver} sent more than once{?ref: (the copy in frame "
+      "{ref}, {ref_age} earlier)}: the ACK cannot tell which copy arrived.",
+      "See the retransmission it follows: " STREAM_FILTER " && tcp.analysis.retransmission.", "Segment acknowledged",
+      { TCPX_C_AMBIGUOUS_ACK_KARN } },
     { TCPX_K_RESET, "reset", NULL, TCPX_SEV_WARN,
       "Reset",
       "Reset by {sender_role}: {cause_label}",
@@ -316,6 +331,17 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_TFO_REJECTED, "fast_open_rejected", "Fast Open refused",
       "{Sender} did not accept the cookie (expired, or Fast Open disabled on it) or a middlebox removed it. It costs one round "
       "trip, nothing more." },
+    { TCPX_C_PARTIAL_ACK_OFFLOAD, "segmentation_offload", "segmentation offload at the capture point",
+      "The segment of frame {ref} is larger than the MSS ({mss} bytes): the capture was taken on {receiver}'s host before its "
+      "network card cut the segment up (TSO/GSO), and {sender} acknowledges the pieces as they arrive. The capture's doing, "
+      "not the network's." },
+    { TCPX_C_PARTIAL_ACK_UNDETERMINED, "undetermined", "cause undetermined",
+      "Undetermined: {?ref:the segment is no larger than the MSS, so segmentation offload at the capture point does not "
+      "explain it|the partly acknowledged segment is not in what tcpx remembers}. A middlebox that re-segments, or {sender} "
+      "taking only part of it, would; a capture next to {sender} would tell which pieces arrived." },
+    { TCPX_C_AMBIGUOUS_ACK_KARN, "retransmitted_data", "retransmitted data acknowledged",
+      "These bytes were retransmitted before this ACK came, so the round-trip time cannot be measured from it (Karn's rule): "
+      "Wireshark leaves it out of its RTT figures. Expected after any retransmission." },
     { TCPX_C_RST_REFUSED, "refused", "connection refused",
       "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later: nothing listens on that port, or a firewall "
       "rejects it. The client sees \"connection refused\"." },

@@ -1,5 +1,6 @@
 #!/usr/bin/env bash
-# setup.sh: install what tcpx needs (Debian bookworm) and build it into build/.
+# setup.sh: install what tcpx needs (Debian 12 bookworm, 13 trixie or unstable)
+# and build it into build/ against the Wireshark the distribution ships.
 #
 #   bash scripts/setup.sh [--demo] [extra cmake configure args...]
 #
@@ -29,14 +30,22 @@ case "$setup_profile" in
   *) echo "setup.sh: TCPX_SETUP_PROFILE must be 'full' or 'demo', not '$setup_profile'" >&2; exit 2 ;;
 esac
 
+# Package names that differ between releases: bookworm has no libclang-rt-dev.
+codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+case "$codename" in
+  bookworm) clang_rt=libclang-rt-14-dev ;;
+  *) clang_rt=libclang-rt-dev ;;
+esac
+
 # Everything the build, the tests and (later) the GUI tests need.
 packages=(
   cmake gcc libc6-dev make pkg-config libglib2.0-dev python3
   libwireshark-dev wireshark-dev tshark
-  wireshark-qt xvfb xauth
+  wireshark xvfb xauth   # "wireshark": the Qt GUI (bookworm: a package that brings wireshark-qt)
   xdotool imagemagick x11-utils   # GUI test and scripts/screenshots.sh: keys, screenshots, window list
   util-linux   # setpriv: the test harness runs tshark as nobody when root
-  valgrind clang libclang-rt-14-dev   # robustness tests: valgrind memcheck, libFuzzer (tests/fuzz/)
+  chromium   # tests/test_report.py: renders the HTML report headless (no network)
+  valgrind clang "$clang_rt"   # robustness tests: valgrind memcheck, libFuzzer (tests/fuzz/)
 )
 
 # The demo profile: the build and tshark (run as nobody through setpriv) only.

@@ -1,10 +1,23 @@
 #!/usr/bin/env bash
 # test.sh: install what is needed, build, and run the whole test suite (what CI runs).
 #
-#   bash scripts/test.sh [extra ctest args...]    e.g. -R oracle, -L unit
+#   bash scripts/test.sh [ctest args...]          every Wireshark version of the matrix:
+#                                                 this machine's, and the others in Debian
+#                                                 chroots (scripts/matrix.sh; root only)
+#   bash scripts/test.sh --here [ctest args...]   this machine's Wireshark only, e.g.
+#                                                 --here -R oracle, --here -L unit
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+if [ "${1:-}" != --here ]; then
+  if [ "$(id -u)" -ne 0 ]; then
+    echo "test.sh: not root, so no chroots: testing this machine's Wireshark only (--here)" >&2
+  else
+    exec bash scripts/matrix.sh all "$@"
+  fi
+else
+  shift
+fi
 bash scripts/setup.sh
 status=0
 ctest --test-dir "${TCPX_BUILD_DIR:-build}" --output-on-failure "$@" || status=$?

@@ -29,6 +29,8 @@
 #include "tap-tcpx-health.h"
 #include "tcpx_health.h"
 #include "tcpx_explain.h"
+#include "tcpx_ws_compat.h"
+#include "tcpx_ws_tcp.h"
 
 /* ---------------------------------------------------------------------- */
 /* Preferences */
@@ -146,7 +148,18 @@ cli_draw(void *tapdata)
     GString *out = g_string_new(NULL);
 
     tcpx_health_finish(c->h);
-    if (c->json) {
+    const char *mismatch = tcpx_ws_guard_mismatch();
+    if (mismatch) {
+        /* What tcpx read cannot be trusted: no verdict at all. */
+        if (c->json)
+            g_string_append_printf(out, "{\"tcpx_silent\":\"TCP internals (%s) do not match the Wireshark %d.%d "
+                                   "tcpx was built for\"}\n", mismatch, WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR);
+        else
+            g_string_append_printf(out, "\nTCP stream health (tcpx): nothing judged. This Wireshark build's TCP internals "
+                                   "(%s) do not match the ones tcpx was built for (Wireshark %d.%d headers): rebuild tcpx "
+                                   "against this Wireshark or install the package made for it.\n",
+                                   mismatch, WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR);
+    } else if (c->json) {
         tcpx_health_render_json(c->h, out);
     } else {
         g_string_append(out, "\n==================================================================\n");
@@ -179,7 +192,7 @@ cli_finish(void *tapdata)
     g_free(c);
 }
 
-static void
+static TCPX_TAP_INIT_RESULT
 cli_health_init(const char *opt_arg, void *userdata _U_)
 {
     cli_health_t *c;
@@ -193,7 +206,7 @@ cli_health_init(const char *opt_arg, void *userdata _U_)
         rest = opt_arg + strlen("tcpx,json");
         json = TRUE;
     } else {
-        rest = "";
+        rest = opt_arg + strlen(opt_arg);
     }
     if (*rest == ',') {
         rest++;
@@ -222,6 +235,7 @@ cli_health_init(const char *opt_arg, void *userdata _U_)
         g_free(c);
         exit(1);
     }
+    TCPX_TAP_INIT_DONE(true);
 }
 
 static stat_tap_ui cli_health_ui = {

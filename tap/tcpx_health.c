@@ -672,6 +672,8 @@ static const struct { const char *key, *label; } kind_names[TCPX_K_N_ANOMALIES] 
     [TCPX_K_TFO_SYN]                = { "tfo_syn",                "TCP Fast Open SYN" },
     [TCPX_K_TFO_ACK]                = { "tfo_ack",                "TCP Fast Open ACK" },
     [TCPX_K_TFO_IGNORED]            = { "tfo_ignored",            "TCP Fast Open data ignored" },
+    [TCPX_K_PARTIAL_ACK]            = { "partial_ack",            "Partial ACK" },
+    [TCPX_K_AMBIGUOUS_ACK]          = { "ambiguous_ack",          "Ambiguous ACK" },
     [TCPX_K_RESET]                  = { "reset",                  "Reset" },
     [TCPX_K_CHECKSUM]               = { "bad_checksum",           "Bad checksum" },
 };

@@ -43,6 +43,12 @@ SIMPLE = {
     "tfo_ack": "tcp.analysis.tfo_ack",
     "tfo_ignored": "tcp.analysis.tfo_ignored",
 }
+# Conditions only newer Wireshark versions have: checked where this tshark knows them.
+NEWER = {
+    "partial_ack": "tcp.analysis.partial_ack",      # 4.4
+    "ambiguous_ack": "tcp.analysis.ambiguous_ack",  # 4.6
+}
+SIMPLE.update({k: v for k, v in NEWER.items() if v in tsharkx.known_fields()})
 RETX = "tcp.analysis.retransmission"
 ANALYSIS_FIELDS = [RETX] + sorted(set(SIMPLE.values()))
 FIELDS = (["frame.number", "tcp.stream", "tcpx.anomaly", "tcpx.summary",

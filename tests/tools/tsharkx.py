@@ -4,7 +4,7 @@
 Wireshark ignores personal plugins (and WIRESHARK_PLUGIN_DIR) when it runs as
 root.  So every run gets a throw-away, world-readable temp dir holding
 
-    <tmp>/home/.local/lib/wireshark/plugins/4.0/epan/tcpx.so   (the plugin)
+    <tmp>/home/.local/lib/wireshark/plugins/X.Y/epan/tcpx.so   (the plugin; X.Y: tshark's version)
     <tmp>/files/<capture and extra files>                        (copies)
     <tmp>/work/                                                  (cwd, writable)
 
@@ -23,7 +23,7 @@ CLI (paths in the arguments that exist on disk are copied automatically):
 Environment:
     TCPX_PLUGIN          plugin to load (default: <repo>/build/plugin/tcpx.so)
     TCPX_TSHARK          tshark binary (default: tshark)
-    TCPX_PLUGIN_SUBDIR   plugin folder version (default: 4.0)
+    TCPX_PLUGIN_SUBDIR   plugin folder version (default: tshark's own, from tshark -v)
     TCPX_TSHARK_TIMEOUT  seconds per tshark run (default: 600)
     TCPX_TSHARK_WRAPPER  command put in front of tshark, split on spaces
                          (e.g. "valgrind --leak-check=full"); run_tshark()
@@ -39,13 +39,28 @@ import tempfile
 REPO = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 PLUGIN = os.environ.get("TCPX_PLUGIN") or os.path.join(REPO, "build", "plugin", "tcpx.so")
 TSHARK = os.environ.get("TCPX_TSHARK", "tshark")
-PLUGIN_SUBDIR = os.environ.get("TCPX_PLUGIN_SUBDIR", "4.0")
+
+
+def _plugin_subdir():
+    """The version folder Wireshark searches: its own major.minor."""
+    if os.environ.get("TCPX_PLUGIN_SUBDIR"):
+        return os.environ["TCPX_PLUGIN_SUBDIR"]
+    import re
+    try:
+        out = subprocess.run([TSHARK, "-v"], capture_output=True, text=True, timeout=60).stdout
+    except OSError:
+        out = ""
+    m = re.search(r"TShark \(Wireshark\) (\d+)\.(\d+)", out)
+    return "%s.%s" % m.groups() if m else "4.0"
+
+
+PLUGIN_SUBDIR = _plugin_subdir()
 TIMEOUT = float(os.environ.get("TCPX_TSHARK_TIMEOUT", "600"))
 NOBODY = 65534
 
 # Variables passed through to tshark (sanitizer builds need some of them).
 PASS_ENV = ("PATH", "LD_PRELOAD", "LD_LIBRARY_PATH", "ASAN_OPTIONS",
-            "UBSAN_OPTIONS", "LSAN_OPTIONS", "TCPX_DEBUG")
+            "UBSAN_OPTIONS", "LSAN_OPTIONS", "TCPX_DEBUG", "TCPX_TEST_FORCE_MISMATCH")
 
 FIELD_OPTS = ["-T", "fields", "-E", "header=n", "-E", "separator=/t",
               "-E", "occurrence=a", "-E", "aggregator=|"]
@@ -190,6 +205,31 @@ def run_tshark(args, capture=None, plugin=None, extra_files=(), timeout=None,
         shutil.rmtree(tmp, ignore_errors=True)
 
 
+_known_fields = None
+
+
+def known_fields():
+    """Names of every display filter field this tshark (with the plugin) knows."""
+    global _known_fields
+    if _known_fields is None:
+        rc, out, err = run_tshark(["-G", "fields"])
+        if rc != 0:
+            raise TsharkError("tshark -G fields failed: %s" % err)
+        _known_fields = {line.split("\t")[2] for line in out.splitlines()
+                         if line.startswith("F\t") and line.count("\t") >= 2}
+    return _known_fields
+
+
+def wireshark_version():
+    """(major, minor) of the tshark that runs the tests."""
+    rc, out, err = run_tshark(["-v"])
+    import re
+    m = re.search(r"TShark \(Wireshark\) (\d+)\.(\d+)", out)
+    if not m:
+        raise TsharkError("cannot read tshark's version: %r" % out[:200])
+    return int(m.group(1)), int(m.group(2))
+
+
 def split(value):
     """A '|'-aggregated field value as a list ([] when empty)."""
     return value.split("|") if value else []
@@ -234,7 +274,7 @@ PROFILE_DIR = os.path.join(REPO, "profile")
 class TempHome(object):
     """The same throw-away layout run_tshark() builds, kept for a whole session:
 
-        <tmp>/home/.local/lib/wireshark/plugins/4.0/epan/tcpx.so
+        <tmp>/home/.local/lib/wireshark/plugins/X.Y/epan/tcpx.so
         <tmp>/home/.config/wireshark/profiles/<name>/...   (profiles=...)
         <tmp>/files/   copies made by add_file()
         <tmp>/work/    writable cwd / TMPDIR

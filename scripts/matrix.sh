@@ -1,0 +1,163 @@
+#!/usr/bin/env bash
+# matrix.sh: run tcpx's whole test suite against each Wireshark version users run.
+#
+#   bash scripts/matrix.sh 4.0|4.4|4.6|all [extra ctest args...]
+#
+# Each version is the Wireshark a Debian release ships: 4.0 = bookworm (12),
+# 4.4 = trixie (13), 4.6 = sid (unstable).  The version this machine runs
+# itself is tested here; each other one in a Debian chroot made by debootstrap
+# from the mirror apt already uses, kept in $TCPX_MATRIX_CACHE (default
+# /var/cache/tcpx-matrix) between runs.  The checkout (tracked and untracked,
+# git-ignored files left out) is copied in and `scripts/test.sh --here` runs
+# inside, so each version builds against its own headers, with its own gcc.
+# ../shared, when it exists, is bind-mounted read-only beside the copy.
+#
+# Root only (debootstrap, chroot, mounts).  Ends with one line per version and
+# "matrix: N passed, N failed" (versions).
+#
+# Environment: TCPX_MATRIX_CACHE, TCPX_MATRIX_CTEST_ARGS_<4_4> (extra ctest
+# args for one version only, e.g. TCPX_MATRIX_CTEST_ARGS_4_6="-LE robustness").
+set -euo pipefail
+
+cd "$(dirname "$0")/.."
+repo=$(pwd)
+want=${1:-all}
+shift || true
+cache=${TCPX_MATRIX_CACHE:-/var/cache/tcpx-matrix}
+
+suite_of() {
+  case "$1" in
+    4.0) echo bookworm ;;
+    4.4) echo trixie ;;
+    4.6) echo sid ;;
+    *) echo "matrix.sh: unknown version '$1' (4.0, 4.4, 4.6 or all)" >&2; return 2 ;;
+  esac
+}
+
+case "$want" in
+  all) versions=(4.0 4.4 4.6) ;;
+  *) suite_of "$want" >/dev/null; versions=("$want") ;;
+esac
+
+# The Wireshark minor version this machine ships (empty if unknown).
+native_version() {
+  local v
+  v=$(dpkg-query -W -f='${Version}' libwireshark-dev 2>/dev/null \
+      || apt-cache policy libwireshark-dev 2>/dev/null | awk '/Candidate:/ {print $2}')
+  v=${v#*:}
+  printf '%s\n' "$v" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p'
+}
+
+# The Debian mirror apt uses here (deb822 sources first, then sources.list).
+debian_mirror() {
+  local m=""
+  m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
+      | awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' | grep -v -- '-security' | head -n1 || true)
+  if [ -z "$m" ]; then
+    m=$(cat /etc/apt/sources.list 2>/dev/null \
+        | awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) {print $i; exit}}' || true)
+  fi
+  [ -n "$m" ] || { echo "matrix.sh: no Debian mirror found in apt's sources" >&2; return 1; }
+  printf '%s\n' "$m"
+}
+
+mounted=()
+unmount_all() {
+  local i
+  for ((i = ${#mounted[@]} - 1; i >= 0; i--)); do
+    umount -R "${mounted[i]}" 2>/dev/null || umount -l "${mounted[i]}" 2>/dev/null || true
+  done
+  mounted=()
+}
+trap unmount_all EXIT
+trap "exit 130" INT TERM
+
+bind() {   # bind SRC DST [ro]
+  mkdir -p "$2"
+  mount --rbind "$1" "$2"
+  mount --make-rslave "$2"
+  mounted+=("$2")
+  if [ "${3:-}" = ro ]; then
+    mount -o remount,bind,ro "$2"
+  fi
+}
+
+make_chroot() {   # make_chroot SUITE DIR
+  local suite=$1 dir=$2
+  [ -f "$dir/.tcpx-ready" ] && return 0
+  if ! command -v debootstrap >/dev/null 2>&1; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap \
+      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap; }
+  fi
+  # Never remove through a bind mount (a half-made chroot may still have /dev bound).
+  if grep -q " $dir/" /proc/mounts; then
+    echo "matrix.sh: $dir has mounts inside; unmount them first" >&2
+    return 1
+  fi
+  rm -rf --one-file-system "$dir"
+  mkdir -p "$dir"
+  echo "matrix.sh: debootstrap $suite into $dir"
+  debootstrap --variant=minbase "$suite" "$dir" "$(debian_mirror)" >"$dir.debootstrap.log" 2>&1 \
+    || { tail -n 20 "$dir.debootstrap.log" >&2; return 1; }
+  # sid's Release file can be past its Valid-Until date: apt must accept it.
+  echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99tcpx-valid-until"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+  touch "$dir/.tcpx-ready"
+}
+
+run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
+  local version=$1; shift
+  local suite dir work
+  suite=$(suite_of "$version")
+  dir="$cache/$suite"
+  make_chroot "$suite" "$dir"
+  cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
+  bind /proc "$dir/proc"
+  bind /sys "$dir/sys"
+  bind /dev "$dir/dev"
+  # The copy: tracked and untracked files, without what git ignores (build/).
+  work="$dir/srv/tcpx"
+  rm -rf --one-file-system "$work/main"
+  mkdir -p "$work/main"
+  git -C "$repo" ls-files -z --cached --others --exclude-standard \
+    | (cd "$repo" && tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$work/main"
+  if [ -d "$repo/../shared" ]; then
+    bind "$(cd "$repo/../shared" && pwd)" "$work/shared" ro
+  fi
+  local status=0
+  chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    bash -c 'cd /srv/tcpx/main && exec bash scripts/test.sh --here "$@"' test.sh "$@" || status=$?
+  unmount_all
+  return "$status"
+}
+
+native=$(native_version)
+results=()
+passed=0
+failed=0
+for v in "${versions[@]}"; do
+  extra_var="TCPX_MATRIX_CTEST_ARGS_${v/./_}"
+  # shellcheck disable=SC2206
+  extra=(${!extra_var:-})
+  echo
+  echo "==== Wireshark $v ($(suite_of "$v")) ===="
+  start=$SECONDS
+  status=0
+  if [ "$v" = "$native" ]; then
+    bash scripts/test.sh --here "${extra[@]}" "$@" || status=$?
+  else
+    [ "$(id -u)" -eq 0 ] || { echo "matrix.sh: Wireshark $v needs a chroot: run as root" >&2; exit 1; }
+    run_in_chroot "$v" "${extra[@]}" "$@" || status=$?
+  fi
+  if [ "$status" -eq 0 ]; then
+    passed=$((passed + 1)); results+=("Wireshark $v: passed ($((SECONDS - start)) s)")
+  else
+    failed=$((failed + 1)); results+=("Wireshark $v: FAILED, exit $status ($((SECONDS - start)) s)")
+  fi
+done
+
+echo
+printf '%s\n' "${results[@]}"
+echo "matrix: $passed passed, $failed failed"
+[ "$failed" -eq 0 ]
