@@ -257,6 +257,118 @@ static stat_tap_ui cli_json_ui = {
 };
 
 /* ---------------------------------------------------------------------- */
+/* -z tcpx,report,FILE.html[,FILTER]: one self-contained HTML file (tcpx_report*.c).
+ * Its own listener, registered only when asked for, so the other statistics
+ * cost nothing more.  FILE cannot contain a comma. */
+
+#include <errno.h>
+#include "tcpx_report.h"
+
+typedef struct {
+    tcpx_health_t *h;
+    tcpx_report_t *r;
+    char *file;
+    char *filter;
+} cli_report_t;
+
+static void
+report_reset(void *tapdata)
+{
+    cli_report_t *c = (cli_report_t *)tapdata;
+    tcpx_health_reset(c->h);
+    tcpx_report_reset(c->r);
+}
+
+static tap_packet_status
+report_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
+              tap_flags_t flags _U_)
+{
+    cli_report_t *c = (cli_report_t *)tapdata;
+    if (!data)
+        return TAP_PACKET_DONT_REDRAW;
+    tcpx_health_add(c->h, (const tcpx_tap_rec_t *)data);
+    tcpx_report_add(c->r, (const tcpx_tap_rec_t *)data);
+    return TAP_PACKET_REDRAW;
+}
+
+static void
+report_draw(void *tapdata)
+{
+    cli_report_t *c = (cli_report_t *)tapdata;
+    GString *out = g_string_new(NULL);
+    FILE *f;
+
+    if (tcpx_ws_guard_mismatch()) {   /* what tcpx read cannot be trusted: no report */
+        fprintf(stderr, "tshark: tcpx report: %s not written: this Wireshark's TCP internals (%s) do not "
+                "match the ones tcpx was built for\n", c->file, tcpx_ws_guard_mismatch());
+        g_string_free(out, TRUE);
+        return;
+    }
+    tcpx_health_finish(c->h);
+    tcpx_report_render_html(c->r, c->h, "tcpx " TCPX_VERSION, out);
+    f = fopen(c->file, "wb");
+    if (!f || fwrite(out->str, 1, out->len, f) != out->len || fclose(f) != 0) {
+        fprintf(stderr, "tshark: tcpx report: cannot write %s: %s\n", c->file, g_strerror(errno));
+        if (f)
+            fclose(f);
+    } else {
+        printf("tcpx report: wrote %s (%" G_GSIZE_FORMAT " bytes, %u TCP stream%s)\n", c->file, out->len,
+               tcpx_health_count(c->h), tcpx_health_count(c->h) == 1 ? "" : "s");
+        fflush(stdout);
+    }
+    g_string_free(out, TRUE);
+}
+
+static void
+report_finish(void *tapdata)
+{
+    cli_report_t *c = (cli_report_t *)tapdata;
+    tcpx_health_free(c->h);
+    tcpx_report_free(c->r);
+    g_free(c->file);
+    g_free(c->filter);
+    g_free(c);
+}
+
+static TCPX_TAP_INIT_RESULT
+cli_report_init(const char *opt_arg, void *userdata _U_)
+{
+    const char *rest = opt_arg + strlen("tcpx,report"), *comma;
+    cli_report_t *c;
+    GString *err;
+
+    if (*rest != ',' || rest[1] == '\0' || rest[1] == ',') {
+        fprintf(stderr, "tshark: invalid \"-z %s\": use -z tcpx,report,FILE.html[,FILTER]\n", opt_arg);
+        exit(1);
+    }
+    rest++;
+    comma = strchr(rest, ',');
+    c = g_new0(cli_report_t, 1);
+    c->h = health_new();
+    c->r = tcpx_report_new();
+    c->file = comma ? g_strndup(rest, (gsize)(comma - rest)) : g_strdup(rest);
+    c->filter = comma && comma[1] ? g_strdup(comma + 1) : NULL;
+    err = register_tap_listener(TCPX_TAP_NAME, c, c->filter, TL_REQUIRES_NOTHING,
+                                report_reset, report_packet, report_draw, report_finish);
+    if (err) {
+        fprintf(stderr, "tshark: Couldn't register -z %s tap: %s\n", opt_arg, err->str);
+        g_string_free(err, TRUE);
+        report_finish(c);
+        exit(1);
+    }
+    TCPX_TAP_INIT_DONE(true);
+}
+
+static stat_tap_ui cli_report_ui = {
+    REGISTER_STAT_GROUP_GENERIC,
+    NULL,
+    "tcpx,report",
+    cli_report_init,
+    0,
+    NULL
+};
+
+/* ---------------------------------------------------------------------- */
 /* Statistics > TCPX Stream Health (stat_tap_table; -z tcpx,table) */
 
 #define HEALTH_TABLE_NAME "TCP stream health"
@@ -517,6 +629,7 @@ tcpx_health_register_taps(void)
     health_prefs_init();
     register_stat_tap_ui(&cli_health_ui, NULL);
     register_stat_tap_ui(&cli_json_ui, NULL);
+    register_stat_tap_ui(&cli_report_ui, NULL);
     register_stat_tap_table_ui(&health_table_ui);
     stats_tree_register_plugin(TCPX_TAP_NAME, "tcpx", "TCPX Anomaly Tree", 0,
                                anomaly_tree_packet, anomaly_tree_init, NULL);
