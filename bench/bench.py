@@ -24,6 +24,8 @@ Commands, each median of N alternated runs, wall time and peak RSS
   (a)  tshark -n -q -z conv,tcp                      no plugin (the floor)
   (a+) tshark -n -q -z conv,tcp                      plugin loaded (no tcpx tap)
   (b)  tshark -n -q -z tcpx,health                   plugin
+  (r)  tshark -n -q -z tcpx,report,report.html       plugin: the HTML report (written into
+                                                    the run's work dir, overwritten)
   (n)  tshark -n -q -z tcpxnull                      bench/null_plugin.c: tcpx's mechanism
                                                     (hook in front of TCP, post-dissector,
                                                     tap) with no analysis: the floor
@@ -55,6 +57,8 @@ COMMANDS = [
     ("a", "plain tshark `-q -z conv,tcp` (no plugin)", False, ["-q", "-z", "conv,tcp"]),
     ("a+", "`-q -z conv,tcp`, plugin loaded", True, ["-q", "-z", "conv,tcp"]),
     ("b", "`-q -z tcpx,health` (plugin)", True, ["-q", "-z", "tcpx,health"]),
+    ("r", "`-q -z tcpx,report,report.html`: the HTML report (plugin)", True,
+     ["-q", "-z", "tcpx,report,report.html"]),
     ("n", "`-q -z tcpxnull`: the mechanism alone (`bench/null_plugin.c`: hook, post-dissector, "
      "tap, no analysis)", "null", ["-q", "-z", "tcpxnull"]),
     ("c0", "`-T fields -e tcp.analysis.flags` (no plugin)", False,
@@ -473,7 +477,7 @@ def main():
               "| command | wall s | CPU s (user+sys) | peak RSS MB | wall ratio | CPU ratio | RSS ratio |",
               "|---|---:|---:|---:|---:|---:|---:|"]
         for key, label, _, _ in COMMANDS:
-            base = "c0" if key == "c1" else ("a" if key in ("a+", "b", "n") else None)
+            base = "c0" if key == "c1" else ("a" if key in ("a+", "b", "n", "r") else None)
             L.append(fmt_row("(%s) %s" % (key, label), key, res, base))
         L.append("")
     # targets on the 1 M capture
