@@ -323,7 +323,14 @@ check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const add
         return TCPX_CSUM_UNCHECKED;
     }
     SET_CKSUM_VEC_TVB(vec[3], tvb, 0, reported);
-    return in_cksum(vec, 4) == 0 ? TCPX_CSUM_GOOD : TCPX_CSUM_BAD;
+    if (in_cksum(vec, 4) == 0)
+        return TCPX_CSUM_GOOD;
+#if TCPX_WS_PARTIAL_CHECKSUM_IS_GOOD
+    /* As TCP judges it here: the pseudo-header's sum alone (offload) counts as good. */
+    if (th_sum == g_ntohs((guint16)~in_cksum(vec, 3)))
+        return TCPX_CSUM_GOOD;
+#endif
+    return TCPX_CSUM_BAD;
 }
 
 static char *

@@ -34,6 +34,10 @@ typedef gboolean tcpx_pref_bool_t;
 /* plugin_describe() lets 4.2+ list the plugin's type ("dissector, tap"). */
 #define TCPX_WS_HAS_PLUGIN_DESCRIBE TCPX_WS_AT_LEAST(4, 2)
 
+/* 4.4+ calls a TCP checksum Good when it holds only the pseudo-header's sum
+ * (checksum offload on the capturing host: "partial" checksum). */
+#define TCPX_WS_PARTIAL_CHECKSUM_IS_GOOD TCPX_WS_AT_LEAST(4, 4)
+
 /* TCP's analysis conditions added after 4.0 (see tcpx_ws_tcp.c). */
 #define TCPX_WS_HAS_PARTIAL_ACK TCPX_WS_AT_LEAST(4, 4)
 #define TCPX_WS_HAS_AMBIGUOUS_ACK TCPX_WS_AT_LEAST(4, 6)

@@ -128,8 +128,19 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
   chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     bash -c 'cd /srv/tcpx/main && exec bash scripts/test.sh --here "$@"' test.sh "$@" || status=$?
+  if [ "$status" -eq 0 ]; then
+    chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin \
+      bash -c 'cd /srv/tcpx/main && bash scripts/package.sh' || status=$?
+    deb=$(ls "$work"/main/build-pkg/tcpx_*.deb 2>/dev/null | head -n1 || true)
+  fi
   unmount_all
   return "$status"
+}
+
+# The .deb of the version just tested, installed and used in a fresh chroot of its release.
+package_check() {   # package_check VERSION DEB
+  [ -n "$2" ] || { echo "matrix.sh: no package was built for Wireshark $1" >&2; return 1; }
+  bash scripts/package_test.sh "$1" "$2"
 }
 
 native=$(native_version)
@@ -144,11 +155,18 @@ for v in "${versions[@]}"; do
   echo "==== Wireshark $v ($(suite_of "$v")) ===="
   start=$SECONDS
   status=0
+  deb=""
   if [ "$v" = "$native" ]; then
     bash scripts/test.sh --here "${extra[@]}" "$@" || status=$?
+    if [ "$status" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
+      deb=$(bash scripts/package.sh | tail -n1) || status=$?
+    fi
   else
     [ "$(id -u)" -eq 0 ] || { echo "matrix.sh: Wireshark $v needs a chroot: run as root" >&2; exit 1; }
     run_in_chroot "$v" "${extra[@]}" "$@" || status=$?
+  fi
+  if [ "$status" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
+    package_check "$v" "$deb" || status=$?
   fi
   if [ "$status" -eq 0 ]; then
     passed=$((passed + 1)); results+=("Wireshark $v: passed ($((SECONDS - start)) s)")

@@ -29,7 +29,12 @@ class ChecksumTest(unittest.TestCase):
     def test_loopback_capture_has_both_ends_local(self):
         got = self.check_oracle(os.path.join(ROOT, "sample_pcaps", "clean_http.pcapng"))
         causes = [r["tcpx.cause_code"].split("|")[0] for r in got if "checksum" in r["tcpx.anomaly"]]
-        self.assertIn("offload_both_ends", causes)
+        if tsharkx.wireshark_version() >= (4, 4):
+            # Loopback segments carry the pseudo-header's sum only (offload); from 4.4 on
+            # Wireshark calls that a good checksum, and tcpx, following it, flags nothing.
+            self.assertEqual(causes, [])
+        else:
+            self.assertIn("offload_both_ends", causes)
 
 
 if __name__ == "__main__":

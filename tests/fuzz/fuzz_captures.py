@@ -253,11 +253,17 @@ def prepare_bases(workdir, long_run):
         name = os.path.basename(p).split(".")[0]
         dst = os.path.join(workdir, "base_%s.pcap" % name)
         cmd = ["editcap", "-F", "pcap"]
-        if not long_run and os.path.getsize(p) > SHORT_MAX_BYTES:
-            cmd += ["-r"]
-            _tool(cmd + [p, dst, "1-%d" % SHORT_CUT_FRAMES])
-        else:
-            _tool(cmd + [p, dst])
+        try:
+            if not long_run and os.path.getsize(p) > SHORT_MAX_BYTES:
+                cmd += ["-r"]
+                _tool(cmd + [p, dst, "1-%d" % SHORT_CUT_FRAMES])
+            else:
+                _tool(cmd + [p, dst])
+        except subprocess.CalledProcessError:
+            # editcap 4.4+ refuses time stamps pcap cannot hold (hostile_far_future,
+            # hostile_time_extremes): those captures have their own tests.
+            print("fuzz_captures: %s cannot be written as pcap by this editcap: not a base" % name)
+            continue
         bases.append((name, dst))
     return bases
 

@@ -26,7 +26,7 @@ fi
 
 srcs=()
 for f in "$repo"/plugin/tcpx_*.c; do
-  case "$(basename "$f")" in tcpx_plugin.c) ;; *) srcs+=("$f") ;; esac
+  case "$(basename "$f")" in tcpx_plugin.c | tcpx_ws_*.c) ;; *) srcs+=("$f") ;; esac   # the Wireshark glue
 done
 # shellcheck disable=SC2046
 if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \

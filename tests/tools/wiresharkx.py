@@ -34,20 +34,34 @@ SCREEN_H = int(os.environ.get("TCPX_GUI_HEIGHT", "900"))
 WIRESHARK = os.environ.get("TCPX_WIRESHARK", "wireshark")
 TOOLS = ("xvfb-run", "xauth", "xdotool", "import", "convert", "xwininfo", WIRESHARK)
 
-# Colours of the tcpx colouring rules (profile/tcpx/colorfilters), 8-bit.
-RULE_COLORS = {
-    "error": (255, 179, 179),
-    "reset": (232, 200, 255),
-    "zero_window": (184, 224, 255),
-    "warning": (255, 216, 168),
-    "note": (255, 245, 176),
-}
+# Colours of the tcpx colouring rules (profile/tcpx/colorfilters), 8-bit, by
+# the rule's name ("tcpx: zero window" -> "zero_window").
+def _rule_colors(path=os.path.join(tsharkx.PROFILE_DIR, "tcpx", "colorfilters")):
+    colors = {}
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"^@tcpx: (\w+(?: \w+)?)[^@]*@[^@]*@\[(\d+),(\d+),(\d+)\]", line)
+            if m:
+                colors[m.group(1).replace(" ", "_")] = tuple(int(v) // 257 for v in m.group(2, 3, 4))
+    return colors
+
+
+RULE_COLORS = _rule_colors()
 
 # Packet-list column widths from profile/tcpx/recent: the explanation column
 # starts after the eight columns before it.
-COLUMN_WIDTHS = [("No.", 70), ("Time", 100), ("Source", 95), ("Destination", 95),
-                 ("Protocol", 65), ("Length", 60), ("Stream", 60),
-                 ("Since prev (stream)", 130), ("Explanation (tcpx)", 520)]
+def _column_widths(path=os.path.join(tsharkx.PROFILE_DIR, "tcpx", "recent")):
+    names = {"%m": "No.", "%t": "Time", "%s": "Source", "%d": "Destination",
+             "%p": "Protocol", "%L": "Length", '"%Cus:tcp.stream"': "Stream",
+             '"%Cus:tcp.time_delta"': "Since prev (stream)",
+             '"%Cus:tcpx.summary"': "Explanation (tcpx)"}
+    with open(path) as f:
+        text = f.read()
+    pairs = re.findall(r"^\t(\S+|\"[^\"]+\"), (-?\d+),?$", text, re.M)
+    return [(names[k], int(w)) for k, w in pairs if k in names]
+
+
+COLUMN_WIDTHS = _column_widths()
 
 
 def missing_tools():
@@ -74,8 +88,16 @@ class XDisplay(object):
 
     def _free_number(self):
         start = 70 + os.getpid() % 100
+        # X servers in other chroots of the same network namespace (the version matrix)
+        # leave no lock file here, but their abstract sockets show in /proc/net/unix.
+        try:
+            with open("/proc/net/unix") as f:
+                abstract = f.read()
+        except OSError:
+            abstract = ""
         for n in list(range(start, 200)) + list(range(70, start)):
-            if not (os.path.exists("/tmp/.X%d-lock" % n) or os.path.exists("/tmp/.X11-unix/X%d" % n)):
+            if not (os.path.exists("/tmp/.X%d-lock" % n) or os.path.exists("/tmp/.X11-unix/X%d" % n)
+                    or "@/tmp/.X11-unix/X%d\n" % n in abstract):
                 return n
         raise RuntimeError("no free X display number")
 
