@@ -5,6 +5,7 @@ if(NOT EXISTS "${MANIFEST}")
 endif()
 file(STRINGS "${MANIFEST}" _files)
 foreach(_f IN LISTS _files)
+  set(_f "$ENV{DESTDIR}${_f}")   # the manifest lists paths without DESTDIR
   if(EXISTS "${_f}" OR IS_SYMLINK "${_f}")
     message(STATUS "Removing: ${_f}")
     file(REMOVE "${_f}")
