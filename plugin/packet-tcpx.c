@@ -678,6 +678,10 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
                                                   st->name[from_client ? tcpx_client_side(st) : !tcpx_client_side(st)],
                                                   st->roles_guessed ? ", guessed from the ports" : "");
     proto_item_set_generated(si);
+    if (!tcpx_ws_tcp_analyzes_sequences())
+        proto_item_set_generated(proto_tree_add_none_format(tt, hf_tcpx_text, tvb, 0, 0,
+            "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE): retransmissions, "
+            "lost segments, duplicate ACKs and window problems are not detected, so tcpx cannot explain them"));
     for (int i = 0; i < r->n; i++) {
         ctx.f = &r->f[i];
         add_finding(tt, tvb, pinfo, &ctx);
@@ -709,6 +713,7 @@ queue_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r
     rec->irtt_ns = layer->seg.irtt_ns;
     rec->st = st;
     rec->result = r;
+    rec->tcp_analysis_off = !tcpx_ws_tcp_analyzes_sequences();
     for (guint8 i = 0; r && i < r->n; i++) {
         const tcpx_finding_t *f = &r->f[i];
         if (!tcpx_kind_is_anomaly((tcpx_kind_t)f->kind))

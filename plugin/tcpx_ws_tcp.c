@@ -17,6 +17,7 @@
  * | iskarn (ambiguous ACK)      | tcp_acked                            | -   | -   | yes |
  * | ip_id, ip_tos / ip6_tc      | ws_ip4 / ws_ip6 (packet-ip.h)        | yes | yes | yes |
  * | "check_checksum" pref value | pref_t (prefs-int.h)                 | yes | yes | yes |
+ * | "analyze_sequence_numbers" pref value | pref_t (prefs-int.h)       | yes | yes | yes |
  * | the guard: th_stream, th_seq, th_ack, th_rawseq, th_rawack, ports | tcpheader (TCP's tap) | yes | yes | yes |
  *
  * The TCP_A_* values are packet-tcp.c's (not in any header): unchanged from 4.0
@@ -82,6 +83,8 @@ struct tcpx_ws_conn {
 static int proto_tcp_id = -1;
 static pref_t *tcp_check_checksum_pref;
 static bool tcp_checks_checksums;
+static pref_t *tcp_analyze_seq_pref;
+static bool tcp_analyzes_sequences = true;
 
 /* Forcing a disagreement, for the guard's test: TCPX_TEST_FORCE_MISMATCH=stream|seq|flags. */
 static enum { FORCE_NONE, FORCE_STREAM, FORCE_SEQ, FORCE_FLAGS } force_mismatch;
@@ -97,6 +100,7 @@ tcpx_ws_tcp_handoff(int proto_tcp)
 {
     proto_tcp_id = proto_tcp;
     tcp_check_checksum_pref = prefs_find_preference(prefs_find_module("tcp"), "check_checksum");
+    tcp_analyze_seq_pref = prefs_find_preference(prefs_find_module("tcp"), "analyze_sequence_numbers");
     const char *force = g_getenv("TCPX_TEST_FORCE_MISMATCH");
     if (force) {
         force_mismatch = !strcmp(force, "stream") ? FORCE_STREAM
@@ -109,6 +113,14 @@ void
 tcpx_ws_tcp_file_init(void)
 {
     tcp_checks_checksums = tcp_check_checksum_pref && prefs_get_bool_value(tcp_check_checksum_pref, pref_current);
+    /* Not found: assume TCP's default (on). */
+    tcp_analyzes_sequences = !tcp_analyze_seq_pref || prefs_get_bool_value(tcp_analyze_seq_pref, pref_current);
+}
+
+bool
+tcpx_ws_tcp_analyzes_sequences(void)
+{
+    return tcp_analyzes_sequences;
 }
 
 bool

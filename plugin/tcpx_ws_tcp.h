@@ -48,6 +48,10 @@ void tcpx_ws_tcp_handoff(int proto_tcp);
 void tcpx_ws_tcp_file_init(void);
 /* TCP's "Validate the TCP checksum if possible" preference, as read per file. */
 bool tcpx_ws_tcp_checks_checksums(void);
+/* TCP's "Analyze TCP sequence numbers" preference (tcp.analyze_sequence_numbers),
+ * as read per file.  Off: TCP finds no retransmission, loss or window problem,
+ * so tcpx has nothing to judge them from. */
+bool tcpx_ws_tcp_analyzes_sequences(void);
 
 /* TCP's analysis of the connection of this segment, or NULL. */
 tcpx_ws_conn_t *tcpx_ws_conn_find(packet_info *pinfo, const address *src, const address *dst,

@@ -6,11 +6,17 @@
  *       the per-stream table, then a paragraph per unhealthy stream, worst
  *       first; with "json", one JSON object per stream and line instead.
  *   Statistics > TCPX Stream Health  (Qt; -z tcpx,table[,FILTER] in tshark)
- *       stat_tap_table, group REGISTER_PACKET_STAT_GROUP_UNSORTED, which
- *       4.0's Qt main window puts straight into the Statistics menu.
- *   Statistics > TCPX Anomaly Tree   (Qt; -z tcpx,tree[,FILTER] in tshark)
- *       stats_tree registered as a plugin (Statistics menu): anomaly counts
- *       per kind, per severity and per stream.
+ *   Statistics > TCPX Anomalies      (Qt; -z tcpx,anomalies[,FILTER] in tshark)
+ *       stat_tap_tables, group REGISTER_PACKET_STAT_GROUP_UNSORTED, which the
+ *       Qt main window (4.0 to 4.6) lists together, alphabetically, in one
+ *       block of the Statistics menu.
+ *   -z tcpx,tree[,FILTER]            (tshark)
+ *       stats_tree of the anomaly counts per kind, per severity and per stream;
+ *       registered without the plugin flag, so not in the GUI's menu (its
+ *       plugin trees go last, apart from the tables above).
+ *
+ * With TCP's sequence analysis off (tcp.analyze_sequence_numbers) nothing is
+ * judged, and every output says so (tcpx_health_analysis_off()).
  *
  * All judgement lives in tcpx_health.c; this file forwards and prints.
  *
@@ -373,38 +379,77 @@ static stat_tap_ui cli_report_ui = {
 
 #define HEALTH_TABLE_NAME "TCP stream health"
 
+/* What a reader needs first comes first: score, stream, parties, fault, a short
+ * verdict; then the evidence; the full verdict last (it is long).
+ *
+ * How the Qt dialog (SimpleStatisticsDialog) shows the table decides the rest:
+ *  - on open it sorts by column 0, ascending: column 0 is the score, so the
+ *    worst streams come first (and streams not judged before them);
+ *  - 4.0 draws TABLE_ITEM_FLOAT with six decimals whatever the format, and a
+ *    number cannot be empty: measured values that can be unknown are strings,
+ *    formatted here, empty when unknown;
+ *  - strings sort with strcmp: numbers are right-aligned in a fixed width
+ *    (padded with spaces, which sort before digits), so they sort numerically;
+ *  - column 0's header gets the sort arrow after the columns were sized, which
+ *    clips a right-aligned header on the left ("Stream" read "tream"): leading
+ *    spaces in the header are what the arrow covers. */
 enum {
-    COL_STREAM, COL_CLIENT, COL_SERVER, COL_PKTS_CS, COL_PKTS_SC, COL_BYTES_CS, COL_BYTES_SC,
-    COL_DURATION, COL_IRTT, COL_RESP_MAX, COL_RETX_RATE, COL_RETX_BYTES, COL_LOST_BYTES,
-    COL_ZERO_WIN, COL_KEEPALIVES, COL_RESETS, COL_COMPLETENESS, COL_OPTIONS, COL_POSITION,
-    COL_LOSS, COL_SCORE, COL_FAULT, COL_VERDICT, N_COLS
+    COL_SCORE, COL_STREAM, COL_CLIENT, COL_SERVER, COL_FAULT, COL_VERDICT_SHORT, COL_COMPLETENESS,
+    COL_RETX_RATE, COL_IRTT, COL_RESP_MAX, COL_ZERO_WIN, COL_RESETS, COL_LOSS, COL_POSITION,
+    COL_LOST_BYTES, COL_RETX_BYTES, COL_KEEPALIVES, COL_PKTS_CS, COL_PKTS_SC, COL_BYTES_CS, COL_BYTES_SC,
+    COL_DURATION, COL_OPTIONS, COL_VERDICT, N_COLS
 };
 
 static stat_tap_table_item health_fields[N_COLS] = {
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Stream",            "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Client",            "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Server",            "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "     Score",          "%s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Stream",               "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Client",               "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Server",               "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Fault",                "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Verdict",              "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Completeness",         "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Retx rate (%)",        "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "iRTT (ms)",            "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Max response (ms)",    "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Zero window (s)",      "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Resets (C/S)",         "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Loss pattern",         "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Capture",              "%s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Not captured (bytes)", "%u" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Retx bytes",           "%u" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Keep-alives",          "%u" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Packets C\xe2\x86\x92" "S", "%u" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Packets S\xe2\x86\x92" "C", "%u" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes C\xe2\x86\x92" "S",   "%u" },
     { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Bytes S\xe2\x86\x92" "C",   "%u" },
-    { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Duration (s)",      "%.3f" },
-    { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "iRTT (ms)",         "%.3f" },
-    { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Max response (ms)", "%.3f" },
-    { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Retx rate (%)",     "%.2f" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Retx bytes",        "%u" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Not captured (bytes)", "%u" },
-    { TABLE_ITEM_FLOAT,  TAP_ALIGN_RIGHT, "Zero window (s)",   "%.3f" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Keep-alives",       "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Resets (C/S)",      "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Completeness",      "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Options",           "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Capture",           "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Loss pattern",      "%s" },
-    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Score",             "%u" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Fault",             "%s" },
-    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Verdict",           "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_RIGHT, "Duration (s)",         "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Options",              "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Details",              "%s" },
 };
+
+/* A number right-aligned in a fixed width (sorts numerically as a string), or
+ * "" when unknown. */
+static char *
+num_text(gboolean known, double v, int decimals, int width)
+{
+    char b[G_ASCII_DTOSTR_BUF_SIZE], fmt[8];
+    if (!known)
+        return g_strdup("");
+    g_snprintf(fmt, sizeof fmt, "%%.%df", decimals);
+    g_ascii_formatd(b, sizeof b, fmt, v);
+    return g_strdup_printf("%*s", width, b);
+}
+
+/* "network_loss" -> "network loss" */
+static char *
+short_verdict(const char *code)
+{
+    char *t = g_strdup(code ? code : "");
+    for (char *c = t; *c; c++)
+        if (*c == '_')
+            *c = ' ';
+    return t;
+}
 
 /* The table's aggregation; lives from the table's init to the next reset. */
 static tcpx_health_t *table_health = NULL;
@@ -466,7 +511,7 @@ options_text(const tcpx_health_stream_t *s)
 {
     GString *o;
     if (!s->options_known)
-        return g_strdup("-");
+        return g_strdup("");
     o = g_string_new(NULL);
     g_string_append(o, "MSS ");
     if (s->mss[0]) g_string_append_printf(o, "%u", s->mss[0]); else g_string_append_c(o, '-');
@@ -508,30 +553,33 @@ table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
     memset(items, 0, sizeof items);
     for (col = 0; col < N_COLS; col++)
         items[col].type = health_fields[col].type;
+    items[COL_SCORE].value.string_value = s->judged ? g_strdup_printf("%3d", s->score) : g_strdup("");
     items[COL_STREAM].value.uint_value = s->stream;
     items[COL_CLIENT].value.string_value = g_strdup_printf("%s%s", s->client ? s->client : "?",
                                                            s->roles_guessed ? " (guessed)" : "");
     items[COL_SERVER].value.string_value = g_strdup(s->server ? s->server : "?");
+    items[COL_FAULT].value.string_value = g_strdup(s->judged ? tcpx_health_fault_name(s->fault) : "");
+    items[COL_VERDICT_SHORT].value.string_value =
+        s->judged ? short_verdict(s->verdict_code) : g_strdup("not judged: TCP analysis off");
+    items[COL_COMPLETENESS].value.string_value = g_strdup(s->done_text);
+    items[COL_RETX_RATE].value.string_value = num_text(s->judged, s->retx_rate * 100.0, 2, 6);
+    items[COL_IRTT].value.string_value = num_text(s->irtt_ns > 0, (double)s->irtt_ns / 1e6, 3, 10);
+    items[COL_RESP_MAX].value.string_value = num_text(s->resp_n > 0, (double)s->resp_max_ns / 1e6, 3, 12);
+    items[COL_ZERO_WIN].value.string_value =
+        num_text(TRUE, (double)(s->zero_window_ns[0] + s->zero_window_ns[1]) / 1e9, 3, 10);
+    items[COL_RESETS].value.string_value = g_strdup_printf("%u/%u", s->resets[0], s->resets[1]);
+    items[COL_LOSS].value.string_value = g_strdup(s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : "");
+    items[COL_POSITION].value.string_value = g_strdup(tcpx_health_position_text(s->position));
+    items[COL_LOST_BYTES].value.uint_value = clamp_uint(s->lost_bytes);
+    items[COL_RETX_BYTES].value.uint_value = clamp_uint(s->retx_bytes);
+    items[COL_KEEPALIVES].value.uint_value = s->keepalives[0] + s->keepalives[1];
     items[COL_PKTS_CS].value.uint_value = clamp_uint(s->packets[0]);
     items[COL_PKTS_SC].value.uint_value = clamp_uint(s->packets[1]);
     items[COL_BYTES_CS].value.uint_value = clamp_uint(s->bytes[0]);
     items[COL_BYTES_SC].value.uint_value = clamp_uint(s->bytes[1]);
-    items[COL_DURATION].value.float_value = (double)s->duration_ns / 1e9;
-    items[COL_IRTT].value.float_value = (double)s->irtt_ns / 1e6;
-    items[COL_RESP_MAX].value.float_value = s->resp_n ? (double)s->resp_max_ns / 1e6 : 0.0;
-    items[COL_RETX_RATE].value.float_value = s->retx_rate * 100.0;
-    items[COL_RETX_BYTES].value.uint_value = clamp_uint(s->retx_bytes);
-    items[COL_LOST_BYTES].value.uint_value = clamp_uint(s->lost_bytes);
-    items[COL_ZERO_WIN].value.float_value = (double)(s->zero_window_ns[0] + s->zero_window_ns[1]) / 1e9;
-    items[COL_KEEPALIVES].value.uint_value = s->keepalives[0] + s->keepalives[1];
-    items[COL_RESETS].value.string_value = g_strdup_printf("%u/%u", s->resets[0], s->resets[1]);
-    items[COL_COMPLETENESS].value.string_value = g_strdup(s->done_text);
+    items[COL_DURATION].value.string_value = num_text(TRUE, (double)s->duration_ns / 1e9, 3, 10);
     items[COL_OPTIONS].value.string_value = options_text(s);
-    items[COL_POSITION].value.string_value = g_strdup(tcpx_health_position_text(s->position));
-    items[COL_LOSS].value.string_value = g_strdup(tcpx_health_loss_pattern_name(s->loss_pattern));
-    items[COL_SCORE].value.uint_value = (guint)s->score;
-    items[COL_FAULT].value.string_value = g_strdup(tcpx_health_fault_name(s->fault));
-    items[COL_VERDICT].value.string_value = g_strdup(s->verdict);
+    items[COL_VERDICT].value.string_value = g_strdup(s->judged ? s->verdict : TCPX_HEALTH_ANALYSIS_OFF_TEXT);
 
     /* rows are in order of first appearance; free the strings a row held before */
     if (s->index < table->num_elements)
@@ -558,7 +606,7 @@ static stat_tap_table_ui health_table_ui = {
 };
 
 /* ---------------------------------------------------------------------- */
-/* Statistics > TCPX Anomaly Tree (stats_tree; -z tcpx,tree) */
+/* -z tcpx,tree (stats_tree; tshark only, see TCPX Anomalies for the GUI) */
 
 static int st_node_kinds = -1;
 static int st_node_severity = -1;
@@ -622,6 +670,151 @@ anomaly_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
 }
 
 /* ---------------------------------------------------------------------- */
+/* Statistics > TCPX Anomalies (stat_tap_table; -z tcpx,anomalies)
+ *
+ * The anomaly counts of the tree above, as a stat_tap_table so that the GUI
+ * lists it next to TCPX Stream Health: Wireshark's Qt main window (4.0 to 4.6)
+ * puts stat_tap_table_ui titles of REGISTER_PACKET_STAT_GROUP_UNSORTED in one
+ * alphabetical block of the Statistics menu (no submenus there), and stats_tree
+ * plugins after a separator at its end.  The tree stays for tshark
+ * (-z tcpx,tree), registered without the plugin flag: out of the GUI's menu. */
+
+#define ANOM_BY_KIND "Anomalies by kind"
+#define ANOM_BY_STREAM "Anomalies by stream"
+
+enum { ACOL_ANOMALY, ACOL_SEVERITY, ACOL_COUNT, ACOL_WHERE, N_ACOLS };
+
+static stat_tap_table_item anomaly_fields[N_ACOLS] = {
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Anomaly",        "%s" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Severity",       "%s" },
+    { TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Count",          "%u" },
+    { TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Stream(s)",      "%s" },
+};
+
+static GHashTable *anom_stream_rows;             /* (stream << 6 | kind) -> row + 1 (by stream) */
+static guint anom_kind_row[TCPX_K_N_ANOMALIES];  /* row + 1 in the by-kind table, 0: none yet */
+static guint anom_kind_streams[TCPX_K_N_ANOMALIES];
+
+static void
+anom_free_item(stat_tap_table *table _U_, guint row _U_, guint column, stat_tap_table_item_type *field)
+{
+    if (column < N_ACOLS && anomaly_fields[column].type == TABLE_ITEM_STRING && field->value.string_value) {
+        g_free((char *)field->value.string_value);
+        field->value.string_value = NULL;
+    }
+}
+
+static void
+anom_reset(stat_tap_table *table)
+{
+    guint row, col;
+    if (table) {
+        for (row = 0; row < table->num_elements; row++) {
+            for (col = 0; col < table->num_fields; col++)
+                anom_free_item(table, row, col, &table->elements[row][col]);
+            g_free(table->elements[row]);
+        }
+        g_free(table->elements);
+        table->elements = NULL;
+        table->num_elements = 0;
+    }
+    if (anom_stream_rows)
+        g_hash_table_remove_all(anom_stream_rows);
+    memset(anom_kind_row, 0, sizeof anom_kind_row);
+    memset(anom_kind_streams, 0, sizeof anom_kind_streams);
+}
+
+static void
+anom_init(stat_tap_table_ui *ui)
+{
+    stat_tap_table *by_kind = stat_tap_find_table(ui, ANOM_BY_KIND);
+
+    if (!anom_stream_rows)
+        anom_stream_rows = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    if (by_kind) {
+        anom_reset(by_kind);
+        anom_reset(stat_tap_find_table(ui, ANOM_BY_STREAM));
+        return;
+    }
+    stat_tap_add_table(ui, stat_tap_init_table(ANOM_BY_KIND, N_ACOLS, 0, NULL));
+    stat_tap_add_table(ui, stat_tap_init_table(ANOM_BY_STREAM, N_ACOLS, 0, NULL));
+}
+
+/* A new row: anomaly, severity, count 0, where. */
+static guint
+anom_add_row(stat_tap_table *table, guint kind, char *where)
+{
+    stat_tap_table_item_type items[N_ACOLS];
+    guint col, row = table->num_elements;
+    memset(items, 0, sizeof items);
+    for (col = 0; col < N_ACOLS; col++)
+        items[col].type = anomaly_fields[col].type;
+    items[ACOL_ANOMALY].value.string_value = g_strdup(tcpx_health_kind_label(kind));
+    items[ACOL_SEVERITY].value.string_value = g_strdup(severity_label(tcpx_kind_severity((tcpx_kind_t)kind)));
+    items[ACOL_WHERE].value.string_value = where;
+    stat_tap_init_table_row(table, row, N_ACOLS, items);
+    return row;
+}
+
+static tap_packet_status
+anom_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
+            tap_flags_t flags _U_)
+{
+    stat_data_t *sd = (stat_data_t *)tapdata;
+    const tcpx_tap_rec_t *rec = (const tcpx_tap_rec_t *)data;
+    stat_tap_table *by_kind, *by_stream;
+    guint k;
+
+    if (!rec || !rec->kinds || !sd || !sd->stat_tap_data->tables || sd->stat_tap_data->tables->len < 2)
+        return TAP_PACKET_DONT_REDRAW;
+    if (!anom_stream_rows)
+        anom_stream_rows = g_hash_table_new_full(g_int64_hash, g_int64_equal, g_free, NULL);
+    by_kind = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 0);
+    by_stream = g_array_index(sd->stat_tap_data->tables, stat_tap_table *, 1);
+
+    for (k = 0; k < TCPX_K_N_ANOMALIES; k++) {
+        gint64 key = ((gint64)rec->stream << 6) | k;
+        guint srow;
+        stat_tap_table_item_type *where;
+        if (!(rec->kinds & (1u << k)))
+            continue;
+        if (!anom_kind_row[k])
+            anom_kind_row[k] = anom_add_row(by_kind, k, NULL) + 1;
+        srow = GPOINTER_TO_UINT(g_hash_table_lookup(anom_stream_rows, &key));
+        if (!srow) {
+            srow = anom_add_row(by_stream, k, g_strdup_printf("Stream %u: %s \xe2\x86\x92 %s", rec->stream,
+                                                              rec->client ? rec->client : "?",
+                                                              rec->server ? rec->server : "?")) + 1;
+            g_hash_table_insert(anom_stream_rows, g_memdup2(&key, sizeof key), GUINT_TO_POINTER(srow));
+            anom_kind_streams[k]++;
+            where = stat_tap_get_field_data(by_kind, anom_kind_row[k] - 1, ACOL_WHERE);
+            g_free((char *)where->value.string_value);
+            where->value.string_value = g_strdup_printf("in %u stream%s", anom_kind_streams[k],
+                                                        anom_kind_streams[k] == 1 ? "" : "s");
+        }
+        stat_tap_get_field_data(by_stream, srow - 1, ACOL_COUNT)->value.uint_value++;
+        stat_tap_get_field_data(by_kind, anom_kind_row[k] - 1, ACOL_COUNT)->value.uint_value++;
+    }
+    return TAP_PACKET_REDRAW;
+}
+
+static stat_tap_table_ui anomaly_table_ui = {
+    REGISTER_PACKET_STAT_GROUP_UNSORTED,
+    "TCPX Anomalies",
+    TCPX_TAP_NAME,
+    "tcpx,anomalies",
+    anom_init,
+    anom_packet,
+    anom_reset,
+    anom_free_item,
+    NULL,
+    N_ACOLS, anomaly_fields,
+    0, NULL,
+    NULL,
+    0
+};
+
+/* ---------------------------------------------------------------------- */
 
 void
 tcpx_health_register_taps(void)
@@ -631,6 +824,8 @@ tcpx_health_register_taps(void)
     register_stat_tap_ui(&cli_json_ui, NULL);
     register_stat_tap_ui(&cli_report_ui, NULL);
     register_stat_tap_table_ui(&health_table_ui);
-    stats_tree_register_plugin(TCPX_TAP_NAME, "tcpx", "TCPX Anomaly Tree", 0,
-                               anomaly_tree_packet, anomaly_tree_init, NULL);
+    register_stat_tap_table_ui(&anomaly_table_ui);
+    /* Not a "plugin" tree: tshark's -z tcpx,tree only; the GUI has TCPX Anomalies. */
+    stats_tree_register(TCPX_TAP_NAME, "tcpx", "TCPX Anomaly Tree", 0,
+                        anomaly_tree_packet, anomaly_tree_init, NULL);
 }

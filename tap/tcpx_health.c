@@ -191,6 +191,7 @@ struct tcpx_health {
     GPtrArray  *by_id;      /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
     GHashTable *sparse;     /* ids far beyond by_id's end: stream id -> hstream_t* */
     GPtrArray  *list;       /* hstream_t*, order of appearance */
+    gboolean    analysis_off; /* a record said TCP's sequence analysis was off */
 };
 
 /* Ids may grow the dense index by this much at a time before they go to the sparse table. */
@@ -229,6 +230,7 @@ tcpx_health_reset(tcpx_health_t *h)
     g_ptr_array_set_size(h->by_id, 0);
     g_hash_table_remove_all(h->sparse);
     g_ptr_array_set_size(h->list, 0);
+    h->analysis_off = FALSE;
 }
 
 void
@@ -376,6 +378,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
 
     if (!h || !rec)
         return NULL;
+    if (rec->tcp_analysis_off)
+        h->analysis_off = TRUE;
     hs = get_stream(h, rec);
     s = &hs->pub;
     d = rec->from_client ? 0 : 1;
@@ -1062,13 +1066,34 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
     }
 }
 
+/* Judge one stream, unless TCP's sequence analysis was off: then say so instead. */
+static void
+judge_or_not(const tcpx_health_t *h, hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    judge_stream(h, hs);
+    s->judged = !h->analysis_off;
+    if (s->judged)
+        return;
+    s->score = -1;
+    s->fault = TCPX_FAULT_NONE;
+    s->verdict_code = "not_judged";
+    g_strlcpy(s->verdict, TCPX_HEALTH_NOT_JUDGED_VERDICT, sizeof s->verdict);
+}
+
+gboolean
+tcpx_health_analysis_off(const tcpx_health_t *h)
+{
+    return h && h->analysis_off;
+}
+
 const tcpx_health_stream_t *
 tcpx_health_judge(tcpx_health_t *h, guint32 stream)
 {
     hstream_t *hs = h ? find_stream(h, stream) : NULL;
     if (!hs)
         return NULL;
-    judge_stream(h, hs);
+    judge_or_not(h, hs);
     return &hs->pub;
 }
 
@@ -1079,7 +1104,7 @@ tcpx_health_finish(tcpx_health_t *h)
     if (!h)
         return;
     for (i = 0; i < h->list->len; i++)
-        judge_stream(h, (hstream_t *)g_ptr_array_index(h->list, i));
+        judge_or_not(h, (hstream_t *)g_ptr_array_index(h->list, i));
 }
 
 gboolean
@@ -1111,6 +1136,8 @@ tcpx_health_worst_first(const tcpx_health_t *h)
 
 /* ---------------------------------------------------------------------- */
 /* Renderers */
+
+static void append_wrapped(GString *out, const char *text, int indent);
 
 static char *
 secs_text(gint64 ns, char *buf, gsize len)
@@ -1209,6 +1236,10 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         g_ptr_array_add(by_id, (gpointer)tcpx_health_nth(h, i));
     g_ptr_array_sort(by_id, id_cmp);
 
+    if (h && h->analysis_off) {
+        append_wrapped(out, TCPX_HEALTH_ANALYSIS_OFF_TEXT, 0);
+        g_string_append_c(out, '\n');
+    }
     for (c = 0; c < TABLE_COLS; c++)
         width[c] = strlen(head[c]);
     for (i = 0; i < n; i++) {
@@ -1225,16 +1256,19 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         cell_uint(cells, row, 6, s->bytes[1]);
         cell_text(cells, row, 7, secs_text(s->duration_ns, b, sizeof b));
         cell_text(cells, row, 8, tcpx_health_ms_text(s->irtt_ns > 0 ? s->irtt_ns : -1, b, sizeof b));
-        cell_text(cells, row, 9, g_ascii_formatd(b, sizeof b, "%.2f", s->retx_rate * 100.0));
+        cell_text(cells, row, 9, s->judged ? g_ascii_formatd(b, sizeof b, "%.2f", s->retx_rate * 100.0) : "-");
         cell_text(cells, row, 10, secs_text(s->zero_window_ns[0] + s->zero_window_ns[1], b, sizeof b));
         tcpx_append_printf(cells, "%u/%u", s->resets[0], s->resets[1]);
         end_cell(cells, row, 11);
         cell_text(cells, row, 12, tcpx_health_ms_text(s->resp_n ? s->resp_max_ns : -1, b, sizeof b));
         cell_text(cells, row, 13, tcpx_health_position_name(s->position));
-        cell_text(cells, row, 14, tcpx_health_loss_pattern_name(s->loss_pattern));
-        tcpx_append_printf(cells, "%d", s->score);
+        cell_text(cells, row, 14, s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : "-");
+        if (s->judged)
+            tcpx_append_printf(cells, "%d", s->score);
+        else
+            g_string_append_c(cells, '-');
         end_cell(cells, row, 15);
-        cell_text(cells, row, 16, tcpx_health_fault_name(s->fault));
+        cell_text(cells, row, 16, s->judged ? tcpx_health_fault_name(s->fault) : "-");
         cell_text(cells, row, 17, tcpx_health_done_name(s->done));
         cell_text(cells, row, 18, s->verdict_code);
         row->text = g_memdup2(cells->str, cells->len);
@@ -1399,8 +1433,13 @@ tcpx_health_render_paragraph(const tcpx_health_stream_t *s, GString *out)
 void
 tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out)
 {
-    GPtrArray *a = tcpx_health_worst_first(h);
+    GPtrArray *a;
     guint i, shown = 0;
+    if (h && h->analysis_off) {
+        g_string_append(out, "No stream judged: TCP's sequence analysis is off (see above).\n");
+        return;
+    }
+    a = tcpx_health_worst_first(h);
     for (i = 0; i < a->len; i++) {
         const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(a, i);
         if (!tcpx_health_unhealthy(s))
@@ -1533,7 +1572,10 @@ tcpx_health_render_json_line(const tcpx_health_stream_t *s, GString *out)
     json_u64(j, "retransmissions", s->retx_records);
     json_u64(j, "retransmitted_segments", s->retx_segments);
     json_u64(j, "retransmitted_bytes", s->retx_bytes);
-    json_double(j, "retransmission_rate_pct", s->retx_rate * 100.0, "%.3f");
+    if (s->judged)
+        json_double(j, "retransmission_rate_pct", s->retx_rate * 100.0, "%.3f");
+    else
+        json_str(j, "retransmission_rate_pct", NULL);
     json_u64(j, "lost_bytes", s->lost_bytes);
     json_u64(j, "lost_segments", s->lost_segments);
     json_u64(j, "capture_gaps", s->capture_gaps);
@@ -1559,10 +1601,13 @@ tcpx_health_render_json_line(const tcpx_health_stream_t *s, GString *out)
     json_bool(j, "sack", s->sack);
     json_bool(j, "ecn", s->ecn);
     json_str(j, "capture_position", tcpx_health_position_name(s->position));
-    json_str(j, "loss_pattern", tcpx_health_loss_pattern_name(s->loss_pattern));
+    json_str(j, "loss_pattern", s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : NULL);
     json_u64(j, "loss_events", s->loss_events);
-    json_int(j, "score", s->score);
-    json_str(j, "fault", tcpx_health_fault_name(s->fault));
+    if (s->judged)
+        json_int(j, "score", s->score);
+    else
+        json_str(j, "score", NULL);
+    json_str(j, "fault", s->judged ? tcpx_health_fault_name(s->fault) : NULL);
     json_str(j, "verdict_code", s->verdict_code);
     json_str(j, "verdict", s->verdict);
     g_string_append(j, "}\n");
@@ -1574,6 +1619,15 @@ void
 tcpx_health_render_json(const tcpx_health_t *h, GString *out)
 {
     guint i;
+    if (h && h->analysis_off) {
+        /* One top-level object first: nothing below is judged. */
+        GString *j = g_string_new("{");
+        json_str(j, "tcpx_not_judged", "tcp_analysis_off");
+        json_str(j, "message", TCPX_HEALTH_ANALYSIS_OFF_TEXT);
+        g_string_append(j, "}\n");
+        g_string_append(out, j->str);
+        g_string_free(j, TRUE);
+    }
     for (i = 0; i < tcpx_health_count(h); i++)
         tcpx_health_render_json_line(tcpx_health_nth(h, i), out);
 }

@@ -140,6 +140,7 @@ typedef struct {
     tcpx_fault_t fault;
     const char *verdict_code;     /* "healthy", "network_loss", ... */
     char     verdict[512];       /* primary issue, then "; also: ..." */
+    gboolean judged;              /* FALSE: TCP's sequence analysis was off (score -1, no fault) */
 } tcpx_health_stream_t;
 
 typedef struct tcpx_health tcpx_health_t;
@@ -158,6 +159,17 @@ void tcpx_health_finish(tcpx_health_t *h);
 guint tcpx_health_count(const tcpx_health_t *h);
 const tcpx_health_stream_t *tcpx_health_nth(const tcpx_health_t *h, guint i); /* order of appearance */
 const tcpx_health_stream_t *tcpx_health_lookup(const tcpx_health_t *h, guint32 stream);
+
+/* TCP's sequence analysis (tcp.analyze_sequence_numbers) was off for the records
+ * seen: Wireshark detected no retransmission, loss or window problem, so no
+ * stream is judged (verdict_code "not_judged", score -1, fault none). */
+gboolean tcpx_health_analysis_off(const tcpx_health_t *h);
+#define TCPX_HEALTH_ANALYSIS_OFF_TEXT \
+    "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE), so Wireshark detected no " \
+    "retransmission, lost segment, duplicate ACK or window problem: nothing can be judged, no score and no " \
+    "verdict. Turn it on (Edit > Preferences > Protocols > TCP > Analyze TCP sequence numbers, or " \
+    "-o tcp.analyze_sequence_numbers:TRUE) to judge the streams."
+#define TCPX_HEALTH_NOT_JUDGED_VERDICT "not judged: TCP's sequence analysis is off"
 
 /* Unhealthy: a fault domain was found. */
 gboolean tcpx_health_unhealthy(const tcpx_health_stream_t *s);

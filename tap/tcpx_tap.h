@@ -33,6 +33,7 @@ typedef struct {
     /* handshake and options, as known for the stream (stable after the handshake) */
     const tcpx_stream_t *st;
     const tcpx_result_t *result; /* findings of this header, NULL if none */
+    gboolean tcp_analysis_off;   /* TCP's sequence analysis (tcp.analyze_sequence_numbers) is off */
 } tcpx_tap_rec_t;
 
 #endif

@@ -15,7 +15,9 @@ with TCPX_SKIP_GUI=1.
 import os
 import re
 import shutil
+import subprocess
 import tempfile
+import time
 import unittest
 
 import tsharkx
@@ -197,22 +199,122 @@ class Gui(unittest.TestCase):
         if not popups:
             self.fail_with("Alt+S opened no Statistics menu", ws)
         ws.key("Escape", "Escape")
-        # The last entry of the Statistics menu is the plugin's stats_tree.
+        # tcpx's two entries sit together, one after the other, among the
+        # statistic tables (11 and 12 Down in 4.0.17); the old "TCPX Anomaly
+        # Tree" at the end of the menu is gone.
+        anomalies, downs = wiresharkx.find_stat_menu_entry(ws, r"TCPX Anomalies",
+                                                           first_guess=(11, 10, 12, 13))
+        self.shot(ws, "anomalies.png")
+        if not anomalies:
+            self.fail_with("Statistics > TCPX Anomalies not found in the menu", ws)
+        self.x.xdotool("key", "--window", anomalies["id"], "Escape", check=False)
+        time.sleep(1.0)
+        neighbours = {}
+        for k in (downs - 1, downs + 1):
+            w = wiresharkx.open_stat_menu_entry(ws, r"TCPX Stream Health|TCPX Anomalies", k)
+            neighbours[k] = w["name"] if w else None
+            if w:
+                self.x.xdotool("key", "--window", w["id"], "Escape", check=False)
+                time.sleep(1.0)
+        self.shot(ws, "stream-health.png")
+        if not any(n and "TCPX Stream Health" in n for n in neighbours.values()):
+            self.fail_with("Statistics > TCPX Stream Health is not next to TCPX Anomalies (entry %d); "
+                           "neighbours: %r" % (downs, neighbours), ws)
         ws.key("alt+s", delay=1.0)
         ws.key("Up", delay=0.3)
-        ws.key("Return", delay=1.0)
-        tree = self.x.wait_window(r"TCPX Anomaly Tree", 20)
-        self.shot(ws, "anomaly-tree.png")
-        if not tree:
-            self.fail_with("Statistics > TCPX Anomaly Tree not found (last menu entry)", ws)
-        wiresharkx.place(ws, tree, 700, 0, 700, 500)
-        self.x.xdotool("key", "--window", tree["id"], "Escape", check=False)
-        # The health table sits among the stat tables (11 Down in 4.0.17).
-        health, downs = wiresharkx.find_stat_menu_entry(ws, r"TCPX Stream Health",
-                                                        first_guess=(11, 10, 12))
-        self.shot(ws, "stream-health.png")
-        if not health:
-            self.fail_with("Statistics > TCPX Stream Health not found in the menu", ws)
+        ws.key("Return", delay=2.0)
+        if self.x.wait_window(r"TCPX Anomaly Tree", 3):
+            self.fail_with("TCPX Anomaly Tree is still the last entry of the Statistics menu", ws)
+        ws.key("Escape", "Escape", delay=0.3)
+
+
+# Captures merged for the health table: healthy, lossy, slow server, refused, zero window, reset.
+TABLE_CAPTURES = ("clean_http", "lossy_download", "slow_server", "refused", "zero_window",
+                  "reset_midtransfer")
+TABLE_FIRST_HEADERS = ["Score", "Stream", "Client", "Server", "Fault", "Verdict"]
+
+
+@unittest.skipIf(_skip_reason() or not shutil.which("mergecap"), _skip_reason() or "mergecap missing")
+class GuiHealthTable(unittest.TestCase):
+    """Statistics > TCPX Stream Health: what comes first, in which order, and no
+    0.000000 for what is unknown.  The table is read back through the dialog's
+    own "Save as..." (plain text), which writes what the dialog shows."""
+
+    @classmethod
+    def setUpClass(cls):
+        cls.art = os.environ.get("TCPX_GUI_ARTIFACTS") or tempfile.mkdtemp(prefix="tcpx-gui-art-")
+        os.makedirs(cls.art, exist_ok=True)
+        cls.tmp = tempfile.mkdtemp(prefix="tcpx-gui-table-")
+        cls.capture = os.path.join(cls.tmp, "merged.pcapng")
+        subprocess.run(["mergecap", "-w", cls.capture] +
+                       [os.path.join(tsharkx.REPO, "sample_pcaps", n + ".pcapng") for n in TABLE_CAPTURES],
+                       check=True)
+        os.chmod(cls.capture, 0o644)
+
+    @classmethod
+    def tearDownClass(cls):
+        shutil.rmtree(cls.tmp, ignore_errors=True)
+
+    def saved_table(self, extra=()):
+        """(header cells, row lines, log) of the table as the dialog saves it."""
+        with wiresharkx.XDisplay() as x, tsharkx.TempHome() as home:
+            ws = wiresharkx.Wireshark(x, home, self.capture, ["-z", "tcpx,table"] + list(extra))
+            try:
+                ws.start()
+                dlg = x.wait_window(r"TCPX Stream Health", 30)
+                self.assertTrue(dlg, "the TCPX Stream Health dialog did not open\n" + ws.log_text())
+                wiresharkx.place(ws, dlg, 0, 0, x.width, 400)
+                ws.screenshot(os.path.join(self.art, "health-table.png"), crop=(0, 0, x.width, 400))
+                out = os.path.join(home.work, "health.txt")
+                x.xdotool("windowfocus", dlg["id"], check=False)
+                time.sleep(0.5)
+                # The buttons sit at the dialog's bottom right: Copy, Save as..., Close.
+                # Walk from Copy (harmless) towards Close until Save as... opens.
+                saving = None
+                for right in (230, 200, 175, 150, 130, 115):
+                    ws.click(x.width - right, 400 - 24)
+                    saving = x.wait_window(r"Save Statistics As", 3)
+                    if saving or not x.wait_window(r"TCPX Stream Health", 1):
+                        break
+                if not saving:
+                    self.fail("the Save as... dialog did not open\n" + ws.log_text())
+                x.xdotool("type", "--delay", "20", out)
+                time.sleep(0.5)
+                x.xdotool("key", "Return")
+                deadline = time.time() + 10
+                while time.time() < deadline and not os.path.exists(out):
+                    time.sleep(0.3)
+                time.sleep(0.5)
+                self.assertTrue(os.path.exists(out), "the table was not saved\n" + ws.log_text())
+                with open(out, encoding="utf-8") as f:
+                    text = f.read()
+            finally:
+                ws.stop()
+        lines = [l for l in text.splitlines() if l.strip() and not set(l) <= set("=-")]
+        head = next(i for i, l in enumerate(lines) if "Client" in l and "Server" in l)
+        return re.split(r"\s{2,}", lines[head].strip()), lines[head + 1:], text
+
+    def test_first_columns_order_and_unknowns(self):
+        headers, rows, text = self.saved_table()
+        self.assertEqual(headers[:len(TABLE_FIRST_HEADERS)], TABLE_FIRST_HEADERS, text)
+        self.assertEqual(len(rows), len(TABLE_CAPTURES) + 1, text)  # refused.pcapng holds two streams
+        # Worst first: the dialog sorts by its first column on open, the score.
+        scores = [int(r.split()[0]) for r in rows]
+        self.assertEqual(scores, sorted(scores), text)
+        self.assertLess(scores[0], scores[-1], text)
+        # The short verdict sits right after the fault, the long one last.
+        self.assertRegex(rows[0], r"\bserver\s+refused\b", text)
+        # Unknown stays empty, times have 3 decimals: no 0.000000 anywhere.
+        self.assertNotIn("0.000000", text)
+        self.assertNotRegex(text, r"\d\.\d{4,}\b")
+
+    def test_analysis_off_not_judged(self):
+        headers, rows, text = self.saved_table(["-o", "tcp.analyze_sequence_numbers:FALSE"])
+        self.assertEqual(headers[:len(TABLE_FIRST_HEADERS)], TABLE_FIRST_HEADERS, text)
+        for r in rows:
+            self.assertIn("not judged: TCP analysis off", r)
+            self.assertNotIn("healthy", r)
+        self.assertIn("TCP's sequence analysis is off", text)
 
 
 # --- Colours of the tcpx rules for every reader, and the I/O Graph preset ---
