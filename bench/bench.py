@@ -15,6 +15,7 @@ Options:
     --no-profile    skip bench/profile.md (callgrind + perf)
     --out FILE      results file (default bench/results.md)
     --profile-only  only make bench/profile.md (callgrind + perf on the 50k slice)
+    --capture-only  only make (or check) the cached capture and its slices
 
 Must run as root (network namespaces make the capture; tshark itself runs as
 user nobody with a throw-away HOME, see tests/tools/tsharkx.py).
@@ -119,6 +120,7 @@ def build_null_plugin(d):
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", "wireshark"], text=True,
                            stdout=subprocess.PIPE, check=True).stdout.split()
     subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-fvisibility=hidden",
+                    "-I", os.path.join(REPO, "plugin"),
                     os.path.join(HERE, "null_plugin.c"), "-o", so] + flags, check=True)
     return so
 
@@ -412,6 +414,8 @@ def main():
     ap.add_argument("--no-profile", action="store_true")
     ap.add_argument("--out", default=os.path.join(HERE, "results.md"))
     ap.add_argument("--profile-only", action="store_true", help="only write bench/profile.md")
+    ap.add_argument("--capture-only", action="store_true",
+                    help="only make (or check) the cached capture and its slices")
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: run as root (it makes the capture in network namespaces)")
@@ -423,6 +427,8 @@ def main():
     big = ensure_capture(a.dir, "bench-1m.pcapng", 12000, a.regen)
     small = slice_of(big, 100000, a.dir)
     prof = slice_of(big, 50000, a.dir)
+    if a.capture_only:
+        return 0
     keys = [k for k, _, _, _ in COMMANDS]
     r = Runner()
     if a.profile_only:

@@ -17,9 +17,11 @@
 #include <epan/tap.h>
 #include <ws_symbol_export.h>
 
+#include "tcpx_ws_compat.h"
+
 WS_DLL_PUBLIC_DEF const gchar plugin_version[] = "0.0.0-mechanism-only";
-WS_DLL_PUBLIC_DEF const int plugin_want_major = 4;
-WS_DLL_PUBLIC_DEF const int plugin_want_minor = 0;
+WS_DLL_PUBLIC_DEF const int plugin_want_major = WIRESHARK_VERSION_MAJOR;
+WS_DLL_PUBLIC_DEF const int plugin_want_minor = WIRESHARK_VERSION_MINOR;
 WS_DLL_PUBLIC void plugin_register(void);
 
 static int proto_null = -1;
@@ -61,7 +63,7 @@ draw(void *tapdata _U_)
     printf("tcpxnull: %" G_GUINT64_FORMAT " TCP frames\n", tapped);
 }
 
-static void
+static TCPX_TAP_INIT_RESULT
 cli_init(const char *opt_arg _U_, void *userdata _U_)
 {
     GString *err = register_tap_listener("tcpxnull", &tapped, NULL, TL_REQUIRES_NOTHING, NULL,
@@ -69,7 +71,9 @@ cli_init(const char *opt_arg _U_, void *userdata _U_)
     if (err) {
         fprintf(stderr, "tcpxnull: %s\n", err->str);
         g_string_free(err, TRUE);
+        TCPX_TAP_INIT_DONE(false);
     }
+    TCPX_TAP_INIT_DONE(true);
 }
 
 static stat_tap_ui cli_ui = { REGISTER_STAT_GROUP_GENERIC, NULL, "tcpxnull", cli_init, 0, NULL };

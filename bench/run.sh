@@ -2,6 +2,11 @@
 # bench/run.sh: build tcpx, then benchmark it against plain tshark.
 #
 #   bash bench/run.sh [--runs N] [--scaling] [--no-profile] [--regen] [--dir D]
+#   bash bench/run.sh --wireshark 4.0|4.4|4.6|all [options...]
+#
+# --wireshark: the same benchmark against another Wireshark of the version
+# matrix, in its Debian chroot (scripts/matrix.sh --run), on the same capture;
+# results in bench/results-X.Y.md.
 #
 # As root (the capture is made in network namespaces; tshark itself runs as
 # user nobody).  Writes bench/results.md and bench/profile.md; the ~1.5 M
@@ -14,6 +19,23 @@ cd "$(dirname "$0")/.."
 if [ "$(id -u)" -ne 0 ]; then
   echo "bench/run.sh: run as root (network namespaces, dumpcap, tc)" >&2
   exit 1
+fi
+
+if [ "${1:-}" = --wireshark ]; then
+  versions=${2:?bench/run.sh: --wireshark needs 4.0, 4.4, 4.6 or all}
+  shift 2
+  [ "$versions" = all ] && versions="4.0 4.4 4.6"
+  bench_dir=${TCPX_BENCH_DIR:-/var/tmp/tcpx-bench}
+  # The capture is made once, here (network namespaces), then read by every version.
+  bash scripts/setup.sh >/dev/null
+  python3 bench/bench.py --capture-only --dir "$bench_dir"
+  status=0
+  for v in $versions; do
+    out="$bench_dir/results-$v.md"
+    TCPX_BENCH_DIR=$bench_dir bash scripts/matrix.sh "$v" --run "bash bench/run.sh --out $out --dir $bench_dir $*" \
+      && cp "$out" "bench/results-$v.md" || status=1
+  done
+  exit "$status"
 fi
 
 bash scripts/setup.sh

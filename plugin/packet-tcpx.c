@@ -107,6 +107,7 @@ typedef struct {
     void *iph;                    /* IP's header data (the frame's) */
     gboolean fragmented;
     gboolean pending;             /* TCP has not returned (it threw): read in the post-dissector */
+    gboolean tcp_returned;        /* TCP returned normally: its tree holds its whole analysis */
     tcpx_segment_t seg;
     tcpx_stream_glue_t *stream;   /* NULL: tcpx could not read this header */
     tcpx_result_t result;         /* first pass: what tcpx_analyze() found */
@@ -473,6 +474,7 @@ reserve_layer(tvbuff_t *tvb, packet_info *pinfo, void *iph)
     layer->iph = iph;
     layer->fragmented = pinfo->fragmented;
     layer->pending = TRUE;
+    layer->tcp_returned = FALSE;
     layer->stream = NULL;
     return layer;
 }
@@ -481,6 +483,7 @@ static void
 record_layer(tcpx_layer_t *layer, packet_info *pinfo, gboolean tcp_done)
 {
     layer->pending = FALSE;
+    layer->tcp_returned = tcp_done;
     if (!read_segment(layer, pinfo, tcp_done))
         layer->stream = NULL;
 }
@@ -805,7 +808,8 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
         if (have_tap_listener(tcpx_tap))
             queue_tap_record(pinfo, layer, r, from_client);
     }
-    if (current.n == 1 && n_read == 1)
+    /* One TCP header that TCP finished (no exception cut its tree short). */
+    if (current.n == 1 && n_read == 1 && current.layer[0].tcp_returned)
         tcpx_ws_guard_check_tree(tree, pinfo->num, current.layer[0].seg.ws);
     return tvb_captured_length(tvb);
 }

@@ -2,6 +2,10 @@
 # matrix.sh: run tcpx's whole test suite against each Wireshark version users run.
 #
 #   bash scripts/matrix.sh 4.0|4.4|4.6|all [extra ctest args...]
+#   bash scripts/matrix.sh 4.0|4.4|4.6|all --run 'COMMAND'
+#                                  run COMMAND in the checkout of each version's
+#                                  environment instead of the tests (bench/run.sh
+#                                  uses it; $TCPX_BENCH_DIR is bind-mounted too)
 #
 # Each version is the Wireshark a Debian release ships: 4.0 = bookworm (12),
 # 4.4 = trixie (13), 4.6 = sid (unstable).  The version this machine runs
@@ -23,6 +27,11 @@ cd "$(dirname "$0")/.."
 repo=$(pwd)
 want=${1:-all}
 shift || true
+run_cmd=""
+if [ "${1:-}" = --run ]; then
+  run_cmd=${2:?matrix.sh: --run needs a command}
+  shift 2
+fi
 cache=${TCPX_MATRIX_CACHE:-/var/cache/tcpx-matrix}
 
 suite_of() {
@@ -125,6 +134,15 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
     bind "$(cd "$repo/../shared" && pwd)" "$work/shared" ro
   fi
   local status=0
+  if [ -n "$run_cmd" ]; then
+    local bench_dir=${TCPX_BENCH_DIR:-/var/tmp/tcpx-bench}
+    if [ -d "$bench_dir" ]; then bind "$bench_dir" "$dir$bench_dir"; fi
+    chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb TCPX_BENCH_DIR="$bench_dir" \
+      PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+      bash -c 'cd /srv/tcpx/main && eval "$1"' run "$run_cmd" || status=$?
+    unmount_all
+    return "$status"
+  fi
   chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     bash -c 'cd /srv/tcpx/main && exec bash scripts/test.sh --here "$@"' test.sh "$@" || status=$?
@@ -156,6 +174,16 @@ for v in "${versions[@]}"; do
   start=$SECONDS
   status=0
   deb=""
+  if [ -n "$run_cmd" ]; then
+    if [ "$v" = "$native" ]; then
+      bash -c "$run_cmd" || status=$?
+    else
+      run_in_chroot "$v" || status=$?
+    fi
+    [ "$status" -eq 0 ] && results+=("Wireshark $v: done") || results+=("Wireshark $v: FAILED, exit $status")
+    [ "$status" -eq 0 ] && passed=$((passed + 1)) || failed=$((failed + 1))
+    continue
+  fi
   if [ "$v" = "$native" ]; then
     bash scripts/test.sh --here "${extra[@]}" "$@" || status=$?
     if [ "$status" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then
