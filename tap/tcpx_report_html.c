@@ -111,14 +111,31 @@ static void c_bytes_cs(GString *o, const tcpx_health_stream_t *s) { tcpx_append_
 static void c_bytes_sc(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%" G_GUINT64_FORMAT, s->bytes[1]); }
 static void c_dur(GString *o, const tcpx_health_stream_t *s) { secs_cell(o, s->duration_ns); }
 static void c_irtt(GString *o, const tcpx_health_stream_t *s) { ms_cell(o, s->irtt_ns > 0 ? s->irtt_ns : -1); }
-static void c_retx(GString *o, const tcpx_health_stream_t *s) { tcpx_report_append_fixed(o, s->retx_rate * 100.0, 2); }
+static void c_retx(GString *o, const tcpx_health_stream_t *s)
+{
+    if (s->judged)
+        tcpx_report_append_fixed(o, s->retx_rate * 100.0, 2);
+}
 static void c_zw(GString *o, const tcpx_health_stream_t *s) { secs_cell(o, s->zero_window_ns[0] + s->zero_window_ns[1]); }
 static void c_rst(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%u/%u", s->resets[0], s->resets[1]); }
 static void c_resp(GString *o, const tcpx_health_stream_t *s) { ms_cell(o, s->resp_n ? s->resp_max_ns : -1); }
 static void c_pos(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_health_position_name(s->position)); }
-static void c_loss(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_health_loss_pattern_name(s->loss_pattern)); }
-static void c_score(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%d", s->score); }
-static void c_fault(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_health_fault_name(s->fault)); }
+/* Not judged (TCP's sequence analysis off): no retransmission rate, loss pattern, score or fault. */
+static void c_loss(GString *o, const tcpx_health_stream_t *s)
+{
+    if (s->judged)
+        g_string_append(o, tcpx_health_loss_pattern_name(s->loss_pattern));
+}
+static void c_score(GString *o, const tcpx_health_stream_t *s)
+{
+    if (s->judged)
+        tcpx_append_printf(o, "%d", s->score);
+}
+static void c_fault(GString *o, const tcpx_health_stream_t *s)
+{
+    if (s->judged)
+        g_string_append(o, tcpx_health_fault_name(s->fault));
+}
 static void c_state(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_health_done_name(s->done)); }
 static void c_verdict(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, s->verdict_code); }
 
@@ -193,6 +210,7 @@ static const char style_sheet[] =
     "body{font:14px/1.45 system-ui,-apple-system,'Segoe UI',Roboto,'DejaVu Sans',sans-serif;margin:1.5em;color:#222;max-width:1400px}"
     "h1{font-size:1.5em;margin:0 0 .3em}h2{font-size:1.2em;margin:1.6em 0 .4em;border-bottom:1px solid #ccc}"
     "h3{font-size:1.05em;margin:1.4em 0 .3em}p.meta{color:#555;margin:0}"
+    "p.warn{background:#fff3cd;border:1px solid #e0c060;padding:.5em .8em;max-width:960px}"
     "table{border-collapse:collapse;font-size:12.5px}th,td{border:1px solid #ddd;padding:2px 6px;vertical-align:top}"
     "th{background:#f0f0f0;cursor:pointer;user-select:none;white-space:nowrap;position:sticky;top:0}"
     "th[aria-sort=ascending]::after{content:' \\25B2'}th[aria-sort=descending]::after{content:' \\25BC'}"
@@ -238,6 +256,7 @@ static const char *const doc_text[] = {
             "Under it, the RTT of that data over the same time axis.",
     /* 5 */ "All TCP streams look healthy.",
     /* 6 */ "This capture has no TCP traffic: nothing to judge.",
+    /* 7 */ "No stream judged: TCP's sequence analysis is off (see above).",
 };
 
 static void
@@ -318,13 +337,20 @@ tcpx_report_render_html(tcpx_report_t *r, const tcpx_health_t *h, const char *ge
             tcpx_append_printf(out, "#streams td:nth-child(%u){text-align:right}", i + 1);
     tcpx_append_printf(out, "</style></head>\n<body>\n<h1>%s</h1>\n", doc_text[0]);
     render_meta(h, unhealthy, generator, out);
+    if (tcpx_health_analysis_off(h)) {
+        g_string_append(out, "<p class=\"warn\">");
+        tcpx_report_escape(out, TCPX_HEALTH_ANALYSIS_OFF_TEXT);
+        g_string_append(out, "</p>\n");
+    }
     tcpx_append_printf(out, "<h2>%s</h2>\n<p>%s</p>\n", doc_text[1], doc_text[2]);
     if (tcpx_health_count(h) == 0)
         tcpx_append_printf(out, "<p>%s</p>\n", doc_text[6]);
     else
         render_table(h, out);
     tcpx_append_printf(out, "<h2>%s</h2>\n", doc_text[3]);
-    if (unhealthy)
+    if (tcpx_health_analysis_off(h))
+        tcpx_append_printf(out, "<p>%s</p>\n", doc_text[7]);
+    else if (unhealthy)
         tcpx_append_printf(out, "<p>%s</p>\n", doc_text[4]);
     else if (tcpx_health_count(h))
         tcpx_append_printf(out, "<p>%s</p>\n", doc_text[5]);

@@ -216,6 +216,18 @@ class ReportContentTest(unittest.TestCase):
         for bad in ("http://", "https://", "//cdn", "@import", "url(", "src=", "@font-face"):
             self.assertNotIn(bad, low)
 
+    def test_analysis_off(self):
+        """TCP's sequence analysis off: nothing judged, and the report says so (not "healthy")."""
+        html, _ = write_report(os.path.join(SAMPLES, "lossy_download.pcapng"),
+                               ["-o", "tcp.analyze_sequence_numbers:FALSE"])
+        dom = parse(html)
+        self.assertIn("TCP&#39;s sequence analysis is off", html)
+        self.assertNotIn("look healthy", html)
+        self.assertEqual(dom.sections, {})
+        keys = [h.get("data-key") for h in dom.heads]
+        row = dict(zip(keys, dom.rows[0]))
+        self.assertEqual((row["score"], row["fault"], row["verdict"]), ("", "", "not_judged"))
+
     def test_filter_and_bad_argument(self):
         cap = os.path.join(SAMPLES, "refused.pcapng")
         html, _ = write_report(cap, ["-z", "tcpx,health,json"])

@@ -26,6 +26,7 @@ typedef struct {
     guint32 stream, frame;
     guint32 seq[2];
     gint64 t0;
+    gboolean analysis_off;   /* records say TCP's sequence analysis was off */
 } conn_t;
 
 static void
@@ -69,6 +70,7 @@ rec_k(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, 
     r.win = win;
     r.ack_rtt_ns = rtt;
     r.st = &c->st;
+    r.tcp_analysis_off = c->analysis_off;
     if (flags & TCPX_TH_RST)
         kind = TCPX_K_RESET;
     if (kind != 0xff) {
@@ -287,6 +289,32 @@ test_empty_and_healthy(void)
     tcpx_health_free(h);
 }
 
+/* TCP's sequence analysis off: nothing judged, said at the top, no "healthy", no score. */
+static void
+test_not_judged(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    tcpx_report_t *r = tcpx_report_new();
+    conn_t c;
+    char *doc;
+
+    conn_init(&c, h, r, 4, "10.0.0.1:51234");
+    c.analysis_off = TRUE;
+    handshake(&c, 0);
+    rec(&c, 20, S, PA, 1400, 65160);
+    rec(&c, 21, C, A, 0, 64256);
+    doc = render(r, h);
+    g_assert_nonnull(strstr(doc, "<p class=\"warn\">TCP&#39;s sequence analysis is off"));
+    g_assert_nonnull(strstr(doc, "No stream judged"));
+    g_assert_null(strstr(doc, "look healthy"));
+    g_assert_nonnull(strstr(doc, "<td>not_judged\n"));
+    g_assert_null(strstr(doc, "<td>-1<"));
+    g_assert_null(strstr(doc, "<section"));
+    g_free(doc);
+    tcpx_report_free(r);
+    tcpx_health_free(h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -295,5 +323,6 @@ main(int argc, char **argv)
     g_test_add_func("/report/document", test_document);
     g_test_add_func("/report/decimation", test_decimation);
     g_test_add_func("/report/empty_and_healthy", test_empty_and_healthy);
+    g_test_add_func("/report/not_judged", test_not_judged);
     return g_test_run();
 }
