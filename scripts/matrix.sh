@@ -5,7 +5,9 @@
 #   bash scripts/matrix.sh 4.0|4.4|4.6|all --run 'COMMAND'
 #                                  run COMMAND in the checkout of each version's
 #                                  environment instead of the tests (bench/run.sh
-#                                  uses it; $TCPX_BENCH_DIR is bind-mounted too)
+#                                  uses it); $TCPX_BENCH_DIR and $TCPX_MATRIX_XFER
+#                                  (default /var/tmp/tcpx-xfer) are shared with
+#                                  this machine at the same paths
 #
 # Each version is the Wireshark a Debian release ships: 4.0 = bookworm (12),
 # 4.4 = trixie (13), 4.6 = sid (unstable).  The version this machine runs
@@ -135,9 +137,12 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
   fi
   local status=0
   if [ -n "$run_cmd" ]; then
-    local bench_dir=${TCPX_BENCH_DIR:-/var/tmp/tcpx-bench}
+    # Folders the command reads or writes, shared with this machine at the same path.
+    local bench_dir=${TCPX_BENCH_DIR:-/var/tmp/tcpx-bench} xfer=${TCPX_MATRIX_XFER:-/var/tmp/tcpx-xfer}
+    mkdir -p "$xfer"
+    bind "$xfer" "$dir$xfer"
     if [ -d "$bench_dir" ]; then bind "$bench_dir" "$dir$bench_dir"; fi
-    chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb TCPX_BENCH_DIR="$bench_dir" \
+    chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb TCPX_BENCH_DIR="$bench_dir" TCPX_MATRIX_XFER="$xfer" \
       PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
       bash -c 'cd /srv/tcpx/main && eval "$1"' run "$run_cmd" || status=$?
     unmount_all

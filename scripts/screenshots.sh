@@ -16,6 +16,18 @@
 set -euo pipefail
 
 cd "$(dirname "$0")/.."
+# --wireshark X.Y: take them on that Wireshark of the version matrix (its chroot).
+if [ "${1:-}" = --wireshark ]; then
+  version=${2:?screenshots.sh: --wireshark needs 4.0, 4.4 or 4.6}
+  shift 2
+  out=${1:-docs/img}
+  xfer=${TCPX_MATRIX_XFER:-/var/tmp/tcpx-xfer}
+  rm -rf "$xfer/img" && mkdir -p "$xfer/img" && chmod 777 "$xfer/img"
+  TCPX_MATRIX_XFER=$xfer bash scripts/matrix.sh "$version" --run "bash scripts/screenshots.sh $xfer/img ${2:-}"
+  mkdir -p "$out" && cp "$xfer"/img/*.png "$out"/
+  ls "$out"/*.png
+  exit 0
+fi
 bash scripts/setup.sh >/dev/null
 out=${1:-docs/img}
 mkdir -p "$out"

@@ -848,6 +848,89 @@ test_append_printf(void)
     SAME_AS_PRINTF("%u of %u (%.1f%%)", 3u, 7u, 300.0 / 7);
 }
 
+/* ---- conditions of newer Wireshark versions ------------------------------ */
+
+/* The tables are indexed by kind and cause: a row out of place names the wrong words. */
+static void
+test_tables_in_order(void)
+{
+    for (int k = 0; k < TCPX_K_COUNT; k++)
+        g_assert_cmpint(tcpx_kind_info((tcpx_kind_t)k)->kind, ==, k);
+    for (int c = 0; c < TCPX_C_COUNT; c++)
+        g_assert_cmpint(tcpx_cause_info((tcpx_cause_t)c)->cause, ==, c);
+}
+
+/* Server data to a client whose SYN said MSS 1460; the client ACKs into the middle of a segment. */
+static const tcpx_finding_t *
+partial_ack_after(tcpx_stream_t *s, guint32 seg_len, guint32 ack)
+{
+    next_frame = 0;
+    tcpx_segment_t syn = seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    syn.mss = 1460;
+    feed(s, syn);
+    tcpx_segment_t synack = seg(FALSE, 20, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0);
+    synack.mss = 1400;
+    feed(s, synack);
+    feed(s, seg(TRUE, 40, TCPX_TH_ACK, 1, 1, 0));
+    feed(s, seg(FALSE, 41, TCPX_TH_ACK, 1, 1, seg_len));
+    tcpx_segment_t a = seg(TRUE, 61, TCPX_TH_ACK, 1, ack, 0);
+    a.ws = TCPX_WS_PARTIAL_ACK;
+    return find_kind(feed(s, a), TCPX_K_PARTIAL_ACK);
+}
+
+static void
+test_partial_ack(void)
+{
+    tcpx_stream_t *s = new_stream();
+    const tcpx_finding_t *f = partial_ack_after(s, 2920, 1461);   /* a 2-MSS segment: seen before TSO cut it */
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_PARTIAL_ACK_OFFLOAD);
+    g_assert_cmpuint(f->mss, ==, 1460);
+    g_assert_cmpuint(f->ref_frame, ==, 4);
+    g_assert_cmpuint(f->bytes, ==, 1460);
+    g_assert_cmpuint(f->bytes2, ==, 1460);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Partial ACK: client acknowledges part of a segment (frame 4), next byte 1461");
+    g_free(sum);
+    char *cause = render(s, f, TRUE, tcpx_render_cause);
+    g_assert_nonnull(strstr(cause, "larger than the MSS (1460 bytes)"));
+    g_free(cause);
+    g_free(s);
+
+    s = new_stream();
+    f = partial_ack_after(s, 1000, 501);   /* not larger than the MSS: no cause claimed */
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_PARTIAL_ACK_UNDETERMINED);
+    cause = render(s, f, TRUE, tcpx_render_cause);
+    g_assert_nonnull(strstr(cause, "Undetermined"));
+    g_free(cause);
+    g_free(s);
+}
+
+static void
+test_ambiguous_ack(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_ACK, 1, 1, 0));
+    feed(s, seg(FALSE, 1, TCPX_TH_ACK, 1, 1, 1448));
+    tcpx_segment_t rt = seg(FALSE, 300, TCPX_TH_ACK, 1, 1, 1448);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    feed(s, rt);
+    tcpx_segment_t a = seg(TRUE, 320, TCPX_TH_ACK, 1, 1449, 0);
+    a.ws = TCPX_WS_AMBIGUOUS_ACK;
+    a.acks_frame = rt.frame;
+    a.ack_rtt_ns = 20 * MS;
+    const tcpx_finding_t *f = find_kind(feed(s, a), TCPX_K_AMBIGUOUS_ACK);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_AMBIGUOUS_ACK_KARN);
+    g_assert_cmpuint(f->ref_frame, ==, rt.frame);
+    char *what = render(s, f, TRUE, tcpx_render_what);
+    g_assert_nonnull(strstr(what, "before byte 1449, which the likely server (10.0.0.2:80) sent more than once (the copy in frame 3, 20 ms earlier)"));
+    g_free(what);
+    g_free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -873,5 +956,8 @@ main(int argc, char **argv)
     g_test_add_func("/text/duration_exact", test_duration_exact);
     g_test_add_func("/text/table_complete", test_table_complete);
     g_test_add_func("/text/append_printf", test_append_printf);
+    g_test_add_func("/explain/tables_in_order", test_tables_in_order);
+    g_test_add_func("/core/partial_ack", test_partial_ack);
+    g_test_add_func("/core/ambiguous_ack", test_ambiguous_ack);
     return g_test_run();
 }
