@@ -446,7 +446,9 @@ def main():
             info[cap] = (pk, size, streams, cached)
             log("%s: %d packets, %d streams, %d frames with a tcpx result" % (
                 os.path.basename(cap), pk, streams, cached))
-        if info[big][0] < 1000000 or info[big][2] < 10000:
+        # 12,000 downloads: ~1.5 M packets when each segment is captured alone, ~0.55 M on
+        # kernels whose veth still merges segments (GRO) before dumpcap sees them.
+        if info[big][0] < 400000 or info[big][2] < 10000:
             sys.exit("bench: %s is too small (%d packets, %d streams); use --regen" % (
                 big, info[big][0], info[big][2]))
         results = {}
