@@ -393,7 +393,7 @@ read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
     conv_cache_t scratch;
     conv_cache_t *conn = connection_for(pinfo, src, dst, sport, dport, flags, &scratch);
     tcpx_ws_conn_view_t tcp;
-    if (!conn || !tcpx_ws_conn_view(conn->tcp_conn, &tcp))
+    if (!conn || !tcpx_ws_conn_view(conn->tcp_conn, pinfo->num, &tcp))
         return FALSE;
 
     tcpx_segment_t *seg = &out->seg;
@@ -760,9 +760,13 @@ cached_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 static int
 say_mismatch(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {
-    if (!tree || mismatch_said)
+    /* On the frame where it showed, whenever it is dissected (the GUI's Expert Info finds it
+     * there), and on the first frame shown after it (tshark prints frames as it goes). */
+    gboolean first_shown = !mismatch_said && tree && PTREE_DATA(tree)->visible;
+    if (!tree || (pinfo->num != tcpx_ws_guard_mismatch_frame() && !first_shown))
         return 0;
-    mismatch_said = TRUE;
+    if (first_shown)
+        mismatch_said = TRUE;
     proto_item *ti = proto_tree_add_item(tree, proto_tcpx, tvb, 0, 0, ENC_NA);
     proto_item_set_generated(ti);
     expert_add_info_format(pinfo, ti, &ei_tcpx_internals_mismatch,

@@ -6,7 +6,7 @@
  * | read                        | struct (header)                      | 4.0 | 4.4 | 4.6 |
  * |-----------------------------|--------------------------------------|-----|-----|-----|
  * | stream                      | tcp_analysis (packet-tcp.h)          | yes | yes | yes |
- * | fwd, rev -> base_seq        | tcp_flow_t                           | yes | yes | yes |
+ * | fwd, rev -> base_seq        | tcp_flow_t (fwd/rev checked to point at flow1/flow2) | yes | yes | yes |
  * | fwd -> win_scale            | tcp_flow_t                           | yes | yes | yes |
  * | ta (this segment's verdict) | tcp_analysis -> struct tcp_acked     | yes | yes | yes |
  * | acked_table (after a throw) | tcp_analysis, wmem tree of tcp_acked | yes | yes | yes |
@@ -145,12 +145,21 @@ ns_of(const nstime_t *t)
     return secs * INT64_C(1000000000) + t->nsecs;
 }
 
+static void guard_fail(const char *what, uint32_t frame);
+
 bool
-tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, tcpx_ws_conn_view_t *view)
+tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, uint32_t frame, tcpx_ws_conn_view_t *view)
 {
     const struct tcp_analysis *tcpd = tcpd_of(conn);
     if (!tcpd || !tcpd->fwd || !tcpd->rev)
         return false;
+    /* fwd and rev point into the struct itself: if they do not, its layout is not
+     * the one compiled here, and nothing behind them may be read. */
+    if (!((tcpd->fwd == &tcpd->flow1 && tcpd->rev == &tcpd->flow2) ||
+          (tcpd->fwd == &tcpd->flow2 && tcpd->rev == &tcpd->flow1))) {
+        guard_fail("connection layout", frame);
+        return false;
+    }
     view->stream = tcpd->stream + (force_mismatch == FORCE_STREAM);
     view->fwd_base_seq = tcpd->fwd->base_seq - (force_mismatch == FORCE_SEQ);
     view->rev_base_seq = tcpd->rev->base_seq;
@@ -229,7 +238,7 @@ tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view)
 #define GUARD_PENDING 8
 
 static struct {
-    const char *mismatch;          /* per process: the build does not change */
+    const char *mismatch;          /* this file's first disagreement */
     uint32_t mismatch_frame;
     uint32_t tap_budget, tree_budget;
     tcpx_ws_reading_t pending[GUARD_PENDING];
@@ -264,6 +273,9 @@ tcpx_ws_guard_mismatch_frame(void)
 void
 tcpx_ws_guard_file_init(void)
 {
+    /* Judged per file: its frame numbers are the ones the messages name. */
+    guard.mismatch = NULL;
+    guard.mismatch_frame = 0;
     guard.tap_budget = GUARD_TAP_BUDGET;
     guard.tree_budget = GUARD_TREE_BUDGET;
     guard.n_pending = 0;
@@ -309,8 +321,9 @@ guard_tcp_packet(void *tapdata _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
 void
 tcpx_ws_guard_register(void)
 {
-    GString *err = register_tap_listener("tcp", &guard, NULL, TL_REQUIRES_NOTHING, NULL, guard_tcp_packet,
-                                         NULL, NULL);
+    /* A dissector helper: its presence alone must not make tshark dissect (-w, no -z). */
+    GString *err = register_tap_listener("tcp", &guard, NULL, TL_REQUIRES_NOTHING | TL_IS_DISSECTOR_HELPER, NULL,
+                                         guard_tcp_packet, NULL, NULL);
     if (err) {
         ws_warning("tcpx: cannot listen to TCP's tap (%s): its internals are not cross-checked", err->str);
         g_string_free(err, TRUE);
@@ -346,7 +359,8 @@ flags_shown(proto_tree *tree)
 void
 tcpx_ws_guard_check_tree(proto_tree *tree, uint32_t frame, uint32_t ws)
 {
-    if (!tree || !PTREE_DATA(tree)->visible || !guard.tree_budget || guard.mismatch)
+    /* With its sequence analysis off, TCP shows no analysis although it may still set flags. */
+    if (!tree || !PTREE_DATA(tree)->visible || !guard.tree_budget || guard.mismatch || !tcp_analyzes_sequences)
         return;
     guard.tree_budget--;
     uint32_t checked = TCPX_WS_PARTIAL_ACK | TCPX_WS_AMBIGUOUS_ACK;

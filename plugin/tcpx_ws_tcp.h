@@ -56,8 +56,9 @@ bool tcpx_ws_tcp_analyzes_sequences(void);
 /* TCP's analysis of the connection of this segment, or NULL. */
 tcpx_ws_conn_t *tcpx_ws_conn_find(packet_info *pinfo, const address *src, const address *dst,
                                   uint16_t sport, uint16_t dport);
-/* false: TCP has not set up both directions (no analysis to read). */
-bool tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, tcpx_ws_conn_view_t *view);
+/* false: TCP has not set up both directions (no analysis to read), or the struct's
+ * layout is not the one compiled here (then the guard is tripped at this frame). */
+bool tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, uint32_t frame, tcpx_ws_conn_view_t *view);
 /* TCP's verdict, stored under (frame, raw seq, raw ack).  tcp_done: TCP returned
  * normally from this very segment, so its pointer to the verdict is current. */
 void tcpx_ws_verdict(const tcpx_ws_conn_t *conn, uint32_t frame, uint32_t raw_seq, uint32_t raw_ack,
@@ -90,7 +91,7 @@ void tcpx_ws_guard_note(const tcpx_ws_reading_t *reading);
 /* A frame with one TCP header and a visible tree: compare TCP's analysis fields
  * with the flags tcpx read (TCPX_WS_*). */
 void tcpx_ws_guard_check_tree(proto_tree *tree, uint32_t frame, uint32_t ws_flags);
-/* NULL while TCP's internals agree with its public report; else what disagreed. */
+/* NULL while TCP's internals agree with its public report in this file; else what disagreed. */
 const char *tcpx_ws_guard_mismatch(void);
 /* The frame where the mismatch was found (0: none). */
 uint32_t tcpx_ws_guard_mismatch_frame(void);
