@@ -50,9 +50,18 @@ case "$want" in
   *) suite_of "$want" >/dev/null; versions=("$want") ;;
 esac
 
-# The Wireshark minor version this machine ships (empty if unknown).
+# The Wireshark minor version this machine ships (empty if unknown): by release
+# first (on a fresh machine nothing is installed and apt's lists may be empty).
 native_version() {
-  local v
+  local v codename
+  codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+  # Unstable's os-release names the testing release (forky); /etc/debian_version says sid.
+  grep -q sid /etc/debian_version 2>/dev/null && codename=sid
+  case "$codename" in
+    bookworm) echo 4.0; return ;;
+    trixie) echo 4.4; return ;;
+    sid) echo 4.6; return ;;
+  esac
   v=$(dpkg-query -W -f='${Version}' libwireshark-dev 2>/dev/null \
       || apt-cache policy libwireshark-dev 2>/dev/null | awk '/Candidate:/ {print $2}')
   v=${v#*:}
@@ -84,10 +93,11 @@ trap unmount_all EXIT
 trap "exit 130" INT TERM
 
 bind() {   # bind SRC DST [ro]
+  case "$1" in /*) ;; *) echo "matrix.sh: not an absolute path: $1" >&2; return 1 ;; esac
   mkdir -p "$2"
   mount --rbind "$1" "$2"
-  mount --make-rslave "$2"
   mounted+=("$2")
+  mount --make-rslave "$2"
   if [ "${3:-}" = ro ]; then
     mount -o remount,bind,ro "$2"
   fi
@@ -121,19 +131,31 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
   local suite dir work
   suite=$(suite_of "$version")
   dir="$cache/$suite"
-  make_chroot "$suite" "$dir"
+  mkdir -p "$cache"
+  # One run per chroot at a time (a second one would wipe the first one's copy).
+  exec 9>"$cache/$suite.lock"
+  flock 9
+  # Mounts a killed run left behind, deepest first.
+  grep -o " $dir/[^ ]*" /proc/mounts | sort -r | while read -r m; do umount -l "$m" 2>/dev/null || true; done
+  make_chroot "$suite" "$dir" || return 1
   cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true
-  bind /proc "$dir/proc"
-  bind /sys "$dir/sys"
-  bind /dev "$dir/dev"
+  bind /proc "$dir/proc" || return 1
+  bind /sys "$dir/sys" || return 1
+  bind /dev "$dir/dev" || return 1
+  # Today's packages of the release (the package test installs today's tshark too).
+  timeout 900 chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
+    sh -c 'apt-get update -qq && apt-get -y -qq upgrade' >/dev/null 2>&1 \
+    || echo "matrix.sh: apt-get upgrade in the $suite chroot failed; testing what it has"
+  echo "matrix.sh: $suite chroot: $(chroot "$dir" dpkg-query -W -f='${Package} ${Version}' libwireshark-dev 2>/dev/null)"
   # The copy: tracked and untracked files, without what git ignores (build/).
   work="$dir/srv/tcpx"
   rm -rf --one-file-system "$work/main"
   mkdir -p "$work/main"
   git -C "$repo" ls-files -z --cached --others --exclude-standard \
-    | (cd "$repo" && tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$work/main"
+    | (cd "$repo" && tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$work/main" \
+    || { echo "matrix.sh: could not copy the checkout into $work/main" >&2; unmount_all; return 1; }
   if [ -d "$repo/../shared" ]; then
-    bind "$(cd "$repo/../shared" && pwd)" "$work/shared" ro
+    bind "$(cd "$repo/../shared" && pwd)" "$work/shared" ro || { unmount_all; return 1; }
   fi
   local status=0
   if [ -n "$run_cmd" ]; then
@@ -148,12 +170,14 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
     unmount_all
     return "$status"
   fi
-  chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
+  # Bounded: a hung run must not hold CI (and its mounts) for ever.
+  timeout --kill-after=60 "${TCPX_MATRIX_TIMEOUT:-2400}" \
+    chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
     PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
     bash -c 'cd /srv/tcpx/main && exec bash scripts/test.sh --here "$@"' test.sh "$@" || status=$?
   if [ "$status" -eq 0 ]; then
-    chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/sbin:/usr/bin:/sbin:/bin \
-      bash -c 'cd /srv/tcpx/main && bash scripts/package.sh' || status=$?
+    timeout --kill-after=60 900 chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
+      PATH=/usr/sbin:/usr/bin:/sbin:/bin bash -c 'cd /srv/tcpx/main && bash scripts/package.sh' || status=$?
     deb=$(ls "$work"/main/build-pkg/tcpx_*.deb 2>/dev/null | head -n1 || true)
   fi
   unmount_all

@@ -13,7 +13,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${TCPX_PKG_DIR:-build-pkg}
 bash scripts/setup.sh --demo >/dev/null
-cmake -S . -B "$out" -DCMAKE_INSTALL_PREFIX=/usr -DTCPX_INSTALL_GLOBAL=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
+cmake -S . -B "$out" -DCMAKE_INSTALL_PREFIX=/usr -DTCPX_INSTALL_GLOBAL=ON -DTCPX_PACKAGE=ON -DBUILD_TESTING=OFF -DCMAKE_BUILD_TYPE=RelWithDebInfo >/dev/null
 cmake --build "$out" -j"$(nproc)" >/dev/null
 (cd "$out" && rm -f ./*.deb && cpack -G DEB >/dev/null)
 ls "$out"/*.deb

@@ -25,24 +25,30 @@ case "$version" in
 esac
 [ "$(id -u)" -eq 0 ] || { echo "package_test.sh: needs root (debootstrap, chroot)" >&2; exit 1; }
 
-debian_mirror() {
-  local m
+debian_mirror() {   # as scripts/matrix.sh: deb822 sources first, then sources.list ([options] skipped)
+  local m=""
   m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
       | awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' | grep -v -- '-security' | head -n1 || true)
-  [ -n "$m" ] || m=$(awk '$1 == "deb" && $0 !~ /security/ {print $2; exit}' /etc/apt/sources.list 2>/dev/null || true)
+  [ -n "$m" ] || m=$(cat /etc/apt/sources.list 2>/dev/null \
+      | awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) {print $i; exit}}' || true)
   [ -n "$m" ] || { echo "package_test.sh: no Debian mirror in apt's sources" >&2; return 1; }
   printf '%s\n' "$m"
 }
 
 base="$cache/$suite-base.tar"
 if [ ! -f "$base" ]; then
-  command -v debootstrap >/dev/null || DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap
+  if ! command -v debootstrap >/dev/null; then
+    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap \
+      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap; }
+  fi
   tmp=$(mktemp -d /var/tmp/tcpx-base.XXXXXX)
   echo "package_test.sh: debootstrap $suite (once; kept as $base)"
-  debootstrap --variant=minbase "$suite" "$tmp" "$(debian_mirror)" >"$tmp.log" 2>&1 || { tail -n 20 "$tmp.log" >&2; exit 1; }
   mkdir -p "$cache"
-  tar -C "$tmp" -cf "$base.part" . && mv "$base.part" "$base"
-  rm -rf --one-file-system "$tmp" "$tmp.log"
+  ok=1
+  timeout 1200 debootstrap --variant=minbase "$suite" "$tmp" "$(debian_mirror)" >"$tmp.log" 2>&1 \
+    && tar -C "$tmp" -cf "$base.part" . && mv "$base.part" "$base" || { ok=0; tail -n 20 "$tmp.log" >&2; }
+  grep -q " $tmp/" /proc/mounts || rm -rf --one-file-system "$tmp" "$tmp.log" "$base.part"
+  [ "$ok" = 1 ] || exit 1
 fi
 
 root=$(mktemp -d /var/tmp/tcpx-pkgtest.XXXXXX)
@@ -83,9 +89,10 @@ case "$plugin_dir" in
 esac
 for who in root user; do
   run=in_root; [ "$who" = user ] && run=as_user
-  $run tshark -G plugins 2>&1 | grep -q "^tcpx\.so.*${plugin_dir}" || fail "$who: tshark -G plugins does not list $plugin_dir"
-  $run tshark -r /tmp/tcpx/lossy_download.pcapng -q -z tcpx,health 2>&1 | grep -q "network_loss" \
-    || fail "$who: -z tcpx,health gives no verdict"
+  out=$($run tshark -G plugins 2>&1 || true)
+  grep -q "^tcpx\.so.*${plugin_dir}" <<<"$out" || fail "$who: tshark -G plugins does not list $plugin_dir"
+  out=$($run tshark -r /tmp/tcpx/lossy_download.pcapng -q -z tcpx,health 2>&1 || true)
+  grep -q "network_loss" <<<"$out" || fail "$who: -z tcpx,health gives no verdict"
 done
 [ -f "$root/usr/share/wireshark/profiles/tcpx/colorfilters" ] || fail "no global tcpx profile"
 in_root dpkg-deb -f "/tmp/tcpx/$(basename "$deb")" Depends | grep -q "libwireshark[0-9]* (>= $version\.0), libwireshark[0-9]* (<< " \
