@@ -455,8 +455,14 @@ def expand_tcpx_tree(ws):
     # visible line (the collapsed tcpx tree), expand everything below it.
     y = int(ws.x.height * 0.62)
     ws.click(200, y)
-    ws.x.xdotool("key", "End")
+    time.sleep(0.8)   # the click must give the pane focus before the keys (Qt 6 is slower)
+    # End is not honoured by 4.6's details pane: walk down from the first item instead
+    # (Frame, Ethernet, IP, TCP, tcpx: all collapsed when the frame is selected).
+    ws.x.xdotool("key", "Home")
     time.sleep(0.3)
+    for _ in range(4):
+        ws.x.xdotool("key", "Down")
+        time.sleep(0.2)
     ws.x.xdotool("key", "shift+Right")
     time.sleep(1.0)
     ws.settle(timeout=10, interval=0.5)
