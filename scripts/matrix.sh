@@ -27,6 +27,7 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+. scripts/debian.sh
 want=${1:-all}
 shift || true
 run_cmd=""
@@ -36,14 +37,6 @@ if [ "${1:-}" = --run ]; then
 fi
 cache=${TCPX_MATRIX_CACHE:-/var/cache/tcpx-matrix}
 
-suite_of() {
-  case "$1" in
-    4.0) echo bookworm ;;
-    4.4) echo trixie ;;
-    4.6) echo sid ;;
-    *) echo "matrix.sh: unknown version '$1' (4.0, 4.4, 4.6 or all)" >&2; return 2 ;;
-  esac
-}
 
 case "$want" in
   all) versions=(4.0 4.4 4.6) ;;
@@ -66,19 +59,6 @@ native_version() {
       || apt-cache policy libwireshark-dev 2>/dev/null | awk '/Candidate:/ {print $2}')
   v=${v#*:}
   printf '%s\n' "$v" | sed -n 's/^\([0-9]*\.[0-9]*\).*/\1/p'
-}
-
-# The Debian mirror apt uses here (deb822 sources first, then sources.list).
-debian_mirror() {
-  local m=""
-  m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
-      | awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' | grep -v -- '-security' | head -n1 || true)
-  if [ -z "$m" ]; then
-    m=$(cat /etc/apt/sources.list 2>/dev/null \
-        | awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) {print $i; exit}}' || true)
-  fi
-  [ -n "$m" ] || { echo "matrix.sh: no Debian mirror found in apt's sources" >&2; return 1; }
-  printf '%s\n' "$m"
 }
 
 mounted=()
@@ -106,10 +86,7 @@ bind() {   # bind SRC DST [ro]
 make_chroot() {   # make_chroot SUITE DIR
   local suite=$1 dir=$2
   [ -f "$dir/.tcpx-ready" ] && return 0
-  if ! command -v debootstrap >/dev/null 2>&1; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap \
-      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap; }
-  fi
+  need_debootstrap || return 1
   # Never remove through a bind mount (a half-made chroot may still have /dev bound).
   if grep -q " $dir/" /proc/mounts; then
     echo "matrix.sh: $dir has mounts inside; unmount them first" >&2

@@ -14,33 +14,16 @@ set -euo pipefail
 
 cd "$(dirname "$0")/.."
 repo=$(pwd)
+. scripts/debian.sh
 version=${1:?usage: package_test.sh VERSION DEB}
 deb=$(cd "$(dirname "${2:?usage: package_test.sh VERSION DEB}")" && pwd)/$(basename "$2")
 cache=${TCPX_MATRIX_CACHE:-/var/cache/tcpx-matrix}
-case "$version" in
-  4.0) suite=bookworm ;;
-  4.4) suite=trixie ;;
-  4.6) suite=sid ;;
-  *) echo "package_test.sh: unknown version $version" >&2; exit 2 ;;
-esac
+suite=$(suite_of "$version") || exit 2
 [ "$(id -u)" -eq 0 ] || { echo "package_test.sh: needs root (debootstrap, chroot)" >&2; exit 1; }
-
-debian_mirror() {   # as scripts/matrix.sh: deb822 sources first, then sources.list ([options] skipped)
-  local m=""
-  m=$(cat /etc/apt/sources.list.d/*.sources 2>/dev/null \
-      | awk '/^URIs:/ {for (i = 2; i <= NF; i++) print $i}' | grep -v -- '-security' | head -n1 || true)
-  [ -n "$m" ] || m=$(cat /etc/apt/sources.list 2>/dev/null \
-      | awk '$1 == "deb" && $0 !~ /security/ {for (i = 2; i <= NF; i++) if ($i ~ /:\/\//) {print $i; exit}}' || true)
-  [ -n "$m" ] || { echo "package_test.sh: no Debian mirror in apt's sources" >&2; return 1; }
-  printf '%s\n' "$m"
-}
 
 base="$cache/$suite-base.tar"
 if [ ! -f "$base" ]; then
-  if ! command -v debootstrap >/dev/null; then
-    DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap \
-      || { apt-get update && DEBIAN_FRONTEND=noninteractive apt-get install -y --no-install-recommends debootstrap; }
-  fi
+  need_debootstrap || exit 1
   tmp=$(mktemp -d /var/tmp/tcpx-base.XXXXXX)
   echo "package_test.sh: debootstrap $suite (once; kept as $base)"
   mkdir -p "$cache"
