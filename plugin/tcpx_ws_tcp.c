@@ -86,8 +86,8 @@ static bool tcp_checks_checksums;
 static pref_t *tcp_analyze_seq_pref;
 static bool tcp_analyzes_sequences = true;
 
-/* Forcing a disagreement, for the guard's test: TCPX_TEST_FORCE_MISMATCH=stream|seq|flags. */
-static enum { FORCE_NONE, FORCE_STREAM, FORCE_SEQ, FORCE_FLAGS } force_mismatch;
+/* Forcing a disagreement, for the guard's test: TCPX_TEST_FORCE_MISMATCH=stream|seq|ack|flags. */
+static enum { FORCE_NONE, FORCE_STREAM, FORCE_SEQ, FORCE_ACK, FORCE_FLAGS } force_mismatch;
 
 static const struct tcp_analysis *
 tcpd_of(const tcpx_ws_conn_t *conn)
@@ -105,6 +105,7 @@ tcpx_ws_tcp_handoff(int proto_tcp)
     if (force) {
         force_mismatch = !strcmp(force, "stream") ? FORCE_STREAM
                        : !strcmp(force, "seq")    ? FORCE_SEQ
+                       : !strcmp(force, "ack")    ? FORCE_ACK
                        : !strcmp(force, "flags")  ? FORCE_FLAGS : FORCE_NONE;
     }
 }
@@ -162,7 +163,7 @@ tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, uint32_t frame, tcpx_ws_conn_view_
     }
     view->stream = tcpd->stream + (force_mismatch == FORCE_STREAM);
     view->fwd_base_seq = tcpd->fwd->base_seq - (force_mismatch == FORCE_SEQ);
-    view->rev_base_seq = tcpd->rev->base_seq;
+    view->rev_base_seq = tcpd->rev->base_seq - (force_mismatch == FORCE_ACK);
     view->fwd_win_scale = tcpd->fwd->win_scale;
     view->irtt_ns = ns_of(&tcpd->ts_first_rtt);
     view->tfo_syn_data = tcpd->tfo_syn_data;

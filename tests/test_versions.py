@@ -84,6 +84,9 @@ class GuardTest(unittest.TestCase):
     def test_sequence_numbers(self):
         self.check_silenced("seq")
 
+    def test_acknowledgment_numbers(self):
+        self.check_silenced("ack")
+
     def test_analysis_flags(self):
         # Flags are compared where TCP's tree is built: -V, -T fields (and the GUI).
         rc, out, err = self.run_forced("flags", ["-2", "-V", "-O", "tcpx"])
