@@ -35,6 +35,7 @@ if [ ! -f "$base" ]; then
 fi
 
 root=$(mktemp -d /var/tmp/tcpx-pkgtest.XXXXXX)
+inside=/srv/tcpx-test   # the test's folder inside the chroot
 mounts=()
 cleanup() {
   local i
@@ -50,20 +51,20 @@ cp /etc/resolv.conf "$root/etc/resolv.conf" 2>/dev/null || true
 for m in proc sys dev; do
   mount --rbind "/$m" "$root/$m"; mount --make-rslave "$root/$m"; mounts+=("$root/$m")
 done
-mkdir -p "$root/tmp/tcpx"
-cp "$deb" "$root/tmp/tcpx/"
-cp "$repo/sample_pcaps/lossy_download.pcapng" "$root/tmp/tcpx/"
-chmod -R a+rX "$root/tmp/tcpx"
+mkdir -p "$root$inside"
+cp "$deb" "$root$inside/"
+cp "$repo/sample_pcaps/lossy_download.pcapng" "$root$inside/"
+chmod -R a+rX "$root$inside"
 
 in_root() { chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin LANG=C.UTF-8 HOME=/root "$@"; }
-as_user() { in_root setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=/tmp/tcpx/home "$@"; }
+as_user() { in_root setpriv --reuid=65534 --regid=65534 --clear-groups env HOME=$inside/home "$@"; }
 fail() { echo "package $version: FAILED: $*" >&2; exit 1; }
 
 in_root sh -c 'echo "wireshark-common wireshark-common/install-setuid boolean false" | debconf-set-selections'
 in_root apt-get update -qq >/dev/null
 in_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-  tshark util-linux "/tmp/tcpx/$(basename "$deb")" >/dev/null || fail "apt-get install"
-mkdir -p "$root/tmp/tcpx/home" && chown 65534:65534 "$root/tmp/tcpx/home"
+  tshark util-linux "$inside/$(basename "$deb")" >/dev/null || fail "apt-get install"
+mkdir -p "$root$inside/home" && chown 65534:65534 "$root$inside/home"
 
 plugin_dir=$(in_root dpkg -L tcpx | grep '/tcpx\.so$') || fail "the package has no tcpx.so"
 case "$plugin_dir" in
@@ -74,11 +75,11 @@ for who in root user; do
   run=in_root; [ "$who" = user ] && run=as_user
   out=$($run tshark -G plugins 2>&1 || true)
   grep -q "^tcpx\.so.*${plugin_dir}" <<<"$out" || fail "$who: tshark -G plugins does not list $plugin_dir"
-  out=$($run tshark -r /tmp/tcpx/lossy_download.pcapng -q -z tcpx,health 2>&1 || true)
+  out=$($run tshark -r $inside/lossy_download.pcapng -q -z tcpx,health 2>&1 || true)
   grep -q "network_loss" <<<"$out" || fail "$who: -z tcpx,health gives no verdict"
 done
 [ -f "$root/usr/share/wireshark/profiles/tcpx/colorfilters" ] || fail "no global tcpx profile"
-in_root dpkg-deb -f "/tmp/tcpx/$(basename "$deb")" Depends | grep -q "libwireshark[0-9]* (>= $version\.0), libwireshark[0-9]* (<< " \
+in_root dpkg-deb -f "$inside/$(basename "$deb")" Depends | grep -q "libwireshark[0-9]* (>= $version\.0), libwireshark[0-9]* (<< " \
   || fail "the package does not pin Wireshark $version"
 
 files=$(in_root dpkg -L tcpx | while read -r f; do [ -f "$root$f" ] && echo "$f"; done)
