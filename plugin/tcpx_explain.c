@@ -332,9 +332,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "{Sender} did not accept the cookie (expired, or Fast Open disabled on it) or a middlebox removed it. It costs one round "
       "trip, nothing more." },
     { TCPX_C_PARTIAL_ACK_OFFLOAD, "segmentation_offload", "segmentation offload at the capture point",
-      "The segment of frame {ref} is larger than the MSS ({mss} bytes): the capture was taken on {receiver}'s host before its "
-      "network card cut the segment up (TSO/GSO), and {sender} acknowledges the pieces as they arrive. The capture's doing, "
-      "not the network's." },
+      "The segment of frame {ref} is larger than the MSS ({mss} bytes), so no such segment crossed the network: the capture "
+      "point saw it before segmentation offload on {receiver}'s host cut it up (TSO/GSO), or after offload on {sender}'s host "
+      "merged the pieces (GRO/LRO), and {sender} acknowledges the real, smaller segments. The capture's doing, not the "
+      "network's." },
     { TCPX_C_PARTIAL_ACK_UNDETERMINED, "undetermined", "cause undetermined",
       "Undetermined: {?ref:the segment is no larger than the MSS, so segmentation offload at the capture point does not "
       "explain it|the partly acknowledged segment is not in what tcpx remembers}. A middlebox that re-segments, or {sender} "
