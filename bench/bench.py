@@ -556,7 +556,7 @@ def main():
               s["tcpx_stream_t"], s["tcpx_side_t"], s["tcpx_sent_t"], s["TCPX_SENT_KEEP_ACKED"],
               s["TCPX_SENT_MAX"]),
           "- per cached frame (a frame with a tcpx result: anomaly or story step): the "
-          "result packed (`plugin/tcpx_pack.c`: only the non-zero fields of each %d B finding, "
+          "result packed (`plugin/core/tcpx_pack.c`: only the non-zero fields of each %d B finding, "
           "as varints; typically 10-40 B per finding), appended to one per-file byte array "
           "with a 3 B record head, plus an %d B entry in the sorted frame index "
           "(`tcpx_store_t`; both arrays grow by doubling). Frames without a result cost "

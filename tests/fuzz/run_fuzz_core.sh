@@ -25,12 +25,10 @@ fi
 [ -n "$cc" ] || { echo "run_fuzz_core: clang not found (apt-get install clang libclang-rt-14-dev)"; exit 77; }
 
 srcs=()
-for f in "$repo"/plugin/tcpx_*.c; do
-  case "$(basename "$f")" in tcpx_plugin.c | tcpx_ws_*.c) ;; *) srcs+=("$f") ;; esac   # the Wireshark glue
-done
+for f in "$repo"/plugin/core/*.c; do srcs+=("$f"); done   # the pure-C core; the glue is in plugin/wireshark
 # shellcheck disable=SC2046
 if ! "$cc" -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
-     -fno-omit-frame-pointer ${TCPX_FUZZ_CFLAGS:-} -I"$repo/plugin" -I"$repo/tap" \
+     -fno-omit-frame-pointer ${TCPX_FUZZ_CFLAGS:-} -I"$repo/plugin/core" \
      "$here/fuzz_core.c" "${srcs[@]}" $(pkg-config --cflags --libs glib-2.0) \
      -o "$out/fuzz_core" 2> "$out/build.log"; then
   if grep -q -E "libclang_rt.fuzzer|cannot find.*fuzzer|unsupported option '-fsanitize=fuzzer" "$out/build.log"; then
