@@ -9,8 +9,7 @@
  */
 #include <string.h>
 #include "tcpx_core.h"
-
-#define NS_PER_MS G_GINT64_CONSTANT(1000000)
+#include "tcpx_units.h"
 
 /* Linux never times out a segment faster than this (TCP_RTO_MIN). */
 #define MIN_RTO_NS (200 * NS_PER_MS)
@@ -201,8 +200,6 @@ set_range(tcpx_finding_t *f, const tcpx_segment_t *seg)
     f->hi = seg->len ? seg->seq + seg->len - 1 : seg->seq;
 }
 
-/* Longer than this is not a round trip but a broken clock: treated as unknown. */
-#define MAX_RTT_NS (G_GINT64_CONSTANT(600000) * NS_PER_MS)
 
 gint64
 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
@@ -212,7 +209,7 @@ tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
         rtt = seg->irtt_ns;
     else if (s->syn_frame && s->hs_ack_frame)
         rtt = s->hs_ack_ts - s->syn_ts;
-    return rtt > 0 && rtt <= MAX_RTT_NS ? rtt : 0;
+    return rtt > 0 && rtt <= TCPX_MAX_RTT_NS ? rtt : 0;
 }
 
 /* The payload a full segment from `sender` carries: the MSS its peer announced, less the
@@ -240,15 +237,15 @@ guess_client(const tcpx_stream_t *s, const tcpx_segment_t *seg, int sender)
     return 0;
 }
 
-tcpx_near_t
+tcpx_position_t
 tcpx_capture_near(gint64 d1, gint64 d2)
 {
     /* d1 / 3 > d2 rather than d1 > 3 * d2: no overflow on absurd timestamps. */
     if (d1 / 3 > d2 && d1 - d2 > NS_PER_MS)
-        return TCPX_NEAR_CLIENT;
+        return TCPX_POS_NEAR_CLIENT;
     if (d2 / 3 > d1 && d2 - d1 > NS_PER_MS)
-        return TCPX_NEAR_SERVER;
-    return TCPX_NEAR_UNSURE;
+        return TCPX_POS_NEAR_SERVER;
+    return TCPX_POS_MIDDLE;
 }
 
 tcpx_phase_t

@@ -371,8 +371,13 @@ tcpx_phase_t tcpx_plain_phase(const tcpx_segment_t *seg);
 
 /* Where the capture was taken, from the handshake's halves: SYN to SYN-ACK (d1) and
  * SYN-ACK to ACK (d2).  The half that holds the round trip is the far one. */
-typedef enum { TCPX_NEAR_UNSURE = 0, TCPX_NEAR_CLIENT, TCPX_NEAR_SERVER } tcpx_near_t;
-tcpx_near_t tcpx_capture_near(gint64 d1, gint64 d2);
+typedef enum {
+    TCPX_POS_UNKNOWN = 0,     /* no complete handshake */
+    TCPX_POS_NEAR_CLIENT,
+    TCPX_POS_NEAR_SERVER,
+    TCPX_POS_MIDDLE           /* in the middle, or the path is too fast to tell */
+} tcpx_position_t;
+tcpx_position_t tcpx_capture_near(gint64 d1, gint64 d2);   /* never UNKNOWN */
 
 /* Best RTT estimate known for the stream (handshake RTT), in ns; 0 if unknown. */
 gint64 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg);

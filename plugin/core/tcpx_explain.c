@@ -409,15 +409,26 @@ tcpx_phase_name(tcpx_phase_t phase)
     return "data";
 }
 
-const char *
-tcpx_position_text(gint64 d1, gint64 d2)
+/* Capture position: JSON name, words for tables, sentence for the handshake's story. */
+static const struct {
+    const char *name, *words, *sentence;
+} positions[] = {
+    [TCPX_POS_UNKNOWN] = { "unknown", "unknown",
+                           "the capture position is unknown (no complete handshake)" },
+    [TCPX_POS_NEAR_CLIENT] = { "near_client", "near the client",
+        "the capture was taken near the client (the round trip lies between the capture point and the server)" },
+    [TCPX_POS_NEAR_SERVER] = { "near_server", "near the server",
+        "the capture was taken near the server (the round trip lies between the capture point and the client)" },
+    [TCPX_POS_MIDDLE] = { "middle", "in the middle / undetermined",
+                          "the capture point is about midway, or the path is too fast to tell" },
+};
+
+static guint
+position_index(tcpx_position_t p)
 {
-    switch (tcpx_capture_near(d1, d2)) {
-    case TCPX_NEAR_CLIENT:
-        return "the capture was taken near the client (the round trip lies between the capture point and the server)";
-    case TCPX_NEAR_SERVER:
-        return "the capture was taken near the server (the round trip lies between the capture point and the client)";
-    default:
-        return "the capture point is about midway, or the path is too fast to tell";
-    }
+    return (guint)p < G_N_ELEMENTS(positions) ? (guint)p : TCPX_POS_UNKNOWN;
 }
+
+const char *tcpx_position_name(tcpx_position_t p) { return positions[position_index(p)].name; }
+const char *tcpx_position_words(tcpx_position_t p) { return positions[position_index(p)].words; }
+const char *tcpx_position_sentence(tcpx_position_t p) { return positions[position_index(p)].sentence; }

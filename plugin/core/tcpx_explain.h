@@ -39,7 +39,10 @@ tcpx_severity_t tcpx_kind_severity(tcpx_kind_t kind);
 const char *tcpx_severity_name(tcpx_severity_t sev);
 const char *tcpx_phase_name(tcpx_phase_t phase);
 
-/* Words for where the capture was taken, from the handshake's two halves. */
-const char *tcpx_position_text(gint64 syn_to_synack_ns, gint64 synack_to_ack_ns);
+/* Where the capture was taken (tcpx_capture_near()): "near_client" (JSON),
+ * "near the client" (tables), and a sentence for the handshake's story. */
+const char *tcpx_position_name(tcpx_position_t p);
+const char *tcpx_position_words(tcpx_position_t p);
+const char *tcpx_position_sentence(tcpx_position_t p);
 
 #endif

@@ -5,10 +5,7 @@
 #include <stdarg.h>
 #include <string.h>
 #include "tcpx_text.h"
-
-#define NS_PER_US G_GINT64_CONSTANT(1000)
-#define NS_PER_MS G_GINT64_CONSTANT(1000000)
-#define NS_PER_S  G_GINT64_CONSTANT(1000000000)
+#include "tcpx_units.h"
 
 /* Decimal digits of v, written backwards from end; returns where they start. printf costs ~10x. */
 static char *
@@ -359,7 +356,7 @@ variable(GString *out, const char *name, gsize len, const tcpx_text_ctx_t *c)
             tcpx_format_negotiated(out, &peer, &sender);
         return TRUE;
     }
-    if (IS("position")) { g_string_append(out, tcpx_position_text(f->t1_ns, f->t2_ns)); return TRUE; }
+    if (IS("position")) { g_string_append(out, tcpx_position_sentence(tcpx_capture_near(f->t1_ns, f->t2_ns))); return TRUE; }
     if (IS("cause_label")) { g_string_append(out, tcpx_cause_info((tcpx_cause_t)f->cause)->label); return TRUE; }
 #undef IS
 #undef NUM

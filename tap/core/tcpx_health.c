@@ -118,9 +118,8 @@
 #include "tcpx_health.h"
 #include "tcpx_text.h"
 
-#define NS_PER_MS  G_GINT64_CONSTANT(1000000)
-/* RTT samples above this are broken clocks; spans are clamped to it so sums cannot overflow. */
-#define MAX_SPAN_NS (G_GINT64_CONSTANT(600000) * NS_PER_MS)
+#include "tcpx_units.h"
+#define MAX_SPAN_NS TCPX_MAX_RTT_NS
 
 /* Time from a to b, never negative, at most MAX_SPAN_NS x 1440 (10 days). */
 static gint64
@@ -129,7 +128,6 @@ span(gint64 a, gint64 b)
     gint64 d = b - a;
     return CLAMP(d, 0, MAX_SPAN_NS * 1440);
 }
-#define NS_PER_S   G_GINT64_CONSTANT(1000000000)
 #define K(kind)    (1u << (kind))
 #define RETX_ANY   (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION) | K(TCPX_K_SPURIOUS_RETRANSMISSION))
 #define RETX_LOSS  (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION))
@@ -609,28 +607,6 @@ tcpx_health_fault_name(tcpx_fault_t f)
 }
 
 const char *
-tcpx_health_position_name(tcpx_position_t p)
-{
-    switch (p) {
-    case TCPX_POS_NEAR_CLIENT: return "near_client";
-    case TCPX_POS_NEAR_SERVER: return "near_server";
-    case TCPX_POS_MIDDLE:      return "middle";
-    default:                   return "unknown";
-    }
-}
-
-const char *
-tcpx_health_position_text(tcpx_position_t p)
-{
-    switch (p) {
-    case TCPX_POS_NEAR_CLIENT: return "near the client";
-    case TCPX_POS_NEAR_SERVER: return "near the server";
-    case TCPX_POS_MIDDLE:      return "in the middle / undetermined";
-    default:                   return "unknown";
-    }
-}
-
-const char *
 tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l)
 {
     switch (l) {
@@ -848,11 +824,7 @@ judge_stream(const tcpx_health_t *h, hstream_t *hs)
         gint64 d1 = hs->synack_ts - hs->syn_ts, d2 = hs->hs_ack_ts - hs->synack_ts;
         s->hs_d1_ns = d1;
         s->hs_d2_ns = d2;
-        switch (tcpx_capture_near(d1, d2)) {
-        case TCPX_NEAR_CLIENT: s->position = TCPX_POS_NEAR_CLIENT; break;
-        case TCPX_NEAR_SERVER: s->position = TCPX_POS_NEAR_SERVER; break;
-        default:               s->position = TCPX_POS_MIDDLE; break;
-        }
+        s->position = tcpx_capture_near(d1, d2);
     }
 
     /* holes: capture misses or network losses */
@@ -1261,7 +1233,7 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         tcpx_append_printf(cells, "%u/%u", s->resets[0], s->resets[1]);
         end_cell(cells, row, 11);
         cell_text(cells, row, 12, tcpx_health_ms_text(s->resp_n ? s->resp_max_ns : -1, b, sizeof b));
-        cell_text(cells, row, 13, tcpx_health_position_name(s->position));
+        cell_text(cells, row, 13, tcpx_position_name(s->position));
         cell_text(cells, row, 14, s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : "-");
         if (s->judged)
             tcpx_append_printf(cells, "%d", s->score);
@@ -1423,7 +1395,7 @@ tcpx_health_render_paragraph(const tcpx_health_stream_t *s, GString *out)
                                s->irtt_ns > 0 ? " (handshake)" : " (ACKs)");
     if (s->position != TCPX_POS_UNKNOWN)
         tcpx_append_printf(t, " Captured %s (SYN to SYN-ACK %s ms, SYN-ACK to ACK %s ms).",
-                               tcpx_health_position_text(s->position),
+                               tcpx_position_words(s->position),
                                tcpx_health_ms_text(s->hs_d1_ns, b1, sizeof b1),
                                tcpx_health_ms_text(s->hs_d2_ns, b2, sizeof b2));
     append_wrapped(out, t->str, 2);
@@ -1600,7 +1572,7 @@ tcpx_health_render_json_line(const tcpx_health_stream_t *s, GString *out)
     if (s->options_known && s->wscale[1] >= 0) json_int(j, "wscale_server", s->wscale[1]); else json_str(j, "wscale_server", NULL);
     json_bool(j, "sack", s->sack);
     json_bool(j, "ecn", s->ecn);
-    json_str(j, "capture_position", tcpx_health_position_name(s->position));
+    json_str(j, "capture_position", tcpx_position_name(s->position));
     json_str(j, "loss_pattern", s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : NULL);
     json_u64(j, "loss_events", s->loss_events);
     if (s->judged)

@@ -13,6 +13,7 @@
 
 #include <glib.h>
 #include "tcpx_tap.h"
+#include "tcpx_explain.h"   /* tcpx_position_name() and _words() */
 
 /* Thresholds and score weights (tcpx protocol preferences, see
  * tcpx_health_register_prefs()).  tcpx_health_prefs_default() fills them. */
@@ -44,13 +45,6 @@ typedef enum {
     TCPX_FAULT_SERVER,
     TCPX_FAULT_CAPTURE
 } tcpx_fault_t;
-
-typedef enum {
-    TCPX_POS_UNKNOWN = 0,     /* no complete handshake */
-    TCPX_POS_NEAR_CLIENT,
-    TCPX_POS_NEAR_SERVER,
-    TCPX_POS_MIDDLE           /* in the middle, or undetermined */
-} tcpx_position_t;
 
 typedef enum {
     TCPX_LOSS_NONE = 0,
@@ -179,8 +173,6 @@ GPtrArray *tcpx_health_worst_first(const tcpx_health_t *h);
 
 /* Names (stable: used as JSON values). */
 const char *tcpx_health_fault_name(tcpx_fault_t f);           /* "none", "client", ... */
-const char *tcpx_health_position_name(tcpx_position_t p);     /* "near_client", ... */
-const char *tcpx_health_position_text(tcpx_position_t p);     /* "near the client", ... */
 const char *tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l); /* "bursts", ... */
 const char *tcpx_health_done_name(tcpx_done_t d);             /* "complete", ... */
 const char *tcpx_health_kind_key(guint kind);                 /* "retransmission", ... (JSON key) */

@@ -119,7 +119,7 @@ static void c_retx(GString *o, const tcpx_health_stream_t *s)
 static void c_zw(GString *o, const tcpx_health_stream_t *s) { secs_cell(o, s->zero_window_ns[0] + s->zero_window_ns[1]); }
 static void c_rst(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%u/%u", s->resets[0], s->resets[1]); }
 static void c_resp(GString *o, const tcpx_health_stream_t *s) { ms_cell(o, s->resp_n ? s->resp_max_ns : -1); }
-static void c_pos(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_health_position_name(s->position)); }
+static void c_pos(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_position_name(s->position)); }
 /* Not judged (TCP's sequence analysis off): no retransmission rate, loss pattern, score or fault. */
 static void c_loss(GString *o, const tcpx_health_stream_t *s)
 {

@@ -569,7 +569,7 @@ table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
         num_text(TRUE, (double)(s->zero_window_ns[0] + s->zero_window_ns[1]) / 1e9, 3, 10);
     items[COL_RESETS].value.string_value = g_strdup_printf("%u/%u", s->resets[0], s->resets[1]);
     items[COL_LOSS].value.string_value = g_strdup(s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : "");
-    items[COL_POSITION].value.string_value = g_strdup(tcpx_health_position_text(s->position));
+    items[COL_POSITION].value.string_value = g_strdup(tcpx_position_words(s->position));
     items[COL_LOST_BYTES].value.uint_value = clamp_uint(s->lost_bytes);
     items[COL_RETX_BYTES].value.uint_value = clamp_uint(s->retx_bytes);
     items[COL_KEEPALIVES].value.uint_value = s->keepalives[0] + s->keepalives[1];
