@@ -23,6 +23,7 @@ MODES = {
     "health.json": ["-n", "-q", "-z", "tcpx,health,json"],
     "anomalies.txt": ["-n", "-q", "-z", "tcpx,anomalies"],
     "stats_tree.txt": ["-n", "-q", "-z", "tcpx,tree"],
+    "table.txt": ["-n", "-q", "-z", "tcpx,table"],
     "tree.txt": ["-n", "-V", "-O", "tcpx"],
     "fields.tsv": ["-n", "-T", "fields", "-e", "frame.number", "-e", "tcpx.summary", "-e", "tcpx.anomaly",
                    "-e", "tcpx.cause_code", "-e", "tcpx.severity"],
