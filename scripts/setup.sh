@@ -6,7 +6,7 @@
 #
 # --demo (or TCPX_SETUP_PROFILE=demo): install only what the build and
 # scripts/demo.sh need (compiler, cmake, Wireshark headers, tshark, setpriv),
-# not the GUI, valgrind and clang packages the tests use.
+# not the GUI, valgrind, clang and lint packages the tests use.
 #
 # Idempotent: apt-get runs only when a package is missing (and `apt-get update`
 # at most once); the build is incremental.  As a normal user nothing is
@@ -32,9 +32,11 @@ esac
 
 # Package names that differ between releases: bookworm has no libclang-rt-dev.
 codename=$(. /etc/os-release 2>/dev/null && echo "${VERSION_CODENAME:-}")
+# The lint test (tests/lint/) runs on Debian 12 only, whose tool versions its rules were
+# written for (elsewhere it skips): its tools are installed there only.
 case "$codename" in
-  bookworm) clang_rt=libclang-rt-14-dev ;;
-  *) clang_rt=libclang-rt-dev ;;
+  bookworm) clang_rt=libclang-rt-14-dev; lint_tools=(clang-format clang-tidy cppcheck) ;;
+  *) clang_rt=libclang-rt-dev; lint_tools=() ;;
 esac
 
 # Everything the build, the tests and (later) the GUI tests need.
@@ -46,6 +48,7 @@ packages=(
   util-linux   # setpriv: the test harness runs tshark as nobody when root
   chromium   # tests/test_report.py: renders the HTML report headless (no network)
   valgrind clang "$clang_rt"   # robustness tests: valgrind memcheck, libFuzzer (tests/fuzz/)
+  "${lint_tools[@]}"   # the lint test: clang-format, clang-tidy, cppcheck (Debian 12)
 )
 
 # The demo profile: the build and tshark (run as nobody through setpriv) only.

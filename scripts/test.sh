@@ -18,7 +18,8 @@ if [ "${1:-}" != --here ]; then
 else
   shift
 fi
-bash scripts/setup.sh
+# Warnings are errors in the test build (TCPX_WERROR=OFF in the environment turns that off).
+bash scripts/setup.sh -DTCPX_WERROR="${TCPX_WERROR:-ON}"
 status=0
 ctest --test-dir "${TCPX_BUILD_DIR:-build}" --output-on-failure "$@" || status=$?
 exit "$status"
