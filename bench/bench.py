@@ -120,7 +120,7 @@ def build_null_plugin(d):
     flags = subprocess.run(["pkg-config", "--cflags", "--libs", "wireshark"], text=True,
                            stdout=subprocess.PIPE, check=True).stdout.split()
     subprocess.run(["gcc", "-shared", "-fPIC", "-O2", "-fvisibility=hidden",
-                    "-I", os.path.join(REPO, "plugin"),
+                    "-I", os.path.join(REPO, "plugin", "core"), "-I", os.path.join(REPO, "plugin", "wireshark"),
                     os.path.join(HERE, "null_plugin.c"), "-o", so] + flags, check=True)
     return so
 
@@ -217,7 +217,7 @@ def struct_sizes():
     exe = os.path.join(tempfile.gettempdir(), "tcpx-bench-sizes")
     cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "glib-2.0"], text=True,
                             stdout=subprocess.PIPE, check=True).stdout.split()
-    subprocess.run(["gcc", "-I", os.path.join(REPO, "plugin"), os.path.join(HERE, "sizes.c"),
+    subprocess.run(["gcc", "-I", os.path.join(REPO, "plugin", "core"), os.path.join(HERE, "sizes.c"),
                     "-o", exe] + cflags, check=True)
     out = subprocess.run([exe], stdout=subprocess.PIPE, text=True, check=True).stdout
     os.unlink(exe)
