@@ -35,7 +35,7 @@
 
 static dissector_handle_t tcp_handle;
 
-/* Read per file: changing a preference or enabling a protocol redissects, which starts afresh. */
+/* Per capture file: changing a preference or enabling a protocol redissects, which starts afresh. */
 static gboolean tcpx_enabled;
 static tcpx_store_t frame_results;     /* what the first pass found, per frame (tcpx_pack.h) */
 

@@ -63,6 +63,7 @@ typedef struct {
     tcpx_ws_conn_t *tcp_conn;     /* TCP's analysis of the connection */
     tcpx_stream_glue_t *stream;   /* NULL until known */
 } conv_cache_t;
+
 /* Per capture file. */
 static wmem_map_t *streams;            /* tcp.stream -> tcpx_stream_glue_t */
 static tcpx_keymap_t first_pass_convs; /* conv_key_t -> conv_cache_t, first pass only */
