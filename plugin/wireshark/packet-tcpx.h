@@ -5,12 +5,7 @@
 #ifndef PACKET_TCPX_H
 #define PACKET_TCPX_H
 
-#include <epan/prefs.h>
-
 void proto_register_tcpx(void);
 void proto_reg_handoff_tcpx(void);
-
-/* The tcpx preferences module, for the health tap's thresholds. */
-module_t *tcpx_prefs_module(void);
 
 #endif

@@ -5,8 +5,9 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#define WS_LOG_DOMAIN "tcpx"
+
 #include <epan/packet.h>
-#include <epan/proto.h>
 #include <epan/tap.h>
 #include <ws_symbol_export.h>
 

@@ -32,7 +32,6 @@
 #include <epan/conversation.h>
 #include <epan/prefs.h>
 #include <epan/prefs-int.h>
-#include <epan/proto.h>
 #include <epan/tap.h>
 #include <epan/dissectors/packet-ip.h>
 #include <epan/dissectors/packet-tcp.h>
@@ -101,6 +100,10 @@ tcpx_ws_tcp_handoff(int proto_tcp)
     proto_tcp_id = proto_tcp;
     tcp_check_checksum_pref = prefs_find_preference(prefs_find_module("tcp"), "check_checksum");
     tcp_analyze_seq_pref = prefs_find_preference(prefs_find_module("tcp"), "analyze_sequence_numbers");
+    if (!tcp_check_checksum_pref)
+        ws_debug("TCP has no check_checksum preference: checksums are not checked");
+    if (!tcp_analyze_seq_pref)
+        ws_debug("TCP has no analyze_sequence_numbers preference: taken as on");
     const char *force = g_getenv("TCPX_TEST_FORCE_MISMATCH");
     if (force) {
         force_mismatch = !strcmp(force, "stream") ? FORCE_STREAM
@@ -137,23 +140,16 @@ tcpx_ws_conn_find(packet_info *pinfo, const address *src, const address *dst, ui
     return conv ? (tcpx_ws_conn_t *)conversation_get_proto_data(conv, proto_tcp_id) : NULL;
 }
 
-static int64_t
-ns_of(const nstime_t *t)
-{
-    /* Clamped to +-4e9 s (year 2096): differences never overflow. */
-    const int64_t limit = INT64_C(4000000000);
-    int64_t secs = CLAMP((int64_t)t->secs, -limit, limit);
-    return secs * INT64_C(1000000000) + t->nsecs;
-}
-
 static void guard_fail(const char *what, uint32_t frame);
 
 bool
 tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, uint32_t frame, tcpx_ws_conn_view_t *view)
 {
     const struct tcp_analysis *tcpd = tcpd_of(conn);
-    if (!tcpd || !tcpd->fwd || !tcpd->rev)
+    if (!tcpd || !tcpd->fwd || !tcpd->rev) {
+        ws_debug("frame %u: TCP has not set up both directions of the connection: not read", frame);
         return false;
+    }
     /* fwd and rev point into the struct itself: if they do not, its layout is not
      * the one compiled here, and nothing behind them may be read. */
     if (!((tcpd->fwd == &tcpd->flow1 && tcpd->rev == &tcpd->flow2) ||
@@ -165,7 +161,7 @@ tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, uint32_t frame, tcpx_ws_conn_view_
     view->fwd_base_seq = tcpd->fwd->base_seq - (force_mismatch == FORCE_SEQ);
     view->rev_base_seq = tcpd->rev->base_seq - (force_mismatch == FORCE_ACK);
     view->fwd_win_scale = tcpd->fwd->win_scale;
-    view->irtt_ns = ns_of(&tcpd->ts_first_rtt);
+    view->irtt_ns = tcpx_ws_ns(&tcpd->ts_first_rtt);
     view->tfo_syn_data = tcpd->tfo_syn_data;
     return true;
 }
@@ -213,7 +209,7 @@ tcpx_ws_verdict(const tcpx_ws_conn_t *conn, uint32_t frame, uint32_t raw_seq, ui
     verdict->bytes_in_flight = ta->bytes_in_flight;
     verdict->acks_frame = ta->frame_acked;
     if (ta->frame_acked)
-        verdict->ack_rtt_ns = ns_of(&ta->ts);
+        verdict->ack_rtt_ns = tcpx_ws_ns(&ta->ts);
 }
 
 void

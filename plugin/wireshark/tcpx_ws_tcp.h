@@ -20,6 +20,15 @@
 
 #include <epan/packet.h>
 
+/* A Wireshark time in ns, clamped to +-4e9 s (year 2096) so that differences never overflow. */
+static inline int64_t
+tcpx_ws_ns(const nstime_t *t)
+{
+    const int64_t limit = INT64_C(4000000000);
+    int64_t secs = CLAMP((int64_t)t->secs, -limit, limit);
+    return secs * INT64_C(1000000000) + t->nsecs;
+}
+
 /* TCP's analysis of one connection (struct tcp_analysis), opaque. */
 typedef struct tcpx_ws_conn tcpx_ws_conn_t;
 

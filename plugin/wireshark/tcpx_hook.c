@@ -1,0 +1,241 @@
+/* tcpx_hook.c: tcpx's hook in front of TCP, and the frame's TCP headers for the post-dissector.
+ *
+ * How tcpx reads TCP without costing a protocol tree:
+ *   Wireshark's own TCP analysis (tcp.analysis.*) is kept in TCP's conversation
+ *   data.  Asking for those fields through set_postdissector_wanted_hfids() would
+ *   force a protocol tree on every frame, which alone slows tshark by ~10%, and
+ *   ~35% with the per-frame fields tcpx needs.  So tcpx puts a thin hook in front
+ *   of TCP in the "ip.proto" table: it calls Wireshark's TCP dissector unchanged,
+ *   then reads the header from the TCP tvb and TCP's verdict for this frame from
+ *   its conversation data (tcpx_reader.c).  This works with or without a tree, once
+ *   per TCP header (tunnels give several), with the addresses of that header's own
+ *   IP layer.
+ *
+ *   The post-dissector (packet-tcpx.c) then takes the frame's headers: the analysis
+ *   core runs on the first pass, the result of notable frames is kept in file scope,
+ *   and every pass builds the tree and the tap record from that cache.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#define WS_LOG_DOMAIN "tcpx"
+
+#include <string.h>
+
+#include <epan/packet.h>
+#include <epan/ipproto.h>
+#include <wsutil/wslog.h>
+
+#include "tcpx_core.h"
+#include "tcpx_hook.h"
+#include "tcpx_pack.h"
+#include "tcpx_ws_tcp.h"
+
+/* More TCP headers than this in one frame are left alone. */
+#define MAX_LAYERS 4
+
+static dissector_handle_t tcp_handle;
+
+/* Per capture file: changing a preference or enabling a protocol redissects, which starts afresh. */
+static gboolean tcpx_enabled;
+static tcpx_store_t frame_results;     /* what the first pass found, per frame (tcpx_pack.h) */
+
+/* The TCP headers of the frame being dissected, from the hook to the post-dissector.
+ * Wireshark dissects one frame at a time and runs the post-dissectors within the same
+ * dissection, before taps are pushed, so one static record serves every frame: cheaper
+ * than packet-scope proto data (an allocation and a list search per frame).  The
+ * post-dissector marks it used, so a re-dissection of the same frame starts afresh. */
+static struct {
+    guint32 frame;                /* 0: empty or used */
+    guint n;
+    tcpx_layer_t layer[MAX_LAYERS];
+} current;
+
+static void *
+file_alloc0(void *ctx _U_, gsize size)
+{
+    return wmem_alloc0(wmem_file_scope(), size);
+}
+
+static void *
+file_realloc(void *ctx _U_, void *ptr, gsize size)
+{
+    return wmem_realloc(wmem_file_scope(), ptr, size);
+}
+
+const tcpx_alloc_t tcpx_file_allocator = { file_alloc0, file_realloc, NULL };
+
+void
+tcpx_hook_file_init(gboolean enabled)
+{
+    tcpx_reader_file_init();
+    tcpx_store_init(&frame_results, &tcpx_file_allocator);
+    tcpx_enabled = enabled;
+}
+
+/* ---- the hook ------------------------------------------------------------ */
+
+/* A slot for the TCP header about to be dissected, reserved before TCP runs so that
+ * headers stay in frame order even when TCP's payload holds another TCP header. */
+static tcpx_layer_t *
+reserve_layer(tvbuff_t *tvb, packet_info *pinfo, void *iph)
+{
+    if (!tcpx_enabled || pinfo->flags.in_error_pkt)
+        return NULL;
+    if (current.frame != pinfo->num) {
+        current.frame = pinfo->num;
+        current.n = 0;
+    }
+    if (current.n >= MAX_LAYERS) {
+        ws_debug("frame %u: more than %u TCP headers: the others are not read", pinfo->num, MAX_LAYERS);
+        return NULL;
+    }
+    tcpx_layer_t *layer = &current.layer[current.n++];
+    layer->tvb = tvb;
+    copy_address_shallow(&layer->src, &pinfo->src);
+    copy_address_shallow(&layer->dst, &pinfo->dst);
+    layer->iph = iph;
+    layer->fragmented = pinfo->fragmented;
+    layer->pending = TRUE;
+    layer->tcp_returned = FALSE;
+    layer->stream = NULL;
+    return layer;
+}
+
+static void
+record_layer(tcpx_layer_t *layer, packet_info *pinfo, gboolean tcp_done)
+{
+    layer->pending = FALSE;
+    layer->tcp_returned = tcp_done;
+    if (!tcpx_read_segment(layer, pinfo, tcp_done))
+        layer->stream = NULL;
+}
+
+/* In front of TCP in "ip.proto": TCP runs unchanged, then tcpx reads what it found.
+ * TCP may throw on a cut-off payload (snaplen) after its analysis is done; then the
+ * layer stays pending and the post-dissector, which Wireshark runs after catching
+ * the exception, reads it.  No TRY here: in a headers-only capture many frames throw,
+ * and a catch and rethrow costs more per frame than tcpx's analysis. */
+static int
+dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    tcpx_layer_t *layer = reserve_layer(tvb, pinfo, data);
+    int ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
+    if (layer) {
+        if (ret > 0) {
+            record_layer(layer, pinfo, TRUE);
+        } else {
+            ws_debug("frame %u: TCP did not take the segment: not read", pinfo->num);
+            layer->pending = FALSE;
+        }
+    }
+    return ret;
+}
+
+void
+tcpx_hook_handoff(void)
+{
+    tcp_handle = find_dissector("tcp");
+    dissector_handle_t hook = create_dissector_handle_with_name_and_description(
+        dissect_tcpx_tcp_hook, -1, "tcpx_tcp_hook", "TCP (read by tcpx)");
+    /* Added, not changed: a changed entry would be reset when Decode As settings load. */
+    dissector_add_uint("ip.proto", IP_PROTO_TCP, hook);
+}
+
+/* ---- for the post-dissector ------------------------------------------------ */
+
+tcpx_layer_t *
+tcpx_hook_take_frame(packet_info *pinfo, guint *n, guint *n_read)
+{
+    if (current.frame != pinfo->num)
+        return NULL;
+    current.frame = 0;  /* used: the next dissection starts afresh */
+    *n = current.n;
+    *n_read = 0;
+    for (guint i = 0; i < current.n; i++) {
+        if (current.layer[i].pending)
+            record_layer(&current.layer[i], pinfo, FALSE);
+        *n_read += current.layer[i].stream != NULL;
+    }
+    return current.layer;
+}
+
+void
+tcpx_hook_drop_frame(void)
+{
+    current.frame = 0;
+}
+
+/* Analyse the header, and keep what was found for later passes. */
+static const tcpx_result_t *
+first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
+{
+    tcpx_result_t *r = &layer->result;
+    guint8 buf[TCPX_PACKED_MAX];
+    tcpx_analyze(&layer->stream->core, &layer->seg, r);
+    if (!tcpx_result_notable(r))
+        return NULL;
+    if (r->n >= TCPX_MAX_FINDINGS)
+        ws_debug("frame %u: %u findings, as many as tcpx keeps: any more were dropped", pinfo->num, r->n);
+    if (!tcpx_store_put(&frame_results, pinfo->num, (guint8)index, buf, tcpx_result_pack(r, buf)))
+        ws_debug("frame %u: header %u's findings not kept: later passes will not show them", pinfo->num, index);
+    return r;
+}
+
+/* What the first pass found, on a later pass (most frames have nothing kept). */
+static const tcpx_result_t *
+cached_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
+{
+    gsize len;
+    const guint8 *packed = tcpx_store_get(&frame_results, pinfo->num, (guint8)index, &len);
+    if (!packed)
+        return NULL;
+    if (!tcpx_result_unpack(packed, len, &layer->result)) {
+        ws_debug("frame %u: header %u's kept findings do not unpack: not shown", pinfo->num, index);
+        return NULL;
+    }
+    return &layer->result;
+}
+
+const tcpx_result_t *
+tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
+{
+    return PINFO_FD_VISITED(pinfo) ? cached_result(pinfo, layer, index) : first_pass(pinfo, layer, index);
+}
+
+const tcpx_tap_rec_t *
+tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client)
+{
+    const tcpx_stream_t *st = &layer->stream->core;
+    tcpx_tap_rec_t *rec = &layer->tap;
+    memset(rec, 0, sizeof *rec);
+    rec->frame = pinfo->num;
+    rec->ts_ns = layer->seg.ts_ns;
+    rec->stream = st->id;
+    rec->from_client = from_client;
+    rec->roles_guessed = st->roles_guessed;
+    rec->client = st->name[tcpx_client_side(st)];
+    rec->server = st->name[!tcpx_client_side(st)];
+    rec->flags = layer->seg.flags;
+    rec->seq = layer->seg.seq;
+    rec->ack = layer->seg.ack;
+    rec->len = layer->seg.len;
+    rec->win = layer->seg.win;
+    rec->ack_rtt_ns = layer->seg.ack_rtt_ns;
+    rec->irtt_ns = layer->seg.irtt_ns;
+    rec->st = st;
+    rec->result = r;
+    rec->tcp_analysis_off = !tcpx_ws_tcp_analyzes_sequences();
+    for (guint8 i = 0; r && i < r->n; i++) {
+        const tcpx_finding_t *f = &r->f[i];
+        if (!tcpx_kind_is_anomaly((tcpx_kind_t)f->kind))
+            continue;
+        rec->kinds |= 1u << f->kind;
+        if (f->kind == TCPX_K_RESET)
+            rec->reset_cause = f->cause;
+        if (f->kind == TCPX_K_LOST_SEGMENT) {
+            rec->lost_bytes = f->bytes;
+            rec->lost_segments = f->segments;
+        }
+    }
+    return rec;
+}

@@ -1,0 +1,76 @@
+/* tcpx_hook.h: between the hook in front of TCP (tcpx_hook.c), the reading of
+ * one TCP header (tcpx_reader.c) and the post-dissector that shows what tcpx
+ * found and queues it on the tap (packet-tcpx.c).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPX_HOOK_H
+#define TCPX_HOOK_H
+
+#include <epan/packet.h>
+
+#include "tcpx_core.h"
+#include "tcpx_tap.h"
+
+/* A stream, with what the glue needs to tell its two ends apart. */
+typedef struct {
+    tcpx_stream_t core;
+    address first_src;
+    guint16 first_sport;
+} tcpx_stream_glue_t;
+
+/* One TCP header of the frame being dissected. */
+typedef struct {
+    /* What the hook saw before TCP ran, for reading the header after it */
+    tvbuff_t *tvb;
+    address src, dst;             /* shallow copies: the frame's data */
+    void *iph;                    /* IP's header data (the frame's) */
+    gboolean fragmented;
+    gboolean pending;             /* TCP has not returned (it threw): read in the post-dissector */
+    gboolean tcp_returned;        /* TCP returned normally: its tree holds its whole analysis */
+    tcpx_segment_t seg;
+    tcpx_stream_glue_t *stream;   /* NULL: tcpx could not read this header */
+    tcpx_result_t result;         /* what tcpx found (first pass) or the cache kept (later) */
+    tcpx_tap_rec_t tap;           /* the record queued on the tap */
+} tcpx_layer_t;
+
+/* Wireshark's file scope, for the core's per-file allocations. */
+extern const tcpx_alloc_t tcpx_file_allocator;
+
+/* ---- reading one header (tcpx_reader.c) ---------------------------------- */
+
+/* Per capture file: the connections and streams seen so far. */
+void tcpx_reader_file_init(void);
+
+/* Reads the header in layer->tvb and TCP's analysis of it into layer->seg, and finds
+ * its stream (layer->stream).  tcp_done: TCP returned normally from this very segment.
+ * FALSE: tcpx cannot read this header. */
+gboolean tcpx_read_segment(tcpx_layer_t *layer, packet_info *pinfo, gboolean tcp_done);
+
+/* ---- the hook and the frame's headers (tcpx_hook.c) ----------------------- */
+
+/* Handoff: puts the hook in front of TCP in "ip.proto". */
+void tcpx_hook_handoff(void);
+
+/* Per capture file.  enabled: tcpx is enabled (else the hook reads nothing). */
+void tcpx_hook_file_init(gboolean enabled);
+
+/* The TCP headers the hook saw in this dissection of the frame, in frame order
+ * (*n of them, *n_read of which tcpx could read: layer->stream set), or NULL.
+ * Reads those TCP left pending, and marks them used: a re-dissection of the
+ * frame starts afresh. */
+tcpx_layer_t *tcpx_hook_take_frame(packet_info *pinfo, guint *n, guint *n_read);
+
+/* Forgets the frame's headers unread (tcpx is silent). */
+void tcpx_hook_drop_frame(void);
+
+/* What tcpx found on a read layer (index: its place in the frame): analysed on
+ * the first pass and kept if notable, taken from that cache on later passes.
+ * NULL: nothing found. */
+const tcpx_result_t *tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index);
+
+/* The layer's tap record (kept in the layer, for tap_queue_packet()). */
+const tcpx_tap_rec_t *tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r,
+                                            gboolean from_client);
+
+#endif
