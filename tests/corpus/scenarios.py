@@ -56,10 +56,13 @@ SCENARIOS = {}
 
 
 class Stream:
-    def __init__(self, sport, dport, verdict, note=""):
+    """One TCP stream's truth; ``pattern``: how its losses came (tcpx's
+    words: "scattered" single losses, "bursts" of several at once)."""
+
+    def __init__(self, sport, dport, verdict, note="", pattern=None):
         self.client = "%s:%d" % (CLIENT_IP, sport)
         self.server = "%s:%d" % (SERVER_IP, dport)
-        self.verdict, self.note = verdict, note
+        self.verdict, self.note, self.pattern = verdict, note, pattern
 
     def truth(self):
         fault, codes, meaning = VERDICTS[self.verdict]
@@ -74,6 +77,8 @@ class Stream:
             t["faults_ok"] = ["capture", "none"]
         if self.note:
             t["note"] = self.note
+        if self.pattern:
+            t["loss_pattern"] = self.pattern
         return t
 
 
@@ -115,7 +120,8 @@ LOSS_RULE = ('iifname "dlc" oifname "r0" tcp sport 8080 ip length > 100 '
 
 @scenario("loss_scattered",
           "1 MB download, the router drops every 50th data segment",
-          [Stream(40001, 8080, "network_loss", "scattered single losses")],
+          [Stream(40001, 8080, "network_loss", "single losses, ~50 segments apart",
+                  pattern="scattered")],
           injected="nftables on the router, server->client data: "
                    "numgen inc mod 50 == 25 drop (2%, deterministic)",
           capture_note="downstream of the drops: the lost segments are "
@@ -131,7 +137,8 @@ def loss_scattered(lab, expect):
 @scenario("loss_scattered_at_server",
           "loss_scattered captured at the server: each lost segment is "
           "seen twice, original and retransmission",
-          [Stream(40001, 8080, "network_loss", "scattered single losses")],
+          [Stream(40001, 8080, "network_loss", "single losses, ~50 segments apart",
+                  pattern="scattered")],
           injected="nftables on the router, server->client data: "
                    "numgen inc mod 50 == 25 drop (2%, deterministic)",
           capture="server",
@@ -144,7 +151,8 @@ def loss_scattered_at_server(lab, expect):
 @scenario("queue_overflow",
           "2 MB download through a 10 Mbit/s bottleneck with a 12 kB queue",
           [Stream(40001, 8080, "network_loss",
-                  "bursty: slow start overflows the queue")],
+                  "slow start overflows the queue: several segments lost "
+                  "at once", pattern="bursts")],
           injected="tbf rate 10mbit burst 3000 limit 12000 on the router's "
                    "interface toward the client (r0)",
           capture_note="after the queue: tbf drops happen before the "
