@@ -1,0 +1,330 @@
+"""The corpus's scenarios: what each one injects and what its truth is.
+
+A scenario is a function that makes traffic in a fresh Lab (netlab.py), with a
+declaration of what it injected, where the capture sits and, per TCP stream,
+the truth: a verdict class (VERDICTS) and its fault domain.  make_corpus.py
+runs it between two nstat snapshots, with dumpcap running and the sender's
+socket sampled by ``ss -tin``.  The client binds fixed source ports, so a
+stream is known by its addresses before the capture exists.
+
+Loss is made deterministic where the kernel lets it: nftables ``numgen inc``
+(every Nth packet) rather than ``numgen random``, fixed sizes, fixed ports.
+"""
+
+from netlab import CLIENT_IP, SERVER_IP
+
+# verdict class: (fault domain, today's tcpx verdict codes that agree, meaning)
+VERDICTS = {
+    "healthy": ("none", ["healthy"],
+                "nothing went wrong: the transfer ran at the path's pace"),
+    "network_loss": ("network", ["network_loss"],
+                     "packets were lost on the path; TCP recovered them"),
+    "connection_lost": ("network", ["network_loss"],
+                        "the path died mid-transfer: the sender retransmitted "
+                        "with backoff and gave up (ETIMEDOUT)"),
+    "syn_retransmitted": ("network", ["network_loss"],
+                          "the first SYNs were lost on the path; the "
+                          "connection came up late, then worked"),
+    "refused": ("server", ["refused"],
+                "the server host answered the SYN with a RST: nothing "
+                "listening on that port"),
+    "reset_by_middlebox": ("network", [],
+                           "a box on the path forged the RST in the server's "
+                           "name; the server never saw the SYN"),
+    "client_not_reading": ("client", ["client_not_reading"],
+                           "the client application stopped reading: zero "
+                           "window, the server sent window probes"),
+    "server_not_reading": ("server", ["server_not_reading"],
+                           "the server application stopped reading: zero "
+                           "window, the client sent window probes"),
+    "server_app_slow": ("server", ["server_app_slow", "server_slow"],
+                        "the server application took seconds to answer; "
+                        "its TCP acknowledged the request at once"),
+    "capture_duplicates": ("capture", ["capture_missed"],
+                           "healthy traffic; the capture holds every packet "
+                           "twice"),
+    "capture_truncated": ("capture", ["healthy", "capture_missed"],
+                          "healthy traffic; the capture kept only the first "
+                          "bytes of each packet"),
+    "capture_two_points": ("capture", ["capture_missed"],
+                           "healthy traffic seen at two interfaces merged "
+                           "into one file: each packet twice, one delay "
+                           "line apart"),
+}
+
+SCENARIOS = {}
+
+
+class Stream:
+    """One TCP stream's truth; ``pattern``: how its losses came (tcpx's
+    words: "scattered" single losses, "bursts" of several at once)."""
+
+    def __init__(self, sport, dport, verdict, note="", pattern=None):
+        self.client = "%s:%d" % (CLIENT_IP, sport)
+        self.server = "%s:%d" % (SERVER_IP, dport)
+        self.verdict, self.note, self.pattern = verdict, note, pattern
+
+    def truth(self):
+        fault, codes, meaning = VERDICTS[self.verdict]
+        t = {"client": self.client, "server": self.server,
+             "verdict": self.verdict, "fault": fault,
+             "tcpx_codes": codes, "meaning": meaning}
+        t["faults_ok"] = [fault]
+        if self.verdict.startswith("capture_"):
+            # the wire carried healthy traffic: a judge may call it healthy,
+            # but must not blame the client, the network or the server
+            t["traffic_verdict"] = "healthy"
+            t["faults_ok"] = ["capture", "none"]
+        if self.note:
+            t["note"] = self.note
+        if self.pattern:
+            t["loss_pattern"] = self.pattern
+        return t
+
+
+def scenario(name, summary, streams, injected="nothing", capture="router",
+             capture_note="", sender=("server", 8080), delay_ms=20,
+             sysctls=None, derive=None):
+    """Register ``fn(lab, expect) -> app results`` as a scenario.
+
+    capture: a netlab.CAPTURE_POINTS key; sender: (role, port) of the
+    socket ``ss`` samples; derive: (kind, arg) artefact made afterwards
+    with Wireshark's tools ("twice": mergecap of the file with itself,
+    "snaplen": editcap -s arg, "merge": mergecap of the interfaces)."""
+    def register(fn):
+        SCENARIOS[name] = dict(name=name, summary=summary, fn=fn,
+                               streams=streams, injected=injected,
+                               capture=capture, capture_note=capture_note,
+                               sender=sender, delay_ms=delay_ms,
+                               sysctls=sysctls or {}, derive=derive)
+        return fn
+    return register
+
+
+def clean_get(lab, expect, size=1000000):
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=size)
+    expect(r["error"] is None and r["bytes"] == size, "transfer complete")
+    return [r]
+
+
+@scenario("clean", "a 1 MB download over a 40 ms path, nothing wrong",
+          [Stream(40001, 8080, "healthy")])
+def clean(lab, expect):
+    return clean_get(lab, expect)
+
+
+LOSS_RULE = ('iifname "dlc" oifname "r0" tcp sport 8080 ip length > 100 '
+             'numgen inc mod 50 == 25 counter drop')
+
+
+@scenario("loss_scattered",
+          "1 MB download, the router drops every 50th data segment",
+          [Stream(40001, 8080, "network_loss", "single losses, ~50 segments apart",
+                  pattern="scattered")],
+          injected="nftables on the router, server->client data: "
+                   "numgen inc mod 50 == 25 drop (2%, deterministic)",
+          capture_note="downstream of the drops: the lost segments are "
+                       "never captured, only their retransmissions")
+def loss_scattered(lab, expect):
+    lab.nft(LOSS_RULE)
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=1000000)
+    expect(r["error"] is None, "transfer complete")
+    expect(sum(x["packets"] for x in lab.nft_counters()) > 0,
+           "the router dropped segments")
+    return [r]
+
+
+@scenario("loss_scattered_at_server",
+          "loss_scattered captured at the server: each lost segment is "
+          "seen twice, original and retransmission",
+          [Stream(40001, 8080, "network_loss", "single losses, ~50 segments apart",
+                  pattern="scattered")],
+          injected="nftables on the router, server->client data: "
+                   "numgen inc mod 50 == 25 drop (2%, deterministic)",
+          capture="server",
+          capture_note="upstream of the drops: every original is captured, "
+                       "then its retransmission")
+def loss_scattered_at_server(lab, expect):
+    return loss_scattered(lab, expect)
+
+
+@scenario("queue_overflow",
+          "800 kB download through a 10 Mbit/s bottleneck with a 12 kB "
+          "queue: slow start overflows it once",
+          [Stream(40001, 8080, "network_loss",
+                  "one overflow: 3-4 segments lost within one RTT, "
+                  "recovered in one SACK recovery", pattern="bursts")],
+          injected="tbf rate 10mbit burst 3000 limit 12000 on the router's "
+                   "interface toward the client (r0)",
+          capture_note="after the queue: tbf drops happen before the "
+                       "packets reach the captured interface")
+def queue_overflow(lab, expect):
+    lab.qdisc("router", "r0", "tbf", "rate", "10mbit", "burst", "3000",
+              "limit", "12000")
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=800000)
+    expect(r["error"] is None, "transfer complete")
+    expect(lab.qdisc_drops("router", "r0") > 0, "the queue overflowed")
+    return [r]
+
+
+@scenario("dead_path",
+          "4 MB upload; after 300 kB the router drops the flow both ways",
+          [Stream(40001, 8080, "connection_lost",
+                  "the client gives up after tcp_retries2=3 (ETIMEDOUT)")],
+          injected="nftables on the router: quota over 300 kbytes of "
+                   "client->server, then the client's address joins a set "
+                   "dropped both ways",
+          capture="client", sender=("client", 8080),
+          capture_note="at the client: its retransmissions with backoff, "
+                       "nothing coming back",
+          sysctls={"client": {"net.ipv4.tcp_retries2": 3}})
+def dead_path(lab, expect):
+    lab.nft('iifname "r0" ip saddr @dead counter drop',
+            'oifname "r0" ip daddr @dead counter drop',
+            'iifname "r0" tcp dport 8080 quota over 300 kbytes '
+            'add @dead { ip saddr } counter drop')
+    srv = lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, put=4000000)
+    expect(r["error"] == "ETIMEDOUT", "client timed out")
+    srv.kill()
+    return [r]
+
+
+def get_then_syn(lab, expect, port):
+    """A good download from the server, then a SYN to ``port``."""
+    lab.app("server", "server", port=8080)
+    ok = lab.client(port=8080, sport=40001, get=100000)
+    bad = lab.client(port=port, sport=40002, get=1000)
+    expect(ok["error"] is None, "first transfer complete")
+    expect(bad["error"] == "ECONNREFUSED", "second connect refused")
+    return [ok, bad]
+
+
+@scenario("refused",
+          "a good download, then a SYN to a port nobody listens on",
+          [Stream(40001, 8080, "healthy"),
+           Stream(40002, 8081, "refused",
+                  "the RST comes from the server's kernel: same TTL as its "
+                  "other packets, one RTT after the SYN")])
+def refused(lab, expect):
+    return get_then_syn(lab, expect, 8081)
+
+
+@scenario("middlebox_reset",
+          "a good download, then a SYN the router rejects with a forged RST",
+          [Stream(40001, 8080, "healthy"),
+           Stream(40002, 8443, "reset_by_middlebox",
+                  "the RST comes from the router: TTL 64 where the server's "
+                  "packets arrive with 62, and ~0 ms after the SYN where "
+                  "the RTT is 40 ms")],
+          injected="nftables on the router: SYN to port 8443 -> reject with "
+                   "tcp reset")
+def middlebox_reset(lab, expect):
+    lab.nft('iifname "r0" tcp dport 8443 tcp flags & (syn|ack) == syn '
+            'counter reject with tcp reset')
+    return get_then_syn(lab, expect, 8443)
+
+
+@scenario("syn_retry",
+          "two downloads whose first SYNs the router drops (1 and 2 SYNs)",
+          [Stream(40001, 8081, "syn_retransmitted", "1 SYN lost: ~1 s late"),
+           Stream(40002, 8082, "syn_retransmitted",
+                  "2 SYNs lost: ~3 s late")],
+          injected="nftables on the router: the first SYN to 8081 and the "
+                   "first two to 8082 dropped (numgen inc); client "
+                   "tcp_syn_linear_timeouts=0 (exponential SYN backoff)",
+          capture_note="before the drops: every SYN is captured",
+          sysctls={"client": {"net.ipv4.tcp_syn_linear_timeouts": 0}},
+          sender=("server", 8082))
+def syn_retry(lab, expect):
+    lab.nft('iifname "r0" tcp dport 8081 tcp flags & (syn|ack) == syn '
+            'numgen inc mod 1000 < 1 counter drop',
+            'iifname "r0" tcp dport 8082 tcp flags & (syn|ack) == syn '
+            'numgen inc mod 1000 < 2 counter drop')
+    lab.app("server", "server", port=8081)
+    lab.app("server", "server", port=8082)
+    first = lab.client(wait=False, port=8081, sport=40001, get=100000)
+    second = lab.client(wait=False, port=8082, sport=40002, get=100000)
+    res = [lab.result(first), lab.result(second)]
+    expect(0.9 < res[0].get("connect_s", 0) < 1.5, "connect 1 s late")
+    expect(2.9 < res[1].get("connect_s", 0) < 3.5, "connect 3 s late")
+    return res
+
+
+@scenario("zero_window_client",
+          "400 kB download; the client stops reading for 3 s after 20 kB",
+          [Stream(40001, 8080, "client_not_reading")],
+          injected="client application: SO_RCVBUF 16384, no read for 3 s")
+def zero_window_client(lab, expect):
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=400000, rcvbuf=16384,
+                   stall=3, stall_after=20000)
+    expect(r["error"] is None and r["bytes"] == 400000, "transfer complete")
+    return [r]
+
+
+@scenario("zero_window_server",
+          "400 kB upload; the server stops reading for 3 s after 20 kB",
+          [Stream(40001, 8080, "server_not_reading")],
+          injected="server application: SO_RCVBUF 16384, no read for 3 s",
+          sender=("client", 8080))
+def zero_window_server(lab, expect):
+    lab.app("server", "server", port=8080, rcvbuf=16384, stall=3,
+            stall_after=20000)
+    r = lab.client(port=8080, sport=40001, put=400000)
+    expect(r["error"] is None, "transfer complete")
+    return [r]
+
+
+@scenario("slow_server",
+          "a 20 kB answer the server application sends after 2 s",
+          [Stream(40001, 8080, "server_app_slow")],
+          injected="server application: sleeps 2 s before answering",
+          capture="server",
+          capture_note="at the server: its TCP ACKs the request within the "
+                       "delayed-ACK time, the answer leaves 2 s later")
+def slow_server(lab, expect):
+    lab.app("server", "server", port=8080, think=2)
+    r = lab.client(port=8080, sport=40001, get=20000)
+    expect(r["error"] is None and 2 < r["elapsed_s"] < 3, "answer after 2 s")
+    return [r]
+
+
+@scenario("capture_duplicates",
+          "the clean download, every packet twice (mergecap of the file "
+          "with itself)",
+          [Stream(40001, 8080, "capture_duplicates")],
+          injected="mergecap -w out clean clean", derive=("twice", None))
+def capture_duplicates(lab, expect):
+    return clean_get(lab, expect, 500000)
+
+
+@scenario("capture_snaplen54",
+          "the clean download cut to 54 bytes a packet (editcap -s 54): the "
+          "TCP options (SACK, timestamps, window scale) are lost",
+          [Stream(40001, 8080, "capture_truncated")],
+          injected="editcap -s 54", derive=("snaplen", 54))
+def capture_snaplen54(lab, expect):
+    return clean_get(lab, expect, 500000)
+
+
+@scenario("capture_snaplen66",
+          "the clean download cut to 66 bytes a packet (editcap -s 66): "
+          "whole headers with timestamps, no payload",
+          [Stream(40001, 8080, "capture_truncated")],
+          injected="editcap -s 66", derive=("snaplen", 66))
+def capture_snaplen66(lab, expect):
+    return clean_get(lab, expect, 500000)
+
+
+@scenario("capture_two_points",
+          "the clean download captured on both router interfaces (r0, r1) "
+          "and merged: each packet twice, 20 ms apart, TTLs 2 apart",
+          [Stream(40001, 8080, "capture_two_points")],
+          injected="dumpcap on r0 and on r1, mergecap", capture="router-both",
+          derive=("merge", None))
+def capture_two_points(lab, expect):
+    return clean_get(lab, expect, 500000)
