@@ -18,45 +18,82 @@ id_cmp(gconstpointer a, gconstpointer b)
     return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
+/* Digits of v: the table has thousands of numbers to write. */
+static void
+append_uint(GString *out, guint64 v)
+{
+    char b[24], *p = b + sizeof b;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    g_string_append_len(out, p, b + sizeof b - p);
+}
+
 /* One cell's text: unknown is "-". */
-static char *
-cell_text(const tcpx_health_column_t *c, const tcpx_health_stream_t *s)
+static void
+append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_stream_t *s)
 {
     tcpx_health_value_t v;
     char b[G_ASCII_DTOSTR_BUF_SIZE];
 
     tcpx_health_column_get(c, s, &v);
-    if (c->unit == TCPX_HU_ENDPOINT)
-        return g_strdup_printf("%s%s", v.known ? v.v.text : "?",
-                               (c->flags & TCPX_HC_GUESS_MARK) && s->roles_guessed ? "?" : "");
-    if (c->unit == TCPX_HU_MS)   /* "-" when unknown, as the paragraphs write it */
-        return g_strdup(tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
-    if (!v.known)
-        return g_strdup("-");
+    if (c->unit == TCPX_HU_ENDPOINT) {
+        g_string_append(out, v.known ? v.v.text : "?");
+        if ((c->flags & TCPX_HC_GUESS_MARK) && s->roles_guessed)
+            g_string_append_c(out, '?');
+        return;
+    }
+    if (c->unit == TCPX_HU_MS) {   /* "-" when unknown, as the paragraphs write it */
+        g_string_append(out, tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
+        return;
+    }
+    if (!v.known) {
+        g_string_append_c(out, '-');
+        return;
+    }
     switch (c->unit) {
-    case TCPX_HU_COUNT:    return g_strdup_printf("%" G_GUINT64_FORMAT, v.v.count);
-    case TCPX_HU_INT:      return g_strdup_printf("%" G_GINT64_FORMAT, v.v.num);
-    case TCPX_HU_PAIR:     return g_strdup_printf("%u/%u", v.v.pair[0], v.v.pair[1]);
-    case TCPX_HU_SECONDS:  return g_strdup(tcpx_health_secs_text(v.v.num, b, sizeof b));
-    case TCPX_HU_PERCENT:  return g_strdup(g_ascii_formatd(b, sizeof b, "%.2f", v.v.real));
-    case TCPX_HU_POSITION: return g_strdup(tcpx_position_name(v.v.position));
-    case TCPX_HU_TEXT:     return g_strdup(v.v.text);
-    default:               return g_strdup("-");
+    case TCPX_HU_COUNT:    append_uint(out, v.v.count); break;
+    case TCPX_HU_INT:      g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
+    case TCPX_HU_SECONDS:  g_string_append(out, tcpx_health_secs_text(v.v.num, b, sizeof b)); break;
+    case TCPX_HU_PERCENT:  g_string_append(out, g_ascii_formatd(b, sizeof b, "%.2f", v.v.real)); break;
+    case TCPX_HU_POSITION: g_string_append(out, tcpx_position_name(v.v.position)); break;
+    case TCPX_HU_TEXT:     g_string_append(out, v.v.text); break;
+    case TCPX_HU_PAIR:
+        append_uint(out, v.v.pair[0]);
+        g_string_append_c(out, '/');
+        append_uint(out, v.v.pair[1]);
+        break;
+    default:
+        g_string_append_c(out, '-');
+        break;
     }
 }
 
-/* One line: two spaces between columns, words left-aligned, numbers right-aligned,
- * the last column unpadded. */
 static void
-append_line(GString *out, const tcpx_health_column_t *const *cols, char *const *cell, const int *width)
+append_spaces(GString *out, gsize n)
+{
+    static const char spaces[] = "                                ";
+    for (; n > sizeof spaces - 1; n -= sizeof spaces - 1)
+        g_string_append_len(out, spaces, sizeof spaces - 1);
+    g_string_append_len(out, spaces, (gssize)n);
+}
+
+/* One line: two spaces between columns, words left-aligned, numbers right-aligned,
+ * the last column unpadded.  cell[c] is len[c] bytes. */
+static void
+append_line(GString *out, const tcpx_health_column_t *const *cols, const char *const *cell, const gsize *len,
+            const gsize *width)
 {
     for (guint c = 0; c < N_COLS; c++) {
+        gsize pad = c == N_COLS - 1 ? 0 : width[c] - len[c];
+        gboolean left = tcpx_health_column_is_text(cols[c]);
         if (c)
-            g_string_append(out, "  ");
-        if (c == N_COLS - 1)
-            g_string_append(out, cell[c]);
-        else
-            g_string_append_printf(out, tcpx_health_column_is_text(cols[c]) ? "%-*s" : "%*s", width[c], cell[c]);
+            g_string_append_len(out, "  ", 2);
+        if (!left)
+            append_spaces(out, pad);
+        g_string_append_len(out, cell[c], (gssize)len[c]);
+        if (left)
+            append_spaces(out, pad);
     }
     g_string_append_c(out, '\n');
 }
@@ -66,8 +103,10 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
 {
     const tcpx_health_column_t *const *cols = tcpx_health_table_columns();
     guint n = tcpx_health_count(h), i, c;
-    char **cells = g_new0(char *, (gsize)(n + 1) * N_COLS);   /* row 0: the headers */
-    int width[N_COLS];
+    GString *text = g_string_new(NULL);                      /* every row's cells, one after the other */
+    gsize *start = g_new(gsize, (gsize)n * N_COLS + 1);      /* cell k is text[start[k] .. start[k + 1]) */
+    gsize width[N_COLS], len[N_COLS];
+    const char *cell[N_COLS];
     GPtrArray *by_id = g_ptr_array_new();
 
     for (i = 0; i < n; i++)
@@ -79,20 +118,28 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         g_string_append_c(out, '\n');
     }
     for (c = 0; c < N_COLS; c++) {
-        cells[c] = g_strdup(cols[c]->table.head);
-        width[c] = (int)strlen(cells[c]);
+        cell[c] = cols[c]->table.head;
+        len[c] = width[c] = strlen(cell[c]);
     }
     for (i = 0; i < n; i++) {
-        char **row = cells + (gsize)(i + 1) * N_COLS;
         for (c = 0; c < N_COLS; c++) {
-            row[c] = cell_text(cols[c], (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i));
-            width[c] = MAX(width[c], (int)strlen(row[c]));
+            gsize k = (gsize)i * N_COLS + c;
+            start[k] = text->len;
+            append_cell(text, cols[c], (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i));
+            width[c] = MAX(width[c], text->len - start[k]);
         }
     }
-    for (i = 0; i <= n; i++)
-        append_line(out, cols, cells + (gsize)i * N_COLS, width);
-    for (i = 0; i < (n + 1) * N_COLS; i++)
-        g_free(cells[i]);
-    g_free(cells);
+    start[(gsize)n * N_COLS] = text->len;
+    append_line(out, cols, cell, len, width);
+    for (i = 0; i < n; i++) {
+        for (c = 0; c < N_COLS; c++) {
+            gsize k = (gsize)i * N_COLS + c;
+            cell[c] = text->str + start[k];
+            len[c] = start[k + 1] - start[k];
+        }
+        append_line(out, cols, cell, len, width);
+    }
+    g_free(start);
+    g_string_free(text, TRUE);
     g_ptr_array_unref(by_id);
 }
