@@ -134,6 +134,19 @@ class HealthVerdictTest(unittest.TestCase):
         self.assertEqual(rc, 0, err)
         self.assertFalse([l for l in out.splitlines() if l.startswith("{")])
 
+    def test_anomaly_keys_are_tcpx_anomaly_values(self):
+        # One vocabulary: the JSON's anomaly keys are the values of the tcpx.anomaly field.
+        cap = os.path.join(SAMPLES, "crafted_checksum_offload.pcap")
+        s = health_json(cap)[0]
+        seen = {}
+        for row in tsharkx.fields(cap, ["tcpx.anomaly"]):
+            for name in filter(None, row["tcpx.anomaly"].replace("|", ",").split(",")):
+                seen[name] = seen.get(name, 0) + 1
+        self.assertIn("checksum", seen)
+        self.assertNotIn("bad_checksum", s["anomalies"])
+        for name, count in seen.items():
+            self.assertEqual(s["anomalies"].get(name), count, name)
+
     def test_same_records_in_two_pass(self):
         cap = os.path.join(SAMPLES, "zero_window.pcapng")
         self.assertEqual(health_json(cap), health_json(cap, ["-2"]))

@@ -1,14 +1,14 @@
-/* tcpx_health_table.c: the health table of -z tcpx,health, one row per stream.
+/* tcpx_health_table.c: the health table of -z tcpx,health, one row per stream
+ * (its columns: tcpx_health_table_columns()).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
 #include "tcpx_health.h"
+#include "tcpx_health_columns.h"
 #include "tcpx_health_int.h"
-#include "tcpx_text.h"
-#include "tcpx_units.h"
 
-#define TABLE_COLS 19
+#define N_COLS TCPX_HEALTH_TABLE_COLUMNS
 
 static gint
 id_cmp(gconstpointer a, gconstpointer b)
@@ -18,81 +18,95 @@ id_cmp(gconstpointer a, gconstpointer b)
     return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
-/* A row of the table: its cells one after the other, each ended by '\0', in one allocation. */
-typedef struct {
-    char    *text;
-    guint32  start[TABLE_COLS + 1];   /* cell c is text + start[c], start[c + 1] - start[c] - 1 long */
-} table_row_t;
-
+/* Digits of v: the table has thousands of numbers to write. */
 static void
-end_cell(GString *cells, table_row_t *row, guint c)
+append_uint(GString *out, guint64 v)
 {
-    g_string_append_c(cells, '\0');
-    row->start[c + 1] = (guint32)cells->len;
+    char b[24], *p = b + sizeof b;
+    do
+        *--p = (char)('0' + v % 10);
+    while (v /= 10);
+    g_string_append_len(out, p, b + sizeof b - p);
 }
 
-/* Appends one cell and ends it. */
+/* One cell's text: unknown is "-". */
 static void
-cell_text(GString *cells, table_row_t *row, guint c, const char *text)
+append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_stream_t *s)
 {
-    g_string_append(cells, text);
-    end_cell(cells, row, c);
-}
+    tcpx_health_value_t v;
+    char b[G_ASCII_DTOSTR_BUF_SIZE];
 
-static void
-cell_uint(GString *cells, table_row_t *row, guint c, guint64 v)
-{
-    tcpx_append_printf(cells, "%" G_GUINT64_FORMAT, v);
-    end_cell(cells, row, c);
-}
-
-/* One line of the table, written in place: two spaces between columns, the last column unpadded. */
-static void
-append_line(GString *out, const char *const *text, const gsize *len, const gsize *width, const gboolean *left)
-{
-    gsize at = out->len, line = 0;
-    for (guint c = 0; c < TABLE_COLS; c++)
-        line += (c ? 2 : 0) + (c == TABLE_COLS - 1 ? len[c] : MAX(width[c], len[c]));
-    g_string_set_size(out, at + line + 1);
-    char *w = out->str + at;
-    for (guint c = 0; c < TABLE_COLS; c++) {
-        gsize pad = c == TABLE_COLS - 1 || width[c] <= len[c] ? 0 : width[c] - len[c];
-        if (c) {
-            memset(w, ' ', 2);
-            w += 2;
-        }
-        if (!left[c]) {
-            memset(w, ' ', pad);
-            w += pad;
-        }
-        memcpy(w, text[c], len[c]);
-        w += len[c];
-        if (left[c]) {
-            memset(w, ' ', pad);
-            w += pad;
-        }
+    tcpx_health_column_get(c, s, &v);
+    if (c->unit == TCPX_HU_ENDPOINT) {
+        g_string_append(out, v.known ? v.v.text : "?");
+        if ((c->flags & TCPX_HC_GUESS_MARK) && s->roles_guessed)
+            g_string_append_c(out, '?');
+        return;
     }
-    *w = '\n';
+    if (c->unit == TCPX_HU_MS) {   /* "-" when unknown, as the paragraphs write it */
+        g_string_append(out, tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
+        return;
+    }
+    if (!v.known) {
+        g_string_append_c(out, '-');
+        return;
+    }
+    switch (c->unit) {
+    case TCPX_HU_COUNT:    append_uint(out, v.v.count); break;
+    case TCPX_HU_INT:      g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
+    case TCPX_HU_SECONDS:  g_string_append(out, tcpx_health_secs_text(v.v.num, b, sizeof b)); break;
+    case TCPX_HU_PERCENT:  g_string_append(out, g_ascii_formatd(b, sizeof b, "%.2f", v.v.real)); break;
+    case TCPX_HU_POSITION: g_string_append(out, tcpx_position_name(v.v.position)); break;
+    case TCPX_HU_TEXT:     g_string_append(out, v.v.text); break;
+    case TCPX_HU_PAIR:
+        append_uint(out, v.v.pair[0]);
+        g_string_append_c(out, '/');
+        append_uint(out, v.v.pair[1]);
+        break;
+    default:
+        g_string_append_c(out, '-');
+        break;
+    }
+}
+
+static void
+append_spaces(GString *out, gsize n)
+{
+    static const char spaces[] = "                                ";
+    for (; n > sizeof spaces - 1; n -= sizeof spaces - 1)
+        g_string_append_len(out, spaces, sizeof spaces - 1);
+    g_string_append_len(out, spaces, (gssize)n);
+}
+
+/* One line: two spaces between columns, words left-aligned, numbers right-aligned,
+ * the last column unpadded.  cell[c] is len[c] bytes. */
+static void
+append_line(GString *out, const tcpx_health_column_t *const *cols, const char *const *cell, const gsize *len,
+            const gsize *width)
+{
+    for (guint c = 0; c < N_COLS; c++) {
+        gsize pad = c == N_COLS - 1 ? 0 : width[c] - len[c];
+        gboolean left = tcpx_health_column_is_text(cols[c]);
+        if (c)
+            g_string_append_len(out, "  ", 2);
+        if (!left)
+            append_spaces(out, pad);
+        g_string_append_len(out, cell[c], (gssize)len[c]);
+        if (left)
+            append_spaces(out, pad);
+    }
+    g_string_append_c(out, '\n');
 }
 
 void
 tcpx_health_render_table(const tcpx_health_t *h, GString *out)
 {
-    static const char *head[TABLE_COLS] = {
-        "Stream", "Client", "Server", "Pkts c>s", "Pkts s>c", "Bytes c>s", "Bytes s>c",
-        "Dur s", "iRTT ms", "Retx%", "ZeroWin s", "RST c/s", "MaxResp ms",
-        "Capture", "Loss", "Score", "Fault", "State", "Verdict"
-    };
-    static const gboolean left[TABLE_COLS] = {
-        FALSE, TRUE, TRUE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE, FALSE,
-        TRUE, TRUE, FALSE, TRUE, TRUE, TRUE
-    };
+    const tcpx_health_column_t *const *cols = tcpx_health_table_columns();
     guint n = tcpx_health_count(h), i, c;
-    gsize width[TABLE_COLS], len[TABLE_COLS];
-    const char *text[TABLE_COLS];
-    table_row_t *rows = g_new0(table_row_t, n);
-    GString *cells = g_string_new(NULL);
-    char b[32];
+    GString *text = g_string_new(NULL);                      /* every row's cells, one after the other */
+    gsize *start = g_new(gsize, (gsize)n * N_COLS + 1);      /* cell k is text[start[k] .. start[k + 1]) */
+    gsize width[N_COLS], len[N_COLS];
+    const char *cell[N_COLS];
     GPtrArray *by_id = g_ptr_array_new();
 
     for (i = 0; i < n; i++)
@@ -103,55 +117,29 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         tcpx_health_append_wrapped(out, TCPX_HEALTH_ANALYSIS_OFF_TEXT, 0);
         g_string_append_c(out, '\n');
     }
-    for (c = 0; c < TABLE_COLS; c++)
-        width[c] = strlen(head[c]);
-    for (i = 0; i < n; i++) {
-        const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i);
-        table_row_t *row = &rows[i];
-        g_string_truncate(cells, 0);
-        cell_uint(cells, row, 0, s->stream);
-        tcpx_append_printf(cells, "%s%s", s->client ? s->client : "?", s->roles_guessed ? "?" : "");
-        end_cell(cells, row, 1);
-        cell_text(cells, row, 2, s->server ? s->server : "?");
-        cell_uint(cells, row, 3, s->packets[0]);
-        cell_uint(cells, row, 4, s->packets[1]);
-        cell_uint(cells, row, 5, s->bytes[0]);
-        cell_uint(cells, row, 6, s->bytes[1]);
-        cell_text(cells, row, 7, tcpx_health_secs_text(s->duration_ns, b, sizeof b));
-        cell_text(cells, row, 8, tcpx_health_ms_text(s->irtt_ns > 0 ? s->irtt_ns : -1, b, sizeof b));
-        cell_text(cells, row, 9, s->judged ? g_ascii_formatd(b, sizeof b, "%.2f", s->retx_rate * 100.0) : "-");
-        cell_text(cells, row, 10, tcpx_health_secs_text(s->zero_window_ns[0] + s->zero_window_ns[1], b, sizeof b));
-        tcpx_append_printf(cells, "%u/%u", s->resets[0], s->resets[1]);
-        end_cell(cells, row, 11);
-        cell_text(cells, row, 12, tcpx_health_ms_text(s->resp_n ? s->resp_max_ns : -1, b, sizeof b));
-        cell_text(cells, row, 13, tcpx_position_name(s->position));
-        cell_text(cells, row, 14, s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : "-");
-        if (s->judged)
-            tcpx_append_printf(cells, "%d", s->score);
-        else
-            g_string_append_c(cells, '-');
-        end_cell(cells, row, 15);
-        cell_text(cells, row, 16, s->judged ? tcpx_health_fault_name(s->fault) : "-");
-        cell_text(cells, row, 17, tcpx_health_done_name(s->done));
-        cell_text(cells, row, 18, s->verdict_code);
-        row->text = g_memdup2(cells->str, cells->len);
-        for (c = 0; c < TABLE_COLS; c++)
-            width[c] = MAX(width[c], (gsize)(row->start[c + 1] - row->start[c] - 1));
+    for (c = 0; c < N_COLS; c++) {
+        cell[c] = cols[c]->table.head;
+        len[c] = width[c] = strlen(cell[c]);
     }
-    for (c = 0; c < TABLE_COLS; c++) {
-        text[c] = head[c];
-        len[c] = strlen(head[c]);
-    }
-    append_line(out, text, len, width, left);
     for (i = 0; i < n; i++) {
-        for (c = 0; c < TABLE_COLS; c++) {
-            text[c] = rows[i].text + rows[i].start[c];
-            len[c] = rows[i].start[c + 1] - rows[i].start[c] - 1;
+        for (c = 0; c < N_COLS; c++) {
+            gsize k = (gsize)i * N_COLS + c;
+            start[k] = text->len;
+            append_cell(text, cols[c], (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i));
+            width[c] = MAX(width[c], text->len - start[k]);
         }
-        append_line(out, text, len, width, left);
-        g_free(rows[i].text);
     }
-    g_free(rows);
-    g_string_free(cells, TRUE);
+    start[(gsize)n * N_COLS] = text->len;
+    append_line(out, cols, cell, len, width);
+    for (i = 0; i < n; i++) {
+        for (c = 0; c < N_COLS; c++) {
+            gsize k = (gsize)i * N_COLS + c;
+            cell[c] = text->str + start[k];
+            len[c] = start[k + 1] - start[k];
+        }
+        append_line(out, cols, cell, len, width);
+    }
+    g_free(start);
+    g_string_free(text, TRUE);
     g_ptr_array_unref(by_id);
 }

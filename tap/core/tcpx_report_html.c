@@ -12,7 +12,7 @@
  */
 #include <string.h>
 #include "tcpx_report_int.h"
-#include "tcpx_text.h"
+#include "tcpx_health_columns.h"
 
 void
 tcpx_report_escape(GString *out, const char *text)
@@ -76,95 +76,52 @@ tcpx_report_append_fixed(GString *out, double v, int decimals)
 
 /* ---- the stream table ------------------------------------------------------ */
 
-typedef void (*cell_fn)(GString *out, const tcpx_health_stream_t *s);
-
+/* The text table's columns (tcpx_health_table_columns()), in HTML: unknown is
+ * empty (times read "-", as in the paragraphs), the client is marked
+ * " (guessed)", an unhealthy stream's number links to its section. */
 static void
-ms_cell(GString *out, gint64 ns)
+append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_stream_t *s)
 {
+    tcpx_health_value_t v;
     char b[32];
-    g_string_append(out, tcpx_health_ms_text(ns, b, sizeof b));
+
+    tcpx_health_column_get(c, s, &v);
+    if (c->unit == TCPX_HU_ENDPOINT) {
+        tcpx_report_escape(out, v.known ? v.v.text : "?");
+        if ((c->flags & TCPX_HC_GUESS_MARK) && s->roles_guessed)
+            g_string_append(out, " (guessed)");
+        return;
+    }
+    if (c->unit == TCPX_HU_MS) {
+        g_string_append(out, tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
+        return;
+    }
+    if (!v.known)
+        return;
+    switch (c->unit) {
+    case TCPX_HU_COUNT:
+        if ((c->flags & TCPX_HC_LINK) && tcpx_health_unhealthy(s))
+            g_string_append_printf(out, "<a href=\"#s%" G_GUINT64_FORMAT "\">%" G_GUINT64_FORMAT "</a>",
+                                   v.v.count, v.v.count);
+        else
+            g_string_append_printf(out, "%" G_GUINT64_FORMAT, v.v.count);
+        break;
+    case TCPX_HU_INT:      g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
+    case TCPX_HU_PAIR:     g_string_append_printf(out, "%u/%u", v.v.pair[0], v.v.pair[1]); break;
+    case TCPX_HU_SECONDS:  tcpx_report_append_fixed(out, (double)v.v.num / 1e9, 3); break;
+    case TCPX_HU_PERCENT:  tcpx_report_append_fixed(out, v.v.real, 2); break;
+    case TCPX_HU_POSITION: g_string_append(out, tcpx_position_name(v.v.position)); break;
+    case TCPX_HU_TEXT:     tcpx_report_escape(out, v.v.text); break;
+    default:               break;
+    }
 }
 
-static void
-secs_cell(GString *out, gint64 ns)
+/* Sorted as numbers, right-aligned ("0/1" resets sort as text). */
+static gboolean
+html_numeric(const tcpx_health_column_t *c)
 {
-    tcpx_report_append_fixed(out, (double)ns / 1e9, 3);
+    return !tcpx_health_column_is_text(c) && c->unit != TCPX_HU_PAIR;
 }
-
-static void c_stream(GString *o, const tcpx_health_stream_t *s)
-{
-    if (tcpx_health_unhealthy(s))
-        tcpx_append_printf(o, "<a href=\"#s%u\">%u</a>", s->stream, s->stream);
-    else
-        tcpx_append_printf(o, "%u", s->stream);
-}
-static void c_client(GString *o, const tcpx_health_stream_t *s)
-{
-    tcpx_report_escape(o, s->client ? s->client : "?");
-    if (s->roles_guessed)
-        g_string_append(o, " (guessed)");
-}
-static void c_server(GString *o, const tcpx_health_stream_t *s) { tcpx_report_escape(o, s->server ? s->server : "?"); }
-static void c_pkts_cs(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%" G_GUINT64_FORMAT, s->packets[0]); }
-static void c_pkts_sc(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%" G_GUINT64_FORMAT, s->packets[1]); }
-static void c_bytes_cs(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%" G_GUINT64_FORMAT, s->bytes[0]); }
-static void c_bytes_sc(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%" G_GUINT64_FORMAT, s->bytes[1]); }
-static void c_dur(GString *o, const tcpx_health_stream_t *s) { secs_cell(o, s->duration_ns); }
-static void c_irtt(GString *o, const tcpx_health_stream_t *s) { ms_cell(o, s->irtt_ns > 0 ? s->irtt_ns : -1); }
-static void c_retx(GString *o, const tcpx_health_stream_t *s)
-{
-    if (s->judged)
-        tcpx_report_append_fixed(o, s->retx_rate * 100.0, 2);
-}
-static void c_zw(GString *o, const tcpx_health_stream_t *s) { secs_cell(o, s->zero_window_ns[0] + s->zero_window_ns[1]); }
-static void c_rst(GString *o, const tcpx_health_stream_t *s) { tcpx_append_printf(o, "%u/%u", s->resets[0], s->resets[1]); }
-static void c_resp(GString *o, const tcpx_health_stream_t *s) { ms_cell(o, s->resp_n ? s->resp_max_ns : -1); }
-static void c_pos(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_position_name(s->position)); }
-/* Not judged (TCP's sequence analysis off): no retransmission rate, loss pattern, score or fault. */
-static void c_loss(GString *o, const tcpx_health_stream_t *s)
-{
-    if (s->judged)
-        g_string_append(o, tcpx_health_loss_pattern_name(s->loss_pattern));
-}
-static void c_score(GString *o, const tcpx_health_stream_t *s)
-{
-    if (s->judged)
-        tcpx_append_printf(o, "%d", s->score);
-}
-static void c_fault(GString *o, const tcpx_health_stream_t *s)
-{
-    if (s->judged)
-        g_string_append(o, tcpx_health_fault_name(s->fault));
-}
-static void c_state(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, tcpx_health_done_name(s->done)); }
-static void c_verdict(GString *o, const tcpx_health_stream_t *s) { g_string_append(o, s->verdict_code); }
-
-/* The columns: sort key (for "#sort=KEY"), header, header tooltip, numeric?, cell. */
-static const struct {
-    const char *key, *head, *help;
-    gboolean num;
-    cell_fn cell;
-} columns[] = {
-    { "stream", "Stream", "Wireshark's tcp.stream", TRUE, c_stream },
-    { "client", "Client", "The side that sent the SYN (guessed from the ports without one)", FALSE, c_client },
-    { "server", "Server", NULL, FALSE, c_server },
-    { "pkts_cs", "Pkts c>s", "Packets client to server", TRUE, c_pkts_cs },
-    { "pkts_sc", "Pkts s>c", "Packets server to client", TRUE, c_pkts_sc },
-    { "bytes_cs", "Bytes c>s", "TCP payload bytes client to server", TRUE, c_bytes_cs },
-    { "bytes_sc", "Bytes s>c", "TCP payload bytes server to client", TRUE, c_bytes_sc },
-    { "duration", "Dur s", "Duration in seconds", TRUE, c_dur },
-    { "irtt", "iRTT ms", "Round-trip time of the handshake", TRUE, c_irtt },
-    { "retx", "Retx%", "Data segments retransmitted because of loss", TRUE, c_retx },
-    { "zero_window", "ZeroWin s", "Time a receiver advertised a zero window", TRUE, c_zw },
-    { "resets", "RST c/s", "Resets sent by the client / the server", FALSE, c_rst },
-    { "response", "MaxResp ms", "Slowest application answer", TRUE, c_resp },
-    { "capture", "Capture", "Where the capture was taken", FALSE, c_pos },
-    { "loss", "Loss", "Loss pattern", FALSE, c_loss },
-    { "score", "Score", "100 = healthy", TRUE, c_score },
-    { "fault", "Fault", "Fault domain", FALSE, c_fault },
-    { "state", "State", "How the connection ended", FALSE, c_state },
-    { "verdict", "Verdict", "The main issue (the paragraphs below say it in words)", FALSE, c_verdict },
-};
 
 static gint
 id_cmp(gconstpointer a, gconstpointer b)
@@ -174,9 +131,11 @@ id_cmp(gconstpointer a, gconstpointer b)
     return x->stream < y->stream ? -1 : x->stream > y->stream;
 }
 
+/* Header: its sort key, text or number, tooltip; headers and tooltips are plain words. */
 static void
 render_table(const tcpx_health_t *h, GString *out)
 {
+    const tcpx_health_column_t *const *cols = tcpx_health_table_columns();
     GPtrArray *by_id = g_ptr_array_new();
     guint i, c;
 
@@ -184,19 +143,20 @@ render_table(const tcpx_health_t *h, GString *out)
         g_ptr_array_add(by_id, (gpointer)tcpx_health_nth(h, i));
     g_ptr_array_sort(by_id, id_cmp);
     g_string_append(out, "<div class=\"wrap\"><table id=\"streams\"><thead><tr>");
-    for (c = 0; c < G_N_ELEMENTS(columns); c++) {
-        tcpx_append_printf(out, "<th data-key=\"%s\" data-type=\"%s\"", columns[c].key, columns[c].num ? "num" : "text");
-        if (columns[c].help)
-            tcpx_append_printf(out, " title=\"%s\"", columns[c].help);
-        tcpx_append_printf(out, ">%s</th>", columns[c].head);
+    for (c = 0; c < TCPX_HEALTH_TABLE_COLUMNS; c++) {
+        g_string_append_printf(out, "<th data-key=\"%s\" data-type=\"%s\"", cols[c]->table.sort_key,
+                               html_numeric(cols[c]) ? "num" : "text");
+        if (cols[c]->table.help)
+            g_string_append_printf(out, " title=\"%s\"", cols[c]->table.help);
+        g_string_append_printf(out, ">%s</th>", cols[c]->table.head);
     }
     g_string_append(out, "</tr></thead>\n<tbody>\n");
     for (i = 0; i < by_id->len; i++) {
         const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i);
-        tcpx_append_printf(out, "<tr id=\"r%u\"%s>", s->stream, tcpx_health_unhealthy(s) ? " class=\"bad\"" : "");
-        for (c = 0; c < G_N_ELEMENTS(columns); c++) {
+        g_string_append_printf(out, "<tr id=\"r%u\"%s>", s->stream, tcpx_health_unhealthy(s) ? " class=\"bad\"" : "");
+        for (c = 0; c < TCPX_HEALTH_TABLE_COLUMNS; c++) {
             g_string_append(out, "<td>");
-            columns[c].cell(out, s);
+            append_cell(out, cols[c], s);
         }
         g_string_append_c(out, '\n');
     }
@@ -268,13 +228,13 @@ render_meta(const tcpx_health_t *h, guint unhealthy, const char *generator, GStr
         first = MIN(first, s->first_ts);
         last = MAX(last, s->last_ts);
     }
-    tcpx_append_printf(out, "<p class=\"meta\">%u TCP stream%s, %u unhealthy", tcpx_health_count(h),
+    g_string_append_printf(out, "<p class=\"meta\">%u TCP stream%s, %u unhealthy", tcpx_health_count(h),
                        tcpx_health_count(h) == 1 ? "" : "s", unhealthy);
     if (first <= last) {
         GDateTime *a = g_date_time_new_from_unix_utc(first / G_GINT64_CONSTANT(1000000000));
         if (a) {
             gchar *txt = g_date_time_format(a, "%Y-%m-%d %H:%M:%S UTC");
-            tcpx_append_printf(out, "; first frame %s, ", txt);
+            g_string_append_printf(out, "; first frame %s, ", txt);
             tcpx_report_append_fixed(out, (double)(last - first) / 1e9, 3);
             g_string_append(out, " s of traffic");
             g_free(txt);
@@ -306,7 +266,7 @@ render_stream(tcpx_report_t *r, const tcpx_health_stream_t *s, gboolean draw, GS
     }
     if (nl)
         g_string_truncate(p, (gsize)(nl - p->str));
-    tcpx_append_printf(out, "<section class=\"stream\" id=\"s%u\"><h3>", s->stream);
+    g_string_append_printf(out, "<section class=\"stream\" id=\"s%u\"><h3>", s->stream);
     tcpx_report_escape(out, p->str);
     g_string_append(out, "</h3>\n<p class=\"verdict\">");
     tcpx_report_escape(out, body->str);
@@ -327,33 +287,33 @@ tcpx_report_render_html(tcpx_report_t *r, const tcpx_health_t *h, const char *ge
     tcpx_report_fit_all(r);
     for (i = 0; i < worst->len; i++)
         unhealthy += tcpx_health_unhealthy((const tcpx_health_stream_t *)g_ptr_array_index(worst, i)) ? 1 : 0;
-    tcpx_append_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+    g_string_append_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
                        "<meta name=\"viewport\" content=\"width=device-width\">\n<title>%s</title>\n<style>",
                        doc_text[0]);
     g_string_append(out, style_sheet);
     tcpx_report_marker_css(out);
-    for (i = 0; i < G_N_ELEMENTS(columns); i++)   /* numbers to the right */
-        if (columns[i].num)
-            tcpx_append_printf(out, "#streams td:nth-child(%u){text-align:right}", i + 1);
-    tcpx_append_printf(out, "</style></head>\n<body>\n<h1>%s</h1>\n", doc_text[0]);
+    for (i = 0; i < TCPX_HEALTH_TABLE_COLUMNS; i++)   /* numbers to the right */
+        if (html_numeric(tcpx_health_table_columns()[i]))
+            g_string_append_printf(out, "#streams td:nth-child(%u){text-align:right}", i + 1);
+    g_string_append_printf(out, "</style></head>\n<body>\n<h1>%s</h1>\n", doc_text[0]);
     render_meta(h, unhealthy, generator, out);
     if (tcpx_health_analysis_off(h)) {
         g_string_append(out, "<p class=\"warn\">");
         tcpx_report_escape(out, TCPX_HEALTH_ANALYSIS_OFF_TEXT);
         g_string_append(out, "</p>\n");
     }
-    tcpx_append_printf(out, "<h2>%s</h2>\n<p>%s</p>\n", doc_text[1], doc_text[2]);
+    g_string_append_printf(out, "<h2>%s</h2>\n<p>%s</p>\n", doc_text[1], doc_text[2]);
     if (tcpx_health_count(h) == 0)
-        tcpx_append_printf(out, "<p>%s</p>\n", doc_text[6]);
+        g_string_append_printf(out, "<p>%s</p>\n", doc_text[6]);
     else
         render_table(h, out);
-    tcpx_append_printf(out, "<h2>%s</h2>\n", doc_text[3]);
+    g_string_append_printf(out, "<h2>%s</h2>\n", doc_text[3]);
     if (tcpx_health_analysis_off(h))
-        tcpx_append_printf(out, "<p>%s</p>\n", doc_text[7]);
+        g_string_append_printf(out, "<p>%s</p>\n", doc_text[7]);
     else if (unhealthy)
-        tcpx_append_printf(out, "<p>%s</p>\n", doc_text[4]);
+        g_string_append_printf(out, "<p>%s</p>\n", doc_text[4]);
     else if (tcpx_health_count(h))
-        tcpx_append_printf(out, "<p>%s</p>\n", doc_text[5]);
+        g_string_append_printf(out, "<p>%s</p>\n", doc_text[5]);
     for (i = 0; i < worst->len && drawn < TCPX_REPORT_PARAGRAPHS; i++) {
         const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(worst, i);
         if (!tcpx_health_unhealthy(s))
@@ -362,7 +322,7 @@ tcpx_report_render_html(tcpx_report_t *r, const tcpx_health_t *h, const char *ge
         drawn++;
     }
     if (unhealthy > TCPX_REPORT_PICTURES)
-        tcpx_append_printf(out, "<p class=\"meta\">%u unhealthy streams: pictures are drawn for the %u worst "
+        g_string_append_printf(out, "<p class=\"meta\">%u unhealthy streams: pictures are drawn for the %u worst "
                            "and paragraphs written for the %u worst, to keep this file small; the table has "
                            "every stream's verdict, and tshark -z tcpx,health every paragraph.</p>\n",
                            unhealthy, TCPX_REPORT_PICTURES, MIN(unhealthy, TCPX_REPORT_PARAGRAPHS));

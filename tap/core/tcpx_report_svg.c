@@ -17,7 +17,6 @@
 #include <string.h>
 #include "tcpx_report_int.h"
 #include "tcpx_explain.h"
-#include "tcpx_text.h"
 
 #define W        960
 #define PL       78     /* left margin: y tick labels and the axis title */
@@ -36,7 +35,7 @@ typedef struct {
     double size;
 } kind_style_t;
 
-/* One row per anomaly kind (tcpx_kind_t order); the legend uses tcpx_health_kind_label(). */
+/* One row per anomaly kind (tcpx_kind_t order); the legend uses the kinds table's titles. */
 static const kind_style_t kind_style[TCPX_K_N_ANOMALIES] = {
     [TCPX_K_RETRANSMISSION]          = { "#d62728", SH_CIRCLE,   4.0 },
     [TCPX_K_FAST_RETRANSMISSION]     = { "#ff7f0e", SH_CIRCLE,   4.0 },
@@ -238,6 +237,13 @@ shape(GString *out, shape_t sh, double x, double y, double r, const char *cls)
     g_string_append_printf(out, "\" class=\"%s\">", cls);
 }
 
+/* An anomaly kind's title, as the packet tree shows it. */
+static const char *
+kind_title(guint kind)
+{
+    return tcpx_kind_info((tcpx_kind_t)kind)->title;
+}
+
 static const char *
 side_word(guint8 from_client)
 {
@@ -252,25 +258,25 @@ event_title(GString *out, const rstream_t *rs, const revent_t *e)
     GString *t = g_string_new(NULL);
 
     if (e->count > 1) {
-        tcpx_append_printf(t, "frames %u-%u, ", e->frame, e->frame_last);
+        g_string_append_printf(t, "frames %u-%u, ", e->frame, e->frame_last);
         tcpx_report_append_fixed(t, secs(rs, e->t), 6);
         g_string_append(t, "-");
         tcpx_report_append_fixed(t, secs(rs, e->t_last), 6);
-        tcpx_append_printf(t, " s: %u x %s", e->count, tcpx_health_kind_label(e->kind));
+        g_string_append_printf(t, " s: %u x %s", e->count, kind_title(e->kind));
     } else {
-        tcpx_append_printf(t, "frame %u, ", e->frame);
+        g_string_append_printf(t, "frame %u, ", e->frame);
         tcpx_report_append_fixed(t, secs(rs, e->t), 6);
-        tcpx_append_printf(t, " s: %s", tcpx_health_kind_label(e->kind));
+        g_string_append_printf(t, " s: %s", kind_title(e->kind));
     }
-    tcpx_append_printf(t, " (sent by the %s)", side_word(e->from_client));
+    g_string_append_printf(t, " (sent by the %s)", side_word(e->from_client));
     if (e->hi)
-        tcpx_append_printf(t, ", bytes %u-%u", e->lo, e->hi);
+        g_string_append_printf(t, ", bytes %u-%u", e->lo, e->hi);
     if (ci && ci->label)
-        tcpx_append_printf(t, "; cause: %s", ci->label);
+        g_string_append_printf(t, "; cause: %s", ci->label);
     if (e->orig_frame)
-        tcpx_append_printf(t, "; first sent in frame %u", e->orig_frame);
+        g_string_append_printf(t, "; first sent in frame %u", e->orig_frame);
     for (guint i = 0; i < e->n_rel; i++)
-        tcpx_append_printf(t, i ? ", %u" : "; related frames %u", e->rel[i]);
+        g_string_append_printf(t, i ? ", %u" : "; related frames %u", e->rel[i]);
     g_string_append(out, "<title>");
     tcpx_report_escape(out, t->str);
     g_string_append(out, "</title>");
@@ -311,7 +317,7 @@ draw_events(GString *out, const rstream_t *rs, const scale_t *sc, int d, double 
             num(out, ox);
             g_string_append(out, "\" cy=\"");
             num(out, y);
-            tcpx_append_printf(out, "\" r=\"3.5\"><title>frame %u: first transmission of the bytes frame %u sent again</title></circle>",
+            g_string_append_printf(out, "\" r=\"3.5\"><title>frame %u: first transmission of the bytes frame %u sent again</title></circle>",
                                e->orig_frame, e->frame);
         }
         g_snprintf(cls, sizeof cls, "m k%u%s", e->kind, ks->shape == SH_RING ? " ring" : "");
@@ -335,9 +341,9 @@ draw_zero_windows(GString *out, const rstream_t *rs, const scale_t *sc)
             num(out, MAX(x1 - x0, 1.5));
             g_string_append_printf(out, "\" height=\"%d\"><title>", sc->height);
             GString *t = g_string_new(NULL);
-            tcpx_append_printf(t, "Zero window advertised by the %s from frame %u", side_word(side == 0), z->frame0);
+            g_string_append_printf(t, "Zero window advertised by the %s from frame %u", side_word(side == 0), z->frame0);
             if (z->frame1)
-                tcpx_append_printf(t, " to frame %u (", z->frame1);
+                g_string_append_printf(t, " to frame %u (", z->frame1);
             else
                 g_string_append(t, " to the end of the stream (");
             tcpx_report_append_fixed(t, (double)((z->frame1 ? z->t1 : rs->t_max) - z->t0) / 1e9, 3);
@@ -357,7 +363,7 @@ draw_steps(GString *out, const rstream_t *rs, const scale_t *sc, const rseries_t
     const rpt_t *p = (const rpt_t *)(const void *)s->pts->data;
     if (s->pts->len == 0)
         return;
-    tcpx_append_printf(out, "<path class=\"%s\" d=\"M", cls);
+    g_string_append_printf(out, "<path class=\"%s\" d=\"M", cls);
     for (guint i = 0; i < s->pts->len; i++) {
         double x = sx(sc, secs(rs, p[i].t)), y = sy(sc, (aux ? p[i].aux : p[i].y) / div);
         if (i)
@@ -414,7 +420,7 @@ legend(GString *out, const rstream_t *rs, int *height)
                                  : kind_style[k].shape == SH_SQUARE ? "</rect>" : "</path>");
         }
         g_string_append(out, "<text x=\"20\" y=\"4\">");
-        tcpx_report_escape(out, i < G_N_ELEMENTS(series_legend) ? series_legend[i].label : tcpx_health_kind_label(k));
+        tcpx_report_escape(out, i < G_N_ELEMENTS(series_legend) ? series_legend[i].label : kind_title(k));
         g_string_append(out, "</text></g>");
     }
     g_string_append(out, "</g>");
@@ -462,7 +468,7 @@ rtt_picture(GString *out, const rstream_t *rs, const rseries_t *s, const scale_t
     num(out, sx(&sc, secs(rs, p[top].t)));
     g_string_append(out, "\" cy=\"");
     num(out, sy(&sc, p[top].y / 1000.0));
-    tcpx_append_printf(out, "\" r=\"3.5\"><title>frame %u: the largest RTT, ", p[top].aux);
+    g_string_append_printf(out, "\" r=\"3.5\"><title>frame %u: the largest RTT, ", p[top].aux);
     tcpx_report_append_fixed(out, p[top].y / 1000.0, 3);
     g_string_append(out, " ms</title></circle></svg>\n");
 }
@@ -483,14 +489,14 @@ tcpx_report_render_svg(const rstream_t *rs, const tcpx_health_stream_t *s, GStri
     sc.ymax = MAX(top_seq * 1.08, 1.0) / byte_units[u].div;
     sc.top = legend_h + 8;
     sc.height = SEQ_H;
-    tcpx_append_printf(title, axis_title[1], d ? "server \xe2\x86\x92 client" : "client \xe2\x86\x92 server", byte_units[u].unit);
+    g_string_append_printf(title, axis_title[1], d ? "server \xe2\x86\x92 client" : "client \xe2\x86\x92 server", byte_units[u].unit);
     axes(svg, &sc, sc.span, sc.ymax, title->str, TRUE);
     draw_zero_windows(svg, rs, &sc);
     draw_steps(svg, rs, &sc, &rs->acked[d], TRUE, byte_units[u].div, "win");
     draw_steps(svg, rs, &sc, &rs->acked[d], FALSE, byte_units[u].div, "ack");
     draw_sent(svg, rs, &sc, &rs->sent[d], byte_units[u].div);
     draw_events(svg, rs, &sc, d, byte_units[u].div);
-    tcpx_append_printf(out, "<svg class=\"seq\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
+    g_string_append_printf(out, "<svg class=\"seq\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
                        W, sc.top + SEQ_H + PB, W, sc.top + SEQ_H + PB);
     g_string_append_len(out, svg->str, (gssize)svg->len);
     g_string_append(out, "</svg>\n");

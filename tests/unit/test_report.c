@@ -11,6 +11,7 @@
 #include <string.h>
 #include <glib.h>
 #include "tcpx_report_int.h"
+#include "tcpx_health_columns.h"
 
 #define MS(x) ((gint64)((x) * 1000000.0))
 #define KB(kind) (1u << (kind))
@@ -310,7 +311,76 @@ test_not_judged(void)
     g_assert_nonnull(strstr(doc, "<td>not_judged\n"));
     g_assert_null(strstr(doc, "<td>-1<"));
     g_assert_null(strstr(doc, "<section"));
+    {   /* the GUI: no score, the short verdict says why */
+        const tcpx_health_column_t *const *gui = tcpx_health_gui_columns();
+        char *score = tcpx_health_gui_text(gui[0], tcpx_health_lookup(h, 4));
+        char *verdict = tcpx_health_gui_text(gui[5], tcpx_health_lookup(h, 4));
+        g_assert_cmpstr(score, ==, "");
+        g_assert_cmpstr(verdict, ==, "not judged: TCP analysis off");
+        g_free(score);
+        g_free(verdict);
+    }
     g_free(doc);
+    tcpx_report_free(r);
+    tcpx_health_free(h);
+}
+
+/* The column list: every position of the text and GUI tables taken once, JSON keys unique,
+ * anomaly keys and marker titles from the kinds table, and the cells' forms. */
+static void
+test_columns(void)
+{
+    const tcpx_health_column_t *const *table = tcpx_health_table_columns();
+    const tcpx_health_column_t *const *gui = tcpx_health_gui_columns();
+    const tcpx_health_column_t *all;
+    GHashTable *keys = g_hash_table_new(g_str_hash, g_str_equal);
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    tcpx_report_t *r = tcpx_report_new();
+    GString *out = g_string_new(NULL);
+    const tcpx_health_stream_t *s;
+    conn_t c;
+    guint n, i, shown = 0;
+    char *cell, *doc;
+
+    all = tcpx_health_columns(&n);
+    for (i = 0; i < n; i++) {
+        g_assert_false(g_hash_table_contains(keys, all[i].key));
+        g_hash_table_add(keys, (gpointer)all[i].key);
+        shown += (all[i].table.pos ? 1 : 0) + (all[i].gui.pos ? 1 : 0);
+        g_assert_true(!all[i].table.pos || (all[i].table.head && all[i].table.sort_key));
+        g_assert_true(!all[i].gui.pos || all[i].gui.head);
+    }
+    g_assert_cmpuint(shown, ==, TCPX_HEALTH_TABLE_COLUMNS + TCPX_HEALTH_GUI_COLUMNS);
+    for (i = 0; i < TCPX_HEALTH_TABLE_COLUMNS; i++)
+        g_assert_nonnull(table[i]);
+    for (i = 0; i < TCPX_HEALTH_GUI_COLUMNS; i++)
+        g_assert_nonnull(gui[i]);
+    g_assert_cmpstr(table[0]->key, ==, "stream");
+    g_assert_cmpstr(gui[0]->key, ==, "score");
+
+    conn_init(&c, h, r, 7, "10.0.0.1:51234");
+    handshake(&c, 0);
+    rec_k(&c, 20, S, PA, 1400, 65160, TCPX_K_CHECKSUM, 0, 0);
+    rec(&c, 21, S, TCPX_TH_RST, 0, 0);
+    doc = render(r, h);
+    s = tcpx_health_lookup(h, 7);
+    tcpx_health_render_json(h, out);
+    g_assert_nonnull(strstr(out->str, "\"checksum\":1}"));
+    g_assert_null(strstr(out->str, "bad_checksum"));
+    g_assert_nonnull(strstr(doc, "frame 5, 0.020000 s: Checksum (sent by the server)"));
+    g_assert_cmpuint(tcpx_health_gui_count(gui[1], s), ==, 7);
+    cell = tcpx_health_gui_text(gui[0], s);
+    g_assert_cmpuint(strlen(cell), ==, 3);                  /* the score, padded to sort as text */
+    g_free(cell);
+    cell = tcpx_health_gui_text(gui[11], s);
+    g_assert_cmpstr(cell, ==, "0/1");
+    g_free(cell);
+    g_string_truncate(out, 0);
+    tcpx_health_render_table(h, out);
+    g_assert_true(g_str_has_prefix(out->str, "Stream  Client          Server       Pkts c>s  Pkts s>c  Bytes c>s"));
+    g_free(doc);
+    g_string_free(out, TRUE);
+    g_hash_table_destroy(keys);
     tcpx_report_free(r);
     tcpx_health_free(h);
 }
@@ -324,5 +394,6 @@ main(int argc, char **argv)
     g_test_add_func("/report/decimation", test_decimation);
     g_test_add_func("/report/empty_and_healthy", test_empty_and_healthy);
     g_test_add_func("/report/not_judged", test_not_judged);
+    g_test_add_func("/report/columns", test_columns);
     return g_test_run();
 }

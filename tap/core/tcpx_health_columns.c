@@ -1,0 +1,353 @@
+/* tcpx_health_columns.c: the one list of what is shown of a stream's health
+ * (see tcpx_health_columns.h), and how the GUI table writes its cells.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include "tcpx_health_columns.h"
+#include "tcpx_units.h"
+
+typedef const tcpx_health_stream_t hs_t;
+typedef tcpx_health_value_t hv_t;
+
+static void
+set_count(hv_t *v, guint64 x)
+{
+    v->known = TRUE;
+    v->v.count = x;
+}
+
+static void
+set_num(hv_t *v, gboolean known, gint64 x)
+{
+    v->known = known;
+    v->v.num = x;
+}
+
+static void
+set_text(hv_t *v, const char *text)
+{
+    v->known = text != NULL;
+    v->v.text = text;
+}
+
+/* Who did something, from the client's and the server's share. */
+static const char *
+side_word(gint64 client, gint64 server)
+{
+    return client > 0 && server > 0 ? "both" : client > 0 ? "client" : server > 0 ? "server" : "none";
+}
+
+/* The getters, in the list's order. */
+static void get_stream(hs_t *s, hv_t *v) { set_count(v, s->stream); }
+static void get_client(hs_t *s, hv_t *v) { set_text(v, s->client); }
+static void get_server(hs_t *s, hv_t *v) { set_text(v, s->server); }
+static void get_roles_guessed(hs_t *s, hv_t *v) { v->known = TRUE; v->v.flag = s->roles_guessed; }
+static void get_packets_c2s(hs_t *s, hv_t *v) { set_count(v, s->packets[TCPX_C2S]); }
+static void get_packets_s2c(hs_t *s, hv_t *v) { set_count(v, s->packets[TCPX_S2C]); }
+static void get_bytes_c2s(hs_t *s, hv_t *v) { set_count(v, s->bytes[TCPX_C2S]); }
+static void get_bytes_s2c(hs_t *s, hv_t *v) { set_count(v, s->bytes[TCPX_S2C]); }
+static void get_first_time(hs_t *s, hv_t *v) { set_num(v, TRUE, s->first_ts); }
+static void get_last_time(hs_t *s, hv_t *v) { set_num(v, TRUE, s->last_ts); }
+static void get_duration(hs_t *s, hv_t *v) { set_num(v, TRUE, s->duration_ns); }
+static void get_irtt(hs_t *s, hv_t *v) { set_num(v, s->irtt_ns > 0, s->irtt_ns); }
+static void get_rtt_c2s_min(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[0] > 0, s->rtt_min_ns[0]); }
+static void get_rtt_c2s_avg(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[0] > 0, s->rtt_n[0] ? s->rtt_sum_ns[0] / s->rtt_n[0] : 0); }
+static void get_rtt_c2s_max(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[0] > 0, s->rtt_max_ns[0]); }
+static void get_rtt_s2c_min(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[1] > 0, s->rtt_min_ns[1]); }
+static void get_rtt_s2c_avg(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[1] > 0, s->rtt_n[1] ? s->rtt_sum_ns[1] / s->rtt_n[1] : 0); }
+static void get_rtt_s2c_max(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[1] > 0, s->rtt_max_ns[1]); }
+static void get_app_responses(hs_t *s, hv_t *v) { set_count(v, s->resp_n); }
+static void get_resp_max(hs_t *s, hv_t *v) { set_num(v, s->resp_n > 0 && s->resp_max_ns >= 0, s->resp_max_ns); }
+static void get_resp_avg(hs_t *s, hv_t *v) { set_num(v, s->resp_n > 0, s->resp_n ? s->resp_sum_ns / s->resp_n : 0); }
+static void get_resp_max_ack(hs_t *s, hv_t *v) { set_num(v, s->resp_n > 0 && s->resp_max_ack_ns >= 0, s->resp_max_ack_ns); }
+static void get_anomalies(hs_t *s, hv_t *v) { v->known = TRUE; v->v.counts = s->anomalies; }
+static void get_data_segments(hs_t *s, hv_t *v) { set_count(v, s->data_segments); }
+static void get_retx_records(hs_t *s, hv_t *v) { set_count(v, s->retx_records); }
+static void get_retx_segments(hs_t *s, hv_t *v) { set_count(v, s->retx_segments); }
+static void get_retx_bytes(hs_t *s, hv_t *v) { set_count(v, s->retx_bytes); }
+static void get_retx_rate(hs_t *s, hv_t *v) { v->known = s->judged; v->v.real = s->retx_rate * 100.0; }
+static void get_lost_bytes(hs_t *s, hv_t *v) { set_count(v, s->lost_bytes); }
+static void get_lost_segments(hs_t *s, hv_t *v) { set_count(v, s->lost_segments); }
+static void get_capture_gaps(hs_t *s, hv_t *v) { set_count(v, s->capture_gaps); }
+static void get_reordered(hs_t *s, hv_t *v) { set_count(v, s->reordered); }
+static void get_acked_unseen(hs_t *s, hv_t *v) { set_count(v, s->acked_unseen); }
+static void get_capture_dups(hs_t *s, hv_t *v) { set_count(v, s->capture_dups); }
+static void get_zw(hs_t *s, hv_t *v) { set_num(v, TRUE, s->zero_window_ns[0] + s->zero_window_ns[1]); }
+static void get_zw_client(hs_t *s, hv_t *v) { set_num(v, TRUE, s->zero_window_ns[0]); }
+static void get_zw_server(hs_t *s, hv_t *v) { set_num(v, TRUE, s->zero_window_ns[1]); }
+static void get_zw_by(hs_t *s, hv_t *v) { set_text(v, side_word(s->zero_window_ns[0], s->zero_window_ns[1])); }
+static void get_keepalives(hs_t *s, hv_t *v) { set_count(v, (guint64)s->keepalives[0] + s->keepalives[1]); }
+static void get_resets(hs_t *s, hv_t *v) { set_count(v, (guint64)s->resets[0] + s->resets[1]); }
+static void get_resets_client(hs_t *s, hv_t *v) { set_count(v, s->resets[0]); }
+static void get_resets_server(hs_t *s, hv_t *v) { set_count(v, s->resets[1]); }
+static void get_resets_pair(hs_t *s, hv_t *v) { v->known = TRUE; v->v.pair[0] = s->resets[0]; v->v.pair[1] = s->resets[1]; }
+static void get_reset_by(hs_t *s, hv_t *v) { set_text(v, side_word(s->resets[0], s->resets[1])); }
+static void get_refusals(hs_t *s, hv_t *v) { set_count(v, s->refusals); }
+static void get_completeness(hs_t *s, hv_t *v) { set_text(v, s->done_text); }
+static void get_completeness_code(hs_t *s, hv_t *v) { set_text(v, tcpx_health_done_name(s->done)); }
+static void get_mss_client(hs_t *s, hv_t *v) { set_count(v, s->mss[0]); v->known = s->options_known && s->mss[0]; }
+static void get_mss_server(hs_t *s, hv_t *v) { set_count(v, s->mss[1]); v->known = s->options_known && s->mss[1]; }
+static void get_ws_client(hs_t *s, hv_t *v) { set_num(v, s->options_known && s->wscale[0] >= 0, s->wscale[0]); }
+static void get_ws_server(hs_t *s, hv_t *v) { set_num(v, s->options_known && s->wscale[1] >= 0, s->wscale[1]); }
+static void get_sack(hs_t *s, hv_t *v) { v->known = TRUE; v->v.flag = s->sack; }
+static void get_ecn(hs_t *s, hv_t *v) { v->known = TRUE; v->v.flag = s->ecn; }
+static void get_position(hs_t *s, hv_t *v) { v->known = TRUE; v->v.position = s->position; }
+static void get_loss_pattern(hs_t *s, hv_t *v) { set_text(v, s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : NULL); }
+static void get_loss_events(hs_t *s, hv_t *v) { set_count(v, s->loss_events); }
+static void get_score(hs_t *s, hv_t *v) { set_num(v, s->judged, s->score); }
+static void get_fault(hs_t *s, hv_t *v) { set_text(v, s->judged ? tcpx_health_fault_name(s->fault) : NULL); }
+static void get_verdict_code(hs_t *s, hv_t *v) { set_text(v, s->verdict_code); }
+static void get_verdict(hs_t *s, hv_t *v) { set_text(v, s->verdict); }
+static void get_details(hs_t *s, hv_t *v) { set_text(v, s->judged ? s->verdict : TCPX_HEALTH_ANALYSIS_OFF_TEXT); }
+
+/* A number, or "-" when a side did not say. */
+static const char *
+option_text(gboolean said, int x, char *buf, gsize len)
+{
+    if (!said)
+        return "-";
+    g_snprintf(buf, len, "%d", x);
+    return buf;
+}
+
+/* The GUI's options: "MSS 1460/1460, WS 7/7, SACK". */
+static void
+get_options(hs_t *s, hv_t *v)
+{
+    char b[4][8];
+    set_text(v, "");
+    if (!s->options_known)
+        return;
+    g_snprintf(v->buf, sizeof v->buf, "MSS %s/%s, WS %s/%s%s%s",
+               option_text(s->mss[0] != 0, s->mss[0], b[0], sizeof b[0]),
+               option_text(s->mss[1] != 0, s->mss[1], b[1], sizeof b[1]),
+               option_text(s->wscale[0] >= 0, s->wscale[0], b[2], sizeof b[2]),
+               option_text(s->wscale[1] >= 0, s->wscale[1], b[3], sizeof b[3]),
+               s->sack ? ", SACK" : "", s->ecn ? ", ECN" : "");
+    v->v.text = v->buf;
+}
+
+/* The GUI's short verdict: the code in words ("network loss"). */
+static void
+get_verdict_short(hs_t *s, hv_t *v)
+{
+    if (!s->judged) {
+        set_text(v, "not judged: TCP analysis off");
+        return;
+    }
+    g_strlcpy(v->buf, s->verdict_code ? s->verdict_code : "", sizeof v->buf);
+    g_strdelimit(v->buf, "_", ' ');
+    set_text(v, v->buf);
+}
+
+#define J TCPX_HC_JSON
+
+static const tcpx_health_column_t columns[] = {
+    { "stream", TCPX_HU_COUNT, get_stream, J | TCPX_HC_LINK,
+      .table = { 1, "Stream", "stream", "Wireshark's tcp.stream" }, .gui = { 2, 0, "Stream" } },
+    { "client", TCPX_HU_ENDPOINT, get_client, J | TCPX_HC_GUESS_MARK,
+      .table = { 2, "Client", "client", "The side that sent the SYN (guessed from the ports without one)" },
+      .gui = { 3, 0, "Client" } },
+    { "server", TCPX_HU_ENDPOINT, get_server, J,
+      .table = { 3, "Server", "server", NULL }, .gui = { 4, 0, "Server" } },
+    { "roles_guessed", TCPX_HU_FLAG, get_roles_guessed, J },
+    { "packets_c2s", TCPX_HU_COUNT, get_packets_c2s, J,
+      .table = { 4, "Pkts c>s", "pkts_cs", "Packets client to server" }, .gui = { 18, 0, "Packets C\xe2\x86\x92S" } },
+    { "packets_s2c", TCPX_HU_COUNT, get_packets_s2c, J,
+      .table = { 5, "Pkts s>c", "pkts_sc", "Packets server to client" }, .gui = { 19, 0, "Packets S\xe2\x86\x92" "C" } },
+    { "bytes_c2s", TCPX_HU_COUNT, get_bytes_c2s, J,
+      .table = { 6, "Bytes c>s", "bytes_cs", "TCP payload bytes client to server" }, .gui = { 20, 0, "Bytes C\xe2\x86\x92S" } },
+    { "bytes_s2c", TCPX_HU_COUNT, get_bytes_s2c, J,
+      .table = { 7, "Bytes s>c", "bytes_sc", "TCP payload bytes server to client" }, .gui = { 21, 0, "Bytes S\xe2\x86\x92" "C" } },
+    { "first_time", TCPX_HU_SECONDS, get_first_time, J },
+    { "last_time", TCPX_HU_SECONDS, get_last_time, J },
+    { "duration_s", TCPX_HU_SECONDS, get_duration, J,
+      .table = { 8, "Dur s", "duration", "Duration in seconds" }, .gui = { 22, 10, "Duration (s)" } },
+    { "irtt_ms", TCPX_HU_MS, get_irtt, J,
+      .table = { 9, "iRTT ms", "irtt", "Round-trip time of the handshake" }, .gui = { 9, 10, "iRTT (ms)" } },
+    { "ack_rtt_c2s_min_ms", TCPX_HU_MS, get_rtt_c2s_min, J },
+    { "ack_rtt_c2s_avg_ms", TCPX_HU_MS, get_rtt_c2s_avg, J },
+    { "ack_rtt_c2s_max_ms", TCPX_HU_MS, get_rtt_c2s_max, J },
+    { "ack_rtt_s2c_min_ms", TCPX_HU_MS, get_rtt_s2c_min, J },
+    { "ack_rtt_s2c_avg_ms", TCPX_HU_MS, get_rtt_s2c_avg, J },
+    { "ack_rtt_s2c_max_ms", TCPX_HU_MS, get_rtt_s2c_max, J },
+    { "app_responses", TCPX_HU_COUNT, get_app_responses, J },
+    { "app_response_max_ms", TCPX_HU_MS, get_resp_max, J,
+      .table = { 13, "MaxResp ms", "response", "Slowest application answer" }, .gui = { 10, 12, "Max response (ms)" } },
+    { "app_response_avg_ms", TCPX_HU_MS, get_resp_avg, J },
+    { "app_response_max_ack_ms", TCPX_HU_MS, get_resp_max_ack, J },
+    { "anomalies", TCPX_HU_KIND_COUNTS, get_anomalies, J },
+    { "data_segments", TCPX_HU_COUNT, get_data_segments, J },
+    { "retransmissions", TCPX_HU_COUNT, get_retx_records, J },
+    { "retransmitted_segments", TCPX_HU_COUNT, get_retx_segments, J },
+    { "retransmitted_bytes", TCPX_HU_COUNT, get_retx_bytes, J, .gui = { 16, 0, "Retx bytes" } },
+    { "retransmission_rate_pct", TCPX_HU_PERCENT, get_retx_rate, J,
+      .table = { 10, "Retx%", "retx", "Data segments retransmitted because of loss" }, .gui = { 8, 6, "Retx rate (%)" } },
+    { "lost_bytes", TCPX_HU_COUNT, get_lost_bytes, J, .gui = { 15, 0, "Not captured (bytes)" } },
+    { "lost_segments", TCPX_HU_COUNT, get_lost_segments, J },
+    { "capture_gaps", TCPX_HU_COUNT, get_capture_gaps, J },
+    { "reordered", TCPX_HU_COUNT, get_reordered, J },
+    { "acked_unseen", TCPX_HU_COUNT, get_acked_unseen, J },
+    { "capture_duplicates", TCPX_HU_COUNT, get_capture_dups, J },
+    { "zero_window_s", TCPX_HU_SECONDS, get_zw, J,
+      .table = { 11, "ZeroWin s", "zero_window", "Time a receiver advertised a zero window" },
+      .gui = { 11, 10, "Zero window (s)" } },
+    { "zero_window_client_s", TCPX_HU_SECONDS, get_zw_client, J },
+    { "zero_window_server_s", TCPX_HU_SECONDS, get_zw_server, J },
+    { "zero_window_by", TCPX_HU_TEXT, get_zw_by, J },
+    { "keepalives", TCPX_HU_COUNT, get_keepalives, J, .gui = { 17, 0, "Keep-alives" } },
+    { "resets", TCPX_HU_COUNT, get_resets, J },
+    { "resets_client", TCPX_HU_COUNT, get_resets_client, J },
+    { "resets_server", TCPX_HU_COUNT, get_resets_server, J },
+    { "resets_by_side", TCPX_HU_PAIR, get_resets_pair, 0,
+      .table = { 12, "RST c/s", "resets", "Resets sent by the client / the server" }, .gui = { 12, 0, "Resets (C/S)" } },
+    { "reset_by", TCPX_HU_TEXT, get_reset_by, J },
+    { "refusals", TCPX_HU_COUNT, get_refusals, J },
+    { "completeness", TCPX_HU_TEXT, get_completeness, J, .gui = { 7, 0, "Completeness" } },
+    { "completeness_code", TCPX_HU_TEXT, get_completeness_code, J,
+      .table = { 18, "State", "state", "How the connection ended" } },
+    { "mss_client", TCPX_HU_COUNT, get_mss_client, J },
+    { "mss_server", TCPX_HU_COUNT, get_mss_server, J },
+    { "wscale_client", TCPX_HU_INT, get_ws_client, J },
+    { "wscale_server", TCPX_HU_INT, get_ws_server, J },
+    { "sack", TCPX_HU_FLAG, get_sack, J },
+    { "ecn", TCPX_HU_FLAG, get_ecn, J },
+    { "options", TCPX_HU_TEXT, get_options, 0, .gui = { 23, 0, "Options" } },
+    { "capture_position", TCPX_HU_POSITION, get_position, J,
+      .table = { 14, "Capture", "capture", "Where the capture was taken" }, .gui = { 14, 0, "Capture" } },
+    { "loss_pattern", TCPX_HU_TEXT, get_loss_pattern, J,
+      .table = { 15, "Loss", "loss", "Loss pattern" }, .gui = { 13, 0, "Loss pattern" } },
+    { "loss_events", TCPX_HU_COUNT, get_loss_events, J },
+    /* The GUI sorts by its first column on open: the score, worst first.  Its header's
+     * leading spaces are what the sort arrow covers (else it reads "core"). */
+    { "score", TCPX_HU_INT, get_score, J,
+      .table = { 16, "Score", "score", "100 = healthy" }, .gui = { 1, 3, "     Score" } },
+    { "fault", TCPX_HU_TEXT, get_fault, J, .table = { 17, "Fault", "fault", "Fault domain" }, .gui = { 5, 0, "Fault" } },
+    { "verdict_code", TCPX_HU_TEXT, get_verdict_code, J,
+      .table = { 19, "Verdict", "verdict", "The main issue (the paragraphs below say it in words)" } },
+    { "verdict_short", TCPX_HU_TEXT, get_verdict_short, 0, .gui = { 6, 0, "Verdict" } },
+    { "verdict", TCPX_HU_TEXT, get_verdict, J },
+    { "details", TCPX_HU_TEXT, get_details, 0, .gui = { 24, 0, "Details" } },
+};
+
+#undef J
+
+const tcpx_health_column_t *
+tcpx_health_columns(guint *n)
+{
+    *n = G_N_ELEMENTS(columns);
+    return columns;
+}
+
+static const tcpx_health_column_t *table_order[TCPX_HEALTH_TABLE_COLUMNS];
+static const tcpx_health_column_t *gui_order[TCPX_HEALTH_GUI_COLUMNS];
+
+/* Both orders from the rows' positions, once. */
+static void
+build_orders(void)
+{
+    static gsize done = 0;
+    if (!g_once_init_enter(&done))
+        return;
+    for (guint i = 0; i < G_N_ELEMENTS(columns); i++) {
+        const tcpx_health_column_t *c = &columns[i];
+        g_assert(c->table.pos <= TCPX_HEALTH_TABLE_COLUMNS && c->gui.pos <= TCPX_HEALTH_GUI_COLUMNS);
+        if (c->table.pos)
+            table_order[c->table.pos - 1] = c;
+        if (c->gui.pos)
+            gui_order[c->gui.pos - 1] = c;
+    }
+    g_once_init_leave(&done, 1);
+}
+
+const tcpx_health_column_t *const *
+tcpx_health_table_columns(void)
+{
+    build_orders();
+    return table_order;
+}
+
+const tcpx_health_column_t *const *
+tcpx_health_gui_columns(void)
+{
+    build_orders();
+    return gui_order;
+}
+
+void
+tcpx_health_column_get(const tcpx_health_column_t *c, const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    memset(&v->v, 0, sizeof v->v);
+    v->known = FALSE;
+    v->buf[0] = '\0';
+    c->get(s, v);
+}
+
+gboolean
+tcpx_health_column_is_text(const tcpx_health_column_t *c)
+{
+    return c->unit == TCPX_HU_TEXT || c->unit == TCPX_HU_ENDPOINT || c->unit == TCPX_HU_POSITION;
+}
+
+/* ---- the GUI's cells ------------------------------------------------------- */
+
+/* How the Qt dialog (SimpleStatisticsDialog) shows a stat_tap_table decides the form:
+ *  - 4.0 draws TABLE_ITEM_FLOAT with six decimals whatever the format, and a
+ *    number cannot be empty: measured values that can be unknown are strings,
+ *    formatted here, empty when unknown;
+ *  - strings sort with strcmp: numbers are right-aligned in a fixed width
+ *    (padded with spaces, which sort before digits), so they sort numerically. */
+
+gboolean
+tcpx_health_gui_is_count(const tcpx_health_column_t *c)
+{
+    return c->unit == TCPX_HU_COUNT;
+}
+
+gboolean
+tcpx_health_gui_right_aligned(const tcpx_health_column_t *c)
+{
+    return c->unit == TCPX_HU_COUNT || c->gui.width > 0;
+}
+
+guint
+tcpx_health_gui_count(const tcpx_health_column_t *c, const tcpx_health_stream_t *s)
+{
+    tcpx_health_value_t v;
+    tcpx_health_column_get(c, s, &v);
+    return v.v.count > G_MAXUINT ? G_MAXUINT : (guint)v.v.count;
+}
+
+/* A number with `decimals` decimals, right-aligned in `width`. */
+static char *
+padded_number(double x, int decimals, int width)
+{
+    char b[G_ASCII_DTOSTR_BUF_SIZE];
+    g_ascii_formatd(b, sizeof b, decimals == 2 ? "%.2f" : "%.3f", x);
+    return g_strdup_printf("%*s", width, b);
+}
+
+char *
+tcpx_health_gui_text(const tcpx_health_column_t *c, const tcpx_health_stream_t *s)
+{
+    tcpx_health_value_t v;
+
+    tcpx_health_column_get(c, s, &v);
+    if (c->unit == TCPX_HU_ENDPOINT)
+        return g_strdup_printf("%s%s", v.known ? v.v.text : "?",
+                               (c->flags & TCPX_HC_GUESS_MARK) && s->roles_guessed ? " (guessed)" : "");
+    if (!v.known)
+        return g_strdup("");
+    switch (c->unit) {
+    case TCPX_HU_INT:      return g_strdup_printf("%*" G_GINT64_FORMAT, c->gui.width, v.v.num);
+    case TCPX_HU_POSITION: return g_strdup(tcpx_position_words(v.v.position));
+    case TCPX_HU_PAIR:     return g_strdup_printf("%u/%u", v.v.pair[0], v.v.pair[1]);
+    case TCPX_HU_SECONDS:  return padded_number((double)v.v.num / NS_PER_S, 3, c->gui.width);
+    case TCPX_HU_MS:       return padded_number((double)v.v.num / NS_PER_MS, 3, c->gui.width);
+    case TCPX_HU_PERCENT:  return padded_number(v.v.real, 2, c->gui.width);
+    case TCPX_HU_COUNT:    return g_strdup_printf("%" G_GUINT64_FORMAT, v.v.count);
+    case TCPX_HU_TEXT:     return g_strdup(v.v.text);
+    default:               return g_strdup("");
+    }
+}
