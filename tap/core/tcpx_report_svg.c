@@ -68,12 +68,10 @@ static const struct { const char *label, *swatch; } series_legend[] = {
     { "First transmission of resent bytes", "<circle cx=\"7\" cy=\"0\" r=\"3.5\" class=\"orig\"/>" },
 };
 
-/* Axis titles: [0] time, [1] sequence (with the data's direction and unit), [2] RTT. */
-static const char *const axis_title[] = {
-    "Time since the stream's first frame (s)",
-    "Relative sequence number, %s data (%s)",
-    "RTT of that data (ms)",
-};
+/* Axis titles; the sequence axis names the data's direction and unit. */
+#define TIME_AXIS_TITLE "Time since the stream's first frame (s)"
+#define SEQ_AXIS_TITLE_FMT "Relative sequence number, %s data (%s)"
+#define RTT_AXIS_TITLE "RTT of that data (ms)"
 
 static const struct { double div; const char *unit; } byte_units[] = {
     { 1.0, "bytes" }, { 1e3, "kB" }, { 1e6, "MB" }, { 1e9, "GB" },
@@ -170,7 +168,7 @@ axes(GString *out, const scale_t *sc, double xrange, double yrange, const char *
     g_string_append_printf(out, "<path class=\"frame\" d=\"M%d %dV%dH%d\"/>", PL, sc->top, bottom, W - PR);
     if (xlabels) {
         g_string_append_printf(out, "<text x=\"%d\" y=\"%d\" text-anchor=\"middle\">", (PL + W - PR) / 2, bottom + 36);
-        tcpx_report_escape(out, axis_title[0]);
+        tcpx_report_escape(out, TIME_AXIS_TITLE);
         g_string_append(out, "</text>");
     }
     g_string_append_printf(out, "<text transform=\"translate(16 %d) rotate(-90)\" text-anchor=\"middle\">",
@@ -453,7 +451,7 @@ rtt_picture(GString *out, const rstream_t *rs, const rseries_t *s, const scale_t
         sc.ymax = 1;
     g_string_append_printf(out, "<svg class=\"rtt\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
                            W, sc.top + RTT_H + PB, W, sc.top + RTT_H + PB);
-    axes(out, &sc, sc.span, sc.ymax, axis_title[2], TRUE);
+    axes(out, &sc, sc.span, sc.ymax, RTT_AXIS_TITLE, TRUE);
     g_string_append(out, "<path class=\"rttl\" d=\"");   /* one dot per sample */
     for (i = 0; i < s->pts->len; i++) {
         g_string_append_c(out, 'M');
@@ -489,7 +487,7 @@ tcpx_report_render_svg(const rstream_t *rs, const tcpx_health_stream_t *s, GStri
     sc.ymax = MAX(top_seq * 1.08, 1.0) / byte_units[u].div;
     sc.top = legend_h + 8;
     sc.height = SEQ_H;
-    g_string_append_printf(title, axis_title[1], d ? "server \xe2\x86\x92 client" : "client \xe2\x86\x92 server", byte_units[u].unit);
+    g_string_append_printf(title, SEQ_AXIS_TITLE_FMT, d ? "server \xe2\x86\x92 client" : "client \xe2\x86\x92 server", byte_units[u].unit);
     axes(svg, &sc, sc.span, sc.ymax, title->str, TRUE);
     draw_zero_windows(svg, rs, &sc);
     draw_steps(svg, rs, &sc, &rs->acked[d], TRUE, byte_units[u].div, "win");
