@@ -4,7 +4,7 @@
  * frame order; then tcpx_health_finish() (or tcpx_health_judge() for one
  * stream at any time: the judgement is recomputed from running totals, so it
  * is cheap and can be refreshed after every record, as the GUI table does).
- * The rules are documented at the top of tcpx_health.c.
+ * The rules are documented in docs/health-rules.md.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
