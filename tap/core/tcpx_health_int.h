@@ -131,6 +131,9 @@ typedef enum {
     TCPX_HW_PARA_HEAD,
     TCPX_HW_PARA_VERDICT,
     TCPX_HW_PARA_RETRANSMISSIONS,
+    TCPX_HW_PARA_LOSS_BURSTS,
+    TCPX_HW_PARA_LOSS_SCATTERED,
+    TCPX_HW_PARA_LOSS_ISOLATED,
     TCPX_HW_PARA_ZERO_WINDOW,
     TCPX_HW_PARA_WINDOW_FULL,
     TCPX_HW_PARA_RESPONSE,
@@ -145,10 +148,17 @@ typedef enum {
     TCPX_HW_N
 } tcpx_health_words_t;
 
-/* The template of a sentence, and the table of the variables stream templates read. */
+/* The template of a sentence; the variable that must be known for it to be said (NULL: always). */
 const char *tcpx_health_template(tcpx_health_words_t w);
+const char *tcpx_health_template_when(tcpx_health_words_t w);
+/* The table of the variables stream templates read, and what they read: the stream, and
+ * the issue's evidence (NULL outside verdicts). */
 extern const tcpx_vars_t tcpx_health_vars;
-/* Appends sentence w rendered for stream s (ev: NULL when none). */
+typedef struct {
+    const tcpx_health_stream_t *s;
+    const tcpx_health_evidence_t *ev;
+} tcpx_health_words_ctx_t;
+/* Appends sentence w rendered for stream s (ev: NULL when none), if its `when` is known. */
 void tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_t *s,
                        const tcpx_health_evidence_t *ev);
 

@@ -14,113 +14,121 @@
 #include "tcpx_health_int.h"
 #include "tcpx_text.h"
 
-static const char *const templates[TCPX_HW_N] = {
+/* Every sentence: the variable that must be known for it to be said (NULL: always), and its template. */
+static const struct {
+    const char *when;
+    const char *text;
+} sentences[TCPX_HW_N] = {
     /* verdicts (score_and_verdict() joins several with "; also: ") */
-    [TCPX_HW_REFUSED] =
+    [TCPX_HW_REFUSED] = { NULL,
         "refused: nothing listening on port {server_port} of {server_host} (or a firewall rejected it; "
-        "if the port is wrong, the client is misconfigured)",
-    [TCPX_HW_SYN_UNANSWERED] =
-        "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it",
-    [TCPX_HW_LOSS_DATA] =
-        "network loss: {loss_data} of {data_segments} data segments retransmitted ({loss_pct}), {loss_pattern}",
-    [TCPX_HW_LOSS_SYN_FIN] =
-        "network loss: {loss_retx} SYN/FIN segments retransmitted",
-    [TCPX_HW_NOT_READING] =
-        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s",
-    [TCPX_HW_SLOW_TO_READ] =
-        "the {side} application is slow to read: its receive window was full {side_window_full} times",
-    [TCPX_HW_SERVER_APP_SLOW] =
+        "if the port is wrong, the client is misconfigured)" },
+    [TCPX_HW_SYN_UNANSWERED] = { NULL,
+        "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
+    [TCPX_HW_LOSS_DATA] = { NULL,
+        "network loss: {loss_data} of {data_segments} data segments retransmitted ({loss_pct}), {loss_pattern}" },
+    [TCPX_HW_LOSS_SYN_FIN] = { NULL,
+        "network loss: {loss_retx} SYN/FIN segments retransmitted" },
+    [TCPX_HW_NOT_READING] = { NULL,
+        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s" },
+    [TCPX_HW_SLOW_TO_READ] = { NULL,
+        "the {side} application is slow to read: its receive window was full {side_window_full} times" },
+    [TCPX_HW_SERVER_APP_SLOW] = { NULL,
         "server application slow: answered after {resp_max} ms although the RTT is {?rtt_ref:{rtt_ref}|unknown} ms "
-        "and its TCP acknowledged the request after {resp_max_ack} ms; network fine",
-    [TCPX_HW_SERVER_SLOW] =
+        "and its TCP acknowledged the request after {resp_max_ack} ms; network fine" },
+    [TCPX_HW_SERVER_SLOW] = { NULL,
         "server slow to answer: {resp_max} ms (RTT {?rtt_ref:{rtt_ref}|unknown} ms); the request was not "
-        "acknowledged separately, so the server host itself may be overloaded",
-    [TCPX_HW_RESET] =
-        "reset by the {side} {?closing:while closing|{?rst_after_data:after data|before any data}}",
-    [TCPX_HW_CAPTURE_MISSED] =
-        "the capture missed packets ({capture_gaps} gap{?one_gap:|s}, {acked_unseen} ACKed unseen), not the network",
-    [TCPX_HW_CAPTURE_DUPS] =
-        "the capture holds {capture_dups} duplicated frames, not a network problem",
+        "acknowledged separately, so the server host itself may be overloaded" },
+    [TCPX_HW_RESET] = { NULL,
+        "reset by the {side} {?closing:while closing|{?rst_after_data:after data|before any data}}" },
+    [TCPX_HW_CAPTURE_MISSED] = { NULL,
+        "the capture missed packets ({capture_gaps} gap{?one_gap:|s}, {acked_unseen} ACKed unseen), not the network" },
+    [TCPX_HW_CAPTURE_DUPS] = { NULL,
+        "the capture holds {capture_dups} duplicated frames, not a network problem" },
 
     /* completeness (done_text), by tcpx_done_t */
-    [TCPX_HW_DONE + TCPX_DONE_COMPLETE] =
-        "complete: handshake, data, FIN both ways{?rst_side:, then RST from the {rst_side}}",
-    [TCPX_HW_DONE + TCPX_DONE_REFUSED] = "refused",
-    [TCPX_HW_DONE + TCPX_DONE_SYN_UNANSWERED] = "SYN unanswered",
-    [TCPX_HW_DONE + TCPX_DONE_HANDSHAKE_ONLY] = "handshake only{?closed:, then {end}}",
-    [TCPX_HW_DONE + TCPX_DONE_RESET] = "reset by the {rst_side} after data",
-    [TCPX_HW_DONE + TCPX_DONE_HALF_CLOSED] = "half-closed: handshake, data, {end}",
-    [TCPX_HW_DONE + TCPX_DONE_OPEN] = "open: handshake, data, no FIN or RST before the capture ended",
-    [TCPX_HW_DONE + TCPX_DONE_MIDSTREAM] = "started mid-stream, {?data:data, }{end}",
+    [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,
+        "complete: handshake, data, FIN both ways{?rst_side:, then RST from the {rst_side}}" },
+    [TCPX_HW_DONE + TCPX_DONE_REFUSED] = { NULL, "refused" },
+    [TCPX_HW_DONE + TCPX_DONE_SYN_UNANSWERED] = { NULL, "SYN unanswered" },
+    [TCPX_HW_DONE + TCPX_DONE_HANDSHAKE_ONLY] = { NULL, "handshake only{?closed:, then {end}}" },
+    [TCPX_HW_DONE + TCPX_DONE_RESET] = { NULL, "reset by the {rst_side} after data" },
+    [TCPX_HW_DONE + TCPX_DONE_HALF_CLOSED] = { NULL, "half-closed: handshake, data, {end}" },
+    [TCPX_HW_DONE + TCPX_DONE_OPEN] = { NULL, "open: handshake, data, no FIN or RST before the capture ended" },
+    [TCPX_HW_DONE + TCPX_DONE_MIDSTREAM] = { NULL, "started mid-stream, {?data:data, }{end}" },
     /* {end}: how the connection ended */
-    [TCPX_HW_END_RESET] = "reset by the {rst_side}",
-    [TCPX_HW_END_FIN_BOTH] = "FIN both ways",
-    [TCPX_HW_END_FIN_ONE] = "FIN from the {fin_side} only",
-    [TCPX_HW_END_OPEN] = "still open when the capture ended",
+    [TCPX_HW_END_RESET] = { NULL, "reset by the {rst_side}" },
+    [TCPX_HW_END_FIN_BOTH] = { NULL, "FIN both ways" },
+    [TCPX_HW_END_FIN_ONE] = { NULL, "FIN from the {fin_side} only" },
+    [TCPX_HW_END_OPEN] = { NULL, "still open when the capture ended" },
 
-    /* the paragraph of an unhealthy stream (tcpx_health_paragraph.c) */
-    [TCPX_HW_PARA_HEAD] =
+    /* the paragraph of an unhealthy stream (tcpx_health_paragraph.c): a heading, then these in order */
+    [TCPX_HW_PARA_HEAD] = { NULL,
         "Stream {stream}: {client} -> {server}{?roles_guessed: (roles guessed from the ports)}, "
-        "score {score}/100, fault: {fault}",
-    [TCPX_HW_PARA_VERDICT] = "{Verdict}.",
-    [TCPX_HW_PARA_RETRANSMISSIONS] =
-        "{?retx_records: {retx_records} retransmission{?one_retx:|s} ({retx_bytes} bytes of data; loss "
-        "retransmissions: {retx_net_client} by the client, {retx_net_server} by the server"
-        "{?spurious:, {spurious} spurious}) and {dup_acks} duplicate ACKs."
-        "{?loss_bursts: The losses came in bursts: a buffer overflowing somewhere along the path.}"
-        "{?loss_scattered: The losses were scattered: a lossy link rather than a full buffer.}"
-        "{?loss_isolated: A single, isolated loss.}}",
-    [TCPX_HW_PARA_ZERO_WINDOW] =
-        "{?any_zero_window: Zero window:"
+        "score {score}/100, fault: {fault}" },
+    [TCPX_HW_PARA_VERDICT] = { NULL, "{Verdict}." },
+    [TCPX_HW_PARA_RETRANSMISSIONS] = { "retx_records",
+        " {retx_records} retransmission{?one_retx:|s} ({retx_bytes} bytes of data; loss retransmissions: "
+        "{retx_net_client} by the client, {retx_net_server} by the server{?spurious:, {spurious} spurious}) "
+        "and {dup_acks} duplicate ACKs." },
+    /* (a loss pattern implies loss retransmissions, so these follow the sentence above) */
+    [TCPX_HW_PARA_LOSS_BURSTS] = { "loss_bursts",
+        " The losses came in bursts: a buffer overflowing somewhere along the path." },
+    [TCPX_HW_PARA_LOSS_SCATTERED] = { "loss_scattered",
+        " The losses were scattered: a lossy link rather than a full buffer." },
+    [TCPX_HW_PARA_LOSS_ISOLATED] = { "loss_isolated", " A single, isolated loss." },
+    [TCPX_HW_PARA_ZERO_WINDOW] = { "any_zero_window",
+        " Zero window:"
         "{?zero_window_server: the server advertised it for {zero_window_server} s (the server application "
         "was not reading){?zero_window_client:;|.}}"
         "{?zero_window_client: the client advertised it for {zero_window_client} s (the client application "
-        "was not reading).}}",
-    [TCPX_HW_PARA_WINDOW_FULL] =
-        "{?any_window_full: The receive window was full {window_full_client} times at the client and "
-        "{window_full_server} times at the server.}",
-    [TCPX_HW_PARA_RESPONSE] =
-        "{?responses: Application response: slowest {resp_max} ms (frame {resp_max_frame}), average {resp_avg} ms "
+        "was not reading).}" },
+    [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
+        " The receive window was full {window_full_client} times at the client and {window_full_server} times "
+        "at the server." },
+    [TCPX_HW_PARA_RESPONSE] = { "responses",
+        " Application response: slowest {resp_max} ms (frame {resp_max_frame}), average {resp_avg} ms "
         "over {responses} exchange{?one_response:|s}"
         "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack} ms}"
-        "{?resp_max_keepalives:; {resp_max_keepalives} keep-alives while it waited, so the connection stayed up}.}",
-    [TCPX_HW_PARA_RESETS] =
-        "{?any_reset: Resets: {resets_client} from the client, {resets_server} from the server "
-        "(first from the {?rst_side:{rst_side}|server}).}",
-    [TCPX_HW_PARA_REORDERED] =
-        "{?reordered: {reordered} segment{?one_reordered:|s} arrived out of order (reordering in the network, "
-        "harmless unless frequent).}",
-    [TCPX_HW_PARA_REFUSALS] =
-        "{?refusals: {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} refused "
-        "by the server before this connection.}",
-    [TCPX_HW_PARA_NOT_CAPTURED] =
-        "{?not_captured: Not captured: {lost_bytes} bytes (about {lost_segments} segments at the MSS)"
+        "{?resp_max_keepalives:; {resp_max_keepalives} keep-alives while it waited, so the connection stayed up}." },
+    [TCPX_HW_PARA_RESETS] = { "any_reset",
+        " Resets: {resets_client} from the client, {resets_server} from the server "
+        "(first from the {?rst_side:{rst_side}|server})." },
+    [TCPX_HW_PARA_REORDERED] = { "reordered",
+        " {reordered} segment{?one_reordered:|s} arrived out of order (reordering in the network, "
+        "harmless unless frequent)." },
+    [TCPX_HW_PARA_REFUSALS] = { "refusals",
+        " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} refused "
+        "by the server before this connection." },
+    [TCPX_HW_PARA_NOT_CAPTURED] = { "not_captured",
+        " Not captured: {lost_bytes} bytes (about {lost_segments} segments at the MSS)"
         "{?any_acked_unseen:, and {acked_unseen} ACKs of segments the capture never saw}"
         "{?capture_missed:; the missing packets were delivered (no retransmission or only at the capture's "
-        "start), so the capture missed them, not the network}.}",
-    [TCPX_HW_PARA_DUPLICATES] = "{?capture_dups: {capture_dups} frames are duplicates in the capture.}",
-    [TCPX_HW_PARA_CONNECTION] = " Connection: {done}.",
-    [TCPX_HW_PARA_RTT] = "{?rtt_ref: RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}.}",
-    [TCPX_HW_PARA_POSITION] =
-        "{?position: Captured {position} (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms).}",
+        "start), so the capture missed them, not the network}." },
+    [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} frames are duplicates in the capture." },
+    [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
+    [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}." },
+    [TCPX_HW_PARA_POSITION] = { "position",
+        " Captured {position} (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)." },
 };
 
 const char *
 tcpx_health_template(tcpx_health_words_t w)
 {
-    return w < TCPX_HW_N ? templates[w] : NULL;
+    return w < TCPX_HW_N ? sentences[w].text : NULL;
+}
+
+const char *
+tcpx_health_template_when(tcpx_health_words_t w)
+{
+    return w < TCPX_HW_N ? sentences[w].when : NULL;
 }
 
 /* ---------------------------------------------------------------------- */
 /* Variables */
 
-/* What a template reads: the stream, and the evidence (NULL outside verdicts). */
-typedef struct {
-    const tcpx_health_stream_t *s;
-    const tcpx_health_evidence_t *ev;
-} words_ctx_t;
 
-#define STREAM(c)          (((const words_ctx_t *)(c))->s)
+#define STREAM(c)          (((const tcpx_health_words_ctx_t *)(c))->s)
 #define FIELD(c, v, type)  (*(const type *)((const char *)STREAM(c) + (v)->offset))
 
 static void
@@ -348,12 +356,12 @@ end(GString *o, const tcpx_var_t *v, const void *c)
         w = TCPX_HW_END_FIN_ONE;
     else
         w = TCPX_HW_END_OPEN;
-    tcpx_template_render(o, templates[w], &tcpx_health_vars, c);
+    tcpx_template_render(o, sentences[w].text, &tcpx_health_vars, c);
     return TRUE;
 }
 
 /* The evidence: unknown outside a verdict. */
-#define EVIDENCE(c) (((const words_ctx_t *)(c))->ev)
+#define EVIDENCE(c) (((const tcpx_health_words_ctx_t *)(c))->ev)
 static gboolean
 side(GString *o, const tcpx_var_t *v, const void *c)
 {
@@ -400,23 +408,39 @@ closing(GString *o, const tcpx_var_t *v, const void *c)
 #define OF(field) offsetof(tcpx_health_stream_t, field)
 #define EV(field) offsetof(tcpx_health_evidence_t, field)
 
-/* Every variable of the stream templates: name, renderer, field, argument. */
+/* Every variable of the stream templates: name, renderer, field, argument.  Names are looked
+ * up linearly at each use: the ones most streams and paragraphs ask for come first.
+ * side, loss_data, loss_retx and closing read the issue's evidence (verdicts only). */
 static const tcpx_var_t vars[] = {
-    /* who, and the judgement */
+    /* in every paragraph: heading, verdict, connection, RTT, capture position */
     { "stream",              u32_,            OF(stream), 0 },
     { "client",              str,             OF(client), 0 },
     { "server",              str,             OF(server), 0 },
-    { "server_host",         server_host,     0, 0 },
-    { "server_port",         u16_,            OF(server_port), 0 },
     { "roles_guessed",       flag,            OF(roles_guessed), 0 },
     { "score",               int_,            OF(score), 0 },
     { "fault",               fault,           0, 0 },
     { "Verdict",             chars,           OF(verdict), 1 },
     { "done",                chars,           OF(done_text), 0 },
-    /* traffic and retransmissions */
-    { "client_packets",      u64_,            OF(packets[0]), 0 },
+    { "rtt_ref",             ms,              OF(rtt_ref_ns), 1 },
+    { "irtt",                ms,              OF(irtt_ns), 1 },
+    { "position",            position,        0, 0 },
+    { "hs_d1",               ms,              OF(hs_d1_ns), G_MININT },
+    { "hs_d2",               ms,              OF(hs_d2_ns), G_MININT },
+    /* completeness (every stream): how far the connection got, how it ended */
+    { "rst_side",            rst_side,        0, 0 },
     { "data",                data,            0, 0 },
-    { "data_segments",       u32_,            OF(data_segments), 0 },
+    { "end",                 end,             0, 0 },
+    { "closed",              closed,          0, 0 },
+    { "fin_side",            fin_side,        0, 0 },
+    /* application exchanges */
+    { "resp_max",            ms,              OF(resp_max_ns), 0 },
+    { "resp_max_frame",      u32_,            OF(resp_max_frame), 0 },
+    { "resp_avg",            resp_avg,        0, 0 },
+    { "responses",           u32_nz,          OF(resp_n), 0 },
+    { "one_response",        u32_one,         OF(resp_n), 0 },
+    { "resp_max_ack",        ms,              OF(resp_max_ack_ns), 0 },
+    { "resp_max_keepalives", u32_nz,          OF(resp_max_keepalives), 0 },
+    /* retransmissions and loss */
     { "retx_records",        u32_nz,          OF(retx_records), 0 },
     { "one_retx",            u32_one,         OF(retx_records), 0 },
     { "retx_bytes",          u64_,            OF(retx_bytes), 0 },
@@ -424,71 +448,80 @@ static const tcpx_var_t vars[] = {
     { "retx_net_server",     u32_,            OF(retx_net[1]), 0 },
     { "spurious",            u32_nz,          OF(anomalies[TCPX_K_SPURIOUS_RETRANSMISSION]), 0 },
     { "dup_acks",            u32_,            OF(dup_acks), 0 },
-    { "loss_pct",            loss_pct,        0, 0 },
-    { "loss_pattern",        loss_pattern,    0, 0 },
     { "loss_bursts",         is,              OF(loss_pattern), TCPX_LOSS_BURSTS },
     { "loss_scattered",      is,              OF(loss_pattern), TCPX_LOSS_SCATTERED },
     { "loss_isolated",       is,              OF(loss_pattern), TCPX_LOSS_ISOLATED },
+    /* the loss verdict */
+    { "loss_data",           ev_u32,          EV(loss_data), 0 },
+    { "loss_retx",           ev_u32,          EV(loss_retx), 0 },
+    { "data_segments",       u32_,            OF(data_segments), 0 },
+    { "loss_pct",            loss_pct,        0, 0 },
+    { "loss_pattern",        loss_pattern,    0, 0 },
+    /* what the capture missed */
+    { "lost_bytes",          u64_,            OF(lost_bytes), 0 },
+    { "lost_segments",       u32_,            OF(lost_segments), 0 },
+    { "any_acked_unseen",    u32_nz,          OF(acked_unseen), 0 },
+    { "acked_unseen",        u32_,            OF(acked_unseen), 0 },
+    { "capture_missed",      capture_missed,  0, 0 },
+    { "not_captured",        not_captured,    0, 0 },
+    { "capture_dups",        u32_nz,          OF(capture_dups), 0 },
+    { "capture_gaps",        u32_,            OF(capture_gaps), 0 },
+    { "one_gap",             u32_one,         OF(capture_gaps), 0 },
     /* windows */
     { "any_zero_window",     any_zero_window, 0, 0 },
-    { "zero_window_client",  secs,            OF(zero_window_ns[0]), 1 },
     { "zero_window_server",  secs,            OF(zero_window_ns[1]), 1 },
+    { "zero_window_client",  secs,            OF(zero_window_ns[0]), 1 },
     { "any_window_full",     any_window_full, 0, 0 },
     { "window_full_client",  u32_,            OF(window_full_recv[0]), 0 },
     { "window_full_server",  u32_,            OF(window_full_recv[1]), 0 },
-    /* application exchanges */
-    { "responses",           u32_nz,          OF(resp_n), 0 },
-    { "one_response",        u32_one,         OF(resp_n), 0 },
-    { "resp_max",            ms,              OF(resp_max_ns), 0 },
-    { "resp_max_frame",      u32_,            OF(resp_max_frame), 0 },
-    { "resp_avg",            resp_avg,        0, 0 },
-    { "resp_max_ack",        ms,              OF(resp_max_ack_ns), 0 },
-    { "resp_max_keepalives", u32_nz,          OF(resp_max_keepalives), 0 },
+    { "side",                side,            0, 0 },
+    { "side_zero_window",    side_zero_window, 0, 0 },
+    { "side_window_full",    side_window_full, 0, 0 },
     /* resets, reordering, refusals */
     { "any_reset",           any_reset,       0, 0 },
     { "resets_client",       u32_,            OF(resets[0]), 0 },
     { "resets_server",       u32_,            OF(resets[1]), 0 },
-    { "rst_side",            rst_side,        0, 0 },
+    { "closing",             closing,         0, 0 },
     { "rst_after_data",      flag,            OF(rst_after_data), 0 },
     { "reordered",           u32_nz,          OF(reordered), 0 },
     { "one_reordered",       u32_one,         OF(reordered), 0 },
     { "refusals",            u32_nz,          OF(refusals), 0 },
     { "one_refusal",         u32_one,         OF(refusals), 0 },
-    /* what the capture missed */
-    { "not_captured",        not_captured,    0, 0 },
-    { "capture_missed",      capture_missed,  0, 0 },
-    { "lost_bytes",          u64_,            OF(lost_bytes), 0 },
-    { "lost_segments",       u32_,            OF(lost_segments), 0 },
-    { "capture_gaps",        u32_,            OF(capture_gaps), 0 },
-    { "one_gap",             u32_one,         OF(capture_gaps), 0 },
-    { "acked_unseen",        u32_,            OF(acked_unseen), 0 },
-    { "any_acked_unseen",    u32_nz,          OF(acked_unseen), 0 },
-    { "capture_dups",        u32_nz,          OF(capture_dups), 0 },
-    /* RTT, capture position, the end of the connection */
-    { "rtt_ref",             ms,              OF(rtt_ref_ns), 1 },
-    { "irtt",                ms,              OF(irtt_ns), 1 },
-    { "position",            position,        0, 0 },
-    { "hs_d1",               ms,              OF(hs_d1_ns), G_MININT },
-    { "hs_d2",               ms,              OF(hs_d2_ns), G_MININT },
-    { "closed",              closed,          0, 0 },
-    { "end",                 end,             0, 0 },
-    { "fin_side",            fin_side,        0, 0 },
-    /* an issue's evidence (verdicts only) */
-    { "side",                side,            0, 0 },
-    { "side_zero_window",    side_zero_window, 0, 0 },
-    { "side_window_full",    side_window_full, 0, 0 },
-    { "loss_data",           ev_u32,          EV(loss_data), 0 },
-    { "loss_retx",           ev_u32,          EV(loss_retx), 0 },
-    { "closing",             closing,         0, 0 },
+    /* the refused / unanswered connection */
+    { "server_host",         server_host,     0, 0 },
+    { "server_port",         u16_,            OF(server_port), 0 },
+    { "client_packets",      u64_,            OF(packets[0]), 0 },
 };
 
 const tcpx_vars_t tcpx_health_vars = TCPX_VARS(vars);
+
+/* The variable of sentence w's `when`, looked up once (the paragraph asks for every stream). */
+static const tcpx_var_t *
+when_var(tcpx_health_words_t w)
+{
+    static const tcpx_var_t *resolved[TCPX_HW_N];
+    const char *when = tcpx_health_template_when(w);
+    if (!when)
+        return NULL;
+    if (!resolved[w])
+        resolved[w] = tcpx_template_var(&tcpx_health_vars, when, strlen(when));
+    return resolved[w];
+}
 
 void
 tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_t *s,
                   const tcpx_health_evidence_t *ev)
 {
-    words_ctx_t ctx = { s, ev };
+    tcpx_health_words_ctx_t ctx = { s, ev };
+    const tcpx_var_t *when = when_var(w);
+    if (when) {
+        /* known: rendered, then taken back, as the template language's {?when:...} does */
+        gsize at = out->len;
+        gboolean known = when->render(out, when, &ctx);
+        g_string_truncate(out, at);
+        if (!known)
+            return;
+    }
     tcpx_template_render(out, tcpx_health_template(w), &tcpx_health_vars, &ctx);
 }
 
