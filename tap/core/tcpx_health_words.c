@@ -128,6 +128,8 @@ tcpx_health_template_when(tcpx_health_words_t w)
 /* Variables */
 
 
+static void render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx);
+
 #define STREAM(c)          (((const tcpx_health_words_ctx_t *)(c))->s)
 #define FIELD(c, v, type)  (*(const type *)((const char *)STREAM(c) + (v)->offset))
 
@@ -233,12 +235,21 @@ server_host(GString *o, const tcpx_var_t *v, const void *c)
     return TRUE;
 }
 
-/* Loss retransmissions with data / data segments, "%.1f%%" as the verdict always printed it. */
+/* Loss retransmissions with data / data segments, as "%.1f%%" prints retx_rate x 100
+ * (tcpx_fixed_text() gives the same digits for a tenth of the cost; printf on a tie). */
 static gboolean
 loss_pct(GString *o, const tcpx_var_t *v, const void *c)
 {
+    const tcpx_health_evidence_t *ev = ((const tcpx_health_words_ctx_t *)c)->ev;
+    const tcpx_health_stream_t *s = STREAM(c);
+    char b[32];
     (void)v;
-    g_string_append_printf(o, "%.1f%%", STREAM(c)->retx_rate * 100.0);
+    if (ev && s->data_segments && tcpx_fixed_text(b, sizeof b, (gint64)ev->loss_data * 1000, s->data_segments, 1)) {
+        g_string_append(o, b);
+        g_string_append_c(o, '%');
+    } else {
+        g_string_append_printf(o, "%.1f%%", s->retx_rate * 100.0);
+    }
     return TRUE;
 }
 
@@ -356,7 +367,7 @@ end(GString *o, const tcpx_var_t *v, const void *c)
         w = TCPX_HW_END_FIN_ONE;
     else
         w = TCPX_HW_END_OPEN;
-    tcpx_template_render(o, sentences[w].text, &tcpx_health_vars, c);
+    render_sentence(o, w, (const tcpx_health_words_ctx_t *)c);
     return TRUE;
 }
 
@@ -495,17 +506,52 @@ static const tcpx_var_t vars[] = {
 
 const tcpx_vars_t tcpx_health_vars = TCPX_VARS(vars);
 
-/* The variable of sentence w's `when`, looked up once (the paragraph asks for every stream). */
-static const tcpx_var_t *
-when_var(tcpx_health_words_t w)
+/* A sentence, prepared once (the paragraph asks for every stream): the variable of its
+ * `when`, and where its lookups start.  The template language looks names up linearly,
+ * and the table keeps each sentence's variables together: so its lookups start at the
+ * first variable it names, and end a few entries later. */
+typedef struct {
+    gboolean ready;
+    const tcpx_var_t *when;
+    tcpx_vars_t vars;           /* the table, from the sentence's first variable on */
+} prepared_t;
+
+static const prepared_t *
+prepared(tcpx_health_words_t w)
 {
-    static const tcpx_var_t *resolved[TCPX_HW_N];
-    const char *when = tcpx_health_template_when(w);
-    if (!when)
-        return NULL;
-    if (!resolved[w])
-        resolved[w] = tcpx_template_var(&tcpx_health_vars, when, strlen(when));
-    return resolved[w];
+    static prepared_t cache[TCPX_HW_N];
+    prepared_t *p = &cache[w];
+    const char *when = sentences[w].when, *b;
+    gsize first = G_N_ELEMENTS(vars);
+
+    if (p->ready)
+        return p;
+    p->when = when ? tcpx_template_var(&tcpx_health_vars, when, strlen(when)) : NULL;
+    for (b = strchr(sentences[w].text, '{'); b; b = strchr(b + 1, '{')) {
+        const char *name = b[1] == '?' ? b + 2 : b + 1;
+        const tcpx_var_t *v = tcpx_template_var(&tcpx_health_vars, name, strcspn(name, b[1] == '?' ? ":" : "}"));
+        if (v && (gsize)(v - vars) < first)
+            first = (gsize)(v - vars);
+    }
+    p->vars.vars = vars + first;
+    p->vars.n = G_N_ELEMENTS(vars) - first;
+    p->ready = TRUE;
+    return p;
+}
+
+static void
+render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx)
+{
+    const prepared_t *p = prepared(w);
+    if (p->when) {
+        /* known: rendered, then taken back, as the template language's {?when:...} does */
+        gsize at = out->len;
+        gboolean known = p->when->render(out, p->when, ctx);
+        g_string_truncate(out, at);
+        if (!known)
+            return;
+    }
+    tcpx_template_render(out, sentences[w].text, &p->vars, ctx);
 }
 
 void
@@ -513,16 +559,8 @@ tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_
                   const tcpx_health_evidence_t *ev)
 {
     tcpx_health_words_ctx_t ctx = { s, ev };
-    const tcpx_var_t *when = when_var(w);
-    if (when) {
-        /* known: rendered, then taken back, as the template language's {?when:...} does */
-        gsize at = out->len;
-        gboolean known = when->render(out, when, &ctx);
-        g_string_truncate(out, at);
-        if (!known)
-            return;
-    }
-    tcpx_template_render(out, tcpx_health_template(w), &tcpx_health_vars, &ctx);
+    if (w < TCPX_HW_N)
+        render_sentence(out, w, &ctx);
 }
 
 /* ---------------------------------------------------------------------- */
