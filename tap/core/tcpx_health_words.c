@@ -3,9 +3,10 @@
  *
  * The template language is plugin/core/tcpx_template.h's: {name} is a value
  * ("?" when unknown), {?name:text|other} tests whether it is known.  What
- * "known" means is each variable's: see the notes in the table below.  An
- * unknown name renders as "{name}" (tests/unit/test_health.c renders every
- * template to catch a typo).
+ * "known" means is each variable's renderer's: numbers (u32_, u64_) always
+ * (0 prints "0"), u32_nz ones when not zero, one_* when the count is 1 (for
+ * plurals), any_* and the other conditions when true.  An unknown name renders
+ * as "{name}" (tests/unit/test_health.c renders every template to catch a typo).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -125,8 +126,7 @@ tcpx_health_template_when(tcpx_health_words_t w)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Variables */
-
+/* Variables: each renderer appends its value and says whether it is known */
 
 static void render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx);
 
