@@ -4,7 +4,7 @@
  * frame order; then tcpx_health_finish() (or tcpx_health_judge() for one
  * stream at any time: the judgement is recomputed from running totals, so it
  * is cheap and can be refreshed after every record, as the GUI table does).
- * The rules are documented at the top of tcpx_health.c.
+ * The rules are documented in docs/health-rules.md.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -175,8 +175,6 @@ GPtrArray *tcpx_health_worst_first(const tcpx_health_t *h);
 const char *tcpx_health_fault_name(tcpx_fault_t f);           /* "none", "client", ... */
 const char *tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l); /* "bursts", ... */
 const char *tcpx_health_done_name(tcpx_done_t d);             /* "complete", ... */
-const char *tcpx_health_kind_key(guint kind);                 /* "retransmission", ... (JSON key) */
-const char *tcpx_health_kind_label(guint kind);               /* "Retransmission", ... */
 
 /* Renderers: append to out. */
 void tcpx_health_render_table(const tcpx_health_t *h, GString *out);

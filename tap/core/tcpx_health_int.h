@@ -1,11 +1,166 @@
 /* tcpx_health_int.h: what the health files share and callers do not see.
  *
+ * The health code is split by role: tcpx_health.c (lifecycle, lookup, names),
+ * tcpx_health_add.c (records -> running totals, per packet), tcpx_health_judge.c
+ * (totals -> derived figures, rules, score and verdict), tcpx_health_words.c
+ * (every sentence, as templates, and the variables they read), and the
+ * renderers (_paragraph.c, _table.c, _json.c).  docs/health-rules.md explains
+ * the rules.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #ifndef TCPX_HEALTH_INT_H
 #define TCPX_HEALTH_INT_H
 
 #include <glib.h>
+#include "tcpx_health.h"
+#include "tcpx_units.h"
+#include "tcpx_template.h"
+
+/* Per-stream state: the public summary plus the running state of the accumulation. */
+typedef struct {
+    tcpx_health_stream_t pub;
+    const tcpx_stream_t *st;
+    gint64   syn_ts, synack_ts, hs_ack_ts;
+    gint64   rec_irtt_ns;
+    guint32  data_segs_dir[2];
+    guint32  retx_loss_payload;
+    /* zero window */
+    gboolean zw_open[2];
+    gint64   zw_since[2];
+    gint64   zw_closed[2];
+    guint32  zw_events[2];
+    /* exchange in progress */
+    gboolean req_pending;
+    gint64   req_last_ts, req_ack_ts;
+    guint32  req_end, req_ka;
+    /* loss clustering */
+    gint64   last_loss_ts;
+    guint32  cluster_len;
+    guint32  tfo_resend;            /* TFO SYN data the server ignored, still to be resent */
+    guint32  ooo[2];                /* out-of-order segments per sender */
+    /* holes not yet classified, per sender */
+    guint32  holes[2], hole_segs[2], hole_max_segs[2];
+    guint32  cap_holes;
+    /* resets */
+    gboolean rst_after_fins, rst_after_one_fin;
+    /* first record */
+    gboolean seen_any;
+} hstream_t;
+
+struct tcpx_health {
+    tcpx_health_prefs_t prefs;
+    GPtrArray  *by_id;      /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
+    GHashTable *sparse;     /* ids far beyond by_id's end: stream id -> hstream_t* */
+    GPtrArray  *list;       /* hstream_t*, order of appearance */
+    gboolean    analysis_off; /* a record said TCP's sequence analysis was off */
+    GString    *scratch;    /* the judgement's sentences are rendered here (no allocation per stream) */
+};
+
+/* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */
+static inline hstream_t *
+tcpx_health_find(const tcpx_health_t *h, guint32 stream)
+{
+    hstream_t *hs = stream < h->by_id->len ? (hstream_t *)g_ptr_array_index(h->by_id, stream) : NULL;
+    if (!hs && g_hash_table_size(h->sparse))
+        hs = (hstream_t *)g_hash_table_lookup(h->sparse, GUINT_TO_POINTER(stream));
+    return hs;
+}
+/* A new stream for this record's stream id, indexed (tcpx_health.c). */
+hstream_t *tcpx_health_new_stream(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
+
+/* Judge one stream (tcpx_health_judge.c). */
+void tcpx_health_judge_stream(tcpx_health_t *h, hstream_t *hs);
+
+/* Time from a to b, never negative, at most TCPX_MAX_RTT_NS x 1440 (10 days). */
+static inline gint64
+tcpx_health_span(gint64 a, gint64 b)
+{
+    gint64 d = b - a;
+    return CLAMP(d, 0, TCPX_MAX_RTT_NS * 1440);
+}
+
+/* The RTT the rules compare against: the iRTT, else the larger of the two minimum
+ * ACK RTTs (the smaller one is the near side's delay only); 0 unknown. */
+static inline gint64
+tcpx_health_rtt_ref(const tcpx_health_stream_t *s)
+{
+    gint64 r = 0;
+    if (s->irtt_ns > 0)
+        return s->irtt_ns;
+    if (s->rtt_n[0])
+        r = s->rtt_min_ns[0];
+    if (s->rtt_n[1] && s->rtt_min_ns[1] > r)
+        r = s->rtt_min_ns[1];
+    return r;
+}
+
+/* ---- words (tcpx_health_words.c) ---- */
+
+/* The figures an issue's sentence cites beyond the stream's summary. */
+typedef struct {
+    int      side;              /* the side at fault: 0 client, 1 server */
+    guint32  loss_data;         /* loss retransmissions carrying data */
+    guint32  loss_retx;         /* all loss retransmissions (SYN/FIN included) */
+    gboolean closing;           /* the reset came after one FIN */
+} tcpx_health_evidence_t;
+
+/* Every stream sentence, by role; tcpx_health_words.c holds their templates. */
+typedef enum {
+    /* verdicts, one per issue (and variant) */
+    TCPX_HW_REFUSED,
+    TCPX_HW_SYN_UNANSWERED,
+    TCPX_HW_LOSS_DATA,
+    TCPX_HW_LOSS_SYN_FIN,
+    TCPX_HW_NOT_READING,
+    TCPX_HW_SLOW_TO_READ,
+    TCPX_HW_SERVER_APP_SLOW,
+    TCPX_HW_SERVER_SLOW,
+    TCPX_HW_RESET,
+    TCPX_HW_CAPTURE_MISSED,
+    TCPX_HW_CAPTURE_DUPS,
+    /* completeness: one per tcpx_done_t, in its order */
+    TCPX_HW_DONE,
+    TCPX_HW_DONE_LAST = TCPX_HW_DONE + TCPX_DONE_MIDSTREAM,
+    /* how the connection ended ({end} in the completeness texts) */
+    TCPX_HW_END_RESET,
+    TCPX_HW_END_FIN_BOTH,
+    TCPX_HW_END_FIN_ONE,
+    TCPX_HW_END_OPEN,
+    /* the paragraph of an unhealthy stream: its heading, then its sentences in this order */
+    TCPX_HW_PARA_HEAD,
+    TCPX_HW_PARA_VERDICT,
+    TCPX_HW_PARA_RETRANSMISSIONS,
+    TCPX_HW_PARA_LOSS_BURSTS,
+    TCPX_HW_PARA_LOSS_SCATTERED,
+    TCPX_HW_PARA_LOSS_ISOLATED,
+    TCPX_HW_PARA_ZERO_WINDOW,
+    TCPX_HW_PARA_WINDOW_FULL,
+    TCPX_HW_PARA_RESPONSE,
+    TCPX_HW_PARA_RESETS,
+    TCPX_HW_PARA_REORDERED,
+    TCPX_HW_PARA_REFUSALS,
+    TCPX_HW_PARA_NOT_CAPTURED,
+    TCPX_HW_PARA_DUPLICATES,
+    TCPX_HW_PARA_CONNECTION,
+    TCPX_HW_PARA_RTT,
+    TCPX_HW_PARA_POSITION,
+    TCPX_HW_N
+} tcpx_health_words_t;
+
+/* The template of a sentence; the variable that must be known for it to be said (NULL: always). */
+const char *tcpx_health_template(tcpx_health_words_t w);
+const char *tcpx_health_template_when(tcpx_health_words_t w);
+/* The table of the variables stream templates read, and what they read: the stream, and
+ * the issue's evidence (NULL outside verdicts). */
+extern const tcpx_vars_t tcpx_health_vars;
+typedef struct {
+    const tcpx_health_stream_t *s;
+    const tcpx_health_evidence_t *ev;
+} tcpx_health_words_ctx_t;
+/* Appends sentence w rendered for stream s (ev: NULL when none), if its `when` is known. */
+void tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_t *s,
+                       const tcpx_health_evidence_t *ev);
 
 /* "client" (side 0) or "server". */
 const char *tcpx_health_side_name(int side);

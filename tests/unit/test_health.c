@@ -1,4 +1,4 @@
-/* test_health.c: unit tests for the stream-health judgement (tap/tcpx_health.c).
+/* test_health.c: unit tests for the stream-health judgement (tap/core/tcpx_health*.c).
  *
  * Every test builds the record sequence the "tcpx" tap would deliver for a
  * small, hand-made connection, feeds it to tcpx_health and checks the result.
@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <glib.h>
 #include "tcpx_health.h"
+#include "tcpx_health_int.h"   /* the stream templates and their variables */
 
 #define MS(x) ((gint64)((x) * 1000000.0))
 #define KB(kind) (1u << (kind))
@@ -934,6 +935,98 @@ test_stream_ids(void)
     tcpx_health_free(h);
 }
 
+/* Every variable a template names, {name} or {?name:...}, is in the table of stream variables. */
+static void
+assert_names_known(const char *tmpl)
+{
+    const char *p;
+    for (p = strchr(tmpl, '{'); p; p = strchr(p + 1, '{')) {
+        const char *name = p[1] == '?' ? p + 2 : p + 1;
+        gsize len = strcspn(name, p[1] == '?' ? ":" : "}");
+        if (!tcpx_template_var(&tcpx_health_vars, name, len))
+            g_error("template \"%s\": unknown variable \"%.*s\"", tmpl, (int)len, name);
+    }
+}
+
+/* Renders every stream template with a stream whose values are all unknown or zero, then
+ * all set: no "{name}" may come out (a misspelt variable renders so). */
+static void
+test_templates(void)
+{
+    tcpx_health_stream_t none, all;
+    tcpx_health_evidence_t ev = { 1, 3, 4, TRUE };
+    GString *out = g_string_new(NULL);
+    guint w, k;
+
+    memset(&none, 0, sizeof none);
+    none.rst_side = -1;
+    none.resp_max_ack_ns = none.hs_d1_ns = none.hs_d2_ns = -1;
+    none.position = TCPX_POS_UNKNOWN;
+
+    memset(&all, 0, sizeof all);
+    all.stream = 7;
+    all.client = (char *)"10.0.0.1:51234";
+    all.server = (char *)"10.0.0.2:80";
+    all.client_port = 51234;
+    all.server_port = 80;
+    all.roles_guessed = TRUE;
+    all.packets[0] = all.packets[1] = 20;
+    all.bytes[0] = all.bytes[1] = 3000;
+    all.irtt_ns = all.rtt_ref_ns = MS(20);
+    all.resp_n = 2;
+    all.resp_max_ns = MS(300);
+    all.resp_sum_ns = MS(400);
+    all.resp_max_frame = 9;
+    all.resp_max_ack_ns = MS(21);
+    all.resp_max_keepalives = 2;
+    all.anomalies[TCPX_K_SPURIOUS_RETRANSMISSION] = 1;
+    all.data_segments = 10;
+    all.retx_records = all.retx_segments = 3;
+    all.retx_bytes = 4200;
+    all.retx_net[0] = all.retx_net[1] = 1;
+    all.capture_dups = 1;
+    all.retx_rate = 0.2;
+    all.dup_acks = 4;
+    all.lost_bytes = 1400;
+    all.lost_segments = all.capture_gaps = all.network_holes = all.acked_unseen = all.reordered = 1;
+    all.zero_window_ns[0] = all.zero_window_ns[1] = MS(1500);
+    all.window_full_recv[0] = all.window_full_recv[1] = 2;
+    all.resets[0] = all.resets[1] = 1;
+    all.rst_side = 1;
+    all.rst_after_data = TRUE;
+    all.refusals = 2;
+    all.syn = all.synack = all.hs_ack = TRUE;
+    all.fin[0] = all.fin[1] = TRUE;
+    all.done = TCPX_DONE_COMPLETE;
+    g_strlcpy(all.done_text, "complete: handshake, data, FIN both ways", sizeof all.done_text);
+    all.position = TCPX_POS_NEAR_CLIENT;
+    all.hs_d1_ns = MS(20);
+    all.hs_d2_ns = MS(0.1);
+    all.loss_pattern = TCPX_LOSS_BURSTS;
+    all.score = 40;
+    all.fault = TCPX_FAULT_NETWORK;
+    all.verdict_code = "network_loss";
+    g_strlcpy(all.verdict, "network loss", sizeof all.verdict);
+
+    for (w = 0; w < TCPX_HW_N; w++) {
+        const char *tmpl = tcpx_health_template((tcpx_health_words_t)w);
+        const char *when = tcpx_health_template_when((tcpx_health_words_t)w);
+        g_assert_nonnull(tmpl);
+        assert_names_known(tmpl);
+        g_assert_true(!when || tcpx_template_var(&tcpx_health_vars, when, strlen(when)));
+        for (k = 0; k < 3; k++) {
+            tcpx_health_words_ctx_t ctx = { k == 2 ? &all : &none, k == 0 ? NULL : &ev };
+            g_string_truncate(out, 0);
+            tcpx_template_render(out, tmpl, &tcpx_health_vars, &ctx);     /* whether said or not */
+            tcpx_health_words(out, (tcpx_health_words_t)w, ctx.s, ctx.ev);
+            if (strchr(out->str, '{') || strchr(out->str, '}'))
+                g_error("template %u rendered \"%s\"", w, out->str);
+            g_assert_cmpuint(out->len, >, 0);
+        }
+    }
+    g_string_free(out, TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -961,5 +1054,6 @@ main(int argc, char **argv)
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);
     g_test_add_func("/health/stream_ids", test_stream_ids);
+    g_test_add_func("/health/templates", test_templates);
     return g_test_run();
 }

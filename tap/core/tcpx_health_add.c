@@ -1,0 +1,354 @@
+/* tcpx_health_add.c: records -> per-stream running totals (runs for every TCP header).
+ *
+ * tcpx_health_add() reads what a record says once, then hands it to one small
+ * function per concern, in this order (later ones read what earlier ones
+ * counted).  What the totals mean, and how the judgement uses them:
+ * docs/health-rules.md.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpx_health_int.h"
+
+#define K(kind)    (1u << (kind))
+#define RETX_ANY   (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION) | K(TCPX_K_SPURIOUS_RETRANSMISSION))
+#define RETX_LOSS  (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION))
+
+/* What one record says, read once. */
+typedef struct {
+    int      d;                 /* sender: 0 client, 1 server */
+    guint32  kinds;
+    gboolean syn, ack, rst, fin;
+    gboolean keepalive, probe;
+    gboolean retx_any;          /* a retransmission of any kind */
+    gboolean capdup;            /* ...that the capture duplicated */
+    gboolean retx_loss;         /* ...that a loss caused */
+} rec_view_t;
+
+/* The finding's cause, if the record carries findings. */
+static guint8
+finding_cause(const tcpx_tap_rec_t *rec, guint kind)
+{
+    guint i;
+    if (!rec->result)
+        return TCPX_C_NONE;
+    for (i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++)
+        if (rec->result->f[i].kind == kind)
+            return rec->result->f[i].cause;
+    return TCPX_C_NONE;
+}
+
+static inline void
+read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    r->d = rec->from_client ? 0 : 1;
+    r->kinds = rec->kinds;
+    r->syn = (rec->flags & TCPX_TH_SYN) != 0;
+    r->ack = (rec->flags & TCPX_TH_ACK) != 0;
+    r->rst = (rec->flags & TCPX_TH_RST) != 0;
+    r->fin = (rec->flags & TCPX_TH_FIN) != 0;
+    r->keepalive = (r->kinds & K(TCPX_K_KEEP_ALIVE)) != 0;
+    r->probe = (r->kinds & K(TCPX_K_ZERO_WINDOW_PROBE)) != 0;
+    r->retx_any = (r->kinds & RETX_ANY) != 0;
+    r->capdup = r->retx_any && (finding_cause(rec, TCPX_K_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE ||
+                                finding_cause(rec, TCPX_K_FAST_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE ||
+                                finding_cause(rec, TCPX_K_SPURIOUS_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE);
+    r->retx_loss = (r->kinds & RETX_LOSS) && !r->capdup;
+    /* a SYN sent again after the server refused the previous one is a retry, not a loss */
+    if (r->syn && !r->ack && r->d == 0 && s->resets[1] > 0)
+        r->retx_loss = FALSE;
+    /* data of a Fast Open SYN the server ignored must be sent again: not a loss */
+    if (r->kinds & K(TCPX_K_TFO_IGNORED))
+        hs->tfo_resend++;
+    if (r->retx_loss && r->d == 0 && rec->len > 0 && hs->tfo_resend > 0) {
+        hs->tfo_resend--;
+        r->retx_loss = FALSE;
+    }
+    if (r->kinds & K(TCPX_K_OUT_OF_ORDER))
+        hs->ooo[r->d]++;
+}
+
+/* Names, first time, packets and bytes. */
+static inline void
+add_traffic(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    if (rec->st)
+        hs->st = rec->st;
+    if (!s->client && rec->client)
+        s->client = g_strdup(rec->client);
+    if (!s->server && rec->server)
+        s->server = g_strdup(rec->server);
+    if (!hs->seen_any) {
+        hs->seen_any = TRUE;
+        s->first_ts = rec->ts_ns;
+        s->midstream = !r->syn;
+        if (hs->st && hs->st->midstream)
+            s->midstream = TRUE;
+    }
+    s->roles_guessed = rec->roles_guessed;
+    if (rec->ts_ns > s->last_ts || s->packets[0] + s->packets[1] == 0)
+        s->last_ts = rec->ts_ns;
+    s->packets[r->d]++;
+    s->bytes[r->d] += rec->len;
+}
+
+/* The handshake, from the records themselves. */
+static inline void
+add_handshake(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    if (r->syn && !r->ack && r->d == 0 && !s->synack) {
+        s->syn = TRUE;
+        hs->syn_ts = rec->ts_ns;   /* the last SYN before the SYN-ACK */
+    } else if (r->syn && r->ack && r->d == 1) {
+        if (!s->synack)
+            hs->synack_ts = rec->ts_ns;
+        s->synack = TRUE;
+        if (s->rst_side >= 0) {
+            /* earlier attempts on these ports were reset: judge the connection that follows */
+            if (s->rst_side == 1 && !s->hs_ack)
+                s->refusals++;
+            s->rst_side = -1;
+            s->rst_after_data = FALSE;
+            hs->rst_after_fins = hs->rst_after_one_fin = FALSE;
+        }
+    } else if (!r->syn && !r->rst && r->ack && r->d == 0 && s->synack && !s->hs_ack) {
+        s->hs_ack = TRUE;
+        hs->hs_ack_ts = rec->ts_ns;
+    }
+    if (rec->irtt_ns > 0 && s->synack)
+        hs->rec_irtt_ns = rec->irtt_ns;
+}
+
+static inline void
+add_anomalies(hstream_t *hs, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    for (guint32 m = r->kinds & (K(TCPX_K_N_ANOMALIES) - 1); m; m &= m - 1)
+        s->anomalies[g_bit_nth_lsf(m, -1)]++;
+    if (r->kinds & K(TCPX_K_DUP_ACK))
+        s->dup_acks++;
+}
+
+/* Data segments and retransmissions. */
+static inline void
+add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    if (rec->len > 0 && !r->keepalive) {
+        s->data_segments++;
+        hs->data_segs_dir[r->d]++;
+    }
+    if (r->retx_any && rec->len > 0) {
+        s->retx_segments++;
+        s->retx_bytes += rec->len;
+    }
+    if (r->capdup)
+        s->capture_dups++;
+    if (r->retx_any)
+        s->retx_records++;
+    if (r->retx_loss) {
+        s->retx_net[r->d]++;
+        if (rec->len > 0)
+            hs->retx_loss_payload++;
+    }
+}
+
+/* The RTT that spaces loss bursts: the larger of the reference RTT and the
+ * average ACK RTT of either direction (which includes queueing under load). */
+static gint64
+rtt_loaded_now(const tcpx_health_stream_t *s)
+{
+    gint64 r = tcpx_health_rtt_ref(s);
+    int d;
+    for (d = 0; d < 2; d++)
+        if (s->rtt_n[d] && s->rtt_sum_ns[d] / s->rtt_n[d] > r)
+            r = s->rtt_sum_ns[d] / s->rtt_n[d];
+    return r;
+}
+
+/* Loss events (loss retransmissions of data or FIN, not SYN, not RST), clustered in time. */
+static inline void
+add_loss_event(const tcpx_health_prefs_t *p, hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    gint64 window;
+    if (!r->retx_loss || r->syn || r->rst || (rec->len == 0 && !r->fin))
+        return;
+    window = (gint64)p->burst_rtts * rtt_loaded_now(s);
+    if (window <= 0)
+        window = 200 * NS_PER_MS;
+    if (s->loss_events > 0 && rec->ts_ns - hs->last_loss_ts <= window)
+        hs->cluster_len++;
+    else
+        hs->cluster_len = 1;
+    hs->last_loss_ts = rec->ts_ns;
+    s->loss_events++;
+    if (hs->cluster_len == p->burst_min_events)
+        s->burst_events += hs->cluster_len;
+    else if (hs->cluster_len > p->burst_min_events)
+        s->burst_events++;
+}
+
+/* Receiver's MSS for data sent by side d (0 client, 1 server); 0 unknown. */
+static guint32
+receiver_mss(const hstream_t *hs, int d)
+{
+    const tcpx_stream_t *st = hs->st;
+    int ci, side;
+    if (!st)
+        return 0;
+    ci = tcpx_client_side(st);
+    side = d == 0 ? 1 - ci : ci; /* the receiver */
+    return st->side[side].mss;
+}
+
+/* Holes in the capture: capture misses now, or per sender until the judgement classifies them. */
+static void
+add_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    guint32 segs = rec->lost_segments;
+    guint8 cause = finding_cause(rec, TCPX_K_LOST_SEGMENT);
+    if (segs == 0 && rec->lost_bytes > 0) {
+        guint32 mss = receiver_mss(hs, d);
+        segs = tcpx_segments_for(rec->lost_bytes, mss ? mss : 1460);
+    }
+    if (segs == 0)
+        segs = 1;
+    s->lost_bytes += rec->lost_bytes;
+    s->lost_segments += segs;
+    if (cause == TCPX_C_CAPTURE_STARTED_LATE || cause == TCPX_C_CAPTURE_MISSED ||
+        (s->midstream && hs->data_segs_dir[d] <= 3)) {
+        hs->cap_holes++;
+    } else {
+        hs->holes[d]++;
+        hs->hole_segs[d] += segs;
+        if (segs > hs->hole_max_segs[d])
+            hs->hole_max_segs[d] = segs;
+    }
+}
+
+/* ACK RTT: this header acknowledges the other side's data. */
+static inline void
+add_rtt(tcpx_health_stream_t *s, const tcpx_tap_rec_t *rec, int d)
+{
+    int dir = d == 0 ? TCPX_S2C : TCPX_C2S;
+    if (rec->ack_rtt_ns <= 0 || rec->ack_rtt_ns > TCPX_MAX_RTT_NS)
+        return;
+    if (s->rtt_n[dir] == 0 || rec->ack_rtt_ns < s->rtt_min_ns[dir])
+        s->rtt_min_ns[dir] = rec->ack_rtt_ns;
+    if (rec->ack_rtt_ns > s->rtt_max_ns[dir])
+        s->rtt_max_ns[dir] = rec->ack_rtt_ns;
+    s->rtt_sum_ns[dir] += rec->ack_rtt_ns;
+    s->rtt_n[dir]++;
+}
+
+/* Zero-window periods of the sender of this header; window-full events against the receiver. */
+static inline void
+add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    int d = r->d;
+    if (r->ack && !r->syn && !r->rst) {
+        if (rec->win == 0) {
+            if (!hs->zw_open[d]) {
+                hs->zw_open[d] = TRUE;
+                hs->zw_since[d] = rec->ts_ns;
+                hs->zw_events[d]++;
+            }
+        } else if (hs->zw_open[d]) {
+            hs->zw_open[d] = FALSE;
+            hs->zw_closed[d] += tcpx_health_span(hs->zw_since[d], rec->ts_ns);
+        }
+    }
+    if (r->kinds & K(TCPX_K_WINDOW_FULL))
+        hs->pub.window_full_recv[1 - d]++;
+    if (r->keepalive)
+        hs->pub.keepalives[d]++;
+}
+
+/* Application exchanges: a request is new client payload, its answer the server's next new payload. */
+static inline void
+add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    if (r->keepalive || (r->kinds & K(TCPX_K_KEEP_ALIVE_ACK))) {
+        if (hs->req_pending && r->keepalive)
+            hs->req_ka++;
+    } else if (rec->len > 0 && !r->retx_any && !r->probe) {
+        if (r->d == 0) {
+            if (!hs->req_pending)
+                hs->req_ka = 0;
+            hs->req_pending = TRUE;
+            hs->req_last_ts = rec->ts_ns;
+            hs->req_end = rec->seq + rec->len;
+            hs->req_ack_ts = -1;
+        } else if (hs->req_pending) {
+            gint64 rt = tcpx_health_span(hs->req_last_ts, rec->ts_ns);
+            s->resp_n++;
+            s->resp_sum_ns += rt;
+            if (s->resp_n == 1 || rt > s->resp_max_ns) {
+                s->resp_max_ns = rt;
+                s->resp_max_frame = rec->frame;
+                s->resp_max_ack_ns = hs->req_ack_ts >= 0 ? hs->req_ack_ts - hs->req_last_ts : -1;
+                s->resp_max_keepalives = hs->req_ka;
+            }
+            hs->req_pending = FALSE;
+        }
+    }
+    /* the server's TCP acknowledging the whole request before answering it */
+    if (hs->req_pending && r->d == 1 && r->ack && !r->rst && rec->len == 0 && hs->req_ack_ts < 0 &&
+        tcpx_seq_ge(rec->ack, hs->req_end))
+        hs->req_ack_ts = rec->ts_ns;
+}
+
+/* FINs and the first RST of the connection. */
+static inline void
+add_close(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    if (r->fin)
+        s->fin[r->d] = TRUE;
+    if (!r->rst)
+        return;
+    s->resets[r->d]++;
+    if (s->rst_side < 0) {
+        s->rst_side = r->d;
+        s->rst_cause = rec->reset_cause;
+        s->rst_after_data = (s->bytes[0] + s->bytes[1]) > 0;
+        hs->rst_after_fins = s->fin[0] && s->fin[1];
+        hs->rst_after_one_fin = s->fin[0] || s->fin[1];
+    }
+}
+
+const tcpx_health_stream_t *
+tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
+{
+    hstream_t *hs;
+    rec_view_t r;
+
+    if (!h || !rec)
+        return NULL;
+    if (rec->tcp_analysis_off)
+        h->analysis_off = TRUE;
+    hs = tcpx_health_find(h, rec->stream);
+    if (!hs)
+        hs = tcpx_health_new_stream(h, rec);
+
+    read_record(hs, rec, &r);
+    add_traffic(hs, rec, &r);
+    add_handshake(hs, rec, &r);
+    add_anomalies(hs, &r);
+    add_data(hs, rec, &r);
+    add_loss_event(&h->prefs, hs, rec, &r);
+    if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
+        add_hole(hs, rec, r.d);
+    if (r.kinds & K(TCPX_K_ACKED_UNSEEN))
+        hs->pub.acked_unseen++;
+    add_rtt(&hs->pub, rec, r.d);
+    add_windows(hs, rec, &r);
+    add_exchange(hs, rec, &r);
+    add_close(hs, rec, &r);
+    return &hs->pub;
+}

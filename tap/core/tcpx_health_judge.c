@@ -1,0 +1,417 @@
+/* tcpx_health_judge.c: a stream's running totals -> derived figures, issues, score and verdict.
+ *
+ * Run at the end (tcpx_health_finish) or at any time for one stream (the GUI
+ * after every record): everything is recomputed from the totals.  First the
+ * derived figures (derive_*), then the special cases of a connection that
+ * never got a SYN-ACK, then each rule of `rules` in turn; docs/health-rules.md
+ * says what each measures and why.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <string.h>
+#include <stdlib.h>
+#include "tcpx_health_int.h"
+
+/* ---------------------------------------------------------------------- */
+/* Derived figures */
+
+static guint16
+port_of(const char *name)
+{
+    const char *c = name ? strrchr(name, ':') : NULL;
+    return c ? (guint16)strtoul(c + 1, NULL, 10) : 0;
+}
+
+/* Duration, ports, and each side's zero-window time (closed periods plus one still open at the end). */
+static void
+derive_traffic(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    const tcpx_stream_t *st = hs->st;
+    int d;
+
+    s->duration_ns = s->last_ts - s->first_ts;
+    s->client_port = port_of(s->client);
+    s->server_port = port_of(s->server);
+    if (st && st->client >= 0) {
+        s->client_port = st->port[tcpx_client_side(st)];
+        s->server_port = st->port[1 - tcpx_client_side(st)];
+    }
+    for (d = 0; d < 2; d++)
+        s->zero_window_ns[d] = hs->zw_closed[d] +
+                               (hs->zw_open[d] ? tcpx_health_span(hs->zw_since[d], s->last_ts) : 0);
+}
+
+/* iRTT: the plugin's, else SYN -> handshake ACK as captured; then the reference RTT. */
+static void
+derive_rtt(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    s->irtt_ns = hs->rec_irtt_ns;
+    if (s->irtt_ns <= 0 && s->syn && s->synack && s->hs_ack)
+        s->irtt_ns = hs->hs_ack_ts - hs->syn_ts;
+    if (s->irtt_ns < 0)
+        s->irtt_ns = 0;
+    s->rtt_ref_ns = tcpx_health_rtt_ref(s);
+}
+
+/* Negotiated options, from the plugin's stream state. */
+static void
+derive_options(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    const tcpx_stream_t *st = hs->st;
+    int ci, si;
+    if (!st)
+        return;
+    ci = tcpx_client_side(st);
+    si = 1 - ci;
+    s->options_known = st->side[ci].syn_seen || st->side[si].syn_seen;
+    s->mss[0] = st->side[ci].mss;
+    s->mss[1] = st->side[si].mss;
+    s->wscale[0] = st->side[ci].syn_seen ? st->side[ci].wscale : -1;
+    s->wscale[1] = st->side[si].syn_seen ? st->side[si].wscale : -1;
+    s->sack = st->side[ci].sack_perm && st->side[si].sack_perm;
+    s->ecn = st->side[ci].ecn_setup && st->side[si].ecn_setup;
+}
+
+/* Capture position, from the handshake's two delays. */
+static void
+derive_position(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    s->position = TCPX_POS_UNKNOWN;
+    s->hs_d1_ns = s->hs_d2_ns = -1;
+    if (s->syn && s->synack && s->hs_ack) {
+        s->hs_d1_ns = hs->synack_ts - hs->syn_ts;
+        s->hs_d2_ns = hs->hs_ack_ts - hs->synack_ts;
+        s->position = tcpx_capture_near(s->hs_d1_ns, s->hs_d2_ns);
+    }
+}
+
+/* Holes: capture misses when their sender never retransmitted (less those reordering filled), else network losses. */
+static void
+derive_holes(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    int d;
+    s->capture_gaps = hs->cap_holes;
+    s->network_holes = 0;
+    s->max_hole_segments = 0;
+    s->reordered = hs->ooo[0] + hs->ooo[1];
+    for (d = 0; d < 2; d++) {
+        if (s->retx_net[d] == 0) {
+            s->capture_gaps += hs->holes[d] > hs->ooo[d] ? hs->holes[d] - hs->ooo[d] : 0;
+        } else {
+            s->network_holes += hs->holes[d];
+            if (hs->hole_max_segs[d] > s->max_hole_segments)
+                s->max_hole_segments = hs->hole_max_segs[d];
+        }
+    }
+}
+
+/* Loss pattern (a network hole of >= 2 segments counts as that many burst events), and loss rate. */
+static void
+derive_loss(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    guint32 burst_total = s->burst_events + (s->max_hole_segments >= 2 ? s->max_hole_segments : 0);
+    if (burst_total > s->loss_events)
+        burst_total = s->loss_events;
+    if (s->loss_events == 0)
+        s->loss_pattern = TCPX_LOSS_NONE;
+    else if (burst_total > 0 && burst_total * 2 >= s->loss_events)
+        s->loss_pattern = TCPX_LOSS_BURSTS;
+    else if (s->loss_events == 1)
+        s->loss_pattern = TCPX_LOSS_ISOLATED;
+    else
+        s->loss_pattern = TCPX_LOSS_SCATTERED;
+    s->retx_rate = s->data_segments ? (double)hs->retx_loss_payload / s->data_segments : 0.0;
+}
+
+/* Renders sentence w into buf (len bytes, truncated as g_snprintf would). */
+static void
+words_into(tcpx_health_t *h, char *buf, gsize len, tcpx_health_words_t w, const tcpx_health_stream_t *s,
+           const tcpx_health_evidence_t *ev)
+{
+    g_string_truncate(h->scratch, 0);
+    tcpx_health_words(h->scratch, w, s, ev);
+    g_strlcpy(buf, h->scratch->str, len);
+}
+
+/* How far the connection got. */
+static void
+derive_completeness(tcpx_health_t *h, hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    gboolean data = s->bytes[0] + s->bytes[1] > 0;
+
+    if (s->syn && !s->synack && s->resets[1] > 0)
+        s->done = TCPX_DONE_REFUSED;
+    else if (s->syn && !s->synack && !s->midstream)
+        s->done = TCPX_DONE_SYN_UNANSWERED;
+    else if (s->midstream || !s->syn)
+        s->done = TCPX_DONE_MIDSTREAM;
+    else if (!data)
+        s->done = TCPX_DONE_HANDSHAKE_ONLY;
+    else if (s->rst_side >= 0 && !(s->fin[0] && s->fin[1]))
+        s->done = TCPX_DONE_RESET;
+    else if (s->fin[0] && s->fin[1])
+        s->done = TCPX_DONE_COMPLETE;
+    else if (s->fin[0] || s->fin[1])
+        s->done = TCPX_DONE_HALF_CLOSED;
+    else
+        s->done = TCPX_DONE_OPEN;
+    words_into(h, s->done_text, sizeof s->done_text, (tcpx_health_words_t)(TCPX_HW_DONE + s->done), s, NULL);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Issues */
+
+typedef struct {
+    guint weight;               /* points taken off the score */
+    tcpx_fault_t fault;
+    const char *code;           /* verdict_code */
+    tcpx_health_words_t words;  /* its sentence */
+    tcpx_health_evidence_t ev;  /* what the sentence cites */
+} issue_t;
+
+/* The loss issue's weight: by retransmission-rate band, SYN/FIN-only losses low (mid without data). */
+static guint
+loss_weight(const tcpx_health_prefs_t *p, const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    double pct = s->retx_rate * 100.0;
+    if (s->data_segments == 0)
+        return p->w_loss_mid;
+    if (hs->retx_loss_payload == 0)
+        return p->w_loss_low;
+    if (pct >= p->loss_high_pct)
+        return p->w_loss_high;
+    if (pct >= p->loss_mid_pct)
+        return p->w_loss_mid;
+    return p->w_loss_low;
+}
+
+static gboolean
+rule_network_loss(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    guint32 retx_loss = s->retx_net[0] + s->retx_net[1];
+    if (retx_loss == 0)
+        return FALSE;
+    is->weight = loss_weight(p, hs);
+    is->fault = TCPX_FAULT_NETWORK;
+    is->code = "network_loss";
+    is->words = hs->retx_loss_payload > 0 ? TCPX_HW_LOSS_DATA : TCPX_HW_LOSS_SYN_FIN;
+    is->ev.loss_data = hs->retx_loss_payload;
+    is->ev.loss_retx = retx_loss;
+    return TRUE;
+}
+
+/* Receiver not reading: the side with the most zero-window time, then events, then full windows. */
+static gboolean
+rule_not_reading(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 zw_total = s->zero_window_ns[0] + s->zero_window_ns[1];
+    gboolean serious;
+    int side;
+    if (zw_total == 0 && hs->zw_events[0] + hs->zw_events[1] == 0 &&
+        s->window_full_recv[0] + s->window_full_recv[1] == 0)
+        return FALSE;
+    serious = zw_total >= (gint64)p->zero_window_long_ms * NS_PER_MS ||
+              (s->duration_ns > 0 && zw_total >= s->duration_ns / 10);
+    if (s->zero_window_ns[0] != s->zero_window_ns[1])
+        side = s->zero_window_ns[1] > s->zero_window_ns[0] ? 1 : 0;
+    else if (hs->zw_events[0] != hs->zw_events[1])
+        side = hs->zw_events[1] > hs->zw_events[0] ? 1 : 0;
+    else
+        side = s->window_full_recv[1] >= s->window_full_recv[0] ? 1 : 0;
+    is->weight = serious ? p->w_zero_window : MAX(p->w_zero_window / 3, 1);
+    is->fault = side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
+    is->code = side == 0 ? "client_not_reading" : "server_not_reading";
+    is->words = hs->zw_events[side] > 0 ? TCPX_HW_NOT_READING : TCPX_HW_SLOW_TO_READ;
+    is->ev.side = side;
+    return TRUE;
+}
+
+/* Slow server: slowest answer > slow_factor RTTs and > slow_min_ms, unless significant loss explains it. */
+static gboolean
+rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gboolean loss_significant = s->retx_net[0] + s->retx_net[1] > 0 && loss_weight(p, hs) >= p->w_loss_mid;
+    gint64 fast;
+    if (s->resp_n == 0 || s->resp_max_ns <= (gint64)p->slow_min_ms * NS_PER_MS ||
+        (s->rtt_ref_ns > 0 && (double)s->resp_max_ns <= p->slow_factor * (double)s->rtt_ref_ns) ||
+        loss_significant)
+        return FALSE;
+    /* the server's TCP acknowledged the request at once: its application is the slow part */
+    fast = MAX(4 * s->rtt_ref_ns, (gint64)p->ack_fast_ms * NS_PER_MS);
+    gboolean acked_fast = s->resp_max_ack_ns >= 0 && s->resp_max_ack_ns <= fast &&
+                          s->resp_max_ack_ns * 2 < s->resp_max_ns;
+    is->weight = p->w_slow;
+    is->fault = TCPX_FAULT_SERVER;
+    is->code = acked_fast ? "server_app_slow" : "server_slow";
+    is->words = acked_fast ? TCPX_HW_SERVER_APP_SLOW : TCPX_HW_SERVER_SLOW;
+    return TRUE;
+}
+
+/* Reset: the first RST of the last connection; a third of the weight while closing, none after both FINs. */
+static gboolean
+rule_reset(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->rst_side < 0 || hs->rst_after_fins)
+        return FALSE;
+    is->weight = hs->rst_after_one_fin ? MAX(p->w_reset / 3, 1) : p->w_reset;
+    is->fault = s->rst_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
+    is->code = s->rst_side == 0 ? "reset_by_client" : "reset_by_server";
+    is->words = TCPX_HW_RESET;
+    is->ev.side = s->rst_side;
+    is->ev.closing = hs->rst_after_one_fin;
+    return TRUE;
+}
+
+/* Capture problems: holes the capture missed, ACKed unseen segments, duplicated frames. */
+static gboolean
+rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->capture_gaps + s->acked_unseen + s->capture_dups == 0)
+        return FALSE;
+    is->weight = p->w_capture;
+    is->fault = TCPX_FAULT_CAPTURE;
+    is->code = "capture_missed";
+    is->words = s->capture_gaps + s->acked_unseen > 0 ? TCPX_HW_CAPTURE_MISSED : TCPX_HW_CAPTURE_DUPS;
+    return TRUE;
+}
+
+/* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
+typedef gboolean (*rule_t)(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is);
+static const rule_t rules[] = {
+    rule_network_loss,
+    rule_not_reading,
+    rule_slow_server,
+    rule_reset,
+    rule_capture,
+};
+
+/* The heaviest issue not yet told (ties: the earlier rule), or -1; with skip_told, weightless ones too. */
+static int
+heaviest(const issue_t *issues, const gboolean *found, const gboolean *told, gboolean skip_weightless)
+{
+    int best = -1;
+    for (int i = 0; i < (int)G_N_ELEMENTS(rules); i++) {
+        if (!found[i] || told[i] || (skip_weightless && issues[i].weight == 0))
+            continue;
+        if (best < 0 || issues[i].weight > issues[best].weight)
+            best = i;
+    }
+    return best;
+}
+
+/* Appends the issue's sentence, at most 191 bytes of it (as the verdict always had). */
+static void
+append_issue(GString *out, const issue_t *is, const tcpx_health_stream_t *s)
+{
+    gsize at = out->len;
+    tcpx_health_words(out, is->words, s, &is->ev);
+    if (out->len - at > 191)
+        g_string_truncate(out, at + 191);
+}
+
+/* Score: 100 less every issue's weight.  Verdict: the heaviest issue, then the others, heaviest first. */
+static void
+score_and_verdict(tcpx_health_t *h, tcpx_health_stream_t *s, const issue_t *issues, const gboolean *found)
+{
+    gboolean told[G_N_ELEMENTS(rules)] = { FALSE };
+    guint taken = 0;
+    int best, next;
+
+    for (guint i = 0; i < G_N_ELEMENTS(rules); i++)
+        taken += found[i] ? issues[i].weight : 0;
+    s->score = taken >= 100 ? 0 : 100 - (int)taken;
+    best = heaviest(issues, found, told, FALSE);
+    if (best < 0) {
+        s->fault = TCPX_FAULT_NONE;
+        s->verdict_code = "healthy";
+        g_strlcpy(s->verdict, "healthy", sizeof s->verdict);
+        return;
+    }
+    s->fault = issues[best].fault;
+    s->verdict_code = issues[best].code;
+    g_string_truncate(h->scratch, 0);
+    append_issue(h->scratch, &issues[best], s);
+    told[best] = TRUE;
+    for (gboolean also = FALSE; (next = heaviest(issues, found, told, TRUE)) >= 0; also = TRUE) {
+        g_string_append(h->scratch, also ? "; " : "; also: ");
+        append_issue(h->scratch, &issues[next], s);
+        told[next] = TRUE;
+    }
+    g_strlcpy(s->verdict, h->scratch->str, sizeof s->verdict);
+}
+
+/* No SYN-ACK at all: the verdict is the connection's failure, whatever else happened. */
+static const struct {
+    tcpx_done_t done;
+    tcpx_fault_t fault;
+    const char *code;
+    tcpx_health_words_t words;
+} unanswered[] = {
+    { TCPX_DONE_REFUSED,        TCPX_FAULT_SERVER,  "refused",        TCPX_HW_REFUSED },
+    { TCPX_DONE_SYN_UNANSWERED, TCPX_FAULT_NETWORK, "syn_unanswered", TCPX_HW_SYN_UNANSWERED },
+};
+
+static gboolean
+judge_unanswered(tcpx_health_t *h, tcpx_health_stream_t *s)
+{
+    for (guint i = 0; i < G_N_ELEMENTS(unanswered); i++) {
+        if (s->done != unanswered[i].done)
+            continue;
+        s->score = (int)MIN(h->prefs.refused_score, 100);
+        s->fault = unanswered[i].fault;
+        s->verdict_code = unanswered[i].code;
+        words_into(h, s->verdict, sizeof s->verdict, unanswered[i].words, s, NULL);
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static void
+judge_stream(tcpx_health_t *h, hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    issue_t issues[G_N_ELEMENTS(rules)];
+    gboolean found[G_N_ELEMENTS(rules)];
+
+    derive_traffic(hs);
+    derive_rtt(hs);
+    derive_options(hs);
+    derive_position(hs);
+    derive_holes(hs);
+    derive_loss(hs);
+    derive_completeness(h, hs);
+    if (judge_unanswered(h, s))
+        return;
+    memset(issues, 0, sizeof issues);
+    for (guint i = 0; i < G_N_ELEMENTS(rules); i++)
+        found[i] = rules[i](&h->prefs, hs, &issues[i]);
+    score_and_verdict(h, s, issues, found);
+}
+
+/* Judge one stream, unless TCP's sequence analysis was off: then say so instead. */
+void
+tcpx_health_judge_stream(tcpx_health_t *h, hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    judge_stream(h, hs);
+    s->judged = !h->analysis_off;
+    if (s->judged)
+        return;
+    s->score = -1;
+    s->fault = TCPX_FAULT_NONE;
+    s->verdict_code = "not_judged";
+    g_strlcpy(s->verdict, TCPX_HEALTH_NOT_JUDGED_VERDICT, sizeof s->verdict);
+}

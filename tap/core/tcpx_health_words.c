@@ -1,0 +1,598 @@
+/* tcpx_health_words.c: every sentence said about a stream, as templates, and the
+ * one table of variables they read.
+ *
+ * The template language is plugin/core/tcpx_template.h's: {name} is a value
+ * ("?" when unknown), {?name:text|other} tests whether it is known.  What
+ * "known" means is each variable's renderer's: numbers (u32_, u64_) always
+ * (0 prints "0"), u32_nz ones when not zero, one_* when the count is 1 (for
+ * plurals), any_* and the other conditions when true.  An unknown name renders
+ * as "{name}" (tests/unit/test_health.c renders every template to catch a typo).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include <stddef.h>
+#include <string.h>
+#include "tcpx_health_int.h"
+#include "tcpx_text.h"
+
+/* Every sentence: the variable that must be known for it to be said (NULL: always), and its template. */
+static const struct {
+    const char *when;
+    const char *text;
+} sentences[TCPX_HW_N] = {
+    /* verdicts (score_and_verdict() joins several with "; also: ") */
+    [TCPX_HW_REFUSED] = { NULL,
+        "refused: nothing listening on port {server_port} of {server_host} (or a firewall rejected it; "
+        "if the port is wrong, the client is misconfigured)" },
+    [TCPX_HW_SYN_UNANSWERED] = { NULL,
+        "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
+    [TCPX_HW_LOSS_DATA] = { NULL,
+        "network loss: {loss_data} of {data_segments} data segments retransmitted ({loss_pct}), {loss_pattern}" },
+    [TCPX_HW_LOSS_SYN_FIN] = { NULL,
+        "network loss: {loss_retx} SYN/FIN segments retransmitted" },
+    [TCPX_HW_NOT_READING] = { NULL,
+        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s" },
+    [TCPX_HW_SLOW_TO_READ] = { NULL,
+        "the {side} application is slow to read: its receive window was full {side_window_full} times" },
+    [TCPX_HW_SERVER_APP_SLOW] = { NULL,
+        "server application slow: answered after {resp_max} ms although the RTT is {?rtt_ref:{rtt_ref}|unknown} ms "
+        "and its TCP acknowledged the request after {resp_max_ack} ms; network fine" },
+    [TCPX_HW_SERVER_SLOW] = { NULL,
+        "server slow to answer: {resp_max} ms (RTT {?rtt_ref:{rtt_ref}|unknown} ms); the request was not "
+        "acknowledged separately, so the server host itself may be overloaded" },
+    [TCPX_HW_RESET] = { NULL,
+        "reset by the {side} {?closing:while closing|{?rst_after_data:after data|before any data}}" },
+    [TCPX_HW_CAPTURE_MISSED] = { NULL,
+        "the capture missed packets ({capture_gaps} gap{?one_gap:|s}, {acked_unseen} ACKed unseen), not the network" },
+    [TCPX_HW_CAPTURE_DUPS] = { NULL,
+        "the capture holds {capture_dups} duplicated frames, not a network problem" },
+
+    /* completeness (done_text), by tcpx_done_t */
+    [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,
+        "complete: handshake, data, FIN both ways{?rst_side:, then RST from the {rst_side}}" },
+    [TCPX_HW_DONE + TCPX_DONE_REFUSED] = { NULL, "refused" },
+    [TCPX_HW_DONE + TCPX_DONE_SYN_UNANSWERED] = { NULL, "SYN unanswered" },
+    [TCPX_HW_DONE + TCPX_DONE_HANDSHAKE_ONLY] = { NULL, "handshake only{?closed:, then {end}}" },
+    [TCPX_HW_DONE + TCPX_DONE_RESET] = { NULL, "reset by the {rst_side} after data" },
+    [TCPX_HW_DONE + TCPX_DONE_HALF_CLOSED] = { NULL, "half-closed: handshake, data, {end}" },
+    [TCPX_HW_DONE + TCPX_DONE_OPEN] = { NULL, "open: handshake, data, no FIN or RST before the capture ended" },
+    [TCPX_HW_DONE + TCPX_DONE_MIDSTREAM] = { NULL, "started mid-stream, {?data:data, }{end}" },
+    /* {end}: how the connection ended */
+    [TCPX_HW_END_RESET] = { NULL, "reset by the {rst_side}" },
+    [TCPX_HW_END_FIN_BOTH] = { NULL, "FIN both ways" },
+    [TCPX_HW_END_FIN_ONE] = { NULL, "FIN from the {fin_side} only" },
+    [TCPX_HW_END_OPEN] = { NULL, "still open when the capture ended" },
+
+    /* the paragraph of an unhealthy stream (tcpx_health_paragraph.c): a heading, then these in order */
+    [TCPX_HW_PARA_HEAD] = { NULL,
+        "Stream {stream}: {client} -> {server}{?roles_guessed: (roles guessed from the ports)}, "
+        "score {score}/100, fault: {fault}" },
+    [TCPX_HW_PARA_VERDICT] = { NULL, "{Verdict}." },
+    [TCPX_HW_PARA_RETRANSMISSIONS] = { "retx_records",
+        " {retx_records} retransmission{?one_retx:|s} ({retx_bytes} bytes of data; loss retransmissions: "
+        "{retx_net_client} by the client, {retx_net_server} by the server{?spurious:, {spurious} spurious}) "
+        "and {dup_acks} duplicate ACKs." },
+    /* (a loss pattern implies loss retransmissions, so these follow the sentence above) */
+    [TCPX_HW_PARA_LOSS_BURSTS] = { "loss_bursts",
+        " The losses came in bursts: a buffer overflowing somewhere along the path." },
+    [TCPX_HW_PARA_LOSS_SCATTERED] = { "loss_scattered",
+        " The losses were scattered: a lossy link rather than a full buffer." },
+    [TCPX_HW_PARA_LOSS_ISOLATED] = { "loss_isolated", " A single, isolated loss." },
+    [TCPX_HW_PARA_ZERO_WINDOW] = { "any_zero_window",
+        " Zero window:"
+        "{?zero_window_server: the server advertised it for {zero_window_server} s (the server application "
+        "was not reading){?zero_window_client:;|.}}"
+        "{?zero_window_client: the client advertised it for {zero_window_client} s (the client application "
+        "was not reading).}" },
+    [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
+        " The receive window was full {window_full_client} times at the client and {window_full_server} times "
+        "at the server." },
+    [TCPX_HW_PARA_RESPONSE] = { "responses",
+        " Application response: slowest {resp_max} ms (frame {resp_max_frame}), average {resp_avg} ms "
+        "over {responses} exchange{?one_response:|s}"
+        "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack} ms}"
+        "{?resp_max_keepalives:; {resp_max_keepalives} keep-alives while it waited, so the connection stayed up}." },
+    [TCPX_HW_PARA_RESETS] = { "any_reset",
+        " Resets: {resets_client} from the client, {resets_server} from the server "
+        "(first from the {?rst_side:{rst_side}|server})." },
+    [TCPX_HW_PARA_REORDERED] = { "reordered",
+        " {reordered} segment{?one_reordered:|s} arrived out of order (reordering in the network, "
+        "harmless unless frequent)." },
+    [TCPX_HW_PARA_REFUSALS] = { "refusals",
+        " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} refused "
+        "by the server before this connection." },
+    [TCPX_HW_PARA_NOT_CAPTURED] = { "not_captured",
+        " Not captured: {lost_bytes} bytes (about {lost_segments} segments at the MSS)"
+        "{?any_acked_unseen:, and {acked_unseen} ACKs of segments the capture never saw}"
+        "{?capture_missed:; the missing packets were delivered (no retransmission or only at the capture's "
+        "start), so the capture missed them, not the network}." },
+    [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} frames are duplicates in the capture." },
+    [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
+    [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}." },
+    [TCPX_HW_PARA_POSITION] = { "position",
+        " Captured {position} (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)." },
+};
+
+const char *
+tcpx_health_template(tcpx_health_words_t w)
+{
+    return w < TCPX_HW_N ? sentences[w].text : NULL;
+}
+
+const char *
+tcpx_health_template_when(tcpx_health_words_t w)
+{
+    return w < TCPX_HW_N ? sentences[w].when : NULL;
+}
+
+/* ---------------------------------------------------------------------- */
+/* Variables: each renderer appends its value and says whether it is known */
+
+static void render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx);
+
+#define STREAM(c)          (((const tcpx_health_words_ctx_t *)(c))->s)
+#define FIELD(c, v, type)  (*(const type *)((const char *)STREAM(c) + (v)->offset))
+
+static void
+append_uint(GString *out, guint64 v)
+{
+    char buf[24], *end = buf + sizeof buf, *p = end;
+    do {
+        *--p = (char)('0' + v % 10);
+        v /= 10;
+    } while (v);
+    g_string_append_len(out, p, end - p);
+}
+
+/* Numbers: always known (0 prints "0"); _nz: known when not zero; _one: known when 1 (for plurals). */
+static gboolean u32_(GString *o, const tcpx_var_t *v, const void *c) { append_uint(o, FIELD(c, v, guint32)); return TRUE; }
+static gboolean u64_(GString *o, const tcpx_var_t *v, const void *c) { append_uint(o, FIELD(c, v, guint64)); return TRUE; }
+static gboolean u16_(GString *o, const tcpx_var_t *v, const void *c) { append_uint(o, FIELD(c, v, guint16)); return TRUE; }
+static gboolean
+u32_nz(GString *o, const tcpx_var_t *v, const void *c)
+{
+    return FIELD(c, v, guint32) != 0 && u32_(o, v, c);
+}
+static gboolean u32_one(GString *o, const tcpx_var_t *v, const void *c) { (void)o; return FIELD(c, v, guint32) == 1; }
+
+static gboolean
+int_(GString *o, const tcpx_var_t *v, const void *c)
+{
+    int i = FIELD(c, v, int);
+    if (i < 0)
+        g_string_append_c(o, '-');
+    append_uint(o, i < 0 ? 0 - (guint64)(gint64)i : (guint64)i);
+    return TRUE;
+}
+
+/* A flag: known when set. */
+static gboolean flag(GString *o, const tcpx_var_t *v, const void *c) { (void)o; return FIELD(c, v, gboolean); }
+/* An enum field: known when it equals arg. */
+static gboolean is(GString *o, const tcpx_var_t *v, const void *c) { (void)o; return FIELD(c, v, int) == v->arg; }
+
+/* Times in ms / in s with three decimals ("-" when negative): known when >= arg. */
+static gboolean
+ms(GString *o, const tcpx_var_t *v, const void *c)
+{
+    char b[32];
+    gint64 ns = FIELD(c, v, gint64);
+    if (ns < v->arg)
+        return FALSE;
+    g_string_append(o, tcpx_health_ms_text(ns, b, sizeof b));
+    return TRUE;
+}
+static gboolean
+secs(GString *o, const tcpx_var_t *v, const void *c)
+{
+    char b[32];
+    gint64 ns = FIELD(c, v, gint64);
+    if (ns < v->arg)
+        return FALSE;
+    g_string_append(o, tcpx_health_secs_text(ns, b, sizeof b));
+    return TRUE;
+}
+
+/* A string field (known when set) / a char array (arg 1: capitalised). */
+static gboolean
+str(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const char *t = FIELD(c, v, const char *);
+    if (!t)
+        return FALSE;
+    g_string_append(o, t);
+    return TRUE;
+}
+static gboolean
+chars(GString *o, const tcpx_var_t *v, const void *c)
+{
+    gsize at = o->len;
+    g_string_append(o, (const char *)STREAM(c) + v->offset);
+    if (v->arg && o->len > at)
+        o->str[at] = g_ascii_toupper(o->str[at]);
+    return TRUE;
+}
+
+static gboolean
+fault(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    g_string_append(o, tcpx_health_fault_name(STREAM(c)->fault));
+    return TRUE;
+}
+
+/* The server's address without its port ("the server" if unknown). */
+static gboolean
+server_host(GString *o, const tcpx_var_t *v, const void *c)
+{
+    char host[80];
+    const char *server = STREAM(c)->server, *colon;
+    (void)v;
+    g_strlcpy(host, server ? server : "the server", sizeof host);
+    colon = strrchr(host, ':');
+    if (colon && colon != host)
+        host[colon - host] = '\0';
+    g_string_append(o, host);
+    return TRUE;
+}
+
+/* Loss retransmissions with data / data segments, as "%.1f%%" prints retx_rate x 100
+ * (tcpx_fixed_text() gives the same digits for a tenth of the cost; printf on a tie). */
+static gboolean
+loss_pct(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_evidence_t *ev = ((const tcpx_health_words_ctx_t *)c)->ev;
+    const tcpx_health_stream_t *s = STREAM(c);
+    char b[32];
+    (void)v;
+    if (ev && s->data_segments && tcpx_fixed_text(b, sizeof b, (gint64)ev->loss_data * 1000, s->data_segments, 1)) {
+        g_string_append(o, b);
+        g_string_append_c(o, '%');
+    } else {
+        g_string_append_printf(o, "%.1f%%", s->retx_rate * 100.0);
+    }
+    return TRUE;
+}
+
+static gboolean
+loss_pattern(GString *o, const tcpx_var_t *v, const void *c)
+{
+    static const char *const words[] = {
+        [TCPX_LOSS_NONE] = "no loss", [TCPX_LOSS_ISOLATED] = "a single loss",
+        [TCPX_LOSS_BURSTS] = "in bursts", [TCPX_LOSS_SCATTERED] = "scattered",
+    };
+    tcpx_loss_pattern_t l = STREAM(c)->loss_pattern;
+    (void)v;
+    g_string_append(o, (guint)l < G_N_ELEMENTS(words) ? words[l] : "no loss");
+    return TRUE;
+}
+
+static gboolean
+position(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    if (STREAM(c)->position == TCPX_POS_UNKNOWN)
+        return FALSE;
+    g_string_append(o, tcpx_position_words(STREAM(c)->position));
+    return TRUE;
+}
+
+static gboolean
+resp_avg(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = STREAM(c);
+    char b[32];
+    (void)v;
+    if (!s->resp_n)
+        return FALSE;
+    g_string_append(o, tcpx_health_ms_text(s->resp_sum_ns / s->resp_n, b, sizeof b));
+    return TRUE;
+}
+
+/* The side that sent the first RST of the connection: known when there is one. */
+static gboolean
+rst_side(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    if (STREAM(c)->rst_side < 0)
+        return FALSE;
+    g_string_append(o, tcpx_health_side_name(STREAM(c)->rst_side));
+    return TRUE;
+}
+
+/* The side that sent the only FIN. */
+static gboolean
+fin_side(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    g_string_append(o, STREAM(c)->fin[0] ? "client" : "server");
+    return TRUE;
+}
+
+/* Conditions over several fields: known when true. */
+static gboolean
+any_zero_window(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o, (void)v;
+    return STREAM(c)->zero_window_ns[0] > 0 || STREAM(c)->zero_window_ns[1] > 0;
+}
+static gboolean
+any_window_full(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o, (void)v;
+    return STREAM(c)->window_full_recv[0] + STREAM(c)->window_full_recv[1] > 0;
+}
+static gboolean
+any_reset(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o, (void)v;
+    return STREAM(c)->resets[0] + STREAM(c)->resets[1] > 0;
+}
+static gboolean
+capture_missed(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o, (void)v;
+    return STREAM(c)->capture_gaps + STREAM(c)->acked_unseen > 0;
+}
+static gboolean
+not_captured(GString *o, const tcpx_var_t *v, const void *c)
+{
+    return capture_missed(o, v, c) || STREAM(c)->lost_bytes > 0;
+}
+static gboolean
+data(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o, (void)v;
+    return STREAM(c)->bytes[0] + STREAM(c)->bytes[1] > 0;
+}
+/* A FIN or an RST ended (or began to end) the connection. */
+static gboolean
+closed(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o, (void)v;
+    return STREAM(c)->rst_side >= 0 || STREAM(c)->fin[0] || STREAM(c)->fin[1];
+}
+
+/* How the connection ended: one of the {end} templates. */
+static gboolean
+end(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = STREAM(c);
+    tcpx_health_words_t w;
+    (void)v;
+    if (s->rst_side >= 0 && !(s->fin[0] && s->fin[1]))
+        w = TCPX_HW_END_RESET;
+    else if (s->fin[0] && s->fin[1])
+        w = TCPX_HW_END_FIN_BOTH;
+    else if (s->fin[0] || s->fin[1])
+        w = TCPX_HW_END_FIN_ONE;
+    else
+        w = TCPX_HW_END_OPEN;
+    render_sentence(o, w, (const tcpx_health_words_ctx_t *)c);
+    return TRUE;
+}
+
+/* The evidence: unknown outside a verdict. */
+#define EVIDENCE(c) (((const tcpx_health_words_ctx_t *)(c))->ev)
+static gboolean
+side(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    if (!EVIDENCE(c))
+        return FALSE;
+    g_string_append(o, tcpx_health_side_name(EVIDENCE(c)->side));
+    return TRUE;
+}
+static gboolean
+side_zero_window(GString *o, const tcpx_var_t *v, const void *c)
+{
+    char b[32];
+    (void)v;
+    if (!EVIDENCE(c))
+        return FALSE;
+    g_string_append(o, tcpx_health_secs_text(STREAM(c)->zero_window_ns[EVIDENCE(c)->side != 0], b, sizeof b));
+    return TRUE;
+}
+static gboolean
+side_window_full(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    if (!EVIDENCE(c))
+        return FALSE;
+    append_uint(o, STREAM(c)->window_full_recv[EVIDENCE(c)->side != 0]);
+    return TRUE;
+}
+static gboolean
+ev_u32(GString *o, const tcpx_var_t *v, const void *c)
+{
+    if (!EVIDENCE(c))
+        return FALSE;
+    append_uint(o, *(const guint32 *)((const char *)EVIDENCE(c) + v->offset));
+    return TRUE;
+}
+static gboolean
+closing(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o, (void)v;
+    return EVIDENCE(c) && EVIDENCE(c)->closing;
+}
+
+#define OF(field) offsetof(tcpx_health_stream_t, field)
+#define EV(field) offsetof(tcpx_health_evidence_t, field)
+
+/* Every variable of the stream templates: name, renderer, field, argument.  Names are looked
+ * up linearly at each use: the ones most streams and paragraphs ask for come first.
+ * side, loss_data, loss_retx and closing read the issue's evidence (verdicts only). */
+static const tcpx_var_t vars[] = {
+    /* in every paragraph: heading, verdict, connection, RTT, capture position */
+    { "stream",              u32_,            OF(stream), 0 },
+    { "client",              str,             OF(client), 0 },
+    { "server",              str,             OF(server), 0 },
+    { "roles_guessed",       flag,            OF(roles_guessed), 0 },
+    { "score",               int_,            OF(score), 0 },
+    { "fault",               fault,           0, 0 },
+    { "Verdict",             chars,           OF(verdict), 1 },
+    { "done",                chars,           OF(done_text), 0 },
+    { "rtt_ref",             ms,              OF(rtt_ref_ns), 1 },
+    { "irtt",                ms,              OF(irtt_ns), 1 },
+    { "position",            position,        0, 0 },
+    { "hs_d1",               ms,              OF(hs_d1_ns), G_MININT },
+    { "hs_d2",               ms,              OF(hs_d2_ns), G_MININT },
+    /* completeness (every stream): how far the connection got, how it ended */
+    { "rst_side",            rst_side,        0, 0 },
+    { "data",                data,            0, 0 },
+    { "end",                 end,             0, 0 },
+    { "closed",              closed,          0, 0 },
+    { "fin_side",            fin_side,        0, 0 },
+    /* application exchanges */
+    { "resp_max",            ms,              OF(resp_max_ns), 0 },
+    { "resp_max_frame",      u32_,            OF(resp_max_frame), 0 },
+    { "resp_avg",            resp_avg,        0, 0 },
+    { "responses",           u32_nz,          OF(resp_n), 0 },
+    { "one_response",        u32_one,         OF(resp_n), 0 },
+    { "resp_max_ack",        ms,              OF(resp_max_ack_ns), 0 },
+    { "resp_max_keepalives", u32_nz,          OF(resp_max_keepalives), 0 },
+    /* retransmissions and loss */
+    { "retx_records",        u32_nz,          OF(retx_records), 0 },
+    { "one_retx",            u32_one,         OF(retx_records), 0 },
+    { "retx_bytes",          u64_,            OF(retx_bytes), 0 },
+    { "retx_net_client",     u32_,            OF(retx_net[0]), 0 },
+    { "retx_net_server",     u32_,            OF(retx_net[1]), 0 },
+    { "spurious",            u32_nz,          OF(anomalies[TCPX_K_SPURIOUS_RETRANSMISSION]), 0 },
+    { "dup_acks",            u32_,            OF(dup_acks), 0 },
+    { "loss_bursts",         is,              OF(loss_pattern), TCPX_LOSS_BURSTS },
+    { "loss_scattered",      is,              OF(loss_pattern), TCPX_LOSS_SCATTERED },
+    { "loss_isolated",       is,              OF(loss_pattern), TCPX_LOSS_ISOLATED },
+    /* the loss verdict */
+    { "loss_data",           ev_u32,          EV(loss_data), 0 },
+    { "loss_retx",           ev_u32,          EV(loss_retx), 0 },
+    { "data_segments",       u32_,            OF(data_segments), 0 },
+    { "loss_pct",            loss_pct,        0, 0 },
+    { "loss_pattern",        loss_pattern,    0, 0 },
+    /* what the capture missed */
+    { "lost_bytes",          u64_,            OF(lost_bytes), 0 },
+    { "lost_segments",       u32_,            OF(lost_segments), 0 },
+    { "any_acked_unseen",    u32_nz,          OF(acked_unseen), 0 },
+    { "acked_unseen",        u32_,            OF(acked_unseen), 0 },
+    { "capture_missed",      capture_missed,  0, 0 },
+    { "not_captured",        not_captured,    0, 0 },
+    { "capture_dups",        u32_nz,          OF(capture_dups), 0 },
+    { "capture_gaps",        u32_,            OF(capture_gaps), 0 },
+    { "one_gap",             u32_one,         OF(capture_gaps), 0 },
+    /* windows */
+    { "any_zero_window",     any_zero_window, 0, 0 },
+    { "zero_window_server",  secs,            OF(zero_window_ns[1]), 1 },
+    { "zero_window_client",  secs,            OF(zero_window_ns[0]), 1 },
+    { "any_window_full",     any_window_full, 0, 0 },
+    { "window_full_client",  u32_,            OF(window_full_recv[0]), 0 },
+    { "window_full_server",  u32_,            OF(window_full_recv[1]), 0 },
+    { "side",                side,            0, 0 },
+    { "side_zero_window",    side_zero_window, 0, 0 },
+    { "side_window_full",    side_window_full, 0, 0 },
+    /* resets, reordering, refusals */
+    { "any_reset",           any_reset,       0, 0 },
+    { "resets_client",       u32_,            OF(resets[0]), 0 },
+    { "resets_server",       u32_,            OF(resets[1]), 0 },
+    { "closing",             closing,         0, 0 },
+    { "rst_after_data",      flag,            OF(rst_after_data), 0 },
+    { "reordered",           u32_nz,          OF(reordered), 0 },
+    { "one_reordered",       u32_one,         OF(reordered), 0 },
+    { "refusals",            u32_nz,          OF(refusals), 0 },
+    { "one_refusal",         u32_one,         OF(refusals), 0 },
+    /* the refused / unanswered connection */
+    { "server_host",         server_host,     0, 0 },
+    { "server_port",         u16_,            OF(server_port), 0 },
+    { "client_packets",      u64_,            OF(packets[0]), 0 },
+};
+
+const tcpx_vars_t tcpx_health_vars = TCPX_VARS(vars);
+
+/* A sentence, prepared once (the paragraph asks for every stream): the variable of its
+ * `when`, and where its lookups start.  The template language looks names up linearly,
+ * and the table keeps each sentence's variables together: so its lookups start at the
+ * first variable it names, and end a few entries later. */
+typedef struct {
+    gboolean ready;
+    const tcpx_var_t *when;
+    tcpx_vars_t vars;           /* the table, from the sentence's first variable on */
+} prepared_t;
+
+static const prepared_t *
+prepared(tcpx_health_words_t w)
+{
+    static prepared_t cache[TCPX_HW_N];
+    prepared_t *p = &cache[w];
+    const char *when = sentences[w].when, *b;
+    gsize first = G_N_ELEMENTS(vars);
+
+    if (p->ready)
+        return p;
+    p->when = when ? tcpx_template_var(&tcpx_health_vars, when, strlen(when)) : NULL;
+    for (b = strchr(sentences[w].text, '{'); b; b = strchr(b + 1, '{')) {
+        const char *name = b[1] == '?' ? b + 2 : b + 1;
+        const tcpx_var_t *v = tcpx_template_var(&tcpx_health_vars, name, strcspn(name, b[1] == '?' ? ":" : "}"));
+        if (v && (gsize)(v - vars) < first)
+            first = (gsize)(v - vars);
+    }
+    p->vars.vars = vars + first;
+    p->vars.n = G_N_ELEMENTS(vars) - first;
+    p->ready = TRUE;
+    return p;
+}
+
+static void
+render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx)
+{
+    const prepared_t *p = prepared(w);
+    if (p->when) {
+        /* known: rendered, then taken back, as the template language's {?when:...} does */
+        gsize at = out->len;
+        gboolean known = p->when->render(out, p->when, ctx);
+        g_string_truncate(out, at);
+        if (!known)
+            return;
+    }
+    tcpx_template_render(out, sentences[w].text, &p->vars, ctx);
+}
+
+void
+tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_t *s,
+                  const tcpx_health_evidence_t *ev)
+{
+    tcpx_health_words_ctx_t ctx = { s, ev };
+    if (w < TCPX_HW_N)
+        render_sentence(out, w, &ctx);
+}
+
+/* ---------------------------------------------------------------------- */
+/* Short texts */
+
+const char *
+tcpx_health_side_name(int side)
+{
+    return side == 0 ? "client" : "server";
+}
+
+/* ns / unit with three decimals, as "%.3f" prints it; unit is 10^6 or 10^9. */
+static char *
+decimal3_text(gint64 ns, gint64 unit, char *buf, gsize len)
+{
+    if (!tcpx_fixed_text(buf, len, ns, unit / 1000, 3))
+        g_ascii_formatd(buf, (int)len, "%.3f", (double)ns / unit);
+    return buf;
+}
+
+const char *
+tcpx_health_ms_text(gint64 ns, char *buf, gsize len)
+{
+    if (ns < 0) {
+        g_strlcpy(buf, "-", len);
+        return buf;
+    }
+    return decimal3_text(ns, NS_PER_MS, buf, len);
+}
+
+char *
+tcpx_health_secs_text(gint64 ns, char *buf, gsize len)
+{
+    return decimal3_text(ns, NS_PER_S, buf, len);
+}
