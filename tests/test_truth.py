@@ -107,7 +107,7 @@ def judge(directory):
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         corpus_obs = list(pool.map(lambda t: truthcompare.run_tcpx(t["capture_path"]), truths))
         real_obs = list(pool.map(lambda c: truthcompare.run_tcpx(c, frames=False), real))
-    r = dict(streams=[], counters=[], artefacts=[], misses=[], evaluated=set(), wording=[])
+    r = dict(streams=[], counters=[], artefacts=[], misses=[], evaluated=set())
     checker = {"corpus": wording.Checker(), "real-captures": wording.Checker()}
     for t, obs in zip(truths, corpus_obs):
         rows, misses = truthcompare.stream_results(t, obs)
@@ -127,9 +127,28 @@ def judge(directory):
     if real:
         r["evaluated"].add("real-captures")
     r["misses"] += wording_misses(checker)
-    r["seconds"] = time.monotonic() - t0
+    r["seconds"] = round(time.monotonic() - t0, 1)
     r["captures"] = (len(truths), len(real))
+    r["targets"] = targets(r)
     return r
+
+
+def targets(r):
+    """The issue's targets, as measured on this run."""
+    s, c, a = r["streams"], [x for x in r["counters"] if x["comparable"] and (x["kernel"] or x["tcpx"])], r["artefacts"]
+    clean = [x for x in a if not x["artefact_scenario"]]
+    made = [x for x in a if x["artefact_scenario"]]
+    words = [m for m in r["misses"] if m["check"] == "wording"]
+    return collections.OrderedDict([
+        ("stream fault domains right", "%d of %d" % (sum(x["tcpx_fault"] in x["faults_ok"] for x in s), len(s))),
+        ("stream verdicts right", "%d of %d" % (sum(x["tcpx_verdict"] in x["tcpx_codes"] for x in s), len(s))),
+        ("retransmission classes within 5% or 1", "%d of %d compared (non-zero) counts" % (
+            sum(bool(x["ok"]) for x in c), len(c))),
+        ("artefact labels on clean scenarios", "%d" % sum(x["false_labels"] + x["capture_missed_verdicts"]
+                                                         for x in clean)),
+        ("copies labelled", "%d of %d" % (sum(x["labelled"] for x in made), sum(x["copies"] for x in made))),
+        ("wording defects", "%d kinds of sentence" % len(words)),
+    ])
 
 
 def add_texts(checker, name, obs):
@@ -224,6 +243,7 @@ def report(result, known):
                     "tcpx_position", lambda r: r["tcpx_position"] == r["truth_position"])
     lines += counter_table(result["counters"])
     lines += artefact_table(result["artefacts"])
+    lines += ["", "Targets (issue #16):"] + ["  %-40s %s" % kv for kv in result["targets"].items()]
     misses = result["misses"]
     lines += ["", "Misses: %d (%s); %d listed in known_misses.json" % (
         len(misses), ", ".join("%s %d" % kv for kv in sorted(collections.Counter(
