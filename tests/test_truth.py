@@ -4,6 +4,7 @@ The corpus (tests/corpus/README.md) comes from TCPX_CORPUS_DIR when it is set an
 valid; else, as root with `ip netns`, it is made once into <build>/corpus (reused
 while tests/corpus/*.py stay the same; ~90 s); else the test is skipped (exit 77).
 TCPX_CORPUS_GENERATE=0 forbids making it (scripts/matrix.sh sets it in the chroots).
+TCPX_TRUTH_JOBS: tshark runs at a time (default 2).
 
 Printed (ctest -V) and written to <build>/truth-matrices.json:
   - per stream: fault domain, verdict, loss pattern and capture position, tcpx
@@ -54,10 +55,12 @@ def build_dir():
     return os.path.dirname(os.path.dirname(plugin)) if plugin else os.path.join(ROOT, "build")
 
 
-def make_corpus(*args):
+def make_corpus(*args, show=False):
+    """make_corpus.py's exit status and output (printed as it comes with show=True)."""
     cmd = [sys.executable, os.path.join(CORPUS_TOOLS, "make_corpus.py")] + list(args)
-    p = subprocess.run(cmd, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
-    return p.returncode, p.stdout
+    sys.stdout.flush()
+    p = subprocess.run(cmd, stdout=None if show else subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    return p.returncode, p.stdout or ""
 
 
 def find_corpus():
@@ -78,8 +81,7 @@ def find_corpus():
         return None, notes + ["making one needs `ip netns` (iproute2)"]
     out_dir = os.path.join(build_dir(), "corpus")
     t0 = time.monotonic()
-    rc, out = make_corpus("--ensure", "--out", out_dir)
-    print(out, end="", flush=True)
+    rc, _ = make_corpus("--ensure", "--out", out_dir, show=True)
     if rc == SKIP:
         return None, notes + ["make_corpus.py --ensure cannot make it here"]
     if rc != 0:
@@ -161,9 +163,10 @@ def add_texts(checker, name, obs):
 
 
 def wording_misses(checkers):
+    vocabulary = set().union(*(c.vocabulary() for c in checkers.values()))
     groups = collections.OrderedDict()
     for source, checker in checkers.items():
-        for d in checker.defects():
+        for d in checker.defects(vocabulary):
             groups.setdefault(d.key, (d, set()))[1].add(source)
     return [dict(check="wording", scenario="any", item=key, tcpx="%s (%s)" % (d.excerpt, d.where),
                  truth=wording.DESCRIPTIONS[d.rule], sources=sorted(sources))

@@ -63,8 +63,9 @@ DESCRIPTIONS = dict((name, r[0]) for name, r in RULES.items())
 DESCRIPTIONS[CUT_RULE] = "a sentence cut mid-word where the text was split or shortened to a width"
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
-_TAIL = re.compile(r"([A-Za-z]+)$")
-_HEAD = re.compile(r"^([A-Za-z]+)")
+# the last and first word of a piece, when it is made of letters only
+_TAIL = re.compile(r"(?:^|(?<=[\s(\[\"']))([A-Za-z]+)$")
+_HEAD = re.compile(r"^([A-Za-z]+)(?=$|[\s.,;:!?)\]])")
 
 
 def excerpt(text, start, end, words=6):
@@ -122,9 +123,10 @@ class Checker(object):
                 vocab.update(w.lower() for w in words[1:-1])
         return vocab
 
-    def defects(self):
+    def defects(self, vocabulary=None):
+        """Every defect; vocabulary: the words to tell a cut word by (default: these texts')."""
         found = []
-        vocab = self.vocabulary()
+        vocab = self.vocabulary() if vocabulary is None else vocabulary
         for where, pieces in self.texts:
             whole = " ".join(pieces)
             found += defects_in(whole, where)
