@@ -61,7 +61,7 @@ class WordingRules(unittest.TestCase):
 
 class CutMidWord(unittest.TestCase):
     VOCABULARY = ["the client must wait for an ACK before sending more data now",
-                  "a window update before the transfer goes on"]
+                  "a window update before the transfer goes on", "the router dropped it here"]
 
     def check(self, *texts):
         checker = wording.Checker()
@@ -83,6 +83,7 @@ class CutMidWord(unittest.TestCase):
     def test_whole_texts(self):
         self.assertFalse(self.check("it must wait for an ACK", "a window update", "the transfer goes on"))
         self.assertFalse(self.check(["bytes 1-1448 and", "1449-2896 (SACK)."]))
+        self.assertFalse(self.check("Cause code: loss_or_capture_drop"))   # a code, not a cut word
 
 
 if __name__ == "__main__":
