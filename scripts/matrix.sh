@@ -17,6 +17,10 @@
 # git-ignored files left out) is copied in and `scripts/test.sh --here` runs
 # inside, so each version builds against its own headers, with its own gcc.
 # ../shared, when it exists, is bind-mounted read-only beside the copy.
+# The truth test's corpus (tests/corpus/: network namespaces, so never made in a
+# chroot) is made once here -- by this machine's own test run, or by
+# make_corpus.py --ensure before the first chroot -- and bind-mounted read-only
+# into each chroot as its TCPX_CORPUS_DIR (TCPX_CORPUS_DIR here: that one).
 #
 # Root only (debootstrap, chroot, mounts).  Ends with one line per version and
 # "matrix: N passed, N failed" (versions).
@@ -83,6 +87,23 @@ bind() {   # bind SRC DST [ro]
   fi
 }
 
+# The truth test's corpus for the chroots: TCPX_CORPUS_DIR, else made (or reused) in
+# build/corpus here.  Empty when there is none (yet: this machine's own run may make
+# it later): py_test_truth then skips in that chroot.
+corpus=""
+truth_corpus() {
+  if [ -n "${TCPX_CORPUS_DIR:-}" ]; then
+    corpus=$(cd "$TCPX_CORPUS_DIR" && pwd) || corpus=""
+    return 0
+  fi
+  [ -n "$corpus" ] && return 0
+  if python3 tests/corpus/make_corpus.py --ensure --out "$repo/${TCPX_BUILD_DIR:-build}/corpus"; then
+    corpus="$repo/${TCPX_BUILD_DIR:-build}/corpus"
+  else
+    echo "matrix.sh: no truth corpus (make_corpus.py --ensure failed): py_test_truth skips in this chroot" >&2
+  fi
+}
+
 make_chroot() {   # make_chroot SUITE DIR
   local suite=$1 dir=$2
   [ -f "$dir/.tcpx-ready" ] && return 0
@@ -134,6 +155,11 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
   if [ -d "$repo/../shared" ]; then
     bind "$(cd "$repo/../shared" && pwd)" "$work/shared" ro || { unmount_all; return 1; }
   fi
+  local corpus_env=()
+  if [ -z "$run_cmd" ] && [ -n "$corpus" ]; then
+    bind "$corpus" "$work/corpus" ro || { unmount_all; return 1; }
+    corpus_env=(TCPX_CORPUS_DIR=/srv/tcpx/corpus)
+  fi
   local status=0
   if [ -n "$run_cmd" ]; then
     # Folders the command reads or writes, shared with this machine at the same path.
@@ -150,7 +176,7 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
   # Bounded: a hung run must not hold CI (and its mounts) for ever.
   timeout --kill-after=60 "${TCPX_MATRIX_TIMEOUT:-2400}" \
     chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TCPX_CORPUS_GENERATE=0 "${corpus_env[@]}" \
     bash -c 'cd /srv/tcpx/main && exec bash scripts/test.sh --here "$@"' test.sh "$@" || status=$?
   if [ "$status" -eq 0 ]; then
     timeout --kill-after=60 900 chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
@@ -197,6 +223,7 @@ for v in "${versions[@]}"; do
     fi
   else
     [ "$(id -u)" -eq 0 ] || { echo "matrix.sh: Wireshark $v needs a chroot: run as root" >&2; exit 1; }
+    truth_corpus
     run_in_chroot "$v" "${extra[@]}" "$@" || status=$?
   fi
   if [ "$status" -eq 0 ] && [ "$(id -u)" -eq 0 ]; then

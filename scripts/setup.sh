@@ -46,6 +46,7 @@ packages=(
   wireshark xvfb xauth   # "wireshark": the Qt GUI (bookworm: a package that brings wireshark-qt)
   xdotool imagemagick x11-utils   # GUI test and scripts/screenshots.sh: keys, screenshots, window list
   util-linux   # setpriv: the test harness runs tshark as nobody when root
+  iproute2 nftables ethtool   # the truth test's corpus (tests/corpus/make_corpus.py: namespaces, faults)
   chromium   # tests/test_report.py: renders the HTML report headless (no network)
   valgrind clang "$clang_rt"   # robustness tests: valgrind memcheck, libFuzzer (tests/fuzz/)
   "${lint_tools[@]}"   # the lint test: clang-format, clang-tidy, cppcheck (Debian 12)

@@ -4,17 +4,22 @@
     sudo python3 tests/corpus/make_corpus.py [--out DIR] [scenario ...]
     python3 tests/corpus/make_corpus.py --list
     python3 tests/corpus/make_corpus.py --check [--out DIR]
+    sudo python3 tests/corpus/make_corpus.py --ensure --out DIR
 
 Each scenario (scenarios.py) runs in fresh client/router/server namespaces
 (netlab.py) with a 40 ms RTT from a TUN delay line, and writes DIR/NAME.pcapng
 and DIR/NAME.truth.json (schema: README.md); DIR/corpus.json indexes the run.
 Default DIR: /var/tmp/tcpx-corpus.  --check validates an existing corpus
 (every truth has its capture, the capture has exactly the declared TCP
-streams).
+streams).  --ensure makes the whole corpus in DIR unless DIR already holds one
+made by the same sources (corpus.json's sources_sha256), complete and valid;
+exit status 77 when it must be made but cannot (not root, tools missing).
 -v prints every command.  Needs root, iproute2, nftables, ethtool, tshark.
 """
 
 import argparse
+import glob
+import hashlib
 import json
 import os
 import platform
@@ -43,6 +48,20 @@ KEY_COUNTERS = (
     "TcpExtTCPDSACKOldSent", "TcpExtTCPSynRetrans", "TcpExtTCPWinProbe",
     "TcpExtTCPToZeroWindowAdv", "TcpExtTCPFromZeroWindowAdv",
     "TcpExtTCPAbortOnTimeout", "TcpExtDelayedACKs")
+
+
+def sources_sha256():
+    """A digest of the code that makes the corpus: this folder's *.py and
+    the sample_pcaps/regenerate.py helpers netlab uses."""
+    here = os.path.dirname(os.path.abspath(__file__))
+    files = sorted(glob.glob(os.path.join(here, "*.py")))
+    files.append(os.path.join(os.path.dirname(os.path.dirname(here)),
+                              "sample_pcaps", "regenerate.py"))
+    h = hashlib.sha256()
+    for path in files:
+        with open(path, "rb") as f:
+            h.update(os.path.basename(path).encode() + b"\0" + f.read())
+    return h.hexdigest()
 
 
 def tshark(*args):
@@ -239,6 +258,7 @@ def generate(names, outdir):
           ", failed: " + " ".join(failed) if failed else ""))
     write_json(os.path.join(outdir, "corpus.json"),
                {"schema": SCHEMA, "seconds": round(total, 1),
+                "sources_sha256": sources_sha256(),
                 "scenarios": index, "failed": failed})
     return 1 if failed or any(v["failed_checks"] for v in index.values()) \
         else 0
@@ -259,10 +279,11 @@ def stream_problems(t, cap):
     return problems
 
 
-def check(outdir):
-    """Each truth has its capture, with exactly the declared streams."""
+def corpus_problems(outdir):
+    """(truth files, problems): each truth has its capture, with exactly the
+    declared streams."""
     problems, n = [], 0
-    for fn in sorted(os.listdir(outdir)):
+    for fn in sorted(os.listdir(outdir)) if os.path.isdir(outdir) else []:
         if not fn.endswith(".truth.json"):
             continue
         n += 1
@@ -270,10 +291,64 @@ def check(outdir):
             t = json.load(f)
         cap = os.path.join(outdir, t["capture"]["file"])
         problems += ["%s: %s" % (fn, p) for p in stream_problems(t, cap)]
+    if not n:
+        problems.append("no truth files in %s" % outdir)
+    return n, problems
+
+
+def check(outdir):
+    n, problems = corpus_problems(outdir)
     for p in problems:
         print(p)
     print("%d truth files checked, %d problems" % (n, len(problems)))
-    return 1 if problems or not n else 0
+    return 1 if problems else 0
+
+
+def stale(outdir):
+    """Why outdir does not hold a corpus made by these sources (None: it does)."""
+    try:
+        with open(os.path.join(outdir, "corpus.json")) as f:
+            index = json.load(f)
+    except (OSError, ValueError):
+        return "no corpus.json"
+    if index.get("sources_sha256") != sources_sha256():
+        return "made by other sources (tests/corpus/*.py changed)"
+    missing = [n for n in scenarios.SCENARIOS if n not in index["scenarios"]]
+    failed = index.get("failed", []) + [
+        n for n, v in index["scenarios"].items() if v["failed_checks"]]
+    if missing or failed:
+        return "incomplete (missing: %s; failed: %s)" % (
+            " ".join(missing) or "none", " ".join(failed) or "none")
+    problems = corpus_problems(outdir)[1]
+    return "; ".join(problems) if problems else None
+
+
+def ensure(outdir):
+    """Make the whole corpus in outdir unless it is there already."""
+    why = stale(outdir)
+    if why is None:
+        print("corpus in %s: up to date" % outdir)
+        return 0
+    print("corpus in %s: %s; making it" % (outdir, why), flush=True)
+    cannot = can_generate()
+    if cannot:
+        print("make_corpus.py: " + cannot, file=sys.stderr)
+        return 77
+    for fn in os.listdir(outdir) if os.path.isdir(outdir) else []:
+        if fn == "corpus.json" or fn.endswith((".truth.json", ".pcapng")):
+            os.unlink(os.path.join(outdir, fn))
+    return generate(list(scenarios.SCENARIOS), outdir)
+
+
+def can_generate():
+    """Why this process cannot make a corpus (None: it can)."""
+    if os.geteuid() != 0:
+        return "run as root (namespaces, nftables, dumpcap)"
+    missing = [t for t in TOOLS if shutil.which(t) is None]
+    if missing:
+        return ("missing %s (Debian: apt-get install iproute2 nftables "
+                "ethtool tshark)" % " ".join(missing))
+    return None
 
 
 def main(argv):
@@ -285,6 +360,7 @@ def main(argv):
     ap.add_argument("--out", default=DEFAULT_OUT)
     ap.add_argument("--list", action="store_true")
     ap.add_argument("--check", action="store_true")
+    ap.add_argument("--ensure", action="store_true")
     ap.add_argument("-v", "--verbose", action="store_true")
     a = ap.parse_args(argv)
     if a.list:
@@ -293,19 +369,18 @@ def main(argv):
         return 0
     if a.check:
         return check(a.out)
+    if a.ensure:
+        if a.verbose:
+            os.environ["TCPX_CORPUS_VERBOSE"] = "1"
+        return ensure(a.out)
     unknown = [n for n in a.scenario if n not in scenarios.SCENARIOS]
     if unknown:
         print("unknown scenario(s): %s; --list shows them" %
               " ".join(unknown), file=sys.stderr)
         return 2
-    if os.geteuid() != 0:
-        print("make_corpus.py: run as root (namespaces, nftables, dumpcap)",
-              file=sys.stderr)
-        return 1
-    missing = [t for t in TOOLS if shutil.which(t) is None]
-    if missing:
-        print("make_corpus.py: missing %s (Debian: apt-get install iproute2 "
-              "nftables ethtool tshark)" % " ".join(missing), file=sys.stderr)
+    cannot = can_generate()
+    if cannot:
+        print("make_corpus.py: " + cannot, file=sys.stderr)
         return 1
     if a.verbose:
         os.environ["TCPX_CORPUS_VERBOSE"] = "1"

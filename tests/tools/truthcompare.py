@@ -1,0 +1,290 @@
+"""truthcompare: what tcpx says about a corpus capture, and where it differs from the truth.
+
+Used by tests/test_truth.py (issue #16 item 2); the corpus and its truth files:
+tests/corpus/README.md.  A miss is a dict: check, scenario, item (a stream, a
+counter, an artefact count or a wording key), tcpx (what tcpx says), truth.
+
+    run_tcpx(truth)               -> Observed: frames, health rows, texts
+    stream_results(truth, obs)    -> rows of the per-stream matrices, misses
+    counter_results(truth, obs)   -> rows of the kernel counter table, misses
+    artefact_results(truth, obs)  -> one row of the capture artefact table, misses
+    texts_of(name, tree, health)  -> (where, pieces) for the wording checker
+"""
+
+import collections
+import json
+import re
+
+import tsharkx
+
+FRAME_FIELDS = ["frame.number", "ip.src", "ip.id", "tcp.srcport", "tcp.seq_raw", "tcp.ack_raw",
+                "tcp.flags", "tcp.len", "tcpx.anomaly", "tcpx.cause_code"]
+# Fields that make a packet itself: a copy made by the capture repeats all of them,
+# a retransmission by TCP has another IP ID.
+IDENTITY = FRAME_FIELDS[1:8]
+HEALTH_ARGS = ["-z", "tcpx,health", "-z", "tcpx,health,json"]
+TREE_ARGS = ["-n", "-V", "-O", "tcpx", "-Y", "tcpx"]
+DUPLICATE = "capture_duplicate"
+
+# Where the capture sits for tcpx's capture_position: the corpus's router (r0) is
+# on the client's side of the delay line (tests/corpus/README.md, Topology).  Two
+# points merged have no single position.
+POSITION = {"client": "near_client", "router": "near_client", "server": "near_server",
+            "router-both": None}
+
+Observed = collections.namedtuple("Observed", "frames health health_text tree")
+
+
+def run_tcpx(capture, frames=True):
+    """tshark with tcpx on one capture: per-frame fields (frames=True), the health
+    JSON rows and text, and the tcpx tree of every frame that has one."""
+    args = ["-n", "-r", capture] + (tsharkx.FIELD_OPTS + [a for f in FRAME_FIELDS for a in ("-e", f)]
+                                    if frames else ["-q"]) + HEALTH_ARGS
+    rc, out, err = tsharkx.run_tshark(args, capture=capture)
+    if rc != 0:
+        raise tsharkx.TsharkError("tshark on %s failed (rc=%d): %s" % (capture, rc, err[-2000:]))
+    rows, health, text = [], [], []
+    for line in out.split("\n"):
+        if frames and re.match(r"\d+\t", line):
+            rows.append(dict(zip(FRAME_FIELDS, line.split("\t"))))
+        elif line.startswith("{"):
+            health.append(json.loads(line))
+        else:
+            text.append(line)
+    rc, tree, err = tsharkx.run_tshark(TREE_ARGS, capture=capture)
+    if rc != 0:
+        raise tsharkx.TsharkError("tshark -V on %s failed (rc=%d): %s" % (capture, rc, err[-2000:]))
+    return Observed(rows, health, "\n".join(text), tree)
+
+
+# --- Per stream -----------------------------------------------------------------
+
+def stream_name(s):
+    return "%s -> %s" % (s["client"], s["server"])
+
+
+def stream_results(truth, obs):
+    """(rows, misses): per truth stream, what tcpx judged."""
+    rows, misses = [], []
+    scenario = truth["scenario"]
+    want_position = POSITION.get(truth["capture"]["point"])
+    for s in truth["streams"]:
+        name = stream_name(s)
+        judged = [h for h in obs.health if {h["client"], h["server"]} == {s["client"], s["server"]}]
+
+        def miss(check, tcpx, want):
+            misses.append(dict(check=check, scenario=scenario, item=name, tcpx=tcpx, truth=want))
+        if not judged:
+            miss("stream", "no such stream", "a stream %s" % name)
+            continue
+        h = judged[0]
+        row = dict(scenario=scenario, stream=name, truth_fault=s["fault"], faults_ok=s["faults_ok"],
+                   tcpx_fault=h["fault"], truth_verdict=s["verdict"], tcpx_codes=s["tcpx_codes"],
+                   tcpx_verdict=h["verdict_code"], truth_loss=s.get("loss_pattern"),
+                   tcpx_loss=h["loss_pattern"], truth_position=want_position,
+                   tcpx_position=h["capture_position"], verdict_text=h["verdict"])
+        rows.append(row)
+        if h["client"] != s["client"]:
+            miss("roles", "client %s" % h["client"], "client %s" % s["client"])
+        if h["fault"] not in s["faults_ok"]:
+            miss("fault", h["fault"], " or ".join(s["faults_ok"]))
+        if h["verdict_code"] not in s["tcpx_codes"]:
+            miss("verdict", h["verdict_code"], "%s (codes: %s)" % (
+                s["verdict"], ", ".join(s["tcpx_codes"]) or "none yet"))
+        if s.get("loss_pattern") and h["loss_pattern"] != s["loss_pattern"]:
+            miss("loss_pattern", h["loss_pattern"], s["loss_pattern"])
+        if want_position and h["capture_position"] != want_position:
+            miss("position", h["capture_position"], "%s (capture at %s)" % (
+                want_position, truth["capture"]["point"]))
+    return rows, misses
+
+
+# --- Retransmission classes against the kernels' counters -------------------------
+
+RETX_KINDS = ("retransmission", "fast_retransmission", "spurious_retransmission")
+
+
+def pairs(frame):
+    """(kind, cause) of each finding of a frame, capture copies left out."""
+    kinds = tsharkx.split(frame["tcpx.anomaly"])
+    causes = tsharkx.split(frame["tcpx.cause_code"])
+    causes += [""] * (len(kinds) - len(causes))
+    return [(k, c) for k, c in zip(kinds, causes) if c != DUPLICATE]
+
+
+def is_retx(kind, cause):
+    return kind in RETX_KINDS or (kind, cause) == ("out_of_order", "quick_retransmission")
+
+
+def is_fast(kind, cause):
+    return kind == "fast_retransmission" or (kind, cause) in (
+        ("retransmission", "loss_sack"), ("retransmission", "loss_recovery"),
+        ("out_of_order", "quick_retransmission"))
+
+
+def is_rto(kind, cause):
+    return kind == "retransmission" and cause in ("timeout", "timeout_backoff", "syn_unanswered",
+                                                  "synack_unanswered")
+
+
+# kernel counter (per host, as the sender) -> (what tcpx counts, which frames,
+# compared downstream of the loss too?)
+COUNTERS = collections.OrderedDict([
+    ("TcpRetransSegs", ("retransmissions (+ out-of-order downstream of the loss)", is_retx, True)),
+    ("TcpExtTCPFastRetrans", ("fast_retransmission, retransmission loss_sack/loss_recovery, "
+                              "out_of_order quick_retransmission", is_fast, False)),
+    ("TcpExtTCPTimeouts", ("retransmission timeout/timeout_backoff/syn(ack)_unanswered", is_rto, False)),
+    ("TcpExtTCPLossProbes", ("retransmission early_retransmission",
+                             lambda k, c: (k, c) == ("retransmission", "early_retransmission"), False)),
+    ("TcpExtTCPSynRetrans", ("retransmission syn_unanswered/synack_unanswered",
+                             lambda k, c: k == "retransmission" and c in ("syn_unanswered", "synack_unanswered"),
+                             False)),
+    ("TcpExtTCPWinProbe", ("zero_window_probe", lambda k, c: k == "zero_window_probe", True)),
+    ("TcpExtTCPSpuriousRTOs", ("spurious_retransmission", lambda k, c: k == "spurious_retransmission", True)),
+    ("TcpExtTCPDSACKRecv", ("dup_ack dsack (sent by the other host)", lambda k, c: (k, c) == ("dup_ack", "dsack"),
+                            True)),
+])
+# counters the other host's frames show (the DSACK comes from the receiver)
+FROM_PEER = ("TcpExtTCPDSACKRecv",)
+
+
+def within(tcpx, kernel):
+    """The issue's tolerance: within 5% or 1."""
+    return abs(tcpx - kernel) <= max(1.0, 0.05 * kernel)
+
+
+def sees_originals(point, host):
+    """Does a capture at `point` see what `host` sends before the router, where
+    every corpus fault sits (nftables forward chain, tbf on r0)?  r0 receives
+    the client's packets before forwarding them, and sends the server's after."""
+    return point in (host, "router-both") or (point == "router" and host == "client")
+
+
+def counter_results(truth, obs):
+    """(rows, misses): per host and kernel counter, the kernel's count and tcpx's."""
+    hosts = {}
+    for s in truth["streams"]:
+        hosts[s["client"].rsplit(":", 1)[0]] = "client"
+        hosts[s["server"].rsplit(":", 1)[0]] = "server"
+    point = truth["capture"]["point"]
+    counts = collections.Counter()
+    for frame in obs.frames:
+        host = hosts.get(frame["ip.src"])
+        found = pairs(frame)
+        for name, (_, test, _) in COUNTERS.items():
+            if any(test(k, c) for k, c in found):
+                counts[(host, name)] += 1
+        if any(k == "out_of_order" and not is_retx(k, c) for k, c in found):
+            counts[(host, "out_of_order")] += 1
+        if any(k == "lost_segment" for k, c in found):
+            counts[(host, "lost_segment")] += 1
+    rows, misses = [], []
+    for host in ("client", "server"):
+        upstream = sees_originals(point, host)
+        peer = "server" if host == "client" else "client"
+        for name, (what, _, downstream_too) in COUNTERS.items():
+            kernel = truth["counters"][host].get(name, 0)
+            tcpx = counts[(peer if name in FROM_PEER else host, name)]
+            note = ""
+            if not upstream and name == "TcpRetransSegs":
+                tcpx += counts[(host, "out_of_order")]
+                note = "downstream of the loss: a lost original shows as a gap, its retransmission as out-of-order"
+            comparable = upstream or downstream_too
+            if not comparable:
+                note = "not comparable: downstream of the loss the class of a retransmission is unknown"
+            ok = within(tcpx, kernel) if comparable else None
+            rows.append(dict(scenario=truth["scenario"], host=host, counter=name, kernel=kernel, tcpx=tcpx,
+                             tcpx_counts=what, upstream=upstream, comparable=comparable, ok=ok, note=note,
+                             gaps=counts[(host, "lost_segment")]))
+            if ok is False:
+                misses.append(dict(check="counter", scenario=truth["scenario"], item="%s (%s)" % (name, host),
+                                   tcpx=tcpx, truth=kernel))
+    return rows, misses
+
+
+# --- Capture artefacts ----------------------------------------------------------
+
+def artefact_results(truth, obs):
+    """(row, misses): copies the capture made, and which of them tcpx labels."""
+    seen, copies, labelled, false_labels = set(), 0, 0, 0
+    for frame in obs.frames:
+        key = tuple(frame[f] for f in IDENTITY)
+        is_copy = key in seen
+        seen.add(key)
+        label = DUPLICATE in tsharkx.split(frame["tcpx.cause_code"])
+        copies += is_copy
+        labelled += is_copy and label
+        false_labels += label and not is_copy
+    artefact = any(s["fault"] == "capture" for s in truth["streams"])
+    missed_verdicts = sum(1 for h in obs.health if h["verdict_code"] == "capture_missed")
+    row = dict(scenario=truth["scenario"], artefact_scenario=artefact, copies=copies,
+               labelled=labelled, false_labels=false_labels, capture_missed_verdicts=missed_verdicts)
+    misses = []
+
+    def miss(item, tcpx, want):
+        misses.append(dict(check="artefacts", scenario=truth["scenario"], item=item, tcpx=tcpx, truth=want))
+    if labelled != copies:
+        miss("copies labelled", "%d of %d copies labelled %s" % (labelled, copies, DUPLICATE),
+             "all %d" % copies)
+    if false_labels:
+        miss("false copy labels", "%d frames labelled %s that are no copy" % (false_labels, DUPLICATE), "0")
+    if not artefact and missed_verdicts:
+        miss("capture_missed verdicts", "%d streams judged capture_missed" % missed_verdicts,
+             "0 on a capture without artefacts")
+    return row, misses
+
+
+# --- Texts for the wording checker -------------------------------------------------
+
+_LABEL = re.compile(r"^[A-Z][A-Za-z0-9 ()/-]*: ")
+
+
+def tree_texts(name, tree):
+    """(where, pieces) of every tcpx tree item; continuation lines are pieces of their item."""
+    texts, frame, current, depth = [], "", None, 0
+    in_tcpx = False
+    for line in tree.split("\n"):
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        body = line.strip()
+        if indent == 0:
+            m = re.match(r"Frame (\d+):", line)
+            frame = m.group(1) if m else frame
+            in_tcpx = body.startswith("TCP anomaly explanations (tcpx)")
+            current = [body.split(": ", 1)[-1]] if in_tcpx else None
+            depth = 0
+            if in_tcpx:
+                texts.append(("%s frame %s" % (name, frame), current))
+            continue
+        if not in_tcpx:
+            continue
+        if body.startswith("[") and body.endswith("]"):
+            body = body[1:-1]
+        if current is not None and depth > 0 and indent > depth and not _LABEL.match(body):
+            current.append(body)   # a continuation of a long text (cut between words)
+            continue
+        current, depth = [body], indent
+        texts.append(("%s frame %s" % (name, frame), current))
+    return texts
+
+
+def health_texts(name, health, health_text):
+    """(where, pieces): each stream's verdict and completeness, and each paragraph."""
+    texts = []
+    for h in health:
+        for key in ("verdict", "completeness"):
+            if h.get(key):
+                texts.append(("%s stream %s %s" % (name, h["stream"], key), [h[key]]))
+    current = None
+    for line in health_text.split("\n"):
+        m = re.match(r"Stream (\d+): ", line)
+        if m:
+            where = "%s stream %s paragraph" % (name, m.group(1))
+            current = []
+            texts += [(where, [line]), (where, current)]
+        elif current is not None and line.startswith("  "):
+            current.append(line.strip())
+        else:
+            current = None
+    return texts
