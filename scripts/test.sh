@@ -20,6 +20,13 @@ else
 fi
 # Warnings are errors in the test build (TCPX_WERROR=OFF in the environment turns that off).
 bash scripts/setup.sh -DTCPX_WERROR="${TCPX_WERROR:-ON}"
+# The truth test's corpus, made here before ctest starts: its scenarios measure a real RTT,
+# which a machine busy with parallel tests would disturb (reused when its sources are unchanged).
+build=${TCPX_BUILD_DIR:-build}
+if [ -z "${TCPX_CORPUS_DIR:-}" ] && [ "$(id -u)" -eq 0 ] && \
+   python3 tests/corpus/make_corpus.py --ensure --out "$build/corpus"; then
+  export TCPX_CORPUS_DIR="$PWD/$build/corpus"
+fi
 status=0
 ctest --test-dir "${TCPX_BUILD_DIR:-build}" --output-on-failure "$@" || status=$?
 exit "$status"
