@@ -11,24 +11,33 @@
 
 #include "tcpx_pack.h"
 
-/* The finding's numeric fields, in packing order. */
-#define PACKED_FIELDS(U32, I64) \
+/* The finding's fields after kind, cause and n_listed, in packing order (the
+ * commonest first: the mask of a retransmission fits in 3 bytes), by type:
+ * unsigned (U8, U16, U32) or signed (I8, I64: zigzag-encoded). */
+#define PACKED_FIELDS(U8, U16, U32, I8, I64) \
     U32(orig_frame) I64(orig_age_ns) U32(ack_frame) I64(ack_age_ns) \
     U32(ref_frame) I64(ref_age_ns) \
     U32(listed[0]) U32(listed[1]) U32(listed[2]) U32(listed[3]) \
-    U32(lo) U32(hi) U32(bytes) U32(bytes2) U32(count) U32(total) \
-    U32(segments) U32(mss) U32(waits_for) \
-    I64(rtt_ns) I64(t1_ns) I64(t2_ns)
+    U32(lo) U32(hi) U32(bytes) U32(count) U32(total) \
+    I64(rtt_ns) I64(idle_ns) U32(attempt) U32(waits_for) U32(dupacks) \
+    U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) \
+    I64(syn_synack_ns) I64(synack_ack_ns) U8(zero_checksum) U16(checksum) \
+    U16(sender_opts.mss) I8(sender_opts.wscale) U8(sender_opts.flags) \
+    U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags)
 
-#define U32(f) { offsetof(tcpx_finding_t, f), FALSE },
-#define I64(f) { offsetof(tcpx_finding_t, f), TRUE },
-static const struct { gsize offset; gboolean is_i64; } fields[] = { PACKED_FIELDS(U32, I64) };
-#undef U32
-#undef I64
-G_STATIC_ASSERT(G_N_ELEMENTS(fields) <= 32);
+#define FIELD(f, signed_) { offsetof(tcpx_finding_t, f), sizeof(((tcpx_finding_t *)0)->f), signed_ },
+#define UNSIGNED(f) FIELD(f, FALSE)
+#define SIGNED(f) FIELD(f, TRUE)
+static const struct { guint16 offset; guint8 size; gboolean is_signed; } fields[] = {
+    PACKED_FIELDS(UNSIGNED, UNSIGNED, UNSIGNED, SIGNED, SIGNED)
+};
+#undef FIELD
+#undef UNSIGNED
+#undef SIGNED
+G_STATIC_ASSERT(G_N_ELEMENTS(fields) <= 64);
 G_STATIC_ASSERT(TCPX_MAX_LISTED == 4);
 /* A field added to tcpx_finding_t needs a row above (then update the size here). */
-G_STATIC_ASSERT(sizeof(tcpx_finding_t) == 128);
+G_STATIC_ASSERT(sizeof(tcpx_finding_t) == 152);
 
 static guint8 *
 put_varint(guint8 *p, guint64 v)
@@ -64,19 +73,29 @@ zigzag(gint64 v)
     return ((guint64)v << 1) ^ (guint64)(v >> 63);
 }
 
+/* Writes field i from its encoded value; FALSE if the value does not fit. */
 static gboolean
 field_set(tcpx_finding_t *f, guint i, guint64 z)
 {
     char *at = (char *)f + fields[i].offset;
-    if (fields[i].is_i64) {
+    if (fields[i].is_signed) {
         gint64 v = (gint64)(z >> 1) ^ -(gint64)(z & 1);
-        memcpy(at, &v, sizeof v);
+        if (fields[i].size == 1) {
+            if (v < G_MININT8 || v > G_MAXINT8)
+                return FALSE;
+            gint8 v8 = (gint8)v;
+            memcpy(at, &v8, 1);
+        } else {
+            memcpy(at, &v, sizeof v);
+        }
         return TRUE;
     }
-    if (z > G_MAXUINT32)
+    if (fields[i].size < 8 && z >> (8 * fields[i].size))
         return FALSE;
-    guint32 v = (guint32)z;
-    memcpy(at, &v, sizeof v);
+    guint8 v8 = (guint8)z;
+    guint16 v16 = (guint16)z;
+    guint32 v32 = (guint32)z;
+    memcpy(at, fields[i].size == 1 ? (void *)&v8 : fields[i].size == 2 ? (void *)&v16 : (void *)&v32, fields[i].size);
     return TRUE;
 }
 
@@ -90,18 +109,18 @@ tcpx_result_pack(const tcpx_result_t *r, guint8 *buf)
     *p++ = (guint8)n;
     for (guint k = 0; k < n; k++) {
         const tcpx_finding_t *f = &r->f[k];
-        guint64 present[G_N_ELEMENTS(fields)];
-        guint32 mask = 0, n_present = 0, bit = 1;
+        guint64 present[G_N_ELEMENTS(fields)], mask = 0, bit = 1;
+        guint32 n_present = 0;
         *p++ = f->kind;
         *p++ = f->cause;
         *p++ = f->n_listed;
         /* Unrolled (one test per field, no table walk): most frames with a finding are packed. */
 #define KEEP(v) do { guint64 v_ = (v); if (v_) { mask |= bit; present[n_present++] = v_; } bit <<= 1; } while (0)
-#define U32(name) KEEP(f->name);
-#define I64(name) KEEP(zigzag(f->name));
-        PACKED_FIELDS(U32, I64)
-#undef U32
-#undef I64
+#define UNSIGNED(name) KEEP(f->name);
+#define SIGNED(name) KEEP(zigzag(f->name));
+        PACKED_FIELDS(UNSIGNED, UNSIGNED, UNSIGNED, SIGNED, SIGNED)
+#undef UNSIGNED
+#undef SIGNED
 #undef KEEP
         p = put_varint(p, mask);
         for (guint i = 0; i < n_present; i++)

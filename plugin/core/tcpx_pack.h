@@ -1,6 +1,6 @@
 /* tcpx_pack.h: a compact copy of a tcpx_result_t, for the per-frame cache.
  *
- * A finding is 128 bytes with most fields zero; the cache keeps a result for
+ * A finding is 152 bytes with most fields zero; the cache keeps a result for
  * every frame with an anomaly or a story step (40% of the frames of a lossy
  * capture), so it stores only the non-zero fields, as variable-length
  * integers: typically 10-40 bytes per finding.

@@ -5,12 +5,37 @@
 #include <string.h>
 #include "tcpx_template.h"
 
+/* name[0..len) against the C string v, in strcmp() order. */
+static int
+name_cmp(const char *name, gsize len, const char *v)
+{
+    for (gsize i = 0; i < len; i++) {
+        if (name[i] != v[i])   /* v ending early compares its NUL: name is the longer */
+            return (guchar)name[i] - (guchar)v[i];
+    }
+    return v[len] ? -1 : 0;
+}
+
 const tcpx_var_t *
 tcpx_template_var(const tcpx_vars_t *vars, const char *name, gsize len)
 {
+    if (vars->sorted) {
+        gsize lo = 0, hi = vars->n;
+        while (lo < hi) {
+            gsize mid = lo + (hi - lo) / 2;
+            int c = name_cmp(name, len, vars->vars[mid].name);
+            if (c == 0)
+                return &vars->vars[mid];
+            if (c < 0)
+                hi = mid;
+            else
+                lo = mid + 1;
+        }
+        return NULL;
+    }
     for (gsize i = 0; i < vars->n; i++) {
         const char *v = vars->vars[i].name;
-        if (v[0] == name[0] && strncmp(v, name, len) == 0 && v[len] == '\0')
+        if (v[0] == name[0] && name_cmp(name, len, v) == 0)
             return &vars->vars[i];
     }
     return NULL;

@@ -6,7 +6,7 @@
  *   {?name:text|other}  other when it is not ("||" inside is text: a filter's "or")
  * Conditionals nest.  Which variables exist, and what "known" means for each,
  * is a table of tcpx_var_t next to the templates that use them (frame texts:
- * tcpx_text.c; stream texts: tap/core).  An unknown name renders as "{name}",
+ * tcpx_frame_vars.c; stream texts: tap/core).  An unknown name renders as "{name}",
  * so a typo shows in the wording tests instead of vanishing.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -32,9 +32,11 @@ struct tcpx_var {
 typedef struct {
     const tcpx_var_t *vars;
     gsize n;
+    gboolean sorted;         /* names in strcmp() order: looked up by bisection, not one by one */
 } tcpx_vars_t;
 
-#define TCPX_VARS(table) { (table), G_N_ELEMENTS(table) }
+#define TCPX_VARS(table) { (table), G_N_ELEMENTS(table), FALSE }
+#define TCPX_SORTED_VARS(table) { (table), G_N_ELEMENTS(table), TRUE }
 
 /* Appends tmpl rendered with the variables `vars` read from ctx (NULL tmpl: nothing). */
 void tcpx_template_render(GString *out, const char *tmpl, const tcpx_vars_t *vars, const void *ctx);
