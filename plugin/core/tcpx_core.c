@@ -320,7 +320,6 @@ update_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg)
 {
     guint32 end = seg_end(seg);
     gboolean new_data = !d->seq_known || tcpx_seq_gt(end, d->next_seq);
-    d->segments++;
     if (seg->len > 0 && !(seg->ws & TCPX_WS_KEEP_ALIVE)) {
         d->data_segments++;
         d->last_data_ts = seg->ts_ns;

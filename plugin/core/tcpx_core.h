@@ -231,7 +231,7 @@ typedef struct {
 } tcpx_syn_opts_t;
 
 /* One thing tcpx says about a frame.  Which fields a kind fills is the kind's
- * business (tcpx_core*.c); the frame variables (tcpx_frame_vars.c) name each
+ * business (tcpx_retx.c, tcpx_acks.c...); the frame variables (tcpx_frame_vars.c) name each
  * field once for the templates.  Zero means unknown or absent: the per-frame
  * cache (tcpx_pack.c) keeps only the non-zero fields. */
 typedef struct {
@@ -243,10 +243,10 @@ typedef struct {
     tcpx_syn_opts_t sender_opts, peer_opts;  /* SYN, SYN-ACK: both sides' options */
     guint32 orig_frame;      /* first transmission of the same bytes */
     guint32 ack_frame;       /* the ACK that already covered these bytes */
-    guint32 ref_frame;       /* the kind's reference frame (see table) */
+    guint32 ref_frame;       /* the kind's reference frame (its ref_label says which) */
     guint32 listed[TCPX_MAX_LISTED]; /* the latest duplicate ACKs before a retransmission */
     guint32 lo, hi;          /* byte range, inclusive, relative */
-    guint32 bytes;           /* bytes missing / window / in flight / sent */
+    guint32 bytes;           /* the kind's size: bytes missing, a window, bytes sent... */
     guint32 bytes2;          /* a second size (previous window, bytes in flight, the peer's bytes...) */
     guint32 count;           /* n-th occurrence in the stream so far */
     guint32 total;           /* ...out of this many (e.g. data segments so far) */
@@ -259,7 +259,8 @@ typedef struct {
     guint32 prev_stream;     /* reused ports: the earlier stream's number + 1 (0: not captured) */
     gint64  orig_age_ns, ack_age_ns, ref_age_ns;  /* how long before this frame each frame above was */
     gint64  rtt_ns;          /* reference RTT for the comparison, 0 if unknown */
-    gint64  idle_ns;         /* how long nothing moved before: no new ACK (retransmission), no data (keep-alive, reset) */
+    gint64  idle_ns;         /* how long nothing moved before: no new ACK (retransmission),
+                              * no data (keep-alive, reset) */
     gint64  syn_synack_ns, synack_ack_ns;  /* handshake ACK: the handshake's two halves */
 } tcpx_finding_t;
 
@@ -345,7 +346,7 @@ typedef struct {
     gint64   fin_ts;
     guint32  rst_frame;
     /* counters, so far */
-    guint32  segments, data_segments, payload_bytes;
+    guint32  data_segments, payload_bytes;
     guint32  retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
     /* repeated retransmissions of the same bytes (exponential backoff) */
     guint32  retx_seq, retx_attempts, retx_prev_frame;

@@ -32,11 +32,9 @@ struct tcpx_var {
 typedef struct {
     const tcpx_var_t *vars;
     gsize n;
-    gboolean sorted;         /* names in strcmp() order: looked up by bisection, not one by one */
 } tcpx_vars_t;
 
-#define TCPX_VARS(table) { (table), G_N_ELEMENTS(table), FALSE }
-#define TCPX_SORTED_VARS(table) { (table), G_N_ELEMENTS(table), TRUE }
+#define TCPX_VARS(table) { (table), G_N_ELEMENTS(table) }
 
 /* Appends tmpl rendered with the variables `vars` read from ctx (NULL tmpl: nothing). */
 void tcpx_template_render(GString *out, const char *tmpl, const tcpx_vars_t *vars, const void *ctx);

@@ -22,7 +22,7 @@ typedef struct {
 /* Appends the rendered template to out; the variables it may use are the frame variables. */
 void tcpx_render(GString *out, const char *tmpl, const tcpx_text_ctx_t *ctx);
 
-/* The frame variables, in name order (for tests: every name is declared once). */
+/* The frame variables (for tests: every name is declared once). */
 extern const tcpx_vars_t tcpx_frame_vars;
 
 /* The four texts of a finding, rendered. */
