@@ -765,69 +765,6 @@ test_pack_store(void)
     g_rand_free(rnd);
 }
 
-/* The connection map: keys that differ in one byte stay apart, values survive
- * the map's growth (in content: they move), new values start zeroed, absent keys
- * are not found, and a cleared map is empty and usable. */
-typedef struct { guint8 bytes[40]; } test_key_t;
-
-static test_key_t
-keymap_key(guint32 i)
-{
-    test_key_t k;
-    memset(&k, 0, sizeof k);
-    /* mostly equal keys, like connections between the same two hosts */
-    k.bytes[0] = 10;
-    k.bytes[3] = 1;
-    k.bytes[16] = 10;
-    k.bytes[19] = 2;
-    k.bytes[32] = (guint8)(i >> 8);
-    k.bytes[33] = (guint8)i;
-    k.bytes[34] = (guint8)(i >> 24);
-    k.bytes[35] = (guint8)(i >> 16);
-    k.bytes[36] = 4;
-    return k;
-}
-
-static void
-test_keymap(void)
-{
-    const guint32 n = 30000;
-    tcpx_keymap_t m;
-    tcpx_keymap_init(&m, sizeof(test_key_t), 12, &alloc);
-    test_key_t k = keymap_key(1);
-    g_assert_null(tcpx_keymap_lookup(&m, &k));
-
-    for (guint32 i = 0; i < n; i++) {
-        k = keymap_key(i * 7919u);
-        guint32 *v = (guint32 *)tcpx_keymap_insert(&m, &k);
-        g_assert_nonnull(v);
-        g_assert_cmpuint(v[0] | v[1] | v[2], ==, 0);
-        v[0] = i;
-        v[2] = ~i;
-    }
-    g_assert_cmpuint(m.used, ==, n);
-    g_assert_cmpuint(m.n_slots, >=, 2 * n);
-    g_assert_cmpuint((guintptr)m.slots % 64, ==, 0);  /* a 64-byte slot is one cache line */
-    for (guint32 i = 0; i < n; i++) {
-        k = keymap_key(i * 7919u);
-        guint32 *v = (guint32 *)tcpx_keymap_lookup(&m, &k);
-        g_assert_nonnull(v);
-        g_assert_cmpuint(v[0], ==, i);
-        g_assert_cmpuint(v[2], ==, ~i);
-        /* inserting again finds the same value */
-        g_assert_true(tcpx_keymap_insert(&m, &k) == (void *)v);
-        k.bytes[19] = 3;  /* another host: absent */
-        g_assert_null(tcpx_keymap_lookup(&m, &k));
-    }
-    g_assert_cmpuint(m.used, ==, n);
-    tcpx_keymap_clear(&m);
-    k = keymap_key(0);
-    g_assert_null(tcpx_keymap_lookup(&m, &k));
-    g_assert_nonnull(tcpx_keymap_insert(&m, &k));
-    g_assert_nonnull(tcpx_keymap_lookup(&m, &k));
-    tcpx_keymap_clear(&m);
-}
-
 /* Durations print exactly what the printf formats they replace printed
  * (rounding included), ties and band edges too. */
 static void
@@ -1023,13 +960,13 @@ main(int argc, char **argv)
     g_test_add_func("/classify/keepalive", test_keepalive_idle);
     g_test_add_func("/pack/roundtrip", test_pack_roundtrip);
     g_test_add_func("/pack/store", test_pack_store);
-    g_test_add_func("/pack/keymap", test_keymap);
     g_test_add_func("/core/ring_follows_flight", test_ring_follows_flight);
     g_test_add_func("/text/template", test_template_engine);
     g_test_add_func("/text/duration_exact", test_duration_exact);
     g_test_add_func("/text/table_complete", test_table_complete);
     g_test_add_func("/text/texts_render", test_texts_render);
-    g_test_add_func("/text/frame_vars_sorted", test_frame_vars_sorted);
+    g_test_add_func("/text/frame_vars_unique", test_frame_vars_unique);
+    g_test_add_func("/text/template_memo", test_template_memo);
     g_test_add_func("/text/append_printf", test_append_printf);
     g_test_add_func("/explain/tables_in_order", test_tables_in_order);
     g_test_add_func("/core/partial_ack", test_partial_ack);
