@@ -29,6 +29,8 @@ struct tcpx_var {
     int arg;                 /* ...and their argument (a side, capitalisation, a scale) */
 };
 
+/* A table of variables: a static array, for the life of the program (the renderer
+ * remembers which variable a template names by its place in the template). */
 typedef struct {
     const tcpx_var_t *vars;
     gsize n;
