@@ -214,29 +214,54 @@ typedef struct {
 
 #define TCPX_MAX_LISTED 4
 
-/* One thing tcpx says about a frame.  Which fields mean something depends on
- * the kind; the explanation table's templates name them. */
+/* A side's SYN options as a finding keeps them: frozen, so that a later SYN
+ * cannot change what an earlier frame says. */
+enum {
+    TCPX_SYN_SEEN = 1 << 0,  /* the side's SYN was seen */
+    TCPX_SYN_CUT  = 1 << 1,  /* ...but the capture cut its options short */
+    TCPX_SYN_SACK = 1 << 2,  /* SACK permitted */
+    TCPX_SYN_TS   = 1 << 3,  /* timestamps */
+    TCPX_SYN_TFO  = 1 << 4,  /* Fast Open */
+    TCPX_SYN_ECN  = 1 << 5   /* ECN offered */
+};
+typedef struct {
+    guint16 mss;             /* 0: none */
+    gint8   wscale;          /* -1: no window scaling */
+    guint8  flags;           /* TCPX_SYN_* */
+} tcpx_syn_opts_t;
+
+/* One thing tcpx says about a frame.  Which fields a kind fills is the kind's
+ * business (tcpx_retx.c, tcpx_acks.c...); the frame variables (tcpx_frame_vars.c) name each
+ * field once for the templates.  Zero means unknown or absent: the per-frame
+ * cache (tcpx_pack.c) keeps only the non-zero fields. */
 typedef struct {
     guint8  kind;            /* tcpx_kind_t */
     guint8  cause;           /* tcpx_cause_t */
     guint8  n_listed;
+    guint8  zero_checksum;   /* checksum: the checksum field is zero, not wrong */
+    guint16 checksum;        /* checksum: the frame's TCP checksum */
+    tcpx_syn_opts_t sender_opts, peer_opts;  /* SYN, SYN-ACK: both sides' options */
     guint32 orig_frame;      /* first transmission of the same bytes */
-    gint64  orig_age_ns;
     guint32 ack_frame;       /* the ACK that already covered these bytes */
-    gint64  ack_age_ns;
-    guint32 ref_frame;       /* the kind's reference frame (see table) */
-    gint64  ref_age_ns;
-    guint32 listed[TCPX_MAX_LISTED]; /* e.g. the duplicate ACKs before a fast retransmission */
+    guint32 ref_frame;       /* the kind's reference frame (its ref_label says which) */
+    guint32 listed[TCPX_MAX_LISTED]; /* the latest duplicate ACKs before a retransmission */
     guint32 lo, hi;          /* byte range, inclusive, relative */
-    guint32 bytes;           /* bytes missing / window / in flight */
-    guint32 bytes2;          /* a second size (previous window...) */
+    guint32 bytes;           /* the kind's size: bytes missing, a window, bytes sent... */
+    guint32 bytes2;          /* a second size (previous window, bytes in flight, the peer's bytes...) */
     guint32 count;           /* n-th occurrence in the stream so far */
     guint32 total;           /* ...out of this many (e.g. data segments so far) */
     guint32 segments;        /* bytes expressed in segments at the MSS */
-    guint32 mss;
+    guint32 mss;             /* the MSS in use toward the receiver */
     guint32 waits_for;       /* the byte the receiver still waits for (its ACK number) */
+    guint32 dupacks;         /* retransmission: duplicate ACKs the receiver sent for it */
+    guint32 held_lo;         /* duplicate ACK: first byte of the SACK block it reports */
+    guint32 attempt;         /* retransmission: n-th resend of the same bytes */
+    guint32 prev_stream;     /* reused ports: the earlier stream's number + 1 (0: not captured) */
+    gint64  orig_age_ns, ack_age_ns, ref_age_ns;  /* how long before this frame each frame above was */
     gint64  rtt_ns;          /* reference RTT for the comparison, 0 if unknown */
-    gint64  t1_ns, t2_ns;    /* kind-specific intervals */
+    gint64  idle_ns;         /* how long nothing moved before: no new ACK (retransmission),
+                              * no data (keep-alive, reset) */
+    gint64  syn_synack_ns, synack_ack_ns;  /* handshake ACK: the handshake's two halves */
 } tcpx_finding_t;
 
 #define TCPX_MAX_FINDINGS 8
@@ -321,7 +346,7 @@ typedef struct {
     gint64   fin_ts;
     guint32  rst_frame;
     /* counters, so far */
-    guint32  segments, data_segments, payload_bytes;
+    guint32  data_segments, payload_bytes;
     guint32  retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
     /* repeated retransmissions of the same bytes (exponential backoff) */
     guint32  retx_seq, retx_attempts, retx_prev_frame;
@@ -352,9 +377,8 @@ typedef struct tcpx_stream {
     tcpx_alloc_t alloc;
 } tcpx_stream_t;
 
-/* SYN options packed into a finding, so later SYNs cannot change what an earlier frame says. */
-guint32 tcpx_pack_syn_options(const tcpx_side_t *side);
-void tcpx_unpack_syn_options(guint32 packed, guint16 mss, tcpx_side_t *side);
+/* The SYN options a side has announced so far. */
+tcpx_syn_opts_t tcpx_syn_opts_of(const tcpx_side_t *side);
 
 /* Stream life cycle. */
 void tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1,

@@ -2,7 +2,7 @@
  *
  * Templates name their values in braces: {range}, {orig}, {orig_age}, ...
  * {?name:text} keeps text only when the value is known (non-zero), and
- * {?name:text|other} falls back to other.  tcpx_text.c renders them.
+ * {?name:text|other} falls back to other.  tcpx_frame_vars.c declares the names.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -16,7 +16,6 @@
 typedef struct {
     tcpx_kind_t kind;
     const char *name;          /* value of tcpx.anomaly / tcpx.step: "fast_retransmission" */
-    const char *ws_field;      /* the Wireshark field it explains, NULL for tcpx's own */
     tcpx_severity_t severity;  /* as Wireshark's expert info rates it; NONE for story steps */
     const char *title;         /* subtree title */
     const char *summary;       /* one line for the column, ~80 characters */

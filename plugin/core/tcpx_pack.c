@@ -11,24 +11,33 @@
 
 #include "tcpx_pack.h"
 
-/* The finding's numeric fields, in packing order. */
-#define PACKED_FIELDS(U32, I64) \
+/* The finding's fields after kind, cause and n_listed, in packing order (the
+ * commonest first: the mask of a retransmission fits in 3 bytes), by type:
+ * unsigned (U8, U16, U32) or signed (I8, I64: zigzag-encoded). */
+#define PACKED_FIELDS(U8, U16, U32, I8, I64) \
     U32(orig_frame) I64(orig_age_ns) U32(ack_frame) I64(ack_age_ns) \
     U32(ref_frame) I64(ref_age_ns) \
     U32(listed[0]) U32(listed[1]) U32(listed[2]) U32(listed[3]) \
-    U32(lo) U32(hi) U32(bytes) U32(bytes2) U32(count) U32(total) \
-    U32(segments) U32(mss) U32(waits_for) \
-    I64(rtt_ns) I64(t1_ns) I64(t2_ns)
+    U32(lo) U32(hi) U32(bytes) U32(count) U32(total) \
+    I64(rtt_ns) I64(idle_ns) U32(attempt) U32(waits_for) U32(dupacks) \
+    U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) \
+    I64(syn_synack_ns) I64(synack_ack_ns) U8(zero_checksum) U16(checksum) \
+    U16(sender_opts.mss) I8(sender_opts.wscale) U8(sender_opts.flags) \
+    U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags)
 
-#define U32(f) { offsetof(tcpx_finding_t, f), FALSE },
-#define I64(f) { offsetof(tcpx_finding_t, f), TRUE },
-static const struct { gsize offset; gboolean is_i64; } fields[] = { PACKED_FIELDS(U32, I64) };
-#undef U32
-#undef I64
-G_STATIC_ASSERT(G_N_ELEMENTS(fields) <= 32);
+#define FIELD(f, signed_) { offsetof(tcpx_finding_t, f), sizeof(((tcpx_finding_t *)0)->f), signed_ },
+#define UNSIGNED(f) FIELD(f, FALSE)
+#define SIGNED(f) FIELD(f, TRUE)
+static const struct { guint16 offset; guint8 size; gboolean is_signed; } fields[] = {
+    PACKED_FIELDS(UNSIGNED, UNSIGNED, UNSIGNED, SIGNED, SIGNED)
+};
+#undef FIELD
+#undef UNSIGNED
+#undef SIGNED
+G_STATIC_ASSERT(G_N_ELEMENTS(fields) <= 64);
 G_STATIC_ASSERT(TCPX_MAX_LISTED == 4);
 /* A field added to tcpx_finding_t needs a row above (then update the size here). */
-G_STATIC_ASSERT(sizeof(tcpx_finding_t) == 128);
+G_STATIC_ASSERT(sizeof(tcpx_finding_t) == 152);
 
 static guint8 *
 put_varint(guint8 *p, guint64 v)
@@ -64,19 +73,29 @@ zigzag(gint64 v)
     return ((guint64)v << 1) ^ (guint64)(v >> 63);
 }
 
+/* Writes field i from its encoded value; FALSE if the value does not fit. */
 static gboolean
 field_set(tcpx_finding_t *f, guint i, guint64 z)
 {
     char *at = (char *)f + fields[i].offset;
-    if (fields[i].is_i64) {
+    if (fields[i].is_signed) {
         gint64 v = (gint64)(z >> 1) ^ -(gint64)(z & 1);
-        memcpy(at, &v, sizeof v);
+        if (fields[i].size == 1) {
+            if (v < G_MININT8 || v > G_MAXINT8)
+                return FALSE;
+            gint8 v8 = (gint8)v;
+            memcpy(at, &v8, 1);
+        } else {
+            memcpy(at, &v, sizeof v);
+        }
         return TRUE;
     }
-    if (z > G_MAXUINT32)
+    if (fields[i].size < 8 && z >> (8 * fields[i].size))
         return FALSE;
-    guint32 v = (guint32)z;
-    memcpy(at, &v, sizeof v);
+    guint8 v8 = (guint8)z;
+    guint16 v16 = (guint16)z;
+    guint32 v32 = (guint32)z;
+    memcpy(at, fields[i].size == 1 ? (void *)&v8 : fields[i].size == 2 ? (void *)&v16 : (void *)&v32, fields[i].size);
     return TRUE;
 }
 
@@ -90,18 +109,18 @@ tcpx_result_pack(const tcpx_result_t *r, guint8 *buf)
     *p++ = (guint8)n;
     for (guint k = 0; k < n; k++) {
         const tcpx_finding_t *f = &r->f[k];
-        guint64 present[G_N_ELEMENTS(fields)];
-        guint32 mask = 0, n_present = 0, bit = 1;
+        guint64 present[G_N_ELEMENTS(fields)], mask = 0, bit = 1;
+        guint32 n_present = 0;
         *p++ = f->kind;
         *p++ = f->cause;
         *p++ = f->n_listed;
         /* Unrolled (one test per field, no table walk): most frames with a finding are packed. */
 #define KEEP(v) do { guint64 v_ = (v); if (v_) { mask |= bit; present[n_present++] = v_; } bit <<= 1; } while (0)
-#define U32(name) KEEP(f->name);
-#define I64(name) KEEP(zigzag(f->name));
-        PACKED_FIELDS(U32, I64)
-#undef U32
-#undef I64
+#define UNSIGNED(name) KEEP(f->name);
+#define SIGNED(name) KEEP(zigzag(f->name));
+        PACKED_FIELDS(UNSIGNED, UNSIGNED, UNSIGNED, SIGNED, SIGNED)
+#undef UNSIGNED
+#undef SIGNED
 #undef KEEP
         p = put_varint(p, mask);
         for (guint i = 0; i < n_present; i++)
@@ -247,139 +266,4 @@ tcpx_store_get(const tcpx_store_t *s, guint32 frame, guint8 layer, gsize *len)
     if (lo == s->n || s->index[lo].frame != frame)
         return NULL;
     return find_record(s, lo, layer, len);
-}
-
-/* ---- tcpx_keymap_t ------------------------------------------------------- */
-
-#define KEYMAP_HASH_SIZE 8u
-#define KEYMAP_MIN_SLOTS 64u
-
-void
-tcpx_keymap_init(tcpx_keymap_t *m, guint32 key_size, guint32 value_size, const tcpx_alloc_t *alloc)
-{
-    g_assert(key_size > 0 && key_size % 8 == 0);
-    memset(m, 0, sizeof *m);
-    m->key_size = key_size;
-    m->value_size = value_size;
-    m->slot_size = KEYMAP_HASH_SIZE + key_size + (value_size + 7) / 8 * 8;
-    m->alloc = *alloc;
-}
-
-/* Never 0 (0 marks an empty slot). */
-static guint64
-keymap_hash(const guint8 *key, guint32 size)
-{
-    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15) ^ size;
-    for (guint32 i = 0; i < size; i += 8) {
-        guint64 w;
-        memcpy(&w, key + i, 8);
-        h = (h ^ w) * G_GUINT64_CONSTANT(0xFF51AFD7ED558CCD);
-        h ^= h >> 32;
-    }
-    /* MurmurHash3's finaliser: every bit of the slot index depends on every key bit */
-    h ^= h >> 33;
-    h *= G_GUINT64_CONSTANT(0xC4CEB9FE1A85EC53);
-    h ^= h >> 33;
-    return h | 1;
-}
-
-static guint8 *
-keymap_slot(const tcpx_keymap_t *m, guint32 i)
-{
-    return m->slots + (gsize)i * m->slot_size;
-}
-
-static guint64
-slot_hash(const guint8 *slot)
-{
-    guint64 h;
-    memcpy(&h, slot, sizeof h);
-    return h;
-}
-
-/* Keys are whole 8-byte words: compared inline, not by a call to memcmp. */
-static gboolean
-keys_equal(const guint8 *a, const guint8 *b, guint32 size)
-{
-    guint64 diff = 0;
-    for (guint32 i = 0; i < size; i += 8) {
-        guint64 x, y;
-        memcpy(&x, a + i, 8);
-        memcpy(&y, b + i, 8);
-        diff |= x ^ y;
-    }
-    return diff == 0;
-}
-
-/* The slot holding key, or the empty slot where it would go. */
-static guint8 *
-keymap_probe(const tcpx_keymap_t *m, const void *key, guint64 h)
-{
-    guint32 mask = m->n_slots - 1;
-    for (guint32 i = (guint32)(h >> 1) & mask;; i = (i + 1) & mask) {
-        guint8 *slot = keymap_slot(m, i);
-        guint64 sh = slot_hash(slot);
-        if (sh == 0 || (sh == h && keys_equal(slot + KEYMAP_HASH_SIZE, (const guint8 *)key, m->key_size)))
-            return slot;
-    }
-}
-
-void *
-tcpx_keymap_lookup(const tcpx_keymap_t *m, const void *key)
-{
-    if (!m->used)
-        return NULL;
-    guint8 *slot = keymap_probe(m, key, keymap_hash((const guint8 *)key, m->key_size));
-    return slot_hash(slot) ? slot + KEYMAP_HASH_SIZE + m->key_size : NULL;
-}
-
-/* Doubles the slots (kept at most half full, so probes stay short). */
-static gboolean
-keymap_grow(tcpx_keymap_t *m)
-{
-    guint64 n = m->n_slots ? (guint64)m->n_slots * 2 : KEYMAP_MIN_SLOTS;
-    if (n * m->slot_size > G_MAXUINT32)
-        return FALSE;
-    tcpx_keymap_t bigger = *m;
-    bigger.n_slots = (guint32)n;
-    /* 64-byte aligned, so that a 64-byte slot is one cache line, not two */
-    bigger.block = m->alloc.alloc0(m->alloc.ctx, (gsize)(n * m->slot_size) + 63);
-    bigger.slots = (guint8 *)(((guintptr)bigger.block + 63) & ~(guintptr)63);
-    for (guint32 i = 0; i < m->n_slots; i++) {
-        const guint8 *old = keymap_slot(m, i);
-        guint64 h = slot_hash(old);
-        if (h)
-            memcpy(keymap_probe(&bigger, old + KEYMAP_HASH_SIZE, h), old, m->slot_size);
-    }
-    if (m->block)
-        m->alloc.realloc(m->alloc.ctx, m->block, 0);
-    m->block = bigger.block;
-    m->slots = bigger.slots;
-    m->n_slots = bigger.n_slots;
-    return TRUE;
-}
-
-void *
-tcpx_keymap_insert(tcpx_keymap_t *m, const void *key)
-{
-    if ((m->used + 1) * (guint64)2 > m->n_slots && !keymap_grow(m))
-        return NULL;
-    guint64 h = keymap_hash((const guint8 *)key, m->key_size);
-    guint8 *slot = keymap_probe(m, key, h);
-    if (!slot_hash(slot)) {
-        memcpy(slot, &h, sizeof h);
-        memcpy(slot + KEYMAP_HASH_SIZE, key, m->key_size);
-        m->used++;
-    }
-    return slot + KEYMAP_HASH_SIZE + m->key_size;
-}
-
-void
-tcpx_keymap_clear(tcpx_keymap_t *m)
-{
-    if (m->block)
-        m->alloc.realloc(m->alloc.ctx, m->block, 0);
-    m->block = NULL;
-    m->slots = NULL;
-    m->n_slots = m->used = 0;
 }

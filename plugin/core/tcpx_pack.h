@@ -1,6 +1,6 @@
 /* tcpx_pack.h: a compact copy of a tcpx_result_t, for the per-frame cache.
  *
- * A finding is 128 bytes with most fields zero; the cache keeps a result for
+ * A finding is 152 bytes with most fields zero; the cache keeps a result for
  * every frame with an anomaly or a story step (40% of the frames of a lossy
  * capture), so it stores only the non-zero fields, as variable-length
  * integers: typically 10-40 bytes per finding.
@@ -47,30 +47,5 @@ gboolean tcpx_store_put(tcpx_store_t *s, guint32 frame, guint8 layer, const guin
 
 /* The packed result kept for frame's layer (its length in *len), or NULL. */
 const guint8 *tcpx_store_get(const tcpx_store_t *s, guint32 frame, guint8 layer, gsize *len);
-
-/* A hash map from fixed-size keys to fixed-size values kept in the map's own
- * slots (open addressing, linear probing): a lookup reads one slot where a
- * chained map reads a bucket, a node, a key and a value. For the glue's
- * per-packet lookups (a connection by its addresses and ports). */
-typedef struct {
-    guint8  *slots;                  /* per slot: hash (0: empty), key, value; 64-byte aligned */
-    void    *block;                  /* the allocation slots lie in */
-    guint32  key_size, value_size, slot_size;
-    guint32  n_slots, used;          /* n_slots: 0 or a power of two */
-    tcpx_alloc_t alloc;
-} tcpx_keymap_t;
-
-/* key_size: a multiple of 8, as are the slots; keys compare as bytes (zero the padding). */
-void tcpx_keymap_init(tcpx_keymap_t *m, guint32 key_size, guint32 value_size, const tcpx_alloc_t *alloc);
-
-/* The value stored for key, or NULL. */
-void *tcpx_keymap_lookup(const tcpx_keymap_t *m, const void *key);
-
-/* The value stored for key, zero-filled if the key is new; NULL if the map cannot
- * grow. Values move when the map grows: a pointer is good until the next insert. */
-void *tcpx_keymap_insert(tcpx_keymap_t *m, const void *key);
-
-/* Frees the slots; the map is empty and usable again. */
-void tcpx_keymap_clear(tcpx_keymap_t *m);
 
 #endif

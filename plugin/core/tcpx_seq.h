@@ -24,9 +24,6 @@ static inline gboolean tcpx_seq_in(guint32 seq, guint32 lo, guint32 hi)
     return tcpx_seq_ge(seq, lo) && tcpx_seq_lt(seq, hi);
 }
 
-/* The later of two sequence numbers. */
-static inline guint32 tcpx_seq_max(guint32 a, guint32 b) { return tcpx_seq_gt(a, b) ? a : b; }
-
 /* Segments needed to carry `bytes` at `mss` bytes each (rounded up); 0 if mss unknown. */
 guint32 tcpx_segments_for(guint32 bytes, guint32 mss);
 

@@ -6,7 +6,7 @@
  *   {?name:text|other}  other when it is not ("||" inside is text: a filter's "or")
  * Conditionals nest.  Which variables exist, and what "known" means for each,
  * is a table of tcpx_var_t next to the templates that use them (frame texts:
- * tcpx_text.c; stream texts: tap/core).  An unknown name renders as "{name}",
+ * tcpx_frame_vars.c; stream texts: tap/core).  An unknown name renders as "{name}",
  * so a typo shows in the wording tests instead of vanishing.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -29,6 +29,8 @@ struct tcpx_var {
     int arg;                 /* ...and their argument (a side, capitalisation, a scale) */
 };
 
+/* A table of variables: a static array, for the life of the program (the renderer
+ * remembers which variable a template names by its place in the template). */
 typedef struct {
     const tcpx_var_t *vars;
     gsize n;

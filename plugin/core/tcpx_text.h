@@ -1,4 +1,5 @@
-/* tcpx_text.h: render explanation templates into sentences.
+/* tcpx_text.h: render explanation templates into sentences (tcpx_frame_vars.c), and the
+ * numbers, sizes, durations and SYN options in them (tcpx_text.c).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -8,6 +9,7 @@
 #include <glib.h>
 #include "tcpx_core.h"
 #include "tcpx_explain.h"
+#include "tcpx_template.h"
 
 /* Everything a template may refer to. */
 typedef struct {
@@ -17,8 +19,11 @@ typedef struct {
     guint32  seg_ack;         /* for phase notes: the segment's ACK (0 if none) */
 } tcpx_text_ctx_t;
 
-/* Appends the rendered template to out. */
+/* Appends the rendered template to out; the variables it may use are the frame variables. */
 void tcpx_render(GString *out, const char *tmpl, const tcpx_text_ctx_t *ctx);
+
+/* The frame variables (for tests: every name is declared once). */
+extern const tcpx_vars_t tcpx_frame_vars;
 
 /* The four texts of a finding, rendered. */
 void tcpx_render_summary(GString *out, const tcpx_text_ctx_t *ctx);
@@ -29,6 +34,8 @@ void tcpx_render_next_step(GString *out, const tcpx_text_ctx_t *ctx);
 /* Units, as a reader wants them: "312 ms", "1.25 s", "48,180 bytes". */
 void tcpx_format_duration(GString *out, gint64 ns);
 void tcpx_format_bytes(GString *out, guint64 bytes);
+/* v in decimal digits, without printf. */
+void tcpx_append_uint(GString *out, guint64 v);
 
 /* value / (step * 10^decimals) with `decimals` decimals into buf, exactly as
  * printf's "%.<decimals>f" prints that quotient as a double, for a tenth of
@@ -48,5 +55,8 @@ void tcpx_format_syn_options(GString *out, const tcpx_side_t *side);
 void tcpx_format_syn_options_short(GString *out, const tcpx_side_t *side);
 /* What both sides agreed on. */
 void tcpx_format_negotiated(GString *out, const tcpx_side_t *client, const tcpx_side_t *server);
+/* The same three from options a finding froze (short_words: the summaries' wording). */
+void tcpx_format_syn_opts(GString *out, const tcpx_syn_opts_t *opts, gboolean short_words);
+void tcpx_format_negotiated_opts(GString *out, const tcpx_syn_opts_t *client, const tcpx_syn_opts_t *server);
 
 #endif

@@ -66,13 +66,33 @@ typedef struct {
 
 /* Per capture file. */
 static wmem_map_t *streams;            /* tcp.stream -> tcpx_stream_glue_t */
-static tcpx_keymap_t first_pass_convs; /* conv_key_t -> conv_cache_t, first pass only */
+static wmem_map_t *first_pass_convs;   /* conv_key_t -> conv_cache_t, first pass only */
 static wmem_map_t *last_by_ports;      /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
+
+/* conv_key_t as a wmem_map key: its bytes, read as whole 8-byte words (the padding is zeroed). */
+static guint
+conv_key_hash(gconstpointer key)
+{
+    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
+    for (gsize i = 0; i < sizeof(conv_key_t); i += 8) {
+        guint64 w;
+        memcpy(&w, (const guint8 *)key + i, 8);
+        h = (h ^ w) * G_GUINT64_CONSTANT(0xFF51AFD7ED558CCD);
+        h ^= h >> 32;
+    }
+    return (guint)h;
+}
+
+static gboolean
+conv_key_equal(gconstpointer a, gconstpointer b)
+{
+    return memcmp(a, b, sizeof(conv_key_t)) == 0;
+}
 
 void
 tcpx_reader_file_init(void)
 {
-    tcpx_keymap_init(&first_pass_convs, sizeof(conv_key_t), sizeof(conv_cache_t), &tcpx_file_allocator);
+    first_pass_convs = wmem_map_new(wmem_file_scope(), conv_key_hash, conv_key_equal);
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
 }
@@ -119,7 +139,7 @@ connection_for(packet_info *pinfo, const address *src, const address *dst, guint
     gboolean cacheable = !PINFO_FD_VISITED(pinfo) && make_conv_key(&key, src, dst, sport, dport);
 
     if (cacheable) {
-        cached = (conv_cache_t *)tcpx_keymap_lookup(&first_pass_convs, &key);
+        cached = (conv_cache_t *)wmem_map_lookup(first_pass_convs, &key);
         if (cached && !(flags & TCPX_TH_SYN))
             return cached;
     }
@@ -129,9 +149,8 @@ connection_for(packet_info *pinfo, const address *src, const address *dst, guint
         return NULL;
     }
     if (cacheable && !cached) {
-        cached = (conv_cache_t *)tcpx_keymap_insert(&first_pass_convs, &key);
-        if (!cached)
-            ws_debug("frame %u: the connection cache cannot grow: looked up uncached", pinfo->num);
+        cached = wmem_new0(wmem_file_scope(), conv_cache_t);
+        wmem_map_insert(first_pass_convs, wmem_memdup(wmem_file_scope(), &key, sizeof key), cached);
     }
     if (!cached) {
         scratch->tcp_conn = tcp_conn;

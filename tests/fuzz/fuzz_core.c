@@ -10,8 +10,8 @@
  *
  * Build and run (tests/fuzz/run_fuzz_core.sh does both, as the ctest does):
  *   clang -g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=undefined \
- *     -Iplugin -Itap tests/fuzz/fuzz_core.c plugin/tcpx_seq.c plugin/tcpx_core.c \
- *     plugin/tcpx_explain.c plugin/tcpx_text.c $(pkg-config --cflags --libs glib-2.0) -o fuzz_core
+ *     -Iplugin/core tests/fuzz/fuzz_core.c plugin/core/*.c \
+ *     $(pkg-config --cflags --libs glib-2.0) -o fuzz_core
  *   ./fuzz_core -max_total_time=60 -seed=1 corpus/
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
@@ -73,7 +73,8 @@ static void check_pack(const tcpx_result_t *r)
     tcpx_result_t back;
     gsize la = tcpx_result_pack(r, a);
     if (la > TCPX_PACKED_MAX || !tcpx_result_unpack(a, la, &back) || back.n != r->n ||
-        back.phase != r->phase || back.from_client != r->from_client)
+        back.phase != r->phase || back.from_client != r->from_client ||
+        memcmp(back.f, r->f, r->n * sizeof r->f[0]) != 0)
         abort();
     gsize lb = tcpx_result_pack(&back, b);
     if (lb != la || memcmp(a, b, la) != 0)
@@ -266,6 +267,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             GString *s = g_string_new(NULL);
             int c = tcpx_client_side(st);
             tcpx_format_syn_options(s, &st->side[c]);
+            tcpx_format_syn_options_short(s, &st->side[!c]);
             tcpx_format_negotiated(s, &st->side[c], &st->side[!c]);
             tcpx_format_duration(s, seg.ack_rtt_ns);
             tcpx_format_duration(s, seg.ts_ns);

@@ -8,6 +8,7 @@
 #include "tcpx_explain.h"
 #include "tcpx_text.h"
 #include "tcpx_pack.h"
+#include "tcpx_template.h"
 
 #define MS G_GINT64_CONSTANT(1000000)
 
@@ -113,7 +114,6 @@ test_seq_wrap(void)
     g_assert_cmpuint(tcpx_seq_diff(0x10u, 0xFFFFFFF0u), ==, 0);
     g_assert_true(tcpx_seq_in(2, 0xFFFFFFFEu, 10));
     g_assert_false(tcpx_seq_in(10, 0xFFFFFFFEu, 10));
-    g_assert_cmpuint(tcpx_seq_max(0xFFFFFFF0u, 3), ==, 3);
     g_assert_cmpuint(tcpx_segments_for(48180, 1460), ==, 33);
     g_assert_cmpuint(tcpx_segments_for(1, 1460), ==, 1);
     g_assert_cmpuint(tcpx_segments_for(100, 0), ==, 0);
@@ -166,8 +166,8 @@ test_handshake_story(void)
     r = feed(s, seg(TRUE, 31, TCPX_TH_ACK, 1, 1, 0));
     f = find_kind(r, TCPX_K_HANDSHAKE_ACK);
     g_assert_nonnull(f);
-    g_assert_cmpint(f->t1_ns, ==, 30 * MS);
-    g_assert_cmpint(f->t2_ns, ==, 1 * MS);
+    g_assert_cmpint(f->syn_synack_ns, ==, 30 * MS);
+    g_assert_cmpint(f->synack_ack_ns, ==, 1 * MS);
     what = render(s, f, TRUE, tcpx_render_what);
     g_assert_nonnull(strstr(what, "near the client"));
     g_free(what);
@@ -467,7 +467,7 @@ test_keepalive_idle(void)
     const tcpx_result_t *r = feed(s, k);
     const tcpx_finding_t *f = find_kind(r, TCPX_K_KEEP_ALIVE);
     g_assert_cmpint(r->phase, ==, TCPX_PHASE_KEEPALIVE);
-    g_assert_cmpint(f->t1_ns, ==, 45000 * MS);
+    g_assert_cmpint(f->idle_ns, ==, 45000 * MS);
     char *sum = render(s, f, TRUE, tcpx_render_summary);
     g_assert_cmpstr(sum, ==, "Keep-alive #1 from client after 45.00 s idle");
     g_free(sum);
@@ -511,6 +511,9 @@ test_template_engine(void)
     tcpx_render(out, "{?orig:x {?ack_frame:nested|inner-else} y}", &ctx);
     g_assert_cmpstr(out->str, ==, "x inner-else y");
     g_string_truncate(out, 0);
+    tcpx_render(out, "{bogus}, {?bogus:shown|hidden}", &ctx);   /* a typo shows */
+    g_assert_cmpstr(out->str, ==, "{bogus}, shown");
+    g_string_truncate(out, 0);
     tcpx_format_duration(out, 1500);
     g_string_append(out, "|");
     tcpx_format_duration(out, 2500 * MS);
@@ -545,14 +548,10 @@ test_template_engine(void)
     g_free(s);
 }
 
-/* Every kind and cause is described, and every template renders without unknown names. */
+/* Every kind and cause is described. */
 static void
 test_table_complete(void)
 {
-    tcpx_stream_t *s = new_stream();
-    tcpx_finding_t f;
-    memset(&f, 0xff, sizeof f);   /* every value "known" */
-    f.n_listed = 2;
     for (int k = 0; k < TCPX_K_COUNT; k++) {
         const tcpx_kind_info_t *ki = tcpx_kind_info((tcpx_kind_t)k);
         g_assert_cmpint(ki->kind, ==, k);
@@ -562,26 +561,89 @@ test_table_complete(void)
             g_assert_cmpint(ki->severity, >=, TCPX_SEV_CHAT);
             g_assert_cmpint(ki->causes[0], !=, TCPX_C_NONE);
         }
-        f.kind = (guint8)k;
-        f.cause = (guint8)ki->causes[0];
-        for (int which = 0; which < 4; which++) {
-            void (*fn[])(GString *, const tcpx_text_ctx_t *) = {
-                tcpx_render_summary, tcpx_render_what, tcpx_render_cause, tcpx_render_next_step };
-            char *text = render(s, &f, TRUE, fn[which]);
-            if (strchr(text, '{') || strchr(text, '}'))
-                g_error("kind %s renders an unknown name: %s", ki->name, text);
-            g_free(text);
+    }
+    for (int c = 0; c < TCPX_C_COUNT; c++)
+        g_assert_cmpint(tcpx_cause_info((tcpx_cause_t)c)->cause, ==, c);
+}
+
+static void
+assert_no_unknown_name(const char *what, const char *name, char *text)
+{
+    if (strchr(text, '{') || strchr(text, '}'))
+        g_error("%s %s renders an unknown name: %s", what, name, text);
+    g_free(text);
+}
+
+/* Every template renders without unknown names ("{name}"), whatever the finding holds:
+ * every field zero (unknown), or every field set. */
+static void
+test_texts_render(void)
+{
+    void (*kind_texts[])(GString *, const tcpx_text_ctx_t *) = {
+        tcpx_render_summary, tcpx_render_what, tcpx_render_next_step };
+    tcpx_stream_t *s = new_stream();
+    tcpx_finding_t f;
+    for (int fill = 0; fill < 2; fill++) {
+        memset(&f, fill ? 0xff : 0, sizeof f);
+        f.n_listed = fill ? 2 : 0;
+        for (int k = 0; k < TCPX_K_COUNT; k++) {
+            const tcpx_kind_info_t *ki = tcpx_kind_info((tcpx_kind_t)k);
+            f.kind = (guint8)k;
+            f.cause = (guint8)ki->causes[0];
+            for (guint which = 0; which < G_N_ELEMENTS(kind_texts); which++)
+                for (int from_client = 0; from_client < 2; from_client++)
+                    assert_no_unknown_name("kind", ki->name, render(s, &f, from_client, kind_texts[which]));
+        }
+        for (int c = 0; c < TCPX_C_COUNT; c++) {
+            f.cause = (guint8)c;
+            assert_no_unknown_name("cause", tcpx_cause_info((tcpx_cause_t)c)->name,
+                                   render(s, &f, FALSE, tcpx_render_cause));
         }
     }
-    for (int c = 0; c < TCPX_C_COUNT; c++) {
-        const tcpx_cause_info_t *ci = tcpx_cause_info((tcpx_cause_t)c);
-        g_assert_cmpint(ci->cause, ==, c);
-        f.cause = (guint8)c;
-        char *text = render(s, &f, FALSE, tcpx_render_cause);
-        if (strchr(text, '{') || strchr(text, '}'))
-            g_error("cause %s renders an unknown name: %s", ci->name, text);
-        g_free(text);
+    g_free(s);
+}
+
+/* The frame variables are declared once each (in name order, for readers). */
+static void
+test_frame_vars_unique(void)
+{
+    const tcpx_vars_t *vars = &tcpx_frame_vars;
+    for (gsize i = 0; i < vars->n; i++) {
+        const char *name = vars->vars[i].name;
+        if (i)
+            g_assert_cmpint(strcmp(vars->vars[i - 1].name, name), <, 0);
+        g_assert_true(tcpx_template_var(vars, name, strlen(name)) == &vars->vars[i]);
     }
+    /* prefixes and extensions of a name are other names */
+    g_assert_null(tcpx_template_var(vars, "ack_", 4));
+    g_assert_null(tcpx_template_var(vars, "ref_ag", 6));
+    g_assert_nonnull(tcpx_template_var(vars, "ref_age}", 7));
+}
+
+/* The memo of variables by their place in a template never gives another name's
+ * variable: a template at the same address with other text renders its own. */
+static void
+test_template_memo(void)
+{
+    tcpx_stream_t *s = new_stream();
+    tcpx_finding_t f;
+    memset(&f, 0, sizeof f);
+    f.lo = 5;
+    f.hi = 9;
+    tcpx_text_ctx_t ctx = { s, &f, TRUE, 0 };
+    GString *out = g_string_new(NULL);
+    char tmpl[32];
+    for (int round = 0; round < 3; round++) {
+        g_strlcpy(tmpl, round == 1 ? "{hi} {lo}" : "{lo} {hi}", sizeof tmpl);
+        g_string_truncate(out, 0);
+        tcpx_render(out, tmpl, &ctx);
+        g_assert_cmpstr(out->str, ==, round == 1 ? "9 5" : "5 9");
+    }
+    g_strlcpy(tmpl, "{ref} {lo}", sizeof tmpl);   /* same place, same length, other name */
+    g_string_truncate(out, 0);
+    tcpx_render(out, tmpl, &ctx);
+    g_assert_cmpstr(out->str, ==, "? 5");
+    g_string_free(out, TRUE);
     g_free(s);
 }
 
@@ -616,8 +678,19 @@ test_pack_roundtrip(void)
                 f->listed[i] = PICK_U32();
             f->lo = PICK_U32(); f->hi = PICK_U32(); f->bytes = PICK_U32(); f->bytes2 = PICK_U32();
             f->count = PICK_U32(); f->total = PICK_U32(); f->segments = PICK_U32(); f->mss = PICK_U32();
-            f->waits_for = PICK_U32();
-            f->rtt_ns = PICK_I64(); f->t1_ns = PICK_I64(); f->t2_ns = PICK_I64();
+            f->waits_for = PICK_U32(); f->dupacks = PICK_U32(); f->held_lo = PICK_U32();
+            f->attempt = PICK_U32(); f->prev_stream = PICK_U32();
+            f->rtt_ns = PICK_I64(); f->idle_ns = PICK_I64();
+            f->syn_synack_ns = PICK_I64(); f->synack_ack_ns = PICK_I64();
+            /* the small fields at their extremes: 0, the top and (signed) the bottom of their type */
+            f->zero_checksum = (guint8)(full ? G_MAXUINT8 : PICK_U32());
+            f->checksum = (guint16)(full ? G_MAXUINT16 : PICK_U32());
+            tcpx_syn_opts_t *opts[] = { &f->sender_opts, &f->peer_opts };
+            for (int i = 0; i < 2; i++) {
+                opts[i]->mss = (guint16)(full ? G_MAXUINT16 : PICK_U32());
+                opts[i]->wscale = (gint8)(full ? G_MININT8 : g_rand_boolean(rnd) ? -1 : (gint8)PICK_U32());
+                opts[i]->flags = (guint8)(full ? G_MAXUINT8 : PICK_U32());
+            }
 #undef PICK_U32
 #undef PICK_I64
         }
@@ -690,69 +763,6 @@ test_pack_store(void)
     g_free(st.bytes);
     g_free(st.index);
     g_rand_free(rnd);
-}
-
-/* The connection map: keys that differ in one byte stay apart, values survive
- * the map's growth (in content: they move), new values start zeroed, absent keys
- * are not found, and a cleared map is empty and usable. */
-typedef struct { guint8 bytes[40]; } test_key_t;
-
-static test_key_t
-keymap_key(guint32 i)
-{
-    test_key_t k;
-    memset(&k, 0, sizeof k);
-    /* mostly equal keys, like connections between the same two hosts */
-    k.bytes[0] = 10;
-    k.bytes[3] = 1;
-    k.bytes[16] = 10;
-    k.bytes[19] = 2;
-    k.bytes[32] = (guint8)(i >> 8);
-    k.bytes[33] = (guint8)i;
-    k.bytes[34] = (guint8)(i >> 24);
-    k.bytes[35] = (guint8)(i >> 16);
-    k.bytes[36] = 4;
-    return k;
-}
-
-static void
-test_keymap(void)
-{
-    const guint32 n = 30000;
-    tcpx_keymap_t m;
-    tcpx_keymap_init(&m, sizeof(test_key_t), 12, &alloc);
-    test_key_t k = keymap_key(1);
-    g_assert_null(tcpx_keymap_lookup(&m, &k));
-
-    for (guint32 i = 0; i < n; i++) {
-        k = keymap_key(i * 7919u);
-        guint32 *v = (guint32 *)tcpx_keymap_insert(&m, &k);
-        g_assert_nonnull(v);
-        g_assert_cmpuint(v[0] | v[1] | v[2], ==, 0);
-        v[0] = i;
-        v[2] = ~i;
-    }
-    g_assert_cmpuint(m.used, ==, n);
-    g_assert_cmpuint(m.n_slots, >=, 2 * n);
-    g_assert_cmpuint((guintptr)m.slots % 64, ==, 0);  /* a 64-byte slot is one cache line */
-    for (guint32 i = 0; i < n; i++) {
-        k = keymap_key(i * 7919u);
-        guint32 *v = (guint32 *)tcpx_keymap_lookup(&m, &k);
-        g_assert_nonnull(v);
-        g_assert_cmpuint(v[0], ==, i);
-        g_assert_cmpuint(v[2], ==, ~i);
-        /* inserting again finds the same value */
-        g_assert_true(tcpx_keymap_insert(&m, &k) == (void *)v);
-        k.bytes[19] = 3;  /* another host: absent */
-        g_assert_null(tcpx_keymap_lookup(&m, &k));
-    }
-    g_assert_cmpuint(m.used, ==, n);
-    tcpx_keymap_clear(&m);
-    k = keymap_key(0);
-    g_assert_null(tcpx_keymap_lookup(&m, &k));
-    g_assert_nonnull(tcpx_keymap_insert(&m, &k));
-    g_assert_nonnull(tcpx_keymap_lookup(&m, &k));
-    tcpx_keymap_clear(&m);
 }
 
 /* Durations print exactly what the printf formats they replace printed
@@ -950,11 +960,13 @@ main(int argc, char **argv)
     g_test_add_func("/classify/keepalive", test_keepalive_idle);
     g_test_add_func("/pack/roundtrip", test_pack_roundtrip);
     g_test_add_func("/pack/store", test_pack_store);
-    g_test_add_func("/pack/keymap", test_keymap);
     g_test_add_func("/core/ring_follows_flight", test_ring_follows_flight);
     g_test_add_func("/text/template", test_template_engine);
     g_test_add_func("/text/duration_exact", test_duration_exact);
     g_test_add_func("/text/table_complete", test_table_complete);
+    g_test_add_func("/text/texts_render", test_texts_render);
+    g_test_add_func("/text/frame_vars_unique", test_frame_vars_unique);
+    g_test_add_func("/text/template_memo", test_template_memo);
     g_test_add_func("/text/append_printf", test_append_printf);
     g_test_add_func("/explain/tables_in_order", test_tables_in_order);
     g_test_add_func("/core/partial_ack", test_partial_ack);

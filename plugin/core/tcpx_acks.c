@@ -1,0 +1,121 @@
+/* tcpx_acks.c: gaps in what the capture saw, and ACKs that say something about
+ * them: ACKs of unseen data, duplicate ACKs, partial and ambiguous ACKs.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpx_steps.h"
+
+void
+tcpx_explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    guint32 missing = tcpx_seq_diff(d->next_seq, seg->seq);
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_LOST_SEGMENT, tcpx_early_in_unseen_start(s) ? TCPX_C_CAPTURE_STARTED_LATE
+                                                                                          : TCPX_C_LOSS_BEFORE_CAPTURE);
+    f->lo = d->next_seq;
+    f->hi = seg->seq - 1;
+    f->bytes = missing;
+    f->mss = tcpx_mss_toward(s, sender);
+    f->segments = tcpx_segments_for(missing, f->mss);
+    f->ref_frame = d->next_seq_frame;
+    f->ref_age_ns = seg->ts_ns - d->next_seq_ts;
+    f->count = d->gaps + 1;
+    d->hole_lo = f->lo;
+    d->hole_hi = f->hi;
+    if (missing)
+        d->gaps++;
+}
+
+void
+tcpx_explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *peer = &s->side[!sender];
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_ACKED_UNSEEN,
+                                     tcpx_early_in_unseen_start(s) || !peer->seq_known ? TCPX_C_CAPTURE_STARTED_LATE
+                                                                                       : TCPX_C_CAPTURE_MISSED);
+    if (peer->gaps && tcpx_seq_gt(seg->ack, peer->hole_lo) && tcpx_seq_le(peer->hole_lo, peer->hole_hi)) {
+        /* The ACK reaches into the latest hole the capture has for the peer. */
+        f->lo = peer->hole_lo;
+        f->hi = tcpx_seq_lt(seg->ack - 1, peer->hole_hi) ? seg->ack - 1 : peer->hole_hi;
+        f->bytes = f->hi - f->lo + 1;
+    } else if (peer->seq_known && tcpx_seq_gt(seg->ack, peer->next_seq)) {
+        f->lo = peer->next_seq;
+        f->hi = seg->ack - 1;
+        f->bytes = seg->ack - peer->next_seq;
+    } else {
+        f->lo = 0;
+        f->hi = seg->ack - 1;
+    }
+    f->mss = tcpx_mss_toward(s, !sender);
+    f->segments = tcpx_segments_for(f->bytes, f->mss);
+    f->ref_frame = peer->next_seq_frame;
+    f->ref_age_ns = peer->next_seq_frame ? seg->ts_ns - peer->next_seq_ts : 0;
+}
+
+/* Wireshark 4.4+: the ACK ends inside a segment the peer sent.  A segment larger
+ * than the MSS was seen before segmentation offload cut it: the capture's doing. */
+void
+tcpx_explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    const tcpx_side_t *peer = &s->side[!sender];
+    const tcpx_sent_t *e = tcpx_find_sent(peer, seg->ack);
+    guint32 mss = tcpx_mss_toward(s, !sender);
+    gboolean bigger_than_mss = e && mss && e->end - e->seq > mss;
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_PARTIAL_ACK,
+                                     bigger_than_mss ? TCPX_C_PARTIAL_ACK_OFFLOAD : TCPX_C_PARTIAL_ACK_UNDETERMINED);
+    f->waits_for = seg->ack;
+    f->mss = mss;
+    if (e && tcpx_seq_gt(seg->ack, e->seq) && tcpx_seq_lt(seg->ack, e->end)) {
+        f->lo = e->seq;
+        f->hi = e->end - 1;
+        f->bytes = seg->ack - e->seq;
+        f->bytes2 = e->end - seg->ack;
+        f->ref_frame = e->frame;
+        f->ref_age_ns = seg->ts_ns - e->ts_ns;
+    }
+}
+
+/* Wireshark 4.6+: the ACK covers data sent more than once (Karn: no RTT sample). */
+void
+tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_AMBIGUOUS_ACK, TCPX_C_AMBIGUOUS_ACK_KARN);
+    f->waits_for = seg->ack;
+    f->ref_frame = seg->acks_frame;
+    f->ref_age_ns = seg->acks_frame ? seg->ack_rtt_ns : 0;
+}
+
+void
+tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    const tcpx_ack_event_t *last = tcpx_last_ack(d);
+    tcpx_cause_t cause = TCPX_C_DUPACK_PLAIN;
+    guint32 held_lo = 0, held_hi = 0;
+
+    for (guint8 i = 0; i < seg->n_sack && i < 4; i++) {
+        if (tcpx_seq_le(seg->sack_re[i], seg->ack)) {
+            cause = TCPX_C_DUPACK_DSACK;       /* a block below the ACK: data received twice */
+            held_lo = seg->sack_le[i];
+            held_hi = seg->sack_re[i];
+            break;
+        }
+        if (cause == TCPX_C_DUPACK_PLAIN) {
+            cause = TCPX_C_DUPACK_HOLE;
+            held_lo = seg->sack_le[i];
+            held_hi = seg->sack_re[i];
+        }
+    }
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_DUP_ACK, cause);
+    f->count = seg->dupack_num;
+    f->ref_frame = seg->dupack_frame;
+    if (last && last->frame == seg->dupack_frame)
+        f->ref_age_ns = seg->ts_ns - last->ts_ns;
+    f->lo = seg->ack;
+    f->bytes = held_lo ? tcpx_seq_diff(seg->ack, held_lo) : 0;   /* the hole */
+    f->hi = held_hi ? held_hi - 1 : 0;
+    f->held_lo = held_lo;
+    f->mss = tcpx_mss_toward(s, !sender);
+    f->segments = tcpx_segments_for(f->bytes, f->mss);
+    f->total = d->dupacks_sent + 1;
+}

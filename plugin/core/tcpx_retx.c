@@ -1,0 +1,181 @@
+/* tcpx_retx.c: retransmissions (plain, fast, spurious) and out-of-order segments:
+ * which transmission they repeat, and why they were sent again.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpx_steps.h"
+
+/* A checksum-identical copy this close to the original is the capture's doing. */
+#define DUPLICATE_WINDOW_NS (5 * NS_PER_MS)
+
+static gboolean
+is_capture_duplicate(const tcpx_sent_t *orig, const tcpx_segment_t *seg)
+{
+    if (!orig || orig->frame == seg->frame)
+        return FALSE;
+    if (orig->seq != seg->seq)
+        return FALSE;
+    if (orig->has_ip_id && seg->has_ip_id && orig->ip_id == seg->ip_id && orig->checksum == seg->checksum)
+        return TRUE;
+    /* IPv6 has no IP ID: an identical header (same checksum, same timestamp) moments later. */
+    if (!seg->has_ip_id && orig->checksum == seg->checksum && seg->ts_ns - orig->ts_ns < DUPLICATE_WINDOW_NS
+        && (!seg->has_ts || orig->tsval == seg->tsval))
+        return TRUE;
+    return FALSE;
+}
+
+static void
+note_original(tcpx_finding_t *f, const tcpx_sent_t *orig, const tcpx_segment_t *seg)
+{
+    if (orig) {
+        f->orig_frame = orig->frame;
+        f->orig_age_ns = seg->ts_ns - orig->ts_ns;
+    }
+}
+
+/* What the sender knew when it resent: the evidence the cause is chosen from. */
+typedef struct {
+    tcpx_kind_t kind;
+    const tcpx_sent_t *orig;          /* the first transmission, if remembered */
+    const tcpx_ack_event_t *acked;    /* the peer's ACK that already covered these bytes */
+    gint64 rtt;
+    gint64 since_progress;            /* since anything new was acknowledged, or since the original */
+    gint64 since_orig;
+    gint64 since_prev_attempt;        /* since the previous resend of the same bytes */
+    guint32 prev_attempt_frame;
+    gboolean in_loss_episode;         /* shortly after another resend: the same loss episode */
+} retx_evidence_t;
+
+static tcpx_kind_t
+retransmission_kind(const tcpx_segment_t *seg)
+{
+    if (seg->ws & TCPX_WS_SPURIOUS)
+        return TCPX_K_SPURIOUS_RETRANSMISSION;
+    if (seg->ws & TCPX_WS_FAST_RETRANSMISSION)
+        return TCPX_K_FAST_RETRANSMISSION;
+    return TCPX_K_RETRANSMISSION;
+}
+
+/* Attempts at the same bytes: this is the n-th resend of sequence number seq. */
+static void
+count_attempt(tcpx_side_t *d, const tcpx_segment_t *seg, retx_evidence_t *ev)
+{
+    if (d->retx_attempts && d->retx_seq == seg->seq)
+        d->retx_attempts++;
+    else
+        d->retx_attempts = 1;
+    ev->since_prev_attempt = d->retx_attempts > 1 ? seg->ts_ns - d->retx_prev_ts : 0;
+    ev->prev_attempt_frame = d->retx_attempts > 1 ? d->retx_prev_frame : 0;
+    d->retx_seq = seg->seq;
+    d->retx_prev_frame = seg->frame;
+    d->retx_prev_ts = seg->ts_ns;
+}
+
+static void
+gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_evidence_t *ev)
+{
+    tcpx_side_t *d = &s->side[sender];
+    const tcpx_side_t *peer = &s->side[!sender];
+    const tcpx_ack_event_t *last_ack = tcpx_last_ack(peer);
+
+    ev->kind = retransmission_kind(seg);
+    ev->orig = tcpx_find_sent(d, seg->seq);
+    ev->rtt = tcpx_stream_rtt(s, seg);
+    ev->acked = tcpx_find_ack_covering(peer, seg->seq + (seg->len ? seg->len : 1));
+    /* How long nothing new had been acknowledged: since the peer's last ACK advance or the original, whichever is later. */
+    gint64 last_progress = last_ack ? last_ack->ts_ns : 0;
+    if (ev->orig && ev->orig->ts_ns > last_progress)
+        last_progress = ev->orig->ts_ns;
+    ev->since_progress = last_progress ? seg->ts_ns - last_progress : 0;
+    ev->since_orig = ev->orig ? seg->ts_ns - ev->orig->ts_ns : 0;
+    /* Resending exactly what the peer asks for, shortly after another resend: the same loss episode. */
+    ev->in_loss_episode = d->last_retx_ts && seg->ts_ns - d->last_retx_ts < MAX(TCPX_MIN_RTO_NS, 2 * ev->rtt);
+    count_attempt(d, seg, ev);
+}
+
+static tcpx_cause_t
+retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const retx_evidence_t *ev)
+{
+    const tcpx_side_t *d = &s->side[sender];
+    const tcpx_side_t *peer = &s->side[!sender];
+    guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
+
+    if (is_capture_duplicate(ev->orig, seg))
+        return TCPX_C_CAPTURE_DUPLICATE;
+    if (synack == TCPX_TH_SYN)
+        return TCPX_C_SYN_UNANSWERED;
+    if (synack == (TCPX_TH_SYN | TCPX_TH_ACK))
+        return TCPX_C_SYNACK_UNANSWERED;
+    if (ev->kind == TCPX_K_SPURIOUS_RETRANSMISSION)
+        return (ev->acked && ev->rtt && seg->ts_ns - ev->acked->ts_ns < ev->rtt) ? TCPX_C_SPURIOUS_ACK_IN_FLIGHT
+                                                                               : TCPX_C_SPURIOUS_ACK_LOST;
+    if (ev->kind == TCPX_K_FAST_RETRANSMISSION)
+        return TCPX_C_FAST_RETX_DUPACKS;
+    if (d->retx_attempts > 1 && ev->since_prev_attempt >= TCPX_MIN_RTO_NS)
+        return TCPX_C_RETX_BACKOFF;
+    if (peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq)
+        return TCPX_C_RETX_AFTER_DUPACKS;
+    if (peer->ack_known && ((peer->dupacks_len > 0 && tcpx_seq_gt(seg->seq, peer->high_ack)) ||
+                            (seg->seq == peer->high_ack && ev->in_loss_episode)))
+        return TCPX_C_RETX_IN_RECOVERY;
+    if ((ev->since_orig >= TCPX_MIN_RTO_NS || ev->since_progress >= TCPX_MIN_RTO_NS) &&
+        (!ev->rtt || ev->since_orig >= 2 * ev->rtt || ev->since_progress >= 2 * ev->rtt))
+        return TCPX_C_RETX_TIMEOUT;
+    return TCPX_C_RETX_EARLY;
+}
+
+void
+tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    const tcpx_side_t *peer = &s->side[!sender];
+    retx_evidence_t ev;
+
+    d->retransmissions++;
+    gather_evidence(s, sender, seg, &ev);
+    tcpx_cause_t cause = retransmission_cause(s, sender, seg, &ev);
+    if (cause != TCPX_C_CAPTURE_DUPLICATE)
+        d->last_retx_ts = seg->ts_ns;
+
+    tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);
+    tcpx_set_range(f, seg);
+    note_original(f, ev.orig, seg);
+    if (ev.acked) {
+        f->ack_frame = ev.acked->frame;
+        f->ack_age_ns = seg->ts_ns - ev.acked->ts_ns;
+    }
+    f->rtt_ns = ev.rtt;
+    f->idle_ns = ev.since_progress;
+    f->ref_frame = ev.prev_attempt_frame;     /* the previous attempt, since_prev_attempt ago */
+    f->ref_age_ns = ev.since_prev_attempt;
+    f->attempt = d->retx_attempts;
+    if (peer->ack_known)
+        f->waits_for = peer->high_ack;
+    f->n_listed = (guint8)MIN(peer->dupacks_len, TCPX_MAX_LISTED);
+    for (guint32 i = 0; i < f->n_listed; i++)
+        f->listed[i] = peer->dupacks[peer->dupacks_len - f->n_listed + i];
+    f->dupacks = peer->dupacks_len;
+    f->count = d->retransmissions;
+    f->total = d->data_segments + 1;   /* this one included */
+}
+
+void
+tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *d = &s->side[sender];
+    const tcpx_sent_t *orig = tcpx_find_sent(d, seg->seq);
+    tcpx_cause_t cause = TCPX_C_REORDERING;
+
+    if (is_capture_duplicate(orig, seg))
+        cause = TCPX_C_CAPTURE_DUPLICATE;
+    else if (orig)
+        cause = TCPX_C_QUICK_RETRANSMISSION;
+
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_OUT_OF_ORDER, cause);
+    tcpx_set_range(f, seg);
+    note_original(f, orig, seg);
+    f->ref_frame = d->next_seq_frame;
+    f->ref_age_ns = seg->ts_ns - d->next_seq_ts;
+    f->rtt_ns = tcpx_stream_rtt(s, seg);
+    f->bytes = tcpx_seq_diff(seg->seq, d->next_seq);
+}

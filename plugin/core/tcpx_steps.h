@@ -1,0 +1,78 @@
+/* tcpx_steps.h: what the files of the analysis core share (private to plugin/core).
+ *
+ * tcpx_core.c keeps the stream's state (what each side sent and acknowledged)
+ * and runs the steps of tcpx_analyze(); each other file explains one family of
+ * anomalies: tcpx_retx.c (retransmissions, ordering),
+ * tcpx_acks.c (gaps, duplicate, partial and ambiguous ACKs), tcpx_windows.c
+ * (windows, keep-alives), tcpx_story.c (handshake, close, resets, checksums,
+ * reused ports, Fast Open).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPX_STEPS_H
+#define TCPX_STEPS_H
+
+#include "tcpx_core.h"
+#include "tcpx_units.h"
+
+/* Linux never times out a segment faster than this (TCP_RTO_MIN). */
+#define TCPX_MIN_RTO_NS (200 * NS_PER_MS)
+
+/* ---- per-side memory (tcpx_core.c) ----------------------------------------- */
+
+/* The latest advance of the cumulative ACK from side d, or NULL. */
+static inline const tcpx_ack_event_t *
+tcpx_last_ack(const tcpx_side_t *d)
+{
+    return d->acks_len ? &d->acks[(d->acks_head + d->acks_len - 1) % TCPX_ACK_HISTORY] : NULL;
+}
+
+/* The earliest remembered transmission that carried byte `seq`. */
+const tcpx_sent_t *tcpx_find_sent(const tcpx_side_t *d, guint32 seq);
+/* The first ACK from side d that covered `end` (bytes before it). */
+const tcpx_ack_event_t *tcpx_find_ack_covering(const tcpx_side_t *d, guint32 end);
+
+/* ---- findings (tcpx_core.c) ------------------------------------------------ */
+
+/* A new finding in r, zeroed; when r is full, a scratch one, so callers need no checks. */
+tcpx_finding_t *tcpx_finding(tcpx_result_t *r, tcpx_kind_t kind, tcpx_cause_t cause);
+
+/* Inclusive range of payload bytes, or of the SYN/FIN "byte" when there is no payload. */
+static inline void
+tcpx_set_range(tcpx_finding_t *f, const tcpx_segment_t *seg)
+{
+    f->lo = seg->seq;
+    f->hi = seg->len ? seg->seq + seg->len - 1 : seg->seq;
+}
+
+/* The payload a full segment from `sender` carries. */
+guint32 tcpx_mss_toward(const tcpx_stream_t *s, int sender);
+
+/* A stream that starts without a handshake, in its first frames: gaps are the capture's start. */
+gboolean tcpx_early_in_unseen_start(const tcpx_stream_t *s);
+
+/* ---- the explaining steps, one per family of anomalies --------------------- */
+
+#define TCPX_WS_ANY_RETRANSMISSION (TCPX_WS_RETRANSMISSION | TCPX_WS_FAST_RETRANSMISSION | TCPX_WS_SPURIOUS)
+
+/* tcpx_retx.c */
+void tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+/* tcpx_acks.c */
+void tcpx_explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+/* tcpx_windows.c */
+void tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_keepalive(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+/* tcpx_story.c */
+void tcpx_explain_reused_ports(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_fast_open(const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_reset(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_checksum(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_learn_syn_options(tcpx_side_t *d, const tcpx_segment_t *seg);
+
+#endif
