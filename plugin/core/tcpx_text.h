@@ -43,12 +43,6 @@ void tcpx_append_uint(GString *out, guint64 v);
  * depends on the double's last bit, and for negative or huge values: use printf. */
 gboolean tcpx_fixed_text(char *buf, gsize len, gint64 value, gint64 step, int decimals);
 
-/* g_string_append_printf() for the report's sentences, which use only %s, %d, %i and %u
- * (with l or ll, as G_GUINT64_FORMAT) and %%: those are written here, without printf's
- * machinery and its temporary string (a report formats a dozen sentences for each of
- * thousands of streams); any other format goes to g_string_append_printf(). */
-void tcpx_append_printf(GString *out, const char *fmt, ...) G_GNUC_PRINTF(2, 3);
-
 /* SYN options of one side in words: "MSS 1460 bytes, window scale x128 (shift 7), SACK permitted". */
 void tcpx_format_syn_options(GString *out, const tcpx_side_t *side);
 /* The same, short, for summaries: "MSS 1460, WS x128, SACK, TS". */

@@ -818,46 +818,6 @@ test_duration_exact(void)
     g_string_free(want, TRUE);
 }
 
-/* tcpx_append_printf() writes what g_string_append_printf() writes, formats it does
- * not handle itself included. */
-#define SAME_AS_PRINTF(...) do { \
-        GString *mine = g_string_new("x"), *ref = g_string_new("x"); \
-        tcpx_append_printf(mine, __VA_ARGS__); \
-        g_string_append_printf(ref, __VA_ARGS__); \
-        g_assert_cmpstr(mine->str, ==, ref->str); \
-        g_string_free(mine, TRUE); \
-        g_string_free(ref, TRUE); \
-    } while (0)
-
-static void
-test_append_printf(void)
-{
-    static const gint64 edges[] = { 0, 1, -1, 9, 10, 99, 100, 4095, G_MAXINT32, G_MININT32, (gint64)G_MAXUINT32,
-                                    G_MAXINT64, G_MININT64, 1234567890123LL };
-    const char *null_str = NULL;
-    for (guint i = 0; i < G_N_ELEMENTS(edges); i++) {
-        gint64 v = edges[i];
-        SAME_AS_PRINTF("%d|%u|%i", (int)v, (unsigned)v, (int)v);
-        SAME_AS_PRINTF("%" G_GINT64_FORMAT " and %" G_GUINT64_FORMAT, v, (guint64)v);
-        SAME_AS_PRINTF("%ld %lu %lld %llu", (long)v, (unsigned long)v, (long long)v, (unsigned long long)v);
-    }
-    GRand *rnd = g_rand_new_with_seed(7);
-    for (int i = 0; i < 20000; i++) {
-        guint32 a = g_rand_int(rnd) >> g_rand_int_range(rnd, 0, 32);
-        guint64 b = ((guint64)g_rand_int(rnd) << 32 | g_rand_int(rnd)) >> g_rand_int_range(rnd, 0, 64);
-        SAME_AS_PRINTF("Stream %u: %s -> %s%s, score %d/100, %" G_GUINT64_FORMAT " bytes", a, "10.0.0.1:80",
-                       "[::1]:443", i % 2 ? " (guessed)" : "", (int)a - 50, b);
-    }
-    g_rand_free(rnd);
-    SAME_AS_PRINTF("100%% of %s%s", "it", "");
-    SAME_AS_PRINTF("%s", null_str);
-    SAME_AS_PRINTF("no conversion at all");
-    SAME_AS_PRINTF("%s", "");
-    /* not its own: printf's */
-    SAME_AS_PRINTF("%.3f s, %04x, %c, %5u, %-3d|", 1.0005, 0xab, 'z', 42u, 7);
-    SAME_AS_PRINTF("%u of %u (%.1f%%)", 3u, 7u, 300.0 / 7);
-}
-
 /* ---- conditions of newer Wireshark versions ------------------------------ */
 
 /* The tables are indexed by kind and cause: a row out of place names the wrong words. */
@@ -967,7 +927,6 @@ main(int argc, char **argv)
     g_test_add_func("/text/texts_render", test_texts_render);
     g_test_add_func("/text/frame_vars_unique", test_frame_vars_unique);
     g_test_add_func("/text/template_memo", test_template_memo);
-    g_test_add_func("/text/append_printf", test_append_printf);
     g_test_add_func("/explain/tables_in_order", test_tables_in_order);
     g_test_add_func("/core/partial_ack", test_partial_ack);
     g_test_add_func("/core/ambiguous_ack", test_ambiguous_ack);
