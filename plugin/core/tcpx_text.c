@@ -2,7 +2,6 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include <stdarg.h>
 #include <string.h>
 #include "tcpx_text.h"
 #include "tcpx_units.h"
