@@ -9,6 +9,7 @@
 
 #define STREAM_FILTER "tcp.stream == {stream}"
 
+/* clang-format off */
 static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_RETRANSMISSION, "retransmission", TCPX_SEV_NOTE,
       "Retransmission",
@@ -224,7 +225,9 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{Sender} acknowledges {receiver}'s data up to byte {ack}; the segment carries no data (a pure ACK).",
       NULL, "Reference frame", { TCPX_C_STORY } },
 };
+/* clang-format on */
 
+/* clang-format off */
 static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_NONE, "none", "", "" },
     { TCPX_C_CAPTURE_DUPLICATE, "capture_duplicate", "copy made by the capture",
@@ -370,6 +373,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "corrupted on the way. The receiver drops it and TCP will retransmit it." },
     { TCPX_C_STORY, "story", "", "" },
 };
+/* clang-format on */
 
 const tcpx_kind_info_t *
 tcpx_kind_info(tcpx_kind_t kind)
@@ -410,6 +414,7 @@ tcpx_phase_name(tcpx_phase_t phase)
 }
 
 /* Capture position: JSON name, words for tables, sentence for the handshake's story. */
+/* clang-format off */
 static const struct {
     const char *name, *words, *sentence;
 } positions[] = {
@@ -422,6 +427,7 @@ static const struct {
     [TCPX_POS_MIDDLE] = { "middle", "in the middle / undetermined",
                           "the capture point is about midway, or the path is too fast to tell" },
 };
+/* clang-format on */
 
 static guint
 position_index(tcpx_position_t p)

@@ -87,7 +87,7 @@ render_age(GString *out, const tcpx_var_t *var, const void *ctx)
 
 /* ---- the parties ----------------------------------------------------------- */
 
-enum { SENDER, RECEIVER, CLIENT, SERVER, CAPITAL = 4 };
+enum { SENDER = 1, RECEIVER, CLIENT, SERVER, CAPITAL = 8 };
 
 /* Is the party arg names the client? */
 static gboolean
@@ -294,6 +294,7 @@ render_cause_label(GString *out, const tcpx_var_t *var, const void *ctx)
 
 #define F(field) offsetof(tcpx_finding_t, field)
 
+/* clang-format off */
 static const tcpx_var_t frame_vars[] = {
     { "Receiver",      render_party,         0, RECEIVER | CAPITAL },
     { "Sender",        render_party,         0, SENDER | CAPITAL },
@@ -343,6 +344,7 @@ static const tcpx_var_t frame_vars[] = {
     { "waits_for",     render_number,        F(waits_for), 0 },
     { "zero_checksum", render_zero_checksum, F(zero_checksum), 0 },
 };
+/* clang-format on */
 
 const tcpx_vars_t tcpx_frame_vars = TCPX_VARS(frame_vars);
 

@@ -12,8 +12,8 @@ is_name(const char *v, const char *name, gsize len)
     return v[0] == name[0] && strncmp(v, name, len) == 0 && v[len] == '\0';
 }
 
-const tcpx_var_t *
-tcpx_template_var(const tcpx_vars_t *vars, const char *name, gsize len)
+static const tcpx_var_t *
+scan_vars(const tcpx_vars_t *vars, const char *name, gsize len)
 {
     for (gsize i = 0; i < vars->n; i++) {
         if (is_name(vars->vars[i].name, name, len))
@@ -74,7 +74,7 @@ memo_holds(const memo_entry_t *e, const tcpx_vars_t *vars, const char *name, gsi
 static G_GNUC_NO_INLINE const tcpx_var_t *
 remember_var(memo_entry_t *set, const tcpx_vars_t *vars, const char *name, gsize len)
 {
-    const tcpx_var_t *var = tcpx_template_var(vars, name, len);
+    const tcpx_var_t *var = scan_vars(vars, name, len);
     if (var && len <= G_MAXUINT16 && vars->n <= G_MAXUINT16) {
         set[1] = set[0];
         set[0] = (memo_entry_t){ name, vars->vars, (guint16)(var - vars->vars), (guint16)len };
@@ -82,8 +82,8 @@ remember_var(memo_entry_t *set, const tcpx_vars_t *vars, const char *name, gsize
     return var;
 }
 
-static inline const tcpx_var_t *
-find_var(const tcpx_vars_t *vars, const char *name, gsize len)
+const tcpx_var_t *
+tcpx_template_var(const tcpx_vars_t *vars, const char *name, gsize len)
 {
     memo_entry_t *set = memo[((guint64)(guintptr)name * G_GUINT64_CONSTANT(0x9E3779B97F4A7C15)) >> 56];
     if (memo_holds(&set[0], vars, name, len))
@@ -107,7 +107,7 @@ render_unknown(GString *out, const char *name, gsize len)
 static gboolean
 render_var(GString *out, const char *name, gsize len, const tcpx_vars_t *vars, const void *ctx)
 {
-    const tcpx_var_t *var = find_var(vars, name, len);
+    const tcpx_var_t *var = tcpx_template_var(vars, name, len);
     if (G_UNLIKELY(!var))
         return render_unknown(out, name, len);
     return var->render(out, var, ctx);

@@ -114,12 +114,14 @@ typedef struct {
     const char *sack, *no_sack, *ts, *tfo, *ecn;
 } syn_words_t;
 
+/* clang-format off */
 static const syn_words_t syn_words[] = {
     { "options not captured (the capture cut the header short)", "MSS ", " bytes", "no MSS (536 bytes assumed)",
       ", window scale x", TRUE, ", no window scaling", ", SACK permitted", ", no SACK", ", timestamps", ", Fast Open", ", ECN" },
     { "options not captured", "MSS ", "", "no MSS",
       ", WS x", FALSE, NULL, ", SACK", NULL, ", TS", ", TFO", ", ECN" },
 };
+/* clang-format on */
 
 static void
 append_word(GString *out, const char *word)

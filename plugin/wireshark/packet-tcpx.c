@@ -317,6 +317,7 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
 void
 proto_register_tcpx(void)
 {
+    /* clang-format off */
     static hf_register_info hf[] = {
         { &hf_tcpx_summary, { "Summary", "tcpx.summary", FT_STRING, BASE_NONE, NULL, 0x0,
             "One line about the frame, meant for a column", HFILL } },
@@ -345,15 +346,18 @@ proto_register_tcpx(void)
         { &hf_tcpx_related_age, { "Time since related frame", "tcpx.related_age", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             NULL, HFILL } },
     };
+    /* clang-format on */
     static gint *ett[] = { &ett_tcpx, &ett_tcpx_finding, &ett_tcpx_related };
 
     proto_tcpx = proto_register_protocol("TCP anomaly explanations (tcpx)", "tcpx", "tcpx");
     proto_register_field_array(proto_tcpx, hf, array_length(hf));
     proto_register_subtree_array(ett, array_length(ett));
+    /* clang-format off */
     static ei_register_info ei[] = {
         { &ei_tcpx_internals_mismatch, { "tcpx.internals_mismatch", PI_UNDECODED, PI_NOTE,
             "tcpx is silent: this Wireshark build's TCP internals do not match the ones tcpx was built for", EXPFILL } },
     };
+    /* clang-format on */
     expert_register_field_array(expert_register_protocol(proto_tcpx), ei, array_length(ei));
 
     module_t *tcpx_module = prefs_register_protocol(proto_tcpx, NULL);

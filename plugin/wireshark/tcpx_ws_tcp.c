@@ -42,6 +42,7 @@
 #include "tcpx_ws_tcp.h"
 
 /* packet-tcp.c's TCP_A_* bits of tcp_acked.flags, with the field TCP shows for each. */
+/* clang-format off */
 static const struct {
     uint16_t ws;
     uint32_t tcpx;
@@ -63,10 +64,12 @@ static const struct {
     { 0x2000, TCPX_WS_REUSED_PORTS,          "tcp.analysis.reused_ports" },
     { 0x4000, TCPX_WS_SPURIOUS,              "tcp.analysis.spurious_retransmission" },
 };
+/* clang-format on */
 #define WS_A_DUPLICATE_ACK 0x0010
 #define WS_A_KNOWN 0x7FFF
 
 /* Conditions TCP keeps outside the flags, with their fields. */
+/* clang-format off */
 static const struct {
     uint32_t tcpx;
     const char *field;
@@ -74,6 +77,7 @@ static const struct {
     { TCPX_WS_PARTIAL_ACK,   "tcp.analysis.partial_ack" },
     { TCPX_WS_AMBIGUOUS_ACK, "tcp.analysis.ambiguous_ack" },
 };
+/* clang-format on */
 
 struct tcpx_ws_conn {
     struct tcp_analysis tcpd;   /* never instantiated: the pointer is TCP's own */

@@ -290,6 +290,7 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 
 /* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
 typedef gboolean (*rule_t)(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is);
+/* clang-format off */
 static const rule_t rules[] = {
     rule_network_loss,
     rule_not_reading,
@@ -297,6 +298,7 @@ static const rule_t rules[] = {
     rule_reset,
     rule_capture,
 };
+/* clang-format on */
 
 /* The heaviest issue not yet told (ties: the earlier rule), or -1; with skip_told, weightless ones too. */
 static int
@@ -354,6 +356,7 @@ score_and_verdict(tcpx_health_t *h, tcpx_health_stream_t *s, const issue_t *issu
 }
 
 /* No SYN-ACK at all: the verdict is the connection's failure, whatever else happened. */
+/* clang-format off */
 static const struct {
     tcpx_done_t done;
     tcpx_fault_t fault;
@@ -363,6 +366,7 @@ static const struct {
     { TCPX_DONE_REFUSED,        TCPX_FAULT_SERVER,  "refused",        TCPX_HW_REFUSED },
     { TCPX_DONE_SYN_UNANSWERED, TCPX_FAULT_NETWORK, "syn_unanswered", TCPX_HW_SYN_UNANSWERED },
 };
+/* clang-format on */
 
 static gboolean
 judge_unanswered(tcpx_health_t *h, tcpx_health_stream_t *s)

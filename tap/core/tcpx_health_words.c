@@ -16,6 +16,7 @@
 #include "tcpx_text.h"
 
 /* Every sentence: the variable that must be known for it to be said (NULL: always), and its template. */
+/* clang-format off */
 static const struct {
     const char *when;
     const char *text;
@@ -112,6 +113,7 @@ static const struct {
     [TCPX_HW_PARA_POSITION] = { "position",
         " Captured {position} (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)." },
 };
+/* clang-format on */
 
 const char *
 tcpx_health_template(tcpx_health_words_t w)
@@ -133,21 +135,10 @@ static void render_sentence(GString *out, tcpx_health_words_t w, const tcpx_heal
 #define STREAM(c)          (((const tcpx_health_words_ctx_t *)(c))->s)
 #define FIELD(c, v, type)  (*(const type *)((const char *)STREAM(c) + (v)->offset))
 
-static void
-append_uint(GString *out, guint64 v)
-{
-    char buf[24], *end = buf + sizeof buf, *p = end;
-    do {
-        *--p = (char)('0' + v % 10);
-        v /= 10;
-    } while (v);
-    g_string_append_len(out, p, end - p);
-}
-
 /* Numbers: always known (0 prints "0"); _nz: known when not zero; _one: known when 1 (for plurals). */
-static gboolean u32_(GString *o, const tcpx_var_t *v, const void *c) { append_uint(o, FIELD(c, v, guint32)); return TRUE; }
-static gboolean u64_(GString *o, const tcpx_var_t *v, const void *c) { append_uint(o, FIELD(c, v, guint64)); return TRUE; }
-static gboolean u16_(GString *o, const tcpx_var_t *v, const void *c) { append_uint(o, FIELD(c, v, guint16)); return TRUE; }
+static gboolean u32_(GString *o, const tcpx_var_t *v, const void *c) { tcpx_append_uint(o, FIELD(c, v, guint32)); return TRUE; }
+static gboolean u64_(GString *o, const tcpx_var_t *v, const void *c) { tcpx_append_uint(o, FIELD(c, v, guint64)); return TRUE; }
+static gboolean u16_(GString *o, const tcpx_var_t *v, const void *c) { tcpx_append_uint(o, FIELD(c, v, guint16)); return TRUE; }
 static gboolean
 u32_nz(GString *o, const tcpx_var_t *v, const void *c)
 {
@@ -161,7 +152,7 @@ int_(GString *o, const tcpx_var_t *v, const void *c)
     int i = FIELD(c, v, int);
     if (i < 0)
         g_string_append_c(o, '-');
-    append_uint(o, i < 0 ? 0 - (guint64)(gint64)i : (guint64)i);
+    tcpx_append_uint(o, i < 0 ? 0 - (guint64)(gint64)i : (guint64)i);
     return TRUE;
 }
 
@@ -398,7 +389,7 @@ side_window_full(GString *o, const tcpx_var_t *v, const void *c)
     (void)v;
     if (!EVIDENCE(c))
         return FALSE;
-    append_uint(o, STREAM(c)->window_full_recv[EVIDENCE(c)->side != 0]);
+    tcpx_append_uint(o, STREAM(c)->window_full_recv[EVIDENCE(c)->side != 0]);
     return TRUE;
 }
 static gboolean
@@ -406,7 +397,7 @@ ev_u32(GString *o, const tcpx_var_t *v, const void *c)
 {
     if (!EVIDENCE(c))
         return FALSE;
-    append_uint(o, *(const guint32 *)((const char *)EVIDENCE(c) + v->offset));
+    tcpx_append_uint(o, *(const guint32 *)((const char *)EVIDENCE(c) + v->offset));
     return TRUE;
 }
 static gboolean
@@ -419,9 +410,9 @@ closing(GString *o, const tcpx_var_t *v, const void *c)
 #define OF(field) offsetof(tcpx_health_stream_t, field)
 #define EV(field) offsetof(tcpx_health_evidence_t, field)
 
-/* Every variable of the stream templates: name, renderer, field, argument.  Names are looked
- * up linearly at each use: the ones most streams and paragraphs ask for come first.
+/* Every variable of the stream templates: name, renderer, field, argument.
  * side, loss_data, loss_retx and closing read the issue's evidence (verdicts only). */
+/* clang-format off */
 static const tcpx_var_t vars[] = {
     /* in every paragraph: heading, verdict, connection, RTT, capture position */
     { "stream",              u32_,            OF(stream), 0 },
@@ -503,55 +494,24 @@ static const tcpx_var_t vars[] = {
     { "server_port",         u16_,            OF(server_port), 0 },
     { "client_packets",      u64_,            OF(packets[0]), 0 },
 };
+/* clang-format on */
 
 const tcpx_vars_t tcpx_health_vars = TCPX_VARS(vars);
-
-/* A sentence, prepared once (the paragraph asks for every stream): the variable of its
- * `when`, and where its lookups start.  The template language looks names up linearly,
- * and the table keeps each sentence's variables together: so its lookups start at the
- * first variable it names, and end a few entries later. */
-typedef struct {
-    gboolean ready;
-    const tcpx_var_t *when;
-    tcpx_vars_t vars;           /* the table, from the sentence's first variable on */
-} prepared_t;
-
-static const prepared_t *
-prepared(tcpx_health_words_t w)
-{
-    static prepared_t cache[TCPX_HW_N];
-    prepared_t *p = &cache[w];
-    const char *when = sentences[w].when, *b;
-    gsize first = G_N_ELEMENTS(vars);
-
-    if (p->ready)
-        return p;
-    p->when = when ? tcpx_template_var(&tcpx_health_vars, when, strlen(when)) : NULL;
-    for (b = strchr(sentences[w].text, '{'); b; b = strchr(b + 1, '{')) {
-        const char *name = b[1] == '?' ? b + 2 : b + 1;
-        const tcpx_var_t *v = tcpx_template_var(&tcpx_health_vars, name, strcspn(name, b[1] == '?' ? ":" : "}"));
-        if (v && (gsize)(v - vars) < first)
-            first = (gsize)(v - vars);
-    }
-    p->vars.vars = vars + first;
-    p->vars.n = G_N_ELEMENTS(vars) - first;
-    p->ready = TRUE;
-    return p;
-}
 
 static void
 render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx)
 {
-    const prepared_t *p = prepared(w);
-    if (p->when) {
+    const char *when = sentences[w].when;
+    if (when) {
         /* known: rendered, then taken back, as the template language's {?when:...} does */
+        const tcpx_var_t *v = tcpx_template_var(&tcpx_health_vars, when, strlen(when));
         gsize at = out->len;
-        gboolean known = p->when->render(out, p->when, ctx);
+        gboolean known = v && v->render(out, v, ctx);
         g_string_truncate(out, at);
         if (!known)
             return;
     }
-    tcpx_template_render(out, sentences[w].text, &p->vars, ctx);
+    tcpx_template_render(out, sentences[w].text, &tcpx_health_vars, ctx);
 }
 
 void

@@ -83,7 +83,6 @@ static void
 append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_stream_t *s)
 {
     tcpx_health_value_t v;
-    char b[32];
 
     tcpx_health_column_get(c, s, &v);
     if (c->unit == TCPX_HU_ENDPOINT) {
@@ -93,6 +92,7 @@ append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_strea
         return;
     }
     if (c->unit == TCPX_HU_MS) {
+        char b[32];
         g_string_append(out, tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
         return;
     }
@@ -260,7 +260,7 @@ render_stream(tcpx_report_t *r, const tcpx_health_stream_t *s, gboolean draw, GS
     for (q = nl ? nl + 1 : ""; *q; q++) {
         if (*q == '\n' || (*q == ' ' && (body->len == 0 || body->str[body->len - 1] == ' ')))
             continue;
-        g_string_append_c(body, *q == '\n' ? ' ' : *q);
+        g_string_append_c(body, *q);
         if (q[1] == '\n' && q[2])
             g_string_append_c(body, ' ');
     }

@@ -36,6 +36,7 @@ typedef struct {
 } kind_style_t;
 
 /* One row per anomaly kind (tcpx_kind_t order); the legend uses the kinds table's titles. */
+/* clang-format off */
 static const kind_style_t kind_style[TCPX_K_N_ANOMALIES] = {
     [TCPX_K_RETRANSMISSION]          = { "#d62728", SH_CIRCLE,   4.0 },
     [TCPX_K_FAST_RETRANSMISSION]     = { "#ff7f0e", SH_CIRCLE,   4.0 },
@@ -58,8 +59,10 @@ static const kind_style_t kind_style[TCPX_K_N_ANOMALIES] = {
     [TCPX_K_RESET]                   = { "#c00000", SH_SQUARE,   5.0 },
     [TCPX_K_CHECKSUM]                = { "#e377c2", SH_CROSS,    4.5 },
 };
+/* clang-format on */
 
 /* The series' legend entries: label, then how the swatch is drawn. */
+/* clang-format off */
 static const struct { const char *label, *swatch; } series_legend[] = {
     { "Data sent (seq to seq + len)", "<path d=\"M6 -6V6\" class=\"sent\"/>" },
     { "Acknowledged (ACK number)", "<path d=\"M0 0H14\" class=\"ack\"/>" },
@@ -67,15 +70,18 @@ static const struct { const char *label, *swatch; } series_legend[] = {
     { "Zero window advertised", "<rect x=\"0\" y=\"-6\" width=\"14\" height=\"12\" class=\"zw\"/>" },
     { "First transmission of resent bytes", "<circle cx=\"7\" cy=\"0\" r=\"3.5\" class=\"orig\"/>" },
 };
+/* clang-format on */
 
 /* Axis titles; the sequence axis names the data's direction and unit. */
 #define TIME_AXIS_TITLE "Time since the stream's first frame (s)"
 #define SEQ_AXIS_TITLE_FMT "Relative sequence number, %s data (%s)"
 #define RTT_AXIS_TITLE "RTT of that data (ms)"
 
+/* clang-format off */
 static const struct { double div; const char *unit; } byte_units[] = {
     { 1.0, "bytes" }, { 1e3, "kB" }, { 1e6, "MB" }, { 1e9, "GB" },
 };
+/* clang-format on */
 
 typedef struct {
     double t0, span;                 /* seconds */

@@ -232,10 +232,12 @@ report_draw(void *tapdata)
     tcpx_health_finish(c->h);
     tcpx_report_render_html(c->r, c->h, "tcpx " TCPX_VERSION, out);
     f = fopen(c->file, "wb");
-    if (!f || fwrite(out->str, 1, out->len, f) != out->len || fclose(f) != 0) {
+    gboolean written = f && fwrite(out->str, 1, out->len, f) == out->len;
+    /* fclose() once, whatever happened: a failed close is a failed write too */
+    if (f && fclose(f) != 0)
+        written = FALSE;
+    if (!written) {
         fprintf(stderr, "tshark: tcpx report: cannot write %s: %s\n", c->file, g_strerror(errno));
-        if (f)
-            fclose(f);
     } else {
         printf("tcpx report: wrote %s (%" G_GSIZE_FORMAT " bytes, %u TCP stream%s)\n", c->file, out->len,
                tcpx_health_count(c->h), tcpx_health_count(c->h) == 1 ? "" : "s");

@@ -241,7 +241,6 @@ anom_count(stat_tap_table *by_kind, stat_tap_table *by_stream, const tcpx_tap_re
 {
     gint64 key = ((gint64)rec->stream << 6) | k;
     guint srow;
-    stat_tap_table_item_type *where;
 
     if (!anom_kind_row[k])
         anom_kind_row[k] = anom_add_row(by_kind, k, NULL) + 1;
@@ -252,7 +251,7 @@ anom_count(stat_tap_table *by_kind, stat_tap_table *by_stream, const tcpx_tap_re
                                                           rec->server ? rec->server : "?")) + 1;
         g_hash_table_insert(anom_stream_rows, g_memdup2(&key, sizeof key), GUINT_TO_POINTER(srow));
         anom_kind_streams[k]++;
-        where = stat_tap_get_field_data(by_kind, anom_kind_row[k] - 1, ACOL_WHERE);
+        stat_tap_table_item_type *where = stat_tap_get_field_data(by_kind, anom_kind_row[k] - 1, ACOL_WHERE);
         g_free((char *)where->value.string_value);
         where->value.string_value = g_strdup_printf("in %u stream%s", anom_kind_streams[k],
                                                     anom_kind_streams[k] == 1 ? "" : "s");
