@@ -27,7 +27,7 @@ WS_DLL_PUBLIC void plugin_register(void);
 static int proto_null = -1;
 static int null_tap = -1;
 static dissector_handle_t tcp_handle;
-static guint32 tcp_frame;    /* the last frame TCP ran on */
+static guint32 tcp_frame; /* the last frame TCP ran on */
 static guint32 tap_record;
 static guint64 tapped;
 
@@ -66,8 +66,8 @@ draw(void *tapdata _U_)
 static TCPX_TAP_INIT_RESULT
 cli_init(const char *opt_arg _U_, void *userdata _U_)
 {
-    GString *err = register_tap_listener("tcpxnull", &tapped, NULL, TL_REQUIRES_NOTHING, NULL,
-                                         count_packet, draw, NULL);
+    GString *err = register_tap_listener("tcpxnull", &tapped, NULL, TL_REQUIRES_NOTHING, NULL, count_packet, draw,
+                                         NULL);
     if (err) {
         fprintf(stderr, "tcpxnull: %s\n", err->str);
         g_string_free(err, TRUE);

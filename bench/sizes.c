@@ -4,7 +4,8 @@
 #include <stddef.h>
 #include "tcpx_pack.h"
 
-int main(void)
+int
+main(void)
 {
     printf("tcpx_stream_t %zu\n", sizeof(tcpx_stream_t));
     printf("tcpx_side_t %zu\n", sizeof(tcpx_side_t));

@@ -10,8 +10,9 @@ tcpx_explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_r
 {
     tcpx_side_t *d = &s->side[sender];
     guint32 missing = tcpx_seq_diff(d->next_seq, seg->seq);
-    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_LOST_SEGMENT, tcpx_early_in_unseen_start(s) ? TCPX_C_CAPTURE_STARTED_LATE
-                                                                                          : TCPX_C_LOSS_BEFORE_CAPTURE);
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_LOST_SEGMENT,
+                                     tcpx_early_in_unseen_start(s) ? TCPX_C_CAPTURE_STARTED_LATE
+                                                                   : TCPX_C_LOSS_BEFORE_CAPTURE);
     f->lo = d->next_seq;
     f->hi = seg->seq - 1;
     f->bytes = missing;
@@ -95,7 +96,7 @@ tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
 
     for (guint8 i = 0; i < seg->n_sack && i < 4; i++) {
         if (tcpx_seq_le(seg->sack_re[i], seg->ack)) {
-            cause = TCPX_C_DUPACK_DSACK;       /* a block below the ACK: data received twice */
+            cause = TCPX_C_DUPACK_DSACK; /* a block below the ACK: data received twice */
             held_lo = seg->sack_le[i];
             held_hi = seg->sack_re[i];
             break;
@@ -112,7 +113,7 @@ tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     if (last && last->frame == seg->dupack_frame)
         f->ref_age_ns = seg->ts_ns - last->ts_ns;
     f->lo = seg->ack;
-    f->bytes = held_lo ? tcpx_seq_diff(seg->ack, held_lo) : 0;   /* the hole */
+    f->bytes = held_lo ? tcpx_seq_diff(seg->ack, held_lo) : 0; /* the hole */
     f->hi = held_hi ? held_hi - 1 : 0;
     f->held_lo = held_lo;
     f->mss = tcpx_mss_toward(s, !sender);

@@ -16,8 +16,8 @@
 #define EARLY_FRAMES 3
 
 void
-tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1,
-                 guint16 port0, guint16 port1, const tcpx_alloc_t *alloc)
+tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1, guint16 port0, guint16 port1,
+                 const tcpx_alloc_t *alloc)
 {
     memset(s, 0, sizeof *s);
     s->id = id;

@@ -25,26 +25,26 @@
 
 /* Wireshark's TCP analysis conditions, one bit per tcp.analysis.* field. */
 typedef enum {
-    TCPX_WS_RETRANSMISSION       = 1u << 0,
-    TCPX_WS_FAST_RETRANSMISSION  = 1u << 1,
-    TCPX_WS_SPURIOUS             = 1u << 2,
-    TCPX_WS_OUT_OF_ORDER         = 1u << 3,
-    TCPX_WS_LOST_SEGMENT         = 1u << 4,
-    TCPX_WS_ACK_LOST_SEGMENT     = 1u << 5,
-    TCPX_WS_DUPLICATE_ACK        = 1u << 6,
-    TCPX_WS_ZERO_WINDOW          = 1u << 7,
-    TCPX_WS_ZERO_WINDOW_PROBE    = 1u << 8,
-    TCPX_WS_ZERO_WINDOW_PROBE_ACK= 1u << 9,
-    TCPX_WS_WINDOW_FULL          = 1u << 10,
-    TCPX_WS_WINDOW_UPDATE        = 1u << 11,
-    TCPX_WS_KEEP_ALIVE           = 1u << 12,
-    TCPX_WS_KEEP_ALIVE_ACK       = 1u << 13,
-    TCPX_WS_REUSED_PORTS         = 1u << 14,
-    TCPX_WS_TFO_SYN              = 1u << 15,
-    TCPX_WS_TFO_ACK              = 1u << 16,
-    TCPX_WS_TFO_IGNORED          = 1u << 17,
-    TCPX_WS_PARTIAL_ACK          = 1u << 18,   /* Wireshark 4.4+ */
-    TCPX_WS_AMBIGUOUS_ACK        = 1u << 19    /* Wireshark 4.6+ */
+    TCPX_WS_RETRANSMISSION = 1u << 0,
+    TCPX_WS_FAST_RETRANSMISSION = 1u << 1,
+    TCPX_WS_SPURIOUS = 1u << 2,
+    TCPX_WS_OUT_OF_ORDER = 1u << 3,
+    TCPX_WS_LOST_SEGMENT = 1u << 4,
+    TCPX_WS_ACK_LOST_SEGMENT = 1u << 5,
+    TCPX_WS_DUPLICATE_ACK = 1u << 6,
+    TCPX_WS_ZERO_WINDOW = 1u << 7,
+    TCPX_WS_ZERO_WINDOW_PROBE = 1u << 8,
+    TCPX_WS_ZERO_WINDOW_PROBE_ACK = 1u << 9,
+    TCPX_WS_WINDOW_FULL = 1u << 10,
+    TCPX_WS_WINDOW_UPDATE = 1u << 11,
+    TCPX_WS_KEEP_ALIVE = 1u << 12,
+    TCPX_WS_KEEP_ALIVE_ACK = 1u << 13,
+    TCPX_WS_REUSED_PORTS = 1u << 14,
+    TCPX_WS_TFO_SYN = 1u << 15,
+    TCPX_WS_TFO_ACK = 1u << 16,
+    TCPX_WS_TFO_IGNORED = 1u << 17,
+    TCPX_WS_PARTIAL_ACK = 1u << 18,  /* Wireshark 4.4+ */
+    TCPX_WS_AMBIGUOUS_ACK = 1u << 19 /* Wireshark 4.6+ */
 } tcpx_ws_flag_t;
 
 /* What tcpx reports.  Anomaly kinds first (one per Wireshark condition, with
@@ -69,8 +69,8 @@ typedef enum {
     TCPX_K_TFO_SYN,
     TCPX_K_TFO_ACK,
     TCPX_K_TFO_IGNORED,
-    TCPX_K_PARTIAL_ACK,      /* Wireshark 4.4+ */
-    TCPX_K_AMBIGUOUS_ACK,    /* Wireshark 4.6+ */
+    TCPX_K_PARTIAL_ACK,   /* Wireshark 4.4+ */
+    TCPX_K_AMBIGUOUS_ACK, /* Wireshark 4.6+ */
     TCPX_K_RESET,
     TCPX_K_CHECKSUM,
     TCPX_K_N_ANOMALIES,
@@ -181,35 +181,35 @@ typedef enum {
 /* One TCP header of one frame, as the glue read it.  Sequence and ACK numbers
  * are relative (raw minus Wireshark's base for that direction). */
 typedef struct {
-    guint32  frame;
-    gint64   ts_ns;          /* capture time, ns since the epoch */
-    gboolean from_first;     /* sent by the stream's first-seen sender? */
-    guint32  seq, ack, len;  /* len: TCP payload bytes */
-    guint16  flags;          /* TCPX_TH_* */
-    guint32  win;            /* window in bytes, scaled as Wireshark scales it */
+    guint32 frame;
+    gint64 ts_ns;          /* capture time, ns since the epoch */
+    gboolean from_first;   /* sent by the stream's first-seen sender? */
+    guint32 seq, ack, len; /* len: TCP payload bytes */
+    guint16 flags;         /* TCPX_TH_* */
+    guint32 win;           /* window in bytes, scaled as Wireshark scales it */
     /* options (SYN options matter most) */
-    guint16  mss;            /* 0: absent */
-    gint8    wscale;         /* -1: absent */
+    guint16 mss;  /* 0: absent */
+    gint8 wscale; /* -1: absent */
     gboolean sack_perm;
     gboolean has_ts;
-    guint32  tsval;
-    guint8   tfo;            /* 0 none, 1 cookie request, 2 cookie */
-    gboolean options_cut;    /* the capture cut the header short: options unknown */
-    guint8   n_sack;
-    guint32  sack_le[4], sack_re[4];  /* relative */
+    guint32 tsval;
+    guint8 tfo;           /* 0 none, 1 cookie request, 2 cookie */
+    gboolean options_cut; /* the capture cut the header short: options unknown */
+    guint8 n_sack;
+    guint32 sack_le[4], sack_re[4]; /* relative */
     /* IP */
     gboolean has_ip_id;
-    guint16  ip_id;
-    guint8   ip_ecn;         /* 0..3, 3 = congestion experienced */
-    guint16  checksum;
+    guint16 ip_id;
+    guint8 ip_ecn; /* 0..3, 3 = congestion experienced */
+    guint16 checksum;
     tcpx_csum_t csum;
     /* Wireshark's analysis of this segment */
-    guint32  ws;             /* tcpx_ws_flag_t bits */
-    guint32  dupack_num, dupack_frame;
-    guint32  bytes_in_flight;
-    guint32  acks_frame;     /* this ACK acknowledges the segment in frame... */
-    gint64   ack_rtt_ns;     /* ...which took this long; 0 if none */
-    gint64   irtt_ns;        /* handshake RTT of the stream, 0 if unknown */
+    guint32 ws; /* tcpx_ws_flag_t bits */
+    guint32 dupack_num, dupack_frame;
+    guint32 bytes_in_flight;
+    guint32 acks_frame; /* this ACK acknowledges the segment in frame... */
+    gint64 ack_rtt_ns;  /* ...which took this long; 0 if none */
+    gint64 irtt_ns;     /* handshake RTT of the stream, 0 if unknown */
 } tcpx_segment_t;
 
 #define TCPX_MAX_LISTED 4
@@ -217,17 +217,17 @@ typedef struct {
 /* A side's SYN options as a finding keeps them: frozen, so that a later SYN
  * cannot change what an earlier frame says. */
 enum {
-    TCPX_SYN_SEEN = 1 << 0,  /* the side's SYN was seen */
-    TCPX_SYN_CUT  = 1 << 1,  /* ...but the capture cut its options short */
-    TCPX_SYN_SACK = 1 << 2,  /* SACK permitted */
-    TCPX_SYN_TS   = 1 << 3,  /* timestamps */
-    TCPX_SYN_TFO  = 1 << 4,  /* Fast Open */
-    TCPX_SYN_ECN  = 1 << 5   /* ECN offered */
+    TCPX_SYN_SEEN = 1 << 0, /* the side's SYN was seen */
+    TCPX_SYN_CUT = 1 << 1,  /* ...but the capture cut its options short */
+    TCPX_SYN_SACK = 1 << 2, /* SACK permitted */
+    TCPX_SYN_TS = 1 << 3,   /* timestamps */
+    TCPX_SYN_TFO = 1 << 4,  /* Fast Open */
+    TCPX_SYN_ECN = 1 << 5   /* ECN offered */
 };
 typedef struct {
-    guint16 mss;             /* 0: none */
-    gint8   wscale;          /* -1: no window scaling */
-    guint8  flags;           /* TCPX_SYN_* */
+    guint16 mss;  /* 0: none */
+    gint8 wscale; /* -1: no window scaling */
+    guint8 flags; /* TCPX_SYN_* */
 } tcpx_syn_opts_t;
 
 /* One thing tcpx says about a frame.  Which fields a kind fills is the kind's
@@ -235,47 +235,51 @@ typedef struct {
  * field once for the templates.  Zero means unknown or absent: the per-frame
  * cache (tcpx_pack.c) keeps only the non-zero fields. */
 typedef struct {
-    guint8  kind;            /* tcpx_kind_t */
-    guint8  cause;           /* tcpx_cause_t */
-    guint8  n_listed;
-    guint8  zero_checksum;   /* checksum: the checksum field is zero, not wrong */
-    guint16 checksum;        /* checksum: the frame's TCP checksum */
-    tcpx_syn_opts_t sender_opts, peer_opts;  /* SYN, SYN-ACK: both sides' options */
-    guint32 orig_frame;      /* first transmission of the same bytes */
-    guint32 ack_frame;       /* the ACK that already covered these bytes */
-    guint32 ref_frame;       /* the kind's reference frame (its ref_label says which) */
-    guint32 listed[TCPX_MAX_LISTED]; /* the latest duplicate ACKs before a retransmission */
-    guint32 lo, hi;          /* byte range, inclusive, relative */
-    guint32 bytes;           /* the kind's size: bytes missing, a window, bytes sent... */
-    guint32 bytes2;          /* a second size (previous window, bytes in flight, the peer's bytes...) */
-    guint32 count;           /* n-th occurrence in the stream so far */
-    guint32 total;           /* ...out of this many (e.g. data segments so far) */
-    guint32 segments;        /* bytes expressed in segments at the MSS */
-    guint32 mss;             /* the MSS in use toward the receiver */
-    guint32 waits_for;       /* the byte the receiver still waits for (its ACK number) */
-    guint32 dupacks;         /* retransmission: duplicate ACKs the receiver sent for it */
-    guint32 held_lo;         /* duplicate ACK: first byte of the SACK block it reports */
-    guint32 attempt;         /* retransmission: n-th resend of the same bytes */
-    guint32 prev_stream;     /* reused ports: the earlier stream's number + 1 (0: not captured) */
-    gint64  orig_age_ns, ack_age_ns, ref_age_ns;  /* how long before this frame each frame above was */
-    gint64  rtt_ns;          /* reference RTT for the comparison, 0 if unknown */
-    gint64  idle_ns;         /* how long nothing moved before: no new ACK (retransmission),
+    guint8 kind;  /* tcpx_kind_t */
+    guint8 cause; /* tcpx_cause_t */
+    guint8 n_listed;
+    guint8 zero_checksum;                   /* checksum: the checksum field is zero, not wrong */
+    guint16 checksum;                       /* checksum: the frame's TCP checksum */
+    tcpx_syn_opts_t sender_opts, peer_opts; /* SYN, SYN-ACK: both sides' options */
+    guint32 orig_frame;                     /* first transmission of the same bytes */
+    guint32 ack_frame;                      /* the ACK that already covered these bytes */
+    guint32 ref_frame;                      /* the kind's reference frame (its ref_label says which) */
+    guint32 listed[TCPX_MAX_LISTED];        /* the latest duplicate ACKs before a retransmission */
+    guint32 lo, hi;                         /* byte range, inclusive, relative */
+    guint32 bytes;                          /* the kind's size: bytes missing, a window, bytes sent... */
+    guint32 bytes2;                         /* a second size (previous window, bytes in flight, the peer's bytes...) */
+    guint32 count;                          /* n-th occurrence in the stream so far */
+    guint32 total;                          /* ...out of this many (e.g. data segments so far) */
+    guint32 segments;                       /* bytes expressed in segments at the MSS */
+    guint32 mss;                            /* the MSS in use toward the receiver */
+    guint32 waits_for;                      /* the byte the receiver still waits for (its ACK number) */
+    guint32 dupacks;                        /* retransmission: duplicate ACKs the receiver sent for it */
+    guint32 held_lo;                        /* duplicate ACK: first byte of the SACK block it reports */
+    guint32 attempt;                        /* retransmission: n-th resend of the same bytes */
+    guint32 prev_stream;                    /* reused ports: the earlier stream's number + 1 (0: not captured) */
+    gint64 orig_age_ns, ack_age_ns, ref_age_ns; /* how long before this frame each frame above was */
+    gint64 rtt_ns;                              /* reference RTT for the comparison, 0 if unknown */
+    gint64 idle_ns;                             /* how long nothing moved before: no new ACK (retransmission),
                               * no data (keep-alive, reset) */
-    gint64  syn_synack_ns, synack_ack_ns;  /* handshake ACK: the handshake's two halves */
+    gint64 syn_synack_ns, synack_ack_ns;        /* handshake ACK: the handshake's two halves */
 } tcpx_finding_t;
 
 #define TCPX_MAX_FINDINGS 8
 
 /* All tcpx says about one TCP header of one frame. */
 typedef struct {
-    guint8  phase;           /* tcpx_phase_t */
-    guint8  from_client;     /* direction of this segment */
-    guint8  n;
+    guint8 phase;       /* tcpx_phase_t */
+    guint8 from_client; /* direction of this segment */
+    guint8 n;
     tcpx_finding_t f[TCPX_MAX_FINDINGS];
 } tcpx_result_t;
 
 /* A frame is worth caching when it has findings. */
-static inline gboolean tcpx_result_notable(const tcpx_result_t *r) { return r->n > 0; }
+static inline gboolean
+tcpx_result_notable(const tcpx_result_t *r)
+{
+    return r->n > 0;
+}
 
 /* Allocation is the glue's choice (wmem file scope in Wireshark, GLib in tests).
  * realloc(ctx, ptr, 0) frees ptr, as wmem_realloc() and g_realloc() do. */
@@ -287,9 +291,9 @@ typedef struct {
 
 /* One original transmission, remembered to explain later retransmissions. */
 typedef struct {
-    guint32 seq, end;        /* [seq, end) */
+    guint32 seq, end; /* [seq, end) */
     guint32 frame;
-    gint64  ts_ns;
+    gint64 ts_ns;
     guint32 tsval;
     guint16 ip_id;
     guint16 checksum;
@@ -300,7 +304,7 @@ typedef struct {
 typedef struct {
     guint32 ack;
     guint32 frame;
-    gint64  ts_ns;
+    gint64 ts_ns;
 } tcpx_ack_event_t;
 
 #define TCPX_ACK_HISTORY 8
@@ -312,68 +316,68 @@ typedef struct {
 typedef struct {
     /* SYN options */
     gboolean syn_seen;
-    gboolean options_cut;    /* its SYN's options were not captured */
-    guint16  mss;
-    gint8    wscale;
+    gboolean options_cut; /* its SYN's options were not captured */
+    guint16 mss;
+    gint8 wscale;
     gboolean sack_perm, ts, tfo;
-    gboolean ecn_setup;      /* ECE (+CWR on a SYN) offered */
+    gboolean ecn_setup; /* ECE (+CWR on a SYN) offered */
     /* sequence space */
     gboolean seq_known;
-    guint32  next_seq;       /* highest seq + len (+SYN/FIN) seen */
-    guint32  next_seq_frame;
-    gint64   next_seq_ts;
-    tcpx_sent_t *sent;       /* ring of original transmissions */
-    guint32  sent_cap, sent_head, sent_len;
+    guint32 next_seq; /* highest seq + len (+SYN/FIN) seen */
+    guint32 next_seq_frame;
+    gint64 next_seq_ts;
+    tcpx_sent_t *sent; /* ring of original transmissions */
+    guint32 sent_cap, sent_head, sent_len;
     /* ACKs this side sent */
     gboolean ack_known;
-    guint32  high_ack;
+    guint32 high_ack;
     tcpx_ack_event_t acks[TCPX_ACK_HISTORY];
-    guint32  acks_head, acks_len;
-    guint32  dupacks[TCPX_DUPACK_HISTORY];
-    guint32  dupacks_len;
+    guint32 acks_head, acks_len;
+    guint32 dupacks[TCPX_DUPACK_HISTORY];
+    guint32 dupacks_len;
     /* timing */
-    guint32  last_frame;
-    gint64   last_ts;
-    gint64   last_data_ts;
+    guint32 last_frame;
+    gint64 last_ts;
+    gint64 last_data_ts;
     /* window this side advertises */
-    guint32  win;
+    guint32 win;
     gboolean win_known;
-    guint32  zero_since_frame; /* 0: window not at zero */
-    gint64   zero_since_ts;
+    guint32 zero_since_frame; /* 0: window not at zero */
+    gint64 zero_since_ts;
     /* close */
-    guint32  hole_lo, hole_hi;  /* the latest gap in what the capture saw from this side */
-    guint32  fin_frame;
-    gint64   fin_ts;
-    guint32  rst_frame;
+    guint32 hole_lo, hole_hi; /* the latest gap in what the capture saw from this side */
+    guint32 fin_frame;
+    gint64 fin_ts;
+    guint32 rst_frame;
     /* counters, so far */
-    guint32  data_segments, payload_bytes;
-    guint32  retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
+    guint32 data_segments, payload_bytes;
+    guint32 retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
     /* repeated retransmissions of the same bytes (exponential backoff) */
-    guint32  retx_seq, retx_attempts, retx_prev_frame;
-    gint64   retx_prev_ts;
-    gint64   last_retx_ts;      /* any retransmission, to tell one loss episode from the next */
-    guint32  csum_bad, csum_good;
+    guint32 retx_seq, retx_attempts, retx_prev_frame;
+    gint64 retx_prev_ts;
+    gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
+    guint32 csum_bad, csum_good;
 } tcpx_side_t;
 
 /* A TCP stream as tcpx sees it. */
 typedef struct tcpx_stream {
-    guint32  id;             /* Wireshark's tcp.stream */
-    const char *name[2];     /* "10.0.0.1:51234" for the first-seen sender [0] and the other [1] */
-    guint16  port[2];
-    gint8    client;         /* which of [0]/[1] is the client; -1 until known */
-    gboolean roles_guessed;  /* no SYN seen: client guessed from the ports */
+    guint32 id;          /* Wireshark's tcp.stream */
+    const char *name[2]; /* "10.0.0.1:51234" for the first-seen sender [0] and the other [1] */
+    guint16 port[2];
+    gint8 client;           /* which of [0]/[1] is the client; -1 until known */
+    gboolean roles_guessed; /* no SYN seen: client guessed from the ports */
     tcpx_side_t side[2];
     /* handshake */
-    guint32  syn_frame, synack_frame, hs_ack_frame;
-    gint64   syn_ts, synack_ts, hs_ack_ts;
-    gboolean midstream;      /* first frame was not a SYN */
-    guint32  first_frame, frames;
-    gint64   first_ts;
+    guint32 syn_frame, synack_frame, hs_ack_frame;
+    gint64 syn_ts, synack_ts, hs_ack_ts;
+    gboolean midstream; /* first frame was not a SYN */
+    guint32 first_frame, frames;
+    gint64 first_ts;
     /* previous stream with the same addresses and ports, for reused ports */
     const struct tcpx_stream *prev;
     /* counters used for context */
-    guint32  anomalies[TCPX_K_N_ANOMALIES];
-    guint32  resets;
+    guint32 anomalies[TCPX_K_N_ANOMALIES];
+    guint32 resets;
     tcpx_alloc_t alloc;
 } tcpx_stream_t;
 
@@ -381,11 +385,15 @@ typedef struct tcpx_stream {
 tcpx_syn_opts_t tcpx_syn_opts_of(const tcpx_side_t *side);
 
 /* Stream life cycle. */
-void tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1,
-                      guint16 port0, guint16 port1, const tcpx_alloc_t *alloc);
+void tcpx_stream_init(tcpx_stream_t *s, guint32 id, const char *name0, const char *name1, guint16 port0, guint16 port1,
+                      const tcpx_alloc_t *alloc);
 
 /* Is endpoint 0 or 1 the client?  Index of the client side. */
-static inline int tcpx_client_side(const tcpx_stream_t *s) { return s->client < 0 ? 0 : s->client; }
+static inline int
+tcpx_client_side(const tcpx_stream_t *s)
+{
+    return s->client < 0 ? 0 : s->client;
+}
 
 /* Analyse one segment (first pass, frame order).  Fills *out. */
 void tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *out);
@@ -396,16 +404,20 @@ tcpx_phase_t tcpx_plain_phase(const tcpx_segment_t *seg);
 /* Where the capture was taken, from the handshake's halves: SYN to SYN-ACK (d1) and
  * SYN-ACK to ACK (d2).  The half that holds the round trip is the far one. */
 typedef enum {
-    TCPX_POS_UNKNOWN = 0,     /* no complete handshake */
+    TCPX_POS_UNKNOWN = 0, /* no complete handshake */
     TCPX_POS_NEAR_CLIENT,
     TCPX_POS_NEAR_SERVER,
-    TCPX_POS_MIDDLE           /* in the middle, or the path is too fast to tell */
+    TCPX_POS_MIDDLE /* in the middle, or the path is too fast to tell */
 } tcpx_position_t;
-tcpx_position_t tcpx_capture_near(gint64 d1, gint64 d2);   /* never UNKNOWN */
+tcpx_position_t tcpx_capture_near(gint64 d1, gint64 d2); /* never UNKNOWN */
 
 /* Best RTT estimate known for the stream (handshake RTT), in ns; 0 if unknown. */
 gint64 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg);
 
-static inline gboolean tcpx_kind_is_anomaly(tcpx_kind_t kind) { return kind < TCPX_K_N_ANOMALIES; }
+static inline gboolean
+tcpx_kind_is_anomaly(tcpx_kind_t kind)
+{
+    return kind < TCPX_K_N_ANOMALIES;
+}
 
 #endif

@@ -405,10 +405,10 @@ tcpx_phase_name(tcpx_phase_t phase)
 {
     switch (phase) {
     case TCPX_PHASE_HANDSHAKE: return "handshake";
-    case TCPX_PHASE_DATA:      return "data";
+    case TCPX_PHASE_DATA: return "data";
     case TCPX_PHASE_KEEPALIVE: return "keep-alive";
-    case TCPX_PHASE_TEARDOWN:  return "teardown";
-    case TCPX_PHASE_RESET:     return "reset";
+    case TCPX_PHASE_TEARDOWN: return "teardown";
+    case TCPX_PHASE_RESET: return "reset";
     }
     return "data";
 }
@@ -435,6 +435,18 @@ position_index(tcpx_position_t p)
     return (guint)p < G_N_ELEMENTS(positions) ? (guint)p : TCPX_POS_UNKNOWN;
 }
 
-const char *tcpx_position_name(tcpx_position_t p) { return positions[position_index(p)].name; }
-const char *tcpx_position_words(tcpx_position_t p) { return positions[position_index(p)].words; }
-const char *tcpx_position_sentence(tcpx_position_t p) { return positions[position_index(p)].sentence; }
+const char *
+tcpx_position_name(tcpx_position_t p)
+{
+    return positions[position_index(p)].name;
+}
+const char *
+tcpx_position_words(tcpx_position_t p)
+{
+    return positions[position_index(p)].words;
+}
+const char *
+tcpx_position_sentence(tcpx_position_t p)
+{
+    return positions[position_index(p)].sentence;
+}

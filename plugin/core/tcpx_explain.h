@@ -15,21 +15,21 @@
 
 typedef struct {
     tcpx_kind_t kind;
-    const char *name;          /* value of tcpx.anomaly / tcpx.step: "fast_retransmission" */
-    tcpx_severity_t severity;  /* as Wireshark's expert info rates it; NONE for story steps */
-    const char *title;         /* subtree title */
-    const char *summary;       /* one line for the column, ~80 characters */
-    const char *what;          /* what happened, with this frame's numbers */
-    const char *next_step;     /* one thing to do now; NULL for story steps */
-    const char *ref_label;     /* what the finding's reference frame is */
-    tcpx_cause_t causes[TCPX_MAX_CAUSES];  /* the candidates the core may pick from */
+    const char *name;                     /* value of tcpx.anomaly / tcpx.step: "fast_retransmission" */
+    tcpx_severity_t severity;             /* as Wireshark's expert info rates it; NONE for story steps */
+    const char *title;                    /* subtree title */
+    const char *summary;                  /* one line for the column, ~80 characters */
+    const char *what;                     /* what happened, with this frame's numbers */
+    const char *next_step;                /* one thing to do now; NULL for story steps */
+    const char *ref_label;                /* what the finding's reference frame is */
+    tcpx_cause_t causes[TCPX_MAX_CAUSES]; /* the candidates the core may pick from */
 } tcpx_kind_info_t;
 
 typedef struct {
     tcpx_cause_t cause;
-    const char *name;          /* value of tcpx.cause_code: "timeout" */
-    const char *label;         /* a few words, for summaries: {cause_label} */
-    const char *text;          /* the likely cause and its evidence */
+    const char *name;  /* value of tcpx.cause_code: "timeout" */
+    const char *label; /* a few words, for summaries: {cause_label} */
+    const char *text;  /* the likely cause and its evidence */
 } tcpx_cause_info_t;
 
 const tcpx_kind_info_t *tcpx_kind_info(tcpx_kind_t kind);

@@ -87,17 +87,23 @@ render_age(GString *out, const tcpx_var_t *var, const void *ctx)
 
 /* ---- the parties ----------------------------------------------------------- */
 
-enum { SENDER = 1, RECEIVER, CLIENT, SERVER, CAPITAL = 8 };
+enum {
+    SENDER = 1,
+    RECEIVER,
+    CLIENT,
+    SERVER,
+    CAPITAL = 8
+};
 
 /* Is the party arg names the client? */
 static gboolean
 party_is_client(const tcpx_text_ctx_t *c, int arg)
 {
     switch (arg & ~CAPITAL) {
-    case SENDER:   return c->from_client;
+    case SENDER: return c->from_client;
     case RECEIVER: return !c->from_client;
-    case CLIENT:   return TRUE;
-    default:       return FALSE;
+    case CLIENT: return TRUE;
+    default: return FALSE;
     }
 }
 

@@ -14,16 +14,16 @@
 /* The finding's fields after kind, cause and n_listed, in packing order (the
  * commonest first: the mask of a retransmission fits in 3 bytes), by type:
  * unsigned (U8, U16, U32) or signed (I8, I64: zigzag-encoded). */
+/* clang-format off */
 #define PACKED_FIELDS(U8, U16, U32, I8, I64) \
-    U32(orig_frame) I64(orig_age_ns) U32(ack_frame) I64(ack_age_ns) \
-    U32(ref_frame) I64(ref_age_ns) \
+    U32(orig_frame) I64(orig_age_ns) U32(ack_frame) I64(ack_age_ns) U32(ref_frame) I64(ref_age_ns) \
     U32(listed[0]) U32(listed[1]) U32(listed[2]) U32(listed[3]) \
-    U32(lo) U32(hi) U32(bytes) U32(count) U32(total) \
-    I64(rtt_ns) I64(idle_ns) U32(attempt) U32(waits_for) U32(dupacks) \
-    U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) \
+    U32(lo) U32(hi) U32(bytes) U32(count) U32(total) I64(rtt_ns) I64(idle_ns) \
+    U32(attempt) U32(waits_for) U32(dupacks) U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) \
     I64(syn_synack_ns) I64(synack_ack_ns) U8(zero_checksum) U16(checksum) \
     U16(sender_opts.mss) I8(sender_opts.wscale) U8(sender_opts.flags) \
     U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags)
+/* clang-format on */
 
 #define FIELD(f, signed_) { offsetof(tcpx_finding_t, f), sizeof(((tcpx_finding_t *)0)->f), signed_ },
 #define UNSIGNED(f) FIELD(f, FALSE)
@@ -119,7 +119,15 @@ tcpx_result_pack(const tcpx_result_t *r, guint8 *buf) // NOLINT(readability-func
         *p++ = f->cause;
         *p++ = f->n_listed;
         /* Unrolled (one test per field, no table walk): most frames with a finding are packed. */
-#define KEEP(v) do { guint64 v_ = (v); if (v_) { mask |= bit; present[n_present++] = v_; } bit <<= 1; } while (0)
+#define KEEP(v)                        \
+    do {                               \
+        guint64 v_ = (v);              \
+        if (v_) {                      \
+            mask |= bit;               \
+            present[n_present++] = v_; \
+        }                              \
+        bit <<= 1;                     \
+    } while (0)
 #define UNSIGNED(name) KEEP(f->name);
 #define SIGNED(name) KEEP(zigzag(f->name));
         PACKED_FIELDS(UNSIGNED, UNSIGNED, UNSIGNED, SIGNED, SIGNED)
@@ -170,7 +178,7 @@ bad:
 
 /* ---- the per-frame cache ------------------------------------------------ */
 
-#define RECORD_HEAD 3   /* layer, length low byte, length high byte */
+#define RECORD_HEAD 3 /* layer, length low byte, length high byte */
 
 void
 tcpx_store_init(tcpx_store_t *s, const tcpx_alloc_t *alloc)
@@ -220,7 +228,7 @@ records_end(const tcpx_store_t *s, guint32 i)
 static const guint8 *
 find_record(const tcpx_store_t *s, guint32 i, guint8 layer, gsize *len)
 {
-    for (guint32 at = s->index[i].offset, end = records_end(s, i); at + RECORD_HEAD <= end; ) {
+    for (guint32 at = s->index[i].offset, end = records_end(s, i); at + RECORD_HEAD <= end;) {
         const guint8 *r = s->bytes + at;
         gsize n = r[1] | (gsize)r[2] << 8;
         if (r[0] == layer) {

@@ -31,10 +31,10 @@ typedef struct {
 } tcpx_store_entry_t;
 
 typedef struct {
-    guint8  *bytes;             /* per record: layer, length (2 bytes LE), packed result */
-    guint32  used, cap;
-    tcpx_store_entry_t *index;  /* one entry per frame, frames ascending */
-    guint32  n, n_cap;
+    guint8 *bytes; /* per record: layer, length (2 bytes LE), packed result */
+    guint32 used, cap;
+    tcpx_store_entry_t *index; /* one entry per frame, frames ascending */
+    guint32 n, n_cap;
     tcpx_alloc_t alloc;
 } tcpx_store_t;
 

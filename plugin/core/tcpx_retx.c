@@ -18,8 +18,8 @@ is_capture_duplicate(const tcpx_sent_t *orig, const tcpx_segment_t *seg)
     if (orig->has_ip_id && seg->has_ip_id && orig->ip_id == seg->ip_id && orig->checksum == seg->checksum)
         return TRUE;
     /* IPv6 has no IP ID: an identical header (same checksum, same timestamp) moments later. */
-    if (!seg->has_ip_id && orig->checksum == seg->checksum && seg->ts_ns - orig->ts_ns < DUPLICATE_WINDOW_NS
-        && (!seg->has_ts || orig->tsval == seg->tsval))
+    if (!seg->has_ip_id && orig->checksum == seg->checksum && seg->ts_ns - orig->ts_ns < DUPLICATE_WINDOW_NS &&
+        (!seg->has_ts || orig->tsval == seg->tsval))
         return TRUE;
     return FALSE;
 }
@@ -36,14 +36,14 @@ note_original(tcpx_finding_t *f, const tcpx_sent_t *orig, const tcpx_segment_t *
 /* What the sender knew when it resent: the evidence the cause is chosen from. */
 typedef struct {
     tcpx_kind_t kind;
-    const tcpx_sent_t *orig;          /* the first transmission, if remembered */
-    const tcpx_ack_event_t *acked;    /* the peer's ACK that already covered these bytes */
+    const tcpx_sent_t *orig;       /* the first transmission, if remembered */
+    const tcpx_ack_event_t *acked; /* the peer's ACK that already covered these bytes */
     gint64 rtt;
-    gint64 since_progress;            /* since anything new was acknowledged, or since the original */
+    gint64 since_progress; /* since anything new was acknowledged, or since the original */
     gint64 since_orig;
-    gint64 since_prev_attempt;        /* since the previous resend of the same bytes */
+    gint64 since_prev_attempt; /* since the previous resend of the same bytes */
     guint32 prev_attempt_frame;
-    gboolean in_loss_episode;         /* shortly after another resend: the same loss episode */
+    gboolean in_loss_episode; /* shortly after another resend: the same loss episode */
 } retx_evidence_t;
 
 static tcpx_kind_t
@@ -108,7 +108,7 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
         return TCPX_C_SYNACK_UNANSWERED;
     if (ev->kind == TCPX_K_SPURIOUS_RETRANSMISSION)
         return (ev->acked && ev->rtt && seg->ts_ns - ev->acked->ts_ns < ev->rtt) ? TCPX_C_SPURIOUS_ACK_IN_FLIGHT
-                                                                               : TCPX_C_SPURIOUS_ACK_LOST;
+                                                                                 : TCPX_C_SPURIOUS_ACK_LOST;
     if (ev->kind == TCPX_K_FAST_RETRANSMISSION)
         return TCPX_C_FAST_RETX_DUPACKS;
     if (d->retx_attempts > 1 && ev->since_prev_attempt >= TCPX_MIN_RTO_NS)
@@ -146,7 +146,7 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     }
     f->rtt_ns = ev.rtt;
     f->idle_ns = ev.since_progress;
-    f->ref_frame = ev.prev_attempt_frame;     /* the previous attempt, since_prev_attempt ago */
+    f->ref_frame = ev.prev_attempt_frame; /* the previous attempt, since_prev_attempt ago */
     f->ref_age_ns = ev.since_prev_attempt;
     f->attempt = d->retx_attempts;
     if (peer->ack_known)
@@ -156,7 +156,7 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
         f->listed[i] = peer->dupacks[peer->dupacks_len - f->n_listed + i];
     f->dupacks = peer->dupacks_len;
     f->count = d->retransmissions;
-    f->total = d->data_segments + 1;   /* this one included */
+    f->total = d->data_segments + 1; /* this one included */
 }
 
 void

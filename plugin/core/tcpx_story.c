@@ -66,8 +66,8 @@ reset_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     gint64 last = MAX(d->last_data_ts, peer->last_data_ts);
     gint64 rtt = tcpx_stream_rtt(s, seg);
     /* Data was flowing until just before: an abort mid-transfer. Long silence first: an idle reset. */
-    return (last && seg->ts_ns - last > MAX(G_GINT64_CONSTANT(1000) * NS_PER_MS, 10 * rtt))
-               ? TCPX_C_RST_IDLE : TCPX_C_RST_MID_TRANSFER;
+    return (last && seg->ts_ns - last > MAX(G_GINT64_CONSTANT(1000) * NS_PER_MS, 10 * rtt)) ? TCPX_C_RST_IDLE
+                                                                                            : TCPX_C_RST_MID_TRANSFER;
 }
 
 void
@@ -103,9 +103,9 @@ tcpx_explain_checksum(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, t
     tcpx_cause_t cause;
 
     if (d->csum_good > 0)
-        cause = TCPX_C_CSUM_CORRUPTION;      /* the same sender also sent good ones */
+        cause = TCPX_C_CSUM_CORRUPTION; /* the same sender also sent good ones */
     else if (peer->csum_bad > 0 && peer->csum_good == 0)
-        cause = TCPX_C_CSUM_LOCAL_BOTH;      /* both ends' frames: both ends are the capturing host */
+        cause = TCPX_C_CSUM_LOCAL_BOTH; /* both ends' frames: both ends are the capturing host */
     else
         cause = TCPX_C_CSUM_OFFLOAD;
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_CHECKSUM, cause);
@@ -140,8 +140,8 @@ tcpx_syn_opts_of(const tcpx_side_t *d)
     o.mss = d->mss;
     o.wscale = d->wscale;
     o.flags = (guint8)((d->syn_seen ? TCPX_SYN_SEEN : 0) | (d->options_cut ? TCPX_SYN_CUT : 0) |
-                       (d->sack_perm ? TCPX_SYN_SACK : 0) | (d->ts ? TCPX_SYN_TS : 0) |
-                       (d->tfo ? TCPX_SYN_TFO : 0) | (d->ecn_setup ? TCPX_SYN_ECN : 0));
+                       (d->sack_perm ? TCPX_SYN_SACK : 0) | (d->ts ? TCPX_SYN_TS : 0) | (d->tfo ? TCPX_SYN_TFO : 0) |
+                       (d->ecn_setup ? TCPX_SYN_ECN : 0));
     return o;
 }
 
@@ -159,8 +159,8 @@ tell_handshake(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, gboolean
             f->ref_frame = s->syn_frame;
             f->ref_age_ns = s->syn_frame ? seg->ts_ns - s->syn_ts : 0;
         }
-    } else if (s->synack_frame && !s->hs_ack_frame && (seg->flags & TCPX_TH_ACK) && !(seg->flags & (TCPX_TH_SYN | TCPX_TH_RST))
-               && sender == tcpx_client_side(s)) {
+    } else if (s->synack_frame && !s->hs_ack_frame && (seg->flags & TCPX_TH_ACK) &&
+               !(seg->flags & (TCPX_TH_SYN | TCPX_TH_RST)) && sender == tcpx_client_side(s)) {
         s->hs_ack_frame = seg->frame;
         s->hs_ack_ts = seg->ts_ns;
         tcpx_finding_t *f = tcpx_finding(r, TCPX_K_HANDSHAKE_ACK, TCPX_C_STORY);
@@ -186,9 +186,9 @@ tell_close(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, gboolean ret
         f->ref_frame = peer->fin_frame;
         f->ref_age_ns = peer->fin_frame ? seg->ts_ns - peer->fin_ts : 0;
         f->bytes = d->payload_bytes + seg->len;
-    } else if (peer->fin_frame && (seg->flags & TCPX_TH_ACK) && !(seg->flags & (TCPX_TH_FIN | TCPX_TH_RST))
-               && tcpx_seq_ge(seg->ack, peer->next_seq) && (!d->ack_known || tcpx_seq_lt(d->high_ack, peer->next_seq))
-               && d->fin_frame) {
+    } else if (peer->fin_frame && (seg->flags & TCPX_TH_ACK) && !(seg->flags & (TCPX_TH_FIN | TCPX_TH_RST)) &&
+               tcpx_seq_ge(seg->ack, peer->next_seq) && (!d->ack_known || tcpx_seq_lt(d->high_ack, peer->next_seq)) &&
+               d->fin_frame) {
         /* The last ACK: the FIN of the side that closed second is acknowledged. */
         tcpx_finding_t *f = tcpx_finding(r, TCPX_K_CLOSE_ACK, TCPX_C_STORY);
         r->phase = TCPX_PHASE_TEARDOWN;

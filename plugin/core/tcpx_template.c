@@ -27,10 +27,10 @@ scan_vars(const tcpx_vars_t *vars, const char *name, gsize len)
  * sets of two), and checked (its table, its name) before it is used again. */
 #define MEMO_SETS 256
 typedef struct {
-    const char *at;           /* the name's place in a template */
-    const tcpx_var_t *table;  /* the table the variable is in... */
-    guint16 index;            /* ...at this index */
-    guint16 len;              /* the length of its name */
+    const char *at;          /* the name's place in a template */
+    const tcpx_var_t *table; /* the table the variable is in... */
+    guint16 index;           /* ...at this index */
+    guint16 len;             /* the length of its name */
 } memo_entry_t;
 static memo_entry_t memo[MEMO_SETS][2];
 
@@ -139,7 +139,7 @@ branch_bar(const char *p, const char *end)
             depth--;
         else if (*p == '|' && depth == 0) {
             if (p[1] == '|') {
-                p++;            /* "||" is text (a filter's "or"), not the branch separator */
+                p++; /* "||" is text (a filter's "or"), not the branch separator */
                 continue;
             }
             return p;

@@ -25,8 +25,8 @@ typedef gboolean (*tcpx_var_render_t)(GString *out, const tcpx_var_t *var, const
 struct tcpx_var {
     const char *name;
     tcpx_var_render_t render;
-    gsize offset;            /* for renderers shared by many variables: the field they read */
-    int arg;                 /* ...and their argument (a side, capitalisation, a scale) */
+    gsize offset; /* for renderers shared by many variables: the field they read */
+    int arg;      /* ...and their argument (a side, capitalisation, a scale) */
 };
 
 /* A table of variables: a static array, for the life of the program (the renderer
@@ -36,7 +36,10 @@ typedef struct {
     gsize n;
 } tcpx_vars_t;
 
-#define TCPX_VARS(table) { (table), G_N_ELEMENTS(table) }
+#define TCPX_VARS(table)             \
+    {                                \
+        (table), G_N_ELEMENTS(table) \
+    }
 
 /* Appends tmpl rendered with the variables `vars` read from ctx (NULL tmpl: nothing). */
 void tcpx_template_render(GString *out, const char *tmpl, const tcpx_vars_t *vars, const void *ctx);

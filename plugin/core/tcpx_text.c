@@ -71,8 +71,8 @@ tcpx_format_duration(GString *out, gint64 ns)
     } else if (ns < 60 * NS_PER_S)
         append_fixed(out, ns, 10 * NS_PER_MS, 2, "s");
     else
-        g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s",
-                               ns / (60 * NS_PER_S), (ns / NS_PER_S) % 60);
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s", ns / (60 * NS_PER_S),
+                               (ns / NS_PER_S) % 60);
 }
 
 void
@@ -106,10 +106,10 @@ tcpx_format_bytes(GString *out, guint64 bytes)
 /* The words of the SYN options, long (explanations) and short (summaries).  A NULL
  * word says nothing: the short form names only what is there. */
 typedef struct {
-    const char *cut;                 /* the capture cut the options short */
+    const char *cut; /* the capture cut the options short */
     const char *mss, *mss_unit, *no_mss;
-    const char *wscale;              /* then the multiplier */
-    gboolean wscale_shift;           /* then " (shift N)" */
+    const char *wscale;    /* then the multiplier */
+    gboolean wscale_shift; /* then " (shift N)" */
     const char *no_wscale;
     const char *sack, *no_sack, *ts, *tfo, *ecn;
 } syn_words_t;
@@ -187,12 +187,12 @@ tcpx_format_negotiated_opts(GString *out, const tcpx_syn_opts_t *c, const tcpx_s
         g_string_append_printf(out, "segments up to %u bytes toward the server and %u toward the client",
                                s->mss ? s->mss : 536, c->mss ? c->mss : 536);
     if (c->wscale >= 0 && s->wscale >= 0)
-        g_string_append_printf(out, "; window scaling on (client x%u, server x%u)",
-                               1u << MIN(c->wscale, 14), 1u << MIN(s->wscale, 14));
+        g_string_append_printf(out, "; window scaling on (client x%u, server x%u)", 1u << MIN(c->wscale, 14),
+                               1u << MIN(s->wscale, 14));
     else
         g_string_append(out, "; no window scaling (windows capped at 64 KB)");
     g_string_append(out, (c->flags & s->flags & TCPX_SYN_SACK) ? "; SACK on both sides"
-                                                                : "; no SACK (both sides must permit it)");
+                                                               : "; no SACK (both sides must permit it)");
     if (c->flags & TCPX_SYN_ECN)
         g_string_append(out, (s->flags & TCPX_SYN_ECN) ? "; ECN on" : "; ECN offered but not accepted");
 }

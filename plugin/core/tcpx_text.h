@@ -13,10 +13,10 @@
 
 /* Everything a template may refer to. */
 typedef struct {
-    const tcpx_stream_t  *st;
+    const tcpx_stream_t *st;
     const tcpx_finding_t *f;
-    gboolean from_client;     /* the segment's sender is the client */
-    guint32  seg_ack;         /* for phase notes: the segment's ACK (0 if none) */
+    gboolean from_client; /* the segment's sender is the client */
+    guint32 seg_ack;      /* for phase notes: the segment's ACK (0 if none) */
 } tcpx_text_ctx_t;
 
 /* Appends the rendered template to out; the variables it may use are the frame variables. */

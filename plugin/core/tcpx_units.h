@@ -9,7 +9,7 @@
 
 #define NS_PER_US G_GINT64_CONSTANT(1000)
 #define NS_PER_MS G_GINT64_CONSTANT(1000000)
-#define NS_PER_S  G_GINT64_CONSTANT(1000000000)
+#define NS_PER_S G_GINT64_CONSTANT(1000000000)
 
 /* A round trip longer than this (10 minutes) is a broken clock, not a network:
  * such RTT samples are treated as unknown, and spans are clamped to a multiple of it

@@ -52,7 +52,8 @@ tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     }
     if (seg->ws & TCPX_WS_WINDOW_UPDATE) {
         gboolean reopened = d->zero_since_frame != 0;
-        tcpx_finding_t *f = tcpx_finding(r, TCPX_K_WINDOW_UPDATE, reopened ? TCPX_C_WINDOW_REOPENED : TCPX_C_WINDOW_GREW);
+        tcpx_finding_t *f = tcpx_finding(r, TCPX_K_WINDOW_UPDATE,
+                                         reopened ? TCPX_C_WINDOW_REOPENED : TCPX_C_WINDOW_GREW);
         f->bytes = seg->win;
         f->bytes2 = d->win_known ? d->win : 0;
         f->ref_frame = d->zero_since_frame;

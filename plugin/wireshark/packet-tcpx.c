@@ -52,15 +52,13 @@ static expert_field ei_tcpx_internals_mismatch = EI_INIT;
 static protocol_t *tcpx_protocol;
 
 static tcpx_pref_bool_t pref_phase_notes = FALSE;
-static gboolean mismatch_said;   /* this file has shown the guard's note */
+static gboolean mismatch_said; /* this file has shown the guard's note */
 
-static const value_string severity_vals[] = {
-    { TCPX_SEV_CHAT,  "Chat" },
-    { TCPX_SEV_NOTE,  "Note" },
-    { TCPX_SEV_WARN,  "Warning" },
-    { TCPX_SEV_ERROR, "Error" },
-    { 0, NULL }
-};
+static const value_string severity_vals[] = { { TCPX_SEV_CHAT, "Chat" },
+                                              { TCPX_SEV_NOTE, "Note" },
+                                              { TCPX_SEV_WARN, "Warning" },
+                                              { TCPX_SEV_ERROR, "Error" },
+                                              { 0, NULL } };
 
 static void
 tcpx_init(void)
@@ -77,8 +75,8 @@ add_related(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const char *lab
     if (!frame || frame == pinfo->num || !proto_field_is_referenced(tree, hf_tcpx_related_frame))
         return;
     if (age_ns <= 0) {
-        proto_item_set_generated(proto_tree_add_uint_format(tree, hf_tcpx_related_frame, tvb, 0, 0, frame,
-                                                            "%s: frame %u", label, frame));
+        proto_item_set_generated(
+            proto_tree_add_uint_format(tree, hf_tcpx_related_frame, tvb, 0, 0, frame, "%s: frame %u", label, frame));
         return;
     }
     GString *age = g_string_new(NULL);
@@ -122,11 +120,10 @@ add_text(proto_tree *tree, int hf, tvbuff_t *tvb, const GString *text)
         return;
     }
     proto_item *it = proto_tree_add_string_format(tree, hf, tvb, 0, 0, text->str, "%s: %.*s",
-                                                  proto_registrar_get_name(hf),
-                                                  (int)(end - text->str), text->str);
+                                                  proto_registrar_get_name(hf), (int)(end - text->str), text->str);
     proto_item_set_generated(it);
     proto_tree *more = proto_item_add_subtree(it, ett_tcpx_related);
-    for (const char *p = end + (*end == ' '); *p; ) {
+    for (const char *p = end + (*end == ' '); *p;) {
         end = line_end(p);
         proto_item_set_generated(proto_tree_add_none_format(more, hf_tcpx_text, tvb, 0, 0, "%.*s", (int)(end - p), p));
         p = end + (*end == ' ');
@@ -162,8 +159,8 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
             tcpx_render_cause(s, ctx);
             add_text(ft, hf_tcpx_cause, tvb, s);
         }
-        proto_item_set_generated(proto_tree_add_string(ft, hf_tcpx_cause_code, tvb, 0, 0,
-                                                       tcpx_cause_info((tcpx_cause_t)f->cause)->name));
+        proto_item_set_generated(
+            proto_tree_add_string(ft, hf_tcpx_cause_code, tvb, 0, 0, tcpx_cause_info((tcpx_cause_t)f->cause)->name));
     }
     if (k->next_step && proto_field_is_referenced(ft, hf_tcpx_next_step)) {
         g_string_truncate(s, 0);
@@ -185,7 +182,8 @@ headline(const tcpx_result_t *r)
 {
     int best = -1;
     for (int i = 0; i < r->n; i++) {
-        if (best < 0 || tcpx_kind_severity((tcpx_kind_t)r->f[i].kind) > tcpx_kind_severity((tcpx_kind_t)r->f[best].kind))
+        if (best < 0 ||
+            tcpx_kind_severity((tcpx_kind_t)r->f[i].kind) > tcpx_kind_severity((tcpx_kind_t)r->f[best].kind))
             best = i;
     }
     return best;
@@ -208,8 +206,8 @@ phase_note(tcpx_result_t *plain, const tcpx_segment_t *seg, const tcpx_result_t 
 }
 
 static void
-build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer_t *layer,
-           const tcpx_result_t *r, gboolean from_client, guint index, guint n_layers)
+build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_result_t *r,
+           gboolean from_client, guint index, guint n_layers)
 {
     const tcpx_stream_t *st = &layer->stream->core;
     tcpx_result_t plain;
@@ -241,14 +239,16 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
     proto_tree *tt = proto_item_add_subtree(ti, ett_tcpx);
     if (want_summary)
         add_text(tt, hf_tcpx_summary, tvb, summary);
-    proto_item_set_generated(proto_tree_add_string(tt, hf_tcpx_phase, tvb, 0, 0, tcpx_phase_name((tcpx_phase_t)r->phase)));
+    proto_item_set_generated(
+        proto_tree_add_string(tt, hf_tcpx_phase, tvb, 0, 0, tcpx_phase_name((tcpx_phase_t)r->phase)));
     proto_item *si = proto_tree_add_string_format(tt, hf_tcpx_sender, tvb, 0, 0, from_client ? "client" : "server",
                                                   "Sender: %s (%s)%s", from_client ? "client" : "server",
                                                   st->name[from_client ? tcpx_client_side(st) : !tcpx_client_side(st)],
                                                   st->roles_guessed ? ", guessed from the ports" : "");
     proto_item_set_generated(si);
     if (!tcpx_ws_tcp_analyzes_sequences())
-        proto_item_set_generated(proto_tree_add_none_format(tt, hf_tcpx_text, tvb, 0, 0,
+        proto_item_set_generated(proto_tree_add_none_format(
+            tt, hf_tcpx_text, tvb, 0, 0,
             "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE): retransmissions, "
             "lost segments, duplicate ACKs and window problems are not detected, so tcpx cannot explain them"));
     for (int i = 0; i < r->n; i++) {
@@ -361,7 +361,8 @@ proto_register_tcpx(void)
     expert_register_field_array(expert_register_protocol(proto_tcpx), ei, array_length(ei));
 
     module_t *tcpx_module = prefs_register_protocol(proto_tcpx, NULL);
-    prefs_register_bool_preference(tcpx_module, "phase_notes", "Add a phase note to every TCP frame",
+    prefs_register_bool_preference(
+        tcpx_module, "phase_notes", "Add a phase note to every TCP frame",
         "Also explain ordinary frames in one line: which bytes they carry and what they acknowledge. "
         "Off by default: tcpx then speaks only on frames with an anomaly or a step of the connection's story.",
         &pref_phase_notes);

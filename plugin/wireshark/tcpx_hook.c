@@ -37,7 +37,7 @@ static dissector_handle_t tcp_handle;
 
 /* Per capture file: changing a preference or enabling a protocol redissects, which starts afresh. */
 static gboolean tcpx_enabled;
-static tcpx_store_t frame_results;     /* what the first pass found, per frame (tcpx_pack.h) */
+static tcpx_store_t frame_results; /* what the first pass found, per frame (tcpx_pack.h) */
 
 /* The TCP headers of the frame being dissected, from the hook to the post-dissector.
  * Wireshark dissects one frame at a time and runs the post-dissectors within the same
@@ -45,7 +45,7 @@ static tcpx_store_t frame_results;     /* what the first pass found, per frame (
  * than packet-scope proto data (an allocation and a list search per frame).  The
  * post-dissector marks it used, so a re-dissection of the same frame starts afresh. */
 static struct {
-    guint32 frame;                /* 0: empty or used */
+    guint32 frame; /* 0: empty or used */
     guint n;
     tcpx_layer_t layer[MAX_LAYERS];
 } current;
@@ -135,8 +135,8 @@ void
 tcpx_hook_handoff(void)
 {
     tcp_handle = find_dissector("tcp");
-    dissector_handle_t hook = create_dissector_handle_with_name_and_description(
-        dissect_tcpx_tcp_hook, -1, "tcpx_tcp_hook", "TCP (read by tcpx)");
+    dissector_handle_t hook = create_dissector_handle_with_name_and_description(dissect_tcpx_tcp_hook, -1,
+                                                                                "tcpx_tcp_hook", "TCP (read by tcpx)");
     /* Added, not changed: a changed entry would be reset when Decode As settings load. */
     dissector_add_uint("ip.proto", IP_PROTO_TCP, hook);
 }
@@ -148,7 +148,7 @@ tcpx_hook_take_frame(packet_info *pinfo, guint *n, guint *n_read)
 {
     if (current.frame != pinfo->num)
         return NULL;
-    current.frame = 0;  /* used: the next dissection starts afresh */
+    current.frame = 0; /* used: the next dissection starts afresh */
     *n = current.n;
     *n_read = 0;
     for (guint i = 0; i < current.n; i++) {

@@ -23,15 +23,15 @@ typedef struct {
 typedef struct {
     /* What the hook saw before TCP ran, for reading the header after it */
     tvbuff_t *tvb;
-    address src, dst;             /* shallow copies: the frame's data */
-    void *iph;                    /* IP's header data (the frame's) */
+    address src, dst; /* shallow copies: the frame's data */
+    void *iph;        /* IP's header data (the frame's) */
     gboolean fragmented;
-    gboolean pending;             /* TCP has not returned (it threw): read in the post-dissector */
-    gboolean tcp_returned;        /* TCP returned normally: its tree holds its whole analysis */
+    gboolean pending;      /* TCP has not returned (it threw): read in the post-dissector */
+    gboolean tcp_returned; /* TCP returned normally: its tree holds its whole analysis */
     tcpx_segment_t seg;
-    tcpx_stream_glue_t *stream;   /* NULL: tcpx could not read this header */
-    tcpx_result_t result;         /* what tcpx found (first pass) or the cache kept (later) */
-    tcpx_tap_rec_t tap;           /* the record queued on the tap */
+    tcpx_stream_glue_t *stream; /* NULL: tcpx could not read this header */
+    tcpx_result_t result;       /* what tcpx found (first pass) or the cache kept (later) */
+    tcpx_tap_rec_t tap;         /* the record queued on the tap */
 } tcpx_layer_t;
 
 /* Wireshark's file scope, for the core's per-file allocations. */

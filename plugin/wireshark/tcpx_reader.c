@@ -36,14 +36,14 @@ enum {
     TCPOPT_SACK = 5,
     TCPOPT_TIMESTAMPS = 8,
     TCPOPT_TFO = 34,
-    TCPOPT_EXPERIMENTAL = 254,    /* RFC 6994: an experiment identifier follows */
+    TCPOPT_EXPERIMENTAL = 254, /* RFC 6994: an experiment identifier follows */
 };
-#define TCPOPT_EXP_TFO_MAGIC 0xF989    /* TCP Fast Open before it had its own kind */
+#define TCPOPT_EXP_TFO_MAGIC 0xF989 /* TCP Fast Open before it had its own kind */
 #define TCPOLEN_MSS 4
 #define TCPOLEN_WINDOW_SCALE 3
 #define TCPOLEN_TIMESTAMPS 10
 #define TCPOLEN_SACK_BLOCK 8
-#define TCP_MAX_WINDOW_SHIFT 14        /* RFC 7323: a larger shift counts as 14 */
+#define TCP_MAX_WINDOW_SHIFT 14 /* RFC 7323: a larger shift counts as 14 */
 
 /* tcpx_segment_t.tfo */
 #define TFO_COOKIE_REQUEST 1
@@ -51,23 +51,23 @@ enum {
 
 /* Addresses and ports of a TCP connection, in a canonical order (padding zeroed: keys compare as bytes). */
 typedef struct {
-    guint8  addr[2][16];
+    guint8 addr[2][16];
     guint16 port[2];
-    guint8  len;
-    guint8  pad[3];
+    guint8 len;
+    guint8 pad[3];
 } conv_key_t;
 G_STATIC_ASSERT(sizeof(conv_key_t) % 8 == 0);
 
 /* A TCP connection as seen on the first pass: TCP's data and tcpx's stream. */
 typedef struct {
-    tcpx_ws_conn_t *tcp_conn;     /* TCP's analysis of the connection */
-    tcpx_stream_glue_t *stream;   /* NULL until known */
+    tcpx_ws_conn_t *tcp_conn;   /* TCP's analysis of the connection */
+    tcpx_stream_glue_t *stream; /* NULL until known */
 } conv_cache_t;
 
 /* Per capture file. */
-static wmem_map_t *streams;            /* tcp.stream -> tcpx_stream_glue_t */
-static wmem_map_t *first_pass_convs;   /* conv_key_t -> conv_cache_t, first pass only */
-static wmem_map_t *last_by_ports;      /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
+static wmem_map_t *streams;          /* tcp.stream -> tcpx_stream_glue_t */
+static wmem_map_t *first_pass_convs; /* conv_key_t -> conv_cache_t, first pass only */
+static wmem_map_t *last_by_ports;    /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
 
 /* conv_key_t as a wmem_map key: its bytes, read as whole 8-byte words (the padding is zeroed). */
 static guint
@@ -131,8 +131,8 @@ make_conv_key(conv_key_t *key, const address *src, const address *dst, guint16 s
  * per connection and looked up again only on SYNs, where TCP may start a new
  * conversation for reused ports.  On later passes *scratch is filled instead. */
 static conv_cache_t *
-connection_for(packet_info *pinfo, const address *src, const address *dst, guint16 sport, guint16 dport,
-               guint16 flags, conv_cache_t *scratch)
+connection_for(packet_info *pinfo, const address *src, const address *dst, guint16 sport, guint16 dport, guint16 flags,
+               conv_cache_t *scratch)
 {
     conv_key_t key;
     conv_cache_t *cached = NULL;
@@ -205,9 +205,9 @@ stream_for(packet_info *pinfo, guint32 id, const address *src, const address *ds
 
 /* The TCP header as it is on the wire. */
 typedef struct {
-    const guint8 *th;             /* the captured part of the header */
-    guint captured, reported;     /* the TCP tvb's lengths */
-    guint hlen;                   /* header length, options included */
+    const guint8 *th;         /* the captured part of the header */
+    guint captured, reported; /* the TCP tvb's lengths */
+    guint hlen;               /* header length, options included */
     guint16 sport, dport, flags, win, sum;
     guint32 raw_seq, raw_ack;
 } wire_header_t;
@@ -266,9 +266,7 @@ parse_options(const guint8 *th, guint end, tcpx_segment_t *seg, guint32 peer_bas
             if (len == TCPOLEN_WINDOW_SCALE)
                 seg->wscale = (gint8)MIN(value[0], TCP_MAX_WINDOW_SHIFT);
             break;
-        case TCPOPT_SACK_PERMITTED:
-            seg->sack_perm = TRUE;
-            break;
+        case TCPOPT_SACK_PERMITTED: seg->sack_perm = TRUE; break;
         case TCPOPT_SACK:
             for (guint i = off + 2; i + TCPOLEN_SACK_BLOCK <= off + len && seg->n_sack < G_N_ELEMENTS(seg->sack_le);
                  i += TCPOLEN_SACK_BLOCK) {
@@ -283,15 +281,12 @@ parse_options(const guint8 *th, guint end, tcpx_segment_t *seg, guint32 peer_bas
                 seg->tsval = tcpx_be32(value);
             }
             break;
-        case TCPOPT_TFO:
-            seg->tfo = len > 2 ? TFO_COOKIE : TFO_COOKIE_REQUEST;
-            break;
+        case TCPOPT_TFO: seg->tfo = len > 2 ? TFO_COOKIE : TFO_COOKIE_REQUEST; break;
         case TCPOPT_EXPERIMENTAL:
             if (len >= 4 && tcpx_be16(value) == TCPOPT_EXP_TFO_MAGIC)
                 seg->tfo = len > 4 ? TFO_COOKIE : TFO_COOKIE_REQUEST;
             break;
-        default:
-            break;
+        default: break;
         }
         off += len;
     }

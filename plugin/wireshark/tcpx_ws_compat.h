@@ -10,9 +10,8 @@
 #include <stdbool.h>
 #include <ws_version.h>
 
-#define TCPX_WS_AT_LEAST(major, minor)                                                                 \
-    (WIRESHARK_VERSION_MAJOR > (major) ||                                                              \
-     (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
+#define TCPX_WS_AT_LEAST(major, minor) \
+    (WIRESHARK_VERSION_MAJOR > (major) || (WIRESHARK_VERSION_MAJOR == (major) && WIRESHARK_VERSION_MINOR >= (minor)))
 
 /* The variable behind prefs_register_bool_preference(): gboolean until 4.0,
  * C99 bool from 4.2 on (4.2 untested: expected from its headers' move to bool). */

@@ -80,7 +80,7 @@ static const struct {
 /* clang-format on */
 
 struct tcpx_ws_conn {
-    struct tcp_analysis tcpd;   /* never instantiated: the pointer is TCP's own */
+    struct tcp_analysis tcpd; /* never instantiated: the pointer is TCP's own */
 };
 
 static int proto_tcp_id = -1;
@@ -90,7 +90,13 @@ static pref_t *tcp_analyze_seq_pref;
 static bool tcp_analyzes_sequences = true;
 
 /* Forcing a disagreement, for the guard's test: TCPX_TEST_FORCE_MISMATCH=stream|seq|ack|flags. */
-static enum { FORCE_NONE, FORCE_STREAM, FORCE_SEQ, FORCE_ACK, FORCE_FLAGS } force_mismatch;
+static enum {
+    FORCE_NONE,
+    FORCE_STREAM,
+    FORCE_SEQ,
+    FORCE_ACK,
+    FORCE_FLAGS
+} force_mismatch;
 
 static const struct tcp_analysis *
 tcpd_of(const tcpx_ws_conn_t *conn)
@@ -110,10 +116,11 @@ tcpx_ws_tcp_handoff(int proto_tcp)
         ws_debug("TCP has no analyze_sequence_numbers preference: taken as on");
     const char *force = g_getenv("TCPX_TEST_FORCE_MISMATCH");
     if (force) {
-        force_mismatch = !strcmp(force, "stream") ? FORCE_STREAM
-                       : !strcmp(force, "seq")    ? FORCE_SEQ
-                       : !strcmp(force, "ack")    ? FORCE_ACK
-                       : !strcmp(force, "flags")  ? FORCE_FLAGS : FORCE_NONE;
+        force_mismatch = !strcmp(force, "stream")  ? FORCE_STREAM
+                         : !strcmp(force, "seq")   ? FORCE_SEQ
+                         : !strcmp(force, "ack")   ? FORCE_ACK
+                         : !strcmp(force, "flags") ? FORCE_FLAGS
+                                                   : FORCE_NONE;
     }
 }
 
@@ -193,8 +200,8 @@ translate_flags(const struct tcp_acked *ta)
 }
 
 void
-tcpx_ws_verdict(const tcpx_ws_conn_t *conn, uint32_t frame, uint32_t raw_seq, uint32_t raw_ack,
-                bool tcp_done, tcpx_ws_verdict_t *verdict)
+tcpx_ws_verdict(const tcpx_ws_conn_t *conn, uint32_t frame, uint32_t raw_seq, uint32_t raw_ack, bool tcp_done,
+                tcpx_ws_verdict_t *verdict)
 {
     const struct tcp_analysis *tcpd = tcpd_of(conn);
     const struct tcp_acked *ta = tcpd->ta;
@@ -239,7 +246,7 @@ tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view)
 #define GUARD_PENDING 8
 
 static struct {
-    const char *mismatch;          /* this file's first disagreement */
+    const char *mismatch; /* this file's first disagreement */
     uint32_t mismatch_frame;
     uint32_t tap_budget, tree_budget;
     tcpx_ws_reading_t pending[GUARD_PENDING];
@@ -288,7 +295,7 @@ tcpx_ws_guard_note(const tcpx_ws_reading_t *reading)
     if (!guard.tap_budget || guard.mismatch)
         return;
     if (guard.n_pending && guard.pending[0].frame != reading->frame)
-        guard.n_pending = 0;   /* TCP's tap did not report the previous frame */
+        guard.n_pending = 0; /* TCP's tap did not report the previous frame */
     if (guard.n_pending < GUARD_PENDING)
         guard.pending[guard.n_pending++] = *reading;
 }
@@ -303,8 +310,8 @@ guard_tcp_packet(void *tapdata _U_, packet_info *pinfo, epan_dissect_t *edt _U_,
         return TAP_PACKET_DONT_REDRAW;
     for (unsigned i = 0; i < guard.n_pending; i++) {
         const tcpx_ws_reading_t *r = &guard.pending[i];
-        if (r->frame != pinfo->num || r->sport != th->th_sport || r->dport != th->th_dport
-            || r->raw_seq != th->th_rawseq || r->raw_ack != th->th_rawack)
+        if (r->frame != pinfo->num || r->sport != th->th_sport || r->dport != th->th_dport ||
+            r->raw_seq != th->th_rawseq || r->raw_ack != th->th_rawack)
             continue;
         guard.tap_budget--;
         if (r->stream != th->th_stream)

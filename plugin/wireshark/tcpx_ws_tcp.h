@@ -34,21 +34,21 @@ typedef struct tcpx_ws_conn tcpx_ws_conn_t;
 
 /* What tcpx needs of a connection, seen from one segment's sender. */
 typedef struct {
-    uint32_t stream;          /* tcp.stream */
-    uint32_t fwd_base_seq;    /* the sender's base sequence number */
-    uint32_t rev_base_seq;    /* the receiver's */
-    int      fwd_win_scale;   /* the sender's window shift; <= 0: none or unknown */
-    int64_t  irtt_ns;         /* handshake RTT (0: unknown) */
-    bool     tfo_syn_data;    /* the SYN carried TCP Fast Open data */
+    uint32_t stream;       /* tcp.stream */
+    uint32_t fwd_base_seq; /* the sender's base sequence number */
+    uint32_t rev_base_seq; /* the receiver's */
+    int fwd_win_scale;     /* the sender's window shift; <= 0: none or unknown */
+    int64_t irtt_ns;       /* handshake RTT (0: unknown) */
+    bool tfo_syn_data;     /* the SYN carried TCP Fast Open data */
 } tcpx_ws_conn_view_t;
 
 /* TCP's verdict on one segment. */
 typedef struct {
-    uint32_t ws;              /* TCPX_WS_* flags */
+    uint32_t ws; /* TCPX_WS_* flags */
     uint32_t dupack_num, dupack_frame;
     uint32_t bytes_in_flight;
-    uint32_t acks_frame;      /* frame this ACK acknowledges (0: none) */
-    int64_t  ack_rtt_ns;
+    uint32_t acks_frame; /* frame this ACK acknowledges (0: none) */
+    int64_t ack_rtt_ns;
 } tcpx_ws_verdict_t;
 
 /* Handoff: look up TCP's preferences (after TCP registered them). */
@@ -63,21 +63,21 @@ bool tcpx_ws_tcp_checks_checksums(void);
 bool tcpx_ws_tcp_analyzes_sequences(void);
 
 /* TCP's analysis of the connection of this segment, or NULL. */
-tcpx_ws_conn_t *tcpx_ws_conn_find(packet_info *pinfo, const address *src, const address *dst,
-                                  uint16_t sport, uint16_t dport);
+tcpx_ws_conn_t *tcpx_ws_conn_find(packet_info *pinfo, const address *src, const address *dst, uint16_t sport,
+                                  uint16_t dport);
 /* false: TCP has not set up both directions (no analysis to read), or the struct's
  * layout is not the one compiled here (then the guard is tripped at this frame). */
 bool tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, uint32_t frame, tcpx_ws_conn_view_t *view);
 /* TCP's verdict, stored under (frame, raw seq, raw ack).  tcp_done: TCP returned
  * normally from this very segment, so its pointer to the verdict is current. */
-void tcpx_ws_verdict(const tcpx_ws_conn_t *conn, uint32_t frame, uint32_t raw_seq, uint32_t raw_ack,
-                     bool tcp_done, tcpx_ws_verdict_t *verdict);
+void tcpx_ws_verdict(const tcpx_ws_conn_t *conn, uint32_t frame, uint32_t raw_seq, uint32_t raw_ack, bool tcp_done,
+                     tcpx_ws_verdict_t *verdict);
 
 /* IP's header data handed to TCP (ws_ip4 / ws_ip6) */
 typedef struct {
-    bool     has_ip_id;
+    bool has_ip_id;
     uint16_t ip_id;
-    uint8_t  ecn;
+    uint8_t ecn;
 } tcpx_ws_ip_view_t;
 void tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view);
 

@@ -192,11 +192,11 @@ const char *
 tcpx_health_fault_name(tcpx_fault_t f)
 {
     switch (f) {
-    case TCPX_FAULT_CLIENT:  return "client";
+    case TCPX_FAULT_CLIENT: return "client";
     case TCPX_FAULT_NETWORK: return "network";
-    case TCPX_FAULT_SERVER:  return "server";
+    case TCPX_FAULT_SERVER: return "server";
     case TCPX_FAULT_CAPTURE: return "capture";
-    default:                 return "none";
+    default: return "none";
     }
 }
 
@@ -204,10 +204,10 @@ const char *
 tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l)
 {
     switch (l) {
-    case TCPX_LOSS_ISOLATED:  return "isolated";
-    case TCPX_LOSS_BURSTS:    return "bursts";
+    case TCPX_LOSS_ISOLATED: return "isolated";
+    case TCPX_LOSS_BURSTS: return "bursts";
     case TCPX_LOSS_SCATTERED: return "scattered";
-    default:                  return "none";
+    default: return "none";
     }
 }
 
@@ -215,15 +215,14 @@ const char *
 tcpx_health_done_name(tcpx_done_t d)
 {
     switch (d) {
-    case TCPX_DONE_COMPLETE:       return "complete";
-    case TCPX_DONE_REFUSED:        return "refused";
+    case TCPX_DONE_COMPLETE: return "complete";
+    case TCPX_DONE_REFUSED: return "refused";
     case TCPX_DONE_SYN_UNANSWERED: return "syn_unanswered";
     case TCPX_DONE_HANDSHAKE_ONLY: return "handshake_only";
-    case TCPX_DONE_RESET:          return "reset";
-    case TCPX_DONE_HALF_CLOSED:    return "half_closed";
-    case TCPX_DONE_OPEN:           return "open";
-    case TCPX_DONE_MIDSTREAM:      return "midstream";
-    default:                       return "unknown";
+    case TCPX_DONE_RESET: return "reset";
+    case TCPX_DONE_HALF_CLOSED: return "half_closed";
+    case TCPX_DONE_OPEN: return "open";
+    case TCPX_DONE_MIDSTREAM: return "midstream";
+    default: return "unknown";
     }
 }
-

@@ -13,27 +13,27 @@
 
 #include <glib.h>
 #include "tcpx_tap.h"
-#include "tcpx_explain.h"   /* tcpx_position_name() and _words() */
+#include "tcpx_explain.h" /* tcpx_position_name() and _words() */
 
 /* Thresholds and score weights (tcpx protocol preferences, see
  * tcpx_health_register_prefs()).  tcpx_health_prefs_default() fills them. */
 typedef struct {
-    guint slow_factor;        /* answer slower than this many RTTs ... */
-    guint slow_min_ms;        /* ... and slower than this: slow response */
-    guint ack_fast_ms;        /* request ACKed within max(4 RTT, this): "at once" */
-    guint loss_mid_pct;       /* retransmission rate bands, in percent */
+    guint slow_factor;  /* answer slower than this many RTTs ... */
+    guint slow_min_ms;  /* ... and slower than this: slow response */
+    guint ack_fast_ms;  /* request ACKed within max(4 RTT, this): "at once" */
+    guint loss_mid_pct; /* retransmission rate bands, in percent */
     guint loss_high_pct;
-    guint zero_window_long_ms;/* zero window this long (or 10% of the stream) is serious */
-    guint burst_rtts;         /* loss events this many RTTs apart belong to one burst */
-    guint burst_min_events;   /* a burst has at least this many loss events */
-    guint w_loss_low;         /* score weights (points taken off 100) */
+    guint zero_window_long_ms; /* zero window this long (or 10% of the stream) is serious */
+    guint burst_rtts;          /* loss events this many RTTs apart belong to one burst */
+    guint burst_min_events;    /* a burst has at least this many loss events */
+    guint w_loss_low;          /* score weights (points taken off 100) */
     guint w_loss_mid;
     guint w_loss_high;
     guint w_zero_window;
     guint w_reset;
     guint w_slow;
     guint w_capture;
-    guint refused_score;      /* score of a refused / unanswered connection */
+    guint refused_score; /* score of a refused / unanswered connection */
 } tcpx_health_prefs_t;
 
 void tcpx_health_prefs_default(tcpx_health_prefs_t *p);
@@ -48,7 +48,7 @@ typedef enum {
 
 typedef enum {
     TCPX_LOSS_NONE = 0,
-    TCPX_LOSS_ISOLATED,       /* a single loss event */
+    TCPX_LOSS_ISOLATED, /* a single loss event */
     TCPX_LOSS_BURSTS,
     TCPX_LOSS_SCATTERED
 } tcpx_loss_pattern_t;
@@ -70,78 +70,78 @@ typedef enum {
 
 /* The per-stream summary.  Read-only for callers; filled by add/judge. */
 typedef struct {
-    guint32  stream;
-    guint    index;               /* order of first appearance */
-    char    *client, *server;     /* "10.0.0.1:51234" */
-    guint16  client_port, server_port;
+    guint32 stream;
+    guint index;           /* order of first appearance */
+    char *client, *server; /* "10.0.0.1:51234" */
+    guint16 client_port, server_port;
     gboolean roles_guessed;
     /* traffic */
-    guint64  packets[2], bytes[2];/* bytes: TCP payload */
-    gint64   first_ts, last_ts, duration_ns;
+    guint64 packets[2], bytes[2]; /* bytes: TCP payload */
+    gint64 first_ts, last_ts, duration_ns;
     /* RTT: iRTT, ACK RTT per direction of the data being acknowledged */
-    gint64   irtt_ns;             /* 0 unknown */
-    guint32  rtt_n[2];
-    gint64   rtt_min_ns[2], rtt_max_ns[2], rtt_sum_ns[2];
-    gint64   rtt_ref_ns;          /* the RTT the rules compare against, 0 unknown */
+    gint64 irtt_ns; /* 0 unknown */
+    guint32 rtt_n[2];
+    gint64 rtt_min_ns[2], rtt_max_ns[2], rtt_sum_ns[2];
+    gint64 rtt_ref_ns; /* the RTT the rules compare against, 0 unknown */
     /* application response time (request's last byte -> answer's first byte) */
-    guint32  resp_n;
-    gint64   resp_max_ns, resp_sum_ns;
-    guint32  resp_max_frame;      /* frame of the slowest answer */
-    gint64   resp_max_ack_ns;     /* server's TCP ACK delay for that request, -1: piggybacked */
-    guint32  resp_max_keepalives; /* keep-alives seen while that request waited */
+    guint32 resp_n;
+    gint64 resp_max_ns, resp_sum_ns;
+    guint32 resp_max_frame;      /* frame of the slowest answer */
+    gint64 resp_max_ack_ns;      /* server's TCP ACK delay for that request, -1: piggybacked */
+    guint32 resp_max_keepalives; /* keep-alives seen while that request waited */
     /* anomalies */
-    guint32  anomalies[TCPX_K_N_ANOMALIES];
-    guint32  data_segments;       /* payload segments, keep-alives excluded */
-    guint32  retx_records;        /* retransmissions of any kind, SYNs included */
-    guint32  retx_segments;       /* retransmitted payload segments (all kinds) */
-    guint64  retx_bytes;
-    guint32  retx_net[2];         /* retransmissions that are not capture duplicates, per sender */
-    guint32  capture_dups;        /* retransmissions that are duplicates in the capture */
-    double   retx_rate;           /* retx_net / data_segments, 0..1 */
-    guint32  dup_acks;
-    guint64  lost_bytes;          /* bytes not captured */
-    guint32  lost_segments;       /* ...in segments at the negotiated MSS */
-    guint32  capture_gaps;        /* holes judged capture misses */
-    guint32  network_holes;       /* holes followed by retransmissions */
-    guint32  acked_unseen;
-    guint32  reordered;           /* out-of-order segments (network reordering) */
-    gint64   zero_window_ns[2];   /* time each side advertised a zero window: [0] client, [1] server */
-    guint32  window_full_recv[2]; /* window-full events against the receiver: [0] client, [1] server */
-    guint32  keepalives[2];
-    guint32  resets[2];           /* RSTs sent: [0] client, [1] server */
-    gint     rst_side;            /* first RST of the last connection: -1 none, 0 client, 1 server */
-    guint8   rst_cause;           /* its tcpx_cause_t */
-    guint32  refusals;            /* SYNs answered by RST before a connection (reused ports) */
+    guint32 anomalies[TCPX_K_N_ANOMALIES];
+    guint32 data_segments; /* payload segments, keep-alives excluded */
+    guint32 retx_records;  /* retransmissions of any kind, SYNs included */
+    guint32 retx_segments; /* retransmitted payload segments (all kinds) */
+    guint64 retx_bytes;
+    guint32 retx_net[2];  /* retransmissions that are not capture duplicates, per sender */
+    guint32 capture_dups; /* retransmissions that are duplicates in the capture */
+    double retx_rate;     /* retx_net / data_segments, 0..1 */
+    guint32 dup_acks;
+    guint64 lost_bytes;    /* bytes not captured */
+    guint32 lost_segments; /* ...in segments at the negotiated MSS */
+    guint32 capture_gaps;  /* holes judged capture misses */
+    guint32 network_holes; /* holes followed by retransmissions */
+    guint32 acked_unseen;
+    guint32 reordered;           /* out-of-order segments (network reordering) */
+    gint64 zero_window_ns[2];    /* time each side advertised a zero window: [0] client, [1] server */
+    guint32 window_full_recv[2]; /* window-full events against the receiver: [0] client, [1] server */
+    guint32 keepalives[2];
+    guint32 resets[2]; /* RSTs sent: [0] client, [1] server */
+    gint rst_side;     /* first RST of the last connection: -1 none, 0 client, 1 server */
+    guint8 rst_cause;  /* its tcpx_cause_t */
+    guint32 refusals;  /* SYNs answered by RST before a connection (reused ports) */
     gboolean rst_after_data;
     /* story */
     gboolean syn, synack, hs_ack, midstream;
     gboolean fin[2];
     tcpx_done_t done;
-    char     done_text[96];
+    char done_text[96];
     /* negotiated options; mss 0 and wscale -1: absent / unknown */
     gboolean options_known;
-    guint16  mss[2];
-    gint8    wscale[2];
+    guint16 mss[2];
+    gint8 wscale[2];
     gboolean sack, ecn;
     /* capture position */
     tcpx_position_t position;
-    gint64   hs_d1_ns, hs_d2_ns;  /* SYN->SYN-ACK, SYN-ACK->ACK; -1 unknown */
+    gint64 hs_d1_ns, hs_d2_ns; /* SYN->SYN-ACK, SYN-ACK->ACK; -1 unknown */
     /* loss pattern */
     tcpx_loss_pattern_t loss_pattern;
-    guint32  loss_events, burst_events, max_hole_segments;
+    guint32 loss_events, burst_events, max_hole_segments;
     /* judgement */
-    int      score;               /* 0..100 */
+    int score; /* 0..100 */
     tcpx_fault_t fault;
-    const char *verdict_code;     /* "healthy", "network_loss", ... */
-    char     verdict[512];       /* primary issue, then "; also: ..." */
-    gboolean judged;              /* FALSE: TCP's sequence analysis was off (score -1, no fault) */
+    const char *verdict_code; /* "healthy", "network_loss", ... */
+    char verdict[512];        /* primary issue, then "; also: ..." */
+    gboolean judged;          /* FALSE: TCP's sequence analysis was off (score -1, no fault) */
 } tcpx_health_stream_t;
 
 typedef struct tcpx_health tcpx_health_t;
 
 tcpx_health_t *tcpx_health_new(const tcpx_health_prefs_t *prefs); /* NULL: defaults */
 void tcpx_health_free(tcpx_health_t *h);
-void tcpx_health_reset(tcpx_health_t *h);       /* forget all streams */
+void tcpx_health_reset(tcpx_health_t *h); /* forget all streams */
 
 /* One record, in frame order.  Returns the stream's summary (not re-judged). */
 const tcpx_health_stream_t *tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
@@ -158,10 +158,10 @@ const tcpx_health_stream_t *tcpx_health_lookup(const tcpx_health_t *h, guint32 s
  * seen: Wireshark detected no retransmission, loss or window problem, so no
  * stream is judged (verdict_code "not_judged", score -1, fault none). */
 gboolean tcpx_health_analysis_off(const tcpx_health_t *h);
-#define TCPX_HEALTH_ANALYSIS_OFF_TEXT \
-    "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE), so Wireshark detected no " \
+#define TCPX_HEALTH_ANALYSIS_OFF_TEXT                                                                        \
+    "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE), so Wireshark detected no "        \
     "retransmission, lost segment, duplicate ACK or window problem: nothing can be judged, no score and no " \
-    "verdict. Turn it on (Edit > Preferences > Protocols > TCP > Analyze TCP sequence numbers, or " \
+    "verdict. Turn it on (Edit > Preferences > Protocols > TCP > Analyze TCP sequence numbers, or "          \
     "-o tcp.analyze_sequence_numbers:TRUE) to judge the streams."
 #define TCPX_HEALTH_NOT_JUDGED_VERDICT "not judged: TCP's sequence analysis is off"
 
@@ -172,18 +172,18 @@ gboolean tcpx_health_unhealthy(const tcpx_health_stream_t *s);
 GPtrArray *tcpx_health_worst_first(const tcpx_health_t *h);
 
 /* Names (stable: used as JSON values). */
-const char *tcpx_health_fault_name(tcpx_fault_t f);           /* "none", "client", ... */
+const char *tcpx_health_fault_name(tcpx_fault_t f);               /* "none", "client", ... */
 const char *tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l); /* "bursts", ... */
-const char *tcpx_health_done_name(tcpx_done_t d);             /* "complete", ... */
+const char *tcpx_health_done_name(tcpx_done_t d);                 /* "complete", ... */
 
 /* Renderers: append to out. */
 void tcpx_health_render_table(const tcpx_health_t *h, GString *out);
 void tcpx_health_render_paragraph(const tcpx_health_stream_t *s, GString *out);
-void tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out); /* unhealthy, worst first */
+void tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out);       /* unhealthy, worst first */
 void tcpx_health_render_json_line(const tcpx_health_stream_t *s, GString *out); /* one line + '\n' */
-void tcpx_health_render_json(const tcpx_health_t *h, GString *out);      /* one line per stream */
+void tcpx_health_render_json(const tcpx_health_t *h, GString *out);             /* one line per stream */
 
 /* Short texts for table cells (static or in buf). */
-const char *tcpx_health_ms_text(gint64 ns, char *buf, gsize len);     /* "12.3" or "-" */
+const char *tcpx_health_ms_text(gint64 ns, char *buf, gsize len); /* "12.3" or "-" */
 
 #endif

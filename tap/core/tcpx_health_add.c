@@ -9,19 +9,19 @@
  */
 #include "tcpx_health_int.h"
 
-#define K(kind)    (1u << (kind))
-#define RETX_ANY   (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION) | K(TCPX_K_SPURIOUS_RETRANSMISSION))
-#define RETX_LOSS  (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION))
+#define K(kind) (1u << (kind))
+#define RETX_ANY (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION) | K(TCPX_K_SPURIOUS_RETRANSMISSION))
+#define RETX_LOSS (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION))
 
 /* What one record says, read once. */
 typedef struct {
-    int      d;                 /* sender: 0 client, 1 server */
-    guint32  kinds;
+    int d; /* sender: 0 client, 1 server */
+    guint32 kinds;
     gboolean syn, ack, rst, fin;
     gboolean keepalive, probe;
-    gboolean retx_any;          /* a retransmission of any kind */
-    gboolean capdup;            /* ...that the capture duplicated */
-    gboolean retx_loss;         /* ...that a loss caused */
+    gboolean retx_any;  /* a retransmission of any kind */
+    gboolean capdup;    /* ...that the capture duplicated */
+    gboolean retx_loss; /* ...that a loss caused */
 } rec_view_t;
 
 /* The finding's cause, if the record carries findings. */
@@ -100,7 +100,7 @@ add_handshake(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     tcpx_health_stream_t *s = &hs->pub;
     if (r->syn && !r->ack && r->d == 0 && !s->synack) {
         s->syn = TRUE;
-        hs->syn_ts = rec->ts_ns;   /* the last SYN before the SYN-ACK */
+        hs->syn_ts = rec->ts_ns; /* the last SYN before the SYN-ACK */
     } else if (r->syn && r->ack && r->d == 1) {
         if (!s->synack)
             hs->synack_ts = rec->ts_ns;

@@ -40,67 +40,321 @@ side_word(gint64 client, gint64 server)
 }
 
 /* The getters, in the list's order. */
-static void get_stream(hs_t *s, hv_t *v) { set_count(v, s->stream); }
-static void get_client(hs_t *s, hv_t *v) { set_text(v, s->client); }
-static void get_server(hs_t *s, hv_t *v) { set_text(v, s->server); }
-static void get_roles_guessed(hs_t *s, hv_t *v) { v->known = TRUE; v->v.flag = s->roles_guessed; }
-static void get_packets_c2s(hs_t *s, hv_t *v) { set_count(v, s->packets[TCPX_C2S]); }
-static void get_packets_s2c(hs_t *s, hv_t *v) { set_count(v, s->packets[TCPX_S2C]); }
-static void get_bytes_c2s(hs_t *s, hv_t *v) { set_count(v, s->bytes[TCPX_C2S]); }
-static void get_bytes_s2c(hs_t *s, hv_t *v) { set_count(v, s->bytes[TCPX_S2C]); }
-static void get_first_time(hs_t *s, hv_t *v) { set_num(v, TRUE, s->first_ts); }
-static void get_last_time(hs_t *s, hv_t *v) { set_num(v, TRUE, s->last_ts); }
-static void get_duration(hs_t *s, hv_t *v) { set_num(v, TRUE, s->duration_ns); }
-static void get_irtt(hs_t *s, hv_t *v) { set_num(v, s->irtt_ns > 0, s->irtt_ns); }
-static void get_rtt_c2s_min(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[0] > 0, s->rtt_min_ns[0]); }
-static void get_rtt_c2s_avg(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[0] > 0, s->rtt_n[0] ? s->rtt_sum_ns[0] / s->rtt_n[0] : 0); }
-static void get_rtt_c2s_max(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[0] > 0, s->rtt_max_ns[0]); }
-static void get_rtt_s2c_min(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[1] > 0, s->rtt_min_ns[1]); }
-static void get_rtt_s2c_avg(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[1] > 0, s->rtt_n[1] ? s->rtt_sum_ns[1] / s->rtt_n[1] : 0); }
-static void get_rtt_s2c_max(hs_t *s, hv_t *v) { set_num(v, s->rtt_n[1] > 0, s->rtt_max_ns[1]); }
-static void get_app_responses(hs_t *s, hv_t *v) { set_count(v, s->resp_n); }
-static void get_resp_max(hs_t *s, hv_t *v) { set_num(v, s->resp_n > 0 && s->resp_max_ns >= 0, s->resp_max_ns); }
-static void get_resp_avg(hs_t *s, hv_t *v) { set_num(v, s->resp_n > 0, s->resp_n ? s->resp_sum_ns / s->resp_n : 0); }
-static void get_resp_max_ack(hs_t *s, hv_t *v) { set_num(v, s->resp_n > 0 && s->resp_max_ack_ns >= 0, s->resp_max_ack_ns); }
-static void get_anomalies(hs_t *s, hv_t *v) { v->known = TRUE; v->v.counts = s->anomalies; }
-static void get_data_segments(hs_t *s, hv_t *v) { set_count(v, s->data_segments); }
-static void get_retx_records(hs_t *s, hv_t *v) { set_count(v, s->retx_records); }
-static void get_retx_segments(hs_t *s, hv_t *v) { set_count(v, s->retx_segments); }
-static void get_retx_bytes(hs_t *s, hv_t *v) { set_count(v, s->retx_bytes); }
-static void get_retx_rate(hs_t *s, hv_t *v) { v->known = s->judged; v->v.real = s->retx_rate * 100.0; }
-static void get_lost_bytes(hs_t *s, hv_t *v) { set_count(v, s->lost_bytes); }
-static void get_lost_segments(hs_t *s, hv_t *v) { set_count(v, s->lost_segments); }
-static void get_capture_gaps(hs_t *s, hv_t *v) { set_count(v, s->capture_gaps); }
-static void get_reordered(hs_t *s, hv_t *v) { set_count(v, s->reordered); }
-static void get_acked_unseen(hs_t *s, hv_t *v) { set_count(v, s->acked_unseen); }
-static void get_capture_dups(hs_t *s, hv_t *v) { set_count(v, s->capture_dups); }
-static void get_zw(hs_t *s, hv_t *v) { set_num(v, TRUE, s->zero_window_ns[0] + s->zero_window_ns[1]); }
-static void get_zw_client(hs_t *s, hv_t *v) { set_num(v, TRUE, s->zero_window_ns[0]); }
-static void get_zw_server(hs_t *s, hv_t *v) { set_num(v, TRUE, s->zero_window_ns[1]); }
-static void get_zw_by(hs_t *s, hv_t *v) { set_text(v, side_word(s->zero_window_ns[0], s->zero_window_ns[1])); }
-static void get_keepalives(hs_t *s, hv_t *v) { set_count(v, (guint64)s->keepalives[0] + s->keepalives[1]); }
-static void get_resets(hs_t *s, hv_t *v) { set_count(v, (guint64)s->resets[0] + s->resets[1]); }
-static void get_resets_client(hs_t *s, hv_t *v) { set_count(v, s->resets[0]); }
-static void get_resets_server(hs_t *s, hv_t *v) { set_count(v, s->resets[1]); }
-static void get_resets_pair(hs_t *s, hv_t *v) { v->known = TRUE; v->v.pair[0] = s->resets[0]; v->v.pair[1] = s->resets[1]; }
-static void get_reset_by(hs_t *s, hv_t *v) { set_text(v, side_word(s->resets[0], s->resets[1])); }
-static void get_refusals(hs_t *s, hv_t *v) { set_count(v, s->refusals); }
-static void get_completeness(hs_t *s, hv_t *v) { set_text(v, s->done_text); }
-static void get_completeness_code(hs_t *s, hv_t *v) { set_text(v, tcpx_health_done_name(s->done)); }
-static void get_mss_client(hs_t *s, hv_t *v) { set_count(v, s->mss[0]); v->known = s->options_known && s->mss[0]; }
-static void get_mss_server(hs_t *s, hv_t *v) { set_count(v, s->mss[1]); v->known = s->options_known && s->mss[1]; }
-static void get_ws_client(hs_t *s, hv_t *v) { set_num(v, s->options_known && s->wscale[0] >= 0, s->wscale[0]); }
-static void get_ws_server(hs_t *s, hv_t *v) { set_num(v, s->options_known && s->wscale[1] >= 0, s->wscale[1]); }
-static void get_sack(hs_t *s, hv_t *v) { v->known = TRUE; v->v.flag = s->sack; }
-static void get_ecn(hs_t *s, hv_t *v) { v->known = TRUE; v->v.flag = s->ecn; }
-static void get_position(hs_t *s, hv_t *v) { v->known = TRUE; v->v.position = s->position; }
-static void get_loss_pattern(hs_t *s, hv_t *v) { set_text(v, s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : NULL); }
-static void get_loss_events(hs_t *s, hv_t *v) { set_count(v, s->loss_events); }
-static void get_score(hs_t *s, hv_t *v) { set_num(v, s->judged, s->score); }
-static void get_fault(hs_t *s, hv_t *v) { set_text(v, s->judged ? tcpx_health_fault_name(s->fault) : NULL); }
-static void get_verdict_code(hs_t *s, hv_t *v) { set_text(v, s->verdict_code); }
-static void get_verdict(hs_t *s, hv_t *v) { set_text(v, s->verdict); }
-static void get_details(hs_t *s, hv_t *v) { set_text(v, s->judged ? s->verdict : TCPX_HEALTH_ANALYSIS_OFF_TEXT); }
+static void
+get_stream(hs_t *s, hv_t *v)
+{
+    set_count(v, s->stream);
+}
+static void
+get_client(hs_t *s, hv_t *v)
+{
+    set_text(v, s->client);
+}
+static void
+get_server(hs_t *s, hv_t *v)
+{
+    set_text(v, s->server);
+}
+static void
+get_roles_guessed(hs_t *s, hv_t *v)
+{
+    v->known = TRUE;
+    v->v.flag = s->roles_guessed;
+}
+static void
+get_packets_c2s(hs_t *s, hv_t *v)
+{
+    set_count(v, s->packets[TCPX_C2S]);
+}
+static void
+get_packets_s2c(hs_t *s, hv_t *v)
+{
+    set_count(v, s->packets[TCPX_S2C]);
+}
+static void
+get_bytes_c2s(hs_t *s, hv_t *v)
+{
+    set_count(v, s->bytes[TCPX_C2S]);
+}
+static void
+get_bytes_s2c(hs_t *s, hv_t *v)
+{
+    set_count(v, s->bytes[TCPX_S2C]);
+}
+static void
+get_first_time(hs_t *s, hv_t *v)
+{
+    set_num(v, TRUE, s->first_ts);
+}
+static void
+get_last_time(hs_t *s, hv_t *v)
+{
+    set_num(v, TRUE, s->last_ts);
+}
+static void
+get_duration(hs_t *s, hv_t *v)
+{
+    set_num(v, TRUE, s->duration_ns);
+}
+static void
+get_irtt(hs_t *s, hv_t *v)
+{
+    set_num(v, s->irtt_ns > 0, s->irtt_ns);
+}
+static void
+get_rtt_c2s_min(hs_t *s, hv_t *v)
+{
+    set_num(v, s->rtt_n[0] > 0, s->rtt_min_ns[0]);
+}
+static void
+get_rtt_c2s_avg(hs_t *s, hv_t *v)
+{
+    set_num(v, s->rtt_n[0] > 0, s->rtt_n[0] ? s->rtt_sum_ns[0] / s->rtt_n[0] : 0);
+}
+static void
+get_rtt_c2s_max(hs_t *s, hv_t *v)
+{
+    set_num(v, s->rtt_n[0] > 0, s->rtt_max_ns[0]);
+}
+static void
+get_rtt_s2c_min(hs_t *s, hv_t *v)
+{
+    set_num(v, s->rtt_n[1] > 0, s->rtt_min_ns[1]);
+}
+static void
+get_rtt_s2c_avg(hs_t *s, hv_t *v)
+{
+    set_num(v, s->rtt_n[1] > 0, s->rtt_n[1] ? s->rtt_sum_ns[1] / s->rtt_n[1] : 0);
+}
+static void
+get_rtt_s2c_max(hs_t *s, hv_t *v)
+{
+    set_num(v, s->rtt_n[1] > 0, s->rtt_max_ns[1]);
+}
+static void
+get_app_responses(hs_t *s, hv_t *v)
+{
+    set_count(v, s->resp_n);
+}
+static void
+get_resp_max(hs_t *s, hv_t *v)
+{
+    set_num(v, s->resp_n > 0 && s->resp_max_ns >= 0, s->resp_max_ns);
+}
+static void
+get_resp_avg(hs_t *s, hv_t *v)
+{
+    set_num(v, s->resp_n > 0, s->resp_n ? s->resp_sum_ns / s->resp_n : 0);
+}
+static void
+get_resp_max_ack(hs_t *s, hv_t *v)
+{
+    set_num(v, s->resp_n > 0 && s->resp_max_ack_ns >= 0, s->resp_max_ack_ns);
+}
+static void
+get_anomalies(hs_t *s, hv_t *v)
+{
+    v->known = TRUE;
+    v->v.counts = s->anomalies;
+}
+static void
+get_data_segments(hs_t *s, hv_t *v)
+{
+    set_count(v, s->data_segments);
+}
+static void
+get_retx_records(hs_t *s, hv_t *v)
+{
+    set_count(v, s->retx_records);
+}
+static void
+get_retx_segments(hs_t *s, hv_t *v)
+{
+    set_count(v, s->retx_segments);
+}
+static void
+get_retx_bytes(hs_t *s, hv_t *v)
+{
+    set_count(v, s->retx_bytes);
+}
+static void
+get_retx_rate(hs_t *s, hv_t *v)
+{
+    v->known = s->judged;
+    v->v.real = s->retx_rate * 100.0;
+}
+static void
+get_lost_bytes(hs_t *s, hv_t *v)
+{
+    set_count(v, s->lost_bytes);
+}
+static void
+get_lost_segments(hs_t *s, hv_t *v)
+{
+    set_count(v, s->lost_segments);
+}
+static void
+get_capture_gaps(hs_t *s, hv_t *v)
+{
+    set_count(v, s->capture_gaps);
+}
+static void
+get_reordered(hs_t *s, hv_t *v)
+{
+    set_count(v, s->reordered);
+}
+static void
+get_acked_unseen(hs_t *s, hv_t *v)
+{
+    set_count(v, s->acked_unseen);
+}
+static void
+get_capture_dups(hs_t *s, hv_t *v)
+{
+    set_count(v, s->capture_dups);
+}
+static void
+get_zw(hs_t *s, hv_t *v)
+{
+    set_num(v, TRUE, s->zero_window_ns[0] + s->zero_window_ns[1]);
+}
+static void
+get_zw_client(hs_t *s, hv_t *v)
+{
+    set_num(v, TRUE, s->zero_window_ns[0]);
+}
+static void
+get_zw_server(hs_t *s, hv_t *v)
+{
+    set_num(v, TRUE, s->zero_window_ns[1]);
+}
+static void
+get_zw_by(hs_t *s, hv_t *v)
+{
+    set_text(v, side_word(s->zero_window_ns[0], s->zero_window_ns[1]));
+}
+static void
+get_keepalives(hs_t *s, hv_t *v)
+{
+    set_count(v, (guint64)s->keepalives[0] + s->keepalives[1]);
+}
+static void
+get_resets(hs_t *s, hv_t *v)
+{
+    set_count(v, (guint64)s->resets[0] + s->resets[1]);
+}
+static void
+get_resets_client(hs_t *s, hv_t *v)
+{
+    set_count(v, s->resets[0]);
+}
+static void
+get_resets_server(hs_t *s, hv_t *v)
+{
+    set_count(v, s->resets[1]);
+}
+static void
+get_resets_pair(hs_t *s, hv_t *v)
+{
+    v->known = TRUE;
+    v->v.pair[0] = s->resets[0];
+    v->v.pair[1] = s->resets[1];
+}
+static void
+get_reset_by(hs_t *s, hv_t *v)
+{
+    set_text(v, side_word(s->resets[0], s->resets[1]));
+}
+static void
+get_refusals(hs_t *s, hv_t *v)
+{
+    set_count(v, s->refusals);
+}
+static void
+get_completeness(hs_t *s, hv_t *v)
+{
+    set_text(v, s->done_text);
+}
+static void
+get_completeness_code(hs_t *s, hv_t *v)
+{
+    set_text(v, tcpx_health_done_name(s->done));
+}
+static void
+get_mss_client(hs_t *s, hv_t *v)
+{
+    set_count(v, s->mss[0]);
+    v->known = s->options_known && s->mss[0];
+}
+static void
+get_mss_server(hs_t *s, hv_t *v)
+{
+    set_count(v, s->mss[1]);
+    v->known = s->options_known && s->mss[1];
+}
+static void
+get_ws_client(hs_t *s, hv_t *v)
+{
+    set_num(v, s->options_known && s->wscale[0] >= 0, s->wscale[0]);
+}
+static void
+get_ws_server(hs_t *s, hv_t *v)
+{
+    set_num(v, s->options_known && s->wscale[1] >= 0, s->wscale[1]);
+}
+static void
+get_sack(hs_t *s, hv_t *v)
+{
+    v->known = TRUE;
+    v->v.flag = s->sack;
+}
+static void
+get_ecn(hs_t *s, hv_t *v)
+{
+    v->known = TRUE;
+    v->v.flag = s->ecn;
+}
+static void
+get_position(hs_t *s, hv_t *v)
+{
+    v->known = TRUE;
+    v->v.position = s->position;
+}
+static void
+get_loss_pattern(hs_t *s, hv_t *v)
+{
+    set_text(v, s->judged ? tcpx_health_loss_pattern_name(s->loss_pattern) : NULL);
+}
+static void
+get_loss_events(hs_t *s, hv_t *v)
+{
+    set_count(v, s->loss_events);
+}
+static void
+get_score(hs_t *s, hv_t *v)
+{
+    set_num(v, s->judged, s->score);
+}
+static void
+get_fault(hs_t *s, hv_t *v)
+{
+    set_text(v, s->judged ? tcpx_health_fault_name(s->fault) : NULL);
+}
+static void
+get_verdict_code(hs_t *s, hv_t *v)
+{
+    set_text(v, s->verdict_code);
+}
+static void
+get_verdict(hs_t *s, hv_t *v)
+{
+    set_text(v, s->verdict);
+}
+static void
+get_details(hs_t *s, hv_t *v)
+{
+    set_text(v, s->judged ? s->verdict : TCPX_HEALTH_ANALYSIS_OFF_TEXT);
+}
 
 /* A number, or "-" when a side did not say. */
 static const char *
@@ -124,8 +378,8 @@ get_options(hs_t *s, hv_t *v)
                option_text(s->mss[0] != 0, s->mss[0], b[0], sizeof b[0]),
                option_text(s->mss[1] != 0, s->mss[1], b[1], sizeof b[1]),
                option_text(s->wscale[0] >= 0, s->wscale[0], b[2], sizeof b[2]),
-               option_text(s->wscale[1] >= 0, s->wscale[1], b[3], sizeof b[3]),
-               s->sack ? ", SACK" : "", s->ecn ? ", ECN" : "");
+               option_text(s->wscale[1] >= 0, s->wscale[1], b[3], sizeof b[3]), s->sack ? ", SACK" : "",
+               s->ecn ? ", ECN" : "");
     v->v.text = v->buf;
 }
 
@@ -343,14 +597,14 @@ tcpx_health_gui_text(const tcpx_health_column_t *c, const tcpx_health_stream_t *
     if (!v.known)
         return g_strdup("");
     switch (c->unit) {
-    case TCPX_HU_INT:      return g_strdup_printf("%*" G_GINT64_FORMAT, c->gui.width, v.v.num);
+    case TCPX_HU_INT: return g_strdup_printf("%*" G_GINT64_FORMAT, c->gui.width, v.v.num);
     case TCPX_HU_POSITION: return g_strdup(tcpx_position_words(v.v.position));
-    case TCPX_HU_PAIR:     return g_strdup_printf("%u/%u", v.v.pair[0], v.v.pair[1]);
-    case TCPX_HU_SECONDS:  return padded_number((double)v.v.num / NS_PER_S, 3, c->gui.width);
-    case TCPX_HU_MS:       return padded_number((double)v.v.num / NS_PER_MS, 3, c->gui.width);
-    case TCPX_HU_PERCENT:  return padded_number(v.v.real, 2, c->gui.width);
-    case TCPX_HU_COUNT:    return g_strdup_printf("%" G_GUINT64_FORMAT, v.v.count);
-    case TCPX_HU_TEXT:     return g_strdup(v.v.text);
-    default:               return g_strdup("");
+    case TCPX_HU_PAIR: return g_strdup_printf("%u/%u", v.v.pair[0], v.v.pair[1]);
+    case TCPX_HU_SECONDS: return padded_number((double)v.v.num / NS_PER_S, 3, c->gui.width);
+    case TCPX_HU_MS: return padded_number((double)v.v.num / NS_PER_MS, 3, c->gui.width);
+    case TCPX_HU_PERCENT: return padded_number(v.v.real, 2, c->gui.width);
+    case TCPX_HU_COUNT: return g_strdup_printf("%" G_GUINT64_FORMAT, v.v.count);
+    case TCPX_HU_TEXT: return g_strdup(v.v.text);
+    default: return g_strdup("");
     }
 }

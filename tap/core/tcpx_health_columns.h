@@ -20,17 +20,17 @@
 #include "tcpx_health.h"
 
 typedef enum {
-    TCPX_HU_COUNT,        /* guint64 */
-    TCPX_HU_INT,          /* gint64: the score, a window scale */
-    TCPX_HU_FLAG,         /* gboolean (JSON only) */
-    TCPX_HU_TEXT,         /* a word, a code or a sentence */
-    TCPX_HU_ENDPOINT,     /* "10.0.0.1:51234"; "?" when unknown, except in JSON */
-    TCPX_HU_POSITION,     /* tcpx_position_t: its name (JSON, text table) or its words (GUI) */
-    TCPX_HU_PAIR,         /* two counts, client's and server's: "0/1" */
-    TCPX_HU_SECONDS,      /* a time in ns, shown in seconds */
-    TCPX_HU_MS,           /* a time in ns, shown in milliseconds */
-    TCPX_HU_PERCENT,      /* a double, already in percent */
-    TCPX_HU_KIND_COUNTS   /* one count per anomaly kind (JSON only: an object keyed by tcpx.anomaly names) */
+    TCPX_HU_COUNT,      /* guint64 */
+    TCPX_HU_INT,        /* gint64: the score, a window scale */
+    TCPX_HU_FLAG,       /* gboolean (JSON only) */
+    TCPX_HU_TEXT,       /* a word, a code or a sentence */
+    TCPX_HU_ENDPOINT,   /* "10.0.0.1:51234"; "?" when unknown, except in JSON */
+    TCPX_HU_POSITION,   /* tcpx_position_t: its name (JSON, text table) or its words (GUI) */
+    TCPX_HU_PAIR,       /* two counts, client's and server's: "0/1" */
+    TCPX_HU_SECONDS,    /* a time in ns, shown in seconds */
+    TCPX_HU_MS,         /* a time in ns, shown in milliseconds */
+    TCPX_HU_PERCENT,    /* a double, already in percent */
+    TCPX_HU_KIND_COUNTS /* one count per anomaly kind (JSON only: an object keyed by tcpx.anomaly names) */
 } tcpx_health_unit_t;
 
 /* A value as a getter returns it.  Unknown (known FALSE): null in JSON, "-" in
@@ -39,36 +39,37 @@ typedef struct {
     gboolean known;
     union {
         guint64 count;
-        gint64 num;               /* INT; SECONDS and MS in ns */
+        gint64 num; /* INT; SECONDS and MS in ns */
         gboolean flag;
-        const char *text;         /* TEXT, ENDPOINT (may point into buf) */
+        const char *text; /* TEXT, ENDPOINT (may point into buf) */
         tcpx_position_t position;
         guint32 pair[2];
         double real;
-        const guint32 *counts;    /* TCPX_K_N_ANOMALIES of them */
+        const guint32 *counts; /* TCPX_K_N_ANOMALIES of them */
     } v;
-    char buf[64];                 /* room for a text the getter composes */
+    char buf[64]; /* room for a text the getter composes */
 } tcpx_health_value_t;
 
-#define TCPX_HC_JSON       (1u << 0)   /* a key of the JSON line */
-#define TCPX_HC_GUESS_MARK (1u << 1)   /* marked when the roles were guessed: "?" in the text table,
+#define TCPX_HC_JSON (1u << 0) /* a key of the JSON line */
+#define TCPX_HC_GUESS_MARK \
+    (1u << 1)                  /* marked when the roles were guessed: "?" in the text table,
                                           " (guessed)" in the GUI and the HTML report */
-#define TCPX_HC_LINK       (1u << 2)   /* HTML: links to the stream's section when it is unhealthy */
+#define TCPX_HC_LINK (1u << 2) /* HTML: links to the stream's section when it is unhealthy */
 
 typedef struct {
-    const char *key;              /* the JSON key (TCPX_HC_JSON), else a name for the row */
+    const char *key; /* the JSON key (TCPX_HC_JSON), else a name for the row */
     tcpx_health_unit_t unit;
     void (*get)(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
     guint flags;
     struct {
-        guint8 pos;               /* 1-based column; 0: not in the table */
+        guint8 pos; /* 1-based column; 0: not in the table */
         const char *head;
-        const char *sort_key;     /* the HTML report's data-key ("#sort=KEY") */
-        const char *help;         /* the HTML report's header tooltip, NULL: none */
+        const char *sort_key; /* the HTML report's data-key ("#sort=KEY") */
+        const char *help;     /* the HTML report's header tooltip, NULL: none */
     } table;
     struct {
-        guint8 pos;               /* 1-based column; 0: not in the GUI table */
-        guint8 width;             /* numbers shown as text are right-aligned in this width */
+        guint8 pos;   /* 1-based column; 0: not in the GUI table */
+        guint8 width; /* numbers shown as text are right-aligned in this width */
         const char *head;
     } gui;
 } tcpx_health_column_t;

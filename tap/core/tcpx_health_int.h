@@ -21,27 +21,27 @@
 typedef struct {
     tcpx_health_stream_t pub;
     const tcpx_stream_t *st;
-    gint64   syn_ts, synack_ts, hs_ack_ts;
-    gint64   rec_irtt_ns;
-    guint32  data_segs_dir[2];
-    guint32  retx_loss_payload;
+    gint64 syn_ts, synack_ts, hs_ack_ts;
+    gint64 rec_irtt_ns;
+    guint32 data_segs_dir[2];
+    guint32 retx_loss_payload;
     /* zero window */
     gboolean zw_open[2];
-    gint64   zw_since[2];
-    gint64   zw_closed[2];
-    guint32  zw_events[2];
+    gint64 zw_since[2];
+    gint64 zw_closed[2];
+    guint32 zw_events[2];
     /* exchange in progress */
     gboolean req_pending;
-    gint64   req_last_ts, req_ack_ts;
-    guint32  req_end, req_ka;
+    gint64 req_last_ts, req_ack_ts;
+    guint32 req_end, req_ka;
     /* loss clustering */
-    gint64   last_loss_ts;
-    guint32  cluster_len;
-    guint32  tfo_resend;            /* TFO SYN data the server ignored, still to be resent */
-    guint32  ooo[2];                /* out-of-order segments per sender */
+    gint64 last_loss_ts;
+    guint32 cluster_len;
+    guint32 tfo_resend; /* TFO SYN data the server ignored, still to be resent */
+    guint32 ooo[2];     /* out-of-order segments per sender */
     /* holes not yet classified, per sender */
-    guint32  holes[2], hole_segs[2], hole_max_segs[2];
-    guint32  cap_holes;
+    guint32 holes[2], hole_segs[2], hole_max_segs[2];
+    guint32 cap_holes;
     /* resets */
     gboolean rst_after_fins, rst_after_one_fin;
     /* first record */
@@ -50,11 +50,11 @@ typedef struct {
 
 struct tcpx_health {
     tcpx_health_prefs_t prefs;
-    GPtrArray  *by_id;      /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
-    GHashTable *sparse;     /* ids far beyond by_id's end: stream id -> hstream_t* */
-    GPtrArray  *list;       /* hstream_t*, order of appearance */
-    gboolean    analysis_off; /* a record said TCP's sequence analysis was off */
-    GString    *scratch;    /* the judgement's sentences are rendered here (no allocation per stream) */
+    GPtrArray *by_id;      /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
+    GHashTable *sparse;    /* ids far beyond by_id's end: stream id -> hstream_t* */
+    GPtrArray *list;       /* hstream_t*, order of appearance */
+    gboolean analysis_off; /* a record said TCP's sequence analysis was off */
+    GString *scratch;      /* the judgement's sentences are rendered here (no allocation per stream) */
 };
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */
@@ -99,10 +99,10 @@ tcpx_health_rtt_ref(const tcpx_health_stream_t *s)
 
 /* The figures an issue's sentence cites beyond the stream's summary. */
 typedef struct {
-    int      side;              /* the side at fault: 0 client, 1 server */
-    guint32  loss_data;         /* loss retransmissions carrying data */
-    guint32  loss_retx;         /* all loss retransmissions (SYN/FIN included) */
-    gboolean closing;           /* the reset came after one FIN */
+    int side;          /* the side at fault: 0 client, 1 server */
+    guint32 loss_data; /* loss retransmissions carrying data */
+    guint32 loss_retx; /* all loss retransmissions (SYN/FIN included) */
+    gboolean closing;  /* the reset came after one FIN */
 } tcpx_health_evidence_t;
 
 /* Every stream sentence, by role; tcpx_health_words.c holds their templates. */

@@ -57,16 +57,16 @@ json_value(GString *out, const tcpx_health_column_t *c, const tcpx_health_value_
         return;
     }
     switch (c->unit) {
-    case TCPX_HU_COUNT:       g_string_append_printf(out, "%" G_GUINT64_FORMAT, v->v.count); break;
-    case TCPX_HU_INT:         g_string_append_printf(out, "%" G_GINT64_FORMAT, v->v.num); break;
-    case TCPX_HU_FLAG:        g_string_append(out, v->v.flag ? "true" : "false"); break;
+    case TCPX_HU_COUNT: g_string_append_printf(out, "%" G_GUINT64_FORMAT, v->v.count); break;
+    case TCPX_HU_INT: g_string_append_printf(out, "%" G_GINT64_FORMAT, v->v.num); break;
+    case TCPX_HU_FLAG: g_string_append(out, v->v.flag ? "true" : "false"); break;
     case TCPX_HU_TEXT:
-    case TCPX_HU_ENDPOINT:    json_string(out, v->v.text); break;
-    case TCPX_HU_POSITION:    json_string(out, tcpx_position_name(v->v.position)); break;
-    case TCPX_HU_PAIR:        g_string_append_printf(out, "[%u,%u]", v->v.pair[0], v->v.pair[1]); break;
-    case TCPX_HU_SECONDS:     json_fixed(out, (double)v->v.num / NS_PER_S, "%.6f"); break;
-    case TCPX_HU_MS:          json_fixed(out, (double)v->v.num / NS_PER_MS, "%.3f"); break;
-    case TCPX_HU_PERCENT:     json_fixed(out, v->v.real, "%.3f"); break;
+    case TCPX_HU_ENDPOINT: json_string(out, v->v.text); break;
+    case TCPX_HU_POSITION: json_string(out, tcpx_position_name(v->v.position)); break;
+    case TCPX_HU_PAIR: g_string_append_printf(out, "[%u,%u]", v->v.pair[0], v->v.pair[1]); break;
+    case TCPX_HU_SECONDS: json_fixed(out, (double)v->v.num / NS_PER_S, "%.6f"); break;
+    case TCPX_HU_MS: json_fixed(out, (double)v->v.num / NS_PER_MS, "%.3f"); break;
+    case TCPX_HU_PERCENT: json_fixed(out, v->v.real, "%.3f"); break;
     case TCPX_HU_KIND_COUNTS: json_kind_counts(out, v->v.counts); break;
     }
 }

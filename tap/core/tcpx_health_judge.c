@@ -38,8 +38,7 @@ derive_traffic(hstream_t *hs)
         s->server_port = st->port[1 - tcpx_client_side(st)];
     }
     for (d = 0; d < 2; d++)
-        s->zero_window_ns[d] = hs->zw_closed[d] +
-                               (hs->zw_open[d] ? tcpx_health_span(hs->zw_since[d], s->last_ts) : 0);
+        s->zero_window_ns[d] = hs->zw_closed[d] + (hs->zw_open[d] ? tcpx_health_span(hs->zw_since[d], s->last_ts) : 0);
 }
 
 /* iRTT: the plugin's, else SYN -> handshake ACK as captured; then the reference RTT. */
@@ -169,11 +168,11 @@ derive_completeness(tcpx_health_t *h, hstream_t *hs)
 /* Issues */
 
 typedef struct {
-    guint weight;               /* points taken off the score */
+    guint weight; /* points taken off the score */
     tcpx_fault_t fault;
-    const char *code;           /* verdict_code */
-    tcpx_health_words_t words;  /* its sentence */
-    tcpx_health_evidence_t ev;  /* what the sentence cites */
+    const char *code;          /* verdict_code */
+    tcpx_health_words_t words; /* its sentence */
+    tcpx_health_evidence_t ev; /* what the sentence cites */
 } issue_t;
 
 /* The loss issue's weight: by retransmission-rate band, SYN/FIN-only losses low (mid without data). */
@@ -244,8 +243,7 @@ rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     gboolean loss_significant = s->retx_net[0] + s->retx_net[1] > 0 && loss_weight(p, hs) >= p->w_loss_mid;
     gint64 fast;
     if (s->resp_n == 0 || s->resp_max_ns <= (gint64)p->slow_min_ms * NS_PER_MS ||
-        (s->rtt_ref_ns > 0 && (double)s->resp_max_ns <= p->slow_factor * (double)s->rtt_ref_ns) ||
-        loss_significant)
+        (s->rtt_ref_ns > 0 && (double)s->resp_max_ns <= p->slow_factor * (double)s->rtt_ref_ns) || loss_significant)
         return FALSE;
     /* the server's TCP acknowledged the request at once: its application is the slow part */
     fast = MAX(4 * s->rtt_ref_ns, (gint64)p->ack_fast_ms * NS_PER_MS);

@@ -43,7 +43,7 @@ append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_strea
             g_string_append_c(out, '?');
         return;
     }
-    if (c->unit == TCPX_HU_MS) {   /* "-" when unknown, as the paragraphs write it */
+    if (c->unit == TCPX_HU_MS) { /* "-" when unknown, as the paragraphs write it */
         g_string_append(out, tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
         return;
     }
@@ -52,20 +52,18 @@ append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_strea
         return;
     }
     switch (c->unit) {
-    case TCPX_HU_COUNT:    append_uint(out, v.v.count); break;
-    case TCPX_HU_INT:      g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
-    case TCPX_HU_SECONDS:  g_string_append(out, tcpx_health_secs_text(v.v.num, b, sizeof b)); break;
-    case TCPX_HU_PERCENT:  g_string_append(out, g_ascii_formatd(b, sizeof b, "%.2f", v.v.real)); break;
+    case TCPX_HU_COUNT: append_uint(out, v.v.count); break;
+    case TCPX_HU_INT: g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
+    case TCPX_HU_SECONDS: g_string_append(out, tcpx_health_secs_text(v.v.num, b, sizeof b)); break;
+    case TCPX_HU_PERCENT: g_string_append(out, g_ascii_formatd(b, sizeof b, "%.2f", v.v.real)); break;
     case TCPX_HU_POSITION: g_string_append(out, tcpx_position_name(v.v.position)); break;
-    case TCPX_HU_TEXT:     g_string_append(out, v.v.text); break;
+    case TCPX_HU_TEXT: g_string_append(out, v.v.text); break;
     case TCPX_HU_PAIR:
         append_uint(out, v.v.pair[0]);
         g_string_append_c(out, '/');
         append_uint(out, v.v.pair[1]);
         break;
-    default:
-        g_string_append_c(out, '-');
-        break;
+    default: g_string_append_c(out, '-'); break;
     }
 }
 
@@ -103,8 +101,8 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
 {
     const tcpx_health_column_t *const *cols = tcpx_health_table_columns();
     guint n = tcpx_health_count(h), i, c;
-    GString *text = g_string_new(NULL);                      /* every row's cells, one after the other */
-    gsize *start = g_new(gsize, (gsize)n * N_COLS + 1);      /* cell k is text[start[k] .. start[k + 1]) */
+    GString *text = g_string_new(NULL);                 /* every row's cells, one after the other */
+    gsize *start = g_new(gsize, (gsize)n * N_COLS + 1); /* cell k is text[start[k] .. start[k + 1]) */
     gsize width[N_COLS], len[N_COLS];
     const char *cell[N_COLS];
     GPtrArray *by_id = g_ptr_array_new();

@@ -132,19 +132,39 @@ tcpx_health_template_when(tcpx_health_words_t w)
 
 static void render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx);
 
-#define STREAM(c)          (((const tcpx_health_words_ctx_t *)(c))->s)
-#define FIELD(c, v, type)  (*(const type *)((const char *)STREAM(c) + (v)->offset))
+#define STREAM(c) (((const tcpx_health_words_ctx_t *)(c))->s)
+#define FIELD(c, v, type) (*(const type *)((const char *)STREAM(c) + (v)->offset))
 
 /* Numbers: always known (0 prints "0"); _nz: known when not zero; _one: known when 1 (for plurals). */
-static gboolean u32_(GString *o, const tcpx_var_t *v, const void *c) { tcpx_append_uint(o, FIELD(c, v, guint32)); return TRUE; }
-static gboolean u64_(GString *o, const tcpx_var_t *v, const void *c) { tcpx_append_uint(o, FIELD(c, v, guint64)); return TRUE; }
-static gboolean u16_(GString *o, const tcpx_var_t *v, const void *c) { tcpx_append_uint(o, FIELD(c, v, guint16)); return TRUE; }
+static gboolean
+u32_(GString *o, const tcpx_var_t *v, const void *c)
+{
+    tcpx_append_uint(o, FIELD(c, v, guint32));
+    return TRUE;
+}
+static gboolean
+u64_(GString *o, const tcpx_var_t *v, const void *c)
+{
+    tcpx_append_uint(o, FIELD(c, v, guint64));
+    return TRUE;
+}
+static gboolean
+u16_(GString *o, const tcpx_var_t *v, const void *c)
+{
+    tcpx_append_uint(o, FIELD(c, v, guint16));
+    return TRUE;
+}
 static gboolean
 u32_nz(GString *o, const tcpx_var_t *v, const void *c)
 {
     return FIELD(c, v, guint32) != 0 && u32_(o, v, c);
 }
-static gboolean u32_one(GString *o, const tcpx_var_t *v, const void *c) { (void)o; return FIELD(c, v, guint32) == 1; }
+static gboolean
+u32_one(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o;
+    return FIELD(c, v, guint32) == 1;
+}
 
 static gboolean
 int_(GString *o, const tcpx_var_t *v, const void *c)
@@ -157,9 +177,19 @@ int_(GString *o, const tcpx_var_t *v, const void *c)
 }
 
 /* A flag: known when set. */
-static gboolean flag(GString *o, const tcpx_var_t *v, const void *c) { (void)o; return FIELD(c, v, gboolean); }
+static gboolean
+flag(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o;
+    return FIELD(c, v, gboolean);
+}
 /* An enum field: known when it equals arg. */
-static gboolean is(GString *o, const tcpx_var_t *v, const void *c) { (void)o; return FIELD(c, v, int) == v->arg; }
+static gboolean
+is(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o;
+    return FIELD(c, v, int) == v->arg;
+}
 
 /* Times in ms / in s with three decimals ("-" when negative): known when >= arg. */
 static gboolean
@@ -248,8 +278,10 @@ static gboolean
 loss_pattern(GString *o, const tcpx_var_t *v, const void *c)
 {
     static const char *const words[] = {
-        [TCPX_LOSS_NONE] = "no loss", [TCPX_LOSS_ISOLATED] = "a single loss",
-        [TCPX_LOSS_BURSTS] = "in bursts", [TCPX_LOSS_SCATTERED] = "scattered",
+        [TCPX_LOSS_NONE] = "no loss",
+        [TCPX_LOSS_ISOLATED] = "a single loss",
+        [TCPX_LOSS_BURSTS] = "in bursts",
+        [TCPX_LOSS_SCATTERED] = "scattered",
     };
     tcpx_loss_pattern_t l = STREAM(c)->loss_pattern;
     (void)v;
@@ -515,8 +547,7 @@ render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx
 }
 
 void
-tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_t *s,
-                  const tcpx_health_evidence_t *ev)
+tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_t *s, const tcpx_health_evidence_t *ev)
 {
     tcpx_health_words_ctx_t ctx = { s, ev };
     if (w < TCPX_HW_N)

@@ -28,15 +28,15 @@
 #include "tcpx_report_int.h"
 
 /* Each series' share of a picture's points (sent, acked, rtt). */
-#define SHARE_SENT  (TCPX_REPORT_POINTS * 2 / 5)
+#define SHARE_SENT (TCPX_REPORT_POINTS * 2 / 5)
 #define SHARE_ACKED (TCPX_REPORT_POINTS * 3 / 10)
-#define SHARE_RTT   (TCPX_REPORT_POINTS * 3 / 10)
+#define SHARE_RTT (TCPX_REPORT_POINTS * 3 / 10)
 #define MIN_BUCKET_NS G_GINT64_CONSTANT(1000)
 
 struct tcpx_report {
-    GHashTable *by_id;       /* stream id -> rstream_t* (owned by list) */
-    GPtrArray  *list;        /* rstream_t*, order of appearance */
-    rstream_t  *last;        /* the previous record's stream */
+    GHashTable *by_id; /* stream id -> rstream_t* (owned by list) */
+    GPtrArray *list;   /* rstream_t*, order of appearance */
+    rstream_t *last;   /* the previous record's stream */
 };
 
 static void
@@ -328,7 +328,7 @@ add_events(rstream_t *rs, const tcpx_tap_rec_t *rec)
         seen |= 1u << f->kind;
         add_event(rs, rec, f->kind, f);
     }
-    for (guint k = 0; k < TCPX_K_N_ANOMALIES; k++)   /* kinds without a finding */
+    for (guint k = 0; k < TCPX_K_N_ANOMALIES; k++) /* kinds without a finding */
         if ((rec->kinds & ~seen) & (1u << k))
             add_event(rs, rec, k, NULL);
 }
@@ -346,8 +346,7 @@ tcpx_report_add(tcpx_report_t *r, const tcpx_tap_rec_t *rec)
     d = rec->from_client ? 0 : 1;
     o = !d;
     if (rec->len > 0 || (rec->flags & (TCPX_TH_SYN | TCPX_TH_FIN))) {
-        guint32 end = rec->seq + rec->len + ((rec->flags & TCPX_TH_SYN) ? 1 : 0)
-                      + ((rec->flags & TCPX_TH_FIN) ? 1 : 0);
+        guint32 end = rec->seq + rec->len + ((rec->flags & TCPX_TH_SYN) ? 1 : 0) + ((rec->flags & TCPX_TH_FIN) ? 1 : 0);
         push(rs, &rs->sent[d], rec->ts_ns, end, rec->seq, SHARE_SENT);
         rs->seq_max[d] = MAX(rs->seq_max[d], end);
     }

@@ -28,16 +28,16 @@
 #include "tcpx_tap.h"
 #include "tcpx_health.h"
 
-#define TCPX_REPORT_POINTS   1000u   /* points per picture (series), about */
-#define TCPX_REPORT_MARKERS  300u    /* anomaly markers per picture, after merging */
-#define TCPX_REPORT_PICTURES 60u     /* unhealthy streams drawn, worst first */
-#define TCPX_REPORT_PARAGRAPHS 300u  /* unhealthy streams given their paragraph, worst first */
+#define TCPX_REPORT_POINTS 1000u    /* points per picture (series), about */
+#define TCPX_REPORT_MARKERS 300u    /* anomaly markers per picture, after merging */
+#define TCPX_REPORT_PICTURES 60u    /* unhealthy streams drawn, worst first */
+#define TCPX_REPORT_PARAGRAPHS 300u /* unhealthy streams given their paragraph, worst first */
 
 typedef struct tcpx_report tcpx_report_t;
 
 tcpx_report_t *tcpx_report_new(void);
 void tcpx_report_free(tcpx_report_t *r);
-void tcpx_report_reset(tcpx_report_t *r);     /* forget all streams */
+void tcpx_report_reset(tcpx_report_t *r); /* forget all streams */
 
 /* One record, in frame order. */
 void tcpx_report_add(tcpx_report_t *r, const tcpx_tap_rec_t *rec);

@@ -23,10 +23,10 @@ tcpx_report_escape(GString *out, const char *text)
     for (p = run = text; *p; p++) {
         const char *rep;
         switch (*p) {
-        case '&':  rep = "&amp;"; break;
-        case '<':  rep = "&lt;"; break;
-        case '>':  rep = "&gt;"; break;
-        case '"':  rep = "&quot;"; break;
+        case '&': rep = "&amp;"; break;
+        case '<': rep = "&lt;"; break;
+        case '>': rep = "&gt;"; break;
+        case '"': rep = "&quot;"; break;
         case '\'': rep = "&#39;"; break;
         default:
             if ((guchar)*p < 0x20 && *p != '\t' && *p != '\n')
@@ -101,18 +101,18 @@ append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_strea
     switch (c->unit) {
     case TCPX_HU_COUNT:
         if ((c->flags & TCPX_HC_LINK) && tcpx_health_unhealthy(s))
-            g_string_append_printf(out, "<a href=\"#s%" G_GUINT64_FORMAT "\">%" G_GUINT64_FORMAT "</a>",
-                                   v.v.count, v.v.count);
+            g_string_append_printf(out, "<a href=\"#s%" G_GUINT64_FORMAT "\">%" G_GUINT64_FORMAT "</a>", v.v.count,
+                                   v.v.count);
         else
             g_string_append_printf(out, "%" G_GUINT64_FORMAT, v.v.count);
         break;
-    case TCPX_HU_INT:      g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
-    case TCPX_HU_PAIR:     g_string_append_printf(out, "%u/%u", v.v.pair[0], v.v.pair[1]); break;
-    case TCPX_HU_SECONDS:  tcpx_report_append_fixed(out, (double)v.v.num / 1e9, 3); break;
-    case TCPX_HU_PERCENT:  tcpx_report_append_fixed(out, v.v.real, 2); break;
+    case TCPX_HU_INT: g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
+    case TCPX_HU_PAIR: g_string_append_printf(out, "%u/%u", v.v.pair[0], v.v.pair[1]); break;
+    case TCPX_HU_SECONDS: tcpx_report_append_fixed(out, (double)v.v.num / 1e9, 3); break;
+    case TCPX_HU_PERCENT: tcpx_report_append_fixed(out, v.v.real, 2); break;
     case TCPX_HU_POSITION: g_string_append(out, tcpx_position_name(v.v.position)); break;
-    case TCPX_HU_TEXT:     tcpx_report_escape(out, v.v.text); break;
-    default:               break;
+    case TCPX_HU_TEXT: tcpx_report_escape(out, v.v.text); break;
+    default: break;
     }
 }
 
@@ -206,14 +206,16 @@ static const char sort_script[] =
 static const char *const doc_text[] = {
     /* 0 */ "TCP stream health report",
     /* 1 */ "Streams",
-    /* 2 */ "One row per TCP stream. Click a column header to sort by it (click again to reverse); "
-            "rows of unhealthy streams are tinted and their number links to the details below.",
+    /* 2 */
+    "One row per TCP stream. Click a column header to sort by it (click again to reverse); "
+    "rows of unhealthy streams are tinted and their number links to the details below.",
     /* 3 */ "Unhealthy streams, worst first",
-    /* 4 */ "Each picture follows the stream's main data direction: blue ticks are the segments sent "
-            "(first to last byte), the black steps the other side's acknowledgements, the dashed green "
-            "steps the edge of its receive window; shaded bands are zero-window periods. Markers are "
-            "anomalies: point at one to see its frame number(s), time, bytes and related frames. "
-            "Under it, the RTT of that data over the same time axis.",
+    /* 4 */
+    "Each picture follows the stream's main data direction: blue ticks are the segments sent "
+    "(first to last byte), the black steps the other side's acknowledgements, the dashed green "
+    "steps the edge of its receive window; shaded bands are zero-window periods. Markers are "
+    "anomalies: point at one to see its frame number(s), time, bytes and related frames. "
+    "Under it, the RTT of that data over the same time axis.",
     /* 5 */ "All TCP streams look healthy.",
     /* 6 */ "This capture has no TCP traffic: nothing to judge.",
     /* 7 */ "No stream judged: TCP's sequence analysis is off (see above).",
@@ -229,7 +231,7 @@ render_meta(const tcpx_health_t *h, guint unhealthy, const char *generator, GStr
         last = MAX(last, s->last_ts);
     }
     g_string_append_printf(out, "<p class=\"meta\">%u TCP stream%s, %u unhealthy", tcpx_health_count(h),
-                       tcpx_health_count(h) == 1 ? "" : "s", unhealthy);
+                           tcpx_health_count(h) == 1 ? "" : "s", unhealthy);
     if (first <= last) {
         GDateTime *a = g_date_time_new_from_unix_utc(first / G_GINT64_CONSTANT(1000000000));
         if (a) {
@@ -287,12 +289,13 @@ tcpx_report_render_html(tcpx_report_t *r, const tcpx_health_t *h, const char *ge
     tcpx_report_fit_all(r);
     for (i = 0; i < worst->len; i++)
         unhealthy += tcpx_health_unhealthy((const tcpx_health_stream_t *)g_ptr_array_index(worst, i)) ? 1 : 0;
-    g_string_append_printf(out, "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
-                       "<meta name=\"viewport\" content=\"width=device-width\">\n<title>%s</title>\n<style>",
-                       doc_text[0]);
+    g_string_append_printf(out,
+                           "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+                           "<meta name=\"viewport\" content=\"width=device-width\">\n<title>%s</title>\n<style>",
+                           doc_text[0]);
     g_string_append(out, style_sheet);
     tcpx_report_marker_css(out);
-    for (i = 0; i < TCPX_HEALTH_TABLE_COLUMNS; i++)   /* numbers to the right */
+    for (i = 0; i < TCPX_HEALTH_TABLE_COLUMNS; i++) /* numbers to the right */
         if (html_numeric(tcpx_health_table_columns()[i]))
             g_string_append_printf(out, "#streams td:nth-child(%u){text-align:right}", i + 1);
     g_string_append_printf(out, "</style></head>\n<body>\n<h1>%s</h1>\n", doc_text[0]);
@@ -322,10 +325,11 @@ tcpx_report_render_html(tcpx_report_t *r, const tcpx_health_t *h, const char *ge
         drawn++;
     }
     if (unhealthy > TCPX_REPORT_PICTURES)
-        g_string_append_printf(out, "<p class=\"meta\">%u unhealthy streams: pictures are drawn for the %u worst "
-                           "and paragraphs written for the %u worst, to keep this file small; the table has "
-                           "every stream's verdict, and tshark -z tcpx,health every paragraph.</p>\n",
-                           unhealthy, TCPX_REPORT_PICTURES, MIN(unhealthy, TCPX_REPORT_PARAGRAPHS));
+        g_string_append_printf(out,
+                               "<p class=\"meta\">%u unhealthy streams: pictures are drawn for the %u worst "
+                               "and paragraphs written for the %u worst, to keep this file small; the table has "
+                               "every stream's verdict, and tshark -z tcpx,health every paragraph.</p>\n",
+                               unhealthy, TCPX_REPORT_PICTURES, MIN(unhealthy, TCPX_REPORT_PARAGRAPHS));
     g_string_append(out, "<script>");
     g_string_append(out, sort_script);
     g_string_append(out, "</script>\n</body></html>\n");

@@ -12,51 +12,51 @@
  * start; acked: y = the ACK number, aux = the window's edge (ACK + window);
  * rtt: y = the RTT in microseconds, aux = the frame. */
 typedef struct {
-    gint64  t;
+    gint64 t;
     guint32 y, aux;
 } rpt_t;
 
 /* A decimated series: points in arrival order; bucket width w (0: raw). */
 typedef struct {
-    GArray *pts;             /* rpt_t */
-    gint64  w;
-    gboolean min_on_aux;     /* a bucket keeps its lowest aux (else lowest y) and highest y */
+    GArray *pts; /* rpt_t */
+    gint64 w;
+    gboolean min_on_aux; /* a bucket keeps its lowest aux (else lowest y) and highest y */
 } rseries_t;
 
 #define RPT_REL 4
 
 /* One anomaly (or several of the same kind and direction, merged). */
 typedef struct {
-    gint64  t, t_last;
-    gint64  orig_age;        /* first transmission of the same bytes: t - orig_age; 0 none */
+    gint64 t, t_last;
+    gint64 orig_age; /* first transmission of the same bytes: t - orig_age; 0 none */
     guint32 frame, frame_last, count;
-    guint32 seq, ack, lo, hi;/* the record's seq/ack; the finding's byte range (hi 0: none) */
+    guint32 seq, ack, lo, hi; /* the record's seq/ack; the finding's byte range (hi 0: none) */
     guint32 orig_frame;
-    guint32 rel[RPT_REL];    /* other related frames */
-    guint8  kind, cause, from_client, n_rel;   /* cause: tcpx_cause_t of the first */
+    guint32 rel[RPT_REL];                   /* other related frames */
+    guint8 kind, cause, from_client, n_rel; /* cause: tcpx_cause_t of the first */
 } revent_t;
 
 /* A zero-window period: advertised by one side from frame0 until frame1 (0: to the end). */
 typedef struct {
-    gint64  t0, t1;
-    guint32 frame0, frame1, edge;   /* edge: the ACK number then */
+    gint64 t0, t1;
+    guint32 frame0, frame1, edge; /* edge: the ACK number then */
 } rzw_t;
 
 #define RZW_MAX 200
 
 typedef struct {
     guint32 stream;
-    gint64  t0, t_max;       /* first record's time, latest time seen */
+    gint64 t0, t_max; /* first record's time, latest time seen */
     /* index d: the data's sender, 0 client, 1 server */
     rseries_t sent[2], acked[2], rtt[2];
-    guint32   seq_max[2];
-    GArray   *events;        /* revent_t */
-    gint64    ev_w;
-    guint32   ev_merged;     /* events folded into others */
+    guint32 seq_max[2];
+    GArray *events; /* revent_t */
+    gint64 ev_w;
+    guint32 ev_merged; /* events folded into others */
     /* zero windows, index: the advertising side */
-    GArray   *zw[2];         /* rzw_t */
-    gboolean  zw_open[2];
-    guint32   zw_dropped[2];
+    GArray *zw[2]; /* rzw_t */
+    gboolean zw_open[2];
+    guint32 zw_dropped[2];
 } rstream_t;
 
 /* Decimate to at most max points (doubling the bucket width as needed). */

@@ -18,16 +18,23 @@
 #include "tcpx_report_int.h"
 #include "tcpx_explain.h"
 
-#define W        960
-#define PL       78     /* left margin: y tick labels and the axis title */
-#define PR       16
-#define PB       44     /* bottom: x tick labels and the axis title */
-#define LEGEND_W 236    /* one legend entry */
+#define W 960
+#define PL 78 /* left margin: y tick labels and the axis title */
+#define PR 16
+#define PB 44        /* bottom: x tick labels and the axis title */
+#define LEGEND_W 236 /* one legend entry */
 #define LEGEND_H 17
-#define SEQ_H    300    /* plot height of the time-sequence picture */
-#define RTT_H    110
+#define SEQ_H 300 /* plot height of the time-sequence picture */
+#define RTT_H 110
 
-typedef enum { SH_CIRCLE, SH_RING, SH_SQUARE, SH_DIAMOND, SH_TRIANGLE, SH_CROSS } shape_t;
+typedef enum {
+    SH_CIRCLE,
+    SH_RING,
+    SH_SQUARE,
+    SH_DIAMOND,
+    SH_TRIANGLE,
+    SH_CROSS
+} shape_t;
 
 typedef struct {
     const char *colour;
@@ -84,9 +91,9 @@ static const struct { double div; const char *unit; } byte_units[] = {
 /* clang-format on */
 
 typedef struct {
-    double t0, span;                 /* seconds */
-    double ymax;                     /* in the series' unit */
-    int top, height;                 /* plot area, pixels from the svg's top */
+    double t0, span; /* seconds */
+    double ymax;     /* in the series' unit */
+    int top, height; /* plot area, pixels from the svg's top */
 } scale_t;
 
 static void
@@ -321,14 +328,17 @@ draw_events(GString *out, const rstream_t *rs, const scale_t *sc, int d, double 
             num(out, ox);
             g_string_append(out, "\" cy=\"");
             num(out, y);
-            g_string_append_printf(out, "\" r=\"3.5\"><title>frame %u: first transmission of the bytes frame %u sent again</title></circle>",
-                               e->orig_frame, e->frame);
+            g_string_append_printf(
+                out,
+                "\" r=\"3.5\"><title>frame %u: first transmission of the bytes frame %u sent again</title></circle>",
+                e->orig_frame, e->frame);
         }
         g_snprintf(cls, sizeof cls, "m k%u%s", e->kind, ks->shape == SH_RING ? " ring" : "");
         shape(out, ks->shape, x, y, ks->size + (e->count > 1 ? 1.5 : 0.0), cls);
         event_title(out, rs, e);
         g_string_append(out, ks->shape == SH_CIRCLE || ks->shape == SH_RING ? "</circle>"
-                             : ks->shape == SH_SQUARE ? "</rect>" : "</path>");
+                             : ks->shape == SH_SQUARE                       ? "</rect>"
+                                                                            : "</path>");
     }
 }
 
@@ -345,7 +355,8 @@ draw_zero_windows(GString *out, const rstream_t *rs, const scale_t *sc)
             num(out, MAX(x1 - x0, 1.5));
             g_string_append_printf(out, "\" height=\"%d\"><title>", sc->height);
             GString *t = g_string_new(NULL);
-            g_string_append_printf(t, "Zero window advertised by the %s from frame %u", side_word(side == 0), z->frame0);
+            g_string_append_printf(t, "Zero window advertised by the %s from frame %u", side_word(side == 0),
+                                   z->frame0);
             if (z->frame1)
                 g_string_append_printf(t, " to frame %u (", z->frame1);
             else
@@ -361,8 +372,8 @@ draw_zero_windows(GString *out, const rstream_t *rs, const scale_t *sc)
 
 /* Step line through the points' y (aux: the window's edge). */
 static void
-draw_steps(GString *out, const rstream_t *rs, const scale_t *sc, const rseries_t *s, gboolean aux,
-           double div, const char *cls)
+draw_steps(GString *out, const rstream_t *rs, const scale_t *sc, const rseries_t *s, gboolean aux, double div,
+           const char *cls)
 {
     const rpt_t *p = (const rpt_t *)(const void *)s->pts->data;
     if (s->pts->len == 0)
@@ -421,7 +432,8 @@ legend(GString *out, const rstream_t *rs, int *height)
             g_snprintf(cls, sizeof cls, "m k%u%s", k, kind_style[k].shape == SH_RING ? " ring" : "");
             shape(out, kind_style[k].shape, 7, 0, kind_style[k].size, cls);
             g_string_append(out, kind_style[k].shape == SH_CIRCLE || kind_style[k].shape == SH_RING ? "</circle>"
-                                 : kind_style[k].shape == SH_SQUARE ? "</rect>" : "</path>");
+                                 : kind_style[k].shape == SH_SQUARE                                 ? "</rect>"
+                                                                                                    : "</path>");
         }
         g_string_append(out, "<text x=\"20\" y=\"4\">");
         tcpx_report_escape(out, i < G_N_ELEMENTS(series_legend) ? series_legend[i].label : kind_title(k));
@@ -455,10 +467,10 @@ rtt_picture(GString *out, const rstream_t *rs, const rseries_t *s, const scale_t
     sc.ymax = series_max(s, FALSE) / 1000.0 * 1.1;
     if (sc.ymax <= 0)
         sc.ymax = 1;
-    g_string_append_printf(out, "<svg class=\"rtt\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
-                           W, sc.top + RTT_H + PB, W, sc.top + RTT_H + PB);
+    g_string_append_printf(out, "<svg class=\"rtt\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">", W,
+                           sc.top + RTT_H + PB, W, sc.top + RTT_H + PB);
     axes(out, &sc, sc.span, sc.ymax, RTT_AXIS_TITLE, TRUE);
-    g_string_append(out, "<path class=\"rttl\" d=\"");   /* one dot per sample */
+    g_string_append(out, "<path class=\"rttl\" d=\""); /* one dot per sample */
     for (i = 0; i < s->pts->len; i++) {
         g_string_append_c(out, 'M');
         num(out, sx(&sc, secs(rs, p[i].t)));
@@ -493,15 +505,16 @@ tcpx_report_render_svg(const rstream_t *rs, const tcpx_health_stream_t *s, GStri
     sc.ymax = MAX(top_seq * 1.08, 1.0) / byte_units[u].div;
     sc.top = legend_h + 8;
     sc.height = SEQ_H;
-    g_string_append_printf(title, SEQ_AXIS_TITLE_FMT, d ? "server \xe2\x86\x92 client" : "client \xe2\x86\x92 server", byte_units[u].unit);
+    g_string_append_printf(title, SEQ_AXIS_TITLE_FMT, d ? "server \xe2\x86\x92 client" : "client \xe2\x86\x92 server",
+                           byte_units[u].unit);
     axes(svg, &sc, sc.span, sc.ymax, title->str, TRUE);
     draw_zero_windows(svg, rs, &sc);
     draw_steps(svg, rs, &sc, &rs->acked[d], TRUE, byte_units[u].div, "win");
     draw_steps(svg, rs, &sc, &rs->acked[d], FALSE, byte_units[u].div, "ack");
     draw_sent(svg, rs, &sc, &rs->sent[d], byte_units[u].div);
     draw_events(svg, rs, &sc, d, byte_units[u].div);
-    g_string_append_printf(out, "<svg class=\"seq\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">",
-                       W, sc.top + SEQ_H + PB, W, sc.top + SEQ_H + PB);
+    g_string_append_printf(out, "<svg class=\"seq\" viewBox=\"0 0 %d %d\" width=\"%d\" height=\"%d\" role=\"img\">", W,
+                           sc.top + SEQ_H + PB, W, sc.top + SEQ_H + PB);
     g_string_append_len(out, svg->str, (gssize)svg->len);
     g_string_append(out, "</svg>\n");
     rtt_picture(out, rs, &rs->rtt[d], &sc);

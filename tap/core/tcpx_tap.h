@@ -15,21 +15,21 @@
 #define TCPX_TAP_NAME "tcpx"
 
 typedef struct {
-    guint32  frame;
-    gint64   ts_ns;
-    guint32  stream;             /* Wireshark's tcp.stream */
-    gboolean from_client;        /* sender is the client (SYN sender, or guessed) */
+    guint32 frame;
+    gint64 ts_ns;
+    guint32 stream;       /* Wireshark's tcp.stream */
+    gboolean from_client; /* sender is the client (SYN sender, or guessed) */
     gboolean roles_guessed;
-    const char *client;          /* "10.0.0.1:51234" (file scope, stable) */
+    const char *client; /* "10.0.0.1:51234" (file scope, stable) */
     const char *server;
-    guint16  flags;              /* TCPX_TH_* */
-    guint32  seq, ack, len, win; /* relative seq/ack, payload bytes, scaled window */
-    guint32  kinds;              /* bit (1u << tcpx_kind_t) for every anomaly kind on this header */
-    guint8   reset_cause;        /* tcpx_cause_t when TCPX_K_RESET is set */
-    guint32  lost_bytes;         /* bytes not captured before this segment (lost segment) */
-    guint32  lost_segments;      /* ...in segments at the MSS in use */
-    gint64   ack_rtt_ns;         /* RTT of the data this frame acknowledges, 0 if none */
-    gint64   irtt_ns;            /* handshake RTT, 0 if unknown */
+    guint16 flags;              /* TCPX_TH_* */
+    guint32 seq, ack, len, win; /* relative seq/ack, payload bytes, scaled window */
+    guint32 kinds;              /* bit (1u << tcpx_kind_t) for every anomaly kind on this header */
+    guint8 reset_cause;         /* tcpx_cause_t when TCPX_K_RESET is set */
+    guint32 lost_bytes;         /* bytes not captured before this segment (lost segment) */
+    guint32 lost_segments;      /* ...in segments at the MSS in use */
+    gint64 ack_rtt_ns;          /* RTT of the data this frame acknowledges, 0 if none */
+    gint64 irtt_ns;             /* handshake RTT, 0 if unknown */
     /* handshake and options, as known for the stream (stable after the handshake) */
     const tcpx_stream_t *st;
     const tcpx_result_t *result; /* findings of this header, NULL if none */

@@ -43,8 +43,7 @@ cli_reset(void *tapdata)
 }
 
 static tap_packet_status
-cli_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
-           tap_flags_t flags _U_)
+cli_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
 {
     cli_health_t *c = (cli_health_t *)tapdata;
     if (!data)
@@ -58,10 +57,13 @@ static void
 append_mismatch(GString *out, const char *mismatch, gboolean json)
 {
     if (json)
-        g_string_append_printf(out, "{\"tcpx_silent\":\"TCP internals (%s) do not match the Wireshark %d.%d "
-                               "tcpx was built for\"}\n", mismatch, WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR);
+        g_string_append_printf(out,
+                               "{\"tcpx_silent\":\"TCP internals (%s) do not match the Wireshark %d.%d "
+                               "tcpx was built for\"}\n",
+                               mismatch, WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR);
     else
-        g_string_append_printf(out, "\nTCP stream health (tcpx): nothing judged. This Wireshark build's TCP internals "
+        g_string_append_printf(out,
+                               "\nTCP stream health (tcpx): nothing judged. This Wireshark build's TCP internals "
                                "(%s) do not match the ones tcpx was built for (Wireshark %d.%d headers): rebuild tcpx "
                                "against this Wireshark or install the package made for it.\n",
                                mismatch, WIRESHARK_VERSION_MAJOR, WIRESHARK_VERSION_MINOR);
@@ -73,8 +75,10 @@ append_text_report(GString *out, const cli_health_t *c)
     g_string_append(out, "\n==================================================================\n");
     g_string_append(out, "TCP stream health (tcpx)\n");
     g_string_append_printf(out, "Filter: %s\n", c->filter ? c->filter : "<none>");
-    g_string_append_printf(out, "Streams: %u  (client? = roles guessed from the ports; "
-                           "bytes = TCP payload)\n\n", tcpx_health_count(c->h));
+    g_string_append_printf(out,
+                           "Streams: %u  (client? = roles guessed from the ports; "
+                           "bytes = TCP payload)\n\n",
+                           tcpx_health_count(c->h));
     if (tcpx_health_count(c->h) > 0) {
         tcpx_health_render_table(c->h, out);
         g_string_append(out, "\n");
@@ -157,8 +161,8 @@ cli_health_init(const char *opt_arg, void *userdata _U_)
     c->h = tcpx_tap_health_new();
     c->json = json;
     c->filter = *rest ? g_strdup(rest) : NULL;
-    err = register_tap_listener(TCPX_TAP_NAME, c, c->filter, TL_REQUIRES_NOTHING,
-                                cli_reset, cli_packet, cli_draw, cli_finish);
+    err = register_tap_listener(TCPX_TAP_NAME, c, c->filter, TL_REQUIRES_NOTHING, cli_reset, cli_packet, cli_draw,
+                                cli_finish);
     if (err) {
         fprintf(stderr, "tshark: Couldn't register -z %s tap: %s\n", opt_arg, err->str);
         g_string_free(err, TRUE);
@@ -205,8 +209,7 @@ report_reset(void *tapdata)
 }
 
 static tap_packet_status
-report_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
-              tap_flags_t flags _U_)
+report_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
 {
     cli_report_t *c = (cli_report_t *)tapdata;
     if (!data)
@@ -224,8 +227,10 @@ report_draw(void *tapdata)
     FILE *f;
 
     if (tcpx_ws_guard_mismatch()) {
-        fprintf(stderr, "tshark: tcpx report: %s not written: this Wireshark's TCP internals (%s) do not "
-                "match the ones tcpx was built for\n", c->file, tcpx_ws_guard_mismatch());
+        fprintf(stderr,
+                "tshark: tcpx report: %s not written: this Wireshark's TCP internals (%s) do not "
+                "match the ones tcpx was built for\n",
+                c->file, tcpx_ws_guard_mismatch());
         return;
     }
     out = g_string_new(NULL);
@@ -275,8 +280,8 @@ cli_report_init(const char *opt_arg, void *userdata _U_)
     c->r = tcpx_report_new();
     c->file = comma ? g_strndup(rest, (gsize)(comma - rest)) : g_strdup(rest);
     c->filter = comma && comma[1] ? g_strdup(comma + 1) : NULL;
-    err = register_tap_listener(TCPX_TAP_NAME, c, c->filter, TL_REQUIRES_NOTHING,
-                                report_reset, report_packet, report_draw, report_finish);
+    err = register_tap_listener(TCPX_TAP_NAME, c, c->filter, TL_REQUIRES_NOTHING, report_reset, report_packet,
+                                report_draw, report_finish);
     if (err) {
         fprintf(stderr, "tshark: Couldn't register -z %s tap: %s\n", opt_arg, err->str);
         g_string_free(err, TRUE);

@@ -53,57 +53,67 @@ tcpx_health_register_prefs(module_t *m)
     if (!m)
         return;
     prefs_register_static_text_preference(m, "health_info",
-        "Stream health (Statistics > TCPX Stream Health, tshark -z tcpx,health): "
-        "the score starts at 100 and loses the weights below.",
-        "How tcpx judges the health of each TCP stream.");
+                                          "Stream health (Statistics > TCPX Stream Health, tshark -z tcpx,health): "
+                                          "the score starts at 100 and loses the weights below.",
+                                          "How tcpx judges the health of each TCP stream.");
     prefs_register_uint_preference(m, "health_slow_factor", "Slow response: RTT factor",
-        "An application answer slower than this many round-trip times (and slower than the "
-        "minimum below) is a slow response.", 10, &health_prefs.slow_factor);
-    prefs_register_uint_preference(m, "health_slow_min_ms", "Slow response: minimum (ms)",
-        "An application answer is only slow if it also took longer than this many milliseconds.",
-        10, &health_prefs.slow_min_ms);
-    prefs_register_uint_preference(m, "health_ack_fast_ms", "Request ACKed at once within (ms)",
+                                   "An application answer slower than this many round-trip times (and slower than the "
+                                   "minimum below) is a slow response.",
+                                   10, &health_prefs.slow_factor);
+    prefs_register_uint_preference(
+        m, "health_slow_min_ms", "Slow response: minimum (ms)",
+        "An application answer is only slow if it also took longer than this many milliseconds.", 10,
+        &health_prefs.slow_min_ms);
+    prefs_register_uint_preference(
+        m, "health_ack_fast_ms", "Request ACKed at once within (ms)",
         "The server's TCP acknowledged a request \"at once\" if it did so within the larger of "
         "4 RTTs and this many milliseconds: then a slow answer is the application's fault.",
         10, &health_prefs.ack_fast_ms);
-    prefs_register_uint_preference(m, "health_loss_mid_pct", "Loss band: moderate (%)",
+    prefs_register_uint_preference(
+        m, "health_loss_mid_pct", "Loss band: moderate (%)",
         "A retransmission rate (retransmitted data segments / data segments) at or above this "
-        "percentage is moderate loss.", 10, &health_prefs.loss_mid_pct);
+        "percentage is moderate loss.",
+        10, &health_prefs.loss_mid_pct);
     prefs_register_uint_preference(m, "health_loss_high_pct", "Loss band: high (%)",
-        "A retransmission rate at or above this percentage is high loss.",
-        10, &health_prefs.loss_high_pct);
+                                   "A retransmission rate at or above this percentage is high loss.", 10,
+                                   &health_prefs.loss_high_pct);
     prefs_register_uint_preference(m, "health_zero_window_long_ms", "Long zero window (ms)",
-        "Zero-window time at or above this (or 10% of the stream's duration) is serious.",
-        10, &health_prefs.zero_window_long_ms);
+                                   "Zero-window time at or above this (or 10% of the stream's duration) is serious.",
+                                   10, &health_prefs.zero_window_long_ms);
     prefs_register_uint_preference(m, "health_burst_rtts", "Loss burst: window (RTTs)",
-        "Loss events at most this many RTTs apart belong to the same burst.",
-        10, &health_prefs.burst_rtts);
+                                   "Loss events at most this many RTTs apart belong to the same burst.", 10,
+                                   &health_prefs.burst_rtts);
     prefs_register_uint_preference(m, "health_burst_min_events", "Loss burst: minimum events",
-        "A cluster of at least this many loss events is a burst (buffer overflow); isolated "
-        "losses are scattered (lossy link).", 10, &health_prefs.burst_min_events);
+                                   "A cluster of at least this many loss events is a burst (buffer overflow); isolated "
+                                   "losses are scattered (lossy link).",
+                                   10, &health_prefs.burst_min_events);
     prefs_register_uint_preference(m, "health_w_loss_low", "Score weight: some loss",
-        "Points taken off for any retransmission below the moderate band.",
-        10, &health_prefs.w_loss_low);
+                                   "Points taken off for any retransmission below the moderate band.", 10,
+                                   &health_prefs.w_loss_low);
     prefs_register_uint_preference(m, "health_w_loss_mid", "Score weight: moderate loss",
-        "Points taken off for a retransmission rate in the moderate band.",
-        10, &health_prefs.w_loss_mid);
+                                   "Points taken off for a retransmission rate in the moderate band.", 10,
+                                   &health_prefs.w_loss_mid);
     prefs_register_uint_preference(m, "health_w_loss_high", "Score weight: high loss",
-        "Points taken off for a retransmission rate in the high band.",
-        10, &health_prefs.w_loss_high);
+                                   "Points taken off for a retransmission rate in the high band.", 10,
+                                   &health_prefs.w_loss_high);
     prefs_register_uint_preference(m, "health_w_zero_window", "Score weight: zero window",
-        "Points taken off when a receiver's application stops reading (long zero window); a "
-        "third of it for a short zero window or a full window.", 10, &health_prefs.w_zero_window);
-    prefs_register_uint_preference(m, "health_w_reset", "Score weight: reset",
+                                   "Points taken off when a receiver's application stops reading (long zero window); a "
+                                   "third of it for a short zero window or a full window.",
+                                   10, &health_prefs.w_zero_window);
+    prefs_register_uint_preference(
+        m, "health_w_reset", "Score weight: reset",
         "Points taken off for a reset before the connection was closed (a third if one FIN was "
-        "already sent).", 10, &health_prefs.w_reset);
+        "already sent).",
+        10, &health_prefs.w_reset);
     prefs_register_uint_preference(m, "health_w_slow", "Score weight: slow server",
-        "Points taken off for a slow application response.", 10, &health_prefs.w_slow);
-    prefs_register_uint_preference(m, "health_w_capture", "Score weight: capture problems",
-        "Points taken off for packets the capture missed or duplicated (not a network problem).",
-        10, &health_prefs.w_capture);
+                                   "Points taken off for a slow application response.", 10, &health_prefs.w_slow);
+    prefs_register_uint_preference(
+        m, "health_w_capture", "Score weight: capture problems",
+        "Points taken off for packets the capture missed or duplicated (not a network problem).", 10,
+        &health_prefs.w_capture);
     prefs_register_uint_preference(m, "health_refused_score", "Score of a refused connection",
-        "The score of a connection refused with a reset or whose SYN was never answered.",
-        10, &health_prefs.refused_score);
+                                   "The score of a connection refused with a reset or whose SYN was never answered.",
+                                   10, &health_prefs.refused_score);
 }
 
 tcpx_health_t *
@@ -121,10 +131,10 @@ tcpx_tap_severity_label(tcpx_severity_t sev)
 {
     switch (sev) {
     case TCPX_SEV_ERROR: return "Error";
-    case TCPX_SEV_WARN:  return "Warning";
-    case TCPX_SEV_NOTE:  return "Note";
-    case TCPX_SEV_CHAT:  return "Chat";
-    default:             return "None";
+    case TCPX_SEV_WARN: return "Warning";
+    case TCPX_SEV_NOTE: return "Note";
+    case TCPX_SEV_CHAT: return "Chat";
+    default: return "None";
     }
 }
 

@@ -50,8 +50,7 @@ table_free_item(stat_tap_table *table _U_, guint row _U_, guint column, stat_tap
 
 /* Frees every row of a table whose string cells free_item frees. */
 static void
-clear_rows(stat_tap_table *table,
-           void (*free_item)(stat_tap_table *, guint, guint, stat_tap_table_item_type *))
+clear_rows(stat_tap_table *table, void (*free_item)(stat_tap_table *, guint, guint, stat_tap_table_item_type *))
 {
     guint row, col;
     for (row = 0; row < table->num_elements; row++) {
@@ -89,8 +88,7 @@ table_init(stat_tap_table_ui *ui)
 
 /* The stream's row, judged again with this record; rows are in order of first appearance. */
 static tap_packet_status
-table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
-             tap_flags_t flags _U_)
+table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
 {
     stat_data_t *sd = (stat_data_t *)tapdata;
     const tcpx_tap_rec_t *rec = (const tcpx_tap_rec_t *)data;
@@ -168,19 +166,28 @@ fill_health_fields(void)
 #define ANOM_BY_KIND "Anomalies by kind"
 #define ANOM_BY_STREAM "Anomalies by stream"
 
-enum { ACOL_ANOMALY, ACOL_SEVERITY, ACOL_COUNT, ACOL_WHERE, N_ACOLS };
+enum {
+    ACOL_ANOMALY,
+    ACOL_SEVERITY,
+    ACOL_COUNT,
+    ACOL_WHERE,
+    N_ACOLS
+};
 
-#define ANOM_FIELD(t, a, name, fmt) { .type = (t), .align = (a), .column_name = (name), .field_format = (fmt) }
+#define ANOM_FIELD(t, a, name, fmt)                                             \
+    {                                                                           \
+        .type = (t), .align = (a), .column_name = (name), .field_format = (fmt) \
+    }
 static stat_tap_table_item anomaly_fields[N_ACOLS] = {
-    [ACOL_ANOMALY]  = ANOM_FIELD(TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Anomaly",   "%s"),
-    [ACOL_SEVERITY] = ANOM_FIELD(TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Severity",  "%s"),
-    [ACOL_COUNT]    = ANOM_FIELD(TABLE_ITEM_UINT,   TAP_ALIGN_RIGHT, "Count",     "%u"),
-    [ACOL_WHERE]    = ANOM_FIELD(TABLE_ITEM_STRING, TAP_ALIGN_LEFT,  "Stream(s)", "%s"),
+    [ACOL_ANOMALY] = ANOM_FIELD(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Anomaly", "%s"),
+    [ACOL_SEVERITY] = ANOM_FIELD(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Severity", "%s"),
+    [ACOL_COUNT] = ANOM_FIELD(TABLE_ITEM_UINT, TAP_ALIGN_RIGHT, "Count", "%u"),
+    [ACOL_WHERE] = ANOM_FIELD(TABLE_ITEM_STRING, TAP_ALIGN_LEFT, "Stream(s)", "%s"),
 };
 #undef ANOM_FIELD
 
-static GHashTable *anom_stream_rows;             /* (stream << 6 | kind) -> row + 1 (by stream) */
-static guint anom_kind_row[TCPX_K_N_ANOMALIES];  /* row + 1 in the by-kind table, 0: none yet */
+static GHashTable *anom_stream_rows;            /* (stream << 6 | kind) -> row + 1 (by stream) */
+static guint anom_kind_row[TCPX_K_N_ANOMALIES]; /* row + 1 in the by-kind table, 0: none yet */
 static guint anom_kind_streams[TCPX_K_N_ANOMALIES];
 
 static void
@@ -246,9 +253,10 @@ anom_count(stat_tap_table *by_kind, stat_tap_table *by_stream, const tcpx_tap_re
         anom_kind_row[k] = anom_add_row(by_kind, k, NULL) + 1;
     srow = GPOINTER_TO_UINT(g_hash_table_lookup(anom_stream_rows, &key));
     if (!srow) {
-        srow = anom_add_row(by_stream, k, g_strdup_printf(TCPX_TAP_STREAM_LABEL, rec->stream,
-                                                          rec->client ? rec->client : "?",
-                                                          rec->server ? rec->server : "?")) + 1;
+        srow = anom_add_row(by_stream, k,
+                            g_strdup_printf(TCPX_TAP_STREAM_LABEL, rec->stream, rec->client ? rec->client : "?",
+                                            rec->server ? rec->server : "?")) +
+               1;
         g_hash_table_insert(anom_stream_rows, g_memdup2(&key, sizeof key), GUINT_TO_POINTER(srow));
         anom_kind_streams[k]++;
         stat_tap_table_item_type *where = stat_tap_get_field_data(by_kind, anom_kind_row[k] - 1, ACOL_WHERE);
@@ -261,8 +269,7 @@ anom_count(stat_tap_table *by_kind, stat_tap_table *by_stream, const tcpx_tap_re
 }
 
 static tap_packet_status
-anom_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data,
-            tap_flags_t flags _U_)
+anom_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
 {
     stat_data_t *sd = (stat_data_t *)tapdata;
     const tcpx_tap_rec_t *rec = (const tcpx_tap_rec_t *)data;

@@ -50,8 +50,8 @@ anomaly_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
         tick_stat_node(st, title, st_node_kinds, FALSE);
 
         tick_stat_node(st, st_str_severity, 0, TRUE);
-        sev_node = tick_stat_node(st, tcpx_tap_severity_label(tcpx_kind_severity((tcpx_kind_t)k)),
-                                  st_node_severity, TRUE);
+        sev_node = tick_stat_node(st, tcpx_tap_severity_label(tcpx_kind_severity((tcpx_kind_t)k)), st_node_severity,
+                                  TRUE);
         tick_stat_node(st, title, sev_node, FALSE);
 
         if (!stream_name)
@@ -68,6 +68,5 @@ void
 tcpx_tap_register_tree(void)
 {
     /* Not a "plugin" tree: tshark's -z tcpx,tree only; the GUI has TCPX Anomalies. */
-    stats_tree_register(TCPX_TAP_NAME, "tcpx", "TCPX Anomaly Tree", 0,
-                        anomaly_tree_packet, anomaly_tree_init, NULL);
+    stats_tree_register(TCPX_TAP_NAME, "tcpx", "TCPX Anomaly Tree", 0, anomaly_tree_packet, anomaly_tree_init, NULL);
 }

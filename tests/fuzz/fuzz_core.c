@@ -32,15 +32,32 @@ typedef struct {
     size_t n, off;
 } rd_t;
 
-static uint8_t u8(rd_t *r) { return r->off < r->n ? r->p[r->off++] : 0; }
-static uint16_t u16(rd_t *r) { return (uint16_t)(u8(r) | (u8(r) << 8)); }
-static uint32_t u32(rd_t *r) { return (uint32_t)u16(r) | ((uint32_t)u16(r) << 16); }
-static uint64_t u64(rd_t *r) { return (uint64_t)u32(r) | ((uint64_t)u32(r) << 32); }
+static uint8_t
+u8(rd_t *r)
+{
+    return r->off < r->n ? r->p[r->off++] : 0;
+}
+static uint16_t
+u16(rd_t *r)
+{
+    return (uint16_t)(u8(r) | (u8(r) << 8));
+}
+static uint32_t
+u32(rd_t *r)
+{
+    return (uint32_t)u16(r) | ((uint32_t)u16(r) << 16);
+}
+static uint64_t
+u64(rd_t *r)
+{
+    return (uint64_t)u32(r) | ((uint64_t)u32(r) << 32);
+}
 
 /* ---- allocator: every block remembered, freed after the input ---- */
 static GPtrArray *blocks;
 
-static void *fz_alloc0(void *ctx, gsize size)
+static void *
+fz_alloc0(void *ctx, gsize size)
 {
     (void)ctx;
     void *p = g_malloc0(size ? size : 1);
@@ -48,7 +65,8 @@ static void *fz_alloc0(void *ctx, gsize size)
     return p;
 }
 
-static void *fz_realloc(void *ctx, void *ptr, gsize size)
+static void *
+fz_realloc(void *ctx, void *ptr, gsize size)
 {
     (void)ctx;
     void *p = g_realloc(ptr, size ? size : 1);
@@ -67,31 +85,33 @@ static void *fz_realloc(void *ctx, void *ptr, gsize size)
 static const tcpx_alloc_t fz_allocator = { fz_alloc0, fz_realloc, NULL };
 
 /* The per-frame cache's packing gives back exactly what the core found. */
-static void check_pack(const tcpx_result_t *r)
+static void
+check_pack(const tcpx_result_t *r)
 {
     static guint8 a[TCPX_PACKED_MAX], b[TCPX_PACKED_MAX];
     tcpx_result_t back;
     gsize la = tcpx_result_pack(r, a);
-    if (la > TCPX_PACKED_MAX || !tcpx_result_unpack(a, la, &back) || back.n != r->n ||
-        back.phase != r->phase || back.from_client != r->from_client ||
-        memcmp(back.f, r->f, r->n * sizeof r->f[0]) != 0)
+    if (la > TCPX_PACKED_MAX || !tcpx_result_unpack(a, la, &back) || back.n != r->n || back.phase != r->phase ||
+        back.from_client != r->from_client || memcmp(back.f, r->f, r->n * sizeof r->f[0]) != 0)
         abort();
     gsize lb = tcpx_result_pack(&back, b);
     if (lb != la || memcmp(a, b, la) != 0)
         abort();
 }
 
-static void check_text(const GString *s, gboolean nonempty)
+static void
+check_text(const GString *s, gboolean nonempty)
 {
     if (!g_utf8_validate(s->str, (gssize)s->len, NULL))
         abort();
-    if (strlen(s->str) != s->len)   /* no NUL inside */
+    if (strlen(s->str) != s->len) /* no NUL inside */
         abort();
     if (nonempty && s->len == 0)
         abort();
 }
 
-static void render_all(const tcpx_stream_t *st, const tcpx_finding_t *f, gboolean from_client, guint32 ack)
+static void
+render_all(const tcpx_stream_t *st, const tcpx_finding_t *f, gboolean from_client, guint32 ack)
 {
     tcpx_text_ctx_t ctx = { st, f, from_client, ack };
     GString *s = g_string_new(NULL);
@@ -141,7 +161,8 @@ static const guint16 ports[][2] = { { 40000, 80 }, { 51000, 443 }, { 80, 80 }, {
 #define CLAMP_TS(t) ((t) < 0 ? 0 : (t) > (gint64)TS_RANGE ? (gint64)TS_RANGE : (t))
 #endif
 
-int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+int
+LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
     rd_t r = { data, size, 0 };
     tcpx_stream_t *streams[MAX_STREAMS] = { 0 };
@@ -160,8 +181,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             cur = (op >> 6) % MAX_STREAMS;
             int nm = (op >> 4) & 3;
             tcpx_stream_t *s = fz_alloc0(NULL, sizeof *s);
-            tcpx_stream_init(s, next_id++, names[nm][0], names[nm][1], ports[nm][0], ports[nm][1],
-                             &fz_allocator);
+            tcpx_stream_init(s, next_id++, names[nm][0], names[nm][1], ports[nm][0], ports[nm][1], &fz_allocator);
             if (op & 0x01)
                 s->prev = prev ? prev : streams[cur];
             streams[cur] = s;
@@ -170,7 +190,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             if ((op & 0x0F) == 0x0F)
                 continue;
         }
-        if ((op & 0x0F) == 0x0E) {     /* switch stream */
+        if ((op & 0x0F) == 0x0E) { /* switch stream */
             int slot = (op >> 4) % MAX_STREAMS;
             if (streams[slot])
                 cur = slot;
@@ -180,9 +200,9 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tcpx_segment_t seg;
         memset(&seg, 0, sizeof seg);
         uint8_t how = u8(&r);
-        frame += how & 3;                       /* the glue: frame order, several headers per frame */
+        frame += how & 3; /* the glue: frame order, several headers per frame */
         seg.frame = frame;
-        switch ((how >> 2) & 3) {               /* time: small steps, jumps, backwards, anything */
+        switch ((how >> 2) & 3) { /* time: small steps, jumps, backwards, anything */
         case 0: ts += u16(&r) * 1000LL; break;
         case 1: ts += (gint64)u32(&r) * 1000LL; break;
         case 2: ts -= (gint64)u16(&r) * 1000000LL; break;
@@ -207,12 +227,16 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seg.flags = u16(&r) & 0x0FFF;
         seg.win = (how >> 7) ? u32(&r) : u16(&r);
         uint8_t opt = u8(&r);
-        if (opt & 1) seg.mss = u16(&r);
-        seg.wscale = (opt & 2) ? (gint8)((u8(&r) % 16) - 1) : -1;   /* glue: -1 or 0..14 */
+        if (opt & 1)
+            seg.mss = u16(&r);
+        seg.wscale = (opt & 2) ? (gint8)((u8(&r) % 16) - 1) : -1; /* glue: -1 or 0..14 */
         seg.sack_perm = (opt >> 2) & 1;
-        if (opt & 8) { seg.has_ts = TRUE; seg.tsval = u32(&r); }
+        if (opt & 8) {
+            seg.has_ts = TRUE;
+            seg.tsval = u32(&r);
+        }
         seg.tfo = (opt >> 4) % 3;
-        seg.n_sack = (opt >> 6) ? u8(&r) % 5 : 0;                   /* glue: at most 4 */
+        seg.n_sack = (opt >> 6) ? u8(&r) % 5 : 0; /* glue: at most 4 */
         for (int i = 0; i < seg.n_sack; i++) {
             seg.sack_le[i] = seg.ack + (guint32)(gint16)u16(&r);
             seg.sack_re[i] = seg.sack_le[i] + (guint32)(gint16)u16(&r);
@@ -223,7 +247,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seg.ip_ecn = (ip >> 1) & 3;
         seg.checksum = (ip & 8) ? 0 : u16(&r);
         seg.csum = (tcpx_csum_t)((ip >> 4) & 3);
-        if (ip & 0x40) {                                            /* Wireshark's analysis */
+        if (ip & 0x40) { /* Wireshark's analysis */
             seg.ws = u32(&r) & 0x3FFFF;
             if (seg.ws & TCPX_WS_DUPLICATE_ACK) {
                 seg.dupack_num = u8(&r);
@@ -239,7 +263,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
         tcpx_stream_t *st = streams[cur];
         tcpx_result_t res;
-        memset(&res, 0xA5, sizeof res);   /* the core must fill what it reports */
+        memset(&res, 0xA5, sizeof res); /* the core must fill what it reports */
         tcpx_analyze(st, &seg, &res);
         if (res.n > TCPX_MAX_FINDINGS)
             abort();
@@ -254,7 +278,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             (void)tcpx_kind_severity((tcpx_kind_t)f->kind);
             render_all(st, f, res.from_client, seg.ack);
         }
-        if (res.n == 0) {   /* the glue's phase note */
+        if (res.n == 0) { /* the glue's phase note */
             tcpx_finding_t note;
             memset(&note, 0, sizeof note);
             note.kind = seg.len ? TCPX_K_NOTE_DATA : TCPX_K_NOTE_ACK;

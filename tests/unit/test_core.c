@@ -12,8 +12,18 @@
 
 #define MS G_GINT64_CONSTANT(1000000)
 
-static void *t_alloc0(void *ctx, gsize n) { (void)ctx; return g_malloc0(n); }
-static void *t_realloc(void *ctx, void *p, gsize n) { (void)ctx; return g_realloc(p, n); }
+static void *
+t_alloc0(void *ctx, gsize n)
+{
+    (void)ctx;
+    return g_malloc0(n);
+}
+static void *
+t_realloc(void *ctx, void *p, gsize n)
+{
+    (void)ctx;
+    return g_realloc(p, n);
+}
 static const tcpx_alloc_t alloc = { t_alloc0, t_realloc, NULL };
 
 /* A stream with client 10.0.0.1:40000 (side 0) and server 10.0.0.2:80 (side 1). */
@@ -71,10 +81,14 @@ handshake(tcpx_stream_t *s)
 {
     next_frame = 0;
     tcpx_segment_t syn = seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
-    syn.mss = 1460; syn.wscale = 7; syn.sack_perm = TRUE;
+    syn.mss = 1460;
+    syn.wscale = 7;
+    syn.sack_perm = TRUE;
     feed(s, syn);
     tcpx_segment_t synack = seg(FALSE, 20, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0);
-    synack.mss = 1400; synack.wscale = 8; synack.sack_perm = TRUE;
+    synack.mss = 1400;
+    synack.wscale = 8;
+    synack.sack_perm = TRUE;
     feed(s, synack);
     feed(s, seg(TRUE, 20, TCPX_TH_ACK, 1, 1, 0));
     feed(s, seg(TRUE, 21, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 100));
@@ -93,7 +107,8 @@ assert_candidate(const tcpx_finding_t *f)
 }
 
 static char *
-render(const tcpx_stream_t *s, const tcpx_finding_t *f, gboolean from_client, void (*fn)(GString *, const tcpx_text_ctx_t *))
+render(const tcpx_stream_t *s, const tcpx_finding_t *f, gboolean from_client,
+       void (*fn)(GString *, const tcpx_text_ctx_t *))
 {
     tcpx_text_ctx_t ctx = { s, f, from_client, 0 };
     GString *out = g_string_new(NULL);
@@ -148,13 +163,17 @@ test_handshake_story(void)
     tcpx_stream_t *s = new_stream();
     next_frame = 0;
     tcpx_segment_t syn = seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
-    syn.mss = 1460; syn.wscale = 7; syn.sack_perm = TRUE;
+    syn.mss = 1460;
+    syn.wscale = 7;
+    syn.sack_perm = TRUE;
     const tcpx_result_t *r = feed(s, syn);
     g_assert_nonnull(find_kind(r, TCPX_K_SYN));
     g_assert_cmpint(r->phase, ==, TCPX_PHASE_HANDSHAKE);
     g_assert_true(r->from_client);
     tcpx_segment_t synack = seg(FALSE, 30, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0);
-    synack.mss = 1400; synack.wscale = 8; synack.sack_perm = TRUE;
+    synack.mss = 1400;
+    synack.wscale = 8;
+    synack.sack_perm = TRUE;
     r = feed(s, synack);
     const tcpx_finding_t *f = find_kind(r, TCPX_K_SYNACK);
     g_assert_nonnull(f);
@@ -198,7 +217,7 @@ test_fast_retransmission(void)
         const tcpx_finding_t *f = find_kind(feed(s, d), TCPX_K_DUP_ACK);
         g_assert_nonnull(f);
         g_assert_cmpint(f->cause, ==, TCPX_C_DUPACK_HOLE);
-        g_assert_cmpuint(f->bytes, ==, 1400);    /* the hole 1-1400 */
+        g_assert_cmpuint(f->bytes, ==, 1400); /* the hole 1-1400 */
         g_assert_cmpuint(f->segments, ==, 1);
     }
     tcpx_segment_t rt = seg(FALSE, t + 43, TCPX_TH_ACK, 1, 101, 1400);
@@ -217,8 +236,10 @@ test_fast_retransmission(void)
     g_assert_cmpstr(sum, ==, "Fast retransmission of bytes 1-1400 (frame 5, +23 ms) after 3 dup ACKs");
     g_free(sum);
     char *what = render(s, f, FALSE, tcpx_render_what);
-    g_assert_cmpstr(what, ==, "The server (10.0.0.2:80) sent bytes 1-1400 again. They first left in frame 5, 23 ms earlier, and "
-                              "the client (10.0.0.1:40000) has since asked for them 3 times (duplicate ACKs in frames 8, 9, 10).");
+    g_assert_cmpstr(
+        what, ==,
+        "The server (10.0.0.2:80) sent bytes 1-1400 again. They first left in frame 5, 23 ms earlier, and "
+        "the client (10.0.0.1:40000) has since asked for them 3 times (duplicate ACKs in frames 8, 9, 10).");
     g_free(what);
     g_free(s);
 }
@@ -237,7 +258,7 @@ test_ring_follows_flight(void)
         frames[i] = d.frame;
         feed(s, d);
     }
-    g_assert_cmpuint(server->sent_len, ==, 201);   /* with the SYN-ACK */
+    g_assert_cmpuint(server->sent_len, ==, 201); /* with the SYN-ACK */
     g_assert_cmpuint(server->sent_cap, ==, 256);
     /* All but the last two acknowledged: 8 acknowledged segments stay, plus the two in flight. */
     feed(s, seg(TRUE, t + 21, TCPX_TH_ACK, 101, 1 + 198 * 100, 0));
@@ -333,7 +354,7 @@ test_out_of_order(void)
     g_assert_cmpuint(gap->bytes, ==, 1000);
     g_assert_cmpuint(gap->lo, ==, 1001);
     g_assert_cmpuint(gap->hi, ==, 2000);
-    g_assert_cmpuint(gap->mss, ==, 1460);      /* what the client (receiver) announced */
+    g_assert_cmpuint(gap->mss, ==, 1460); /* what the client (receiver) announced */
     tcpx_segment_t late = seg(FALSE, t + 3, TCPX_TH_ACK, 1001, 101, 1000);
     late.ws = TCPX_WS_OUT_OF_ORDER;
     const tcpx_finding_t *f = find_kind(feed(s, late), TCPX_K_OUT_OF_ORDER);
@@ -352,12 +373,12 @@ test_midstream_gap_is_capture_start(void)
     const tcpx_result_t *r = feed(s, seg(FALSE, 0, TCPX_TH_ACK, 1, 1, 1000));
     g_assert_nonnull(find_kind(r, TCPX_K_MIDSTREAM));
     g_assert_true(s->roles_guessed);
-    g_assert_false(r->from_client);     /* port 80 is the server */
+    g_assert_false(r->from_client); /* port 80 is the server */
     tcpx_segment_t g = seg(FALSE, 1, TCPX_TH_ACK, 5001, 1, 1000);
     g.ws = TCPX_WS_LOST_SEGMENT;
     const tcpx_finding_t *f = find_kind(feed(s, g), TCPX_K_LOST_SEGMENT);
     g_assert_cmpint(f->cause, ==, TCPX_C_CAPTURE_STARTED_LATE);
-    g_assert_cmpuint(f->segments, ==, 0);     /* MSS unknown without handshake */
+    g_assert_cmpuint(f->segments, ==, 0); /* MSS unknown without handshake */
     char *sum = render(s, f, FALSE, tcpx_render_summary);
     g_assert_cmpstr(sum, ==, "4,000 bytes not captured before this segment");
     g_free(sum);
@@ -425,7 +446,7 @@ test_checksum_offload(void)
     tcpx_segment_t d = seg(FALSE, 3, TCPX_TH_ACK, 1, 1, 10);
     d.csum = TCPX_CSUM_BAD;
     f = find_kind(feed(s, d), TCPX_K_CHECKSUM);
-    g_assert_cmpint(f->cause, ==, TCPX_C_CSUM_CORRUPTION);   /* the server also sent a good one */
+    g_assert_cmpint(f->cause, ==, TCPX_C_CSUM_CORRUPTION); /* the server also sent a good one */
     g_free(s);
 }
 
@@ -505,13 +526,15 @@ test_template_engine(void)
     f.hi = 2920;
     tcpx_text_ctx_t ctx = { s, &f, FALSE, 0 };
     GString *out = g_string_new(NULL);
-    tcpx_render(out, "{Sender} sent {range}{?orig: (frame {orig}, {orig_age})}{?ack_frame: acked|; never acked} a || b", &ctx);
-    g_assert_cmpstr(out->str, ==, "The server (10.0.0.2:80) sent bytes 1461-2920 (frame 104, 312 ms); never acked a || b");
+    tcpx_render(out, "{Sender} sent {range}{?orig: (frame {orig}, {orig_age})}{?ack_frame: acked|; never acked} a || b",
+                &ctx);
+    g_assert_cmpstr(out->str, ==,
+                    "The server (10.0.0.2:80) sent bytes 1461-2920 (frame 104, 312 ms); never acked a || b");
     g_string_truncate(out, 0);
     tcpx_render(out, "{?orig:x {?ack_frame:nested|inner-else} y}", &ctx);
     g_assert_cmpstr(out->str, ==, "x inner-else y");
     g_string_truncate(out, 0);
-    tcpx_render(out, "{bogus}, {?bogus:shown|hidden}", &ctx);   /* a typo shows */
+    tcpx_render(out, "{bogus}, {?bogus:shown|hidden}", &ctx); /* a typo shows */
     g_assert_cmpstr(out->str, ==, "{bogus}, shown");
     g_string_truncate(out, 0);
     tcpx_format_duration(out, 1500);
@@ -520,9 +543,16 @@ test_template_engine(void)
     g_string_append(out, "|");
     tcpx_format_bytes(out, 48180);
     g_assert_cmpstr(out->str, ==, "0.002 ms|2.50 s|48,180 bytes");
-    static const struct { guint64 v; const char *text; } sizes[] = {
-        { 0, "0 bytes" }, { 1, "1 byte" }, { 999, "999 bytes" }, { 1000, "1,000 bytes" },
-        { 1234567, "1,234,567 bytes" }, { G_MAXUINT64, "18,446,744,073,709,551,615 bytes" },
+    static const struct {
+        guint64 v;
+        const char *text;
+    } sizes[] = {
+        { 0, "0 bytes" },
+        { 1, "1 byte" },
+        { 999, "999 bytes" },
+        { 1000, "1,000 bytes" },
+        { 1234567, "1,234,567 bytes" },
+        { G_MAXUINT64, "18,446,744,073,709,551,615 bytes" },
     };
     for (guint i = 0; i < G_N_ELEMENTS(sizes); i++) {
         g_string_truncate(out, 0);
@@ -579,8 +609,8 @@ assert_no_unknown_name(const char *what, const char *name, char *text)
 static void
 test_texts_render(void)
 {
-    void (*kind_texts[])(GString *, const tcpx_text_ctx_t *) = {
-        tcpx_render_summary, tcpx_render_what, tcpx_render_next_step };
+    void (*kind_texts[])(GString *, const tcpx_text_ctx_t *) = { tcpx_render_summary, tcpx_render_what,
+                                                                 tcpx_render_next_step };
     tcpx_stream_t *s = new_stream();
     tcpx_finding_t f;
     for (int fill = 0; fill < 2; fill++) {
@@ -639,7 +669,7 @@ test_template_memo(void)
         tcpx_render(out, tmpl, &ctx);
         g_assert_cmpstr(out->str, ==, round == 1 ? "9 5" : "5 9");
     }
-    g_strlcpy(tmpl, "{ref} {lo}", sizeof tmpl);   /* same place, same length, other name */
+    g_strlcpy(tmpl, "{ref} {lo}", sizeof tmpl); /* same place, same length, other name */
     g_string_truncate(out, 0);
     tcpx_render(out, tmpl, &ctx);
     g_assert_cmpstr(out->str, ==, "? 5");
@@ -665,23 +695,41 @@ test_pack_roundtrip(void)
         r.n = (guint8)(round == 0 ? TCPX_MAX_FINDINGS : g_rand_int_range(rnd, 0, TCPX_MAX_FINDINGS + 1));
         for (int k = 0; k < r.n; k++) {
             tcpx_finding_t *f = &r.f[k];
-            gboolean full = round == 0;   /* every field at its largest: the size bound */
-#define PICK_U32() (full ? G_MAXUINT32 : g_rand_boolean(rnd) ? 0 : u32s[g_rand_int_range(rnd, 0, G_N_ELEMENTS(u32s))] ^ (g_rand_boolean(rnd) ? g_rand_int(rnd) : 0))
+            gboolean full = round == 0; /* every field at its largest: the size bound */
+#define PICK_U32()         \
+    (full ? G_MAXUINT32    \
+     : g_rand_boolean(rnd) \
+         ? 0               \
+         : u32s[g_rand_int_range(rnd, 0, G_N_ELEMENTS(u32s))] ^ (g_rand_boolean(rnd) ? g_rand_int(rnd) : 0))
 #define PICK_I64() (full ? G_MININT64 : g_rand_boolean(rnd) ? 0 : i64s[g_rand_int_range(rnd, 0, G_N_ELEMENTS(i64s))])
             f->kind = (guint8)g_rand_int_range(rnd, 0, TCPX_K_COUNT);
             f->cause = (guint8)g_rand_int_range(rnd, 0, TCPX_C_COUNT);
             f->n_listed = (guint8)g_rand_int_range(rnd, 0, TCPX_MAX_LISTED + 1);
-            f->orig_frame = PICK_U32(); f->orig_age_ns = PICK_I64();
-            f->ack_frame = PICK_U32(); f->ack_age_ns = PICK_I64();
-            f->ref_frame = PICK_U32(); f->ref_age_ns = PICK_I64();
+            f->orig_frame = PICK_U32();
+            f->orig_age_ns = PICK_I64();
+            f->ack_frame = PICK_U32();
+            f->ack_age_ns = PICK_I64();
+            f->ref_frame = PICK_U32();
+            f->ref_age_ns = PICK_I64();
             for (int i = 0; i < TCPX_MAX_LISTED; i++)
                 f->listed[i] = PICK_U32();
-            f->lo = PICK_U32(); f->hi = PICK_U32(); f->bytes = PICK_U32(); f->bytes2 = PICK_U32();
-            f->count = PICK_U32(); f->total = PICK_U32(); f->segments = PICK_U32(); f->mss = PICK_U32();
-            f->waits_for = PICK_U32(); f->dupacks = PICK_U32(); f->held_lo = PICK_U32();
-            f->attempt = PICK_U32(); f->prev_stream = PICK_U32();
-            f->rtt_ns = PICK_I64(); f->idle_ns = PICK_I64();
-            f->syn_synack_ns = PICK_I64(); f->synack_ack_ns = PICK_I64();
+            f->lo = PICK_U32();
+            f->hi = PICK_U32();
+            f->bytes = PICK_U32();
+            f->bytes2 = PICK_U32();
+            f->count = PICK_U32();
+            f->total = PICK_U32();
+            f->segments = PICK_U32();
+            f->mss = PICK_U32();
+            f->waits_for = PICK_U32();
+            f->dupacks = PICK_U32();
+            f->held_lo = PICK_U32();
+            f->attempt = PICK_U32();
+            f->prev_stream = PICK_U32();
+            f->rtt_ns = PICK_I64();
+            f->idle_ns = PICK_I64();
+            f->syn_synack_ns = PICK_I64();
+            f->synack_ack_ns = PICK_I64();
             /* the small fields at their extremes: 0, the top and (signed) the bottom of their type */
             f->zero_checksum = (guint8)(full ? G_MAXUINT8 : PICK_U32());
             f->checksum = (guint16)(full ? G_MAXUINT16 : PICK_U32());
@@ -735,14 +783,14 @@ test_pack_store(void)
     for (guint32 fr = 1; fr < frames; fr++) {
         for (guint8 layer = 0; layer < 2; layer++) {
             if (fr % 3 == 0 || (layer == 1 && fr % 5))
-                continue;                       /* not notable: nothing kept */
+                continue; /* not notable: nothing kept */
             lens[fr * 2 + layer] = 1 + g_rand_int_range(rnd, 0, (gint32)sizeof buf - 1);
             memset(buf, (int)(fr * 7 + layer), lens[fr * 2 + layer]);
             g_assert_true(tcpx_store_put(&st, fr, layer, buf, lens[fr * 2 + layer]));
         }
     }
-    g_assert_false(tcpx_store_put(&st, frames - 1, 0, buf, 1));   /* layer kept twice */
-    g_assert_false(tcpx_store_put(&st, 2, 0, buf, 1));            /* backwards */
+    g_assert_false(tcpx_store_put(&st, frames - 1, 0, buf, 1)); /* layer kept twice */
+    g_assert_false(tcpx_store_put(&st, 2, 0, buf, 1));          /* backwards */
     want = g_malloc(sizeof buf);
     for (guint32 fr = 0; fr < frames + 2; fr++) {
         for (guint8 layer = 0; layer < 3; layer++) {
@@ -788,10 +836,13 @@ reference_duration(GString *out, gint64 ns)
 static void
 test_duration_exact(void)
 {
-    static const gint64 edges[] = { 0, 1, 499, 500, 501, 999, 1000, 1500, 2500, 999499, 999500, 999999, 1000000,
-                                    1049999, 1050000, 1250000, 9949999, 9950000, 9999999, 10000000, 999499999,
-                                    999500000, 1000000000, 1005000000, 1015000000, 59994999999, 59995000000,
-                                    G_GINT64_CONSTANT(60000000000), -2500, -1250000 };
+    static const gint64 edges[] = {
+        0,         1,          499,        500,        501,         999,         1000,
+        1500,      2500,       999499,     999500,     999999,      1000000,     1049999,
+        1050000,   1250000,    9949999,    9950000,    9999999,     10000000,    999499999,
+        999500000, 1000000000, 1005000000, 1015000000, 59994999999, 59995000000, G_GINT64_CONSTANT(60000000000),
+        -2500,     -1250000
+    };
     GString *got = g_string_new(NULL), *want = g_string_new(NULL);
     GRand *rnd = g_rand_new_with_seed(7);
     for (guint i = 0; i < G_N_ELEMENTS(edges) + 400000; i++) {
@@ -799,9 +850,9 @@ test_duration_exact(void)
         if (i < G_N_ELEMENTS(edges))
             ns = edges[i];
         else if (i % 4 == 0)
-            ns = g_rand_int_range(rnd, 0, 2000000) * (gint64)500;          /* many ties */
+            ns = g_rand_int_range(rnd, 0, 2000000) * (gint64)500; /* many ties */
         else if (i % 4 == 1)
-            ns = g_rand_int(rnd);                                          /* up to ~4.3 s */
+            ns = g_rand_int(rnd); /* up to ~4.3 s */
         else if (i % 4 == 2)
             ns = (gint64)g_rand_int(rnd) * 16 + g_rand_int_range(rnd, 0, 16); /* up to ~69 s */
         else
@@ -852,7 +903,7 @@ static void
 test_partial_ack(void)
 {
     tcpx_stream_t *s = new_stream();
-    const tcpx_finding_t *f = partial_ack_after(s, 2920, 1461);   /* a 2-MSS segment: seen before TSO cut it */
+    const tcpx_finding_t *f = partial_ack_after(s, 2920, 1461); /* a 2-MSS segment: seen before TSO cut it */
     g_assert_nonnull(f);
     g_assert_cmpint(f->cause, ==, TCPX_C_PARTIAL_ACK_OFFLOAD);
     g_assert_cmpuint(f->mss, ==, 1460);
@@ -868,7 +919,7 @@ test_partial_ack(void)
     g_free(s);
 
     s = new_stream();
-    f = partial_ack_after(s, 1000, 501);   /* not larger than the MSS: no cause claimed */
+    f = partial_ack_after(s, 1000, 501); /* not larger than the MSS: no cause claimed */
     g_assert_nonnull(f);
     g_assert_cmpint(f->cause, ==, TCPX_C_PARTIAL_ACK_UNDETERMINED);
     cause = render(s, f, TRUE, tcpx_render_cause);
@@ -896,7 +947,9 @@ test_ambiguous_ack(void)
     g_assert_cmpint(f->cause, ==, TCPX_C_AMBIGUOUS_ACK_KARN);
     g_assert_cmpuint(f->ref_frame, ==, rt.frame);
     char *what = render(s, f, TRUE, tcpx_render_what);
-    g_assert_nonnull(strstr(what, "before byte 1449, which the likely server (10.0.0.2:80) sent more than once (the copy in frame 3, 20 ms earlier)"));
+    g_assert_nonnull(strstr(
+        what,
+        "before byte 1449, which the likely server (10.0.0.2:80) sent more than once (the copy in frame 3, 20 ms earlier)"));
     g_free(what);
     g_free(s);
 }

@@ -9,9 +9,9 @@
 #include <stdlib.h>
 #include <glib.h>
 #include "tcpx_health.h"
-#include "tcpx_health_int.h"   /* the stream templates and their variables */
+#include "tcpx_health_int.h" /* the stream templates and their variables */
 
-#define MS(x) ((gint64)((x) * 1000000.0))
+#define MS(x) ((gint64)((x)*1000000.0))
 #define KB(kind) (1u << (kind))
 
 /* A fake connection: the stream state the plugin would own, and a record factory. */
@@ -20,7 +20,7 @@ typedef struct {
     tcpx_health_t *h;
     guint32 stream;
     guint32 frame;
-    guint32 seq[2];   /* next relative seq per side: 0 client, 1 server */
+    guint32 seq[2]; /* next relative seq per side: 0 client, 1 server */
     gboolean guessed;
     gint64 t0;
 } conn_t;
@@ -52,8 +52,8 @@ conn_init(conn_t *c, tcpx_health_t *h, guint32 stream, gboolean with_options)
 
 /* One record.  seq advances automatically for new data unless kinds mark a retransmission/keep-alive. */
 static const tcpx_health_stream_t *
-rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, guint32 win,
-         guint32 kinds, gint64 ack_rtt, guint32 lost_bytes, guint32 lost_segs, guint32 seq_override)
+rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, guint32 win, guint32 kinds,
+         gint64 ack_rtt, guint32 lost_bytes, guint32 lost_segs, guint32 seq_override)
 {
     tcpx_tap_rec_t r;
     int d = from_client ? 0 : 1;
@@ -77,8 +77,9 @@ rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 le
     r.st = &c->st;
     if (flags & TCPX_TH_RST)
         r.kinds |= KB(TCPX_K_RESET);
-    if (!(kinds & ((KB(TCPX_K_RETRANSMISSION) | KB(TCPX_K_FAST_RETRANSMISSION) |
-                    KB(TCPX_K_SPURIOUS_RETRANSMISSION) | KB(TCPX_K_KEEP_ALIVE)))) && !seq_override)
+    if (!(kinds & ((KB(TCPX_K_RETRANSMISSION) | KB(TCPX_K_FAST_RETRANSMISSION) | KB(TCPX_K_SPURIOUS_RETRANSMISSION) |
+                    KB(TCPX_K_KEEP_ALIVE)))) &&
+        !seq_override)
         c->seq[d] += len + ((flags & (TCPX_TH_SYN | TCPX_TH_FIN)) ? 1 : 0);
     return tcpx_health_add(c->h, &r);
 }
@@ -130,9 +131,9 @@ test_clean(void)
 
     conn_init(&c, h, 0, TRUE);
     handshake(&c, 0, 20, 0.1);
-    rec(&c, 21, C, PA, 300, 64256, 0);                               /* request */
-    rec_full(&c, 41, S, A, 0, 65160, 0, MS(20), 0, 0, 0);            /* ACK of it */
-    rec(&c, 45, S, PA, 1400, 65160, 0);                              /* answer */
+    rec(&c, 21, C, PA, 300, 64256, 0);                    /* request */
+    rec_full(&c, 41, S, A, 0, 65160, 0, MS(20), 0, 0, 0); /* ACK of it */
+    rec(&c, 45, S, PA, 1400, 65160, 0);                   /* answer */
     rec(&c, 46, S, PA, 1400, 65160, 0);
     rec_full(&c, 66, C, A, 0, 64256, 0, MS(20), 0, 0, 0);
     close_both(&c, 100, 20);
@@ -180,11 +181,11 @@ lossy_stream(conn_t *c, gboolean bursty)
         if ((bursty && i >= 50 && i < 56) || (!bursty && i % 16 == 5 && lost < 6)) {
             rec(c, t + 0.2, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
             rec(c, t + 0.4, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
-            rec_full(c, t + 0.6, S, A, 1400, 65160,
-                     bursty ? KB(TCPX_K_FAST_RETRANSMISSION) : KB(TCPX_K_RETRANSMISSION), 0, 0, 0, c->seq[1] - 1400);
+            rec_full(c, t + 0.6, S, A, 1400, 65160, bursty ? KB(TCPX_K_FAST_RETRANSMISSION) : KB(TCPX_K_RETRANSMISSION),
+                     0, 0, 0, c->seq[1] - 1400);
             lost++;
             if (!bursty)
-                t += 900;   /* scattered: far apart in time */
+                t += 900; /* scattered: far apart in time */
         }
     }
     close_both(c, t + 10, 20);
@@ -272,12 +273,12 @@ test_zero_window(void)
     for (i = 0; i < 10; i++)
         rec(&c, 50 + i, S, A, 1400, 65160, 0);
     rec(&c, 70, S, A, 1400, 65160, KB(TCPX_K_WINDOW_FULL));
-    rec(&c, 71, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW));           /* client: window 0 */
+    rec(&c, 71, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW)); /* client: window 0 */
     rec(&c, 571, S, A, 1, 65160, KB(TCPX_K_ZERO_WINDOW_PROBE));
     rec(&c, 572, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW) | KB(TCPX_K_ZERO_WINDOW_PROBE_ACK));
     rec(&c, 1571, S, A, 1, 65160, KB(TCPX_K_ZERO_WINDOW_PROBE));
     rec(&c, 1572, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW) | KB(TCPX_K_ZERO_WINDOW_PROBE_ACK));
-    rec(&c, 2571, C, A, 0, 64256, KB(TCPX_K_WINDOW_UPDATE));    /* reopened after 2.5 s */
+    rec(&c, 2571, C, A, 0, 64256, KB(TCPX_K_WINDOW_UPDATE)); /* reopened after 2.5 s */
     for (i = 0; i < 5; i++)
         rec(&c, 2600 + i, S, A, 1400, 65160, 0);
     close_both(&c, 2700, 20);
@@ -307,7 +308,7 @@ test_zero_window_server(void)
     handshake(&c, 0, 20, 0.1);
     rec(&c, 30, C, PA, 1400, 64256, 0);
     rec(&c, 31, S, A, 0, 0, KB(TCPX_K_ZERO_WINDOW));
-    rec(&c, 5000, C, PA, 1400, 64256, 0);   /* still zero at the end: counted to the last record */
+    rec(&c, 5000, C, PA, 1400, 64256, 0); /* still zero at the end: counted to the last record */
     s = judge(&c);
     g_assert_cmpint(s->zero_window_ns[1], ==, MS(4969));
     g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
@@ -320,13 +321,13 @@ static void
 slow_server(conn_t *c)
 {
     handshake(c, 0, 20, 0.1);
-    rec(c, 100, C, PA, 250, 64256, 0);                               /* request */
-    rec_full(c, 120.5, S, A, 0, 65160, 0, MS(20.5), 0, 0, 0);        /* ACKed at once */
+    rec(c, 100, C, PA, 250, 64256, 0);                        /* request */
+    rec_full(c, 120.5, S, A, 0, 65160, 0, MS(20.5), 0, 0, 0); /* ACKed at once */
     rec_full(c, 1120, C, A, 0, 64256, KB(TCPX_K_KEEP_ALIVE), 0, 0, 0, c->seq[0] - 1);
     rec(c, 1140, S, A, 0, 65160, KB(TCPX_K_KEEP_ALIVE_ACK));
     rec_full(c, 2140, C, A, 0, 64256, KB(TCPX_K_KEEP_ALIVE), 0, 0, 0, c->seq[0] - 1);
     rec(c, 2160, S, A, 0, 65160, KB(TCPX_K_KEEP_ALIVE_ACK));
-    rec(c, 3100, S, PA, 900, 65160, 0);                              /* answer after 3 s */
+    rec(c, 3100, S, PA, 900, 65160, 0); /* answer after 3 s */
     rec_full(c, 3120, C, A, 0, 64256, 0, MS(20), 0, 0, 0);
     close_both(c, 3200, 20);
 }
@@ -500,7 +501,7 @@ test_acked_unseen(void)
     rec(&c, 21, C, PA, 200, 64256, 0);
     for (i = 0; i < 10; i++)
         rec(&c, 45 + i, S, A, 1400, 65160, 0);
-    c.seq[1] += 1400;  /* a segment the capture dropped */
+    c.seq[1] += 1400; /* a segment the capture dropped */
     rec(&c, 80, C, A, 0, 64256, KB(TCPX_K_ACKED_UNSEEN));
     for (i = 0; i < 10; i++)
         rec(&c, 81 + i, S, A, 1400, 65160, 0);
@@ -593,9 +594,9 @@ test_position(void)
     conn_t a, b, m;
 
     conn_init(&a, h, 20, TRUE);
-    handshake(&a, 0, 30, 0.2);          /* SYN-ACK takes the whole RTT: near the client */
+    handshake(&a, 0, 30, 0.2); /* SYN-ACK takes the whole RTT: near the client */
     conn_init(&b, h, 21, TRUE);
-    handshake(&b, 0, 0.2, 30);          /* ACK takes the whole RTT: near the server */
+    handshake(&b, 0, 0.2, 30); /* ACK takes the whole RTT: near the server */
     conn_init(&m, h, 22, TRUE);
     handshake(&m, 0, 15, 15);
     tcpx_health_finish(h);
@@ -682,31 +683,49 @@ test_syn_lost_then_connected(void)
     g_assert_cmpuint(s->retx_net[0], ==, 1);
     g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
     g_assert_cmpint(s->score, ==, 95);
-    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE);   /* SYNs are not loss events */
-    g_assert_cmpint(s->hs_d1_ns, ==, MS(20));               /* from the SYN that was answered */
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE); /* SYNs are not loss events */
+    g_assert_cmpint(s->hs_d1_ns, ==, MS(20));             /* from the SYN that was answered */
     tcpx_health_free(h);
 }
 
 /* A tiny JSON parser: checks syntax, records the type of every top-level value. */
-typedef struct { const char *p; GHashTable *types; int depth; } jp_t;
+typedef struct {
+    const char *p;
+    GHashTable *types;
+    int depth;
+} jp_t;
 static gboolean jp_value(jp_t *j, char *type);
-static void jp_ws(jp_t *j) { while (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r') j->p++; }
+static void
+jp_ws(jp_t *j)
+{
+    while (*j->p == ' ' || *j->p == '\n' || *j->p == '\t' || *j->p == '\r')
+        j->p++;
+}
 static gboolean
 jp_string(jp_t *j, GString *out)
 {
-    if (*j->p != '"') return FALSE;
+    if (*j->p != '"')
+        return FALSE;
     j->p++;
     while (*j->p && *j->p != '"') {
-        if ((unsigned char)*j->p < 0x20) return FALSE;
+        if ((unsigned char)*j->p < 0x20)
+            return FALSE;
         if (*j->p == '\\') {
             j->p++;
-            if (*j->p == 'u') { int i; for (i = 0; i < 4; i++) if (!g_ascii_isxdigit(*++j->p)) return FALSE; }
-            else if (!strchr("\"\\/bfnrt", *j->p)) return FALSE;
+            if (*j->p == 'u') {
+                int i;
+                for (i = 0; i < 4; i++)
+                    if (!g_ascii_isxdigit(*++j->p))
+                        return FALSE;
+            } else if (!strchr("\"\\/bfnrt", *j->p))
+                return FALSE;
         }
-        if (out) g_string_append_c(out, *j->p);
+        if (out)
+            g_string_append_c(out, *j->p);
         j->p++;
     }
-    if (*j->p != '"') return FALSE;
+    if (*j->p != '"')
+        return FALSE;
     j->p++;
     return TRUE;
 }
@@ -719,33 +738,68 @@ jp_value(jp_t *j, char *type)
         j->p++;
         *type = 'o';
         jp_ws(j);
-        if (*j->p == '}') { j->p++; j->depth--; return TRUE; }
+        if (*j->p == '}') {
+            j->p++;
+            j->depth--;
+            return TRUE;
+        }
         for (;;) {
             GString *key = g_string_new(NULL);
             char t;
             jp_ws(j);
-            if (!jp_string(j, key)) { g_string_free(key, TRUE); return FALSE; }
+            if (!jp_string(j, key)) {
+                g_string_free(key, TRUE);
+                return FALSE;
+            }
             jp_ws(j);
-            if (*j->p++ != ':') { g_string_free(key, TRUE); return FALSE; }
-            if (!jp_value(j, &t)) { g_string_free(key, TRUE); return FALSE; }
+            if (*j->p++ != ':') {
+                g_string_free(key, TRUE);
+                return FALSE;
+            }
+            if (!jp_value(j, &t)) {
+                g_string_free(key, TRUE);
+                return FALSE;
+            }
             if (depth == 1) {
-                if (g_hash_table_contains(j->types, key->str)) { g_string_free(key, TRUE); return FALSE; } /* duplicate key */
+                if (g_hash_table_contains(j->types, key->str)) {
+                    g_string_free(key, TRUE);
+                    return FALSE;
+                } /* duplicate key */
                 g_hash_table_insert(j->types, g_strdup(key->str), GINT_TO_POINTER(t));
             }
             g_string_free(key, TRUE);
             jp_ws(j);
-            if (*j->p == ',') { j->p++; continue; }
-            if (*j->p == '}') { j->p++; j->depth--; return TRUE; }
+            if (*j->p == ',') {
+                j->p++;
+                continue;
+            }
+            if (*j->p == '}') {
+                j->p++;
+                j->depth--;
+                return TRUE;
+            }
             return FALSE;
         }
     }
-    if (*j->p == '"') { *type = 's'; return jp_string(j, NULL); }
-    if (!strncmp(j->p, "true", 4) || !strncmp(j->p, "null", 4)) { *type = *j->p == 't' ? 'b' : 'z'; j->p += 4; return TRUE; }
-    if (!strncmp(j->p, "false", 5)) { *type = 'b'; j->p += 5; return TRUE; }
+    if (*j->p == '"') {
+        *type = 's';
+        return jp_string(j, NULL);
+    }
+    if (!strncmp(j->p, "true", 4) || !strncmp(j->p, "null", 4)) {
+        *type = *j->p == 't' ? 'b' : 'z';
+        j->p += 4;
+        return TRUE;
+    }
+    if (!strncmp(j->p, "false", 5)) {
+        *type = 'b';
+        j->p += 5;
+        return TRUE;
+    }
     if (*j->p == '-' || g_ascii_isdigit(*j->p)) {
         char *end;
         g_ascii_strtod(j->p, &end);
-        if (end == j->p) return FALSE;
+        if (end == j->p)
+            return FALSE;
         j->p = end;
         *type = 'n';
         return TRUE;
@@ -771,17 +825,37 @@ test_json(void)
     gchar **lines;
     jp_t j;
     char t;
-    static const char *numbers[] = {
-        "stream", "packets_c2s", "packets_s2c", "bytes_c2s", "bytes_s2c", "first_time", "last_time",
-        "duration_s", "irtt_ms", "ack_rtt_c2s_min_ms", "ack_rtt_c2s_avg_ms", "ack_rtt_c2s_max_ms",
-        "app_responses", "app_response_max_ms", "app_response_avg_ms", "retransmitted_bytes",
-        "retransmission_rate_pct", "lost_bytes", "lost_segments", "zero_window_s", "keepalives",
-        "resets", "mss_client", "mss_server", "wscale_client", "wscale_server", "score", NULL
-    };
-    static const char *strings[] = {
-        "client", "server", "completeness", "completeness_code", "capture_position", "loss_pattern",
-        "fault", "verdict", "verdict_code", "zero_window_by", "reset_by", NULL
-    };
+    static const char *numbers[] = { "stream",
+                                     "packets_c2s",
+                                     "packets_s2c",
+                                     "bytes_c2s",
+                                     "bytes_s2c",
+                                     "first_time",
+                                     "last_time",
+                                     "duration_s",
+                                     "irtt_ms",
+                                     "ack_rtt_c2s_min_ms",
+                                     "ack_rtt_c2s_avg_ms",
+                                     "ack_rtt_c2s_max_ms",
+                                     "app_responses",
+                                     "app_response_max_ms",
+                                     "app_response_avg_ms",
+                                     "retransmitted_bytes",
+                                     "retransmission_rate_pct",
+                                     "lost_bytes",
+                                     "lost_segments",
+                                     "zero_window_s",
+                                     "keepalives",
+                                     "resets",
+                                     "mss_client",
+                                     "mss_server",
+                                     "wscale_client",
+                                     "wscale_server",
+                                     "score",
+                                     NULL };
+    static const char *strings[] = { "client",           "server",         "completeness", "completeness_code",
+                                     "capture_position", "loss_pattern",   "fault",        "verdict",
+                                     "verdict_code",     "zero_window_by", "reset_by",     NULL };
     int i;
 
     conn_init(&c, h, 40, TRUE);
@@ -792,7 +866,7 @@ test_json(void)
     tcpx_health_finish(h);
     tcpx_health_render_json(h, out);
     lines = g_strsplit(out->str, "\n", -1);
-    g_assert_cmpuint(g_strv_length(lines), ==, 3);   /* two lines + "" after the last '\n' */
+    g_assert_cmpuint(g_strv_length(lines), ==, 3); /* two lines + "" after the last '\n' */
     g_assert_cmpstr(lines[2], ==, "");
 
     j.p = lines[0];
@@ -851,7 +925,7 @@ test_render_and_order(void)
     rec(&a, 45, S, PA, 1400, 65160, 0);
     close_both(&a, 60, 20);
     conn_init(&b, h, 51, TRUE);
-    slow_server(&b);                                  /* score 70 */
+    slow_server(&b); /* score 70 */
     conn_init(&c, h, 52, FALSE);
     rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
     rec(&c, 0.3, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0); /* score 10 */
@@ -870,7 +944,7 @@ test_render_and_order(void)
     g_assert_nonnull(pa);
     g_assert_nonnull(pb);
     g_assert_true(pa < pb);
-    g_assert_null(strstr(out->str, "Stream 50:"));    /* healthy: no paragraph */
+    g_assert_null(strstr(out->str, "Stream 50:")); /* healthy: no paragraph */
     g_string_truncate(out, 0);
 
     tcpx_health_render_table(h, out);
@@ -1017,7 +1091,7 @@ test_templates(void)
         for (k = 0; k < 3; k++) {
             tcpx_health_words_ctx_t ctx = { k == 2 ? &all : &none, k == 0 ? NULL : &ev };
             g_string_truncate(out, 0);
-            tcpx_template_render(out, tmpl, &tcpx_health_vars, &ctx);     /* whether said or not */
+            tcpx_template_render(out, tmpl, &tcpx_health_vars, &ctx); /* whether said or not */
             tcpx_health_words(out, (tcpx_health_words_t)w, ctx.s, ctx.ev);
             if (strchr(out->str, '{') || strchr(out->str, '}'))
                 g_error("template %u rendered \"%s\"", w, out->str);

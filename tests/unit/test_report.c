@@ -13,7 +13,7 @@
 #include "tcpx_report_int.h"
 #include "tcpx_health_columns.h"
 
-#define MS(x) ((gint64)((x) * 1000000.0))
+#define MS(x) ((gint64)((x)*1000000.0))
 #define KB(kind) (1u << (kind))
 #define C TRUE
 #define S FALSE
@@ -27,7 +27,7 @@ typedef struct {
     guint32 stream, frame;
     guint32 seq[2];
     gint64 t0;
-    gboolean analysis_off;   /* records say TCP's sequence analysis was off */
+    gboolean analysis_off; /* records say TCP's sequence analysis was off */
 } conn_t;
 
 static void
@@ -49,8 +49,8 @@ conn_init(conn_t *c, tcpx_health_t *h, tcpx_report_t *r, guint32 stream, const c
 
 /* One record; a finding of `kind` (if not 0xff) is attached with byte range and related frames. */
 static void
-rec_k(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, guint32 win,
-      guint kind, guint32 seq_override, gint64 rtt)
+rec_k(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, guint32 win, guint kind,
+      guint32 seq_override, gint64 rtt)
 {
     tcpx_tap_rec_t r;
     tcpx_result_t res;
@@ -185,7 +185,7 @@ test_document(void)
     g_assert_nonnull(strstr(doc, "<section class=\"stream\" id=\"s7\">"));
     g_assert_cmpuint(count_of(doc, "<svg class=\"seq\""), ==, 1);
     g_assert_cmpuint(count_of(doc, "<svg class=\"rtt\""), ==, 1);
-    g_assert_cmpuint(count_of(doc, "<script>"), ==, 1);          /* the sort script, not the address */
+    g_assert_cmpuint(count_of(doc, "<script>"), ==, 1); /* the sort script, not the address */
     g_assert_nonnull(strstr(doc, "51234&lt;script&gt;alert(1)&lt;/script&gt;"));
     g_assert_nonnull(strstr(doc, "tcpx test &lt;1&gt;"));
     g_assert_null(strstr(doc, "http:"));
@@ -193,7 +193,7 @@ test_document(void)
     g_assert_null(strstr(doc, "@import"));
     g_assert_null(strstr(doc, " src="));
     /* markers: 6 retransmissions, a zero window period, the reset's line, titles with frames */
-    g_assert_cmpuint(count_of(doc, "class=\"m k0\""), ==, 6 + 1);   /* + its legend entry */
+    g_assert_cmpuint(count_of(doc, "class=\"m k0\""), ==, 6 + 1); /* + its legend entry */
     g_assert_cmpuint(count_of(doc, "<rect class=\"zw\""), ==, 1);
     g_assert_cmpuint(count_of(doc, "<path class=\"rst\""), ==, 1);
     g_assert_nonnull(strstr(doc, "Retransmission (sent by the server), bytes"));
@@ -245,7 +245,7 @@ test_decimation(void)
     for (guint i = 0; i < rs->events->len; i++)
         events += g_array_index(rs->events, revent_t, i).count;
     g_assert_cmpuint(events, ==, retx);
-    {   /* the highest byte sent and the largest RTT survive */
+    { /* the highest byte sent and the largest RTT survive */
         guint32 m = 0, mr = 0;
         for (guint i = 0; i < rs->sent[1].pts->len; i++)
             m = MAX(m, g_array_index(rs->sent[1].pts, rpt_t, i).y);
@@ -311,7 +311,7 @@ test_not_judged(void)
     g_assert_nonnull(strstr(doc, "<td>not_judged\n"));
     g_assert_null(strstr(doc, "<td>-1<"));
     g_assert_null(strstr(doc, "<section"));
-    {   /* the GUI: no score, the short verdict says why */
+    { /* the GUI: no score, the short verdict says why */
         const tcpx_health_column_t *const *gui = tcpx_health_gui_columns();
         char *score = tcpx_health_gui_text(gui[0], tcpx_health_lookup(h, 4));
         char *verdict = tcpx_health_gui_text(gui[5], tcpx_health_lookup(h, 4));
@@ -370,7 +370,7 @@ test_columns(void)
     g_assert_nonnull(strstr(doc, "frame 5, 0.020000 s: Checksum (sent by the server)"));
     g_assert_cmpuint(tcpx_health_gui_count(gui[1], s), ==, 7);
     cell = tcpx_health_gui_text(gui[0], s);
-    g_assert_cmpuint(strlen(cell), ==, 3);                  /* the score, padded to sort as text */
+    g_assert_cmpuint(strlen(cell), ==, 3); /* the score, padded to sort as text */
     g_free(cell);
     cell = tcpx_health_gui_text(gui[11], s);
     g_assert_cmpstr(cell, ==, "0/1");
