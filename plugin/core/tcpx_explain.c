@@ -396,8 +396,8 @@ tcpx_kind_severity(tcpx_kind_t kind)
 const char *
 tcpx_severity_name(tcpx_severity_t sev)
 {
-    static const char *names[] = { "none", "chat", "note", "warning", "error" };
-    return sev <= TCPX_SEV_ERROR ? names[sev] : "none";
+    static const char *names[] = { "None", "Chat", "Note", "Warning", "Error" };
+    return sev <= TCPX_SEV_ERROR ? names[sev] : "None";
 }
 
 const char *

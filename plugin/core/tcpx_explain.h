@@ -35,7 +35,7 @@ typedef struct {
 const tcpx_kind_info_t *tcpx_kind_info(tcpx_kind_t kind);
 const tcpx_cause_info_t *tcpx_cause_info(tcpx_cause_t cause);
 tcpx_severity_t tcpx_kind_severity(tcpx_kind_t kind);
-const char *tcpx_severity_name(tcpx_severity_t sev);
+const char *tcpx_severity_name(tcpx_severity_t sev); /* "Warning": Wireshark's own words */
 const char *tcpx_phase_name(tcpx_phase_t phase);
 
 /* Where the capture was taken (tcpx_capture_near()): "near_client" (JSON),

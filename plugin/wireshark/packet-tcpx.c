@@ -54,11 +54,8 @@ static protocol_t *tcpx_protocol;
 static tcpx_pref_bool_t pref_phase_notes = FALSE;
 static gboolean mismatch_said; /* this file has shown the guard's note */
 
-static const value_string severity_vals[] = { { TCPX_SEV_CHAT, "Chat" },
-                                              { TCPX_SEV_NOTE, "Note" },
-                                              { TCPX_SEV_WARN, "Warning" },
-                                              { TCPX_SEV_ERROR, "Error" },
-                                              { 0, NULL } };
+/* tcpx.severity's words, from the core's (tcpx_severity_name()), filled at registration. */
+static value_string severity_vals[TCPX_SEV_ERROR + 1];
 
 static void
 tcpx_init(void)
@@ -317,6 +314,8 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
 void
 proto_register_tcpx(void)
 {
+    for (int sev = TCPX_SEV_CHAT; sev <= TCPX_SEV_ERROR; sev++)
+        severity_vals[sev - TCPX_SEV_CHAT] = (value_string){ (guint32)sev, tcpx_severity_name((tcpx_severity_t)sev) };
     /* clang-format off */
     static hf_register_info hf[] = {
         { &hf_tcpx_summary, { "Summary", "tcpx.summary", FT_STRING, BASE_NONE, NULL, 0x0,

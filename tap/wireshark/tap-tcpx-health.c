@@ -124,21 +124,6 @@ tcpx_tap_health_new(void)
 }
 
 /* ---------------------------------------------------------------------- */
-/* Words the tables and the tree share */
-
-const char *
-tcpx_tap_severity_label(tcpx_severity_t sev)
-{
-    switch (sev) {
-    case TCPX_SEV_ERROR: return "Error";
-    case TCPX_SEV_WARN: return "Warning";
-    case TCPX_SEV_NOTE: return "Note";
-    case TCPX_SEV_CHAT: return "Chat";
-    default: return "None";
-    }
-}
-
-/* ---------------------------------------------------------------------- */
 
 void
 tcpx_health_register_taps(void)

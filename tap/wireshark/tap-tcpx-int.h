@@ -16,7 +16,6 @@
 tcpx_health_t *tcpx_tap_health_new(void);
 
 /* "Error", "Warning", "Note", "Chat": an anomaly kind's severity in the tables and the tree. */
-const char *tcpx_tap_severity_label(tcpx_severity_t sev);
 
 /* A stream's row label: "Stream 3: 10.0.0.1:51234 → 10.0.0.2:80" (args: stream, client, server). */
 #define TCPX_TAP_STREAM_LABEL "Stream %u: %s \xe2\x86\x92 %s"

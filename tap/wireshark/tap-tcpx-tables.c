@@ -236,7 +236,7 @@ anom_add_row(stat_tap_table *table, guint kind, char *where)
     for (col = 0; col < N_ACOLS; col++)
         items[col].type = anomaly_fields[col].type;
     items[ACOL_ANOMALY].value.string_value = g_strdup(tcpx_kind_info((tcpx_kind_t)kind)->title);
-    items[ACOL_SEVERITY].value.string_value = g_strdup(tcpx_tap_severity_label(tcpx_kind_severity((tcpx_kind_t)kind)));
+    items[ACOL_SEVERITY].value.string_value = g_strdup(tcpx_severity_name(tcpx_kind_severity((tcpx_kind_t)kind)));
     items[ACOL_WHERE].value.string_value = where;
     stat_tap_init_table_row(table, row, N_ACOLS, items);
     return row;
