@@ -174,15 +174,35 @@ worst_cmp(gconstpointer a, gconstpointer b)
     return x->index < y->index ? -1 : x->index > y->index;
 }
 
-GPtrArray *
-tcpx_health_worst_first(const tcpx_health_t *h)
+static gint
+stream_id_cmp(gconstpointer a, gconstpointer b)
+{
+    const tcpx_health_stream_t *x = *(const tcpx_health_stream_t *const *)a;
+    const tcpx_health_stream_t *y = *(const tcpx_health_stream_t *const *)b;
+    return x->stream < y->stream ? -1 : x->stream > y->stream;
+}
+
+static GPtrArray *
+sorted_streams(const tcpx_health_t *h, GCompareFunc cmp)
 {
     GPtrArray *a = g_ptr_array_new();
     guint i;
     for (i = 0; h && i < h->list->len; i++)
         g_ptr_array_add(a, &((hstream_t *)g_ptr_array_index(h->list, i))->pub);
-    g_ptr_array_sort(a, worst_cmp);
+    g_ptr_array_sort(a, cmp);
     return a;
+}
+
+GPtrArray *
+tcpx_health_worst_first(const tcpx_health_t *h)
+{
+    return sorted_streams(h, worst_cmp);
+}
+
+GPtrArray *
+tcpx_health_by_stream(const tcpx_health_t *h)
+{
+    return sorted_streams(h, stream_id_cmp);
 }
 
 /* ---------------------------------------------------------------------- */

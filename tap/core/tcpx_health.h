@@ -170,6 +170,8 @@ gboolean tcpx_health_unhealthy(const tcpx_health_stream_t *s);
 
 /* Streams sorted worst first (score ascending, then stream index); free with g_ptr_array_unref. */
 GPtrArray *tcpx_health_worst_first(const tcpx_health_t *h);
+/* Streams in tcp.stream order; free with g_ptr_array_unref. */
+GPtrArray *tcpx_health_by_stream(const tcpx_health_t *h);
 
 /* Names (stable: used as JSON values). */
 const char *tcpx_health_fault_name(tcpx_fault_t f);               /* "none", "client", ... */

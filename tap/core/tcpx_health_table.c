@@ -6,28 +6,10 @@
 #include <string.h>
 #include "tcpx_health.h"
 #include "tcpx_health_columns.h"
+#include "tcpx_text.h"
 #include "tcpx_health_int.h"
 
 #define N_COLS TCPX_HEALTH_TABLE_COLUMNS
-
-static gint
-id_cmp(gconstpointer a, gconstpointer b)
-{
-    const tcpx_health_stream_t *x = *(const tcpx_health_stream_t *const *)a;
-    const tcpx_health_stream_t *y = *(const tcpx_health_stream_t *const *)b;
-    return x->stream < y->stream ? -1 : x->stream > y->stream;
-}
-
-/* Digits of v: the table has thousands of numbers to write. */
-static void
-append_uint(GString *out, guint64 v)
-{
-    char b[24], *p = b + sizeof b;
-    do
-        *--p = (char)('0' + v % 10);
-    while (v /= 10);
-    g_string_append_len(out, p, b + sizeof b - p);
-}
 
 /* One cell's text: unknown is "-". */
 static void
@@ -52,16 +34,16 @@ append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_strea
         return;
     }
     switch (c->unit) {
-    case TCPX_HU_COUNT: append_uint(out, v.v.count); break;
+    case TCPX_HU_COUNT: tcpx_append_uint(out, v.v.count); break;
     case TCPX_HU_INT: g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
     case TCPX_HU_SECONDS: g_string_append(out, tcpx_health_secs_text(v.v.num, b, sizeof b)); break;
     case TCPX_HU_PERCENT: g_string_append(out, g_ascii_formatd(b, sizeof b, "%.2f", v.v.real)); break;
     case TCPX_HU_POSITION: g_string_append(out, tcpx_position_name(v.v.position)); break;
     case TCPX_HU_TEXT: g_string_append(out, v.v.text); break;
     case TCPX_HU_PAIR:
-        append_uint(out, v.v.pair[0]);
+        tcpx_append_uint(out, v.v.pair[0]);
         g_string_append_c(out, '/');
-        append_uint(out, v.v.pair[1]);
+        tcpx_append_uint(out, v.v.pair[1]);
         break;
     default: g_string_append_c(out, '-'); break;
     }
@@ -105,11 +87,7 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
     gsize *start = g_new(gsize, (gsize)n * N_COLS + 1); /* cell k is text[start[k] .. start[k + 1]) */
     gsize width[N_COLS], len[N_COLS];
     const char *cell[N_COLS];
-    GPtrArray *by_id = g_ptr_array_new();
-
-    for (i = 0; i < n; i++)
-        g_ptr_array_add(by_id, (gpointer)tcpx_health_nth(h, i));
-    g_ptr_array_sort(by_id, id_cmp);
+    GPtrArray *by_id = tcpx_health_by_stream(h);
 
     if (tcpx_health_analysis_off(h)) {
         tcpx_health_append_wrapped(out, TCPX_HEALTH_ANALYSIS_OFF_TEXT, 0);

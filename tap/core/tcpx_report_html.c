@@ -123,25 +123,13 @@ html_numeric(const tcpx_health_column_t *c)
     return !tcpx_health_column_is_text(c) && c->unit != TCPX_HU_PAIR;
 }
 
-static gint
-id_cmp(gconstpointer a, gconstpointer b)
-{
-    const tcpx_health_stream_t *x = *(const tcpx_health_stream_t *const *)a;
-    const tcpx_health_stream_t *y = *(const tcpx_health_stream_t *const *)b;
-    return x->stream < y->stream ? -1 : x->stream > y->stream;
-}
-
 /* Header: its sort key, text or number, tooltip; headers and tooltips are plain words. */
 static void
 render_table(const tcpx_health_t *h, GString *out)
 {
     const tcpx_health_column_t *const *cols = tcpx_health_table_columns();
-    GPtrArray *by_id = g_ptr_array_new();
+    GPtrArray *by_id = tcpx_health_by_stream(h);
     guint i, c;
-
-    for (i = 0; i < tcpx_health_count(h); i++)
-        g_ptr_array_add(by_id, (gpointer)tcpx_health_nth(h, i));
-    g_ptr_array_sort(by_id, id_cmp);
     g_string_append(out, "<div class=\"wrap\"><table id=\"streams\"><thead><tr>");
     for (c = 0; c < TCPX_HEALTH_TABLE_COLUMNS; c++) {
         g_string_append_printf(out, "<th data-key=\"%s\" data-type=\"%s\"", cols[c]->table.sort_key,

@@ -50,8 +50,7 @@ anomaly_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
         tick_stat_node(st, title, st_node_kinds, FALSE);
 
         tick_stat_node(st, st_str_severity, 0, TRUE);
-        sev_node = tick_stat_node(st, tcpx_severity_name(tcpx_kind_severity((tcpx_kind_t)k)), st_node_severity,
-                                  TRUE);
+        sev_node = tick_stat_node(st, tcpx_severity_name(tcpx_kind_severity((tcpx_kind_t)k)), st_node_severity, TRUE);
         tick_stat_node(st, title, sev_node, FALSE);
 
         if (!stream_name)
