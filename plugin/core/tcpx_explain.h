@@ -38,6 +38,19 @@ tcpx_severity_t tcpx_kind_severity(tcpx_kind_t kind);
 const char *tcpx_severity_name(tcpx_severity_t sev); /* "Warning": Wireshark's own words */
 const char *tcpx_phase_name(tcpx_phase_t phase);
 
+/* The tcpx tree's own lines and labels (templates, frame variables). */
+typedef enum {
+    TCPX_TREE_MORE,         /* after the summary when the frame has more anomalies */
+    TCPX_TREE_LAYER,        /* after "tcpx" when the frame holds several TCP headers */
+    TCPX_TREE_SENDER,       /* the tcpx.sender line */
+    TCPX_TREE_ANALYSIS_OFF, /* TCP's sequence analysis is off */
+    TCPX_TREE_FIRST_SENT,   /* related frames */
+    TCPX_TREE_ACKED_BY,
+    TCPX_TREE_DUP_ACK,
+    TCPX_TREE_COUNT
+} tcpx_tree_text_t;
+const char *tcpx_tree_text(tcpx_tree_text_t t);
+
 /* Where the capture was taken (tcpx_capture_near()): "near_client" (JSON),
  * "near the client" (tables), and a sentence for the handshake's story. */
 const char *tcpx_position_name(tcpx_position_t p);

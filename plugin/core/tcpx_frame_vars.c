@@ -154,6 +154,42 @@ render_stream(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* The sender's side in one word, "client" or "server" (the tcpx.sender value). */
+static gboolean
+render_sender_side(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    g_string_append(out, ((const tcpx_text_ctx_t *)ctx)->from_client ? "client" : "server");
+    return TRUE;
+}
+
+/* The sender's address and port. */
+static gboolean
+render_sender_name(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    const tcpx_text_ctx_t *c = ctx;
+    int idx = c->from_client ? tcpx_client_side(c->st) : !tcpx_client_side(c->st);
+    g_string_append(out, c->st->name[idx] ? c->st->name[idx] : "?");
+    return TRUE;
+}
+
+/* Known when the roles were guessed from the ports (no SYN seen). */
+static gboolean
+render_guessed(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return ((const tcpx_text_ctx_t *)ctx)->st->roles_guessed;
+}
+
+/* A count of the context's (offset into tcpx_text_ctx_t), known above arg. */
+static gboolean
+render_ctx_count(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    guint v = *(const guint *)((const char *)ctx + var->offset);
+    if (v <= (guint)var->arg)
+        return FALSE;
+    tcpx_append_uint(out, v);
+    return TRUE;
+}
+
 /* ---- variables of their own kind -------------------------------------------- */
 
 /* "bytes 1461-2920", or "byte 1461". */
@@ -299,6 +335,7 @@ render_cause_label(GString *out, const tcpx_var_t *var, const void *ctx)
 /* ---- the table, in name order --------------------------------------------- */
 
 #define F(field) offsetof(tcpx_finding_t, field)
+#define C(field) offsetof(tcpx_text_ctx_t, field)
 
 /* clang-format off */
 static const tcpx_var_t frame_vars[] = {
@@ -316,13 +353,17 @@ static const tcpx_var_t frame_vars[] = {
     { "client",        render_party,         0, CLIENT },
     { "count",         render_number,        F(count), 0 },
     { "dupacks",       render_number,        F(dupacks), 0 },
+    { "guessed",       render_guessed,       0, 0 },
     { "held_lo",       render_number,        F(held_lo), 0 },
     { "hi",            render_seq,           F(hi), 0 },
     { "idle",          render_duration,      F(idle_ns), 0 },
+    { "layer",         render_ctx_count,     C(layer), 0 },
+    { "layers",        render_ctx_count,     C(layers), 1 },
     { "listed",        render_listed,        F(listed), 0 },
     { "listed_all",    render_listed_all,    F(n_listed), 0 },
     { "lo",            render_seq,           F(lo), 0 },
     { "many_segments", render_many_segments, F(segments), 0 },
+    { "more",          render_ctx_count,     C(more), 0 },
     { "mss",           render_number,        F(mss), 0 },
     { "negotiated",    render_negotiated,    F(sender_opts), 0 },
     { "next",          render_next,          F(hi), 0 },
@@ -341,7 +382,9 @@ static const tcpx_var_t frame_vars[] = {
     { "rtt",           render_duration,      F(rtt_ns), 0 },
     { "segments",      render_number,        F(segments), 0 },
     { "sender",        render_party,         0, SENDER },
+    { "sender_name",   render_sender_name,   0, 0 },
     { "sender_role",   render_role,          0, SENDER },
+    { "sender_side",   render_sender_side,   0, 0 },
     { "server",        render_party,         0, SERVER },
     { "stream",        render_stream,        0, 0 },
     { "syn_synack",    render_duration,      F(syn_synack_ns), 0 },

@@ -17,6 +17,8 @@ typedef struct {
     const tcpx_finding_t *f;
     gboolean from_client; /* the segment's sender is the client */
     guint32 seg_ack;      /* for phase notes: the segment's ACK (0 if none) */
+    guint more;           /* the frame's anomalies beyond the one in the summary */
+    guint layer, layers;  /* this TCP header is number `layer` (from 1) of the frame's `layers` */
 } tcpx_text_ctx_t;
 
 /* Appends the rendered template to out; the variables it may use are the frame variables. */

@@ -164,12 +164,12 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
         tcpx_render_next_step(s, ctx);
         add_text(ft, hf_tcpx_next_step, tvb, s);
     }
-    add_related(ft, tvb, pinfo, "First transmission", f->orig_frame, f->orig_age_ns);
-    add_related(ft, tvb, pinfo, "Already acknowledged by", f->ack_frame, f->ack_age_ns);
+    add_related(ft, tvb, pinfo, tcpx_tree_text(TCPX_TREE_FIRST_SENT), f->orig_frame, f->orig_age_ns);
+    add_related(ft, tvb, pinfo, tcpx_tree_text(TCPX_TREE_ACKED_BY), f->ack_frame, f->ack_age_ns);
     if (f->kind != TCPX_K_REUSED_PORTS || f->ref_frame)
         add_related(ft, tvb, pinfo, k->ref_label, f->ref_frame, f->ref_age_ns);
     for (guint8 i = 0; i < f->n_listed && i < TCPX_MAX_LISTED; i++)
-        add_related(ft, tvb, pinfo, "Duplicate ACK", f->listed[i], 0);
+        add_related(ft, tvb, pinfo, tcpx_tree_text(TCPX_TREE_DUP_ACK), f->listed[i], 0);
     g_string_free(s, TRUE);
 }
 
@@ -213,24 +213,30 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
     if (!r || r->n == 0)
         r = phase_note(&plain, &layer->seg, r);
 
-    tcpx_text_ctx_t ctx = { st, NULL, from_client, layer->seg.ack };
+    tcpx_text_ctx_t ctx = { st, NULL, from_client, layer->seg.ack, 0, index + 1, n_layers };
     int h = headline(r);
     guint n_anomalies = 0;
     for (int i = 0; i < r->n; i++)
         n_anomalies += tcpx_kind_is_anomaly((tcpx_kind_t)r->f[i].kind);
+    if (tcpx_kind_is_anomaly((tcpx_kind_t)r->f[h].kind) && n_anomalies > 1)
+        ctx.more = n_anomalies - 1;
     /* The summary is also the protocol item's label. */
     gboolean want_summary = proto_field_is_referenced(tree, hf_tcpx_summary) ||
                             proto_field_is_referenced(tree, proto_tcpx);
     if (want_summary) {
         ctx.f = &r->f[h];
         tcpx_render_summary(summary, &ctx);
-        if (tcpx_kind_is_anomaly((tcpx_kind_t)r->f[h].kind) && n_anomalies > 1)
-            g_string_append_printf(summary, " (+%u more)", n_anomalies - 1);
+        if (ctx.more)
+            tcpx_render(summary, tcpx_tree_text(TCPX_TREE_MORE), &ctx);
     }
 
     proto_item *ti = proto_tree_add_item(tree, proto_tcpx, tvb, 0, 0, ENC_NA);
-    if (n_layers > 1)
-        proto_item_append_text(ti, " (TCP header %u of %u)", index + 1, n_layers);
+    if (n_layers > 1) {
+        GString *label = g_string_new(NULL);
+        tcpx_render(label, tcpx_tree_text(TCPX_TREE_LAYER), &ctx);
+        proto_item_append_text(ti, "%s", label->str);
+        g_string_free(label, TRUE);
+    }
     if (want_summary)
         proto_item_append_text(ti, ": %s", summary->str);
     proto_tree *tt = proto_item_add_subtree(ti, ett_tcpx);
@@ -238,16 +244,15 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
         add_text(tt, hf_tcpx_summary, tvb, summary);
     proto_item_set_generated(
         proto_tree_add_string(tt, hf_tcpx_phase, tvb, 0, 0, tcpx_phase_name((tcpx_phase_t)r->phase)));
-    proto_item *si = proto_tree_add_string_format(tt, hf_tcpx_sender, tvb, 0, 0, from_client ? "client" : "server",
-                                                  "Sender: %s (%s)%s", from_client ? "client" : "server",
-                                                  st->name[from_client ? tcpx_client_side(st) : !tcpx_client_side(st)],
-                                                  st->roles_guessed ? ", guessed from the ports" : "");
-    proto_item_set_generated(si);
+    if (proto_field_is_referenced(tt, hf_tcpx_sender)) {
+        g_string_truncate(summary, 0);
+        tcpx_render(summary, tcpx_tree_text(TCPX_TREE_SENDER), &ctx);
+        proto_item_set_generated(proto_tree_add_string_format(tt, hf_tcpx_sender, tvb, 0, 0,
+                                                              from_client ? "client" : "server", "%s", summary->str));
+    }
     if (!tcpx_ws_tcp_analyzes_sequences())
-        proto_item_set_generated(proto_tree_add_none_format(
-            tt, hf_tcpx_text, tvb, 0, 0,
-            "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE): retransmissions, "
-            "lost segments, duplicate ACKs and window problems are not detected, so tcpx cannot explain them"));
+        proto_item_set_generated(
+            proto_tree_add_none_format(tt, hf_tcpx_text, tvb, 0, 0, "%s", tcpx_tree_text(TCPX_TREE_ANALYSIS_OFF)));
     for (int i = 0; i < r->n; i++) {
         ctx.f = &r->f[i];
         add_finding(tt, tvb, pinfo, &ctx);

@@ -629,7 +629,28 @@ test_texts_render(void)
             assert_no_unknown_name("cause", tcpx_cause_info((tcpx_cause_t)c)->name,
                                    render(s, &f, FALSE, tcpx_render_cause));
         }
+        /* the tree's own lines: nothing more, one header; or 2 more of 3 headers, roles guessed */
+        for (int t = 0; t < TCPX_TREE_COUNT; t++) {
+            tcpx_text_ctx_t ctx = { s, &f, fill, 0, fill ? 2 : 0, fill ? 2 : 1, fill ? 3 : 1 };
+            GString *out = g_string_new(NULL);
+            s->roles_guessed = fill;
+            tcpx_render(out, tcpx_tree_text((tcpx_tree_text_t)t), &ctx);
+            assert_no_unknown_name("tree text", tcpx_tree_text((tcpx_tree_text_t)t), g_string_free(out, FALSE));
+        }
     }
+    /* and what they say */
+    GString *out = g_string_new(NULL);
+    tcpx_text_ctx_t ctx = { s, &f, TRUE, 0, 2, 2, 3 };
+    tcpx_render(out, tcpx_tree_text(TCPX_TREE_MORE), &ctx);
+    tcpx_render(out, tcpx_tree_text(TCPX_TREE_LAYER), &ctx);
+    g_assert_cmpstr(out->str, ==, " (+2 more) (TCP header 2 of 3)");
+    ctx.more = 0;
+    ctx.layers = 1;
+    g_string_truncate(out, 0);
+    tcpx_render(out, tcpx_tree_text(TCPX_TREE_MORE), &ctx);
+    tcpx_render(out, tcpx_tree_text(TCPX_TREE_LAYER), &ctx);
+    g_assert_cmpstr(out->str, ==, "");
+    g_string_free(out, TRUE);
     g_free(s);
 }
 
