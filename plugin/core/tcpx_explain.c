@@ -418,9 +418,7 @@ static const char *const tree_texts[TCPX_TREE_COUNT] = {
     [TCPX_TREE_MORE]         = "{?more: (+{more} more)}",
     [TCPX_TREE_LAYER]        = "{?layers: (TCP header {layer} of {layers})}",
     [TCPX_TREE_SENDER]       = "Sender: {sender_side} ({sender_name}){?guessed:, guessed from the ports}",
-    [TCPX_TREE_ANALYSIS_OFF] = "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE): retransmissions, "
-                               "lost segments, duplicate ACKs and window problems are not detected, so tcpx cannot "
-                               "explain them",
+    [TCPX_TREE_ANALYSIS_OFF] = "TCP's sequence analysis is off (tcp.analyze_sequence_numbers: FALSE): retransmissions, lost segments, duplicate ACKs and window problems are not detected, so tcpx cannot explain them",
     [TCPX_TREE_FIRST_SENT]   = "First transmission",
     [TCPX_TREE_ACKED_BY]     = "Already acknowledged by",
     [TCPX_TREE_DUP_ACK]      = "Duplicate ACK",
