@@ -15,7 +15,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Retransmission",
       "Retransmission of {range}{?orig: (frame {orig}, +{orig_age})}",
       "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier.|Their first transmission is not in the capture.}"
-      "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segments it has sent so far.}",
+      "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segment{?one_total:|s} it has sent so far.}",
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
       { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_RETX_AFTER_DUPACKS,

@@ -43,6 +43,13 @@ render_number(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* Known when the count is 1: for plurals ("segment{?one_total:|s}"). */
+static gboolean
+render_is_one(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return u32_field(var, ctx) == 1;
+}
+
 /* A sequence number: zero is a number like any other. */
 static gboolean
 render_seq(GString *out, const tcpx_var_t *var, const void *ctx)
@@ -367,6 +374,7 @@ static const tcpx_var_t frame_vars[] = {
     { "mss",           render_number,        F(mss), 0 },
     { "negotiated",    render_negotiated,    F(sender_opts), 0 },
     { "next",          render_next,          F(hi), 0 },
+    { "one_total",     render_is_one,        F(total), 0 },
     { "opts",          render_opts,          F(sender_opts), FALSE },
     { "opts_short",    render_opts,          F(sender_opts), TRUE },
     { "orig",          render_number,        F(orig_frame), 0 },

@@ -28,13 +28,13 @@ static const struct {
     [TCPX_HW_SYN_UNANSWERED] = { NULL,
         "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
     [TCPX_HW_LOSS_DATA] = { NULL,
-        "network loss: {loss_data} of {data_segments} data segments retransmitted ({loss_pct}), {loss_pattern}" },
+        "network loss: {loss_data} of {data_segments} data segment{?one_data_segments:|s} retransmitted ({loss_pct}), {loss_pattern}" },
     [TCPX_HW_LOSS_SYN_FIN] = { NULL,
-        "network loss: {loss_retx} SYN/FIN segments retransmitted" },
+        "network loss: {loss_retx} SYN/FIN segment{?one_loss_retx:|s} retransmitted" },
     [TCPX_HW_NOT_READING] = { NULL,
         "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s" },
     [TCPX_HW_SLOW_TO_READ] = { NULL,
-        "the {side} application is slow to read: its receive window was full {side_window_full} times" },
+        "the {side} application is slow to read: its receive window was full {side_window_full} time{?one_side_window_full:|s}" },
     [TCPX_HW_SERVER_APP_SLOW] = { NULL,
         "server application slow: answered after {resp_max} ms although the RTT is {?rtt_ref:{rtt_ref}|unknown} ms "
         "and its TCP acknowledged the request after {resp_max_ack} ms; network fine" },
@@ -46,7 +46,7 @@ static const struct {
     [TCPX_HW_CAPTURE_MISSED] = { NULL,
         "the capture missed packets ({capture_gaps} gap{?one_gap:|s}, {acked_unseen} ACKed unseen), not the network" },
     [TCPX_HW_CAPTURE_DUPS] = { NULL,
-        "the capture holds {capture_dups} duplicated frames, not a network problem" },
+        "the capture holds {capture_dups} duplicated frame{?one_capture_dups:|s}, not a network problem" },
 
     /* completeness (done_text), by tcpx_done_t */
     [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,
@@ -72,7 +72,7 @@ static const struct {
     [TCPX_HW_PARA_RETRANSMISSIONS] = { "retx_records",
         " {retx_records} retransmission{?one_retx:|s} ({retx_bytes} bytes of data; loss retransmissions: "
         "{retx_net_client} by the client, {retx_net_server} by the server{?spurious:, {spurious} spurious}) "
-        "and {dup_acks} duplicate ACKs." },
+        "and {dup_acks} duplicate ACK{?one_dup_acks:|s}." },
     /* (a loss pattern implies loss retransmissions, so these follow the sentence above) */
     [TCPX_HW_PARA_LOSS_BURSTS] = { "loss_bursts",
         " The losses came in bursts: a buffer overflowing somewhere along the path." },
@@ -86,13 +86,13 @@ static const struct {
         "{?zero_window_client: the client advertised it for {zero_window_client} s (the client application "
         "was not reading).}" },
     [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
-        " The receive window was full {window_full_client} times at the client and {window_full_server} times "
-        "at the server." },
+        " The receive window was full {window_full_client} time{?one_window_full_client:|s} at the client and "
+        "{window_full_server} time{?one_window_full_server:|s} at the server." },
     [TCPX_HW_PARA_RESPONSE] = { "responses",
         " Application response: slowest {resp_max} ms (frame {resp_max_frame}), average {resp_avg} ms "
         "over {responses} exchange{?one_response:|s}"
         "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack} ms}"
-        "{?resp_max_keepalives:; {resp_max_keepalives} keep-alives while it waited, so the connection stayed up}." },
+        "{?resp_max_keepalives:; {resp_max_keepalives} keep-alive{?one_resp_max_keepalives:|s} while it waited, so the connection stayed up}." },
     [TCPX_HW_PARA_RESETS] = { "any_reset",
         " Resets: {resets_client} from the client, {resets_server} from the server "
         "(first from the {?rst_side:{rst_side}|server})." },
@@ -103,11 +103,11 @@ static const struct {
         " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} refused "
         "by the server before this connection." },
     [TCPX_HW_PARA_NOT_CAPTURED] = { "not_captured",
-        " Not captured: {lost_bytes} bytes (about {lost_segments} segments at the MSS)"
-        "{?any_acked_unseen:, and {acked_unseen} ACKs of segments the capture never saw}"
+        " Not captured: {lost_bytes} bytes (about {lost_segments} segment{?one_lost_segments:|s} at the MSS)"
+        "{?any_acked_unseen:, and {acked_unseen} ACK{?one_acked_unseen:|s} of segments the capture never saw}"
         "{?capture_missed:; the missing packets were delivered (no retransmission or only at the capture's "
         "start), so the capture missed them, not the network}." },
-    [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} frames are duplicates in the capture." },
+    [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} {?one_capture_dups:frame is a duplicate|frames are duplicates} in the capture." },
     [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
     [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}." },
     [TCPX_HW_PARA_POSITION] = { "position",
@@ -424,6 +424,17 @@ side_window_full(GString *o, const tcpx_var_t *v, const void *c)
     tcpx_append_uint(o, STREAM(c)->window_full_recv[EVIDENCE(c)->side != 0]);
     return TRUE;
 }
+/* one_<name>: known when <name> renders "1", for plurals ("ACK{?one_dup_acks:|s}"). */
+static gboolean
+one(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const char *of_name = v->name + strlen("one_");
+    const tcpx_var_t *of = tcpx_template_var(&tcpx_health_vars, of_name, strlen(of_name));
+    gsize at = o->len;
+    gboolean is_one = of && of->render(o, of, c) && o->len == at + 1 && o->str[at] == '1';
+    g_string_truncate(o, at);
+    return is_one;
+}
 static gboolean
 ev_u32(GString *o, const tcpx_var_t *v, const void *c)
 {
@@ -474,6 +485,7 @@ static const tcpx_var_t vars[] = {
     { "one_response",        u32_one,         OF(resp_n), 0 },
     { "resp_max_ack",        ms,              OF(resp_max_ack_ns), 0 },
     { "resp_max_keepalives", u32_nz,          OF(resp_max_keepalives), 0 },
+    { "one_resp_max_keepalives", one,         0, 0 },
     /* retransmissions and loss */
     { "retx_records",        u32_nz,          OF(retx_records), 0 },
     { "one_retx",            u32_one,         OF(retx_records), 0 },
@@ -482,23 +494,29 @@ static const tcpx_var_t vars[] = {
     { "retx_net_server",     u32_,            OF(retx_net[1]), 0 },
     { "spurious",            u32_nz,          OF(anomalies[TCPX_K_SPURIOUS_RETRANSMISSION]), 0 },
     { "dup_acks",            u32_,            OF(dup_acks), 0 },
+    { "one_dup_acks",        one,             0, 0 },
     { "loss_bursts",         is,              OF(loss_pattern), TCPX_LOSS_BURSTS },
     { "loss_scattered",      is,              OF(loss_pattern), TCPX_LOSS_SCATTERED },
     { "loss_isolated",       is,              OF(loss_pattern), TCPX_LOSS_ISOLATED },
     /* the loss verdict */
     { "loss_data",           ev_u32,          EV(loss_data), 0 },
     { "loss_retx",           ev_u32,          EV(loss_retx), 0 },
+    { "one_loss_retx",       one,             0, 0 },
     { "data_segments",       u32_,            OF(data_segments), 0 },
+    { "one_data_segments",   one,             0, 0 },
     { "loss_pct",            loss_pct,        0, 0 },
     { "loss_pattern",        loss_pattern,    0, 0 },
     /* what the capture missed */
     { "lost_bytes",          u64_,            OF(lost_bytes), 0 },
     { "lost_segments",       u32_,            OF(lost_segments), 0 },
+    { "one_lost_segments",   one,             0, 0 },
     { "any_acked_unseen",    u32_nz,          OF(acked_unseen), 0 },
     { "acked_unseen",        u32_,            OF(acked_unseen), 0 },
+    { "one_acked_unseen",    one,             0, 0 },
     { "capture_missed",      capture_missed,  0, 0 },
     { "not_captured",        not_captured,    0, 0 },
     { "capture_dups",        u32_nz,          OF(capture_dups), 0 },
+    { "one_capture_dups",    one,             0, 0 },
     { "capture_gaps",        u32_,            OF(capture_gaps), 0 },
     { "one_gap",             u32_one,         OF(capture_gaps), 0 },
     /* windows */
@@ -508,9 +526,12 @@ static const tcpx_var_t vars[] = {
     { "any_window_full",     any_window_full, 0, 0 },
     { "window_full_client",  u32_,            OF(window_full_recv[0]), 0 },
     { "window_full_server",  u32_,            OF(window_full_recv[1]), 0 },
+    { "one_window_full_client", one,          0, 0 },
+    { "one_window_full_server", one,          0, 0 },
     { "side",                side,            0, 0 },
     { "side_zero_window",    side_zero_window, 0, 0 },
     { "side_window_full",    side_window_full, 0, 0 },
+    { "one_side_window_full", one,            0, 0 },
     /* resets, reordering, refusals */
     { "any_reset",           any_reset,       0, 0 },
     { "resets_client",       u32_,            OF(resets[0]), 0 },
