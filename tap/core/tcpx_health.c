@@ -1,5 +1,5 @@
 /* tcpx_health.c: per-stream health from tcpx tap records (plain C, no epan):
- * the public API's lifecycle and lookup, and the stable names.
+ * the public API's lifecycle and lookup, the stable names and the short texts.
  *
  * The rules, and which function implements each: docs/health-rules.md.
  * Records are accumulated in tcpx_health_add.c, streams judged in tcpx_health_judge.c,
@@ -8,6 +8,8 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "tcpx_health_int.h"
+#include "tcpx_text.h"
+#include "tcpx_units.h"
 
 void
 tcpx_health_prefs_default(tcpx_health_prefs_t *p)
@@ -245,4 +247,38 @@ tcpx_health_done_name(tcpx_done_t d)
     case TCPX_DONE_MIDSTREAM: return "midstream";
     default: return "unknown";
     }
+}
+
+/* ---------------------------------------------------------------------- */
+/* Short texts */
+
+const char *
+tcpx_health_side_name(int side)
+{
+    return side == 0 ? "client" : "server";
+}
+
+/* ns / unit with three decimals, as "%.3f" prints it; unit is 10^6 or 10^9. */
+static char *
+decimal3_text(gint64 ns, gint64 unit, char *buf, gsize len)
+{
+    if (!tcpx_fixed_text(buf, len, ns, unit / 1000, 3))
+        g_ascii_formatd(buf, (int)len, "%.3f", (double)ns / unit);
+    return buf;
+}
+
+const char *
+tcpx_health_ms_text(gint64 ns, char *buf, gsize len)
+{
+    if (ns < 0) {
+        g_strlcpy(buf, "-", len);
+        return buf;
+    }
+    return decimal3_text(ns, NS_PER_MS, buf, len);
+}
+
+char *
+tcpx_health_secs_text(gint64 ns, char *buf, gsize len)
+{
+    return decimal3_text(ns, NS_PER_S, buf, len);
 }

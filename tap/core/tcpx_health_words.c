@@ -574,37 +574,3 @@ tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_
     if (w < TCPX_HW_N)
         render_sentence(out, w, &ctx);
 }
-
-/* ---------------------------------------------------------------------- */
-/* Short texts */
-
-const char *
-tcpx_health_side_name(int side)
-{
-    return side == 0 ? "client" : "server";
-}
-
-/* ns / unit with three decimals, as "%.3f" prints it; unit is 10^6 or 10^9. */
-static char *
-decimal3_text(gint64 ns, gint64 unit, char *buf, gsize len)
-{
-    if (!tcpx_fixed_text(buf, len, ns, unit / 1000, 3))
-        g_ascii_formatd(buf, (int)len, "%.3f", (double)ns / unit);
-    return buf;
-}
-
-const char *
-tcpx_health_ms_text(gint64 ns, char *buf, gsize len)
-{
-    if (ns < 0) {
-        g_strlcpy(buf, "-", len);
-        return buf;
-    }
-    return decimal3_text(ns, NS_PER_MS, buf, len);
-}
-
-char *
-tcpx_health_secs_text(gint64 ns, char *buf, gsize len)
-{
-    return decimal3_text(ns, NS_PER_S, buf, len);
-}
