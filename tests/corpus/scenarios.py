@@ -72,7 +72,7 @@ VERDICTS = {
                        "needed', so full-size segments are retransmitted "
                        "again and again while small ones get through"),
     "capture_short": ("none",
-                      "the capture holds ~100 ms from the middle of a longer, "
+                      "the capture holds ~150 ms from the middle of a longer, "
                       "healthy transfer, with a brief zero window in it: too "
                       "short to judge; a judge may say what it saw but must "
                       "not turn the short event into a fault",
@@ -514,16 +514,16 @@ def pmtu_blackhole(lab, expect):
 
 
 @scenario("short_capture",
-          "100 ms cut from the middle of a 300 kB download with a brief "
+          "150 ms cut from the middle of a 300 kB download with a brief "
           "zero window (the client pauses reading for 0.1 s)",
           [Stream(40001, 8080, "capture_short",
                   "the capture starts mid-stream (no handshake) and holds "
-                  "a zero window of tens of ms in its 100 ms")],
+                  "a zero window of 15-40 ms in its 150 ms")],
           injected="client application: SO_RCVBUF 16384, no read for 0.1 s "
-                   "after 150 kB; editcap -r of the 100 ms from 20 ms before "
+                   "after 150 kB; editcap -r of the 150 ms from 50 ms before "
                    "the first zero window",
           derive=("slice", ("tcp.window_size == 0 && tcp.srcport == 40001 "
-                            "&& tcp.flags.reset == 0", 0.02, 0.1)))
+                            "&& tcp.flags.reset == 0", 0.05, 0.15)))
 def short_capture(lab, expect):
     lab.app("server", "server", port=8080)
     r = lab.client(port=8080, sport=40001, get=300000, rcvbuf=16384,
