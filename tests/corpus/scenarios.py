@@ -12,6 +12,7 @@ Loss is made deterministic where the kernel lets it: nftables ``numgen inc``
 """
 
 import os
+import re
 import signal
 import time
 
@@ -450,15 +451,23 @@ def spurious_verify(d, expect):
 STALL_S = 1.0
 
 
+def received(lab, port):
+    """Bytes the client's socket to ``port`` has received (ss), or 0."""
+    out = lab.sh("client", "ss", "-tinH", "state", "established",
+                 "( dport = :%d )" % port, check=False).stdout
+    m = re.search(r"bytes_received:(\d+)", out)
+    return int(m.group(1)) if m else 0
+
+
 @scenario("spurious_rto",
           "a paced 400 kB download; mid-transfer the path holds every "
           "packet for 1 s (the delay line stopped), then delivers them all",
           [Stream(40001, 8080, "delay_spike",
                   "nothing lost: the RTO retransmissions arrive after their "
                   "originals and are D-SACKed")],
-          injected="SIGSTOP of the router's delay line 0.8 s into the "
-                   "transfer, SIGCONT 1 s later (its TUN queues hold the "
-                   "packets); server writes 8 kB every 50 ms",
+          injected="SIGSTOP of the router's delay line once the client "
+                   "has received 100 kB, SIGCONT 1 s later (its TUN queues "
+                   "hold the packets); server writes 8 kB every 50 ms",
           capture="server",
           capture_note="at the server: data, silence, RTO retransmissions "
                        "with backoff, then a burst of ACKs and D-SACKs",
@@ -467,7 +476,11 @@ STALL_S = 1.0
 def spurious_rto(lab, expect):
     lab.app("server", "server", port=8080, pace=0.05, chunk=8192)
     p = lab.client(wait=False, port=8080, sport=40001, get=400000)
-    time.sleep(0.8)
+    # stop the path mid-transfer, whatever the host's load did to start-up
+    deadline = time.monotonic() + 20
+    while received(lab, 8080) < 100000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    expect(received(lab, 8080) >= 100000, "100 kB arrived before the stall")
     os.kill(lab.delay.pid, signal.SIGSTOP)
     time.sleep(STALL_S)
     os.kill(lab.delay.pid, signal.SIGCONT)
