@@ -4,22 +4,35 @@
 Run inside a namespace by make_corpus.py, arguments as key=value:
 
     python3 apps.py server port=8080 [think=2] [stall=3 stall_after=20000]
-                           [rcvbuf=16384] [conns=1]
+                           [rcvbuf=16384] [conns=1] [pace=0.05 chunk=8192]
+                           [chat=300]
     python3 apps.py client server=10.2.0.2 port=8080 sport=40001
-                           [get=1000000 | put=300000] [stall=3 stall_after=N]
-                           [rcvbuf=16384] [timeout=30]
+                           [get=1000000 | put=300000 | chat=0.6,1.2]
+                           [stall=3 stall_after=N] [rcvbuf=16384]
+                           [timeout=30] [linger0=0.3]
+    python3 apps.py scan server=10.2.0.2 ports=9001-9030 sport=40101
+                         [gap=0.01]
 
 GET /N answers N bytes; PUT sends N bytes that the server reads.  ``think``:
 the server sleeps before answering; ``stall``: the reader (client for GET,
 server for PUT) stops reading for that many seconds after ``stall_after``
-bytes.  Every socket uses cubic (the host default is bbr, and a namespace
+bytes.  ``pace``: the server writes its answer ``chunk`` bytes at a time,
+``pace`` s apart (little in flight).  ``chat``: an interactive session (SSH-
+like): the client sleeps each listed pause (its user's think time), sends a
+one-line command and reads the server's immediate ``chat``-byte answer, then
+closes.  ``linger0``: once all is read (the server's FIN
+too), the client waits that many seconds and closes with SO_LINGER {1, 0}
+(a RST instead of a FIN).  ``scan``: a connect scan, one SYN every
+``gap`` s to each port from consecutive source ports.  Every socket uses cubic (the host default is bbr, and a namespace
 cannot change it), so loss recovery looks like most servers'.  The client
 prints one JSON line: connect time, bytes, error (e.g. ECONNREFUSED).
 """
 
 import errno
 import json
+import select
 import socket
+import struct
 import sys
 import time
 
@@ -82,7 +95,36 @@ def drain(s):
         pass
 
 
-def serve_one(c, think, stall, stall_after):
+def send_paced(c, data, pace, chunk):
+    for i in range(0, len(data), chunk):
+        c.sendall(data[i:i + chunk])
+        time.sleep(pace)
+
+
+def serve_chat(c, answer):
+    """Answer each line at once with ``answer`` bytes, until EOF."""
+    buf = b""
+    while True:
+        d = c.recv(4096)
+        if not d:
+            return
+        buf += d
+        while b"\n" in buf:
+            _, _, buf = buf.partition(b"\n")
+            c.sendall(body(answer - 1) + b"\n")
+
+
+def serve_one(c, think, stall, stall_after, pace=0.0, chunk=8192, chat=0):
+    if chat:
+        serve_chat(c, chat)
+    else:
+        serve_request(c, think, stall, stall_after, pace, chunk)
+    c.shutdown(socket.SHUT_WR)
+    drain(c)
+    c.close()
+
+
+def serve_request(c, think, stall, stall_after, pace, chunk):
     head, rest = read_head(c)
     if head.startswith(b"PUT"):
         read_body(c, content_length(head), len(rest), stall, stall_after)
@@ -91,14 +133,16 @@ def serve_one(c, think, stall, stall_after):
         size = int(head.split(b" ")[1].lstrip(b"/") or 0)
         if think:
             time.sleep(think)
-        c.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % size
-                  + body(size))
-    c.shutdown(socket.SHUT_WR)
-    drain(c)
-    c.close()
+        data = (b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % size
+                + body(size))
+        if pace:
+            send_paced(c, data, pace, chunk)
+        else:
+            c.sendall(data)
 
 
-def server(port, think=0, stall=0, stall_after=0, rcvbuf=0, conns=1):
+def server(port, think=0, stall=0, stall_after=0, rcvbuf=0, conns=1,
+           pace=0, chunk=8192, chat=0):
     ls = new_socket(int(rcvbuf))
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("0.0.0.0", int(port)))
@@ -106,11 +150,29 @@ def server(port, think=0, stall=0, stall_after=0, rcvbuf=0, conns=1):
     print("listening", flush=True)
     for _ in range(int(conns)):
         c, _ = ls.accept()
-        serve_one(c, float(think), float(stall), int(stall_after))
+        serve_one(c, float(think), float(stall), int(stall_after),
+                  float(pace), int(chunk), int(chat))
+
+
+def chat_session(s, pauses):
+    """Think, send a command, read the whole answer (one line)."""
+    got = 0
+    for i, pause in enumerate(pauses):
+        time.sleep(pause)
+        s.sendall(b"cmd %d\n" % i)
+        line = b""
+        while not line.endswith(b"\n"):
+            d = s.recv(4096)
+            if not d:
+                return got
+            line += d
+        got += len(line)
+    s.shutdown(socket.SHUT_WR)
+    return got
 
 
 def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
-           rcvbuf=0, timeout=30):
+           rcvbuf=0, timeout=30, chat=None, linger0=None):
     res = {"sport": int(sport), "error": None, "bytes": 0}
     t0 = time.monotonic()
     s = new_socket(int(rcvbuf))
@@ -120,7 +182,9 @@ def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
         s.bind(("0.0.0.0", int(sport)))
         s.connect((server, int(port)))
         res["connect_s"] = round(time.monotonic() - t0, 4)
-        if put is not None:
+        if chat is not None:
+            res["bytes"] = chat_session(s, [float(x) for x in chat.split(",")])
+        elif put is not None:
             s.sendall(b"PUT /up HTTP/1.1\r\nContent-Length: %d\r\n\r\n"
                       % int(put) + body(int(put)))
             res["bytes"] = int(put)
@@ -132,6 +196,10 @@ def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
             res["bytes"] = read_body(s, content_length(head), len(rest),
                                      float(stall), int(stall_after))
         drain(s)
+        if linger0 is not None:     # a RST after everything is acknowledged
+            time.sleep(float(linger0))
+            s.setsockopt(socket.SOL_SOCKET, socket.SO_LINGER,
+                         struct.pack("ii", 1, 0))
     except OSError as e:
         res["error"] = errno.errorcode.get(e.errno, str(e)) if e.errno \
             else type(e).__name__
@@ -140,9 +208,40 @@ def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
     print(json.dumps(res), flush=True)
 
 
+def scan(server, ports, sport, gap=0.01):
+    """A connect scan: a non-blocking connect to each port, ``gap`` s apart,
+    then every answer collected (refused or open)."""
+    first, last = (int(x) for x in ports.split("-"))
+    t0, socks = time.monotonic(), []
+    for i, port in enumerate(range(first, last + 1)):
+        s = new_socket()
+        s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        s.setblocking(False)
+        s.bind(("0.0.0.0", int(sport) + i))
+        s.connect_ex((server, port))
+        socks.append((port, s))
+        time.sleep(float(gap))
+    sent_s = time.monotonic() - t0
+    res = {"scan": len(socks), "sent_s": round(sent_s, 4), "open": [],
+           "refused": 0, "other": []}
+    for port, s in socks:
+        select.select([], [s], [], 5)
+        err = s.getsockopt(socket.SOL_SOCKET, socket.SO_ERROR)
+        if err == 0:
+            res["open"].append(port)
+        elif err == errno.ECONNREFUSED:
+            res["refused"] += 1
+        else:
+            res["other"].append(errno.errorcode.get(err, str(err)))
+        s.close()
+    res["elapsed_s"] = round(time.monotonic() - t0, 4)
+    res["error"] = None
+    print(json.dumps(res), flush=True)
+
+
 def main(argv):
     kwargs = dict(a.split("=", 1) for a in argv[1:])
-    {"server": server, "client": client}[argv[0]](**kwargs)
+    {"server": server, "client": client, "scan": scan}[argv[0]](**kwargs)
     return 0
 
 

@@ -119,11 +119,34 @@ def counter_deltas(before, after, key=KEY_COUNTERS):
     return out
 
 
-def derive(kind, arg, raws, final):
+def slice_frames(raw, anchor, lead_s, length_s):
+    """(first, last) frame numbers of the ``length_s`` seconds that start
+    ``lead_s`` before the first frame matching the display filter
+    ``anchor``; None when no frame matches."""
+    out = tshark("-r", raw, "-T", "fields", "-e", "frame.number",
+                 "-e", "frame.time_epoch")
+    times = [(int(n), float(t)) for n, t in
+             (ln.split("\t") for ln in out.splitlines())]
+    hit = tshark("-r", raw, "-T", "fields", "-e", "frame.time_epoch",
+                 "-Y", anchor).split()
+    if not hit:
+        return None
+    start = float(hit[0]) - lead_s
+    keep = [n for n, t in times if start <= t <= start + length_s]
+    return (keep[0], keep[-1]) if keep else None
+
+
+def derive(kind, arg, raws, final, expect):
     if kind is None:
         os.replace(raws[0], final)
         return None
-    if kind == "twice":
+    if kind == "slice":   # arg: (anchor display filter, lead s, length s)
+        span = slice_frames(raws[0], *arg)
+        expect(span is not None, "the slice's anchor (%s) is in the "
+               "capture" % arg[0])
+        span = span or (1, 1)
+        cmd = ["editcap", "-r", raws[0], final, "%d-%d" % span]
+    elif kind == "twice":
         cmd = ["mergecap", "-w", final, raws[0], raws[0]]
     elif kind == "snaplen":
         cmd = ["editcap", "-s", str(arg), raws[0], final]
@@ -153,6 +176,9 @@ def run_scenario(sc, outdir):
             ss = sampler.stop()
             time.sleep(0.2)          # last ACKs and FINs
             after = lab.nstat()
+            if sc["verify"]:      # the kernel counted what was injected
+                sc["verify"]({r: counter_deltas(before[r], after[r], ())
+                              for r in netlab.ROLES}, expect)
             facts = {"nft_rules": lab.nft_counters(),
                      "router_r0_qdisc_drops": lab.qdisc_drops("router", "r0")}
             ok = True
@@ -166,7 +192,7 @@ def run_scenario(sc, outdir):
                "delay line dropped nothing")
     raws = [c.out for c in caps]
     rtts = handshake_rtts(raws[0])
-    how = derive(*(sc["derive"] or (None, None)), raws, final)
+    how = derive(*(sc["derive"] or (None, None)), raws, final, expect)
     for r in raws:
         if os.path.exists(r):
             os.unlink(r)

@@ -11,9 +11,16 @@ Loss is made deterministic where the kernel lets it: nftables ``numgen inc``
 (every Nth packet) rather than ``numgen random``, fixed sizes, fixed ports.
 """
 
+import os
+import re
+import signal
+import time
+
 from netlab import CLIENT_IP, SERVER_IP
 
-# verdict class: (fault domain, meaning); the tcpx verdict codes that agree: tcpx_codes.json
+# verdict class: (fault domain, meaning[, faults_ok: the domains a judge may
+# give without being wrong, when not only the fault]); the tcpx verdict codes
+# that agree: tcpx_codes.json
 VERDICTS = {
     "healthy": ("none",
                 "nothing went wrong: the transfer ran at the path's pace"),
@@ -50,6 +57,27 @@ VERDICTS = {
                            "healthy traffic seen at two interfaces merged "
                            "into one file: each packet twice, one delay "
                            "line apart"),
+    "scan_refused": ("client",
+                     "a port scanner's SYN to a closed port, refused by the "
+                     "server's kernel (RST): the scanner's doing, not a "
+                     "server fault; a judge may call it benign (none)",
+                     ["client", "none"]),
+    "delay_spike": ("network",
+                    "the path held every packet for about a second and then "
+                    "delivered them all: the sender's RTO fired and its "
+                    "retransmissions were unneeded (spurious, D-SACKed); "
+                    "nothing was lost"),
+    "pmtu_blackhole": ("network",
+                       "a path-MTU black hole: packets larger than the path "
+                       "allows are dropped without an ICMP 'fragmentation "
+                       "needed', so full-size segments are retransmitted "
+                       "again and again while small ones get through"),
+    "capture_short": ("none",
+                      "the capture holds ~150 ms from the middle of a longer, "
+                      "healthy transfer, with a brief zero window in it: too "
+                      "short to judge; a judge may say what it saw but must "
+                      "not turn the short event into a fault",
+                      ["none", "capture"]),
 }
 
 SCENARIOS = {}
@@ -65,10 +93,11 @@ class Stream:
         self.verdict, self.note, self.pattern = verdict, note, pattern
 
     def truth(self):
-        fault, meaning = VERDICTS[self.verdict]
+        v = VERDICTS[self.verdict]
+        fault, meaning = v[0], v[1]
         t = {"client": self.client, "server": self.server,
              "verdict": self.verdict, "fault": fault, "meaning": meaning}
-        t["faults_ok"] = [fault]
+        t["faults_ok"] = list(v[2]) if len(v) > 2 else [fault]
         if self.verdict.startswith("capture_"):
             # the wire carried healthy traffic: a judge may call it healthy,
             # but must not blame the client, the network or the server
@@ -83,19 +112,23 @@ class Stream:
 
 def scenario(name, summary, streams, injected="nothing", capture="router",
              capture_note="", sender=("server", 8080), delay_ms=20,
-             sysctls=None, derive=None):
+             sysctls=None, derive=None, verify=None):
     """Register ``fn(lab, expect) -> app results`` as a scenario.
 
     capture: a netlab.CAPTURE_POINTS key; sender: (role, port) of the
     socket ``ss`` samples; derive: (kind, arg) artefact made afterwards
     with Wireshark's tools ("twice": mergecap of the file with itself,
-    "snaplen": editcap -s arg, "merge": mergecap of the interfaces)."""
+    "snaplen": editcap -s arg, "merge": mergecap of the interfaces,
+    "slice": editcap -r of the frames arg = (anchor display filter, lead s,
+    length s) select); verify: ``fn(deltas, expect)`` checks the kernel
+    counters' deltas ({role: {counter: delta}}) show the injection."""
     def register(fn):
         SCENARIOS[name] = dict(name=name, summary=summary, fn=fn,
                                streams=streams, injected=injected,
                                capture=capture, capture_note=capture_note,
                                sender=sender, delay_ms=delay_ms,
-                               sysctls=sysctls or {}, derive=derive)
+                               sysctls=sysctls or {}, derive=derive,
+                               verify=verify)
         return fn
     return register
 
@@ -327,3 +360,186 @@ def capture_snaplen66(lab, expect):
           derive=("merge", None))
 def capture_two_points(lab, expect):
     return clean_get(lab, expect, 500000)
+
+
+SCAN_PORTS = (9001, 9030)
+
+
+def scan_verify(d, expect):
+    n = SCAN_PORTS[1] - SCAN_PORTS[0] + 1
+    expect(d["client"].get("TcpAttemptFails", 0) == n,
+           "the client's kernel counted %d failed connects" % n)
+    expect(d["server"].get("TcpOutRsts", 0) == n,
+           "the server's kernel sent %d RSTs" % n)
+
+
+@scenario("port_scan",
+          "a connect scan: 30 SYNs to 30 closed ports of the server within "
+          "0.3 s, each refused with a RST by the server's kernel",
+          [Stream(40101 + i, port, "scan_refused",
+                  "one of 30 refusals within 0.3 s from consecutive source "
+                  "ports: a scan, not a broken service")
+           for i, port in enumerate(range(SCAN_PORTS[0], SCAN_PORTS[1] + 1))],
+          injected="client application: a connect scan of ports 9001-9030 "
+                   "(non-blocking connect, one SYN every 10 ms)",
+          sender=("client", SCAN_PORTS[0]), verify=scan_verify)
+def port_scan(lab, expect):
+    p = lab.app("client", "scan", server=SERVER_IP, sport=40101, gap=0.01,
+                ports="%d-%d" % SCAN_PORTS)
+    r = lab.result(p)
+    expect(r["refused"] == r["scan"] == 30, "30 connects refused")
+    expect(r["sent_s"] < 1.0, "30 SYNs within 1 s")
+    return [r]
+
+
+def linger_verify(d, expect):
+    expect(d["client"].get("TcpOutRsts", 0) == 1,
+           "the client's kernel sent one RST")
+    expect(d["server"].get("TcpRetransSegs", 0) == 0 and
+           d["client"].get("TcpRetransSegs", 0) == 0,
+           "nothing retransmitted")
+
+
+@scenario("linger_reset",
+          "a 200 kB download; once all is read and acknowledged the client "
+          "closes with SO_LINGER 0: a RST instead of a FIN",
+          [Stream(40001, 8080, "healthy",
+                  "the RST closes a completed transfer (every byte and the "
+                  "server's FIN acknowledged 0.3 s earlier): a benign "
+                  "close, not an abort")],
+          injected="client application: SO_LINGER {1, 0} and close 0.3 s "
+                   "after the server's FIN", verify=linger_verify)
+def linger_reset(lab, expect):
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=200000, linger0=0.3)
+    expect(r["error"] is None and r["bytes"] == 200000, "transfer complete")
+    return [r]
+
+
+CHAT_PAUSES = (0.6, 1.2, 0.5, 1.5, 0.8)
+
+
+@scenario("interactive",
+          "an SSH-like session: 5 one-line commands after 0.5-1.5 s of the "
+          "user's think time, each answered at once with 300 bytes",
+          [Stream(40001, 8080, "healthy",
+                  "the pauses (0.5-1.5 s) are the client's think time; "
+                  "every answer leaves the server within a millisecond of "
+                  "its command")],
+          injected="applications: the client pauses %s s before its "
+                   "commands; the server answers each at once"
+                   % ", ".join("%.1f" % x for x in CHAT_PAUSES))
+def interactive(lab, expect):
+    lab.app("server", "server", port=8080, chat=300)
+    r = lab.client(port=8080, sport=40001,
+                   chat=",".join(str(x) for x in CHAT_PAUSES))
+    expect(r["error"] is None and r["bytes"] == 300 * len(CHAT_PAUSES),
+           "every command answered")
+    expect(r["elapsed_s"] > sum(CHAT_PAUSES), "the pauses happened")
+    return [r]
+
+
+def spurious_verify(d, expect):
+    srv = d["server"]
+    expect(srv.get("TcpExtTCPTimeouts", 0) >= 1, "the server's RTO fired")
+    expect(srv.get("TcpExtTCPSpuriousRTOs", 0) >= 1,
+           "the server's kernel found the RTO spurious (TCPSpuriousRTOs)")
+    expect(srv.get("TcpExtTCPDSACKRecv", 0) >= 1,
+           "the client D-SACKed the unneeded retransmission")
+
+
+STALL_S = 1.0
+
+
+def received(lab, port):
+    """Bytes the client's socket to ``port`` has received (ss), or 0."""
+    out = lab.sh("client", "ss", "-tinH", "state", "established",
+                 "( dport = :%d )" % port, check=False).stdout
+    m = re.search(r"bytes_received:(\d+)", out)
+    return int(m.group(1)) if m else 0
+
+
+@scenario("spurious_rto",
+          "a paced 400 kB download; mid-transfer the path holds every "
+          "packet for 1 s (the delay line stopped), then delivers them all",
+          [Stream(40001, 8080, "delay_spike",
+                  "nothing lost: the RTO retransmissions arrive after their "
+                  "originals and are D-SACKed")],
+          injected="SIGSTOP of the router's delay line once the client "
+                   "has received 100 kB, SIGCONT 1 s later (its TUN queues "
+                   "hold the packets); server writes 8 kB every 50 ms",
+          capture="server",
+          capture_note="at the server: data, silence, RTO retransmissions "
+                       "with backoff, then a burst of ACKs and D-SACKs",
+          sysctls={"server": {"net.ipv4.tcp_timestamps": 0}},
+          verify=spurious_verify)
+def spurious_rto(lab, expect):
+    lab.app("server", "server", port=8080, pace=0.05, chunk=8192)
+    p = lab.client(wait=False, port=8080, sport=40001, get=400000)
+    # stop the path mid-transfer, whatever the host's load did to start-up
+    deadline = time.monotonic() + 20
+    while received(lab, 8080) < 100000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    expect(received(lab, 8080) >= 100000, "100 kB arrived before the stall")
+    os.kill(lab.delay.pid, signal.SIGSTOP)
+    time.sleep(STALL_S)
+    os.kill(lab.delay.pid, signal.SIGCONT)
+    r = lab.result(p)
+    expect(r["error"] is None and r["bytes"] == 400000, "transfer complete")
+    return [r]
+
+
+def pmtu_verify(d, expect):
+    expect(d["server"].get("TcpRetransSegs", 0) >= 3,
+           "the server retransmitted again and again")
+
+
+@scenario("pmtu_blackhole",
+          "a 12 kB download over a path that drops packets over 1300 bytes "
+          "toward the client and every ICMP: the full-size segments never "
+          "arrive, the last small one does",
+          [Stream(40001, 8080, "pmtu_blackhole",
+                  "MSS 1460 (1500-byte packets) on a path that carries 1300: "
+                  "the server (tcp_retries2=3) retransmits the full-size "
+                  "segments until it gives up; the client times out")],
+          injected="nftables on the router: packets toward the client over "
+                   "1300 bytes dropped, ICMP dropped; server "
+                   "tcp_retries2=3; client gives up after 4 s",
+          capture="server",
+          capture_note="at the server, upstream of the drops: every "
+                       "full-size retransmission is captured",
+          sysctls={"server": {"net.ipv4.tcp_retries2": 3}},
+          verify=pmtu_verify)
+def pmtu_blackhole(lab, expect):
+    lab.nft('meta l4proto icmp counter drop',
+            'oifname "r0" tcp sport 8080 ip length > 1300 counter drop',
+            'oifname "r0" tcp sport 8080 ip length > 100 counter accept')
+    srv = lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=12000, timeout=4)
+    rules = [x["packets"] for x in lab.nft_counters()]
+    expect(r["bytes"] < 12000, "the client did not get the answer")
+    expect(len(rules) == 3 and rules[1] > 0,
+           "the router dropped full-size segments")
+    expect(len(rules) == 3 and rules[2] > 0,
+           "small data segments got through")
+    srv.kill()
+    return [r]
+
+
+@scenario("short_capture",
+          "150 ms cut from the middle of a 300 kB download with a brief "
+          "zero window (the client pauses reading for 0.1 s)",
+          [Stream(40001, 8080, "capture_short",
+                  "the capture starts mid-stream (no handshake) and holds "
+                  "a zero window of 15-40 ms in its 150 ms")],
+          injected="client application: SO_RCVBUF 16384, no read for 0.1 s "
+                   "after 150 kB; editcap -r of the 150 ms from 50 ms before "
+                   "the first zero window",
+          derive=("slice", ("tcp.window_size == 0 && tcp.srcport == 40001 "
+                            "&& tcp.flags.reset == 0", 0.05, 0.15)))
+def short_capture(lab, expect):
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=300000, rcvbuf=16384,
+                   stall=0.1, stall_after=150000)
+    expect(r["error"] is None and r["bytes"] == 300000, "transfer complete")
+    return [r]
