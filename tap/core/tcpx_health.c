@@ -229,6 +229,7 @@ tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l)
     case TCPX_LOSS_ISOLATED: return "isolated";
     case TCPX_LOSS_BURSTS: return "bursts";
     case TCPX_LOSS_SCATTERED: return "scattered";
+    case TCPX_LOSS_PATH_DEAD: return "path_dead";
     default: return "none";
     }
 }

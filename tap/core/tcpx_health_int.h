@@ -42,6 +42,14 @@ typedef struct {
     /* holes not yet classified, per sender */
     guint32 holes[2], hole_segs[2], hole_max_segs[2];
     guint32 cap_holes;
+    /* retry series: one segment retransmitted again and again, nothing from the peer (per sender) */
+    guint32 rs_seq[2], rs_n[2];
+    gint64 rs_orig_ts[2], rs_last_ts[2], rs_gap[2];
+    gboolean rs_backoff[2];
+    guint32 peer_last_frame[2]; /* the last frame from the other side when the series began */
+    guint32 last_frame[2];      /* each side's last frame */
+    int lost_side;              /* the sender of the retry series judged a lost connection */
+    gint64 first_syn_ts;
     /* resets */
     gboolean rst_after_fins, rst_after_one_fin;
     /* first record */
@@ -103,6 +111,7 @@ typedef struct {
     guint32 loss_data; /* loss retransmissions carrying data */
     guint32 loss_retx; /* all loss retransmissions (SYN/FIN included) */
     gboolean closing;  /* the reset came after one FIN */
+    gint64 span_ns;    /* connection lost: first send to last retry; connect delayed: connect time */
 } tcpx_health_evidence_t;
 
 /* Every stream sentence, by role; tcpx_health_words.c holds their templates. */
@@ -112,6 +121,8 @@ typedef enum {
     TCPX_HW_SYN_UNANSWERED,
     TCPX_HW_LOSS_DATA,
     TCPX_HW_LOSS_SYN_FIN,
+    TCPX_HW_CONNECTION_LOST,
+    TCPX_HW_CONNECT_DELAYED,
     TCPX_HW_NOT_READING,
     TCPX_HW_SLOW_TO_READ,
     TCPX_HW_SERVER_APP_SLOW,

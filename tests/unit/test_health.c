@@ -685,6 +685,95 @@ test_syn_lost_then_connected(void)
     g_assert_cmpint(s->score, ==, 95);
     g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE); /* SYNs are not loss events */
     g_assert_cmpint(s->hs_d1_ns, ==, MS(20));             /* from the SYN that was answered */
+    g_assert_cmpstr(s->verdict_code, ==, "connect_delayed");
+    g_assert_cmpuint(s->syn_lost, ==, 1);
+    g_assert_cmpint(s->connect_ns, ==, MS(1020));
+    g_assert_nonnull(strstr(s->verdict, "1 SYN was lost and sent again; the connection took 1.020 s"));
+    tcpx_health_free(h);
+}
+
+/* Contradiction: a SYN lost and data lost too is network loss, not only a late connect. */
+static void
+test_syn_lost_and_data_lost(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 33, TRUE);
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec_full(&c, 1000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    c.seq[0] = 1;
+    rec(&c, 1020, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(&c, 1020.1, C, A, 0, 64256, 0);
+    rec(&c, 1021, C, PA, 200, 64256, 0);
+    rec(&c, 1045, S, PA, 1400, 65160, 0);
+    rec_full(&c, 1300, S, PA, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, c.seq[1] - 1400);
+    close_both(&c, 1400, 20);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "network_loss");
+    tcpx_health_free(h);
+}
+
+/* A transfer, then one segment resent n times with the given waits and nothing from the server. */
+static const tcpx_health_stream_t *
+retry_series(conn_t *c, const double *waits, int n, gboolean server_answers)
+{
+    double t = 200;
+    handshake(c, 0, 20, 0.1);
+    for (int i = 0; i < 20; i++, t += 1) {
+        rec(c, t, C, A, 1400, 64256, 0);
+        rec(c, t + 0.5, S, A, 0, 65160, 0);
+    }
+    rec(c, t, C, A, 1400, 64256, 0);
+    guint32 seq = c->seq[0] - 1400;
+    for (int i = 0; i < n; i++) {
+        t += waits[i];
+        rec_full(c, t, C, A, 1400, 64256, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, seq);
+        if (server_answers && i == n - 1)
+            rec(c, t + 20, S, A, 0, 65160, KB(TCPX_K_DUP_ACK));
+    }
+    return judge(c);
+}
+
+/* A dead path: the waits double, nothing comes back: the connection was lost, not a lossy link. */
+static void
+test_connection_lost(void)
+{
+    static const double waits[] = { 250, 500, 1000, 2000, 4000 };
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 40, TRUE);
+    s = retry_series(&c, waits, 5, FALSE);
+    g_assert_cmpstr(s->verdict_code, ==, "connection_lost");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_PATH_DEAD);
+    g_assert_cmpuint(s->lost_retx, ==, 5);
+    g_assert_cmpint(s->lost_span_ns, ==, MS(7500)); /* no finding names the original: from the first retry */
+    g_assert_cmpint(s->score, ==, 10);
+    g_assert_nonnull(strstr(s->verdict, "connection lost after 5 unanswered retransmissions over 7.500 s"));
+    g_assert_null(strstr(s->verdict, "scattered"));
+    tcpx_health_free(h);
+}
+
+/* Contradictions: the server answered during the series; the waits did not grow; only two retries. */
+static void
+test_connection_not_lost(void)
+{
+    static const double waits[] = { 250, 500, 1000, 2000, 4000 };
+    static const double flat[] = { 250, 250, 250, 250, 250 };
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+
+    conn_init(&c, h, 41, TRUE);
+    g_assert_cmpstr(retry_series(&c, waits, 5, TRUE)->verdict_code, ==, "network_loss");
+    conn_init(&c, h, 42, TRUE);
+    g_assert_cmpstr(retry_series(&c, flat, 5, FALSE)->verdict_code, ==, "network_loss");
+    conn_init(&c, h, 43, TRUE);
+    g_assert_cmpstr(retry_series(&c, waits, 2, FALSE)->verdict_code, ==, "network_loss");
+    g_assert_cmpint(tcpx_health_lookup(h, 43)->loss_pattern, !=, TCPX_LOSS_PATH_DEAD);
     tcpx_health_free(h);
 }
 
@@ -1125,6 +1214,9 @@ main(int argc, char **argv)
     g_test_add_func("/health/reset_after_data", test_reset_after_data);
     g_test_add_func("/health/refused_then_connected", test_refused_then_connected);
     g_test_add_func("/health/syn_lost_then_connected", test_syn_lost_then_connected);
+    g_test_add_func("/health/syn_lost_and_data_lost", test_syn_lost_and_data_lost);
+    g_test_add_func("/health/connection_lost", test_connection_lost);
+    g_test_add_func("/health/connection_not_lost", test_connection_not_lost);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);
     g_test_add_func("/health/stream_ids", test_stream_ids);
