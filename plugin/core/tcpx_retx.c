@@ -103,7 +103,7 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     if (is_capture_duplicate(ev->orig, seg))
         return TCPX_C_CAPTURE_DUPLICATE;
     if (synack == TCPX_TH_SYN)
-        return TCPX_C_SYN_UNANSWERED;
+        return peer->rst_frame && !peer->syn_seen ? TCPX_C_SYN_RETRY_AFTER_RST : TCPX_C_SYN_UNANSWERED;
     if (synack == (TCPX_TH_SYN | TCPX_TH_ACK))
         return TCPX_C_SYNACK_UNANSWERED;
     if (ev->kind == TCPX_K_SPURIOUS_RETRANSMISSION)
@@ -131,7 +131,9 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     const tcpx_side_t *peer = &s->side[!sender];
     retx_evidence_t ev;
 
-    d->retransmissions++;
+    gboolean syn = (seg->flags & TCPX_TH_SYN) != 0;
+    if (!syn)
+        d->retransmissions++; /* data retransmissions: a SYN sent again is the handshake's */
     gather_evidence(s, sender, seg, &ev);
     tcpx_cause_t cause = retransmission_cause(s, sender, seg, &ev);
     if (cause != TCPX_C_CAPTURE_DUPLICATE)
@@ -149,14 +151,18 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     f->ref_frame = ev.prev_attempt_frame; /* the previous attempt, since_prev_attempt ago */
     f->ref_age_ns = ev.since_prev_attempt;
     f->attempt = d->retx_attempts;
+    if (cause == TCPX_C_SYN_RETRY_AFTER_RST) { /* the reset that answered the previous SYN */
+        f->ref_frame = peer->last_frame;
+        f->ref_age_ns = seg->ts_ns - peer->last_ts;
+    }
     if (peer->ack_known)
         f->waits_for = peer->high_ack;
     f->n_listed = (guint8)MIN(peer->dupacks_len, TCPX_MAX_LISTED);
     for (guint32 i = 0; i < f->n_listed; i++)
         f->listed[i] = peer->dupacks[peer->dupacks_len - f->n_listed + i];
     f->dupacks = peer->dupacks_len;
-    f->count = d->retransmissions;
-    f->total = d->data_segments + 1; /* this one included */
+    f->count = syn ? 0 : d->retransmissions;
+    f->total = syn ? 0 : d->data_segments + 1; /* this one included */
 }
 
 void

@@ -422,6 +422,88 @@ test_resets(void)
     g_free(s);
 }
 
+/* A SYN sent again is the handshake's, not a data retransmission; after a reset it is a retry. */
+static void
+test_syn_retransmissions(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0));
+    tcpx_segment_t again = seg(TRUE, 1000, TCPX_TH_SYN, 0, 0, 0);
+    again.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_finding_t *f = find_kind(feed(s, again), TCPX_K_RETRANSMISSION);
+    g_assert_nonnull(f);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_SYN_UNANSWERED);
+    g_assert_cmpuint(f->count, ==, 0);
+    g_assert_cmpuint(f->total, ==, 0);
+    g_assert_cmpuint(s->side[0].retransmissions, ==, 0);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Retransmission of the SYN (frame 1, +1.00 s)");
+    g_free(sum);
+    char *what = render(s, f, TRUE, tcpx_render_what);
+    g_assert_cmpstr(what, ==, "The client (10.0.0.1:40000) sent the SYN again. It first left in frame 1, 1.00 s earlier.");
+    g_free(what);
+    g_free(s);
+
+    /* contradiction: the server answered the first SYN with a reset; this is a retry, not a lost SYN */
+    s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0));
+    feed(s, seg(FALSE, 1, TCPX_TH_RST | TCPX_TH_ACK, 0, 1, 0));
+    again = seg(TRUE, 500, TCPX_TH_SYN, 0, 0, 0);
+    again.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, again), TCPX_K_RETRANSMISSION);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_SYN_RETRY_AFTER_RST);
+    g_assert_cmpuint(f->ref_frame, ==, 2);
+    g_assert_cmpint(f->ref_age_ns, ==, 499 * MS);
+    char *cause = render(s, f, TRUE, tcpx_render_cause);
+    g_assert_null(strstr(cause, "No SYN-ACK"));
+    g_assert_nonnull(strstr(cause, "answered with a reset (frame 2"));
+    g_free(cause);
+    g_free(s);
+}
+
+/* Ports reused after a refused attempt: no TIME-WAIT; after a closed connection: TIME-WAIT; a SYN-ACK says so. */
+static void
+test_reuse_after_refusal(void)
+{
+    tcpx_stream_t *p = new_stream();
+    next_frame = 0;
+    feed(p, seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0));
+    feed(p, seg(FALSE, 1, TCPX_TH_RST | TCPX_TH_ACK, 0, 1, 0));
+    tcpx_stream_t *s = new_stream();
+    s->prev = p;
+    tcpx_segment_t syn = seg(TRUE, 600, TCPX_TH_SYN, 5000, 0, 0);
+    syn.ws = TCPX_WS_REUSED_PORTS;
+    const tcpx_finding_t *f = find_kind(feed(s, syn), TCPX_K_REUSED_PORTS);
+    g_assert_nonnull(f);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_PORTS_REUSED_AFTER_REFUSAL);
+    char *what = render(s, f, TRUE, tcpx_render_what);
+    g_assert_nonnull(strstr(what, "This SYN opens"));
+    g_free(what);
+    what = render(s, f, FALSE, tcpx_render_what);
+    g_assert_nonnull(strstr(what, "This SYN-ACK accepts"));
+    g_free(what);
+    g_free(s);
+    g_free(p);
+
+    /* contradiction: the earlier connection was set up, then reset: within TIME-WAIT */
+    p = new_stream();
+    gint64 t = handshake(p);
+    feed(p, seg(FALSE, t + 1, TCPX_TH_RST | TCPX_TH_ACK, 1, 101, 0));
+    s = new_stream();
+    s->prev = p;
+    syn = seg(TRUE, t + 600, TCPX_TH_SYN, 5000, 0, 0);
+    syn.ws = TCPX_WS_REUSED_PORTS;
+    f = find_kind(feed(s, syn), TCPX_K_REUSED_PORTS);
+    g_assert_cmpint(f->cause, ==, TCPX_C_PORTS_REUSED_TIME_WAIT);
+    g_free(s);
+    g_free(p);
+}
+
 static void
 test_checksum_offload(void)
 {
@@ -989,6 +1071,8 @@ main(int argc, char **argv)
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
     g_test_add_func("/classify/resets", test_resets);
+    g_test_add_func("/classify/syn_retransmissions", test_syn_retransmissions);
+    g_test_add_func("/classify/reuse_after_refusal", test_reuse_after_refusal);
     g_test_add_func("/classify/checksum", test_checksum_offload);
     g_test_add_func("/classify/zero_window", test_zero_window_then_update);
     g_test_add_func("/classify/keepalive", test_keepalive_idle);
