@@ -259,6 +259,7 @@ typedef struct {
     guint32 held_lo;                        /* duplicate ACK: first byte of the SACK block it reports */
     guint32 attempt;                        /* retransmission: n-th resend of the same bytes */
     guint32 prev_stream;                    /* reused ports: the earlier stream's number + 1 (0: not captured) */
+    guint32 quiet_frame;                    /* retry series: the peer's last frame (nothing from it since) */
     gint64 orig_age_ns, ack_age_ns, ref_age_ns; /* how long before this frame each frame above was */
     gint64 rtt_ns;                              /* reference RTT for the comparison, 0 if unknown */
     gint64 idle_ns;                             /* how long nothing moved before: no new ACK (retransmission),
@@ -357,6 +358,7 @@ typedef struct {
     /* repeated retransmissions of the same bytes (exponential backoff) */
     guint32 retx_seq, retx_attempts, retx_prev_frame;
     gint64 retx_prev_ts;
+    gint64 retx_gap; /* the wait before the latest attempt (from the original for the first) */
     gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
     guint32 csum_bad, csum_good;
 } tcpx_side_t;

@@ -252,8 +252,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "Nothing new was acknowledged for {idle}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
       "200 ms on Linux), so {sender} resent. Either the data or its ACKs were lost; a timeout stalls the transfer for the whole wait." },
     { TCPX_C_RETX_BACKOFF, "timeout_backoff", "repeated timeouts",
-      "This is attempt #{attempt} at the same bytes, {ref_age} after the previous one (frame {ref}): the waits double each time "
-      "(exponential backoff), so nothing at all is getting through. {Receiver} is unreachable or down, or the path drops everything." },
+      "This is attempt #{attempt} at the same bytes, {ref_age} after the previous one (frame {ref}), {orig_age} after the first: "
+      "each wait about twice the one before (exponential backoff), and nothing has come back from {receiver} "
+      "{?quiet:since frame {quiet}|in this capture}. The path or {receiver} has stopped answering; if the silence lasts, {sender} will "
+      "give up and the connection is lost." },
     { TCPX_C_RETX_IN_RECOVERY, "loss_recovery", "recovering a burst of losses",
       "Part of the same loss episode: {receiver} still waits for byte {waits_for} and keeps sending duplicate ACKs, so {sender} "
       "resends the missing segments one after another (SACK recovery). Several consecutive lost segments point to a queue "

@@ -402,6 +402,7 @@ static const tcpx_var_t frame_vars[] = {
     { "pct",           render_pct,           F(count), 0 },
     { "position",      render_position,      F(syn_synack_ns), 0 },
     { "prev_stream",   render_prev_stream,   F(prev_stream), 0 },
+    { "quiet",         render_number,        F(quiet_frame), 0 },
     { "range",         render_range,         F(lo), 0 },
     { "receiver",      render_party,         0, RECEIVER },
     { "receiver_role", render_role,          0, RECEIVER },

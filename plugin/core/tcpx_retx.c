@@ -42,7 +42,9 @@ typedef struct {
     gint64 since_progress; /* since anything new was acknowledged, or since the original */
     gint64 since_orig;
     gint64 since_prev_attempt; /* since the previous resend of the same bytes */
+    gint64 prev_gap;           /* the wait before the previous resend (0: not a resend, or unknown) */
     guint32 prev_attempt_frame;
+    gboolean peer_quiet;       /* nothing from the peer since the previous resend */
     gboolean in_loss_episode; /* shortly after another resend: the same loss episode */
 } retx_evidence_t;
 
@@ -58,7 +60,7 @@ retransmission_kind(const tcpx_segment_t *seg)
 
 /* Attempts at the same bytes: this is the n-th resend of sequence number seq. */
 static void
-count_attempt(tcpx_side_t *d, const tcpx_segment_t *seg, retx_evidence_t *ev)
+count_attempt(tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg, retx_evidence_t *ev)
 {
     if (d->retx_attempts && d->retx_seq == seg->seq)
         d->retx_attempts++;
@@ -66,6 +68,10 @@ count_attempt(tcpx_side_t *d, const tcpx_segment_t *seg, retx_evidence_t *ev)
         d->retx_attempts = 1;
     ev->since_prev_attempt = d->retx_attempts > 1 ? seg->ts_ns - d->retx_prev_ts : 0;
     ev->prev_attempt_frame = d->retx_attempts > 1 ? d->retx_prev_frame : 0;
+    /* the first wait runs from the original, whose timer the ACKs since may have restarted: not compared */
+    ev->prev_gap = d->retx_attempts > 2 ? d->retx_gap : 0;
+    ev->peer_quiet = d->retx_attempts > 1 && (!peer->last_frame || peer->last_ts <= d->retx_prev_ts);
+    d->retx_gap = d->retx_attempts > 1 ? ev->since_prev_attempt : ev->since_orig;
     d->retx_seq = seg->seq;
     d->retx_prev_frame = seg->frame;
     d->retx_prev_ts = seg->ts_ns;
@@ -90,13 +96,12 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     ev->since_orig = ev->orig ? seg->ts_ns - ev->orig->ts_ns : 0;
     /* Resending exactly what the peer asks for, shortly after another resend: the same loss episode. */
     ev->in_loss_episode = d->last_retx_ts && seg->ts_ns - d->last_retx_ts < MAX(TCPX_MIN_RTO_NS, 2 * ev->rtt);
-    count_attempt(d, seg, ev);
+    count_attempt(d, peer, seg, ev);
 }
 
 static tcpx_cause_t
 retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const retx_evidence_t *ev)
 {
-    const tcpx_side_t *d = &s->side[sender];
     const tcpx_side_t *peer = &s->side[!sender];
     guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
 
@@ -111,7 +116,9 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
                                                                                  : TCPX_C_SPURIOUS_ACK_LOST;
     if (ev->kind == TCPX_K_FAST_RETRANSMISSION)
         return TCPX_C_FAST_RETX_DUPACKS;
-    if (d->retx_attempts > 1 && ev->since_prev_attempt >= TCPX_MIN_RTO_NS)
+    /* exponential backoff: each wait about twice the one before (1.5x at least; or past 100 s, the cap), nothing back */
+    if (ev->prev_gap && ev->peer_quiet && ev->since_prev_attempt >= TCPX_MIN_RTO_NS &&
+        (ev->since_prev_attempt * 2 >= ev->prev_gap * 3 || ev->since_prev_attempt >= 100 * NS_PER_S))
         return TCPX_C_RETX_BACKOFF;
     if (peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq)
         return TCPX_C_RETX_AFTER_DUPACKS;
@@ -151,6 +158,8 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     f->ref_frame = ev.prev_attempt_frame; /* the previous attempt, since_prev_attempt ago */
     f->ref_age_ns = ev.since_prev_attempt;
     f->attempt = d->retx_attempts;
+    if (cause == TCPX_C_RETX_BACKOFF)
+        f->quiet_frame = peer->last_frame;
     if (cause == TCPX_C_SYN_RETRY_AFTER_RST) { /* the reset that answered the previous SYN */
         f->ref_frame = peer->last_frame;
         f->ref_age_ns = seg->ts_ns - peer->last_ts;

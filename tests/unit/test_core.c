@@ -504,6 +504,53 @@ test_reuse_after_refusal(void)
     g_free(p);
 }
 
+/* One segment sent at t+30, then resent at the given times; the server's ACK at `ack_at` (0: none). */
+static const tcpx_finding_t *
+retry_series(tcpx_stream_t *s, const gint64 *at, int n, gint64 ack_at)
+{
+    gint64 t = handshake(s);
+    const tcpx_finding_t *f = NULL;
+    feed(s, seg(FALSE, t + 19, TCPX_TH_ACK, 1, 101, 0)); /* frame 5: the server's last word */
+    feed(s, seg(TRUE, t + 30, TCPX_TH_ACK | TCPX_TH_PSH, 101, 1, 100));
+    for (int i = 0; i < n; i++) {
+        if (ack_at && at[i] > ack_at && (i == 0 || at[i - 1] < ack_at))
+            feed(s, seg(FALSE, t + ack_at, TCPX_TH_ACK, 1, 101, 0));
+        tcpx_segment_t r = seg(TRUE, t + at[i], TCPX_TH_ACK | TCPX_TH_PSH, 101, 1, 100);
+        r.ws = TCPX_WS_RETRANSMISSION;
+        f = find_kind(feed(s, r), TCPX_K_RETRANSMISSION);
+        assert_candidate(f);
+    }
+    return f;
+}
+
+/* Exponential backoff only when the waits grow and nothing comes back; the text names the peer's last frame. */
+static void
+test_retry_backoff(void)
+{
+    static const gint64 doubling[] = { 230, 630, 1430, 3030 };
+    static const gint64 flat[] = { 230, 630, 1030, 1430 };
+    tcpx_stream_t *s = new_stream();
+    const tcpx_finding_t *f = retry_series(s, doubling, 4, 0);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_BACKOFF);
+    g_assert_cmpuint(f->attempt, ==, 4);
+    g_assert_cmpuint(f->quiet_frame, ==, 5);
+    char *cause = render(s, f, TRUE, tcpx_render_cause);
+    g_assert_nonnull(strstr(cause, "attempt #4 at the same bytes, 1.60 s after the previous one (frame 9)"));
+    g_assert_nonnull(strstr(cause, "nothing has come back from the server (10.0.0.2:80) since frame 5"));
+    g_free(cause);
+    g_free(s);
+
+    /* contradictions: waits that do not grow; the server answering between the attempts */
+    s = new_stream();
+    f = retry_series(s, flat, 4, 0);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_BACKOFF);
+    g_free(s);
+    s = new_stream();
+    f = retry_series(s, doubling, 4, 2000);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_BACKOFF);
+    g_free(s);
+}
+
 static void
 test_checksum_offload(void)
 {
@@ -1071,6 +1118,7 @@ main(int argc, char **argv)
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
     g_test_add_func("/classify/resets", test_resets);
+    g_test_add_func("/classify/retry_backoff", test_retry_backoff);
     g_test_add_func("/classify/syn_retransmissions", test_syn_retransmissions);
     g_test_add_func("/classify/reuse_after_refusal", test_reuse_after_refusal);
     g_test_add_func("/classify/checksum", test_checksum_offload);
