@@ -70,6 +70,7 @@ tcpx_health_reset(tcpx_health_t *h)
     g_hash_table_remove_all(h->sparse);
     g_ptr_array_set_size(h->list, 0);
     h->analysis_off = FALSE;
+    h->capture_last_ts = 0;
 }
 
 void

@@ -382,6 +382,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     if (!hs)
         hs = tcpx_health_new_stream(h, rec);
 
+    if (rec->ts_ns > h->capture_last_ts)
+        h->capture_last_ts = rec->ts_ns;
     read_record(hs, rec, &r);
     add_traffic(hs, rec, &r);
     add_handshake(hs, rec, &r);

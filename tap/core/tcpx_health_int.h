@@ -62,6 +62,7 @@ struct tcpx_health {
     GHashTable *sparse;    /* ids far beyond by_id's end: stream id -> hstream_t* */
     GPtrArray *list;       /* hstream_t*, order of appearance */
     gboolean analysis_off; /* a record said TCP's sequence analysis was off */
+    gint64 capture_last_ts; /* the latest record of any stream: where the capture ends, as far as we know */
     GString *scratch;      /* the judgement's sentences are rendered here (no allocation per stream) */
 };
 
@@ -119,6 +120,7 @@ typedef enum {
     /* verdicts, one per issue (and variant) */
     TCPX_HW_REFUSED,
     TCPX_HW_SYN_UNANSWERED,
+    TCPX_HW_SYN_CAPTURE_ENDED,
     TCPX_HW_LOSS_DATA,
     TCPX_HW_LOSS_SYN_FIN,
     TCPX_HW_CONNECTION_LOST,

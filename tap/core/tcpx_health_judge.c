@@ -401,9 +401,22 @@ static const struct {
 };
 /* clang-format on */
 
+/* A single SYN this close to the capture's end had no time to be answered: no verdict on it. */
+#define SYN_ANSWER_TIME_NS NS_PER_S
+
 static gboolean
-judge_unanswered(tcpx_health_t *h, tcpx_health_stream_t *s)
+judge_unanswered(tcpx_health_t *h, hstream_t *hs)
 {
+    tcpx_health_stream_t *s = &hs->pub;
+    tcpx_health_evidence_t ev = { 0 };
+    ev.span_ns = tcpx_health_span(hs->syn_ts, h->capture_last_ts);
+    if (s->done == TCPX_DONE_SYN_UNANSWERED && s->packets[0] == 1 && ev.span_ns < SYN_ANSWER_TIME_NS) {
+        s->score = 100;
+        s->fault = TCPX_FAULT_NONE;
+        s->verdict_code = "capture_ended";
+        words_into(h, s->verdict, sizeof s->verdict, TCPX_HW_SYN_CAPTURE_ENDED, s, &ev);
+        return TRUE;
+    }
     for (guint i = 0; i < G_N_ELEMENTS(unanswered); i++) {
         if (s->done != unanswered[i].done)
             continue;
@@ -431,7 +444,7 @@ judge_stream(tcpx_health_t *h, hstream_t *hs)
     derive_lost(hs);
     derive_loss(hs);
     derive_completeness(h, hs);
-    if (judge_unanswered(h, s))
+    if (judge_unanswered(h, hs))
         return;
     memset(issues, 0, sizeof issues);
     for (guint i = 0; i < G_N_ELEMENTS(rules); i++)

@@ -27,6 +27,8 @@ static const struct {
         "if the port is wrong, the client is misconfigured)" },
     [TCPX_HW_SYN_UNANSWERED] = { NULL,
         "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
+    [TCPX_HW_SYN_CAPTURE_ENDED] = { NULL,
+        "undetermined: the capture ended {span} s after the SYN, before an answer could arrive (a SYN waits 1 s before it is sent again)" },
     [TCPX_HW_LOSS_DATA] = { NULL,
         "network loss: {loss_data} of {data_segments} data segment{?one_data_segments:|s} retransmitted ({loss_pct}), {loss_pattern}" },
     [TCPX_HW_LOSS_SYN_FIN] = { NULL,

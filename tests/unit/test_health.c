@@ -446,6 +446,31 @@ test_syn_unanswered(void)
     tcpx_health_free(h);
 }
 
+/* A lone SYN in the capture's last moments: the capture ended, nothing says the SYN went unanswered. */
+static void
+test_syn_at_capture_end(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c, other;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&other, h, 11, TRUE);
+    handshake(&other, 0, 20, 0.1);
+    conn_init(&c, h, 12, FALSE);
+    rec(&c, 5000, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(&other, 5200, C, PA, 100, 64256, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "capture_ended");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_nonnull(strstr(s->verdict, "the capture ended 0.200 s after the SYN"));
+    /* contradiction: the capture went on for 3 s after it */
+    rec(&other, 8000, C, PA, 100, 64256, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "syn_unanswered");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    tcpx_health_free(h);
+}
+
 /* Capture started in the middle: the only gap is at the start, nothing retransmitted. */
 static void
 test_midstream_initial_gap(void)
@@ -1205,6 +1230,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/prefs_used", test_prefs_used);
     g_test_add_func("/health/refused", test_refused);
     g_test_add_func("/health/syn_unanswered", test_syn_unanswered);
+    g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
     g_test_add_func("/health/acked_unseen", test_acked_unseen);
     g_test_add_func("/health/gap_without_retransmission", test_gap_without_retransmission);
