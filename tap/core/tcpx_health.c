@@ -159,6 +159,7 @@ tcpx_health_finish(tcpx_health_t *h)
         return;
     for (i = 0; i < h->list->len; i++)
         tcpx_health_judge_stream(h, (hstream_t *)g_ptr_array_index(h->list, i));
+    tcpx_health_group(h);
 }
 
 gboolean

@@ -136,6 +136,12 @@ typedef struct {
     guint32 lost_retx;       /* unanswered retransmissions of one segment at the end (retry series) */
     gint64 lost_span_ns;     /* from that segment's first transmission to its last retry */
     guint32 lost_quiet_frame; /* the peer's last frame before the series (0: none) */
+    /* judged with other streams (tcpx_health_groups.c, by tcpx_health_finish) */
+    gboolean scan;           /* an attempt of a port scan */
+    guint32 group_n;         /* repeated attempts to this server host:port that never connected (0: none) */
+    guint32 group_lead;      /* ...their first stream */
+    guint32 group_refused;   /* ...how many of them were refused */
+    gint64 group_span_ns;    /* ...from the first one's start to the last one's end */
     /* judgement */
     int score; /* 0..100 */
     tcpx_fault_t fault;

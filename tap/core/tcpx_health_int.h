@@ -78,6 +78,12 @@ tcpx_health_find(const tcpx_health_t *h, guint32 stream)
 /* A new stream for this record's stream id, indexed (tcpx_health.c). */
 hstream_t *tcpx_health_new_stream(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
 
+/* Streams judged together: port scans, repeated attempts (tcpx_health_groups.c). */
+void tcpx_health_group(tcpx_health_t *h);
+void tcpx_health_group_sentence(const tcpx_health_t *h, const tcpx_health_stream_t *lead, GString *out);
+const char *tcpx_health_group_template(guint i);
+void tcpx_health_group_render(GString *out, const char *tmpl, const tcpx_health_stream_t *first);
+
 /* Judge one stream (tcpx_health_judge.c). */
 void tcpx_health_judge_stream(tcpx_health_t *h, hstream_t *hs);
 

@@ -471,6 +471,67 @@ test_syn_at_capture_end(void)
     tcpx_health_free(h);
 }
 
+/* A refused attempt (SYN, RST) from 10.0.0.1 to port `port` of 10.0.0.2 at t ms, as stream id. */
+static void
+refused_attempt(tcpx_health_t *h, conn_t *c, guint32 id, const char *server, guint16 port, double t)
+{
+    conn_init(c, h, id, FALSE);
+    c->st.name[1] = server;
+    c->st.port[1] = port;
+    rec(c, t, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(c, t + 0.2, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+}
+
+/* Refusals to a port scanner are the scanner's doing; repeated attempts to one port are grouped. */
+static void
+test_scan_and_groups(void)
+{
+    static const char *const servers[] = { "10.0.0.2:22", "10.0.0.2:23", "10.0.0.2:25" };
+    static const guint16 ports[] = { 22, 23, 25 };
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c[3];
+    for (int i = 0; i < 3; i++)
+        refused_attempt(h, &c[i], 50 + i, servers[i], ports[i], 1000 * i);
+    tcpx_health_finish(h);
+    for (int i = 0; i < 3; i++) {
+        const tcpx_health_stream_t *s = tcpx_health_lookup(h, 50 + i);
+        g_assert_cmpstr(s->verdict_code, ==, "port_scan");
+        g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+        g_assert_cmpint(s->score, ==, 100);
+        g_assert_nonnull(strstr(s->verdict, "port scan: 10.0.0.1 tried 3 ports of 10.0.0.2 within 2.000 s (3 refused"));
+    }
+    tcpx_health_free(h);
+
+    /* contradiction: the same ports tried over ten minutes is no scan: each refusal stands */
+    h = tcpx_health_new(NULL);
+    for (int i = 0; i < 3; i++)
+        refused_attempt(h, &c[i], 60 + i, servers[i], ports[i], 300000.0 * i);
+    tcpx_health_finish(h);
+    g_assert_cmpstr(tcpx_health_lookup(h, 60)->verdict_code, ==, "refused");
+    g_assert_cmpint(tcpx_health_lookup(h, 60)->fault, ==, TCPX_FAULT_SERVER);
+    tcpx_health_free(h);
+
+    /* repeated attempts to one port: grouped, said once */
+    h = tcpx_health_new(NULL);
+    for (int i = 0; i < 3; i++) {
+        conn_init(&c[i], h, 70 + i, FALSE);
+        rec(&c[i], 100.0 * i, C, TCPX_TH_SYN, 0, 64240, 0);
+        rec_full(&c[i], 100.0 * i + 1000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    }
+    tcpx_health_finish(h);
+    const tcpx_health_stream_t *s = tcpx_health_lookup(h, 71);
+    g_assert_cmpstr(s->verdict_code, ==, "syn_unanswered");
+    g_assert_cmpuint(s->group_n, ==, 3);
+    g_assert_cmpuint(s->group_lead, ==, 70);
+    GString *out = g_string_new(NULL);
+    tcpx_health_render_paragraphs(h, out);
+    if (!strstr(out->str, "Repeated attempts: 3 connections from 10.0.0.1 to 10.0.0.2:80 over 1.200 s,\n  none answered (streams 70, 71, 72)."))
+        g_error("%s", out->str);
+    g_assert_null(strstr(out->str, "Stream 71:"));
+    g_string_free(out, TRUE);
+    tcpx_health_free(h);
+}
+
 /* Capture started in the middle: the only gap is at the start, nothing retransmitted. */
 static void
 test_midstream_initial_gap(void)
@@ -1212,6 +1273,14 @@ test_templates(void)
             g_assert_cmpuint(out->len, >, 0);
         }
     }
+    /* the texts of streams judged together (tcpx_health_groups.c) */
+    for (k = 0; tcpx_health_group_template(k); k++) {
+        g_string_truncate(out, 0);
+        tcpx_health_group_render(out, tcpx_health_group_template(k), &all);
+        if (strchr(out->str, '{') || strchr(out->str, '}'))
+            g_error("group template %u rendered \"%s\"", k, out->str);
+    }
+    g_assert_cmpuint(k, ==, 2);
     g_string_free(out, TRUE);
 }
 
@@ -1230,6 +1299,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/prefs_used", test_prefs_used);
     g_test_add_func("/health/refused", test_refused);
     g_test_add_func("/health/syn_unanswered", test_syn_unanswered);
+    g_test_add_func("/health/scan_and_groups", test_scan_and_groups);
     g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
     g_test_add_func("/health/acked_unseen", test_acked_unseen);
