@@ -19,7 +19,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
       { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
-        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY } },
+        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACKs",
@@ -261,8 +261,13 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "resends the missing segments one after another (SACK recovery). Several consecutive lost segments point to a queue "
       "overflowing on the path." },
     { TCPX_C_RETX_EARLY, "early_retransmission", "early resend",
-      "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs: a tail-loss probe or early retransmit timer. "
+      "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs, and it is the last segment {sender} had sent: a tail-loss probe or early retransmit timer. "
       "The last segments of a burst (or their ACK) were probably lost." },
+    { TCPX_C_RETX_UNDETERMINED, "retransmission_undetermined", "cause undetermined",
+      "Resent without duplicate ACKs before it{?orig:, {orig_age} after the original}{?rtt: (the round trip is {rtt})}: too soon "
+      "after the last progress for a retransmission timeout (at least 200 ms on Linux, and more than a round trip), and not "
+      "the last segment sent, which a tail-loss probe would resend. The capture does not show why; the sender's counters "
+      "would decide (nstat: TcpExtTCPTimeouts, TCPLossProbes, TCPSlowStartRetrans)." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, less than a round trip{?rtt: ({rtt})}: "
       "it had not reached {sender} yet. The data or its ACK was delayed, not lost: {sender}'s timer is too eager, "

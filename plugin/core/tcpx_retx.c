@@ -46,6 +46,8 @@ typedef struct {
     guint32 prev_attempt_frame;
     gboolean peer_quiet;       /* nothing from the peer since the previous resend */
     gboolean in_loss_episode; /* shortly after another resend: the same loss episode */
+    gboolean tail;            /* the last segment the sender had sent */
+    gint64 since_send;        /* since the sender's previous frame */
 } retx_evidence_t;
 
 static tcpx_kind_t
@@ -96,6 +98,8 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     ev->since_orig = ev->orig ? seg->ts_ns - ev->orig->ts_ns : 0;
     /* Resending exactly what the peer asks for, shortly after another resend: the same loss episode. */
     ev->in_loss_episode = d->last_retx_ts && seg->ts_ns - d->last_retx_ts < MAX(TCPX_MIN_RTO_NS, 2 * ev->rtt);
+    ev->tail = tcpx_seq_ge(seg->seq + seg->len, d->next_seq);
+    ev->since_send = d->last_frame ? seg->ts_ns - d->last_ts : 0;
     count_attempt(d, peer, seg, ev);
 }
 
@@ -125,10 +129,14 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     if (peer->ack_known && ((peer->dupacks_len > 0 && tcpx_seq_gt(seg->seq, peer->high_ack)) ||
                             (seg->seq == peer->high_ack && ev->in_loss_episode)))
         return TCPX_C_RETX_IN_RECOVERY;
-    if ((ev->since_orig >= TCPX_MIN_RTO_NS || ev->since_progress >= TCPX_MIN_RTO_NS) &&
-        (!ev->rtt || ev->since_orig >= 2 * ev->rtt || ev->since_progress >= 2 * ev->rtt))
+    /* a timeout: nothing acknowledged for at least the RTO's floor (200 ms, and a round trip), since the original too */
+    gint64 rto_floor = MAX(TCPX_MIN_RTO_NS, ev->rtt);
+    if (ev->since_progress >= rto_floor && (!ev->orig || ev->since_orig >= rto_floor))
         return TCPX_C_RETX_TIMEOUT;
-    return TCPX_C_RETX_EARLY;
+    /* a tail-loss probe: the last segment sent, resent about two round trips after that send */
+    if (ev->tail && ev->since_send >= MAX(10 * NS_PER_MS, ev->rtt))
+        return TCPX_C_RETX_EARLY;
+    return TCPX_C_RETX_UNDETERMINED;
 }
 
 void

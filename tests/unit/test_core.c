@@ -336,7 +336,51 @@ test_capture_duplicate(void)
     real.checksum++;
     real.ws = TCPX_WS_RETRANSMISSION;
     f = find_kind(feed(s, real), TCPX_K_RETRANSMISSION);
+    /* 5 ms after the original on a 20 ms path: neither a timeout nor a tail-loss probe */
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_UNDETERMINED);
+    g_free(s);
+}
+
+/* The cause of a plain retransmission must fit its timing against the round trip. */
+static void
+test_retransmission_timing(void)
+{
+    /* a tail-loss probe: the last segment sent, 45 ms (> 2 RTT) after that send, no ACK since */
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    tcpx_segment_t r = seg(FALSE, t + 46, TCPX_TH_ACK, 1, 101, 1000);
+    r.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_finding_t *f = find_kind(feed(s, r), TCPX_K_RETRANSMISSION);
+    assert_candidate(f);
     g_assert_cmpint(f->cause, ==, TCPX_C_RETX_EARLY);
+    g_free(s);
+
+    /* a timeout: nothing acknowledged for 300 ms */
+    s = new_stream();
+    t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1001, 101, 1000));
+    r = seg(FALSE, t + 301, TCPX_TH_ACK, 1, 101, 1000);
+    r.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, r), TCPX_K_RETRANSMISSION);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_TIMEOUT);
+    g_free(s);
+
+    /* contradiction: the original is 300 ms old, but an ACK advanced 0.4 ms before: no timeout, and not the tail */
+    s = new_stream();
+    t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1001, 101, 1000));
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 2001, 101, 1000));
+    feed(s, seg(TRUE, t + 300, TCPX_TH_ACK, 101, 1001, 0));
+    tcpx_segment_t late = seg(FALSE, t + 300, TCPX_TH_ACK, 1001, 101, 1000);
+    late.ts_ns += 400000;
+    late.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, late), TCPX_K_RETRANSMISSION);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_TIMEOUT);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_EARLY);
     g_free(s);
 }
 
@@ -1119,6 +1163,7 @@ main(int argc, char **argv)
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
     g_test_add_func("/classify/resets", test_resets);
     g_test_add_func("/classify/retry_backoff", test_retry_backoff);
+    g_test_add_func("/classify/retransmission_timing", test_retransmission_timing);
     g_test_add_func("/classify/syn_retransmissions", test_syn_retransmissions);
     g_test_add_func("/classify/reuse_after_refusal", test_reuse_after_refusal);
     g_test_add_func("/classify/checksum", test_checksum_offload);
