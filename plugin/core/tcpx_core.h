@@ -359,7 +359,7 @@ typedef struct {
     /* repeated retransmissions of the same bytes (exponential backoff) */
     guint32 retx_seq, retx_attempts, retx_prev_frame;
     gint64 retx_prev_ts;
-    gint64 retx_gap; /* the wait before the latest attempt (from the original for the first) */
+    gint64 retx_gap;     /* the wait before the latest attempt (from the original for the first) */
     gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
     guint32 csum_bad, csum_good;
 } tcpx_side_t;

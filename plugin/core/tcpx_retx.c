@@ -44,7 +44,7 @@ typedef struct {
     gint64 since_prev_attempt; /* since the previous resend of the same bytes */
     gint64 prev_gap;           /* the wait before the previous resend (0: not a resend, or unknown) */
     guint32 prev_attempt_frame;
-    gboolean peer_quiet;       /* nothing from the peer since the previous resend */
+    gboolean peer_quiet;      /* nothing from the peer since the previous resend */
     gboolean in_loss_episode; /* shortly after another resend: the same loss episode */
     gboolean tail;            /* the last segment the sender had sent */
     gint64 since_send;        /* since the sender's previous frame */

@@ -59,7 +59,8 @@ secs(GString *o, const tcpx_var_t *v, const void *c)
 static gboolean
 host(GString *o, const tcpx_var_t *v, const void *c)
 {
-    const char *name = v->arg == 0 ? G(c)->s->client : G(c)->s->server;
+    const group_ctx_t *g = c;
+    const char *name = v->arg == 0 ? g->s->client : g->s->server;
     const char *colon = name && v->arg < 2 ? strrchr(name, ':') : NULL;
     if (!name)
         return FALSE;
@@ -75,8 +76,9 @@ all_refused(GString *o, const tcpx_var_t *v, const void *c)
 static gboolean
 streams(GString *o, const tcpx_var_t *v, const void *c)
 {
+    const group_ctx_t *g = c;
     (void)v;
-    g_string_append(o, G(c)->streams);
+    g_string_append(o, g->streams);
     return TRUE;
 }
 

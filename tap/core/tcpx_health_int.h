@@ -58,12 +58,12 @@ typedef struct {
 
 struct tcpx_health {
     tcpx_health_prefs_t prefs;
-    GPtrArray *by_id;      /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
-    GHashTable *sparse;    /* ids far beyond by_id's end: stream id -> hstream_t* */
-    GPtrArray *list;       /* hstream_t*, order of appearance */
-    gboolean analysis_off; /* a record said TCP's sequence analysis was off */
+    GPtrArray *by_id;       /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
+    GHashTable *sparse;     /* ids far beyond by_id's end: stream id -> hstream_t* */
+    GPtrArray *list;        /* hstream_t*, order of appearance */
+    gboolean analysis_off;  /* a record said TCP's sequence analysis was off */
     gint64 capture_last_ts; /* the latest record of any stream: where the capture ends, as far as we know */
-    GString *scratch;      /* the judgement's sentences are rendered here (no allocation per stream) */
+    GString *scratch;       /* the judgement's sentences are rendered here (no allocation per stream) */
 };
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */

@@ -486,7 +486,8 @@ test_syn_retransmissions(void)
     g_assert_cmpstr(sum, ==, "Retransmission of the SYN (frame 1, +1.00 s)");
     g_free(sum);
     char *what = render(s, f, TRUE, tcpx_render_what);
-    g_assert_cmpstr(what, ==, "The client (10.0.0.1:40000) sent the SYN again. It first left in frame 1, 1.00 s earlier.");
+    g_assert_cmpstr(what, ==,
+                    "The client (10.0.0.1:40000) sent the SYN again. It first left in frame 1, 1.00 s earlier.");
     g_free(what);
     g_free(s);
 

@@ -525,7 +525,9 @@ test_scan_and_groups(void)
     g_assert_cmpuint(s->group_lead, ==, 70);
     GString *out = g_string_new(NULL);
     tcpx_health_render_paragraphs(h, out);
-    if (!strstr(out->str, "Repeated attempts: 3 connections from 10.0.0.1 to 10.0.0.2:80 over 1.200 s,\n  none answered (streams 70, 71, 72)."))
+    if (!strstr(
+            out->str,
+            "Repeated attempts: 3 connections from 10.0.0.1 to 10.0.0.2:80 over 1.200 s,\n  none answered (streams 70, 71, 72)."))
         g_error("%s", out->str);
     g_assert_null(strstr(out->str, "Stream 71:"));
     g_string_free(out, TRUE);
