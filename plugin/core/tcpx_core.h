@@ -97,12 +97,14 @@ typedef enum {
     TCPX_C_CAPTURE_DUPLICATE,
     TCPX_C_SYN_UNANSWERED,
     TCPX_C_SYNACK_UNANSWERED,
+    TCPX_C_SYN_RETRY_AFTER_RST,
     TCPX_C_FAST_RETX_DUPACKS,
     TCPX_C_RETX_AFTER_DUPACKS,
     TCPX_C_RETX_TIMEOUT,
     TCPX_C_RETX_BACKOFF,
     TCPX_C_RETX_IN_RECOVERY,
     TCPX_C_RETX_EARLY,
+    TCPX_C_RETX_UNDETERMINED,
     TCPX_C_SPURIOUS_ACK_IN_FLIGHT,
     TCPX_C_SPURIOUS_ACK_LOST,
     /* ordering and gaps */
@@ -132,6 +134,7 @@ typedef enum {
     TCPX_C_PORTS_REUSED_TIME_WAIT,
     TCPX_C_PORTS_REUSED_NOT_CLOSED,
     TCPX_C_PORTS_REUSED_UNKNOWN,
+    TCPX_C_PORTS_REUSED_AFTER_REFUSAL,
     /* TFO */
     TCPX_C_TFO,
     TCPX_C_TFO_REJECTED,
@@ -258,6 +261,7 @@ typedef struct {
     guint32 held_lo;                        /* duplicate ACK: first byte of the SACK block it reports */
     guint32 attempt;                        /* retransmission: n-th resend of the same bytes */
     guint32 prev_stream;                    /* reused ports: the earlier stream's number + 1 (0: not captured) */
+    guint32 quiet_frame;                    /* retry series: the peer's last frame (nothing from it since) */
     gint64 orig_age_ns, ack_age_ns, ref_age_ns; /* how long before this frame each frame above was */
     gint64 rtt_ns;                              /* reference RTT for the comparison, 0 if unknown */
     gint64 idle_ns;                             /* how long nothing moved before: no new ACK (retransmission),
@@ -360,8 +364,8 @@ typedef struct {
     /* repeated retransmissions of the same bytes (exponential backoff) */
     guint32 retx_seq, retx_attempts, retx_prev_frame;
     gint64 retx_prev_ts;
-    gint64 retx_last_wait_ns; /* before the latest try, since the one before it */
-    gint64 last_retx_ts;      /* any retransmission, to tell one loss episode from the next */
+    gint64 retx_gap;     /* the wait before the latest attempt (from the original for the first) */
+    gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
     guint32 csum_bad, csum_good;
 } tcpx_side_t;
 

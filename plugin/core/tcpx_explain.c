@@ -14,12 +14,12 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_RETRANSMISSION, "retransmission", TCPX_SEV_NOTE,
       "Retransmission",
       "Retransmission of {range}{?orig: (frame {orig}, +{orig_age})}",
-      "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier.|Their first transmission is not in the capture.}"
+      "{Sender} sent {range} again. {?orig:{?syn_retx:It|They} first left in frame {orig}, {orig_age} earlier.|{?syn_retx:Its|Their} first transmission is not in the capture.}"
       "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segment{?one_total:|s} it has sent so far.}",
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
-      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_RETX_AFTER_DUPACKS,
-        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY } },
+      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
+        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACKs",
@@ -36,7 +36,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
       { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SYN_UNANSWERED,
-        TCPX_C_SYNACK_UNANSWERED } },
+        TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST } },
     { TCPX_K_OUT_OF_ORDER, "out_of_order", TCPX_SEV_WARN,
       "Out-of-order segment",
       "Out-of-order {range}, {ref_age} after higher data (frame {ref})",
@@ -115,10 +115,10 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_REUSED_PORTS, "reused_ports", TCPX_SEV_NOTE,
       "Ports reused",
       "New connection reuses the ports of {?prev_stream:stream {prev_stream}|an earlier connection}",
-      "This SYN opens a new connection between the same addresses and ports as {?prev_stream:stream {prev_stream}|an earlier connection}.",
+      "{?by_server:This SYN-ACK accepts|This SYN opens} a new connection between the same addresses and ports as {?prev_stream:stream {prev_stream}|an earlier connection}.",
       "Compare the two connections: {?prev_stream:tcp.stream == {prev_stream} || }" STREAM_FILTER ".", "Earlier connection ended",
       { TCPX_C_PORTS_REUSED_AFTER_CLOSE, TCPX_C_PORTS_REUSED_TIME_WAIT, TCPX_C_PORTS_REUSED_NOT_CLOSED,
-        TCPX_C_PORTS_REUSED_UNKNOWN } },
+        TCPX_C_PORTS_REUSED_UNKNOWN, TCPX_C_PORTS_REUSED_AFTER_REFUSAL } },
     { TCPX_K_TFO_SYN, "tfo_syn", TCPX_SEV_NOTE,
       "TCP Fast Open SYN",
       "TCP Fast Open: SYN with cookie{?bytes: and {bytes} of data}",
@@ -239,6 +239,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_SYNACK_UNANSWERED, "synack_unanswered", "handshake ACK missing",
       "{Sender} did not get the handshake's final ACK{?orig: within {orig_age}} and resent its SYN-ACK: the ACK (or the first "
       "SYN-ACK) was lost between them." },
+    { TCPX_C_SYN_RETRY_AFTER_RST, "syn_retry_after_reset", "retry after a reset",
+      "The previous SYN was answered with a reset (frame {ref}, {ref_age} before), not lost: {sender} tried again on the same "
+      "ports. Each reset refuses the attempt; see who sends them (the server, or a firewall on the path)." },
     { TCPX_C_FAST_RETX_DUPACKS, "loss_dupacks", "lost, recovered by dup ACKs",
       "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACKs let {sender} resend it without waiting for "
       "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
@@ -249,15 +252,22 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "Nothing new was acknowledged for {idle}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
       "200 ms on Linux), so {sender} resent. Either the data or its ACKs were lost; a timeout stalls the transfer for the whole wait." },
     { TCPX_C_RETX_BACKOFF, "timeout_backoff", "repeated timeouts",
-      "This is attempt #{attempt} at the same bytes, {ref_age} after the previous one (frame {ref}): the waits double each time "
-      "(exponential backoff), so nothing at all is getting through. {Receiver} is unreachable or down, or the path drops everything." },
+      "This is attempt #{attempt} at the same bytes, {ref_age} after the previous one (frame {ref}), {orig_age} after the first: "
+      "each wait about twice the one before (exponential backoff), and nothing has come back from {receiver} "
+      "{?quiet:since frame {quiet}|in this capture}. The path or {receiver} has stopped answering; if the silence lasts, {sender} will "
+      "give up and the connection is lost." },
     { TCPX_C_RETX_IN_RECOVERY, "loss_recovery", "recovering a burst of losses",
       "Part of the same loss episode: {receiver} still waits for byte {waits_for} and keeps sending duplicate ACKs, so {sender} "
       "resends the missing segments one after another (SACK recovery). Several consecutive lost segments point to a queue "
       "overflowing on the path." },
     { TCPX_C_RETX_EARLY, "early_retransmission", "early resend",
-      "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs: a tail-loss probe or early retransmit timer. "
+      "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs, and it is the last segment {sender} had sent: a tail-loss probe or early retransmit timer. "
       "The last segments of a burst (or their ACK) were probably lost." },
+    { TCPX_C_RETX_UNDETERMINED, "retransmission_undetermined", "cause undetermined",
+      "Resent without duplicate ACKs before it{?orig:, {orig_age} after the original}{?rtt: (the round trip is {rtt})}: too soon "
+      "after the last progress for a retransmission timeout (at least 200 ms on Linux, and more than a round trip), and not "
+      "the last segment sent, which a tail-loss probe would resend. The capture does not show why; the sender's counters "
+      "would decide (nstat: TcpExtTCPTimeouts, TCPLossProbes, TCPSlowStartRetrans)." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, less than a round trip{?rtt: ({rtt})}: "
       "it had not reached {sender} yet. The data or its ACK was delayed, not lost: {sender}'s timer is too eager, "
@@ -329,6 +339,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "with an ACK or a reset instead of a SYN-ACK." },
     { TCPX_C_PORTS_REUSED_UNKNOWN, "reuse_unknown", "earlier connection not captured",
       "The earlier connection is not in this capture, so its state cannot be checked." },
+    { TCPX_C_PORTS_REUSED_AFTER_REFUSAL, "reuse_after_refusal", "new attempt after a refusal",
+      "The earlier attempt on these ports was refused with a reset (frame {ref}, {ref_age} before) and never connected, so "
+      "neither side holds any state for it (no TIME-WAIT): the client simply tried again from the same port." },
     { TCPX_C_TFO, "fast_open", "Fast Open",
       "TCP Fast Open lets a client that connected before send its request with the SYN, saving one round trip. Normal." },
     { TCPX_C_TFO_REJECTED, "fast_open_rejected", "Fast Open refused",

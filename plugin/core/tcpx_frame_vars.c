@@ -199,11 +199,30 @@ render_ctx_count(GString *out, const tcpx_var_t *var, const void *ctx)
 
 /* ---- variables of their own kind -------------------------------------------- */
 
-/* "bytes 1461-2920", or "byte 1461". */
+/* A SYN or SYN-ACK sent again: known when the finding's cause says so. */
+static gboolean
+render_syn_retx(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    guint8 c = finding_of(ctx)->cause;
+    return c == TCPX_C_SYN_UNANSWERED || c == TCPX_C_SYNACK_UNANSWERED || c == TCPX_C_SYN_RETRY_AFTER_RST;
+}
+
+/* The sender is the server (a SYN-ACK, where a SYN would come from the client). */
+static gboolean
+render_by_server(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return !((const tcpx_text_ctx_t *)ctx)->from_client;
+}
+
+/* "bytes 1461-2920", or "byte 1461"; "the SYN" / "the SYN-ACK" sent again. */
 static gboolean
 render_range(GString *out, const tcpx_var_t *var, const void *ctx)
 {
     const tcpx_finding_t *f = finding_of(ctx);
+    if (render_syn_retx(out, var, ctx)) {
+        g_string_append(out, f->cause == TCPX_C_SYNACK_UNANSWERED ? "the SYN-ACK" : "the SYN");
+        return TRUE;
+    }
     g_string_append(out, f->hi != f->lo ? "bytes " : "byte ");
     tcpx_append_uint(out, f->lo);
     if (f->hi != f->lo) {
@@ -353,6 +372,7 @@ static const tcpx_var_t frame_vars[] = {
     { "ack_age",       render_age,           F(ack_age_ns), F(ack_frame) },
     { "ack_frame",     render_number,        F(ack_frame), 0 },
     { "attempt",       render_number,        F(attempt), 0 },
+    { "by_server",     render_by_server,     C(from_client), 0 },
     { "bytes",         render_size,          F(bytes), 0 },
     { "bytes2",        render_size,          F(bytes2), 0 },
     { "cause_label",   render_cause_label,   0, 0 },
@@ -382,6 +402,7 @@ static const tcpx_var_t frame_vars[] = {
     { "pct",           render_pct,           F(count), 0 },
     { "position",      render_position,      F(syn_synack_ns), 0 },
     { "prev_stream",   render_prev_stream,   F(prev_stream), 0 },
+    { "quiet",         render_number,        F(quiet_frame), 0 },
     { "range",         render_range,         F(lo), 0 },
     { "receiver",      render_party,         0, RECEIVER },
     { "receiver_role", render_role,          0, RECEIVER },
@@ -395,6 +416,7 @@ static const tcpx_var_t frame_vars[] = {
     { "sender_side",   render_sender_side,   0, 0 },
     { "server",        render_party,         0, SERVER },
     { "stream",        render_stream,        0, 0 },
+    { "syn_retx",      render_syn_retx,      F(cause), 0 },
     { "syn_synack",    render_duration,      F(syn_synack_ns), 0 },
     { "synack_ack",    render_duration,      F(synack_ack_ns), 0 },
     { "total",         render_number,        F(total), 0 },

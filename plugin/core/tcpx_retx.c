@@ -42,8 +42,12 @@ typedef struct {
     gint64 since_progress; /* since anything new was acknowledged, or since the original */
     gint64 since_orig;
     gint64 since_prev_attempt; /* since the previous resend of the same bytes */
+    gint64 prev_gap;           /* the wait before the previous resend (0: not a resend, or unknown) */
     guint32 prev_attempt_frame;
+    gboolean peer_quiet;      /* nothing from the peer since the previous resend */
     gboolean in_loss_episode; /* shortly after another resend: the same loss episode */
+    gboolean tail;            /* the last segment the sender had sent */
+    gint64 since_send;        /* since the sender's previous frame */
 } retx_evidence_t;
 
 static tcpx_kind_t
@@ -58,7 +62,7 @@ retransmission_kind(const tcpx_segment_t *seg)
 
 /* Attempts at the same bytes: this is the n-th resend of sequence number seq. */
 static void
-count_attempt(tcpx_side_t *d, const tcpx_segment_t *seg, retx_evidence_t *ev)
+count_attempt(tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg, retx_evidence_t *ev)
 {
     if (d->retx_attempts && d->retx_seq == seg->seq)
         d->retx_attempts++;
@@ -66,8 +70,11 @@ count_attempt(tcpx_side_t *d, const tcpx_segment_t *seg, retx_evidence_t *ev)
         d->retx_attempts = 1;
     ev->since_prev_attempt = d->retx_attempts > 1 ? seg->ts_ns - d->retx_prev_ts : 0;
     ev->prev_attempt_frame = d->retx_attempts > 1 ? d->retx_prev_frame : 0;
+    /* the first wait runs from the original, whose timer the ACKs since may have restarted: not compared */
+    ev->prev_gap = d->retx_attempts > 2 ? d->retx_gap : 0;
+    ev->peer_quiet = d->retx_attempts > 1 && (!peer->last_frame || peer->last_ts <= d->retx_prev_ts);
+    d->retx_gap = d->retx_attempts > 1 ? ev->since_prev_attempt : ev->since_orig;
     d->retx_seq = seg->seq;
-    d->retx_last_wait_ns = ev->since_prev_attempt;
     d->retx_prev_frame = seg->frame;
     d->retx_prev_ts = seg->ts_ns;
 }
@@ -91,20 +98,21 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     ev->since_orig = ev->orig ? seg->ts_ns - ev->orig->ts_ns : 0;
     /* Resending exactly what the peer asks for, shortly after another resend: the same loss episode. */
     ev->in_loss_episode = d->last_retx_ts && seg->ts_ns - d->last_retx_ts < MAX(TCPX_MIN_RTO_NS, 2 * ev->rtt);
-    count_attempt(d, seg, ev);
+    ev->tail = tcpx_seq_ge(seg->seq + seg->len, d->next_seq);
+    ev->since_send = d->last_frame ? seg->ts_ns - d->last_ts : 0;
+    count_attempt(d, peer, seg, ev);
 }
 
 static tcpx_cause_t
 retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const retx_evidence_t *ev)
 {
-    const tcpx_side_t *d = &s->side[sender];
     const tcpx_side_t *peer = &s->side[!sender];
     guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
 
     if (is_capture_duplicate(ev->orig, seg))
         return TCPX_C_CAPTURE_DUPLICATE;
     if (synack == TCPX_TH_SYN)
-        return TCPX_C_SYN_UNANSWERED;
+        return peer->rst_frame && !peer->syn_seen ? TCPX_C_SYN_RETRY_AFTER_RST : TCPX_C_SYN_UNANSWERED;
     if (synack == (TCPX_TH_SYN | TCPX_TH_ACK))
         return TCPX_C_SYNACK_UNANSWERED;
     if (ev->kind == TCPX_K_SPURIOUS_RETRANSMISSION)
@@ -112,17 +120,23 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
                                                                                  : TCPX_C_SPURIOUS_ACK_LOST;
     if (ev->kind == TCPX_K_FAST_RETRANSMISSION)
         return TCPX_C_FAST_RETX_DUPACKS;
-    if (d->retx_attempts > 1 && ev->since_prev_attempt >= TCPX_MIN_RTO_NS)
+    /* exponential backoff: each wait about twice the one before (1.5x at least; or past 100 s, the cap), nothing back */
+    if (ev->prev_gap && ev->peer_quiet && ev->since_prev_attempt >= TCPX_MIN_RTO_NS &&
+        (ev->since_prev_attempt * 2 >= ev->prev_gap * 3 || ev->since_prev_attempt >= 100 * NS_PER_S))
         return TCPX_C_RETX_BACKOFF;
     if (peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq)
         return TCPX_C_RETX_AFTER_DUPACKS;
     if (peer->ack_known && ((peer->dupacks_len > 0 && tcpx_seq_gt(seg->seq, peer->high_ack)) ||
                             (seg->seq == peer->high_ack && ev->in_loss_episode)))
         return TCPX_C_RETX_IN_RECOVERY;
-    if ((ev->since_orig >= TCPX_MIN_RTO_NS || ev->since_progress >= TCPX_MIN_RTO_NS) &&
-        (!ev->rtt || ev->since_orig >= 2 * ev->rtt || ev->since_progress >= 2 * ev->rtt))
+    /* a timeout: nothing acknowledged for at least the RTO's floor (200 ms, and a round trip), since the original too */
+    gint64 rto_floor = MAX(TCPX_MIN_RTO_NS, ev->rtt);
+    if (ev->since_progress >= rto_floor && (!ev->orig || ev->since_orig >= rto_floor))
         return TCPX_C_RETX_TIMEOUT;
-    return TCPX_C_RETX_EARLY;
+    /* a tail-loss probe: the last segment sent, resent about two round trips after that send */
+    if (ev->tail && ev->since_send >= MAX(10 * NS_PER_MS, ev->rtt))
+        return TCPX_C_RETX_EARLY;
+    return TCPX_C_RETX_UNDETERMINED;
 }
 
 void
@@ -132,7 +146,9 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     const tcpx_side_t *peer = &s->side[!sender];
     retx_evidence_t ev;
 
-    d->retransmissions++;
+    gboolean syn = (seg->flags & TCPX_TH_SYN) != 0;
+    if (!syn)
+        d->retransmissions++; /* data retransmissions: a SYN sent again is the handshake's */
     gather_evidence(s, sender, seg, &ev);
     tcpx_cause_t cause = retransmission_cause(s, sender, seg, &ev);
     if (cause != TCPX_C_CAPTURE_DUPLICATE)
@@ -150,14 +166,20 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     f->ref_frame = ev.prev_attempt_frame; /* the previous attempt, since_prev_attempt ago */
     f->ref_age_ns = ev.since_prev_attempt;
     f->attempt = d->retx_attempts;
+    if (cause == TCPX_C_RETX_BACKOFF)
+        f->quiet_frame = peer->last_frame;
+    if (cause == TCPX_C_SYN_RETRY_AFTER_RST) { /* the reset that answered the previous SYN */
+        f->ref_frame = peer->last_frame;
+        f->ref_age_ns = seg->ts_ns - peer->last_ts;
+    }
     if (peer->ack_known)
         f->waits_for = peer->high_ack;
     f->n_listed = (guint8)MIN(peer->dupacks_len, TCPX_MAX_LISTED);
     for (guint32 i = 0; i < f->n_listed; i++)
         f->listed[i] = peer->dupacks[peer->dupacks_len - f->n_listed + i];
     f->dupacks = peer->dupacks_len;
-    f->count = d->retransmissions;
-    f->total = d->data_segments + 1; /* this one included */
+    f->count = syn ? 0 : d->retransmissions;
+    f->total = syn ? 0 : d->data_segments + 1; /* this one included */
 }
 
 void

@@ -24,8 +24,11 @@ tcpx_explain_reused_ports(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_resu
                 closed_ts = p->side[i].rst_frame ? p->side[i].last_ts : p->side[i].fin_ts;
             }
         }
+        gboolean refused = p->side[1 - tcpx_client_side(p)].rst_frame && !p->side[1 - tcpx_client_side(p)].syn_seen;
         if (!closed_frame)
             cause = TCPX_C_PORTS_REUSED_NOT_CLOSED;
+        else if (refused)
+            cause = TCPX_C_PORTS_REUSED_AFTER_REFUSAL;
         else if (seg->ts_ns - closed_ts < TIME_WAIT_NS)
             cause = TCPX_C_PORTS_REUSED_TIME_WAIT;
         else

@@ -70,6 +70,7 @@ tcpx_health_reset(tcpx_health_t *h)
     g_hash_table_remove_all(h->sparse);
     g_ptr_array_set_size(h->list, 0);
     h->analysis_off = FALSE;
+    h->capture_last_ts = 0;
 }
 
 void
@@ -158,6 +159,7 @@ tcpx_health_finish(tcpx_health_t *h)
         return;
     for (i = 0; i < h->list->len; i++)
         tcpx_health_judge_stream(h, (hstream_t *)g_ptr_array_index(h->list, i));
+    tcpx_health_group(h);
 }
 
 gboolean
@@ -229,6 +231,7 @@ tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l)
     case TCPX_LOSS_ISOLATED: return "isolated";
     case TCPX_LOSS_BURSTS: return "bursts";
     case TCPX_LOSS_SCATTERED: return "scattered";
+    case TCPX_LOSS_PATH_DEAD: return "path_dead";
     default: return "none";
     }
 }

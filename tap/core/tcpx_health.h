@@ -50,7 +50,8 @@ typedef enum {
     TCPX_LOSS_NONE = 0,
     TCPX_LOSS_ISOLATED, /* a single loss event */
     TCPX_LOSS_BURSTS,
-    TCPX_LOSS_SCATTERED
+    TCPX_LOSS_SCATTERED,
+    TCPX_LOSS_PATH_DEAD /* the last segment was retried with backoff and nothing came back */
 } tcpx_loss_pattern_t;
 
 typedef enum {
@@ -129,6 +130,18 @@ typedef struct {
     /* loss pattern */
     tcpx_loss_pattern_t loss_pattern;
     guint32 loss_events, burst_events, max_hole_segments;
+    /* a connection that never got going or died */
+    guint32 syn_lost;         /* SYNs sent again before the SYN-ACK (not after a refusal) */
+    gint64 connect_ns;        /* first SYN to SYN-ACK, when SYNs were sent again; 0 unknown */
+    guint32 lost_retx;        /* unanswered retransmissions of one segment at the end (retry series) */
+    gint64 lost_span_ns;      /* from that segment's first transmission to its last retry */
+    guint32 lost_quiet_frame; /* the peer's last frame before the series (0: none) */
+    /* judged with other streams (tcpx_health_groups.c, by tcpx_health_finish) */
+    gboolean scan;         /* an attempt of a port scan */
+    guint32 group_n;       /* repeated attempts to this server host:port that never connected (0: none) */
+    guint32 group_lead;    /* ...their first stream */
+    guint32 group_refused; /* ...how many of them were refused */
+    gint64 group_span_ns;  /* ...from the first one's start to the last one's end */
     /* judgement */
     int score; /* 0..100 */
     tcpx_fault_t fault;

@@ -99,6 +99,10 @@ add_handshake(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
     tcpx_health_stream_t *s = &hs->pub;
     if (r->syn && !r->ack && r->d == 0 && !s->synack) {
+        if (!s->syn)
+            hs->first_syn_ts = rec->ts_ns;
+        else if (r->retx_loss)
+            s->syn_lost++;
         s->syn = TRUE;
         hs->syn_ts = rec->ts_ns; /* the last SYN before the SYN-ACK */
     } else if (r->syn && r->ack && r->d == 1) {
@@ -153,6 +157,48 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         if (rec->len > 0)
             hs->retx_loss_payload++;
     }
+}
+
+/* The time of the first transmission of what this retransmission resends (its own time if unknown). */
+static gint64
+original_ts(const tcpx_tap_rec_t *rec)
+{
+    for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        const tcpx_finding_t *f = &rec->result->f[i];
+        if ((RETX_LOSS & K(f->kind)) && f->orig_frame && f->orig_age_ns > 0)
+            return rec->ts_ns - f->orig_age_ns;
+    }
+    return rec->ts_ns;
+}
+
+/* Retry series: the same segment (data or FIN) sent again and again while nothing comes
+ * from the peer; each wait at least 1.5 times the previous one (exponential backoff) or
+ * 100 s (the backoff's cap). Anything from the peer, or new data from the sender, ends it. */
+static inline void
+add_retry_series(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    int d = r->d;
+    gboolean retry = r->retx_loss && !r->syn && !r->rst && (rec->len > 0 || r->fin);
+    hs->rs_n[!d] = 0; /* the peer of the other side's series is alive */
+    if (retry && hs->rs_n[d] > 0 && rec->seq == hs->rs_seq[d]) {
+        gint64 gap = rec->ts_ns - hs->rs_last_ts[d];
+        if (hs->rs_n[d] >= 2 && gap * 2 < hs->rs_gap[d] * 3 && gap < 100 * NS_PER_S)
+            hs->rs_backoff[d] = FALSE;
+        hs->rs_gap[d] = gap;
+        hs->rs_n[d]++;
+        hs->rs_last_ts[d] = rec->ts_ns;
+    } else if (retry) {
+        hs->rs_seq[d] = rec->seq;
+        hs->rs_n[d] = 1;
+        hs->rs_orig_ts[d] = original_ts(rec);
+        hs->rs_last_ts[d] = rec->ts_ns;
+        hs->rs_gap[d] = rec->ts_ns - hs->rs_orig_ts[d];
+        hs->rs_backoff[d] = TRUE;
+        hs->peer_last_frame[d] = hs->last_frame[!d];
+    } else if ((rec->len > 0 && !r->keepalive && !r->probe) || r->syn || (r->fin && !r->retx_any)) {
+        hs->rs_n[d] = 0;
+    }
+    hs->last_frame[d] = rec->frame;
 }
 
 /* The RTT that spaces loss bursts: the larger of the reference RTT and the
@@ -336,12 +382,15 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     if (!hs)
         hs = tcpx_health_new_stream(h, rec);
 
+    if (rec->ts_ns > h->capture_last_ts)
+        h->capture_last_ts = rec->ts_ns;
     read_record(hs, rec, &r);
     add_traffic(hs, rec, &r);
     add_handshake(hs, rec, &r);
     add_anomalies(hs, &r);
     add_data(hs, rec, &r);
     add_loss_event(&h->prefs, hs, rec, &r);
+    add_retry_series(hs, rec, &r);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))

@@ -42,6 +42,14 @@ typedef struct {
     /* holes not yet classified, per sender */
     guint32 holes[2], hole_segs[2], hole_max_segs[2];
     guint32 cap_holes;
+    /* retry series: one segment retransmitted again and again, nothing from the peer (per sender) */
+    guint32 rs_seq[2], rs_n[2];
+    gint64 rs_orig_ts[2], rs_last_ts[2], rs_gap[2];
+    gboolean rs_backoff[2];
+    guint32 peer_last_frame[2]; /* the last frame from the other side when the series began */
+    guint32 last_frame[2];      /* each side's last frame */
+    int lost_side;              /* the sender of the retry series judged a lost connection */
+    gint64 first_syn_ts;
     /* resets */
     gboolean rst_after_fins, rst_after_one_fin;
     /* first record */
@@ -50,11 +58,12 @@ typedef struct {
 
 struct tcpx_health {
     tcpx_health_prefs_t prefs;
-    GPtrArray *by_id;      /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
-    GHashTable *sparse;    /* ids far beyond by_id's end: stream id -> hstream_t* */
-    GPtrArray *list;       /* hstream_t*, order of appearance */
-    gboolean analysis_off; /* a record said TCP's sequence analysis was off */
-    GString *scratch;      /* the judgement's sentences are rendered here (no allocation per stream) */
+    GPtrArray *by_id;       /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
+    GHashTable *sparse;     /* ids far beyond by_id's end: stream id -> hstream_t* */
+    GPtrArray *list;        /* hstream_t*, order of appearance */
+    gboolean analysis_off;  /* a record said TCP's sequence analysis was off */
+    gint64 capture_last_ts; /* the latest record of any stream: where the capture ends, as far as we know */
+    GString *scratch;       /* the judgement's sentences are rendered here (no allocation per stream) */
 };
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */
@@ -68,6 +77,12 @@ tcpx_health_find(const tcpx_health_t *h, guint32 stream)
 }
 /* A new stream for this record's stream id, indexed (tcpx_health.c). */
 hstream_t *tcpx_health_new_stream(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
+
+/* Streams judged together: port scans, repeated attempts (tcpx_health_groups.c). */
+void tcpx_health_group(tcpx_health_t *h);
+void tcpx_health_group_sentence(const tcpx_health_t *h, const tcpx_health_stream_t *lead, GString *out);
+const char *tcpx_health_group_template(guint i);
+void tcpx_health_group_render(GString *out, const char *tmpl, const tcpx_health_stream_t *first);
 
 /* Judge one stream (tcpx_health_judge.c). */
 void tcpx_health_judge_stream(tcpx_health_t *h, hstream_t *hs);
@@ -103,6 +118,7 @@ typedef struct {
     guint32 loss_data; /* loss retransmissions carrying data */
     guint32 loss_retx; /* all loss retransmissions (SYN/FIN included) */
     gboolean closing;  /* the reset came after one FIN */
+    gint64 span_ns;    /* connection lost: first send to last retry; connect delayed: connect time */
 } tcpx_health_evidence_t;
 
 /* Every stream sentence, by role; tcpx_health_words.c holds their templates. */
@@ -110,8 +126,11 @@ typedef enum {
     /* verdicts, one per issue (and variant) */
     TCPX_HW_REFUSED,
     TCPX_HW_SYN_UNANSWERED,
+    TCPX_HW_SYN_CAPTURE_ENDED,
     TCPX_HW_LOSS_DATA,
     TCPX_HW_LOSS_SYN_FIN,
+    TCPX_HW_CONNECTION_LOST,
+    TCPX_HW_CONNECT_DELAYED,
     TCPX_HW_NOT_READING,
     TCPX_HW_SLOW_TO_READ,
     TCPX_HW_SERVER_APP_SLOW,

@@ -109,6 +109,26 @@ derive_holes(hstream_t *hs)
     }
 }
 
+/* A connection that never got going or died: SYNs sent again before the SYN-ACK, and a retry
+ * series at the end (at least 3 unanswered retransmissions of one segment with backoff). */
+static void
+derive_lost(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    s->connect_ns = s->syn_lost && s->synack ? tcpx_health_span(hs->first_syn_ts, hs->synack_ts) : 0;
+    s->lost_retx = 0;
+    s->lost_span_ns = 0;
+    s->lost_quiet_frame = 0;
+    for (int d = 0; d < 2; d++) {
+        if (hs->rs_n[d] < 3 || !hs->rs_backoff[d] || hs->rs_n[d] <= s->lost_retx)
+            continue;
+        s->lost_retx = hs->rs_n[d];
+        s->lost_span_ns = tcpx_health_span(hs->rs_orig_ts[d], hs->rs_last_ts[d]);
+        s->lost_quiet_frame = hs->peer_last_frame[d];
+        hs->lost_side = d;
+    }
+}
+
 /* Loss pattern (a network hole of >= 2 segments counts as that many burst events), and loss rate. */
 static void
 derive_loss(hstream_t *hs)
@@ -125,6 +145,8 @@ derive_loss(hstream_t *hs)
         s->loss_pattern = TCPX_LOSS_ISOLATED;
     else
         s->loss_pattern = TCPX_LOSS_SCATTERED;
+    if (s->lost_retx)
+        s->loss_pattern = TCPX_LOSS_PATH_DEAD;
     s->retx_rate = s->data_segments ? (double)hs->retx_loss_payload / s->data_segments : 0.0;
 }
 
@@ -192,6 +214,8 @@ loss_weight(const tcpx_health_prefs_t *p, const hstream_t *hs)
     return p->w_loss_low;
 }
 
+/* Network loss; or, when the loss is all there is to say about the connection's fate: the
+ * connection lost (a retry series nothing answered), or a connect delayed (only SYNs lost). */
 static gboolean
 rule_network_loss(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
@@ -205,6 +229,17 @@ rule_network_loss(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is
     is->words = hs->retx_loss_payload > 0 ? TCPX_HW_LOSS_DATA : TCPX_HW_LOSS_SYN_FIN;
     is->ev.loss_data = hs->retx_loss_payload;
     is->ev.loss_retx = retx_loss;
+    if (s->lost_retx) {
+        is->weight = 100 - MIN(p->refused_score, 100);
+        is->code = "connection_lost";
+        is->words = TCPX_HW_CONNECTION_LOST;
+        is->ev.side = hs->lost_side;
+        is->ev.span_ns = s->lost_span_ns;
+    } else if (s->syn_lost == retx_loss && s->connect_ns > 0) {
+        is->code = "connect_delayed";
+        is->words = TCPX_HW_CONNECT_DELAYED;
+        is->ev.span_ns = s->connect_ns;
+    }
     return TRUE;
 }
 
@@ -366,9 +401,22 @@ static const struct {
 };
 /* clang-format on */
 
+/* A single SYN this close to the capture's end had no time to be answered: no verdict on it. */
+#define SYN_ANSWER_TIME_NS NS_PER_S
+
 static gboolean
-judge_unanswered(tcpx_health_t *h, tcpx_health_stream_t *s)
+judge_unanswered(tcpx_health_t *h, hstream_t *hs)
 {
+    tcpx_health_stream_t *s = &hs->pub;
+    tcpx_health_evidence_t ev = { 0 };
+    ev.span_ns = tcpx_health_span(hs->syn_ts, h->capture_last_ts);
+    if (s->done == TCPX_DONE_SYN_UNANSWERED && s->packets[0] == 1 && ev.span_ns < SYN_ANSWER_TIME_NS) {
+        s->score = 100;
+        s->fault = TCPX_FAULT_NONE;
+        s->verdict_code = "capture_ended";
+        words_into(h, s->verdict, sizeof s->verdict, TCPX_HW_SYN_CAPTURE_ENDED, s, &ev);
+        return TRUE;
+    }
     for (guint i = 0; i < G_N_ELEMENTS(unanswered); i++) {
         if (s->done != unanswered[i].done)
             continue;
@@ -393,9 +441,10 @@ judge_stream(tcpx_health_t *h, hstream_t *hs)
     derive_options(hs);
     derive_position(hs);
     derive_holes(hs);
+    derive_lost(hs);
     derive_loss(hs);
     derive_completeness(h, hs);
-    if (judge_unanswered(h, s))
+    if (judge_unanswered(h, hs))
         return;
     memset(issues, 0, sizeof issues);
     for (guint i = 0; i < G_N_ELEMENTS(rules); i++)

@@ -72,11 +72,17 @@ tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out)
     a = tcpx_health_worst_first(h);
     for (i = 0; i < a->len; i++) {
         const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(a, i);
-        if (!tcpx_health_unhealthy(s))
-            continue;
+        if (!tcpx_health_unhealthy(s) || (s->group_n && s->group_lead != s->stream))
+            continue; /* repeated attempts: said once, by the first */
         if (shown++)
             g_string_append_c(out, '\n');
         tcpx_health_render_paragraph(s, out);
+        if (s->group_n) {
+            GString *t = g_string_new("Repeated attempts: ");
+            tcpx_health_group_sentence(h, s, t);
+            tcpx_health_append_wrapped(out, t->str, 2);
+            g_string_free(t, TRUE);
+        }
     }
     if (!shown)
         g_string_append(out, "All TCP streams look healthy.\n");

@@ -27,10 +27,17 @@ static const struct {
         "if the port is wrong, the client is misconfigured)" },
     [TCPX_HW_SYN_UNANSWERED] = { NULL,
         "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
+    [TCPX_HW_SYN_CAPTURE_ENDED] = { NULL,
+        "undetermined: the capture ended {span} s after the SYN, before an answer could arrive (a SYN waits 1 s before it is sent again)" },
     [TCPX_HW_LOSS_DATA] = { NULL,
         "network loss: {loss_data} of {data_segments} data segment{?one_data_segments:|s} retransmitted ({loss_pct}), {loss_pattern}" },
     [TCPX_HW_LOSS_SYN_FIN] = { NULL,
         "network loss: {loss_retx} SYN/FIN segment{?one_loss_retx:|s} retransmitted" },
+    [TCPX_HW_CONNECTION_LOST] = { NULL,
+        "connection lost after {lost_retx} unanswered retransmissions over {span} s: the {side} resent one segment "
+        "with doubling waits and nothing came back{?lost_quiet_frame: (the {peer}'s last packet: frame {lost_quiet_frame})}" },
+    [TCPX_HW_CONNECT_DELAYED] = { NULL,
+        "connect delayed: {syn_lost} SYN{?one_syn_lost: was|s were} lost and sent again; the connection took {span} s to set up" },
     [TCPX_HW_NOT_READING] = { NULL,
         "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s" },
     [TCPX_HW_SLOW_TO_READ] = { NULL,
@@ -282,6 +289,7 @@ loss_pattern(GString *o, const tcpx_var_t *v, const void *c)
         [TCPX_LOSS_ISOLATED] = "a single loss",
         [TCPX_LOSS_BURSTS] = "in bursts",
         [TCPX_LOSS_SCATTERED] = "scattered",
+        [TCPX_LOSS_PATH_DEAD] = "then nothing got through",
     };
     tcpx_loss_pattern_t l = STREAM(c)->loss_pattern;
     (void)v;
@@ -396,13 +404,22 @@ end(GString *o, const tcpx_var_t *v, const void *c)
 
 /* The evidence: unknown outside a verdict. */
 #define EVIDENCE(c) (((const tcpx_health_words_ctx_t *)(c))->ev)
+/* The side at fault (arg 0) or its peer (arg 1). */
 static gboolean
 side(GString *o, const tcpx_var_t *v, const void *c)
 {
-    (void)v;
     if (!EVIDENCE(c))
         return FALSE;
-    g_string_append(o, tcpx_health_side_name(EVIDENCE(c)->side));
+    g_string_append(o, tcpx_health_side_name(EVIDENCE(c)->side ^ (int)v->arg));
+    return TRUE;
+}
+static gboolean
+ev_secs(GString *o, const tcpx_var_t *v, const void *c)
+{
+    char b[32];
+    if (!EVIDENCE(c))
+        return FALSE;
+    g_string_append(o, tcpx_health_secs_text(*(const gint64 *)((const char *)EVIDENCE(c) + v->offset), b, sizeof b));
     return TRUE;
 }
 static gboolean
@@ -506,6 +523,12 @@ static const tcpx_var_t vars[] = {
     { "one_data_segments",   one,             0, 0 },
     { "loss_pct",            loss_pct,        0, 0 },
     { "loss_pattern",        loss_pattern,    0, 0 },
+    { "lost_retx",           u32_,            OF(lost_retx), 0 },
+    { "lost_quiet_frame",    u32_nz,          OF(lost_quiet_frame), 0 },
+    { "syn_lost",            u32_,            OF(syn_lost), 0 },
+    { "one_syn_lost",        u32_one,         OF(syn_lost), 0 },
+    { "span",                ev_secs,         EV(span_ns), 0 },
+    { "peer",                side,            0, 1 },
     /* what the capture missed */
     { "lost_bytes",          u64_,            OF(lost_bytes), 0 },
     { "lost_segments",       u32_,            OF(lost_segments), 0 },

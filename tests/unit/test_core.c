@@ -336,7 +336,51 @@ test_capture_duplicate(void)
     real.checksum++;
     real.ws = TCPX_WS_RETRANSMISSION;
     f = find_kind(feed(s, real), TCPX_K_RETRANSMISSION);
+    /* 5 ms after the original on a 20 ms path: neither a timeout nor a tail-loss probe */
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_UNDETERMINED);
+    g_free(s);
+}
+
+/* The cause of a plain retransmission must fit its timing against the round trip. */
+static void
+test_retransmission_timing(void)
+{
+    /* a tail-loss probe: the last segment sent, 45 ms (> 2 RTT) after that send, no ACK since */
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    tcpx_segment_t r = seg(FALSE, t + 46, TCPX_TH_ACK, 1, 101, 1000);
+    r.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_finding_t *f = find_kind(feed(s, r), TCPX_K_RETRANSMISSION);
+    assert_candidate(f);
     g_assert_cmpint(f->cause, ==, TCPX_C_RETX_EARLY);
+    g_free(s);
+
+    /* a timeout: nothing acknowledged for 300 ms */
+    s = new_stream();
+    t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1001, 101, 1000));
+    r = seg(FALSE, t + 301, TCPX_TH_ACK, 1, 101, 1000);
+    r.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, r), TCPX_K_RETRANSMISSION);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_TIMEOUT);
+    g_free(s);
+
+    /* contradiction: the original is 300 ms old, but an ACK advanced 0.4 ms before: no timeout, and not the tail */
+    s = new_stream();
+    t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1001, 101, 1000));
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 2001, 101, 1000));
+    feed(s, seg(TRUE, t + 300, TCPX_TH_ACK, 101, 1001, 0));
+    tcpx_segment_t late = seg(FALSE, t + 300, TCPX_TH_ACK, 1001, 101, 1000);
+    late.ts_ns += 400000;
+    late.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, late), TCPX_K_RETRANSMISSION);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_TIMEOUT);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_EARLY);
     g_free(s);
 }
 
@@ -419,6 +463,136 @@ test_resets(void)
     feed(s, seg(TRUE, t + 1, TCPX_TH_FIN | TCPX_TH_ACK, 101, 1, 0));
     f = find_kind(feed(s, seg(FALSE, t + 2, TCPX_TH_RST, 1, 0, 0)), TCPX_K_RESET);
     g_assert_cmpint(f->cause, ==, TCPX_C_RST_AFTER_FIN);
+    g_free(s);
+}
+
+/* A SYN sent again is the handshake's, not a data retransmission; after a reset it is a retry. */
+static void
+test_syn_retransmissions(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0));
+    tcpx_segment_t again = seg(TRUE, 1000, TCPX_TH_SYN, 0, 0, 0);
+    again.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_finding_t *f = find_kind(feed(s, again), TCPX_K_RETRANSMISSION);
+    g_assert_nonnull(f);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_SYN_UNANSWERED);
+    g_assert_cmpuint(f->count, ==, 0);
+    g_assert_cmpuint(f->total, ==, 0);
+    g_assert_cmpuint(s->side[0].retransmissions, ==, 0);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_cmpstr(sum, ==, "Retransmission of the SYN (frame 1, +1.00 s)");
+    g_free(sum);
+    char *what = render(s, f, TRUE, tcpx_render_what);
+    g_assert_cmpstr(what, ==,
+                    "The client (10.0.0.1:40000) sent the SYN again. It first left in frame 1, 1.00 s earlier.");
+    g_free(what);
+    g_free(s);
+
+    /* contradiction: the server answered the first SYN with a reset; this is a retry, not a lost SYN */
+    s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0));
+    feed(s, seg(FALSE, 1, TCPX_TH_RST | TCPX_TH_ACK, 0, 1, 0));
+    again = seg(TRUE, 500, TCPX_TH_SYN, 0, 0, 0);
+    again.ws = TCPX_WS_RETRANSMISSION;
+    f = find_kind(feed(s, again), TCPX_K_RETRANSMISSION);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_SYN_RETRY_AFTER_RST);
+    g_assert_cmpuint(f->ref_frame, ==, 2);
+    g_assert_cmpint(f->ref_age_ns, ==, 499 * MS);
+    char *cause = render(s, f, TRUE, tcpx_render_cause);
+    g_assert_null(strstr(cause, "No SYN-ACK"));
+    g_assert_nonnull(strstr(cause, "answered with a reset (frame 2"));
+    g_free(cause);
+    g_free(s);
+}
+
+/* Ports reused after a refused attempt: no TIME-WAIT; after a closed connection: TIME-WAIT; a SYN-ACK says so. */
+static void
+test_reuse_after_refusal(void)
+{
+    tcpx_stream_t *p = new_stream();
+    next_frame = 0;
+    feed(p, seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0));
+    feed(p, seg(FALSE, 1, TCPX_TH_RST | TCPX_TH_ACK, 0, 1, 0));
+    tcpx_stream_t *s = new_stream();
+    s->prev = p;
+    tcpx_segment_t syn = seg(TRUE, 600, TCPX_TH_SYN, 5000, 0, 0);
+    syn.ws = TCPX_WS_REUSED_PORTS;
+    const tcpx_finding_t *f = find_kind(feed(s, syn), TCPX_K_REUSED_PORTS);
+    g_assert_nonnull(f);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_PORTS_REUSED_AFTER_REFUSAL);
+    char *what = render(s, f, TRUE, tcpx_render_what);
+    g_assert_nonnull(strstr(what, "This SYN opens"));
+    g_free(what);
+    what = render(s, f, FALSE, tcpx_render_what);
+    g_assert_nonnull(strstr(what, "This SYN-ACK accepts"));
+    g_free(what);
+    g_free(s);
+    g_free(p);
+
+    /* contradiction: the earlier connection was set up, then reset: within TIME-WAIT */
+    p = new_stream();
+    gint64 t = handshake(p);
+    feed(p, seg(FALSE, t + 1, TCPX_TH_RST | TCPX_TH_ACK, 1, 101, 0));
+    s = new_stream();
+    s->prev = p;
+    syn = seg(TRUE, t + 600, TCPX_TH_SYN, 5000, 0, 0);
+    syn.ws = TCPX_WS_REUSED_PORTS;
+    f = find_kind(feed(s, syn), TCPX_K_REUSED_PORTS);
+    g_assert_cmpint(f->cause, ==, TCPX_C_PORTS_REUSED_TIME_WAIT);
+    g_free(s);
+    g_free(p);
+}
+
+/* One segment sent at t+30, then resent at the given times; the server's ACK at `ack_at` (0: none). */
+static const tcpx_finding_t *
+retry_series(tcpx_stream_t *s, const gint64 *at, int n, gint64 ack_at)
+{
+    gint64 t = handshake(s);
+    const tcpx_finding_t *f = NULL;
+    feed(s, seg(FALSE, t + 19, TCPX_TH_ACK, 1, 101, 0)); /* frame 5: the server's last word */
+    feed(s, seg(TRUE, t + 30, TCPX_TH_ACK | TCPX_TH_PSH, 101, 1, 100));
+    for (int i = 0; i < n; i++) {
+        if (ack_at && at[i] > ack_at && (i == 0 || at[i - 1] < ack_at))
+            feed(s, seg(FALSE, t + ack_at, TCPX_TH_ACK, 1, 101, 0));
+        tcpx_segment_t r = seg(TRUE, t + at[i], TCPX_TH_ACK | TCPX_TH_PSH, 101, 1, 100);
+        r.ws = TCPX_WS_RETRANSMISSION;
+        f = find_kind(feed(s, r), TCPX_K_RETRANSMISSION);
+        assert_candidate(f);
+    }
+    return f;
+}
+
+/* Exponential backoff only when the waits grow and nothing comes back; the text names the peer's last frame. */
+static void
+test_retry_backoff(void)
+{
+    static const gint64 doubling[] = { 230, 630, 1430, 3030 };
+    static const gint64 flat[] = { 230, 630, 1030, 1430 };
+    tcpx_stream_t *s = new_stream();
+    const tcpx_finding_t *f = retry_series(s, doubling, 4, 0);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_BACKOFF);
+    g_assert_cmpuint(f->attempt, ==, 4);
+    g_assert_cmpuint(f->quiet_frame, ==, 5);
+    char *cause = render(s, f, TRUE, tcpx_render_cause);
+    g_assert_nonnull(strstr(cause, "attempt #4 at the same bytes, 1.60 s after the previous one (frame 9)"));
+    g_assert_nonnull(strstr(cause, "nothing has come back from the server (10.0.0.2:80) since frame 5"));
+    g_free(cause);
+    g_free(s);
+
+    /* contradictions: waits that do not grow; the server answering between the attempts */
+    s = new_stream();
+    f = retry_series(s, flat, 4, 0);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_BACKOFF);
+    g_free(s);
+    s = new_stream();
+    f = retry_series(s, doubling, 4, 2000);
+    g_assert_cmpint(f->cause, !=, TCPX_C_RETX_BACKOFF);
     g_free(s);
 }
 
@@ -989,6 +1163,10 @@ main(int argc, char **argv)
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
     g_test_add_func("/classify/resets", test_resets);
+    g_test_add_func("/classify/retry_backoff", test_retry_backoff);
+    g_test_add_func("/classify/retransmission_timing", test_retransmission_timing);
+    g_test_add_func("/classify/syn_retransmissions", test_syn_retransmissions);
+    g_test_add_func("/classify/reuse_after_refusal", test_reuse_after_refusal);
     g_test_add_func("/classify/checksum", test_checksum_offload);
     g_test_add_func("/classify/zero_window", test_zero_window_then_update);
     g_test_add_func("/classify/keepalive", test_keepalive_idle);

@@ -446,6 +446,94 @@ test_syn_unanswered(void)
     tcpx_health_free(h);
 }
 
+/* A lone SYN in the capture's last moments: the capture ended, nothing says the SYN went unanswered. */
+static void
+test_syn_at_capture_end(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c, other;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&other, h, 11, TRUE);
+    handshake(&other, 0, 20, 0.1);
+    conn_init(&c, h, 12, FALSE);
+    rec(&c, 5000, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(&other, 5200, C, PA, 100, 64256, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "capture_ended");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_nonnull(strstr(s->verdict, "the capture ended 0.200 s after the SYN"));
+    /* contradiction: the capture went on for 3 s after it */
+    rec(&other, 8000, C, PA, 100, 64256, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "syn_unanswered");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    tcpx_health_free(h);
+}
+
+/* A refused attempt (SYN, RST) from 10.0.0.1 to port `port` of 10.0.0.2 at t ms, as stream id. */
+static void
+refused_attempt(tcpx_health_t *h, conn_t *c, guint32 id, const char *server, guint16 port, double t)
+{
+    conn_init(c, h, id, FALSE);
+    c->st.name[1] = server;
+    c->st.port[1] = port;
+    rec(c, t, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(c, t + 0.2, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+}
+
+/* Refusals to a port scanner are the scanner's doing; repeated attempts to one port are grouped. */
+static void
+test_scan_and_groups(void)
+{
+    static const char *const servers[] = { "10.0.0.2:22", "10.0.0.2:23", "10.0.0.2:25" };
+    static const guint16 ports[] = { 22, 23, 25 };
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c[3];
+    for (int i = 0; i < 3; i++)
+        refused_attempt(h, &c[i], 50 + i, servers[i], ports[i], 1000 * i);
+    tcpx_health_finish(h);
+    for (int i = 0; i < 3; i++) {
+        const tcpx_health_stream_t *s = tcpx_health_lookup(h, 50 + i);
+        g_assert_cmpstr(s->verdict_code, ==, "port_scan");
+        g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+        g_assert_cmpint(s->score, ==, 100);
+        g_assert_nonnull(strstr(s->verdict, "port scan: 10.0.0.1 tried 3 ports of 10.0.0.2 within 2.000 s (3 refused"));
+    }
+    tcpx_health_free(h);
+
+    /* contradiction: the same ports tried over ten minutes is no scan: each refusal stands */
+    h = tcpx_health_new(NULL);
+    for (int i = 0; i < 3; i++)
+        refused_attempt(h, &c[i], 60 + i, servers[i], ports[i], 300000.0 * i);
+    tcpx_health_finish(h);
+    g_assert_cmpstr(tcpx_health_lookup(h, 60)->verdict_code, ==, "refused");
+    g_assert_cmpint(tcpx_health_lookup(h, 60)->fault, ==, TCPX_FAULT_SERVER);
+    tcpx_health_free(h);
+
+    /* repeated attempts to one port: grouped, said once */
+    h = tcpx_health_new(NULL);
+    for (int i = 0; i < 3; i++) {
+        conn_init(&c[i], h, 70 + i, FALSE);
+        rec(&c[i], 100.0 * i, C, TCPX_TH_SYN, 0, 64240, 0);
+        rec_full(&c[i], 100.0 * i + 1000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    }
+    tcpx_health_finish(h);
+    const tcpx_health_stream_t *s = tcpx_health_lookup(h, 71);
+    g_assert_cmpstr(s->verdict_code, ==, "syn_unanswered");
+    g_assert_cmpuint(s->group_n, ==, 3);
+    g_assert_cmpuint(s->group_lead, ==, 70);
+    GString *out = g_string_new(NULL);
+    tcpx_health_render_paragraphs(h, out);
+    if (!strstr(
+            out->str,
+            "Repeated attempts: 3 connections from 10.0.0.1 to 10.0.0.2:80 over 1.200 s,\n  none answered (streams 70, 71, 72)."))
+        g_error("%s", out->str);
+    g_assert_null(strstr(out->str, "Stream 71:"));
+    g_string_free(out, TRUE);
+    tcpx_health_free(h);
+}
+
 /* Capture started in the middle: the only gap is at the start, nothing retransmitted. */
 static void
 test_midstream_initial_gap(void)
@@ -685,6 +773,95 @@ test_syn_lost_then_connected(void)
     g_assert_cmpint(s->score, ==, 95);
     g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE); /* SYNs are not loss events */
     g_assert_cmpint(s->hs_d1_ns, ==, MS(20));             /* from the SYN that was answered */
+    g_assert_cmpstr(s->verdict_code, ==, "connect_delayed");
+    g_assert_cmpuint(s->syn_lost, ==, 1);
+    g_assert_cmpint(s->connect_ns, ==, MS(1020));
+    g_assert_nonnull(strstr(s->verdict, "1 SYN was lost and sent again; the connection took 1.020 s"));
+    tcpx_health_free(h);
+}
+
+/* Contradiction: a SYN lost and data lost too is network loss, not only a late connect. */
+static void
+test_syn_lost_and_data_lost(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 33, TRUE);
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec_full(&c, 1000, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1);
+    c.seq[0] = 1;
+    rec(&c, 1020, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(&c, 1020.1, C, A, 0, 64256, 0);
+    rec(&c, 1021, C, PA, 200, 64256, 0);
+    rec(&c, 1045, S, PA, 1400, 65160, 0);
+    rec_full(&c, 1300, S, PA, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, c.seq[1] - 1400);
+    close_both(&c, 1400, 20);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "network_loss");
+    tcpx_health_free(h);
+}
+
+/* A transfer, then one segment resent n times with the given waits and nothing from the server. */
+static const tcpx_health_stream_t *
+retry_series(conn_t *c, const double *waits, int n, gboolean server_answers)
+{
+    double t = 200;
+    handshake(c, 0, 20, 0.1);
+    for (int i = 0; i < 20; i++, t += 1) {
+        rec(c, t, C, A, 1400, 64256, 0);
+        rec(c, t + 0.5, S, A, 0, 65160, 0);
+    }
+    rec(c, t, C, A, 1400, 64256, 0);
+    guint32 seq = c->seq[0] - 1400;
+    for (int i = 0; i < n; i++) {
+        t += waits[i];
+        rec_full(c, t, C, A, 1400, 64256, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, seq);
+        if (server_answers && i == n - 1)
+            rec(c, t + 20, S, A, 0, 65160, KB(TCPX_K_DUP_ACK));
+    }
+    return judge(c);
+}
+
+/* A dead path: the waits double, nothing comes back: the connection was lost, not a lossy link. */
+static void
+test_connection_lost(void)
+{
+    static const double waits[] = { 250, 500, 1000, 2000, 4000 };
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 40, TRUE);
+    s = retry_series(&c, waits, 5, FALSE);
+    g_assert_cmpstr(s->verdict_code, ==, "connection_lost");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_PATH_DEAD);
+    g_assert_cmpuint(s->lost_retx, ==, 5);
+    g_assert_cmpint(s->lost_span_ns, ==, MS(7500)); /* no finding names the original: from the first retry */
+    g_assert_cmpint(s->score, ==, 10);
+    g_assert_nonnull(strstr(s->verdict, "connection lost after 5 unanswered retransmissions over 7.500 s"));
+    g_assert_null(strstr(s->verdict, "scattered"));
+    tcpx_health_free(h);
+}
+
+/* Contradictions: the server answered during the series; the waits did not grow; only two retries. */
+static void
+test_connection_not_lost(void)
+{
+    static const double waits[] = { 250, 500, 1000, 2000, 4000 };
+    static const double flat[] = { 250, 250, 250, 250, 250 };
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+
+    conn_init(&c, h, 41, TRUE);
+    g_assert_cmpstr(retry_series(&c, waits, 5, TRUE)->verdict_code, ==, "network_loss");
+    conn_init(&c, h, 42, TRUE);
+    g_assert_cmpstr(retry_series(&c, flat, 5, FALSE)->verdict_code, ==, "network_loss");
+    conn_init(&c, h, 43, TRUE);
+    g_assert_cmpstr(retry_series(&c, waits, 2, FALSE)->verdict_code, ==, "network_loss");
+    g_assert_cmpint(tcpx_health_lookup(h, 43)->loss_pattern, !=, TCPX_LOSS_PATH_DEAD);
     tcpx_health_free(h);
 }
 
@@ -1098,6 +1275,14 @@ test_templates(void)
             g_assert_cmpuint(out->len, >, 0);
         }
     }
+    /* the texts of streams judged together (tcpx_health_groups.c) */
+    for (k = 0; tcpx_health_group_template(k); k++) {
+        g_string_truncate(out, 0);
+        tcpx_health_group_render(out, tcpx_health_group_template(k), &all);
+        if (strchr(out->str, '{') || strchr(out->str, '}'))
+            g_error("group template %u rendered \"%s\"", k, out->str);
+    }
+    g_assert_cmpuint(k, ==, 2);
     g_string_free(out, TRUE);
 }
 
@@ -1116,6 +1301,8 @@ main(int argc, char **argv)
     g_test_add_func("/health/prefs_used", test_prefs_used);
     g_test_add_func("/health/refused", test_refused);
     g_test_add_func("/health/syn_unanswered", test_syn_unanswered);
+    g_test_add_func("/health/scan_and_groups", test_scan_and_groups);
+    g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
     g_test_add_func("/health/acked_unseen", test_acked_unseen);
     g_test_add_func("/health/gap_without_retransmission", test_gap_without_retransmission);
@@ -1125,6 +1312,9 @@ main(int argc, char **argv)
     g_test_add_func("/health/reset_after_data", test_reset_after_data);
     g_test_add_func("/health/refused_then_connected", test_refused_then_connected);
     g_test_add_func("/health/syn_lost_then_connected", test_syn_lost_then_connected);
+    g_test_add_func("/health/syn_lost_and_data_lost", test_syn_lost_and_data_lost);
+    g_test_add_func("/health/connection_lost", test_connection_lost);
+    g_test_add_func("/health/connection_not_lost", test_connection_not_lost);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);
     g_test_add_func("/health/stream_ids", test_stream_ids);
