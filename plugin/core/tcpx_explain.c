@@ -18,8 +18,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segment{?one_total:|s} it has sent so far.}",
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
-      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_RETX_AFTER_DUPACKS,
-        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY } },
+      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RESET, TCPX_C_SYNACK_UNANSWERED,
+        TCPX_C_RETX_AFTER_DUPACKS, TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACKs",
@@ -36,7 +36,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
       { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SYN_UNANSWERED,
-        TCPX_C_SYNACK_UNANSWERED } },
+        TCPX_C_SYN_RETRY_AFTER_RESET, TCPX_C_SYNACK_UNANSWERED } },
     { TCPX_K_OUT_OF_ORDER, "out_of_order", TCPX_SEV_WARN,
       "Out-of-order segment",
       "Out-of-order {range}, {ref_age} after higher data (frame {ref})",
@@ -159,8 +159,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{Sender} aborted the connection with a reset (RST), having sent {bytes}; {receiver} had sent {bytes2}.",
       "Read the last frames before it (" STREAM_FILTER "); for a refused connection check that the service listens on the port "
       "and that no firewall rejects it.", "Last frame before the reset",
-      { TCPX_C_RST_REFUSED, TCPX_C_RST_HANDSHAKE_ABORT, TCPX_C_RST_MID_TRANSFER, TCPX_C_RST_AFTER_FIN, TCPX_C_RST_IDLE,
-        TCPX_C_RST_UNKNOWN_START } },
+      { TCPX_C_RST_REFUSED, TCPX_C_RST_FORGED, TCPX_C_RST_REFUSED_UNDETERMINED, TCPX_C_RST_FORGED_MID,
+        TCPX_C_RST_HANDSHAKE_ABORT, TCPX_C_RST_MID_TRANSFER, TCPX_C_RST_AFTER_FIN, TCPX_C_RST_IDLE, TCPX_C_RST_UNKNOWN_START } },
     { TCPX_K_CHECKSUM, "checksum", TCPX_SEV_ERROR,
       "Checksum",
       "{?zero_checksum:Zero|Bad} TCP checksum from {sender_role}: {cause_label}",
@@ -236,6 +236,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_SYN_UNANSWERED, "syn_unanswered", "no SYN-ACK",
       "No SYN-ACK came back{?orig: within {orig_age}}, so {sender} tried again. {Receiver} may be down or overloaded, or a firewall "
       "silently drops the SYN (a refusal would have come back as a reset)." },
+    { TCPX_C_SYN_RETRY_AFTER_RESET, "retry_after_reset", "retry after a reset",
+      "The previous attempt was answered by a reset, and {sender} tried again{?ref_age: {ref_age} after it}: an application "
+      "retrying after \"connection refused\", not a lost SYN. Each reset's own text says whether {receiver} or a device on "
+      "the path sent it." },
     { TCPX_C_SYNACK_UNANSWERED, "synack_unanswered", "handshake ACK missing",
       "{Sender} did not get the handshake's final ACK{?orig: within {orig_age}} and resent its SYN-ACK: the ACK (or the first "
       "SYN-ACK) was lost between them." },
@@ -347,8 +351,20 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "These bytes were retransmitted before this ACK came, so the round-trip time cannot be measured from it (Karn's rule): "
       "Wireshark leaves it out of its RTT figures. Expected after any retransmission." },
     { TCPX_C_RST_REFUSED, "refused", "connection refused",
-      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later: nothing listens on that port, or a firewall "
-      "rejects it. The client sees \"connection refused\"." },
+      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl_ref:, with TTL {ttl} as its own packets "
+      "have}: nothing listens on that port (or a firewall on that host rejects it). The client sees \"connection refused\"." },
+    { TCPX_C_RST_FORGED, "forged_by_middlebox", "forged by a device on the path",
+      "This reset did not come from {sender}:{?ttl_ref: it has TTL {ttl} where the {sender_role}'s own packets have "
+      "{ttl_ref}{?rtt:, and}}{?rtt: it came {ref_age} after the SYN (frame {ref}) where the {sender_role}'s handshakes take "
+      "{rtt} from this capture point}. A firewall or other box on the path rejected the SYN in the {sender_role}'s name; "
+      "the {sender_role} probably never saw it. The client sees \"connection refused\" all the same." },
+    { TCPX_C_RST_REFUSED_UNDETERMINED, "refused_undetermined", "refused, by the server or a firewall",
+      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl: (TTL {ttl})}. Either nothing listens on "
+      "that port, or a firewall on the path rejected the SYN in its name: nothing in the capture so far tells which. The "
+      "TTL of that host's own packets (a SYN-ACK from it on another port), or a capture at the server, would decide." },
+    { TCPX_C_RST_FORGED_MID, "reset_by_middlebox", "reset by a device on the path",
+      "This reset did not come from {sender}: it has TTL {ttl} where the {sender_role}'s own packets have {ttl_ref}. A "
+      "firewall, load balancer or intrusion-prevention box on the path killed the connection in the {sender_role}'s name." },
     { TCPX_C_RST_HANDSHAKE_ABORT, "handshake_abort", "aborted before any data",
       "The connection was reset before any data moved: typical of port scans, health checks, or a client that gave up." },
     { TCPX_C_RST_MID_TRANSFER, "abort_mid_transfer", "abort in the middle of a transfer",

@@ -11,7 +11,7 @@
 
 #include "tcpx_core.h"
 
-#define TCPX_MAX_CAUSES 8
+#define TCPX_MAX_CAUSES 10
 
 typedef struct {
     tcpx_kind_t kind;

@@ -43,6 +43,17 @@ render_number(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* A one-byte number (a TTL); 0 is unknown. */
+static gboolean
+render_u8(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    guint8 v = *((const guint8 *)finding_of(ctx) + var->offset);
+    if (!v)
+        return FALSE;
+    tcpx_append_uint(out, v);
+    return TRUE;
+}
+
 /* Known when the count is 1: for plurals ("segment{?one_total:|s}"). */
 static gboolean
 render_is_one(GString *out, const tcpx_var_t *var, const void *ctx)
@@ -398,6 +409,8 @@ static const tcpx_var_t frame_vars[] = {
     { "syn_synack",    render_duration,      F(syn_synack_ns), 0 },
     { "synack_ack",    render_duration,      F(synack_ack_ns), 0 },
     { "total",         render_number,        F(total), 0 },
+    { "ttl",           render_u8,            F(ttl), 0 },
+    { "ttl_ref",       render_u8,            F(ttl_ref), 0 },
     { "waits_for",     render_number,        F(waits_for), 0 },
     { "zero_checksum", render_zero_checksum, F(zero_checksum), 0 },
 };
