@@ -102,8 +102,8 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
 
     if (is_capture_duplicate(ev->orig, seg))
         return TCPX_C_CAPTURE_DUPLICATE;
-    if (synack == TCPX_TH_SYN)
-        return TCPX_C_SYN_UNANSWERED;
+    if (synack == TCPX_TH_SYN) /* after a reset the SYN was answered: a retry, not a lost SYN */
+        return peer->rst_frame && !s->synack_frame ? TCPX_C_SYN_RETRY_AFTER_RESET : TCPX_C_SYN_UNANSWERED;
     if (synack == (TCPX_TH_SYN | TCPX_TH_ACK))
         return TCPX_C_SYNACK_UNANSWERED;
     if (ev->kind == TCPX_K_SPURIOUS_RETRANSMISSION)

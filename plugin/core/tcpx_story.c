@@ -190,7 +190,8 @@ tell_handshake(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, gboolean
         r->phase = TCPX_PHASE_HANDSHAKE;
         f->ref_frame = s->synack_frame;
         f->ref_age_ns = seg->ts_ns - s->synack_ts;
-        f->syn_synack_ns = s->syn_frame ? s->synack_ts - s->syn_ts : 0;
+        /* from the SYN the SYN-ACK answers: after retries (or resets) not the first one */
+        f->syn_synack_ns = s->last_syn_ts ? s->synack_ts - s->last_syn_ts : 0;
         f->synack_ack_ns = seg->ts_ns - s->synack_ts;
     } else if (s->frames == 1 && !(seg->flags & TCPX_TH_SYN)) {
         tcpx_finding(r, TCPX_K_MIDSTREAM, TCPX_C_STORY);

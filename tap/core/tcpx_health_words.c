@@ -23,8 +23,15 @@ static const struct {
 } sentences[TCPX_HW_N] = {
     /* verdicts (score_and_verdict() joins several with "; also: ") */
     [TCPX_HW_REFUSED] = { NULL,
-        "refused: nothing listening on port {server_port} of {server_host} (or a firewall rejected it; "
-        "if the port is wrong, the client is misconfigured)" },
+        "refused: nothing listening on port {server_port} of {server_host}{?rst_ttl_ref: (the reset has the host's own "
+        "TTL, {rst_ttl})} (if the port is wrong, the client is misconfigured)" },
+    [TCPX_HW_REFUSED_UNDETERMINED] = { NULL,
+        "refused by {server_host} or by a firewall in its name: nothing else from that host in the capture tells which "
+        "(its own packets' TTL, or a capture at the server, would decide)" },
+    [TCPX_HW_RESET_FORGED] = { NULL,
+        "reset by a device on the path, not by the {?rst_by_client:client|server}{?rst_ttl_ref:: TTL {rst_ttl} where its own packets have "
+        "{rst_ttl_ref}}{?rst_host_hs:{?rst_ttl_ref:, and|:} {rst_delay} ms after the SYN where its handshakes take "
+        "{rst_host_hs} ms}" },
     [TCPX_HW_SYN_UNANSWERED] = { NULL,
         "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
     [TCPX_HW_LOSS_DATA] = { NULL,
@@ -100,8 +107,8 @@ static const struct {
         " {reordered} segment{?one_reordered:|s} arrived out of order (reordering in the network, "
         "harmless unless frequent)." },
     [TCPX_HW_PARA_REFUSALS] = { "refusals",
-        " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} refused "
-        "by the server before this connection." },
+        " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} answered "
+        "by a reset before this connection." },
     [TCPX_HW_PARA_NOT_CAPTURED] = { "not_captured",
         " Not captured: {lost_bytes} bytes (about {lost_segments} segment{?one_lost_segments:|s} at the MSS)"
         "{?any_acked_unseen:, and {acked_unseen} ACK{?one_acked_unseen:|s} of segments the capture never saw}"
@@ -111,7 +118,8 @@ static const struct {
     [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
     [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}." },
     [TCPX_HW_PARA_POSITION] = { "position",
-        " Captured {position} (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)." },
+        " Captured {position}{?hs_ack: (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)| (from the server's "
+        "handshakes on other connections)}." },
 };
 /* clang-format on */
 
@@ -545,6 +553,13 @@ static const tcpx_var_t vars[] = {
     /* the refused / unanswered connection */
     { "server_host",         server_host,     0, 0 },
     { "server_port",         u16_,            OF(server_port), 0 },
+    { "hs_ack",              flag,            OF(hs_ack), 0 },
+    /* a reset judged against its host */
+    { "rst_by_client",       is,              OF(rst_side), 0 },
+    { "rst_ttl",             u32_nz,          OF(rst_ttl), 0 },
+    { "rst_ttl_ref",         u32_nz,          OF(rst_ttl_ref), 0 },
+    { "rst_delay",           ms,              OF(rst_delay_ns), 1 },
+    { "rst_host_hs",         ms,              OF(rst_host_hs_ns), 1 },
     { "client_packets",      u64_,            OF(packets[0]), 0 },
 };
 /* clang-format on */
