@@ -197,7 +197,7 @@ tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
     if (seg && seg->irtt_ns > 0 && !s->rst_before_synack)
         rtt = seg->irtt_ns;
     else if (s->syn_frame && s->hs_ack_frame)
-        rtt = s->hs_ack_ts - (s->last_syn_ts ? s->last_syn_ts : s->syn_ts);
+        rtt = s->hs_ack_ts - (s->last_syn_frame ? s->last_syn_ts : s->syn_ts);
     return rtt > 0 && rtt <= TCPX_MAX_RTT_NS ? rtt : 0;
 }
 
@@ -396,14 +396,14 @@ learn_host(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
         gboolean answers_syn = !s->synack_frame && s->syn_frame && sender == server;
         d->rst_has_ttl = seg->has_ttl;
         d->rst_ttl = seg->ip_ttl;
-        d->rst_delay_ns = answers_syn && s->last_syn_ts ? seg->ts_ns - s->last_syn_ts : 0;
+        d->rst_delay_ns = answers_syn && s->last_syn_frame ? MAX(seg->ts_ns - s->last_syn_ts, 1) : 0;
         if (answers_syn)
             s->rst_before_synack = TRUE;
         return;
     }
     if (seg->has_ttl && ((seg->flags & TCPX_TH_SYN) || seg->len > 0 || s->hs_ack_frame))
         tcpx_host_learn_ttl(s->host[sender], seg->ip_ttl);
-    if (s->hs_ack_frame == seg->frame && s->synack_frame && s->last_syn_ts)
+    if (s->hs_ack_frame == seg->frame && s->synack_frame && s->last_syn_frame)
         tcpx_host_learn_handshake(s->host[server], s->host[!server], s->synack_ts - s->last_syn_ts,
                                   s->hs_ack_ts - s->synack_ts);
 }

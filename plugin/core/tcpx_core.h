@@ -382,7 +382,7 @@ typedef struct tcpx_stream {
     /* handshake */
     guint32 syn_frame, synack_frame, hs_ack_frame;
     gint64 syn_ts, synack_ts, hs_ack_ts;
-    guint32 last_syn_frame;     /* the latest SYN before the SYN-ACK: the one the SYN-ACK answers */
+    guint32 last_syn_frame; /* the latest SYN before the SYN-ACK: the one the SYN-ACK answers */
     gint64 last_syn_ts;
     gboolean rst_before_synack; /* a reset answered a SYN before any SYN-ACK: TCP's iRTT may be the reset's */
     /* the hosts of [0]/[1] in the capture's host table (tcpx_hosts.h), NULL if none */

@@ -28,7 +28,7 @@ tcpx_hosts_new(const tcpx_alloc_t *alloc)
     tcpx_hosts_t *t = (tcpx_hosts_t *)alloc->alloc0(alloc->ctx, sizeof *t);
     t->alloc = *alloc;
     t->cap = 64;
-    t->slot = (entry_t **)alloc->alloc0(alloc->ctx, t->cap * sizeof *t->slot);
+    t->slot = (entry_t **)alloc->alloc0(alloc->ctx, t->cap * sizeof(entry_t *));
     return t;
 }
 
@@ -54,7 +54,7 @@ static void
 grow(tcpx_hosts_t *t)
 {
     guint cap = t->cap * 2;
-    entry_t **slot = (entry_t **)t->alloc.alloc0(t->alloc.ctx, cap * sizeof *slot);
+    entry_t **slot = (entry_t **)t->alloc.alloc0(t->alloc.ctx, cap * sizeof(entry_t *));
     for (guint i = 0; i < t->cap; i++)
         if (t->slot[i])
             *find_slot(slot, cap, t->slot[i]->addr, t->slot[i]->len) = t->slot[i];

@@ -25,8 +25,8 @@
 typedef struct tcpx_host {
     guint8 ttl[TCPX_HOST_TTLS]; /* distinct TTLs on packets certainly from this host */
     guint8 n_ttl;
-    gboolean hs_known;              /* a complete handshake with this host as the server was seen */
-    gint64 hs_d1_ns, hs_d2_ns;      /* its fastest: SYN -> SYN-ACK and SYN-ACK -> ACK at the capture point */
+    gboolean hs_known;               /* a complete handshake with this host as the server was seen */
+    gint64 hs_d1_ns, hs_d2_ns;       /* its fastest: SYN -> SYN-ACK and SYN-ACK -> ACK at the capture point */
     const struct tcpx_host *hs_peer; /* ...and the client of that handshake */
 } tcpx_host_t;
 
@@ -52,8 +52,8 @@ typedef enum {
 
 typedef struct {
     tcpx_rst_origin_t origin;
-    guint8 ttl;        /* the reset's TTL (0: unknown) */
-    guint8 ttl_ref;    /* the host's own TTL nearest to it (0: none known) */
+    guint8 ttl;     /* the reset's TTL (0: unknown) */
+    guint8 ttl_ref; /* the host's own TTL nearest to it (0: none known) */
     gboolean ttl_differs;
     gint64 delay_ns;   /* SYN -> reset, when it answered a SYN (0: not an answer) */
     gint64 hs_ns;      /* the host's fastest SYN -> SYN-ACK from this capture point (0: none) */

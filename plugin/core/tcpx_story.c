@@ -92,7 +92,7 @@ tcpx_explain_reset(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx
     gboolean answers_syn = !s->synack_frame && s->syn_frame && sender != tcpx_client_side(s);
     /* a SYN answered: judged on TTL and timing; any other reset on its TTL alone */
     tcpx_rst_judge(s->host[sender], seg->has_ttl, seg->ip_ttl,
-                   answers_syn ? MAX(seg->ts_ns - (s->last_syn_ts ? s->last_syn_ts : s->syn_ts), 1) : 0, &ev);
+                   answers_syn ? MAX(seg->ts_ns - (s->last_syn_frame ? s->last_syn_ts : s->syn_ts), 1) : 0, &ev);
     tcpx_cause_t cause = reset_cause(s, sender, seg, &ev);
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_RESET, cause);
 
@@ -191,7 +191,7 @@ tell_handshake(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, gboolean
         f->ref_frame = s->synack_frame;
         f->ref_age_ns = seg->ts_ns - s->synack_ts;
         /* from the SYN the SYN-ACK answers: after retries (or resets) not the first one */
-        f->syn_synack_ns = s->last_syn_ts ? s->synack_ts - s->last_syn_ts : 0;
+        f->syn_synack_ns = s->last_syn_frame ? s->synack_ts - s->last_syn_ts : 0;
         f->synack_ack_ns = seg->ts_ns - s->synack_ts;
     } else if (s->frames == 1 && !(seg->flags & TCPX_TH_SYN)) {
         tcpx_finding(r, TCPX_K_MIDSTREAM, TCPX_C_STORY);

@@ -26,8 +26,9 @@ static const struct {
         "refused: nothing listening on port {server_port} of {server_host}{?rst_ttl_ref: (the reset has the host's own "
         "TTL, {rst_ttl})} (if the port is wrong, the client is misconfigured)" },
     [TCPX_HW_REFUSED_UNDETERMINED] = { NULL,
-        "refused by {server_host} or by a firewall in its name: nothing else from that host in the capture tells which "
-        "(its own packets' TTL, or a capture at the server, would decide)" },
+        "refused: port {server_port} of {server_host} answered the SYN with a reset, or a firewall did in its name; "
+        "nothing else from that host in the capture tells which (its own packets' TTL, or a capture at the server, would "
+        "decide)" },
     [TCPX_HW_RESET_FORGED] = { NULL,
         "reset by a device on the path, not by the {?rst_by_client:client|server}{?rst_ttl_ref:: TTL {rst_ttl} where its own packets have "
         "{rst_ttl_ref}}{?rst_host_hs:{?rst_ttl_ref:, and|:} {rst_delay} ms after the SYN where its handshakes take "
