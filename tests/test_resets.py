@@ -12,6 +12,37 @@ ROOT = os.environ.get("TCPX_SOURCE_DIR", os.path.join(os.path.dirname(__file__),
 LAB6 = os.path.join(ROOT, "..", "shared", "real-captures", "pp_w101_lab6_resets_reusedports.pcapng")
 
 
+CRAFTED = os.path.join(ROOT, "sample_pcaps", "crafted_forged_reset.pcap")
+
+
+class BundledForgedResets(unittest.TestCase):
+    """sample_pcaps/crafted_forged_reset.pcap (sample_pcaps/craft.py): the server's own packets have
+    TTL / hop limit 57; resets with 64 are forged, the one with 57 one RTT after the SYN is the server's."""
+
+    @classmethod
+    def setUpClass(cls):
+        rows = tsharkx.fields(CRAFTED, ["frame.number", "tcpx.cause_code", "tcpx.cause"])
+        cls.frames = {int(r["frame.number"]): r for r in rows}
+        cls.health = health_json(CRAFTED)
+
+    def test_frames(self):
+        self.assertEqual(self.frames[13]["tcpx.cause_code"], "forged_by_middlebox")
+        self.assertIn("it has TTL 64 where the server's own packets have 57, and it came 0.100 ms after the SYN",
+                      self.frames[13]["tcpx.cause"])
+        self.assertEqual(self.frames[15]["tcpx.cause_code"], "refused")
+        self.assertIn("with TTL 57 as its own packets have", self.frames[15]["tcpx.cause"])
+        # IPv6: the hop limit, mid-connection
+        self.assertEqual(self.frames[23]["tcpx.cause_code"], "reset_by_middlebox")
+        self.assertIn("it has TTL 64 where the server's own packets have 57", self.frames[23]["tcpx.cause"])
+
+    def test_verdicts(self):
+        want = {0: ("healthy", "none"), 1: ("reset_by_middlebox", "network"), 2: ("refused", "server"),
+                3: ("reset_by_middlebox", "network")}
+        for n, (code, fault) in want.items():
+            self.assertEqual((self.health[n]["verdict_code"], self.health[n]["fault"]), (code, fault), "stream %d" % n)
+        self.assertEqual(self.health[2]["capture_position"], "near_client")
+
+
 @unittest.skipUnless(os.path.exists(LAB6), "../shared/real-captures not present")
 class Lab6ForgedResets(unittest.TestCase):
     """Every RST there has TTL 64 and comes 0.2-1.3 ms after the SYN; the same servers'

@@ -155,7 +155,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       { TCPX_C_AMBIGUOUS_ACK_KARN } },
     { TCPX_K_RESET, "reset", TCPX_SEV_WARN,
       "Reset",
-      "Reset by {sender_role}: {cause_label}",
+      "Reset {?in_name:in the {sender_role}'s name|by {sender_role}}: {cause_label}",
       "{Sender} aborted the connection with a reset (RST), having sent {bytes}; {receiver} had sent {bytes2}.",
       "Read the last frames before it (" STREAM_FILTER "); for a refused connection check that the service listens on the port "
       "and that no firewall rejects it.", "Last frame before the reset",
@@ -358,11 +358,11 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "{ttl_ref}{?rtt:, and}}{?rtt: it came {ref_age} after the SYN (frame {ref}) where the {sender_role}'s handshakes take "
       "{rtt} from this capture point}. A firewall or other box on the path rejected the SYN in the {sender_role}'s name; "
       "the {sender_role} probably never saw it. The client sees \"connection refused\" all the same." },
-    { TCPX_C_RST_REFUSED_UNDETERMINED, "refused_undetermined", "refused, by the server or a firewall",
+    { TCPX_C_RST_REFUSED_UNDETERMINED, "refused_undetermined", "refused by the server or a firewall",
       "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl: (TTL {ttl})}. Either nothing listens on "
       "that port, or a firewall on the path rejected the SYN in its name: nothing in the capture so far tells which. The "
       "TTL of that host's own packets (a SYN-ACK from it on another port), or a capture at the server, would decide." },
-    { TCPX_C_RST_FORGED_MID, "reset_by_middlebox", "reset by a device on the path",
+    { TCPX_C_RST_FORGED_MID, "reset_by_middlebox", "sent by a device on the path",
       "This reset did not come from {sender}: it has TTL {ttl} where the {sender_role}'s own packets have {ttl_ref}. A "
       "firewall, load balancer or intrusion-prevention box on the path killed the connection in the {sender_role}'s name." },
     { TCPX_C_RST_HANDSHAKE_ABORT, "handshake_abort", "aborted before any data",

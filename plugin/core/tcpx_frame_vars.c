@@ -343,6 +343,15 @@ render_position(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* Known when the cause says a reset may not come from the host it names (forged, or undetermined). */
+static gboolean
+render_in_name(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    guint8 c = finding_of(ctx)->cause;
+    (void)out;
+    return c == TCPX_C_RST_FORGED || c == TCPX_C_RST_FORGED_MID || c == TCPX_C_RST_REFUSED_UNDETERMINED;
+}
+
 static gboolean
 render_cause_label(GString *out, const tcpx_var_t *var, const void *ctx)
 {
@@ -375,6 +384,7 @@ static const tcpx_var_t frame_vars[] = {
     { "held_lo",       render_number,        F(held_lo), 0 },
     { "hi",            render_seq,           F(hi), 0 },
     { "idle",          render_duration,      F(idle_ns), 0 },
+    { "in_name",       render_in_name,       F(cause), 0 },
     { "layer",         render_ctx_count,     C(layer), 0 },
     { "layers",        render_ctx_count,     C(layers), 1 },
     { "listed",        render_listed,        F(listed), 0 },

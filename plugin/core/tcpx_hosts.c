@@ -112,6 +112,8 @@ tcpx_host_learn_ttl(tcpx_host_t *h, guint8 ttl)
             return;
     if (h->n_ttl < TCPX_HOST_TTLS)
         h->ttl[h->n_ttl++] = ttl;
+    else
+        h->ttl_many = TRUE;
 }
 
 void
@@ -151,7 +153,7 @@ tcpx_rst_judge(const tcpx_host_t *h, gboolean has_ttl, guint8 ttl, gint64 delay_
     ev->delay_ns = delay_ns > 0 ? delay_ns : 0;
     if (!h)
         return;
-    gboolean ttl_known = has_ttl && h->n_ttl > 0;
+    gboolean ttl_known = has_ttl && h->n_ttl > 0 && !h->ttl_many;
     if (ttl_known) {
         guint dist;
         ev->ttl_ref = nearest_ttl(h, ttl, &dist);

@@ -398,7 +398,7 @@ test_resets(void)
     const tcpx_finding_t *f = find_kind(feed(s, seg(FALSE, 1, TCPX_TH_RST | TCPX_TH_ACK, 1, 1, 0)), TCPX_K_RESET);
     g_assert_cmpint(f->cause, ==, TCPX_C_RST_REFUSED_UNDETERMINED);
     char *sum = render(s, f, FALSE, tcpx_render_summary);
-    g_assert_cmpstr(sum, ==, "Reset by server: refused, by the server or a firewall");
+    g_assert_cmpstr(sum, ==, "Reset in the server's name: refused by the server or a firewall");
     g_free(sum);
     g_free(s);
 

@@ -201,6 +201,17 @@ test_host_table(void)
     tcpx_host_learn_ttl(first, 57);
     tcpx_host_learn_ttl(first, 244);
     g_assert_cmpuint(first->n_ttl, ==, 2);
+
+    /* a TTL far from the host's is evidence; with many TTLs behind one address (NAT) it is not */
+    tcpx_rst_evidence_t ev;
+    tcpx_rst_judge(first, TRUE, 64, 0, &ev);
+    g_assert_cmpint(ev.origin, ==, TCPX_RST_FORGED);
+    g_assert_cmpuint(ev.ttl_ref, ==, 57);
+    for (guint8 ttl = 100; ttl < 104; ttl++)
+        tcpx_host_learn_ttl(first, ttl);
+    g_assert_true(first->ttl_many);
+    tcpx_rst_judge(first, TRUE, 64, 0, &ev);
+    g_assert_cmpint(ev.origin, ==, TCPX_RST_FROM_UNKNOWN);
     tcpx_hosts_free(t);
 }
 
@@ -227,7 +238,7 @@ test_forged_refusal(void)
     g_assert_null(strstr(why, "nothing listens"));
     g_free(why);
     char *sum = render(s, f, tcpx_render_summary);
-    g_assert_cmpstr(sum, ==, "Reset by server: forged by a device on the path");
+    g_assert_cmpstr(sum, ==, "Reset in the server's name: forged by a device on the path");
     g_free(sum);
 
     const tcpx_health_stream_t *hs = judged(&c, s);
