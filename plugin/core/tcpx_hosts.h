@@ -25,7 +25,7 @@
 typedef struct tcpx_host {
     guint8 ttl[TCPX_HOST_TTLS]; /* distinct TTLs on packets certainly from this host */
     guint8 n_ttl;
-    gboolean ttl_many; /* more distinct TTLs than kept (many hosts behind one address): no TTL evidence */
+    gboolean ttl_many;               /* more distinct TTLs than kept (many hosts behind one address): no TTL evidence */
     gboolean hs_known;               /* a complete handshake with this host as the server was seen */
     gint64 hs_d1_ns, hs_d2_ns;       /* its fastest: SYN -> SYN-ACK and SYN-ACK -> ACK at the capture point */
     const struct tcpx_host *hs_peer; /* ...and the client of that handshake */
