@@ -30,7 +30,7 @@ class BundledForgedResets(unittest.TestCase):
         self.assertIn("it has TTL 64 where the server's own packets have 57, and it came 0.100 ms after the SYN",
                       self.frames[13]["tcpx.cause"])
         self.assertEqual(self.frames[15]["tcpx.cause_code"], "refused")
-        self.assertIn("with TTL 57 as its own packets have", self.frames[15]["tcpx.cause"])
+        self.assertIn("(TTL 57; its own packets have 57)", self.frames[15]["tcpx.cause"])
         # IPv6: the hop limit, mid-connection
         self.assertEqual(self.frames[23]["tcpx.cause_code"], "reset_by_middlebox")
         self.assertIn("it has TTL 64 where the server's own packets have 57", self.frames[23]["tcpx.cause"])

@@ -351,8 +351,8 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "These bytes were retransmitted before this ACK came, so the round-trip time cannot be measured from it (Karn's rule): "
       "Wireshark leaves it out of its RTT figures. Expected after any retransmission." },
     { TCPX_C_RST_REFUSED, "refused", "connection refused",
-      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl_ref:, with TTL {ttl} as its own packets "
-      "have}: nothing listens on that port (or a firewall on that host rejects it). The client sees \"connection refused\"." },
+      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl_ref: (TTL {ttl}; its own packets "
+      "have {ttl_ref})}: nothing listens on that port (or a firewall on that host rejects it). The client sees \"connection refused\"." },
     { TCPX_C_RST_FORGED, "forged_by_middlebox", "forged by a device on the path",
       "This reset did not come from {sender}:{?ttl_ref: it has TTL {ttl} where the {sender_role}'s own packets have "
       "{ttl_ref}{?rtt:, and}}{?rtt: it came {ref_age} after the SYN (frame {ref}) where the {sender_role}'s handshakes take "

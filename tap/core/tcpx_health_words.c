@@ -23,8 +23,8 @@ static const struct {
 } sentences[TCPX_HW_N] = {
     /* verdicts (score_and_verdict() joins several with "; also: ") */
     [TCPX_HW_REFUSED] = { NULL,
-        "refused: nothing listening on port {server_port} of {server_host}{?rst_ttl_ref: (the reset has the host's own "
-        "TTL, {rst_ttl})} (if the port is wrong, the client is misconfigured)" },
+        "refused: nothing listening on port {server_port} of {server_host}{?rst_ttl_ref: (the reset's TTL {rst_ttl} "
+        "matches the host's own, {rst_ttl_ref})} (if the port is wrong, the client is misconfigured)" },
     [TCPX_HW_REFUSED_UNDETERMINED] = { NULL,
         "refused: port {server_port} of {server_host} answered the SYN with a reset, or a firewall did in its name; "
         "nothing else from that host in the capture tells which (its own packets' TTL, or a capture at the server, would "

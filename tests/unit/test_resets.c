@@ -266,7 +266,7 @@ test_refusal_from_the_server(void)
     g_assert_cmpint(f->rtt_ns, ==, 0);
     char *why = render(s, f, tcpx_render_cause);
     g_assert_nonnull(strstr(why, "nothing listens on that port"));
-    g_assert_nonnull(strstr(why, "with TTL 62 as its own packets have"));
+    g_assert_nonnull(strstr(why, "(TTL 62; its own packets have 62)"));
     g_free(why);
 
     const tcpx_health_stream_t *hs = judged(&c, s);
