@@ -45,7 +45,7 @@ class Conn:
 
     def __init__(self, w, cip="10.0.0.1", sip="10.0.0.2", cport=40000,
                  sport=80, cisn=1000000, sisn=2000000, vlan=None,
-                 wscale=7, client_zero_csum=False):
+                 wscale=7, client_zero_csum=False, server_ttl=64):
         self.w = w
         self.ip = {"c": cip, "s": sip}
         self.port = {"c": cport, "s": sport}
@@ -56,11 +56,12 @@ class Conn:
         self.vlan = vlan
         self.wscale = wscale
         self.client_zero_csum = client_zero_csum
+        self.ttl = {"c": 64, "s": server_ttl}
         self.win = {"c": 502, "s": 509}   # scaled by 2**7 -> ~64 KB
 
     def send(self, frm, t, flags="A", data=b"", seq=None, ack=None,
              window=None, options=b"", ip_id=None, advance=True,
-             write=True):
+             write=True, ttl=None):
         """write=False: update state only (a frame lost before the tap)."""
         to = "s" if frm == "c" else "c"
         if seq is None:
@@ -79,7 +80,8 @@ class Conn:
                           self.port[to], seq=seq, ack=ack, flags=flags,
                           window=window, payload=data, options=options,
                           ip_id=ip_id, vlan=self.vlan, src_mac=self.mac[frm],
-                          dst_mac=self.mac[to], tcp_checksum=csum)
+                          dst_mac=self.mac[to], tcp_checksum=csum,
+                          ttl=self.ttl[frm] if ttl is None else ttl)
         if write:
             self.w.write(t, frame)
         if advance:
@@ -304,6 +306,45 @@ def crafted_ipv6_vlan(w):
     c.close(t + 0.05)
 
 
+def crafted_forged_reset(w):
+    """Resets in the server's name (captured at the client): the server's own
+    packets arrive with TTL / hop limit 57, one RTT (20 ms) after the client's.
+    1: a good download from 10.0.0.2:80 (the reference); 2: a SYN to port 8443
+    answered 0.1 ms later by a RST with TTL 64 (a firewall on the path); 3: a
+    SYN to port 8081 answered one RTT later by a RST with TTL 57 (the server:
+    nothing listening); 4 (IPv6): a download cut by a RST with hop limit 64
+    where the server's packets have 57."""
+    c = Conn(w, cport=40001, server_ttl=57)
+    t = c.handshake(T0)
+    c.send("c", t + 0.0001, "PA", REQUEST)
+    t += 0.0001 + RTT
+    for s in segments(response(3000)):
+        c.send("s", t, "A", s)
+        t += 0.0012
+    c.send("c", t, "A")
+    t = c.close(t + 0.01)
+    b = Conn(w, cport=40002, sport=8443, cisn=5000000, server_ttl=57)
+    b.send("c", t + 0.1, "S", window=64240, options=tcp_options(mss=1460))
+    b.send("s", t + 0.1001, "RA", ttl=64)
+    r = Conn(w, cport=40003, sport=8081, cisn=6000000, server_ttl=57)
+    r.send("c", t + 0.2, "S", window=64240, options=tcp_options(mss=1460))
+    r.send("s", t + 0.2 + RTT, "RA")
+    v = Conn(w, cip="fd00:100::1", sip="fd00:100::2", cport=40004, server_ttl=57)
+    o = tcp_options(mss=1440, sack_perm=True, wscale=7)
+    t += 0.3
+    v.send("c", t, "S", window=64240, options=o)
+    v.send("s", t + RTT, "SA", window=65160, options=o)
+    v.send("c", t + RTT + 0.00005, "A")
+    t += RTT + 0.0001
+    v.send("c", t, "PA", REQUEST)
+    t += RTT
+    for s in segments(response(3000))[:2]:
+        v.send("s", t, "A", s)
+        t += 0.0012
+    v.send("c", t, "A")
+    v.send("s", t + 0.0002, "RA", ttl=64)
+
+
 def crafted_zero_window_probe(w):
     # A receiver whose window closes; the sender probes BSD/Windows style
     # with 1 byte of new data (Linux probes with seq-1 and no data, which
@@ -353,6 +394,7 @@ CRAFTS = {
     "crafted_seq_wrap": crafted_seq_wrap,
     "crafted_ipv6_vlan": crafted_ipv6_vlan,
     "crafted_zero_window_probe": crafted_zero_window_probe,
+    "crafted_forged_reset": crafted_forged_reset,
 }
 
 

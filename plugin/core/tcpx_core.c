@@ -11,6 +11,7 @@
  */
 #include <string.h>
 #include "tcpx_steps.h"
+#include "tcpx_hosts.h"
 
 /* A stream that starts without a handshake: gaps in its first frames are the capture's start. */
 #define EARLY_FRAMES 3
@@ -192,10 +193,11 @@ gint64
 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
 {
     gint64 rtt = 0;
-    if (seg && seg->irtt_ns > 0)
+    /* After a reset that answered a SYN, TCP's iRTT may be SYN -> reset: the handshake's own times instead. */
+    if (seg && seg->irtt_ns > 0 && !s->rst_before_synack)
         rtt = seg->irtt_ns;
     else if (s->syn_frame && s->hs_ack_frame)
-        rtt = s->hs_ack_ts - s->syn_ts;
+        rtt = s->hs_ack_ts - (s->last_syn_frame ? s->last_syn_ts : s->syn_ts);
     return rtt > 0 && rtt <= TCPX_MAX_RTT_NS ? rtt : 0;
 }
 
@@ -270,6 +272,10 @@ note_frame(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     if (s->client < 0) {
         s->client = (gint8)guess_client(s, seg, sender);
         s->roles_guessed = !(seg->flags & TCPX_TH_SYN);
+    }
+    if (synack == TCPX_TH_SYN && !s->synack_frame) {
+        s->last_syn_frame = seg->frame;
+        s->last_syn_ts = seg->ts_ns;
     }
     if (synack == TCPX_TH_SYN && !s->syn_frame) {
         s->syn_frame = seg->frame;
@@ -378,6 +384,30 @@ update_flags(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg)
     d->last_ts = seg->ts_ns;
 }
 
+/* What the segment tells of its sender's host: the TTL of a packet that certainly comes from it
+ * (SYN, SYN-ACK, data, ACKs once the handshake is complete), or, for a reset, the reset's TTL and
+ * delay, kept to be judged against the host (tcpx_hosts.h); and a completed handshake's delays. */
+static void
+learn_host(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+{
+    tcpx_side_t *d = &s->side[sender];
+    int server = !tcpx_client_side(s);
+    if (seg->flags & TCPX_TH_RST) {
+        gboolean answers_syn = !s->synack_frame && s->syn_frame && sender == server;
+        d->rst_has_ttl = seg->has_ttl;
+        d->rst_ttl = seg->ip_ttl;
+        d->rst_delay_ns = answers_syn && s->last_syn_frame ? MAX(seg->ts_ns - s->last_syn_ts, 1) : 0;
+        if (answers_syn)
+            s->rst_before_synack = TRUE;
+        return;
+    }
+    if (seg->has_ttl && ((seg->flags & TCPX_TH_SYN) || seg->len > 0 || s->hs_ack_frame))
+        tcpx_host_learn_ttl(s->host[sender], seg->ip_ttl);
+    if (s->hs_ack_frame == seg->frame && s->synack_frame && s->last_syn_frame)
+        tcpx_host_learn_handshake(s->host[server], s->host[!server], s->synack_ts - s->last_syn_ts,
+                                  s->hs_ack_ts - s->synack_ts);
+}
+
 void
 tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
@@ -407,4 +437,5 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
     }
     update_window(d, seg);
     update_flags(s, d, seg);
+    learn_host(s, sender, seg);
 }

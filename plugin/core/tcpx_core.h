@@ -144,6 +144,9 @@ typedef enum {
     TCPX_C_AMBIGUOUS_ACK_KARN,
     /* resets */
     TCPX_C_RST_REFUSED,
+    TCPX_C_RST_FORGED,
+    TCPX_C_RST_REFUSED_UNDETERMINED,
+    TCPX_C_RST_FORGED_MID,
     TCPX_C_RST_HANDSHAKE_ABORT,
     TCPX_C_RST_MID_TRANSFER,
     TCPX_C_RST_AFTER_FIN,
@@ -205,6 +208,8 @@ typedef struct {
     gboolean has_ip_id;
     guint16 ip_id;
     guint8 ip_ecn; /* 0..3, 3 = congestion experienced */
+    gboolean has_ttl;
+    guint8 ip_ttl; /* TTL (IPv6: hop limit) of the innermost IP header carrying this segment */
     guint16 checksum;
     tcpx_csum_t csum;
     /* Wireshark's analysis of this segment */
@@ -245,6 +250,8 @@ typedef struct {
     guint8 zero_checksum;                   /* checksum: the checksum field is zero, not wrong */
     guint16 checksum;                       /* checksum: the frame's TCP checksum */
     tcpx_syn_opts_t sender_opts, peer_opts; /* SYN, SYN-ACK: both sides' options */
+    guint8 ttl;                             /* reset: its IP TTL (0: unknown) */
+    guint8 ttl_ref;                         /* reset: the named host's own TTL nearest to it (0: none) */
     guint32 orig_frame;                     /* first transmission of the same bytes */
     guint32 ack_frame;                      /* the ACK that already covered these bytes */
     guint32 ref_frame;                      /* the kind's reference frame (its ref_label says which) */
@@ -358,6 +365,10 @@ typedef struct {
     guint32 fin_frame;
     gint64 fin_ts;
     guint32 rst_frame;
+    /* this side's latest RST: its TTL, and how long after the SYN it answered (0: it answered none) */
+    gboolean rst_has_ttl;
+    guint8 rst_ttl;
+    gint64 rst_delay_ns;
     /* counters, so far */
     guint32 data_segments, payload_bytes;
     guint32 retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
@@ -380,6 +391,11 @@ typedef struct tcpx_stream {
     /* handshake */
     guint32 syn_frame, synack_frame, hs_ack_frame;
     gint64 syn_ts, synack_ts, hs_ack_ts;
+    guint32 last_syn_frame; /* the latest SYN before the SYN-ACK: the one the SYN-ACK answers */
+    gint64 last_syn_ts;
+    gboolean rst_before_synack; /* a reset answered a SYN before any SYN-ACK: TCP's iRTT may be the reset's */
+    /* the hosts of [0]/[1] in the capture's host table (tcpx_hosts.h), NULL if none */
+    struct tcpx_host *host[2];
     gboolean midstream; /* first frame was not a SYN */
     guint32 first_frame, frames;
     gint64 first_ts;

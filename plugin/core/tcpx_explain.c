@@ -155,12 +155,12 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       { TCPX_C_AMBIGUOUS_ACK_KARN } },
     { TCPX_K_RESET, "reset", TCPX_SEV_WARN,
       "Reset",
-      "Reset by {sender_role}: {cause_label}",
+      "Reset {?in_name:in the {sender_role}'s name|by {sender_role}}: {cause_label}",
       "{Sender} aborted the connection with a reset (RST), having sent {bytes}; {receiver} had sent {bytes2}.",
       "Read the last frames before it (" STREAM_FILTER "); for a refused connection check that the service listens on the port "
       "and that no firewall rejects it.", "Last frame before the reset",
-      { TCPX_C_RST_REFUSED, TCPX_C_RST_HANDSHAKE_ABORT, TCPX_C_RST_MID_TRANSFER, TCPX_C_RST_AFTER_FIN, TCPX_C_RST_IDLE,
-        TCPX_C_RST_UNKNOWN_START } },
+      { TCPX_C_RST_REFUSED, TCPX_C_RST_FORGED, TCPX_C_RST_REFUSED_UNDETERMINED, TCPX_C_RST_FORGED_MID,
+        TCPX_C_RST_HANDSHAKE_ABORT, TCPX_C_RST_MID_TRANSFER, TCPX_C_RST_AFTER_FIN, TCPX_C_RST_IDLE, TCPX_C_RST_UNKNOWN_START } },
     { TCPX_K_CHECKSUM, "checksum", TCPX_SEV_ERROR,
       "Checksum",
       "{?zero_checksum:Zero|Bad} TCP checksum from {sender_role}: {cause_label}",
@@ -241,7 +241,8 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "SYN-ACK) was lost between them." },
     { TCPX_C_SYN_RETRY_AFTER_RST, "syn_retry_after_reset", "retry after a reset",
       "The previous SYN was answered with a reset (frame {ref}, {ref_age} before), not lost: {sender} tried again on the same "
-      "ports. Each reset refuses the attempt; see who sends them (the server, or a firewall on the path)." },
+      "ports, as an application does after \"connection refused\". The reset's own text says whether {receiver} or a device "
+      "on the path sent it." },
     { TCPX_C_FAST_RETX_DUPACKS, "loss_dupacks", "lost, recovered by dup ACKs",
       "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACKs let {sender} resend it without waiting for "
       "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
@@ -360,8 +361,20 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "These bytes were retransmitted before this ACK came, so the round-trip time cannot be measured from it (Karn's rule): "
       "Wireshark leaves it out of its RTT figures. Expected after any retransmission." },
     { TCPX_C_RST_REFUSED, "refused", "connection refused",
-      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later: nothing listens on that port, or a firewall "
-      "rejects it. The client sees \"connection refused\"." },
+      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl_ref: (TTL {ttl}; its own packets "
+      "have {ttl_ref})}: nothing listens on that port (or a firewall on that host rejects it). The client sees \"connection refused\"." },
+    { TCPX_C_RST_FORGED, "forged_by_middlebox", "forged by a device on the path",
+      "This reset did not come from {sender}:{?ttl_ref: it has TTL {ttl} where the {sender_role}'s own packets have "
+      "{ttl_ref}{?rtt:, and}}{?rtt: it came {ref_age} after the SYN (frame {ref}) where the {sender_role}'s handshakes take "
+      "{rtt} from this capture point}. A firewall or other box on the path rejected the SYN in the {sender_role}'s name; "
+      "the {sender_role} probably never saw it. The client sees \"connection refused\" all the same." },
+    { TCPX_C_RST_REFUSED_UNDETERMINED, "refused_undetermined", "refused by the server or a firewall",
+      "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl: (TTL {ttl})}. Either nothing listens on "
+      "that port, or a firewall on the path rejected the SYN in its name: nothing in the capture so far tells which. The "
+      "TTL of that host's own packets (a SYN-ACK from it on another port), or a capture at the server, would decide." },
+    { TCPX_C_RST_FORGED_MID, "reset_by_middlebox", "sent by a device on the path",
+      "This reset did not come from {sender}: it has TTL {ttl} where the {sender_role}'s own packets have {ttl_ref}. A "
+      "firewall, load balancer or intrusion-prevention box on the path killed the connection in the {sender_role}'s name." },
     { TCPX_C_RST_HANDSHAKE_ABORT, "handshake_abort", "aborted before any data",
       "The connection was reset before any data moved: typical of port scans, health checks, or a client that gave up." },
     { TCPX_C_RST_MID_TRANSFER, "abort_mid_transfer", "abort in the middle of a transfer",

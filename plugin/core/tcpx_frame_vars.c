@@ -43,6 +43,17 @@ render_number(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* A one-byte number (a TTL); 0 is unknown. */
+static gboolean
+render_u8(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    guint8 v = *((const guint8 *)finding_of(ctx) + var->offset);
+    if (!v)
+        return FALSE;
+    tcpx_append_uint(out, v);
+    return TRUE;
+}
+
 /* Known when the count is 1: for plurals ("segment{?one_total:|s}"). */
 static gboolean
 render_is_one(GString *out, const tcpx_var_t *var, const void *ctx)
@@ -351,6 +362,15 @@ render_position(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* Known when the cause says a reset may not come from the host it names (forged, or undetermined). */
+static gboolean
+render_in_name(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    guint8 c = finding_of(ctx)->cause;
+    (void)out;
+    return c == TCPX_C_RST_FORGED || c == TCPX_C_RST_FORGED_MID || c == TCPX_C_RST_REFUSED_UNDETERMINED;
+}
+
 static gboolean
 render_cause_label(GString *out, const tcpx_var_t *var, const void *ctx)
 {
@@ -384,6 +404,7 @@ static const tcpx_var_t frame_vars[] = {
     { "held_lo",       render_number,        F(held_lo), 0 },
     { "hi",            render_seq,           F(hi), 0 },
     { "idle",          render_duration,      F(idle_ns), 0 },
+    { "in_name",       render_in_name,       F(cause), 0 },
     { "layer",         render_ctx_count,     C(layer), 0 },
     { "layers",        render_ctx_count,     C(layers), 1 },
     { "listed",        render_listed,        F(listed), 0 },
@@ -420,6 +441,8 @@ static const tcpx_var_t frame_vars[] = {
     { "syn_synack",    render_duration,      F(syn_synack_ns), 0 },
     { "synack_ack",    render_duration,      F(synack_ack_ns), 0 },
     { "total",         render_number,        F(total), 0 },
+    { "ttl",           render_u8,            F(ttl), 0 },
+    { "ttl_ref",       render_u8,            F(ttl_ref), 0 },
     { "waits_for",     render_number,        F(waits_for), 0 },
     { "zero_checksum", render_zero_checksum, F(zero_checksum), 0 },
 };

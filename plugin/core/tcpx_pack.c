@@ -22,7 +22,7 @@
     U32(attempt) U32(waits_for) U32(dupacks) U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) U32(quiet_frame) \
     I64(syn_synack_ns) I64(synack_ack_ns) U8(zero_checksum) U16(checksum) \
     U16(sender_opts.mss) I8(sender_opts.wscale) U8(sender_opts.flags) \
-    U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags)
+    U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags) U8(ttl) U8(ttl_ref)
 /* clang-format on */
 
 #define FIELD(f, signed_) { offsetof(tcpx_finding_t, f), sizeof(((tcpx_finding_t *)0)->f), signed_ },

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "tcpx_steps.h"
+#include "tcpx_hosts.h"
 
 /* Port reuse within this long of the old connection's close hits TIME-WAIT (2 x MSL on Linux). */
 #define TIME_WAIT_NS (G_GINT64_CONSTANT(60000) * NS_PER_MS)
@@ -51,15 +52,27 @@ tcpx_explain_fast_open(const tcpx_segment_t *seg, tcpx_result_t *r)
         tcpx_finding(r, TCPX_K_TFO_IGNORED, TCPX_C_TFO_REJECTED);
 }
 
+/* A SYN answered by a reset: refused by the host only when the reset is consistent with the
+ * host's own packets; forged when it contradicts them; otherwise undetermined. */
 static tcpx_cause_t
-reset_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+refusal_cause(const tcpx_rst_evidence_t *ev)
+{
+    if (ev->origin == TCPX_RST_FORGED)
+        return TCPX_C_RST_FORGED;
+    return ev->origin == TCPX_RST_FROM_HOST ? TCPX_C_RST_REFUSED : TCPX_C_RST_REFUSED_UNDETERMINED;
+}
+
+static tcpx_cause_t
+reset_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const tcpx_rst_evidence_t *ev)
 {
     const tcpx_side_t *d = &s->side[sender];
     const tcpx_side_t *peer = &s->side[!sender];
     guint32 payload = s->side[0].payload_bytes + s->side[1].payload_bytes;
 
-    if (!s->synack_frame && s->syn_frame && sender != tcpx_client_side(s))
-        return TCPX_C_RST_REFUSED;
+    if (ev->delay_ns > 0)
+        return refusal_cause(ev);
+    if (ev->origin == TCPX_RST_FORGED)
+        return TCPX_C_RST_FORGED_MID;
     if (s->midstream && !payload && !d->fin_frame && !peer->fin_frame)
         return TCPX_C_RST_UNKNOWN_START;
     if (d->fin_frame || peer->fin_frame)
@@ -78,14 +91,24 @@ tcpx_explain_reset(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx
 {
     const tcpx_side_t *d = &s->side[sender];
     const tcpx_side_t *peer = &s->side[!sender];
-    tcpx_cause_t cause = reset_cause(s, sender, seg);
+    tcpx_rst_evidence_t ev;
+    gboolean answers_syn = !s->synack_frame && s->syn_frame && sender != tcpx_client_side(s);
+    /* a SYN answered: judged on TTL and timing; any other reset on its TTL alone */
+    tcpx_rst_judge(s->host[sender], seg->has_ttl, seg->ip_ttl,
+                   answers_syn ? MAX(seg->ts_ns - (s->last_syn_frame ? s->last_syn_ts : s->syn_ts), 1) : 0, &ev);
+    tcpx_cause_t cause = reset_cause(s, sender, seg, &ev);
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_RESET, cause);
 
     f->bytes = d->payload_bytes;
     f->bytes2 = peer->payload_bytes;
-    if (cause == TCPX_C_RST_REFUSED) {
-        f->ref_frame = s->syn_frame;
-        f->ref_age_ns = s->syn_frame ? seg->ts_ns - s->syn_ts : 0;
+    f->ttl = ev.ttl;
+    if (ev.ttl_differs || cause == TCPX_C_RST_REFUSED)
+        f->ttl_ref = ev.ttl_ref; /* the evidence: a TTL that differs, or the same as the host's */
+    if (ev.too_fast)
+        f->rtt_ns = ev.hs_ns;
+    if (ev.delay_ns > 0) {
+        f->ref_frame = s->last_syn_frame ? s->last_syn_frame : s->syn_frame;
+        f->ref_age_ns = ev.delay_ns;
     } else if (cause == TCPX_C_RST_AFTER_FIN) {
         f->ref_frame = d->fin_frame ? d->fin_frame : peer->fin_frame;
         f->ref_age_ns = seg->ts_ns - (d->fin_frame ? d->fin_ts : peer->fin_ts);
@@ -170,7 +193,8 @@ tell_handshake(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, gboolean
         r->phase = TCPX_PHASE_HANDSHAKE;
         f->ref_frame = s->synack_frame;
         f->ref_age_ns = seg->ts_ns - s->synack_ts;
-        f->syn_synack_ns = s->syn_frame ? s->synack_ts - s->syn_ts : 0;
+        /* from the SYN the SYN-ACK answers: after retries (or resets) not the first one */
+        f->syn_synack_ns = s->last_syn_frame ? s->synack_ts - s->last_syn_ts : 0;
         f->synack_ack_ns = seg->ts_ns - s->synack_ts;
     } else if (s->frames == 1 && !(seg->flags & TCPX_TH_SYN)) {
         tcpx_finding(r, TCPX_K_MIDSTREAM, TCPX_C_STORY);

@@ -19,6 +19,7 @@
 #include "tcpx_bytes.h"
 #include "tcpx_core.h"
 #include "tcpx_hook.h"
+#include "tcpx_hosts.h"
 #include "tcpx_pack.h"
 #include "tcpx_ws_compat.h"
 #include "tcpx_ws_tcp.h"
@@ -68,6 +69,7 @@ typedef struct {
 static wmem_map_t *streams;          /* tcp.stream -> tcpx_stream_glue_t */
 static wmem_map_t *first_pass_convs; /* conv_key_t -> conv_cache_t, first pass only */
 static wmem_map_t *last_by_ports;    /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
+static tcpx_hosts_t *hosts;          /* address -> what the capture knows of that host (tcpx_hosts.h) */
 
 /* conv_key_t as a wmem_map key: its bytes, read as whole 8-byte words (the padding is zeroed). */
 static guint
@@ -95,6 +97,16 @@ tcpx_reader_file_init(void)
     first_pass_convs = wmem_map_new(wmem_file_scope(), conv_key_hash, conv_key_equal);
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
+    hosts = tcpx_hosts_new(&tcpx_file_allocator);
+}
+
+/* The host table's entry for an IP address (other address types have none). */
+static tcpx_host_t *
+host_of(const address *addr)
+{
+    if ((addr->type != AT_IPv4 && addr->type != AT_IPv6) || addr->len <= 0)
+        return NULL;
+    return tcpx_hosts_get(hosts, (const guint8 *)addr->data, (guint)addr->len);
 }
 
 void
@@ -197,6 +209,8 @@ stream_for(packet_info *pinfo, guint32 id, const address *src, const address *ds
     tcpx_stream_init(&g->core, id, n0, n1, sport, dport, &tcpx_file_allocator);
     copy_address_wmem(wmem_file_scope(), &g->first_src, src);
     g->first_sport = sport;
+    g->core.host[0] = host_of(src);
+    g->core.host[1] = host_of(dst);
 
     /* Remember the stream by its ports, to tell reused ports what came before. */
     char *key = strcmp(n0, n1) < 0 ? wmem_strdup_printf(wmem_file_scope(), "%s|%s", n0, n1)
@@ -353,7 +367,8 @@ check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const add
     return TCPX_CSUM_BAD;
 }
 
-/* The IP header's ID and ECN bits, from IP's header data handed to TCP. */
+/* The IP header's ID, ECN bits and TTL (hop limit), from the header data that IP handed to this very TCP
+ * header: the innermost IP header carrying it (ICMP-quoted headers are not read: see tcpx_hook.c). */
 static void
 read_ip_fields(tcpx_segment_t *seg, const void *iph)
 {
@@ -362,6 +377,8 @@ read_ip_fields(tcpx_segment_t *seg, const void *iph)
     seg->has_ip_id = ip.has_ip_id;
     seg->ip_id = ip.ip_id;
     seg->ip_ecn = ip.ecn;
+    seg->has_ttl = ip.has_ttl;
+    seg->ip_ttl = ip.ttl;
 }
 
 /* TCP's analysis of the segment (through the adapter), and TCP Fast Open judged as TCP judges it. */

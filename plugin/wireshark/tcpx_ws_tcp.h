@@ -78,6 +78,8 @@ typedef struct {
     bool has_ip_id;
     uint16_t ip_id;
     uint8_t ecn;
+    bool has_ttl;
+    uint8_t ttl; /* IPv4 TTL, IPv6 hop limit */
 } tcpx_ws_ip_view_t;
 void tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view);
 

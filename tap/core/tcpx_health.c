@@ -220,6 +220,7 @@ tcpx_health_fault_name(tcpx_fault_t f)
     case TCPX_FAULT_NETWORK: return "network";
     case TCPX_FAULT_SERVER: return "server";
     case TCPX_FAULT_CAPTURE: return "capture";
+    case TCPX_FAULT_UNDETERMINED: return "undetermined";
     default: return "none";
     }
 }

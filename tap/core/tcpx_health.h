@@ -43,7 +43,8 @@ typedef enum {
     TCPX_FAULT_CLIENT,
     TCPX_FAULT_NETWORK,
     TCPX_FAULT_SERVER,
-    TCPX_FAULT_CAPTURE
+    TCPX_FAULT_CAPTURE,
+    TCPX_FAULT_UNDETERMINED /* the evidence does not tell (a refusal with nothing to compare its reset with) */
 } tcpx_fault_t;
 
 typedef enum {
@@ -114,6 +115,12 @@ typedef struct {
     guint8 rst_cause;  /* its tcpx_cause_t */
     guint32 refusals;  /* SYNs answered by RST before a connection (reused ports) */
     gboolean rst_after_data;
+    /* that reset judged against the host it names (tcpx_hosts.h), with the whole capture's host table */
+    guint rst_origin;      /* tcpx_rst_origin_t */
+    guint32 rst_ttl;       /* its TTL (0: unknown) */
+    guint32 rst_ttl_ref;   /* the host's own TTL, when it is evidence (differs, or matches a refusal) */
+    gint64 rst_delay_ns;   /* SYN -> RST when it answered a SYN, else 0 */
+    gint64 rst_host_hs_ns; /* the host's SYN -> SYN-ACK, when the RST was far faster, else 0 */
     /* story */
     gboolean syn, synack, hs_ack, midstream;
     gboolean fin[2];

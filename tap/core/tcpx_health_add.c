@@ -121,7 +121,10 @@ add_handshake(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         s->hs_ack = TRUE;
         hs->hs_ack_ts = rec->ts_ns;
     }
-    if (rec->irtt_ns > 0 && s->synack)
+    if (r->rst && r->d == 1 && !s->synack)
+        hs->rst_before_synack = TRUE;
+    /* after a reset answered a SYN, TCP's iRTT may be SYN -> RST: the handshake's own times instead */
+    if (rec->irtt_ns > 0 && s->synack && !hs->rst_before_synack)
         hs->rec_irtt_ns = rec->irtt_ns;
 }
 
@@ -395,7 +398,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))
         hs->pub.acked_unseen++;
-    add_rtt(&hs->pub, rec, r.d);
+    if (!(r.rst && !hs->pub.synack)) /* SYN -> RST is a round trip only if the server sent it */
+        add_rtt(&hs->pub, rec, r.d);
     add_windows(hs, rec, &r);
     add_exchange(hs, rec, &r);
     add_close(hs, rec, &r);

@@ -23,6 +23,7 @@ typedef struct {
     const tcpx_stream_t *st;
     gint64 syn_ts, synack_ts, hs_ack_ts;
     gint64 rec_irtt_ns;
+    gboolean rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     guint32 data_segs_dir[2];
     guint32 retx_loss_payload;
     /* zero window */
@@ -125,6 +126,8 @@ typedef struct {
 typedef enum {
     /* verdicts, one per issue (and variant) */
     TCPX_HW_REFUSED,
+    TCPX_HW_REFUSED_UNDETERMINED,
+    TCPX_HW_RESET_FORGED,
     TCPX_HW_SYN_UNANSWERED,
     TCPX_HW_SYN_CAPTURE_ENDED,
     TCPX_HW_LOSS_DATA,

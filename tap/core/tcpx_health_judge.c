@@ -11,6 +11,7 @@
 #include <string.h>
 #include <stdlib.h>
 #include "tcpx_health_int.h"
+#include "tcpx_hosts.h"
 
 /* ---------------------------------------------------------------------- */
 /* Derived figures */
@@ -74,6 +75,56 @@ derive_options(hstream_t *hs)
     s->ecn = st->side[ci].ecn_setup && st->side[si].ecn_setup;
 }
 
+/* The reset that decides the verdict (a refusal's, else the first of the last connection), judged
+ * against the host it names with the capture's host table as it stands now (at the end: all of it). */
+static void
+derive_reset_origin(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    const tcpx_stream_t *st = hs->st;
+    gboolean refusal = s->syn && !s->synack && s->resets[1] > 0;
+    int side = refusal ? 1 : s->rst_side;
+    tcpx_rst_evidence_t ev;
+
+    s->rst_origin = TCPX_RST_FROM_UNKNOWN;
+    s->rst_ttl = s->rst_ttl_ref = 0;
+    s->rst_delay_ns = s->rst_host_hs_ns = 0;
+    if (!st || side < 0)
+        return;
+    int i = side == 0 ? tcpx_client_side(st) : !tcpx_client_side(st);
+    const tcpx_side_t *d = &st->side[i];
+    if (!d->rst_frame)
+        return;
+    tcpx_rst_judge(st->host[i], d->rst_has_ttl, d->rst_ttl, refusal ? d->rst_delay_ns : 0, &ev);
+    s->rst_origin = ev.origin;
+    s->rst_ttl = ev.ttl;
+    if (ev.ttl_differs || (ev.origin == TCPX_RST_FROM_HOST && ev.ttl_ref))
+        s->rst_ttl_ref = ev.ttl_ref;
+    s->rst_delay_ns = ev.delay_ns;
+    s->rst_host_hs_ns = ev.too_fast ? ev.hs_ns : 0;
+}
+
+/* Without a handshake of its own, a refused stream is placed by the server's handshakes with the
+ * same client on other connections: a reset from the server one RTT after the SYN was captured
+ * near the client, one at once near the server; a forged one only by those handshakes. */
+static tcpx_position_t
+position_from_host(const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    const tcpx_stream_t *st = hs->st;
+    if (!st || !(s->syn && !s->synack && s->resets[1] > 0))
+        return TCPX_POS_UNKNOWN;
+    int ci = tcpx_client_side(st);
+    const tcpx_host_t *server = st->host[!ci];
+    if (!server || !server->hs_known || server->hs_peer != st->host[ci])
+        return TCPX_POS_UNKNOWN;
+    if (s->rst_origin == TCPX_RST_FROM_HOST && s->rst_delay_ns > 0) {
+        gint64 rtt = server->hs_d1_ns + server->hs_d2_ns;
+        return tcpx_capture_near(s->rst_delay_ns, MAX(rtt - s->rst_delay_ns, 0));
+    }
+    return tcpx_capture_near(server->hs_d1_ns, server->hs_d2_ns);
+}
+
 /* Capture position, from the handshake's two delays. */
 static void
 derive_position(hstream_t *hs)
@@ -85,6 +136,8 @@ derive_position(hstream_t *hs)
         s->hs_d1_ns = hs->synack_ts - hs->syn_ts;
         s->hs_d2_ns = hs->hs_ack_ts - hs->synack_ts;
         s->position = tcpx_capture_near(s->hs_d1_ns, s->hs_d2_ns);
+    } else {
+        s->position = position_from_host(hs);
     }
 }
 
@@ -302,6 +355,11 @@ rule_reset(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     is->fault = s->rst_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
     is->code = s->rst_side == 0 ? "reset_by_client" : "reset_by_server";
     is->words = TCPX_HW_RESET;
+    if (s->rst_origin == TCPX_RST_FORGED) { /* its TTL is not its sender's: a box on the path */
+        is->fault = TCPX_FAULT_NETWORK;
+        is->code = "reset_by_middlebox";
+        is->words = TCPX_HW_RESET_FORGED;
+    }
     is->ev.side = s->rst_side;
     is->ev.closing = hs->rst_after_one_fin;
     return TRUE;
@@ -404,6 +462,19 @@ static const struct {
 /* A single SYN this close to the capture's end had no time to be answered: no verdict on it. */
 #define SYN_ANSWER_TIME_NS NS_PER_S
 
+/* A refusal, by where its reset came from: the server (a refusal), the path (forged), or either. */
+/* clang-format off */
+static const struct {
+    tcpx_fault_t fault;
+    const char *code;
+    tcpx_health_words_t words;
+} refusals[] = {
+    [TCPX_RST_FROM_UNKNOWN] = { TCPX_FAULT_UNDETERMINED, "refused",            TCPX_HW_REFUSED_UNDETERMINED },
+    [TCPX_RST_FROM_HOST]    = { TCPX_FAULT_SERVER,       "refused",            TCPX_HW_REFUSED },
+    [TCPX_RST_FORGED]       = { TCPX_FAULT_NETWORK,      "reset_by_middlebox", TCPX_HW_RESET_FORGED },
+};
+/* clang-format on */
+
 static gboolean
 judge_unanswered(tcpx_health_t *h, hstream_t *hs)
 {
@@ -423,7 +494,13 @@ judge_unanswered(tcpx_health_t *h, hstream_t *hs)
         s->score = (int)MIN(h->prefs.refused_score, 100);
         s->fault = unanswered[i].fault;
         s->verdict_code = unanswered[i].code;
-        words_into(h, s->verdict, sizeof s->verdict, unanswered[i].words, s, NULL);
+        tcpx_health_words_t words = unanswered[i].words;
+        if (s->done == TCPX_DONE_REFUSED && s->rst_origin < G_N_ELEMENTS(refusals)) {
+            s->fault = refusals[s->rst_origin].fault;
+            s->verdict_code = refusals[s->rst_origin].code;
+            words = refusals[s->rst_origin].words;
+        }
+        words_into(h, s->verdict, sizeof s->verdict, words, s, NULL);
         return TRUE;
     }
     return FALSE;
@@ -439,6 +516,7 @@ judge_stream(tcpx_health_t *h, hstream_t *hs)
     derive_traffic(hs);
     derive_rtt(hs);
     derive_options(hs);
+    derive_reset_origin(hs);
     derive_position(hs);
     derive_holes(hs);
     derive_lost(hs);

@@ -25,6 +25,7 @@
 #include "tcpx_explain.h"
 #include "tcpx_text.h"
 #include "tcpx_pack.h"
+#include "tcpx_hosts.h"
 
 /* ---- input reader: runs out gracefully (zeros) ---- */
 typedef struct {
@@ -191,6 +192,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     int cur = 0;
 
     blocks = g_ptr_array_new();
+    tcpx_hosts_t *hosts = tcpx_hosts_new(&fz_allocator); /* the capture's hosts: the names' addresses */
 
     for (int steps = 0; r.off < r.n && steps < 4096; steps++) {
         uint8_t op = u8(&r);
@@ -200,6 +202,10 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             int nm = (op >> 4) & 3;
             tcpx_stream_t *s = fz_alloc0(NULL, sizeof *s);
             tcpx_stream_init(s, next_id++, names[nm][0], names[nm][1], ports[nm][0], ports[nm][1], &fz_allocator);
+            for (int i = 0; i < 2; i++) {
+                const char *nmi = names[nm][i];
+                s->host[i] = tcpx_hosts_get(hosts, (const guint8 *)nmi, (guint)MIN(strcspn(nmi, ":"), 16));
+            }
             if (op & 0x01)
                 s->prev = prev ? prev : streams[cur];
             streams[cur] = s;
@@ -264,6 +270,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         seg.ip_id = seg.has_ip_id ? u16(&r) : 0;
         seg.ip_ecn = (ip >> 1) & 3;
         seg.checksum = (ip & 8) ? 0 : u16(&r);
+        seg.has_ttl = seg.has_ip_id || !(ip & 8); /* TTLs 60..67: the same as a host's, one off, or further */
+        seg.ip_ttl = (guint8)(60 + ((seg.ip_id ^ seg.checksum) & 7));
         seg.csum = (tcpx_csum_t)((ip >> 4) & 3);
         if (ip & 0x40) { /* Wireshark's analysis */
             seg.ws = u32(&r) & 0x3FFFF;

@@ -1,0 +1,134 @@
+/* tcpx_health_sentences.c: every sentence said about a stream, as a template (the
+ * variables they read: tcpx_health_words.c).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpx_health_int.h"
+
+/* Every sentence: the variable that must be known for it to be said (NULL: always), and its template. */
+/* clang-format off */
+static const struct {
+    const char *when;
+    const char *text;
+} sentences[TCPX_HW_N] = {
+    /* verdicts (score_and_verdict() joins several with "; also: ") */
+    [TCPX_HW_REFUSED] = { NULL,
+        "refused: nothing listening on port {server_port} of {server_host}{?rst_ttl_ref: (the reset's TTL {rst_ttl} "
+        "matches the host's own, {rst_ttl_ref})} (if the port is wrong, the client is misconfigured)" },
+    [TCPX_HW_REFUSED_UNDETERMINED] = { NULL,
+        "refused: port {server_port} of {server_host} answered the SYN with a reset, or a firewall did in its name; "
+        "nothing else from that host in the capture tells which (its own packets' TTL, or a capture at the server, would "
+        "decide)" },
+    [TCPX_HW_RESET_FORGED] = { NULL,
+        "reset by a device on the path, not by the {?rst_by_client:client|server}{?rst_ttl_ref:: TTL {rst_ttl} where its own packets have "
+        "{rst_ttl_ref}}{?rst_host_hs:{?rst_ttl_ref:, and|:} {rst_delay} ms after the SYN where its handshakes take "
+        "{rst_host_hs} ms}" },
+    [TCPX_HW_SYN_UNANSWERED] = { NULL,
+        "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
+    [TCPX_HW_SYN_CAPTURE_ENDED] = { NULL,
+        "undetermined: the capture ended {span} s after the SYN, before an answer could arrive (a SYN waits 1 s before it is sent again)" },
+    [TCPX_HW_LOSS_DATA] = { NULL,
+        "network loss: {loss_data} of {data_segments} data segment{?one_data_segments:|s} retransmitted ({loss_pct}), {loss_pattern}" },
+    [TCPX_HW_LOSS_SYN_FIN] = { NULL,
+        "network loss: {loss_retx} SYN/FIN segment{?one_loss_retx:|s} retransmitted" },
+    [TCPX_HW_CONNECTION_LOST] = { NULL,
+        "connection lost after {lost_retx} unanswered retransmissions over {span} s: the {side} resent one segment "
+        "with doubling waits and nothing came back{?lost_quiet_frame: (the {peer}'s last packet: frame {lost_quiet_frame})}" },
+    [TCPX_HW_CONNECT_DELAYED] = { NULL,
+        "connect delayed: {syn_lost} SYN{?one_syn_lost: was|s were} lost and sent again; the connection took {span} s to set up" },
+    [TCPX_HW_NOT_READING] = { NULL,
+        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s" },
+    [TCPX_HW_SLOW_TO_READ] = { NULL,
+        "the {side} application is slow to read: its receive window was full {side_window_full} time{?one_side_window_full:|s}" },
+    [TCPX_HW_SERVER_APP_SLOW] = { NULL,
+        "server application slow: answered after {resp_max} ms although the RTT is {?rtt_ref:{rtt_ref}|unknown} ms "
+        "and its TCP acknowledged the request after {resp_max_ack} ms; network fine" },
+    [TCPX_HW_SERVER_SLOW] = { NULL,
+        "server slow to answer: {resp_max} ms (RTT {?rtt_ref:{rtt_ref}|unknown} ms); the request was not "
+        "acknowledged separately, so the server host itself may be overloaded" },
+    [TCPX_HW_RESET] = { NULL,
+        "reset by the {side} {?closing:while closing|{?rst_after_data:after data|before any data}}" },
+    [TCPX_HW_CAPTURE_MISSED] = { NULL,
+        "the capture missed packets ({capture_gaps} gap{?one_gap:|s}, {acked_unseen} ACKed unseen), not the network" },
+    [TCPX_HW_CAPTURE_DUPS] = { NULL,
+        "the capture holds {capture_dups} duplicated frame{?one_capture_dups:|s}, not a network problem" },
+
+    /* completeness (done_text), by tcpx_done_t */
+    [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,
+        "complete: handshake, data, FIN both ways{?rst_side:, then RST from the {rst_side}}" },
+    [TCPX_HW_DONE + TCPX_DONE_REFUSED] = { NULL, "refused" },
+    [TCPX_HW_DONE + TCPX_DONE_SYN_UNANSWERED] = { NULL, "SYN unanswered" },
+    [TCPX_HW_DONE + TCPX_DONE_HANDSHAKE_ONLY] = { NULL, "handshake only{?closed:, then {end}}" },
+    [TCPX_HW_DONE + TCPX_DONE_RESET] = { NULL, "reset by the {rst_side} after data" },
+    [TCPX_HW_DONE + TCPX_DONE_HALF_CLOSED] = { NULL, "half-closed: handshake, data, {end}" },
+    [TCPX_HW_DONE + TCPX_DONE_OPEN] = { NULL, "open: handshake, data, no FIN or RST before the capture ended" },
+    [TCPX_HW_DONE + TCPX_DONE_MIDSTREAM] = { NULL, "started mid-stream, {?data:data, }{end}" },
+    /* {end}: how the connection ended */
+    [TCPX_HW_END_RESET] = { NULL, "reset by the {rst_side}" },
+    [TCPX_HW_END_FIN_BOTH] = { NULL, "FIN both ways" },
+    [TCPX_HW_END_FIN_ONE] = { NULL, "FIN from the {fin_side} only" },
+    [TCPX_HW_END_OPEN] = { NULL, "still open when the capture ended" },
+
+    /* the paragraph of an unhealthy stream (tcpx_health_paragraph.c): a heading, then these in order */
+    [TCPX_HW_PARA_HEAD] = { NULL,
+        "Stream {stream}: {client} -> {server}{?roles_guessed: (roles guessed from the ports)}, "
+        "score {score}/100, fault: {fault}" },
+    [TCPX_HW_PARA_VERDICT] = { NULL, "{Verdict}." },
+    [TCPX_HW_PARA_RETRANSMISSIONS] = { "retx_records",
+        " {retx_records} retransmission{?one_retx:|s} ({retx_bytes} bytes of data; loss retransmissions: "
+        "{retx_net_client} by the client, {retx_net_server} by the server{?spurious:, {spurious} spurious}) "
+        "and {dup_acks} duplicate ACK{?one_dup_acks:|s}." },
+    /* (a loss pattern implies loss retransmissions, so these follow the sentence above) */
+    [TCPX_HW_PARA_LOSS_BURSTS] = { "loss_bursts",
+        " The losses came in bursts: a buffer overflowing somewhere along the path." },
+    [TCPX_HW_PARA_LOSS_SCATTERED] = { "loss_scattered",
+        " The losses were scattered: a lossy link rather than a full buffer." },
+    [TCPX_HW_PARA_LOSS_ISOLATED] = { "loss_isolated", " A single, isolated loss." },
+    [TCPX_HW_PARA_ZERO_WINDOW] = { "any_zero_window",
+        " Zero window:"
+        "{?zero_window_server: the server advertised it for {zero_window_server} s (the server application "
+        "was not reading){?zero_window_client:;|.}}"
+        "{?zero_window_client: the client advertised it for {zero_window_client} s (the client application "
+        "was not reading).}" },
+    [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
+        " The receive window was full {window_full_client} time{?one_window_full_client:|s} at the client and "
+        "{window_full_server} time{?one_window_full_server:|s} at the server." },
+    [TCPX_HW_PARA_RESPONSE] = { "responses",
+        " Application response: slowest {resp_max} ms (frame {resp_max_frame}), average {resp_avg} ms "
+        "over {responses} exchange{?one_response:|s}"
+        "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack} ms}"
+        "{?resp_max_keepalives:; {resp_max_keepalives} keep-alive{?one_resp_max_keepalives:|s} while it waited, so the connection stayed up}." },
+    [TCPX_HW_PARA_RESETS] = { "any_reset",
+        " Resets: {resets_client} from the client, {resets_server} from the server "
+        "(first from the {?rst_side:{rst_side}|server})." },
+    [TCPX_HW_PARA_REORDERED] = { "reordered",
+        " {reordered} segment{?one_reordered:|s} arrived out of order (reordering in the network, "
+        "harmless unless frequent)." },
+    [TCPX_HW_PARA_REFUSALS] = { "refusals",
+        " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} answered "
+        "by a reset before this connection." },
+    [TCPX_HW_PARA_NOT_CAPTURED] = { "not_captured",
+        " Not captured: {lost_bytes} bytes (about {lost_segments} segment{?one_lost_segments:|s} at the MSS)"
+        "{?any_acked_unseen:, and {acked_unseen} ACK{?one_acked_unseen:|s} of segments the capture never saw}"
+        "{?capture_missed:; the missing packets were delivered (no retransmission or only at the capture's "
+        "start), so the capture missed them, not the network}." },
+    [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} {?one_capture_dups:frame is a duplicate|frames are duplicates} in the capture." },
+    [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
+    [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}." },
+    [TCPX_HW_PARA_POSITION] = { "position",
+        " Captured {position}{?hs_ack: (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)| (from the server's "
+        "handshakes on other connections)}." },
+};
+/* clang-format on */
+
+const char *
+tcpx_health_template(tcpx_health_words_t w)
+{
+    return w < TCPX_HW_N ? sentences[w].text : NULL;
+}
+
+const char *
+tcpx_health_template_when(tcpx_health_words_t w)
+{
+    return w < TCPX_HW_N ? sentences[w].when : NULL;
+}
