@@ -73,6 +73,7 @@ typedef enum {
     TCPX_K_AMBIGUOUS_ACK, /* Wireshark 4.6+ */
     TCPX_K_RESET,
     TCPX_K_CHECKSUM,
+    TCPX_K_CAPTURE_COPY, /* tcpx's own: a packet the capture recorded twice */
     TCPX_K_N_ANOMALIES,
     /* story steps (not anomalies) */
     TCPX_K_SYN = TCPX_K_N_ANOMALIES,
@@ -201,6 +202,7 @@ typedef struct {
     gboolean has_ip_id;
     guint16 ip_id;
     guint8 ip_ecn; /* 0..3, 3 = congestion experienced */
+    guint8 ip_ttl; /* IPv4 TTL or IPv6 hop limit; 0: unknown */
     guint16 checksum;
     tcpx_csum_t csum;
     /* Wireshark's analysis of this segment */
@@ -307,6 +309,15 @@ typedef struct {
     gint64 ts_ns;
 } tcpx_ack_event_t;
 
+/* A packet a side sent, remembered to recognise the copies a capture makes of it. */
+typedef struct {
+    guint64 key; /* the packet's identity (IP ID, seq, ack, flags, len, window, TSval, checksum); 0: empty */
+    gint64 ts_ns;
+    guint32 frame;
+    guint16 ip_id; /* its place in the table, when IP IDs number the packets */
+    guint8 ttl;
+} tcpx_copy_slot_t;
+
 #define TCPX_ACK_HISTORY 8
 #define TCPX_DUPACK_HISTORY 8
 #define TCPX_SENT_MAX 4096
@@ -357,6 +368,12 @@ typedef struct {
     gint64 retx_prev_ts;
     gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
     guint32 csum_bad, csum_good;
+    /* recent packets, by identity, for capture copies (tcpx_copies.c) */
+    tcpx_copy_slot_t *copies;
+    guint32 copies_cap, packets;
+    guint16 last_ip_id;
+    gboolean ip_id_repeats; /* two packets in a row with one IP ID: the IP ID identifies nothing */
+    guint32 copies_seen;
 } tcpx_side_t;
 
 /* A TCP stream as tcpx sees it. */

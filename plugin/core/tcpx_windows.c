@@ -4,6 +4,41 @@
  */
 #include "tcpx_steps.h"
 
+/* Linux probes a zero window with a segment one byte below what the peer acknowledged
+ * and no data (tcp_xmit_probe_skb): Wireshark calls it a keep-alive.  While the peer's
+ * window is zero, such a segment is the persist timer's probe, not an idle check. */
+gboolean
+tcpx_is_window_probe(const tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg)
+{
+    (void)d;
+    return (seg->ws & TCPX_WS_KEEP_ALIVE) && peer->win_known && peer->win == 0 && peer->zero_since_frame != 0;
+}
+
+/* ...and the answer to it: the window still zero. */
+gboolean
+tcpx_is_window_probe_ack(const tcpx_side_t *d, const tcpx_segment_t *seg)
+{
+    return (seg->ws & TCPX_WS_KEEP_ALIVE_ACK) && seg->win == 0 && d->zero_since_frame != 0;
+}
+
+static void
+explain_probe(const tcpx_side_t *peer, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_ZERO_WINDOW_PROBE, TCPX_C_PERSIST_TIMER);
+    tcpx_set_range(f, seg);
+    f->bytes = seg->len;
+    f->ref_frame = peer->zero_since_frame;
+    f->ref_age_ns = peer->zero_since_frame ? seg->ts_ns - peer->zero_since_ts : 0;
+}
+
+static void
+explain_probe_ack(const tcpx_side_t *d, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_ZERO_WINDOW_PROBE_ACK, TCPX_C_ZERO_WINDOW_PERSISTS);
+    f->ref_frame = d->zero_since_frame;
+    f->ref_age_ns = d->zero_since_frame ? seg->ts_ns - d->zero_since_ts : 0;
+}
+
 /* Zero window, and the probes and answers while it lasts. */
 static void
 explain_zero_window(tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg, tcpx_result_t *r)
@@ -17,17 +52,10 @@ explain_zero_window(tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_
         f->bytes2 = d->win_known ? d->win : 0;
         f->count = d->zero_windows + 1;
     }
-    if (seg->ws & TCPX_WS_ZERO_WINDOW_PROBE) {
-        tcpx_finding_t *f = tcpx_finding(r, TCPX_K_ZERO_WINDOW_PROBE, TCPX_C_PERSIST_TIMER);
-        tcpx_set_range(f, seg);
-        f->ref_frame = peer->zero_since_frame;
-        f->ref_age_ns = peer->zero_since_frame ? seg->ts_ns - peer->zero_since_ts : 0;
-    }
-    if (seg->ws & TCPX_WS_ZERO_WINDOW_PROBE_ACK) {
-        tcpx_finding_t *f = tcpx_finding(r, TCPX_K_ZERO_WINDOW_PROBE_ACK, TCPX_C_ZERO_WINDOW_PERSISTS);
-        f->ref_frame = d->zero_since_frame;
-        f->ref_age_ns = d->zero_since_frame ? seg->ts_ns - d->zero_since_ts : 0;
-    }
+    if (seg->ws & TCPX_WS_ZERO_WINDOW_PROBE)
+        explain_probe(peer, seg, r);
+    if (seg->ws & TCPX_WS_ZERO_WINDOW_PROBE_ACK)
+        explain_probe_ack(d, seg, r);
 }
 
 void
@@ -66,6 +94,14 @@ tcpx_explain_keepalive(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, 
 {
     tcpx_side_t *d = &s->side[sender];
     tcpx_side_t *peer = &s->side[!sender];
+    if (tcpx_is_window_probe(d, peer, seg)) {
+        explain_probe(peer, seg, r);
+        return;
+    }
+    if (tcpx_is_window_probe_ack(d, seg)) {
+        explain_probe_ack(d, seg, r);
+        return;
+    }
     if (seg->ws & TCPX_WS_KEEP_ALIVE) {
         tcpx_finding_t *f = tcpx_finding(r, TCPX_K_KEEP_ALIVE, TCPX_C_KEEPALIVE_IDLE);
         f->lo = seg->seq;

@@ -347,7 +347,7 @@ check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const add
     return TCPX_CSUM_BAD;
 }
 
-/* The IP header's ID and ECN bits, from IP's header data handed to TCP. */
+/* The IP header's ID, ECN bits and TTL, from IP's header data handed to TCP. */
 static void
 read_ip_fields(tcpx_segment_t *seg, const void *iph)
 {
@@ -356,6 +356,7 @@ read_ip_fields(tcpx_segment_t *seg, const void *iph)
     seg->has_ip_id = ip.has_ip_id;
     seg->ip_id = ip.ip_id;
     seg->ip_ecn = ip.ecn;
+    seg->ip_ttl = ip.ttl;
 }
 
 /* TCP's analysis of the segment (through the adapter), and TCP Fast Open judged as TCP judges it. */

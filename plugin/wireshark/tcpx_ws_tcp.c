@@ -16,6 +16,7 @@
  * | partial_ack                 | tcp_acked                            | -   | yes | yes |
  * | iskarn (ambiguous ACK)      | tcp_acked                            | -   | -   | yes |
  * | ip_id, ip_tos / ip6_tc      | ws_ip4 / ws_ip6 (packet-ip.h)        | yes | yes | yes |
+ * | ip_ttl / ip6_hop            | ws_ip4 / ws_ip6 (packet-ip.h)        | yes | yes | yes |
  * | "check_checksum" pref value | pref_t (prefs-int.h)                 | yes | yes | yes |
  * | "analyze_sequence_numbers" pref value | pref_t (prefs-int.h)       | yes | yes | yes |
  * | the guard: th_stream, th_seq, th_ack, th_rawseq, th_rawack, ports | tcpheader (TCP's tap) | yes | yes | yes |
@@ -233,8 +234,10 @@ tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view)
         view->has_ip_id = true;
         view->ip_id = ip4->ip_id;
         view->ecn = ip4->ip_tos & 0x03;
+        view->ttl = ip4->ip_ttl;
     } else if (ip6) {
         view->ecn = ip6->ip6_tc & 0x03;
+        view->ttl = ip6->ip6_hop;
     }
 }
 

@@ -78,6 +78,7 @@ typedef struct {
     bool has_ip_id;
     uint16_t ip_id;
     uint8_t ecn;
+    uint8_t ttl; /* TTL or hop limit */
 } tcpx_ws_ip_view_t;
 void tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view);
 

@@ -50,9 +50,7 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     r->keepalive = (r->kinds & K(TCPX_K_KEEP_ALIVE)) != 0;
     r->probe = (r->kinds & K(TCPX_K_ZERO_WINDOW_PROBE)) != 0;
     r->retx_any = (r->kinds & RETX_ANY) != 0;
-    r->capdup = r->retx_any && (finding_cause(rec, TCPX_K_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE ||
-                                finding_cause(rec, TCPX_K_FAST_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE ||
-                                finding_cause(rec, TCPX_K_SPURIOUS_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE);
+    r->capdup = (r->kinds & K(TCPX_K_CAPTURE_COPY)) != 0;
     r->retx_loss = (r->kinds & RETX_LOSS) && !r->capdup;
     /* a SYN sent again after the server refused the previous one is a retry, not a loss */
     if (r->syn && !r->ack && r->d == 0 && s->resets[1] > 0)
@@ -144,8 +142,6 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         s->retx_segments++;
         s->retx_bytes += rec->len;
     }
-    if (r->capdup)
-        s->capture_dups++;
     if (r->retx_any)
         s->retx_records++;
     if (r->retx_loss) {
@@ -337,6 +333,14 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         hs = tcpx_health_new_stream(h, rec);
 
     read_record(hs, rec, &r);
+    if (r.capdup) {
+        /* The capture's copy of a packet already counted: evidence of nothing but the capture. */
+        hs->pub.capture_dups++;
+        hs->pub.anomalies[TCPX_K_CAPTURE_COPY]++;
+        if (rec->ts_ns > hs->pub.last_ts)
+            hs->pub.last_ts = rec->ts_ns;
+        return &hs->pub;
+    }
     add_traffic(hs, rec, &r);
     add_handshake(hs, rec, &r);
     add_anomalies(hs, &r);

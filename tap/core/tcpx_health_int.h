@@ -119,6 +119,7 @@ typedef enum {
     TCPX_HW_RESET,
     TCPX_HW_CAPTURE_MISSED,
     TCPX_HW_CAPTURE_DUPS,
+    TCPX_HW_CAPTURE_ALL_TWICE,
     /* completeness: one per tcpx_done_t, in its order */
     TCPX_HW_DONE,
     TCPX_HW_DONE_LAST = TCPX_HW_DONE + TCPX_DONE_MIDSTREAM,

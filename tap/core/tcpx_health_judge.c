@@ -282,7 +282,10 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     is->weight = p->w_capture;
     is->fault = TCPX_FAULT_CAPTURE;
     is->code = "capture_missed";
-    is->words = s->capture_gaps + s->acked_unseen > 0 ? TCPX_HW_CAPTURE_MISSED : TCPX_HW_CAPTURE_DUPS;
+    if (s->capture_gaps + s->acked_unseen > 0)
+        is->words = TCPX_HW_CAPTURE_MISSED;
+    else /* copies are not counted as packets: as many copies as packets, every packet twice */
+        is->words = s->capture_dups >= s->packets[0] + s->packets[1] ? TCPX_HW_CAPTURE_ALL_TWICE : TCPX_HW_CAPTURE_DUPS;
     return TRUE;
 }
 
