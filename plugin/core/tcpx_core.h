@@ -318,6 +318,7 @@ typedef struct {
     guint8 ttl;
 } tcpx_copy_slot_t;
 
+#define TCPX_RETX_RECENT 4
 #define TCPX_ACK_HISTORY 8
 #define TCPX_DUPACK_HISTORY 8
 #define TCPX_SENT_MAX 4096
@@ -367,6 +368,11 @@ typedef struct {
     guint32 retx_seq, retx_attempts, retx_prev_frame;
     gint64 retx_prev_ts;
     gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
+    /* the latest retransmissions, for the D-SACKs that may prove them unneeded */
+    guint32 retx_lo[TCPX_RETX_RECENT], retx_end[TCPX_RETX_RECENT], retx_frame[TCPX_RETX_RECENT];
+    guint32 retx_next;
+    guint32 unneeded_retx;       /* retransmissions of this side a D-SACK proved unneeded */
+    guint32 unneeded_retx_frame; /* the latest of them (hindsight: amend that frame) */
     guint32 csum_bad, csum_good;
     /* recent packets, by identity, for capture copies (tcpx_copies.c) */
     tcpx_copy_slot_t *copies;

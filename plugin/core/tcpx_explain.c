@@ -59,9 +59,10 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       { TCPX_C_CAPTURE_STARTED_LATE, TCPX_C_CAPTURE_MISSED } },
     { TCPX_K_DUP_ACK, "dup_ack", TCPX_SEV_NOTE,
       "Duplicate ACK",
-      "Dup ACK #{count} of frame {ref}: {sender_role} still waits for byte {lo}",
-      "{Sender} repeated its acknowledgment of byte {lo} (duplicate #{count} of frame {ref}): it still waits for byte {lo} from {receiver}"
-      "{?held_lo: while already holding bytes {held_lo}-{hi} (SACK)}.",
+      "Dup ACK #{count} of frame {ref}: {?bytes2:{sender_role} got bytes {held_lo}-{hi} twice (D-SACK)|{sender_role} still waits for byte {lo}}",
+      "{Sender} repeated its acknowledgment of byte {lo} (duplicate #{count} of frame {ref}): "
+      "{?bytes2:it reports bytes {held_lo}-{hi} ({bytes2}) received twice, so {receiver}'s retransmission of them{?orig: (frame {orig})} was unneeded|"
+      "it still waits for byte {lo} from {receiver}{?held_lo: while already holding bytes {held_lo}-{hi} (SACK)}}.",
       "Find the segment it waits for: " STREAM_FILTER " && tcp.seq == {lo}; runs of duplicate ACKs again and again point to congestion on the path.", "Original ACK",
       { TCPX_C_DUPACK_HOLE, TCPX_C_DUPACK_DSACK, TCPX_C_DUPACK_PLAIN } },
     { TCPX_K_ZERO_WINDOW, "zero_window", TCPX_SEV_WARN,
@@ -293,8 +294,8 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "The segment starting at byte {lo} is missing at {sender}{?bytes:: {bytes}{?segments: (~{segments} segment{?many_segments:s})} are missing before "
       "the data it already holds}. After 3 duplicate ACKs, {receiver} should resend it (fast retransmission)." },
     { TCPX_C_DUPACK_DSACK, "dsack", "data received twice",
-      "The SACK block reports bytes {held_lo}-{hi}, which {sender} had already received (D-SACK): {receiver} sent data twice, "
-      "a spurious retransmission. Nothing was lost." },
+      "The first SACK block reports bytes {held_lo}-{hi}, which {sender} had already received (a D-SACK, RFC 2883): "
+      "{receiver} sent them twice{?orig:, the second time in frame {orig}}, a spurious retransmission. Those bytes were not lost." },
     { TCPX_C_DUPACK_PLAIN, "gap", "waiting for a missing segment",
       "Each segment that arrives after a gap makes {sender} repeat its ACK. A few duplicate ACKs mean one lost or reordered "
       "segment; long runs mean a burst of loss." },

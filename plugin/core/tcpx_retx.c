@@ -114,6 +114,10 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     gather_evidence(s, sender, seg, &ev);
     tcpx_cause_t cause = retransmission_cause(s, sender, seg, &ev);
     d->last_retx_ts = seg->ts_ns;
+    d->retx_lo[d->retx_next % TCPX_RETX_RECENT] = seg->seq;
+    d->retx_end[d->retx_next % TCPX_RETX_RECENT] = seg->seq + (seg->len ? seg->len : 1);
+    d->retx_frame[d->retx_next % TCPX_RETX_RECENT] = seg->frame;
+    d->retx_next++;
 
     tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);
     tcpx_set_range(f, seg);

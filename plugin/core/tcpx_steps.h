@@ -68,7 +68,9 @@ void tcpx_explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, t
 void tcpx_explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r);
-void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r);
+gboolean tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end);
+guint32 tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
 /* tcpx_windows.c */
 void tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 gboolean tcpx_is_window_probe(const tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg);

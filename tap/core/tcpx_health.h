@@ -96,6 +96,7 @@ typedef struct {
     guint32 retx_segments; /* retransmitted payload segments (all kinds) */
     guint64 retx_bytes;
     guint32 retx_net[2];  /* retransmissions that are not capture duplicates, per sender */
+    guint32 retx_unneeded; /* loss retransmissions a D-SACK later proved unneeded (taken out of retx_net) */
     guint32 capture_dups; /* frames that are the capture's copies of another (not counted elsewhere) */
     double retx_rate;     /* retx_net / data_segments, 0..1 */
     guint32 dup_acks;

@@ -145,9 +145,51 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     if (r->retx_any)
         s->retx_records++;
     if (r->retx_loss) {
+        guint32 k = hs->loss_retx_next[r->d]++ % G_N_ELEMENTS(hs->loss_retx_frame[0]);
         s->retx_net[r->d]++;
         if (rec->len > 0)
             hs->retx_loss_payload++;
+        hs->loss_retx_frame[r->d][k] = rec->frame;
+        hs->loss_retx_payload[r->d][k] = rec->len > 0;
+    }
+}
+
+/* The retransmission a D-SACK in this record proves unneeded (the core names its frame), 0: none. */
+static guint32
+dsack_proof(const tcpx_tap_rec_t *rec)
+{
+    if (!rec->result)
+        return 0;
+    for (guint i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        const tcpx_finding_t *f = &rec->result->f[i];
+        if (f->kind == TCPX_K_DUP_ACK && f->cause == TCPX_C_DUPACK_DSACK)
+            return f->orig_frame;
+    }
+    return 0;
+}
+
+/* A D-SACK proves the other side's retransmission unneeded: the original arrived, so
+ * that retransmission was no loss (if it was counted as one, it is taken back). */
+static inline void
+add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    guint32 frame = dsack_proof(rec);
+    int sender = 1 - r->d;
+    tcpx_health_stream_t *s = &hs->pub;
+    if (!frame)
+        return;
+    for (guint k = 0; k < G_N_ELEMENTS(hs->loss_retx_frame[0]); k++) {
+        if (hs->loss_retx_frame[sender][k] != frame)
+            continue;
+        hs->loss_retx_frame[sender][k] = 0;
+        if (s->retx_net[sender] > 0)
+            s->retx_net[sender]--;
+        if (hs->loss_retx_payload[sender][k] && hs->retx_loss_payload > 0)
+            hs->retx_loss_payload--;
+        if (s->loss_events > 0)
+            s->loss_events--;
+        s->retx_unneeded++;
+        return;
     }
 }
 
@@ -346,6 +388,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_anomalies(hs, &r);
     add_data(hs, rec, &r);
     add_loss_event(&h->prefs, hs, rec, &r);
+    add_dsack(hs, rec, &r);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))

@@ -25,6 +25,10 @@ typedef struct {
     gint64 rec_irtt_ns;
     guint32 data_segs_dir[2];
     guint32 retx_loss_payload;
+    /* the latest loss retransmissions per sender (frame, 0: none), for D-SACKs that prove them unneeded */
+    guint32 loss_retx_frame[2][4];
+    guint32 loss_retx_next[2];
+    gboolean loss_retx_payload[2][4];
     /* zero window */
     gboolean zw_open[2];
     gint64 zw_since[2];

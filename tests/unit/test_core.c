@@ -453,6 +453,58 @@ test_linux_window_probe(void)
     g_free(s);
 }
 
+/* A D-SACK (first SACK block below the ACK) proves the retransmission of those bytes unneeded. */
+static void
+test_dsack_proves_retransmission_unneeded(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(TRUE, t + 25, TCPX_TH_ACK, 101, 1001, 0));
+    tcpx_segment_t rt = seg(FALSE, t + 300, TCPX_TH_ACK, 1, 101, 1000);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    feed(s, rt);
+    tcpx_segment_t d = seg(TRUE, t + 320, TCPX_TH_ACK, 101, 1001, 0);
+    d.ws = TCPX_WS_DUPLICATE_ACK;
+    d.dupack_num = 1;
+    d.n_sack = 1;
+    d.sack_le[0] = 1;
+    d.sack_re[0] = 1001;
+    const tcpx_finding_t *f = find_kind(feed(s, d), TCPX_K_DUP_ACK);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_DUPACK_DSACK);
+    g_assert_cmpuint(f->orig_frame, ==, rt.frame);
+    g_assert_cmpuint(s->side[1].unneeded_retx_frame, ==, rt.frame);
+    g_assert_cmpuint(s->side[1].unneeded_retx, ==, 1);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_null(strstr(sum, "waits for"));
+    g_assert_nonnull(strstr(sum, "twice (D-SACK)"));
+    g_free(sum);
+    g_free(s);
+}
+
+/* The contradictions: SACK blocks above the ACK report a hole, and a block below the ACK
+ * that is not the first one is no D-SACK (RFC 2883: only the first block). */
+static void
+test_sack_above_ack_is_no_dsack(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t d = seg(TRUE, t + 30, TCPX_TH_ACK, 101, 1, 0);
+    d.ws = TCPX_WS_DUPLICATE_ACK;
+    d.n_sack = 2;
+    d.sack_le[0] = 2001;
+    d.sack_re[0] = 3001;
+    d.sack_le[1] = 1;
+    d.sack_re[1] = 1; /* below the ACK, but second */
+    const tcpx_finding_t *f = find_kind(feed(s, d), TCPX_K_DUP_ACK);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_DUPACK_HOLE);
+    g_assert_cmpuint(f->held_lo, ==, 2001);
+    g_assert_cmpuint(s->side[1].unneeded_retx, ==, 0);
+    g_free(s);
+}
+
 static void
 test_out_of_order(void)
 {
@@ -1102,6 +1154,8 @@ main(int argc, char **argv)
     g_test_add_func("/classify/capture_copy_of_ack", test_capture_copy_of_ack);
     g_test_add_func("/classify/bit_identical_is_not_a_copy", test_bit_identical_is_not_a_copy);
     g_test_add_func("/classify/linux_window_probe", test_linux_window_probe);
+    g_test_add_func("/classify/dsack_proves_retransmission_unneeded", test_dsack_proves_retransmission_unneeded);
+    g_test_add_func("/classify/sack_above_ack_is_no_dsack", test_sack_above_ack_is_no_dsack);
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
     g_test_add_func("/classify/resets", test_resets);
