@@ -376,9 +376,11 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
 
     read_record(hs, rec, &r);
     if (r.capdup) {
-        /* The capture's copy of a packet already counted: evidence of nothing but the capture. */
+        /* The capture's copy of a packet already counted: a packet of the file, evidence of
+         * nothing but the capture (its bytes were counted once). */
         hs->pub.capture_dups++;
         hs->pub.anomalies[TCPX_K_CAPTURE_COPY]++;
+        hs->pub.packets[r.d]++;
         if (rec->ts_ns > hs->pub.last_ts)
             hs->pub.last_ts = rec->ts_ns;
         return &hs->pub;

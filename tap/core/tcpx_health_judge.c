@@ -284,8 +284,9 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     is->code = "capture_missed";
     if (s->capture_gaps + s->acked_unseen > 0)
         is->words = TCPX_HW_CAPTURE_MISSED;
-    else /* copies are not counted as packets: as many copies as packets, every packet twice */
-        is->words = s->capture_dups >= s->packets[0] + s->packets[1] ? TCPX_HW_CAPTURE_ALL_TWICE : TCPX_HW_CAPTURE_DUPS;
+    else /* copies are packets of the file too: half of them copies, every packet twice */
+        is->words = 2 * s->capture_dups >= s->packets[0] + s->packets[1] ? TCPX_HW_CAPTURE_ALL_TWICE
+                                                                         : TCPX_HW_CAPTURE_DUPS;
     return TRUE;
 }
 
