@@ -93,7 +93,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "it must wait for an ACK or a window update before sending more.",
       "Plot the window (Statistics > TCP Stream Graphs > Window Scaling) for " STREAM_FILTER "; if it stays small, "
       "raise the receive buffer on {receiver} or find why its application reads slowly.", "Reference frame",
-      { TCPX_C_WINDOW_NO_SCALING, TCPX_C_WINDOW_RECEIVER_SLOW, TCPX_C_WINDOW_LIMITED } },
+      { TCPX_C_WINDOW_NO_SCALING, TCPX_C_WINDOW_RECEIVER_SLOW, TCPX_C_WINDOW_LIMITED, TCPX_C_WINDOW_STALE_COPY } },
     { TCPX_K_WINDOW_UPDATE, "window_update", TCPX_SEV_CHAT,
       "Window update",
       "{Sender_role} opens its window to {bytes}{?ref: after {ref_age} at zero}",
@@ -317,6 +317,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_WINDOW_LIMITED, "window_limited", "receive window limits",
       "The receive window, not the network, limits the transfer at this moment: {receiver} frees buffer space more slowly "
       "than {sender} can send. Occasional window-full moments are normal in bulk transfers." },
+    { TCPX_C_WINDOW_STALE_COPY, "window_from_copies", "window read from capture copies",
+      "The capture holds copies of this stream's packets, and a late copy of an older ACK carries an older window: "
+      "by the packets as {receiver} sent them, its window{?bytes: of {bytes}} still had room. Not a receiver problem." },
     { TCPX_C_WINDOW_REOPENED, "window_reopened", "window reopened",
       "The application on {sender} read buffered data, so the window that was zero since frame {ref} reopened after {ref_age}; "
       "{receiver} can send again." },

@@ -58,6 +58,18 @@ explain_zero_window(tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_
         explain_probe_ack(d, seg, r);
 }
 
+/* Wireshark takes the receiver's window from its latest packet in the file, a late
+ * capture copy of an older ACK included; tcpx's state has the packets as sent (copies
+ * left out): when by those the window still has room, the copies made it look full. */
+static gboolean
+window_from_copies(const tcpx_stream_t *s, const tcpx_side_t *peer, const tcpx_segment_t *seg)
+{
+    if (s->side[0].copies_seen + s->side[1].copies_seen == 0 || !peer->win_known || !peer->ack_known)
+        return FALSE;
+    guint32 end = seg->seq + seg->len;
+    return tcpx_seq_lt(end, peer->high_ack) || tcpx_seq_diff(peer->high_ack, end) < peer->win;
+}
+
 void
 tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
@@ -67,7 +79,9 @@ tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     explain_zero_window(d, peer, seg, r);
     if (seg->ws & TCPX_WS_WINDOW_FULL) {
         tcpx_cause_t cause;
-        if (peer->win_known && peer->win <= 65535 && peer->wscale < 1 && s->syn_frame)
+        if (window_from_copies(s, peer, seg))
+            cause = TCPX_C_WINDOW_STALE_COPY;
+        else if (peer->win_known && peer->win <= 65535 && peer->wscale < 1 && s->syn_frame)
             cause = TCPX_C_WINDOW_NO_SCALING;
         else if (peer->zero_windows > 0)
             cause = TCPX_C_WINDOW_RECEIVER_SLOW;

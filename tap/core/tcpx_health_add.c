@@ -300,7 +300,7 @@ add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->zw_closed[d] += tcpx_health_span(hs->zw_since[d], rec->ts_ns);
         }
     }
-    if (r->kinds & K(TCPX_K_WINDOW_FULL))
+    if ((r->kinds & K(TCPX_K_WINDOW_FULL)) && finding_cause(rec, TCPX_K_WINDOW_FULL) != TCPX_C_WINDOW_STALE_COPY)
         hs->pub.window_full_recv[1 - d]++;
     if (r->keepalive)
         hs->pub.keepalives[d]++;
