@@ -25,6 +25,9 @@ tcpx_explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_r
     d->hole_hi = f->hi;
     if (missing)
         d->gaps++;
+    /* open for hindsight: a gap at the capture's start is no question */
+    d->hole_frame = missing && f->cause == TCPX_C_LOSS_BEFORE_CAPTURE ? seg->frame : 0;
+    d->hole_ts = seg->ts_ns;
 }
 
 void

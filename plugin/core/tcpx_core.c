@@ -391,7 +391,7 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
     int sender = seg->from_first ? 0 : 1;
     tcpx_side_t *d = &s->side[sender];
 
-    memset(r, 0, offsetof(tcpx_result_t, f));
+    memset(r, 0, offsetof(tcpx_result_t, f)); /* n_later too */
     note_frame(s, sender, seg);
     r->from_client = sender == tcpx_client_side(s);
     r->phase = (guint8)tcpx_plain_phase(seg);
@@ -405,6 +405,7 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
     tcpx_remember_packet(s, sender, seg);
     explain_anomalies(s, sender, seg, r);
     tcpx_tell_story(s, sender, seg, r);
+    tcpx_hindsight_step(s, sender, seg, r);
     for (guint8 i = 0; i < r->n; i++) {
         if (r->f[i].kind < TCPX_K_N_ANOMALIES)
             s->anomalies[r->f[i].kind]++;

@@ -12,6 +12,7 @@
 
 #include <glib.h>
 #include "tcpx_seq.h"
+#include "tcpx_hindsight.h"
 
 /* TCP header flags, as on the wire. */
 #define TCPX_TH_FIN 0x001
@@ -274,7 +275,9 @@ typedef struct {
     guint8 phase;       /* tcpx_phase_t */
     guint8 from_client; /* direction of this segment */
     guint8 n;
+    guint8 n_later;
     tcpx_finding_t f[TCPX_MAX_FINDINGS];
+    tcpx_later_t later[TCPX_MAX_LATERS]; /* what this frame settles about earlier frames (not cached) */
 } tcpx_result_t;
 
 /* A frame is worth caching when it has findings. */
@@ -359,6 +362,8 @@ typedef struct {
     gint64 zero_since_ts;
     /* close */
     guint32 hole_lo, hole_hi; /* the latest gap in what the capture saw from this side */
+    guint32 hole_frame;       /* ...the frame that showed it, while it is open (tcpx_hindsight.c) */
+    gint64 hole_ts;
     guint32 fin_frame;
     gint64 fin_ts;
     guint32 rst_frame;
@@ -368,7 +373,8 @@ typedef struct {
     /* repeated retransmissions of the same bytes (exponential backoff) */
     guint32 retx_seq, retx_attempts, retx_prev_frame;
     gint64 retx_prev_ts;
-    gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
+    gint64 retx_last_wait_ns; /* before the latest try, since the one before it */
+    gint64 last_retx_ts;      /* any retransmission, to tell one loss episode from the next */
     /* the latest retransmissions, for the D-SACKs that may prove them unneeded */
     guint32 retx_lo[TCPX_RETX_RECENT], retx_end[TCPX_RETX_RECENT], retx_frame[TCPX_RETX_RECENT];
     guint32 retx_next;
@@ -421,6 +427,10 @@ tcpx_client_side(const tcpx_stream_t *s)
 
 /* Analyse one segment (first pass, frame order).  Fills *out. */
 void tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *out);
+
+/* The capture has ended at end_ts: what that settles about the stream's open questions
+ * (tcpx_hindsight.c).  Fills out[0..max), returns how many. */
+guint tcpx_hindsight_finish(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t *out, guint max);
 
 /* The phase of a frame that has no findings: derived from the segment alone. */
 tcpx_phase_t tcpx_plain_phase(const tcpx_segment_t *seg);

@@ -48,6 +48,7 @@ count_attempt(tcpx_side_t *d, const tcpx_segment_t *seg, retx_evidence_t *ev)
     ev->since_prev_attempt = d->retx_attempts > 1 ? seg->ts_ns - d->retx_prev_ts : 0;
     ev->prev_attempt_frame = d->retx_attempts > 1 ? d->retx_prev_frame : 0;
     d->retx_seq = seg->seq;
+    d->retx_last_wait_ns = ev->since_prev_attempt;
     d->retx_prev_frame = seg->frame;
     d->retx_prev_ts = seg->ts_ns;
 }

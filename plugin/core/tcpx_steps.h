@@ -83,5 +83,7 @@ void tcpx_explain_reset(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg,
 void tcpx_explain_checksum(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_learn_syn_options(tcpx_side_t *d, const tcpx_segment_t *seg);
+/* tcpx_hindsight.c: what this segment settles about earlier frames (r->later) */
+void tcpx_hindsight_step(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 
 #endif

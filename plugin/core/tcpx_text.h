@@ -33,6 +33,11 @@ void tcpx_render_what(GString *out, const tcpx_text_ctx_t *ctx);
 void tcpx_render_cause(GString *out, const tcpx_text_ctx_t *ctx);
 void tcpx_render_next_step(GString *out, const tcpx_text_ctx_t *ctx);
 
+/* A note for an earlier frame (tcpx_hindsight.h), in the words of that frame's texts
+ * (frame: its context); short_form: for the column.  Its tcpx.later_code value. */
+void tcpx_render_later(GString *out, const tcpx_later_t *later, const tcpx_text_ctx_t *frame, gboolean short_form);
+const char *tcpx_later_name(guint8 what);
+
 /* Units, as a reader wants them: "312 ms", "1.25 s", "48,180 bytes". */
 void tcpx_format_duration(GString *out, gint64 ns);
 void tcpx_format_bytes(GString *out, guint64 bytes);

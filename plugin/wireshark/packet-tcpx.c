@@ -42,6 +42,9 @@ static int hf_tcpx_next_step = -1;
 static int hf_tcpx_related_frame = -1;
 static int hf_tcpx_related_age = -1;
 static int hf_tcpx_text = -1;
+static int hf_tcpx_later = -1;
+static int hf_tcpx_later_code = -1;
+static int hf_tcpx_later_frame = -1;
 
 static gint ett_tcpx = -1;
 static gint ett_tcpx_finding = -1;
@@ -173,6 +176,34 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
     g_string_free(s, TRUE);
 }
 
+/* What later frames, or the capture's end, settled about this frame (once the first pass is
+ * over: tshark -2, the GUI): a line each, and a few words at the end of the summary. */
+static void
+add_laters(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text_ctx_t *ctx, GString *summary)
+{
+    guint n;
+    const tcpx_later_t *l = tcpx_hook_laters(pinfo, &n);
+    GString *s = g_string_new(NULL);
+    for (guint i = 0; i < n; i++) {
+        if (l[i].stream != ctx->st->id)
+            continue;
+        if (summary) {
+            g_string_append(summary, "; ");
+            tcpx_render_later(summary, &l[i], ctx, TRUE);
+        }
+        if (!tree)
+            continue;
+        g_string_truncate(s, 0);
+        tcpx_render_later(s, &l[i], ctx, FALSE);
+        add_text(tree, hf_tcpx_later, tvb, s);
+        proto_item_set_generated(
+            proto_tree_add_string(tree, hf_tcpx_later_code, tvb, 0, 0, tcpx_later_name(l[i].what)));
+        if (l[i].by_frame)
+            proto_item_set_generated(proto_tree_add_uint(tree, hf_tcpx_later_frame, tvb, 0, 0, l[i].by_frame));
+    }
+    g_string_free(s, TRUE);
+}
+
 /* The finding whose summary goes in the column: the most severe anomaly, else the first story step. */
 static int
 headline(const tcpx_result_t *r)
@@ -228,6 +259,7 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
         tcpx_render_summary(summary, &ctx);
         if (ctx.more)
             tcpx_render(summary, tcpx_tree_text(TCPX_TREE_MORE), &ctx);
+        add_laters(NULL, tvb, pinfo, &ctx, summary);
     }
 
     proto_item *ti = proto_tree_add_item(tree, proto_tcpx, tvb, 0, 0, ENC_NA);
@@ -253,6 +285,8 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
     if (!tcpx_ws_tcp_analyzes_sequences())
         proto_item_set_generated(
             proto_tree_add_none_format(tt, hf_tcpx_text, tvb, 0, 0, "%s", tcpx_tree_text(TCPX_TREE_ANALYSIS_OFF)));
+    ctx.f = &r->f[h];
+    add_laters(tt, tvb, pinfo, &ctx, NULL);
     for (int i = 0; i < r->n; i++) {
         ctx.f = &r->f[i];
         add_finding(tt, tvb, pinfo, &ctx);
@@ -291,6 +325,7 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
         return say_mismatch(tvb, pinfo, tree);
     }
     guint n, n_read, k = 0;
+    tcpx_hook_first_pass_over(pinfo);
     tcpx_layer_t *layers = tcpx_hook_take_frame(pinfo, &n, &n_read);
     if (!layers)
         return 0;
@@ -349,6 +384,13 @@ proto_register_tcpx(void)
             "Continuation of a long explanation", HFILL } },
         { &hf_tcpx_related_age, { "Time since related frame", "tcpx.related_age", FT_RELATIVE_TIME, BASE_NONE, NULL, 0x0,
             NULL, HFILL } },
+        { &hf_tcpx_later, { "Later in the capture", "tcpx.later", FT_STRING, BASE_NONE, NULL, 0x0,
+            "What later frames or the capture's end settled about this frame (tshark -2 and the GUI only)", HFILL } },
+        { &hf_tcpx_later_code, { "Later finding", "tcpx.later_code", FT_STRING, BASE_NONE, NULL, 0x0,
+            "Short name of what later frames settled: resent, reordered, capture_missed, unneeded, connection_lost, "
+            "syn_unanswered, capture_ended, filled", HFILL } },
+        { &hf_tcpx_later_frame, { "Settled by frame", "tcpx.later_frame", FT_FRAMENUM, BASE_NONE, NULL, 0x0,
+            "The later frame that settled it", HFILL } },
     };
     /* clang-format on */
     static gint *ett[] = { &ett_tcpx, &ett_tcpx_finding, &ett_tcpx_related };

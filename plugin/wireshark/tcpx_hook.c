@@ -38,6 +38,15 @@ static dissector_handle_t tcp_handle;
 /* Per capture file: changing a preference or enabling a protocol redissects, which starts afresh. */
 static gboolean tcpx_enabled;
 static tcpx_store_t frame_results; /* what the first pass found, per frame (tcpx_pack.h) */
+static wmem_map_t *laters;         /* frame -> later_list_t: notes later frames left for it */
+static gint64 last_ts;             /* the first pass's latest frame time: the capture's end */
+static gboolean first_pass_over;
+
+/* The notes for one frame, in the order they were made. */
+typedef struct {
+    guint n;
+    tcpx_later_t *later;
+} later_list_t;
 
 /* The TCP headers of the frame being dissected, from the hook to the post-dissector.
  * Wireshark dissects one frame at a time and runs the post-dissectors within the same
@@ -69,6 +78,9 @@ tcpx_hook_file_init(gboolean enabled)
 {
     tcpx_reader_file_init();
     tcpx_store_init(&frame_results, &tcpx_file_allocator);
+    laters = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
+    last_ts = 0;
+    first_pass_over = FALSE;
     tcpx_enabled = enabled;
 }
 
@@ -165,6 +177,51 @@ tcpx_hook_drop_frame(void)
     current.frame = 0;
 }
 
+/* ---- hindsight: notes for earlier frames ----------------------------------- */
+
+static void
+keep_later(const tcpx_later_t *l)
+{
+    later_list_t *list = (later_list_t *)wmem_map_lookup(laters, GUINT_TO_POINTER(l->frame));
+    if (!list) {
+        list = wmem_new0(wmem_file_scope(), later_list_t);
+        wmem_map_insert(laters, GUINT_TO_POINTER(l->frame), list);
+    }
+    list->later = (tcpx_later_t *)wmem_realloc(wmem_file_scope(), list->later, (list->n + 1) * sizeof *list->later);
+    list->later[list->n++] = *l;
+}
+
+static void
+finish_stream(gpointer key _U_, gpointer value, gpointer data _U_)
+{
+    tcpx_later_t out[4];
+    guint n = tcpx_hindsight_finish(&((tcpx_stream_glue_t *)value)->core, last_ts, out, G_N_ELEMENTS(out));
+    for (guint i = 0; i < n; i++)
+        keep_later(&out[i]);
+}
+
+void
+tcpx_hook_first_pass_over(packet_info *pinfo)
+{
+    if (!PINFO_FD_VISITED(pinfo)) {
+        gint64 ts = (gint64)pinfo->abs_ts.secs * G_GINT64_CONSTANT(1000000000) + pinfo->abs_ts.nsecs;
+        last_ts = MAX(ts, last_ts);
+        return;
+    }
+    if (first_pass_over || !tcpx_enabled)
+        return;
+    first_pass_over = TRUE;
+    tcpx_reader_foreach_stream(finish_stream, NULL);
+}
+
+const tcpx_later_t *
+tcpx_hook_laters(packet_info *pinfo, guint *n)
+{
+    later_list_t *list = first_pass_over ? (later_list_t *)wmem_map_lookup(laters, GUINT_TO_POINTER(pinfo->num)) : NULL;
+    *n = list ? list->n : 0;
+    return list ? list->later : NULL;
+}
+
 /* Analyse the header, and keep what was found for later passes. */
 static const tcpx_result_t *
 first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
@@ -172,6 +229,8 @@ first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
     tcpx_result_t *r = &layer->result;
     guint8 buf[TCPX_PACKED_MAX];
     tcpx_analyze(&layer->stream->core, &layer->seg, r);
+    for (guint8 i = 0; i < r->n_later && i < TCPX_MAX_LATERS; i++)
+        keep_later(&r->later[i]);
     if (!tcpx_result_notable(r))
         return NULL;
     if (r->n >= TCPX_MAX_FINDINGS)

@@ -42,6 +42,9 @@ extern const tcpx_alloc_t tcpx_file_allocator;
 /* Per capture file: the connections and streams seen so far. */
 void tcpx_reader_file_init(void);
 
+/* Calls fn(key, tcpx_stream_glue_t *, data) for every stream seen so far. */
+void tcpx_reader_foreach_stream(GHFunc fn, gpointer data);
+
 /* Reads the header in layer->tvb and TCP's analysis of it into layer->seg, and finds
  * its stream (layer->stream).  tcp_done: TCP returned normally from this very segment.
  * FALSE: tcpx cannot read this header. */
@@ -68,6 +71,15 @@ void tcpx_hook_drop_frame(void);
  * the first pass and kept if notable, taken from that cache on later passes.
  * NULL: nothing found. */
 const tcpx_result_t *tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index);
+
+/* The first pass has ended (a frame is dissected again): what the capture's end settles.
+ * Call on every dissection; does its work once per file. */
+void tcpx_hook_first_pass_over(packet_info *pinfo);
+
+/* Notes later frames and the capture's end left for this frame (tcpx_hindsight.h), for any
+ * of its TCP headers (each says its stream): *n of them, or NULL.  Only once the first
+ * pass is over. */
+const tcpx_later_t *tcpx_hook_laters(packet_info *pinfo, guint *n);
 
 /* The layer's tap record (kept in the layer, for tap_queue_packet()). */
 const tcpx_tap_rec_t *tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r,

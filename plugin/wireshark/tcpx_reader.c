@@ -97,6 +97,12 @@ tcpx_reader_file_init(void)
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
 }
 
+void
+tcpx_reader_foreach_stream(GHFunc fn, gpointer data)
+{
+    wmem_map_foreach(streams, fn, data);
+}
+
 /* ---- the connection and the stream of a header --------------------------- */
 
 static gboolean

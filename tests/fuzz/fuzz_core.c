@@ -110,6 +110,24 @@ check_text(const GString *s, gboolean nonempty)
         abort();
 }
 
+/* A note for an earlier frame: about an earlier frame of its stream, and in words. */
+static void
+render_later(const tcpx_stream_t *st, const tcpx_later_t *l, guint32 frame)
+{
+    if (l->what >= TCPX_LATER_N || l->frame > frame || l->by_frame > frame || l->stream != st->id)
+        abort();
+    tcpx_finding_t f;
+    memset(&f, 0, sizeof f);
+    f.kind = TCPX_K_LOST_SEGMENT;
+    tcpx_text_ctx_t ctx = { st, &f, TRUE, 0 };
+    GString *s = g_string_new(NULL);
+    tcpx_render_later(s, l, &ctx, FALSE);
+    check_text(s, TRUE);
+    tcpx_render_later(s, l, &ctx, TRUE);
+    check_text(s, TRUE);
+    g_string_free(s, TRUE);
+}
+
 static void
 render_all(const tcpx_stream_t *st, const tcpx_finding_t *f, gboolean from_client, guint32 ack)
 {
@@ -277,6 +295,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
                 abort();
             (void)tcpx_kind_severity((tcpx_kind_t)f->kind);
             render_all(st, f, res.from_client, seg.ack);
+        }
+        if (res.n_later > TCPX_MAX_LATERS)
+            abort();
+        for (guint8 i = 0; i < res.n_later; i++)
+            render_later(st, &res.later[i], seg.frame);
+        if ((op & 0x0F) == 0x0E) { /* the capture's end, as the glue asks after the first pass */
+            tcpx_later_t end[4];
+            guint n = tcpx_hindsight_finish(st, seg.ts_ns + (gint64)u32(&r), end, G_N_ELEMENTS(end));
+            for (guint i = 0; i < n; i++)
+                render_later(st, &end[i], seg.frame + 1);
         }
         if (res.n == 0) { /* the glue's phase note */
             tcpx_finding_t note;
