@@ -107,9 +107,10 @@ tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end)
 }
 
 /* A D-SACK from `sender` proves the peer's retransmission of those bytes unneeded: the
- * original arrived too.  The retransmission's frame, once (0: none remembered). */
+ * original arrived too.  The retransmission's frame, once (0: none remembered); in
+ * hindsight, that frame learns it (tcpx_hindsight.c). */
 guint32
-tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
     tcpx_side_t *peer = &s->side[!sender];
     guint32 lo, end;
@@ -124,6 +125,7 @@ tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
             peer->retx_frame[k] = 0; /* proved once */
             peer->unneeded_retx++;
             peer->unneeded_retx_frame = frame;
+            tcpx_hindsight_unneeded(s, frame, peer->retx_ts[k], lo, end - 1, seg, r);
             return frame;
         }
     }

@@ -295,7 +295,7 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
         tcpx_explain_out_of_order(s, sender, seg, r);
     if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
         tcpx_explain_acked_unseen(s, sender, seg, r);
-    guint32 unneeded = seg->n_sack ? tcpx_note_dsack(s, sender, seg) : 0;
+    guint32 unneeded = seg->n_sack ? tcpx_note_dsack(s, sender, seg, r) : 0;
     if (seg->ws & TCPX_WS_DUPLICATE_ACK)
         tcpx_explain_dup_ack(s, sender, seg, unneeded, r);
     if (seg->ws & TCPX_WS_PARTIAL_ACK)

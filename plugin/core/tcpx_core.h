@@ -377,6 +377,7 @@ typedef struct {
     gint64 last_retx_ts;      /* any retransmission, to tell one loss episode from the next */
     /* the latest retransmissions, for the D-SACKs that may prove them unneeded */
     guint32 retx_lo[TCPX_RETX_RECENT], retx_end[TCPX_RETX_RECENT], retx_frame[TCPX_RETX_RECENT];
+    gint64 retx_ts[TCPX_RETX_RECENT];
     guint32 retx_next;
     guint32 unneeded_retx;       /* retransmissions of this side a D-SACK proved unneeded */
     guint32 unneeded_retx_frame; /* the latest of them (hindsight: amend that frame) */

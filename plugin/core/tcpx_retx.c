@@ -118,6 +118,7 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     d->retx_lo[d->retx_next % TCPX_RETX_RECENT] = seg->seq;
     d->retx_end[d->retx_next % TCPX_RETX_RECENT] = seg->seq + (seg->len ? seg->len : 1);
     d->retx_frame[d->retx_next % TCPX_RETX_RECENT] = seg->frame;
+    d->retx_ts[d->retx_next % TCPX_RETX_RECENT] = seg->ts_ns;
     d->retx_next++;
 
     tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);

@@ -70,7 +70,10 @@ void tcpx_explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t
 void tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r);
 gboolean tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end);
-guint32 tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+guint32 tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+/* tcpx_hindsight.c: the retransmission in `frame` (sent at retx_ts) was unneeded, as this segment's D-SACK shows */
+void tcpx_hindsight_unneeded(const tcpx_stream_t *s, guint32 frame, gint64 retx_ts, guint32 lo, guint32 hi,
+                             const tcpx_segment_t *seg, tcpx_result_t *r);
 /* tcpx_windows.c */
 void tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 gboolean tcpx_is_window_probe(const tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg);

@@ -470,9 +470,16 @@ test_dsack_proves_retransmission_unneeded(void)
     d.n_sack = 1;
     d.sack_le[0] = 1;
     d.sack_re[0] = 1001;
-    const tcpx_finding_t *f = find_kind(feed(s, d), TCPX_K_DUP_ACK);
+    const tcpx_result_t *r = feed(s, d);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_DUP_ACK);
     g_assert_nonnull(f);
     g_assert_cmpint(f->cause, ==, TCPX_C_DUPACK_DSACK);
+    /* hindsight: the retransmission's frame learns it was unneeded */
+    g_assert_cmpuint(r->n_later, ==, 1);
+    g_assert_cmpuint(r->later[0].what, ==, TCPX_LATER_UNNEEDED);
+    g_assert_cmpuint(r->later[0].frame, ==, rt.frame);
+    g_assert_cmpuint(r->later[0].lo, ==, 1);
+    g_assert_cmpuint(r->later[0].hi, ==, 1000);
     g_assert_cmpuint(f->orig_frame, ==, rt.frame);
     g_assert_cmpuint(s->side[1].unneeded_retx_frame, ==, rt.frame);
     g_assert_cmpuint(s->side[1].unneeded_retx, ==, 1);
