@@ -299,7 +299,7 @@ test_copies_are_the_captures(void)
     g_assert_cmpuint(s->window_full_recv[0], ==, 1);
     g_assert_cmpuint(s->retx_net[1], ==, 0);
     g_assert_cmpuint(s->packets[0] + s->packets[1], ==, 12); /* the file's packets, copies too */
-    g_assert_cmpuint(s->bytes[1], ==, 1400);                  /* ...but their bytes once */
+    g_assert_cmpuint(s->bytes[1], ==, 1400);                 /* ...but their bytes once */
     tcpx_health_free(h);
 }
 
