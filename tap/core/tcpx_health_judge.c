@@ -285,8 +285,8 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     if (s->capture_gaps + s->acked_unseen > 0)
         is->words = TCPX_HW_CAPTURE_MISSED;
     else /* copies are packets of the file too: half of them copies, every packet twice */
-        is->words = 2 * s->capture_dups >= s->packets[0] + s->packets[1] ? TCPX_HW_CAPTURE_ALL_TWICE
-                                                                         : TCPX_HW_CAPTURE_DUPS;
+        is->words = (guint64)s->capture_dups * 2 >= s->packets[0] + s->packets[1] ? TCPX_HW_CAPTURE_ALL_TWICE
+                                                                                  : TCPX_HW_CAPTURE_DUPS;
     return TRUE;
 }
 
