@@ -89,26 +89,64 @@ tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r)
     f->ref_age_ns = seg->acks_frame ? seg->ack_rtt_ns : 0;
 }
 
+/* RFC 2883: the first SACK block is a D-SACK (bytes received twice) when it lies below
+ * the ACK number or inside the second block. */
+gboolean
+tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end)
+{
+    if (seg->n_sack == 0 || !(seg->flags & TCPX_TH_ACK))
+        return FALSE;
+    gboolean below = tcpx_seq_le(seg->sack_re[0], seg->ack);
+    gboolean inside = seg->n_sack > 1 && tcpx_seq_ge(seg->sack_le[0], seg->sack_le[1]) &&
+                      tcpx_seq_le(seg->sack_re[0], seg->sack_re[1]);
+    if (!below && !inside)
+        return FALSE;
+    *lo = seg->sack_le[0];
+    *end = seg->sack_re[0];
+    return tcpx_seq_lt(*lo, *end);
+}
+
+/* A D-SACK from `sender` proves the peer's retransmission of those bytes unneeded: the
+ * original arrived too.  The retransmission's frame, once (0: none remembered); in
+ * hindsight, that frame learns it (tcpx_hindsight.c). */
+guint32
+tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_side_t *peer = &s->side[!sender];
+    guint32 lo, end;
+    if (!tcpx_dsack_of(seg, &lo, &end))
+        return 0;
+    for (guint32 i = 0; i < TCPX_RETX_RECENT; i++) {
+        guint32 k = (peer->retx_next - 1 - i) % TCPX_RETX_RECENT;
+        if (i >= peer->retx_next || !peer->retx_frame[k])
+            break;
+        if (tcpx_seq_lt(lo, peer->retx_end[k]) && tcpx_seq_gt(end, peer->retx_lo[k])) {
+            guint32 frame = peer->retx_frame[k];
+            peer->retx_frame[k] = 0; /* proved once */
+            peer->unneeded_retx++;
+            peer->unneeded_retx_frame = frame;
+            tcpx_hindsight_unneeded(s, frame, peer->retx_ts[k], lo, end - 1, seg, r);
+            return frame;
+        }
+    }
+    return 0;
+}
+
 void
-tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
+tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r)
 {
     tcpx_side_t *d = &s->side[sender];
     const tcpx_ack_event_t *last = tcpx_last_ack(d);
     tcpx_cause_t cause = TCPX_C_DUPACK_PLAIN;
-    guint32 held_lo = 0, held_hi = 0;
+    guint32 held_lo = 0, held_hi = 0, dsack_end = 0;
 
-    for (guint8 i = 0; i < seg->n_sack && i < 4; i++) {
-        if (tcpx_seq_le(seg->sack_re[i], seg->ack)) {
-            cause = TCPX_C_DUPACK_DSACK; /* a block below the ACK: data received twice */
-            held_lo = seg->sack_le[i];
-            held_hi = seg->sack_re[i];
-            break;
-        }
-        if (cause == TCPX_C_DUPACK_PLAIN) {
-            cause = TCPX_C_DUPACK_HOLE;
-            held_lo = seg->sack_le[i];
-            held_hi = seg->sack_re[i];
-        }
+    if (tcpx_dsack_of(seg, &held_lo, &dsack_end)) {
+        cause = TCPX_C_DUPACK_DSACK; /* data received twice: it waits for nothing it lacks */
+        held_hi = dsack_end;
+    } else if (seg->n_sack > 0) {
+        cause = TCPX_C_DUPACK_HOLE;
+        held_lo = seg->sack_le[0];
+        held_hi = seg->sack_re[0];
     }
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_DUP_ACK, cause);
     f->count = seg->dupack_num;
@@ -116,9 +154,14 @@ tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     if (last && last->frame == seg->dupack_frame)
         f->ref_age_ns = seg->ts_ns - last->ts_ns;
     f->lo = seg->ack;
-    f->bytes = held_lo ? tcpx_seq_diff(seg->ack, held_lo) : 0; /* the hole */
     f->hi = held_hi ? held_hi - 1 : 0;
     f->held_lo = held_lo;
+    if (cause == TCPX_C_DUPACK_DSACK) {
+        f->bytes2 = dsack_end - held_lo; /* the bytes received twice */
+        f->orig_frame = unneeded;        /* the retransmission they prove unneeded */
+    } else {
+        f->bytes = held_lo ? tcpx_seq_diff(seg->ack, held_lo) : 0; /* the hole */
+    }
     f->mss = tcpx_mss_toward(s, !sender);
     f->segments = tcpx_segments_for(f->bytes, f->mss);
     f->total = d->dupacks_sent + 1;

@@ -301,8 +301,9 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
         tcpx_explain_out_of_order(s, sender, seg, r);
     if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
         tcpx_explain_acked_unseen(s, sender, seg, r);
+    guint32 unneeded = seg->n_sack ? tcpx_note_dsack(s, sender, seg, r) : 0;
     if (seg->ws & TCPX_WS_DUPLICATE_ACK)
-        tcpx_explain_dup_ack(s, sender, seg, r);
+        tcpx_explain_dup_ack(s, sender, seg, unneeded, r);
     if (seg->ws & TCPX_WS_PARTIAL_ACK)
         tcpx_explain_partial_ack(s, sender, seg, r);
     if (seg->ws & TCPX_WS_AMBIGUOUS_ACK)
@@ -318,6 +319,12 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
         tcpx_explain_reset(s, sender, seg, r);
     if (seg->csum == TCPX_CSUM_BAD || seg->csum == TCPX_CSUM_ZERO)
         tcpx_explain_checksum(s, sender, seg, r);
+}
+
+static int
+sender_of(const tcpx_stream_t *s, const tcpx_side_t *d)
+{
+    return d == &s->side[0] ? 0 : 1;
 }
 
 /* What the sender has sent: counters, the ring of transmissions, the next sequence number. */
@@ -341,7 +348,7 @@ update_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg)
         d->next_seq_ts = seg->ts_ns;
         d->seq_known = TRUE;
     }
-    if (seg->ws & TCPX_WS_KEEP_ALIVE)
+    if ((seg->ws & TCPX_WS_KEEP_ALIVE) && !tcpx_is_window_probe(d, &s->side[!sender_of(s, d)], seg))
         d->keepalives++;
 }
 
@@ -418,6 +425,14 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
     note_frame(s, sender, seg);
     r->from_client = sender == tcpx_client_side(s);
     r->phase = (guint8)tcpx_plain_phase(seg);
+    const tcpx_copy_slot_t *copy_of = tcpx_copy_of(s, sender, seg);
+    if (copy_of) {
+        /* The capture's copy: nothing TCP did, so nothing to explain as TCP and nothing to remember. */
+        tcpx_explain_copy(s, sender, seg, copy_of, r);
+        s->anomalies[TCPX_K_CAPTURE_COPY]++;
+        return;
+    }
+    tcpx_remember_packet(s, sender, seg);
     explain_anomalies(s, sender, seg, r);
     tcpx_tell_story(s, sender, seg, r);
     tcpx_hindsight_step(s, sender, seg, r);

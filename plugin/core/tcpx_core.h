@@ -74,6 +74,7 @@ typedef enum {
     TCPX_K_AMBIGUOUS_ACK, /* Wireshark 4.6+ */
     TCPX_K_RESET,
     TCPX_K_CHECKSUM,
+    TCPX_K_CAPTURE_COPY, /* tcpx's own: a packet the capture recorded twice */
     TCPX_K_N_ANOMALIES,
     /* story steps (not anomalies) */
     TCPX_K_SYN = TCPX_K_N_ANOMALIES,
@@ -124,6 +125,7 @@ typedef enum {
     TCPX_C_WINDOW_NO_SCALING,
     TCPX_C_WINDOW_RECEIVER_SLOW,
     TCPX_C_WINDOW_LIMITED,
+    TCPX_C_WINDOW_STALE_COPY,
     TCPX_C_WINDOW_REOPENED,
     TCPX_C_WINDOW_GREW,
     /* keep-alives */
@@ -321,6 +323,16 @@ typedef struct {
     gint64 ts_ns;
 } tcpx_ack_event_t;
 
+/* A packet a side sent, remembered to recognise the copies a capture makes of it. */
+typedef struct {
+    guint64 key; /* the packet's identity (IP ID, seq, ack, flags, len, window, TSval, checksum); 0: empty */
+    gint64 ts_ns;
+    guint32 frame;
+    guint16 ip_id; /* its place in the table, when IP IDs number the packets */
+    guint8 ttl;
+} tcpx_copy_slot_t;
+
+#define TCPX_RETX_RECENT 4
 #define TCPX_ACK_HISTORY 8
 #define TCPX_DUPACK_HISTORY 8
 #define TCPX_SENT_MAX 4096
@@ -377,7 +389,19 @@ typedef struct {
     gint64 retx_prev_ts;
     gint64 retx_gap;     /* the wait before the latest attempt (from the original for the first) */
     gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
+    /* the latest retransmissions, for the D-SACKs that may prove them unneeded */
+    guint32 retx_lo[TCPX_RETX_RECENT], retx_end[TCPX_RETX_RECENT], retx_frame[TCPX_RETX_RECENT];
+    gint64 retx_ts[TCPX_RETX_RECENT];
+    guint32 retx_next;
+    guint32 unneeded_retx;       /* retransmissions of this side a D-SACK proved unneeded */
+    guint32 unneeded_retx_frame; /* the latest of them (hindsight: amend that frame) */
     guint32 csum_bad, csum_good;
+    /* recent packets, by identity, for capture copies (tcpx_copies.c) */
+    tcpx_copy_slot_t *copies;
+    guint32 copies_cap, packets;
+    guint16 last_ip_id;
+    gboolean ip_id_repeats; /* two packets in a row with one IP ID: the IP ID identifies nothing */
+    guint32 copies_seen;
 } tcpx_side_t;
 
 /* A TCP stream as tcpx sees it. */

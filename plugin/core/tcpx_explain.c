@@ -18,7 +18,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segment{?one_total:|s} it has sent so far.}",
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
-      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
+      { TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
         TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
@@ -27,7 +27,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{receiver} has since asked for them {dupacks} times{?listed: (duplicate ACKs{?listed_all:| the latest} in frames {listed})}.",
       "Count retransmissions for this stream (" STREAM_FILTER " && tcp.analysis.retransmission); a few are normal, "
       "bursts of them point to a congested queue on the path.", "Reference frame",
-      { TCPX_C_FAST_RETX_DUPACKS, TCPX_C_CAPTURE_DUPLICATE } },
+      { TCPX_C_FAST_RETX_DUPACKS } },
     { TCPX_K_SPURIOUS_RETRANSMISSION, "spurious_retransmission", TCPX_SEV_NOTE,
       "Spurious retransmission",
       "Spurious retransmission of {range}: already ACKed{?ack_frame: in frame {ack_frame}}",
@@ -35,7 +35,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{?orig: The first copy left in frame {orig}, {orig_age} earlier.}",
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
-      { TCPX_C_CAPTURE_DUPLICATE, TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SYN_UNANSWERED,
+      { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SYN_UNANSWERED,
         TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST } },
     { TCPX_K_OUT_OF_ORDER, "out_of_order", TCPX_SEV_WARN,
       "Out-of-order segment",
@@ -43,7 +43,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "The segment with {range} from {sender} reached the capture point after data further ahead in the stream (frame {ref}, {ref_age} earlier).",
       "Watch for duplicate ACKs right after it (" STREAM_FILTER " && tcp.analysis.duplicate_ack); if reordering is frequent, "
       "capture at both ends to find where it happens.", "Higher segment seen first",
-      { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION, TCPX_C_CAPTURE_DUPLICATE } },
+      { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION } },
     { TCPX_K_LOST_SEGMENT, "lost_segment", TCPX_SEV_WARN,
       "Previous segment not captured",
       "{bytes} not captured before this segment{?segments: (~{segments} segment{?many_segments:s} of {mss} B)}",
@@ -59,9 +59,10 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       { TCPX_C_CAPTURE_STARTED_LATE, TCPX_C_CAPTURE_MISSED } },
     { TCPX_K_DUP_ACK, "dup_ack", TCPX_SEV_NOTE,
       "Duplicate ACK",
-      "Dup ACK #{count} of frame {ref}: {sender_role} still waits for byte {lo}",
-      "{Sender} repeated its acknowledgment of byte {lo} (duplicate #{count} of frame {ref}): it still waits for byte {lo} from {receiver}"
-      "{?held_lo: while already holding bytes {held_lo}-{hi} (SACK)}.",
+      "Dup ACK #{count} of frame {ref}: {?bytes2:{sender_role} got bytes {held_lo}-{hi} twice (D-SACK)|{sender_role} still waits for byte {lo}}",
+      "{Sender} repeated its acknowledgment of byte {lo} (duplicate #{count} of frame {ref}): "
+      "{?bytes2:it reports bytes {held_lo}-{hi} ({bytes2}) received twice, so {receiver}'s retransmission of them{?orig: (frame {orig})} was unneeded|"
+      "it still waits for byte {lo} from {receiver}{?held_lo: while already holding bytes {held_lo}-{hi} (SACK)}}.",
       "Find the segment it waits for: " STREAM_FILTER " && tcp.seq == {lo}; runs of duplicate ACKs again and again point to congestion on the path.", "Original ACK",
       { TCPX_C_DUPACK_HOLE, TCPX_C_DUPACK_DSACK, TCPX_C_DUPACK_PLAIN } },
     { TCPX_K_ZERO_WINDOW, "zero_window", TCPX_SEV_WARN,
@@ -75,7 +76,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_ZERO_WINDOW_PROBE, "zero_window_probe", TCPX_SEV_NOTE,
       "Zero-window probe",
       "Zero-window probe from {sender_role}{?ref: ({ref_age} into the zero window)}",
-      "{Sender} sent one byte past {receiver}'s closed window to ask whether it has room again"
+      "{Sender} {?bytes:sent one byte past {receiver}'s closed window|sent a segment without data, one byte below what {receiver} has acknowledged (as Linux probes),} to ask whether it has room again"
       "{?ref:; the window has been zero since frame {ref}, {ref_age} ago}.",
       "{?ref:Look at what closed the window: frame {ref}.|Look for the zero window that caused it: " STREAM_FILTER " && tcp.analysis.zero_window.}", "Window zero since",
       { TCPX_C_PERSIST_TIMER } },
@@ -92,7 +93,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "it must wait for an ACK or a window update before sending more.",
       "Plot the window (Statistics > TCP Stream Graphs > Window Scaling) for " STREAM_FILTER "; if it stays small, "
       "raise the receive buffer on {receiver} or find why its application reads slowly.", "Reference frame",
-      { TCPX_C_WINDOW_NO_SCALING, TCPX_C_WINDOW_RECEIVER_SLOW, TCPX_C_WINDOW_LIMITED } },
+      { TCPX_C_WINDOW_NO_SCALING, TCPX_C_WINDOW_RECEIVER_SLOW, TCPX_C_WINDOW_LIMITED, TCPX_C_WINDOW_STALE_COPY } },
     { TCPX_K_WINDOW_UPDATE, "window_update", TCPX_SEV_CHAT,
       "Window update",
       "{Sender_role} opens its window to {bytes}{?ref: after {ref_age} at zero}",
@@ -168,6 +169,13 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "If the capture was taken on an endpoint, turn TCP checksum validation off (Preferences > Protocols > TCP); "
       "to see real checksums, capture on a SPAN port or tap.", "Reference frame",
       { TCPX_C_CSUM_OFFLOAD, TCPX_C_CSUM_LOCAL_BOTH, TCPX_C_CSUM_CORRUPTION } },
+    { TCPX_K_CAPTURE_COPY, "capture_copy", TCPX_SEV_NOTE,
+      "Capture copy",
+      "Capture copy of frame {orig} (+{orig_age}): recorded twice, sent once",
+      "This frame repeats frame {orig}, {orig_age} earlier, bit for bit: {sender} sent that packet once and the capture recorded it twice.",
+      "Nothing to do in the network. To read the capture without the copies, remove them: editcap -D 100 in.pcapng out.pcapng "
+      "(a SPAN port or a file merged with itself), or keep one capture point's interface.", "Original packet",
+      { TCPX_C_CAPTURE_DUPLICATE } },
 
     /* The connection's story. */
     { TCPX_K_SYN, "syn", TCPX_SEV_NONE,
@@ -231,8 +239,9 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
 static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_NONE, "none", "", "" },
     { TCPX_C_CAPTURE_DUPLICATE, "capture_duplicate", "copy made by the capture",
-      "Same IP ID and checksum as frame {orig}, {orig_age} apart: this copy was made by the capture setup (a SPAN or mirror port "
-      "seeing the packet twice, or two capture interfaces), not sent twice by TCP. Not a network problem." },
+      "Same IP ID, sequence and ACK numbers, window and checksum as frame {orig}, {orig_age} earlier, before any answer to it: "
+      "the capture setup (a SPAN or mirror port seeing the packet twice, two capture points merged, a file merged with itself) "
+      "made this copy; TCP did not send it twice. Not a network problem." },
     { TCPX_C_SYN_UNANSWERED, "syn_unanswered", "no SYN-ACK",
       "No SYN-ACK came back{?orig: within {orig_age}}, so {sender} tried again. {Receiver} may be down or overloaded, or a firewall "
       "silently drops the SYN (a refusal would have come back as a reset)." },
@@ -296,8 +305,8 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "The segment starting at byte {lo} is missing at {sender}{?bytes:: {bytes}{?segments: (~{segments} segment{?many_segments:s})} are missing before "
       "the data it already holds}. After 3 duplicate ACKs, {receiver} should resend it (fast retransmission)." },
     { TCPX_C_DUPACK_DSACK, "dsack", "data received twice",
-      "The SACK block reports bytes {held_lo}-{hi}, which {sender} had already received (D-SACK): {receiver} sent data twice, "
-      "a spurious retransmission. Nothing was lost." },
+      "The first SACK block reports bytes {held_lo}-{hi}, which {sender} had already received (a D-SACK, RFC 2883): "
+      "{receiver} sent them twice{?orig:, the second time in frame {orig}}, a spurious retransmission. Those bytes were not lost." },
     { TCPX_C_DUPACK_PLAIN, "gap", "waiting for a missing segment",
       "Each segment that arrives after a gap makes {sender} repeat its ACK. A few duplicate ACKs mean one lost or reordered "
       "segment; long runs mean a burst of loss." },
@@ -319,6 +328,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_WINDOW_LIMITED, "window_limited", "receive window limits",
       "The receive window, not the network, limits the transfer at this moment: {receiver} frees buffer space more slowly "
       "than {sender} can send. Occasional window-full moments are normal in bulk transfers." },
+    { TCPX_C_WINDOW_STALE_COPY, "window_from_copies", "window read from capture copies",
+      "The capture holds copies of this stream's packets, and a late copy of an older ACK carries an older window: "
+      "by the packets as {receiver} sent them, its window{?bytes: of {bytes}} still had room. Not a receiver problem." },
     { TCPX_C_WINDOW_REOPENED, "window_reopened", "window reopened",
       "The application on {sender} read buffered data, so the window that was zero since frame {ref} reopened after {ref_age}; "
       "{receiver} can send again." },

@@ -78,6 +78,20 @@ tcpx_hindsight_step(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcp
         settle(s, peer, TCPX_LATER_HOLE_ACKED, seg, r);
 }
 
+void
+tcpx_hindsight_unneeded(const tcpx_stream_t *s, guint32 frame, gint64 retx_ts, guint32 lo, guint32 hi,
+                        const tcpx_segment_t *seg, tcpx_result_t *r)
+{
+    tcpx_later_t *l = new_later(r);
+    l->frame = frame;
+    l->stream = s->id;
+    l->by_frame = seg->frame;
+    l->after_ns = seg->ts_ns - retx_ts;
+    l->lo = lo;
+    l->hi = hi;
+    l->what = TCPX_LATER_UNNEEDED;
+}
+
 /* ---- the capture's end ------------------------------------------------------ */
 
 /* The side's latest retry series, if nothing answered it: no ACK of its bytes, the peer silent since. */

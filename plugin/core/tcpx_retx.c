@@ -5,25 +5,6 @@
  */
 #include "tcpx_steps.h"
 
-/* A checksum-identical copy this close to the original is the capture's doing. */
-#define DUPLICATE_WINDOW_NS (5 * NS_PER_MS)
-
-static gboolean
-is_capture_duplicate(const tcpx_sent_t *orig, const tcpx_segment_t *seg)
-{
-    if (!orig || orig->frame == seg->frame)
-        return FALSE;
-    if (orig->seq != seg->seq)
-        return FALSE;
-    if (orig->has_ip_id && seg->has_ip_id && orig->ip_id == seg->ip_id && orig->checksum == seg->checksum)
-        return TRUE;
-    /* IPv6 has no IP ID: an identical header (same checksum, same timestamp) moments later. */
-    if (!seg->has_ip_id && orig->checksum == seg->checksum && seg->ts_ns - orig->ts_ns < DUPLICATE_WINDOW_NS &&
-        (!seg->has_ts || orig->tsval == seg->tsval))
-        return TRUE;
-    return FALSE;
-}
-
 static void
 note_original(tcpx_finding_t *f, const tcpx_sent_t *orig, const tcpx_segment_t *seg)
 {
@@ -109,8 +90,6 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     const tcpx_side_t *peer = &s->side[!sender];
     guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
 
-    if (is_capture_duplicate(ev->orig, seg))
-        return TCPX_C_CAPTURE_DUPLICATE;
     if (synack == TCPX_TH_SYN)
         return peer->rst_frame && !peer->syn_seen ? TCPX_C_SYN_RETRY_AFTER_RST : TCPX_C_SYN_UNANSWERED;
     if (synack == (TCPX_TH_SYN | TCPX_TH_ACK))
@@ -151,8 +130,12 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
         d->retransmissions++; /* data retransmissions: a SYN sent again is the handshake's */
     gather_evidence(s, sender, seg, &ev);
     tcpx_cause_t cause = retransmission_cause(s, sender, seg, &ev);
-    if (cause != TCPX_C_CAPTURE_DUPLICATE)
-        d->last_retx_ts = seg->ts_ns;
+    d->last_retx_ts = seg->ts_ns;
+    d->retx_lo[d->retx_next % TCPX_RETX_RECENT] = seg->seq;
+    d->retx_end[d->retx_next % TCPX_RETX_RECENT] = seg->seq + (seg->len ? seg->len : 1);
+    d->retx_frame[d->retx_next % TCPX_RETX_RECENT] = seg->frame;
+    d->retx_ts[d->retx_next % TCPX_RETX_RECENT] = seg->ts_ns;
+    d->retx_next++;
 
     tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);
     tcpx_set_range(f, seg);
@@ -189,9 +172,7 @@ tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *se
     const tcpx_sent_t *orig = tcpx_find_sent(d, seg->seq);
     tcpx_cause_t cause = TCPX_C_REORDERING;
 
-    if (is_capture_duplicate(orig, seg))
-        cause = TCPX_C_CAPTURE_DUPLICATE;
-    else if (orig)
+    if (orig)
         cause = TCPX_C_QUICK_RETRANSMISSION;
 
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_OUT_OF_ORDER, cause);

@@ -55,6 +55,11 @@ gboolean tcpx_early_in_unseen_start(const tcpx_stream_t *s);
 
 #define TCPX_WS_ANY_RETRANSMISSION (TCPX_WS_RETRANSMISSION | TCPX_WS_FAST_RETRANSMISSION | TCPX_WS_SPURIOUS)
 
+/* tcpx_copies.c: the earlier packet this one is a capture copy of, or NULL; remember a packet */
+const tcpx_copy_slot_t *tcpx_copy_of(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+void tcpx_remember_packet(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+void tcpx_explain_copy(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const tcpx_copy_slot_t *e,
+                       tcpx_result_t *r);
 /* tcpx_retx.c */
 void tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
@@ -63,9 +68,16 @@ void tcpx_explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, t
 void tcpx_explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r);
-void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r);
+gboolean tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end);
+guint32 tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+/* tcpx_hindsight.c: the retransmission in `frame` (sent at retx_ts) was unneeded, as this segment's D-SACK shows */
+void tcpx_hindsight_unneeded(const tcpx_stream_t *s, guint32 frame, gint64 retx_ts, guint32 lo, guint32 hi,
+                             const tcpx_segment_t *seg, tcpx_result_t *r);
 /* tcpx_windows.c */
 void tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+gboolean tcpx_is_window_probe(const tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg);
+gboolean tcpx_is_window_probe_ack(const tcpx_side_t *d, const tcpx_segment_t *seg);
 void tcpx_explain_keepalive(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 /* tcpx_story.c */
 void tcpx_explain_reused_ports(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r);

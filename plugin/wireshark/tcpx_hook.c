@@ -204,7 +204,7 @@ void
 tcpx_hook_first_pass_over(packet_info *pinfo)
 {
     if (!PINFO_FD_VISITED(pinfo)) {
-        gint64 ts = tcpx_ws_ns(&pinfo->abs_ts);
+        gint64 ts = tcpx_ws_ns(&pinfo->abs_ts); /* clamped, as every frame's time */
         last_ts = MAX(ts, last_ts);
         return;
     }

@@ -332,12 +332,13 @@ read_header_fields(tcpx_segment_t *seg, const wire_header_t *h, const tcpx_ws_co
 static tcpx_csum_t
 check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const address *dst, guint16 th_sum)
 {
-    if (th_sum == 0)
-        return TCPX_CSUM_ZERO;
-    if (!tcpx_ws_tcp_checks_checksums())
-        return TCPX_CSUM_UNCHECKED;
     guint reported = tvb_reported_length(tvb);
+    /* A frame cut by the snaplen (or a fragment) cannot be checked, whatever its
+     * checksum says: 0x0000 is a legal value too, so a cut frame's zero is no error. */
     if (fragmented || !tvb_bytes_exist(tvb, 0, reported))
+        return TCPX_CSUM_UNCHECKED;
+    /* A whole frame's zero is checked even when TCP does not check: 0x0000 can be right. */
+    if (th_sum != 0 && !tcpx_ws_tcp_checks_checksums())
         return TCPX_CSUM_UNCHECKED;
 
     vec_t vec[4];
@@ -358,13 +359,13 @@ check_checksum(tvbuff_t *tvb, gboolean fragmented, const address *src, const add
     }
     SET_CKSUM_VEC_TVB(vec[3], tvb, 0, reported);
     if (in_cksum(vec, 4) == 0)
-        return TCPX_CSUM_GOOD;
+        return th_sum == 0 && !tcpx_ws_tcp_checks_checksums() ? TCPX_CSUM_UNCHECKED : TCPX_CSUM_GOOD;
 #if TCPX_WS_PARTIAL_CHECKSUM_IS_GOOD
     /* As TCP judges it here: the pseudo-header's sum alone (offload) counts as good. */
     if (th_sum == g_ntohs((guint16)~in_cksum(vec, 3)))
         return TCPX_CSUM_GOOD;
 #endif
-    return TCPX_CSUM_BAD;
+    return th_sum == 0 ? TCPX_CSUM_ZERO : TCPX_CSUM_BAD;
 }
 
 /* The IP header's ID, ECN bits and TTL (hop limit), from the header data that IP handed to this very TCP

@@ -97,9 +97,10 @@ typedef struct {
     guint32 retx_records;  /* retransmissions of any kind, SYNs included */
     guint32 retx_segments; /* retransmitted payload segments (all kinds) */
     guint64 retx_bytes;
-    guint32 retx_net[2];  /* retransmissions that are not capture duplicates, per sender */
-    guint32 capture_dups; /* retransmissions that are duplicates in the capture */
-    double retx_rate;     /* retx_net / data_segments, 0..1 */
+    guint32 retx_net[2];   /* retransmissions that are not capture duplicates, per sender */
+    guint32 retx_unneeded; /* loss retransmissions a D-SACK later proved unneeded (taken out of retx_net) */
+    guint32 capture_dups;  /* frames that are the capture's copies of another (not counted elsewhere) */
+    double retx_rate;      /* retx_net / data_segments, 0..1 */
     guint32 dup_acks;
     guint64 lost_bytes;    /* bytes not captured */
     guint32 lost_segments; /* ...in segments at the negotiated MSS */

@@ -50,9 +50,7 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     r->keepalive = (r->kinds & K(TCPX_K_KEEP_ALIVE)) != 0;
     r->probe = (r->kinds & K(TCPX_K_ZERO_WINDOW_PROBE)) != 0;
     r->retx_any = (r->kinds & RETX_ANY) != 0;
-    r->capdup = r->retx_any && (finding_cause(rec, TCPX_K_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE ||
-                                finding_cause(rec, TCPX_K_FAST_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE ||
-                                finding_cause(rec, TCPX_K_SPURIOUS_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE);
+    r->capdup = (r->kinds & K(TCPX_K_CAPTURE_COPY)) != 0;
     r->retx_loss = (r->kinds & RETX_LOSS) && !r->capdup;
     /* a SYN sent again after the server refused the previous one is a retry, not a loss */
     if (r->syn && !r->ack && r->d == 0 && s->resets[1] > 0)
@@ -151,14 +149,54 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         s->retx_segments++;
         s->retx_bytes += rec->len;
     }
-    if (r->capdup)
-        s->capture_dups++;
     if (r->retx_any)
         s->retx_records++;
     if (r->retx_loss) {
+        guint32 k = hs->loss_retx_next[r->d]++ % G_N_ELEMENTS(hs->loss_retx_frame[0]);
         s->retx_net[r->d]++;
         if (rec->len > 0)
             hs->retx_loss_payload++;
+        hs->loss_retx_frame[r->d][k] = rec->frame;
+        hs->loss_retx_payload[r->d][k] = rec->len > 0;
+    }
+}
+
+/* The retransmission a D-SACK in this record proves unneeded (the core names its frame), 0: none. */
+static guint32
+dsack_proof(const tcpx_tap_rec_t *rec)
+{
+    if (!rec->result)
+        return 0;
+    for (guint i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        const tcpx_finding_t *f = &rec->result->f[i];
+        if (f->kind == TCPX_K_DUP_ACK && f->cause == TCPX_C_DUPACK_DSACK)
+            return f->orig_frame;
+    }
+    return 0;
+}
+
+/* A D-SACK proves the other side's retransmission unneeded: the original arrived, so
+ * that retransmission was no loss (if it was counted as one, it is taken back). */
+static inline void
+add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    guint32 frame = dsack_proof(rec);
+    int sender = 1 - r->d;
+    tcpx_health_stream_t *s = &hs->pub;
+    if (!frame)
+        return;
+    for (guint k = 0; k < G_N_ELEMENTS(hs->loss_retx_frame[0]); k++) {
+        if (hs->loss_retx_frame[sender][k] != frame)
+            continue;
+        hs->loss_retx_frame[sender][k] = 0;
+        if (s->retx_net[sender] > 0)
+            s->retx_net[sender]--;
+        if (hs->loss_retx_payload[sender][k] && hs->retx_loss_payload > 0)
+            hs->retx_loss_payload--;
+        if (s->loss_events > 0)
+            s->loss_events--;
+        s->retx_unneeded++;
+        return;
     }
 }
 
@@ -311,7 +349,7 @@ add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->zw_closed[d] += tcpx_health_span(hs->zw_since[d], rec->ts_ns);
         }
     }
-    if (r->kinds & K(TCPX_K_WINDOW_FULL))
+    if ((r->kinds & K(TCPX_K_WINDOW_FULL)) && finding_cause(rec, TCPX_K_WINDOW_FULL) != TCPX_C_WINDOW_STALE_COPY)
         hs->pub.window_full_recv[1 - d]++;
     if (r->keepalive)
         hs->pub.keepalives[d]++;
@@ -388,12 +426,23 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     if (rec->ts_ns > h->capture_last_ts)
         h->capture_last_ts = rec->ts_ns;
     read_record(hs, rec, &r);
+    if (r.capdup) {
+        /* The capture's copy of a packet already counted: a packet of the file, evidence of
+         * nothing but the capture (its bytes were counted once). */
+        hs->pub.capture_dups++;
+        hs->pub.anomalies[TCPX_K_CAPTURE_COPY]++;
+        hs->pub.packets[r.d]++;
+        if (rec->ts_ns > hs->pub.last_ts)
+            hs->pub.last_ts = rec->ts_ns;
+        return &hs->pub;
+    }
     add_traffic(hs, rec, &r);
     add_handshake(hs, rec, &r);
     add_anomalies(hs, &r);
     add_data(hs, rec, &r);
     add_loss_event(&h->prefs, hs, rec, &r);
     add_retry_series(hs, rec, &r);
+    add_dsack(hs, rec, &r);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))

@@ -26,6 +26,10 @@ typedef struct {
     gboolean rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     guint32 data_segs_dir[2];
     guint32 retx_loss_payload;
+    /* the latest loss retransmissions per sender (frame, 0: none), for D-SACKs that prove them unneeded */
+    guint32 loss_retx_frame[2][4];
+    guint32 loss_retx_next[2];
+    gboolean loss_retx_payload[2][4];
     /* zero window */
     gboolean zw_open[2];
     gint64 zw_since[2];
@@ -141,6 +145,7 @@ typedef enum {
     TCPX_HW_RESET,
     TCPX_HW_CAPTURE_MISSED,
     TCPX_HW_CAPTURE_DUPS,
+    TCPX_HW_CAPTURE_ALL_TWICE,
     /* completeness: one per tcpx_done_t, in its order */
     TCPX_HW_DONE,
     TCPX_HW_DONE_LAST = TCPX_HW_DONE + TCPX_DONE_MIDSTREAM,

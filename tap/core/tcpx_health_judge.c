@@ -375,7 +375,11 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     is->weight = p->w_capture;
     is->fault = TCPX_FAULT_CAPTURE;
     is->code = "capture_missed";
-    is->words = s->capture_gaps + s->acked_unseen > 0 ? TCPX_HW_CAPTURE_MISSED : TCPX_HW_CAPTURE_DUPS;
+    if (s->capture_gaps + s->acked_unseen > 0)
+        is->words = TCPX_HW_CAPTURE_MISSED;
+    else /* copies are packets of the file too: half of them copies, every packet twice */
+        is->words = (guint64)s->capture_dups * 2 >= s->packets[0] + s->packets[1] ? TCPX_HW_CAPTURE_ALL_TWICE
+                                                                                  : TCPX_HW_CAPTURE_DUPS;
     return TRUE;
 }
 

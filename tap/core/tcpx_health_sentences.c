@@ -52,6 +52,8 @@ static const struct {
         "the capture missed packets ({capture_gaps} gap{?one_gap:|s}, {acked_unseen} ACKed unseen), not the network" },
     [TCPX_HW_CAPTURE_DUPS] = { NULL,
         "the capture holds {capture_dups} duplicated frame{?one_capture_dups:|s}, not a network problem" },
+    [TCPX_HW_CAPTURE_ALL_TWICE] = { NULL,
+        "each packet appears twice in the capture ({capture_dups} copies), not a network problem" },
 
     /* completeness (done_text), by tcpx_done_t */
     [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,

@@ -325,9 +325,13 @@ test_capture_duplicate(void)
     copy.frame = ++next_frame;
     copy.ts_ns += 20000;
     copy.ws = TCPX_WS_RETRANSMISSION;
-    const tcpx_finding_t *f = find_kind(feed(s, copy), TCPX_K_RETRANSMISSION);
+    const tcpx_result_t *r = feed(s, copy);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_CAPTURE_COPY);
     g_assert_nonnull(f);
+    g_assert_cmpint(r->n, ==, 1); /* the copy only: no retransmission */
     g_assert_cmpint(f->cause, ==, TCPX_C_CAPTURE_DUPLICATE);
+    g_assert_cmpuint(f->orig_frame, ==, a.frame);
+    assert_candidate(f);
     /* Same bytes with a new IP ID: a real retransmission. */
     tcpx_segment_t real = a;
     real.frame = ++next_frame;
@@ -381,6 +385,174 @@ test_retransmission_timing(void)
     assert_candidate(f);
     g_assert_cmpint(f->cause, !=, TCPX_C_RETX_TIMEOUT);
     g_assert_cmpint(f->cause, !=, TCPX_C_RETX_EARLY);
+    g_free(s);
+}
+
+/* Copies of pure ACKs: from a SPAN port (microseconds apart) and from a second capture
+ * point (a path delay apart, the TTL two hops lower, IP ID 0 so the ID proves nothing). */
+static void
+test_capture_copy_of_ack(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t ack = seg(FALSE, t + 20, TCPX_TH_ACK, 1, 101, 0);
+    feed(s, ack);
+    tcpx_segment_t copy = ack;
+    copy.frame = ++next_frame;
+    copy.ts_ns += 10000;
+    copy.ws = TCPX_WS_DUPLICATE_ACK; /* Wireshark's reading of a copied ACK */
+    const tcpx_result_t *r = feed(s, copy);
+    g_assert_nonnull(find_kind(r, TCPX_K_CAPTURE_COPY));
+    g_assert_null(find_kind(r, TCPX_K_DUP_ACK));
+    g_assert_cmpuint(s->side[1].dupacks_sent, ==, 0);
+
+    /* second point: IP ID 0, TTL 62 after 64, 20 ms later, data from the peer in between */
+    tcpx_segment_t ack2 = seg(FALSE, t + 30, TCPX_TH_ACK, 1, 101, 0);
+    ack2.win = 30000;
+    ack2.ip_id = 0;
+    ack2.ip_ttl = 64;
+    feed(s, ack2);
+    feed(s, seg(TRUE, t + 35, TCPX_TH_ACK | TCPX_TH_PSH, 101, 1, 100));
+    tcpx_segment_t far = ack2;
+    far.frame = ++next_frame;
+    far.ts_ns += 20 * MS;
+    far.ip_ttl = 62;
+    g_assert_nonnull(find_kind(feed(s, far), TCPX_K_CAPTURE_COPY));
+    g_free(s);
+}
+
+/* The contradictions: bit-identical packets that TCP really sent twice. */
+static void
+test_bit_identical_is_not_a_copy(void)
+{
+    /* A retransmission with IP ID 0 and no timestamps, 181 ms later, after 3 dup ACKs. */
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t a = seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000);
+    a.ip_id = 0;
+    a.ip_ttl = 64;
+    feed(s, a);
+    feed(s, seg(FALSE, t + 2, TCPX_TH_ACK, 1001, 101, 1000));
+    feed(s, seg(TRUE, t + 25, TCPX_TH_ACK, 101, 1, 0));
+    for (int i = 0; i < 3; i++) {
+        tcpx_segment_t d = seg(TRUE, t + 26 + i, TCPX_TH_ACK, 101, 1, 0);
+        d.ws = TCPX_WS_DUPLICATE_ACK;
+        feed(s, d);
+    }
+    tcpx_segment_t again = a;
+    again.frame = ++next_frame;
+    again.ts_ns += 181 * MS;
+    again.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_result_t *r = feed(s, again);
+    g_assert_null(find_kind(r, TCPX_K_CAPTURE_COPY));
+    g_assert_nonnull(find_kind(r, TCPX_K_RETRANSMISSION));
+    g_free(s);
+
+    /* A duplicate ACK from a stack with IP ID 0 and no timestamps: bit-identical to the
+     * previous ACK 1 ms later, but data from the peer came in between: TCP's own. */
+    s = new_stream();
+    t = handshake(s);
+    tcpx_segment_t ack = seg(FALSE, t + 20, TCPX_TH_ACK, 1, 101, 0);
+    ack.ip_id = 0;
+    feed(s, ack);
+    feed(s, seg(TRUE, t + 20, TCPX_TH_ACK | TCPX_TH_PSH, 201, 1, 100));
+    tcpx_segment_t dup = ack;
+    dup.frame = ++next_frame;
+    dup.ts_ns += 1 * MS;
+    dup.ws = TCPX_WS_DUPLICATE_ACK;
+    r = feed(s, dup);
+    g_assert_null(find_kind(r, TCPX_K_CAPTURE_COPY));
+    g_assert_nonnull(find_kind(r, TCPX_K_DUP_ACK));
+    g_free(s);
+}
+
+/* Linux probes a zero window like a keep-alive (seq one below the ACKed byte, no data). */
+static void
+test_linux_window_probe(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t zw = seg(FALSE, t + 20, TCPX_TH_ACK, 1, 101, 0);
+    zw.win = 0;
+    zw.ws = TCPX_WS_ZERO_WINDOW;
+    feed(s, zw);
+    tcpx_segment_t probe = seg(TRUE, t + 300, TCPX_TH_ACK, 100, 1, 0);
+    probe.ws = TCPX_WS_KEEP_ALIVE;
+    const tcpx_result_t *r = feed(s, probe);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_ZERO_WINDOW_PROBE);
+    g_assert_nonnull(f);
+    g_assert_null(find_kind(r, TCPX_K_KEEP_ALIVE));
+    g_assert_cmpuint(f->ref_frame, ==, zw.frame);
+    tcpx_segment_t answer = seg(FALSE, t + 320, TCPX_TH_ACK, 1, 101, 0);
+    answer.win = 0;
+    answer.ws = TCPX_WS_KEEP_ALIVE_ACK;
+    g_assert_nonnull(find_kind(feed(s, answer), TCPX_K_ZERO_WINDOW_PROBE_ACK));
+    /* the window open again: the same segment is a keep-alive */
+    feed(s, seg(FALSE, t + 400, TCPX_TH_ACK, 1, 101, 0));
+    probe.frame = ++next_frame;
+    probe.ts_ns = (t + 8000) * MS;
+    r = feed(s, probe);
+    g_assert_nonnull(find_kind(r, TCPX_K_KEEP_ALIVE));
+    g_assert_null(find_kind(r, TCPX_K_ZERO_WINDOW_PROBE));
+    g_free(s);
+}
+
+/* A D-SACK (first SACK block below the ACK) proves the retransmission of those bytes unneeded. */
+static void
+test_dsack_proves_retransmission_unneeded(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(TRUE, t + 25, TCPX_TH_ACK, 101, 1001, 0));
+    tcpx_segment_t rt = seg(FALSE, t + 300, TCPX_TH_ACK, 1, 101, 1000);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    feed(s, rt);
+    tcpx_segment_t d = seg(TRUE, t + 320, TCPX_TH_ACK, 101, 1001, 0);
+    d.ws = TCPX_WS_DUPLICATE_ACK;
+    d.dupack_num = 1;
+    d.n_sack = 1;
+    d.sack_le[0] = 1;
+    d.sack_re[0] = 1001;
+    const tcpx_result_t *r = feed(s, d);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_DUP_ACK);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_DUPACK_DSACK);
+    /* hindsight: the retransmission's frame learns it was unneeded */
+    g_assert_cmpuint(r->n_later, ==, 1);
+    g_assert_cmpuint(r->later[0].what, ==, TCPX_LATER_UNNEEDED);
+    g_assert_cmpuint(r->later[0].frame, ==, rt.frame);
+    g_assert_cmpuint(r->later[0].lo, ==, 1);
+    g_assert_cmpuint(r->later[0].hi, ==, 1000);
+    g_assert_cmpuint(f->orig_frame, ==, rt.frame);
+    g_assert_cmpuint(s->side[1].unneeded_retx_frame, ==, rt.frame);
+    g_assert_cmpuint(s->side[1].unneeded_retx, ==, 1);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_null(strstr(sum, "waits for"));
+    g_assert_nonnull(strstr(sum, "twice (D-SACK)"));
+    g_free(sum);
+    g_free(s);
+}
+
+/* The contradictions: SACK blocks above the ACK report a hole, and a block below the ACK
+ * that is not the first one is no D-SACK (RFC 2883: only the first block). */
+static void
+test_sack_above_ack_is_no_dsack(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    tcpx_segment_t d = seg(TRUE, t + 30, TCPX_TH_ACK, 101, 1, 0);
+    d.ws = TCPX_WS_DUPLICATE_ACK;
+    d.n_sack = 2;
+    d.sack_le[0] = 2001;
+    d.sack_re[0] = 3001;
+    d.sack_le[1] = 1;
+    d.sack_re[1] = 1; /* below the ACK, but second */
+    const tcpx_finding_t *f = find_kind(feed(s, d), TCPX_K_DUP_ACK);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_DUPACK_HOLE);
+    g_assert_cmpuint(f->held_lo, ==, 2001);
+    g_assert_cmpuint(s->side[1].unneeded_retx, ==, 0);
     g_free(s);
 }
 
@@ -1160,6 +1332,11 @@ main(int argc, char **argv)
     g_test_add_func("/classify/fast_retransmission", test_fast_retransmission);
     g_test_add_func("/classify/spurious", test_spurious_causes);
     g_test_add_func("/classify/capture_duplicate", test_capture_duplicate);
+    g_test_add_func("/classify/capture_copy_of_ack", test_capture_copy_of_ack);
+    g_test_add_func("/classify/bit_identical_is_not_a_copy", test_bit_identical_is_not_a_copy);
+    g_test_add_func("/classify/linux_window_probe", test_linux_window_probe);
+    g_test_add_func("/classify/dsack_proves_retransmission_unneeded", test_dsack_proves_retransmission_unneeded);
+    g_test_add_func("/classify/sack_above_ack_is_no_dsack", test_sack_above_ack_is_no_dsack);
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
     g_test_add_func("/classify/resets", test_resets);

@@ -231,6 +231,97 @@ test_lossy_bursts(void)
     tcpx_health_free(h);
 }
 
+/* A D-SACK proves a loss retransmission unneeded: it is taken out of the loss. */
+static void
+test_dsack_takes_back_loss(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    tcpx_result_t res;
+    conn_init(&c, h, 3, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (int i = 0; i < 20; i++)
+        rec(&c, 40 + i, S, A, 1400, 65160, 0);
+    const tcpx_health_stream_t *s = rec_full(&c, 300, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0,
+                                             c.seq[1] - 1400);
+    guint32 retx_frame = c.frame;
+    g_assert_cmpuint(s->retx_net[1], ==, 1);
+    /* the client's D-SACK for those bytes */
+    memset(&res, 0, sizeof res);
+    res.n = 1;
+    res.f[0].kind = TCPX_K_DUP_ACK;
+    res.f[0].cause = TCPX_C_DUPACK_DSACK;
+    res.f[0].orig_frame = retx_frame;
+    tcpx_tap_rec_t r;
+    memset(&r, 0, sizeof r);
+    r.frame = ++c.frame;
+    r.ts_ns = c.t0 + MS(320);
+    r.stream = c.stream;
+    r.from_client = TRUE;
+    r.client = c.st.name[0];
+    r.server = c.st.name[1];
+    r.flags = A;
+    r.win = 64256;
+    r.kinds = KB(TCPX_K_DUP_ACK);
+    r.st = &c.st;
+    r.result = &res;
+    s = tcpx_health_add(h, &r);
+    g_assert_cmpuint(s->retx_net[1], ==, 0);
+    g_assert_cmpuint(s->retx_unneeded, ==, 1);
+    g_assert_cmpuint(s->loss_events, ==, 0);
+    /* a second D-SACK for the same frame takes nothing more back */
+    r.frame = ++c.frame;
+    s = tcpx_health_add(h, &r);
+    g_assert_cmpuint(s->retx_unneeded, ==, 1);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, !=, "network_loss");
+    tcpx_health_free(h);
+}
+
+/* Capture copies count as the capture's, never as window, dup-ACK or loss evidence. */
+static void
+test_copies_are_the_captures(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 4, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    rec(&c, 40, S, A, 1400, 65160, KB(TCPX_K_WINDOW_FULL));
+    rec_full(&c, 40.01, S, A, 1400, 65160, KB(TCPX_K_CAPTURE_COPY) | KB(TCPX_K_WINDOW_FULL), 0, 0, 0, c.seq[1] - 1400);
+    rec(&c, 41, C, A, 0, 0, 0);
+    for (int i = 0; i < 5; i++)
+        rec(&c, 41.01 + i, C, A, 0, 0, KB(TCPX_K_CAPTURE_COPY) | KB(TCPX_K_DUP_ACK));
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpuint(s->capture_dups, ==, 6);
+    g_assert_cmpuint(s->dup_acks, ==, 0);
+    g_assert_cmpuint(s->window_full_recv[0], ==, 1);
+    g_assert_cmpuint(s->retx_net[1], ==, 0);
+    g_assert_cmpuint(s->packets[0] + s->packets[1], ==, 12); /* the file's packets, copies too */
+    g_assert_cmpuint(s->bytes[1], ==, 1400);                 /* ...but their bytes once */
+    tcpx_health_free(h);
+}
+
+/* Every packet twice: the capture verdict says so. */
+static void
+test_every_packet_twice(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 5, TRUE);
+    rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(&c, 0.01, C, TCPX_TH_SYN, 0, 64240, KB(TCPX_K_CAPTURE_COPY));
+    rec(&c, 20, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(&c, 20.01, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, KB(TCPX_K_CAPTURE_COPY));
+    rec(&c, 20.1, C, A, 0, 64256, 0);
+    rec(&c, 20.11, C, A, 0, 64256, KB(TCPX_K_CAPTURE_COPY));
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "capture_missed");
+    g_assert_nonnull(strstr(s->verdict, "each packet appears twice"));
+    tcpx_health_free(h);
+}
+
 /* A big hole before the retransmissions: a network hole of 3 segments, bursty. */
 static void
 test_network_hole(void)
@@ -1322,5 +1413,8 @@ main(int argc, char **argv)
     g_test_add_func("/health/render_and_order", test_render_and_order);
     g_test_add_func("/health/stream_ids", test_stream_ids);
     g_test_add_func("/health/templates", test_templates);
+    g_test_add_func("/health/dsack_takes_back_loss", test_dsack_takes_back_loss);
+    g_test_add_func("/health/copies_are_the_captures", test_copies_are_the_captures);
+    g_test_add_func("/health/every_packet_twice", test_every_packet_twice);
     return g_test_run();
 }
