@@ -30,6 +30,10 @@ typedef struct {
     const char *name;  /* value of tcpx.cause_code: "timeout" */
     const char *label; /* a few words, for summaries: {cause_label} */
     const char *text;  /* the likely cause and its evidence */
+    /* Optional: where the kind's summary or next step does not fit this cause (a
+     * capture copy is no retransmission), the cause's own replaces it. */
+    const char *summary;
+    const char *next_step;
 } tcpx_cause_info_t;
 
 const tcpx_kind_info_t *tcpx_kind_info(tcpx_kind_t kind);

@@ -32,14 +32,14 @@ static const struct {
     [TCPX_HW_LOSS_SYN_FIN] = { NULL,
         "network loss: {loss_retx} SYN/FIN segment{?one_loss_retx:|s} retransmitted" },
     [TCPX_HW_NOT_READING] = { NULL,
-        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s" },
+        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window}" },
     [TCPX_HW_SLOW_TO_READ] = { NULL,
         "the {side} application is slow to read: its receive window was full {side_window_full} time{?one_side_window_full:|s}" },
     [TCPX_HW_SERVER_APP_SLOW] = { NULL,
-        "server application slow: answered after {resp_max} ms although the RTT is {?rtt_ref:{rtt_ref}|unknown} ms "
-        "and its TCP acknowledged the request after {resp_max_ack} ms; network fine" },
+        "server application slow: answered after {resp_max} although the RTT is {?rtt_ref:{rtt_ref}|unknown} "
+        "and its TCP acknowledged the request after {resp_max_ack}; network fine" },
     [TCPX_HW_SERVER_SLOW] = { NULL,
-        "server slow to answer: {resp_max} ms (RTT {?rtt_ref:{rtt_ref}|unknown} ms); the request was not "
+        "server slow to answer: {resp_max} (RTT {?rtt_ref:{rtt_ref}|unknown}); the request was not "
         "acknowledged separately, so the server host itself may be overloaded" },
     [TCPX_HW_RESET] = { NULL,
         "reset by the {side} {?closing:while closing|{?rst_after_data:after data|before any data}}" },
@@ -81,17 +81,17 @@ static const struct {
     [TCPX_HW_PARA_LOSS_ISOLATED] = { "loss_isolated", " A single, isolated loss." },
     [TCPX_HW_PARA_ZERO_WINDOW] = { "any_zero_window",
         " Zero window:"
-        "{?zero_window_server: the server advertised it for {zero_window_server} s (the server application "
+        "{?zero_window_server: the server advertised it for {zero_window_server} (the server application "
         "was not reading){?zero_window_client:;|.}}"
-        "{?zero_window_client: the client advertised it for {zero_window_client} s (the client application "
+        "{?zero_window_client: the client advertised it for {zero_window_client} (the client application "
         "was not reading).}" },
     [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
         " The receive window was full {window_full_client} time{?one_window_full_client:|s} at the client and "
         "{window_full_server} time{?one_window_full_server:|s} at the server." },
     [TCPX_HW_PARA_RESPONSE] = { "responses",
-        " Application response: slowest {resp_max} ms (frame {resp_max_frame}), average {resp_avg} ms "
+        " Application response: slowest {resp_max} (frame {resp_max_frame}), average {resp_avg} "
         "over {responses} exchange{?one_response:|s}"
-        "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack} ms}"
+        "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack}}"
         "{?resp_max_keepalives:; {resp_max_keepalives} keep-alive{?one_resp_max_keepalives:|s} while it waited, so the connection stayed up}." },
     [TCPX_HW_PARA_RESETS] = { "any_reset",
         " Resets: {resets_client} from the client, {resets_server} from the server "
@@ -103,15 +103,16 @@ static const struct {
         " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} refused "
         "by the server before this connection." },
     [TCPX_HW_PARA_NOT_CAPTURED] = { "not_captured",
-        " Not captured: {lost_bytes} bytes (about {lost_segments} segment{?one_lost_segments:|s} at the MSS)"
-        "{?any_acked_unseen:, and {acked_unseen} ACK{?one_acked_unseen:|s} of segments the capture never saw}"
+        " Not captured:{?any_lost_bytes: {lost_bytes} byte{?one_lost_bytes:|s}{?any_lost_segments: (about {lost_segments} "
+        "segment{?one_lost_segments:|s} at the MSS)}{?any_acked_unseen:, and}}"
+        "{?any_acked_unseen: {acked_unseen} ACK{?one_acked_unseen:|s} of segments the capture never saw}"
         "{?capture_missed:; the missing packets were delivered (no retransmission or only at the capture's "
         "start), so the capture missed them, not the network}." },
     [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} {?one_capture_dups:frame is a duplicate|frames are duplicates} in the capture." },
     [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
-    [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}." },
+    [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref}{?irtt: (handshake)| (ACKs)}." },
     [TCPX_HW_PARA_POSITION] = { "position",
-        " Captured {position} (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)." },
+        " Captured {position} (SYN to SYN-ACK {?hs_d1:{hs_d1}|unknown}, SYN-ACK to ACK {?hs_d2:{hs_d2}|unknown})." },
 };
 /* clang-format on */
 
@@ -160,6 +161,11 @@ u32_nz(GString *o, const tcpx_var_t *v, const void *c)
     return FIELD(c, v, guint32) != 0 && u32_(o, v, c);
 }
 static gboolean
+u64_nz(GString *o, const tcpx_var_t *v, const void *c)
+{
+    return FIELD(c, v, guint64) != 0 && u64_(o, v, c);
+}
+static gboolean
 u32_one(GString *o, const tcpx_var_t *v, const void *c)
 {
     (void)o;
@@ -191,25 +197,15 @@ is(GString *o, const tcpx_var_t *v, const void *c)
     return FIELD(c, v, int) == v->arg;
 }
 
-/* Times in ms / in s with three decimals ("-" when negative): known when >= arg. */
+/* A duration with its unit, as the frame texts write it ("212 ms", "1.84 s", "1 min 48 s"):
+ * known when >= arg and not negative. */
 static gboolean
-ms(GString *o, const tcpx_var_t *v, const void *c)
+dur(GString *o, const tcpx_var_t *v, const void *c)
 {
-    char b[32];
     gint64 ns = FIELD(c, v, gint64);
-    if (ns < v->arg)
+    if (ns < v->arg || ns < 0)
         return FALSE;
-    g_string_append(o, tcpx_health_ms_text(ns, b, sizeof b));
-    return TRUE;
-}
-static gboolean
-secs(GString *o, const tcpx_var_t *v, const void *c)
-{
-    char b[32];
-    gint64 ns = FIELD(c, v, gint64);
-    if (ns < v->arg)
-        return FALSE;
-    g_string_append(o, tcpx_health_secs_text(ns, b, sizeof b));
+    tcpx_format_duration(o, ns);
     return TRUE;
 }
 
@@ -303,11 +299,10 @@ static gboolean
 resp_avg(GString *o, const tcpx_var_t *v, const void *c)
 {
     const tcpx_health_stream_t *s = STREAM(c);
-    char b[32];
     (void)v;
     if (!s->resp_n)
         return FALSE;
-    g_string_append(o, tcpx_health_ms_text(s->resp_sum_ns / s->resp_n, b, sizeof b));
+    tcpx_format_duration(o, s->resp_sum_ns / s->resp_n);
     return TRUE;
 }
 
@@ -408,11 +403,10 @@ side(GString *o, const tcpx_var_t *v, const void *c)
 static gboolean
 side_zero_window(GString *o, const tcpx_var_t *v, const void *c)
 {
-    char b[32];
     (void)v;
     if (!EVIDENCE(c))
         return FALSE;
-    g_string_append(o, tcpx_health_secs_text(STREAM(c)->zero_window_ns[EVIDENCE(c)->side != 0], b, sizeof b));
+    tcpx_format_duration(o, STREAM(c)->zero_window_ns[EVIDENCE(c)->side != 0]);
     return TRUE;
 }
 static gboolean
@@ -466,11 +460,11 @@ static const tcpx_var_t vars[] = {
     { "fault",               fault,           0, 0 },
     { "Verdict",             chars,           OF(verdict), 1 },
     { "done",                chars,           OF(done_text), 0 },
-    { "rtt_ref",             ms,              OF(rtt_ref_ns), 1 },
-    { "irtt",                ms,              OF(irtt_ns), 1 },
+    { "rtt_ref",             dur,             OF(rtt_ref_ns), 1 },
+    { "irtt",                dur,             OF(irtt_ns), 1 },
     { "position",            position,        0, 0 },
-    { "hs_d1",               ms,              OF(hs_d1_ns), G_MININT },
-    { "hs_d2",               ms,              OF(hs_d2_ns), G_MININT },
+    { "hs_d1",               dur,             OF(hs_d1_ns), 0 },
+    { "hs_d2",               dur,             OF(hs_d2_ns), 0 },
     /* completeness (every stream): how far the connection got, how it ended */
     { "rst_side",            rst_side,        0, 0 },
     { "data",                data,            0, 0 },
@@ -478,12 +472,12 @@ static const tcpx_var_t vars[] = {
     { "closed",              closed,          0, 0 },
     { "fin_side",            fin_side,        0, 0 },
     /* application exchanges */
-    { "resp_max",            ms,              OF(resp_max_ns), 0 },
+    { "resp_max",            dur,             OF(resp_max_ns), 0 },
     { "resp_max_frame",      u32_,            OF(resp_max_frame), 0 },
     { "resp_avg",            resp_avg,        0, 0 },
     { "responses",           u32_nz,          OF(resp_n), 0 },
     { "one_response",        u32_one,         OF(resp_n), 0 },
-    { "resp_max_ack",        ms,              OF(resp_max_ack_ns), 0 },
+    { "resp_max_ack",        dur,             OF(resp_max_ack_ns), 0 },
     { "resp_max_keepalives", u32_nz,          OF(resp_max_keepalives), 0 },
     { "one_resp_max_keepalives", one,         0, 0 },
     /* retransmissions and loss */
@@ -508,7 +502,10 @@ static const tcpx_var_t vars[] = {
     { "loss_pattern",        loss_pattern,    0, 0 },
     /* what the capture missed */
     { "lost_bytes",          u64_,            OF(lost_bytes), 0 },
+    { "any_lost_bytes",      u64_nz,          OF(lost_bytes), 0 },
+    { "one_lost_bytes",      one,             0, 0 },
     { "lost_segments",       u32_,            OF(lost_segments), 0 },
+    { "any_lost_segments",   u32_nz,          OF(lost_segments), 0 },
     { "one_lost_segments",   one,             0, 0 },
     { "any_acked_unseen",    u32_nz,          OF(acked_unseen), 0 },
     { "acked_unseen",        u32_,            OF(acked_unseen), 0 },
@@ -521,8 +518,8 @@ static const tcpx_var_t vars[] = {
     { "one_gap",             u32_one,         OF(capture_gaps), 0 },
     /* windows */
     { "any_zero_window",     any_zero_window, 0, 0 },
-    { "zero_window_server",  secs,            OF(zero_window_ns[1]), 1 },
-    { "zero_window_client",  secs,            OF(zero_window_ns[0]), 1 },
+    { "zero_window_server",  dur,             OF(zero_window_ns[1]), 1 },
+    { "zero_window_client",  dur,             OF(zero_window_ns[0]), 1 },
     { "any_window_full",     any_window_full, 0, 0 },
     { "window_full_client",  u32_,            OF(window_full_recv[0]), 0 },
     { "window_full_server",  u32_,            OF(window_full_recv[1]), 0 },
