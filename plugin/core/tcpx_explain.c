@@ -14,7 +14,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_RETRANSMISSION, "retransmission", TCPX_SEV_NOTE,
       "Retransmission",
       "Retransmission of {range}{?orig: (frame {orig}, +{orig_age})}",
-      "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier.|Their first transmission is not in the capture.}"
+      "{Sender} sent {range} again. {?orig:{?one_byte:It|They} first left in frame {orig}, {orig_age} earlier.|{?one_byte:Its|Their} first transmission is not in the capture.}"
       "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segment{?one_total:|s} it has sent so far.}",
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
@@ -23,15 +23,15 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACK{?one_dupacks:|s}",
-      "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier, and|Their first transmission is not in the capture;} "
-      "{receiver} has since asked for them {dupacks} time{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }duplicate ACK{?one_listed:|s} in frame{?one_listed:|s} {listed})}.",
+      "{Sender} sent {range} again. {?orig:{?one_byte:It|They} first left in frame {orig}, {orig_age} earlier, and|{?one_byte:Its|Their} first transmission is not in the capture;} "
+      "{receiver} has since asked for {?one_byte:it|them} {dupacks} time{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }duplicate ACK{?one_listed:|s} in frame{?one_listed:|s} {listed})}.",
       "Count retransmissions for this stream (" STREAM_FILTER " && tcp.analysis.retransmission); a few are normal, "
       "bursts of them point to a congested queue on the path.", "Reference frame",
       { TCPX_C_FAST_RETX_DUPACKS, TCPX_C_CAPTURE_DUPLICATE } },
     { TCPX_K_SPURIOUS_RETRANSMISSION, "spurious_retransmission", TCPX_SEV_NOTE,
       "Spurious retransmission",
       "Spurious retransmission of {range}: already ACKed{?ack_frame: in frame {ack_frame}}",
-      "{Sender} sent {range} again although {receiver} had already acknowledged them{?ack_frame: in frame {ack_frame}, {ack_age} before}."
+      "{Sender} sent {range} again although {receiver} had already acknowledged {?one_byte:it|them}{?ack_frame: in frame {ack_frame}, {ack_age} before}."
       "{?orig: The first copy left in frame {orig}, {orig_age} earlier.}",
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
@@ -184,9 +184,9 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       NULL, "SYN", { TCPX_C_STORY } },
     { TCPX_K_HANDSHAKE_ACK, "handshake_ack", TCPX_SEV_NONE,
       "Handshake 3/3: ACK",
-      "Handshake 3/3: connection open{?syn_synack: (SYN>SYN-ACK {syn_synack}, SYN-ACK>ACK {synack_ack})}",
+      "Handshake 3/3: connection open{?syn_synack: (SYN>SYN-ACK {syn_synack}, SYN-ACK>ACK {?synack_ack:{synack_ack}|0 ms})}",
       "{Sender} acknowledges the SYN-ACK (frame {ref}): the connection is open."
-      "{?syn_synack: SYN to SYN-ACK took {syn_synack}, SYN-ACK to ACK {synack_ack}: {position}.}",
+      "{?syn_synack: SYN to SYN-ACK took {syn_synack}, SYN-ACK to ACK {?synack_ack:{synack_ack}|no measurable time}: {position}.}",
       NULL, "SYN-ACK", { TCPX_C_STORY } },
     { TCPX_K_MIDSTREAM, "midstream", TCPX_SEV_NONE,
       "Connection already open",
@@ -244,12 +244,17 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_SYN_UNANSWERED, "syn_unanswered", "no SYN-ACK",
       "No SYN-ACK came back{?orig: within {orig_age}}, so {sender} tried again. {Receiver} may be down or overloaded, or a firewall "
       "silently drops the SYN (a refusal would have come back as a reset).",
-      NULL,
+      "SYN sent again{?orig: (first in frame {orig}, +{orig_age})}: no SYN-ACK yet",
       "List every attempt (" STREAM_FILTER " && tcp.flags.syn == 1) and check that {receiver} is up, listens on the port, "
-      "and that no firewall drops SYNs to it." },
+      "and that no firewall drops SYNs to it.",
+      "{Sender} sent its SYN again{?orig:, {orig_age} after the first one (frame {orig})}: no SYN-ACK or reset has come back from "
+      "{receiver} yet." },
     { TCPX_C_SYNACK_UNANSWERED, "synack_unanswered", "handshake ACK missing",
       "{Sender} did not get the handshake's final ACK{?orig: within {orig_age}} and resent its SYN-ACK: the ACK (or the first "
-      "SYN-ACK) was lost between them." },
+      "SYN-ACK) was lost between them.",
+      "SYN-ACK sent again{?orig: (first in frame {orig}, +{orig_age})}: no handshake ACK yet", NULL,
+      "{Sender} sent its SYN-ACK again{?orig:, {orig_age} after the first one (frame {orig})}: the handshake's last ACK has "
+      "not come back from {receiver} yet." },
     { TCPX_C_FAST_RETX_DUPACKS, "loss_dupacks", "lost, recovered by dup ACKs",
       "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACK{?one_dupacks:|s} let {sender} resend it without waiting for "
       "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
@@ -257,7 +262,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "{Receiver} had signalled the gap with duplicate ACK{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }in frame{?one_listed:|s} {listed})}, so {sender} resent the "
       "segment early (SACK/RACK-based recovery): it was lost on the way. A few such losses are normal; many mean congestion." },
     { TCPX_C_RETX_TIMEOUT, "timeout", "retransmission timeout",
-      "Nothing new was acknowledged for {idle}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
+      "Nothing new was acknowledged{?idle: for {idle}}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
       "200 ms on Linux), so {sender} resent. Either the data or its ACKs were lost; a timeout stalls the transfer for the whole wait." },
     { TCPX_C_RETX_BACKOFF, "timeout_backoff", "repeated timeouts",
       "This is attempt #{attempt} at the same bytes, {ref_age} after the previous one (frame {ref}): the waits double each time "
@@ -369,7 +374,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_RST_HANDSHAKE_ABORT, "handshake_abort", "aborted before any data",
       "The connection was reset before any data moved: typical of port scans, health checks, or a client that gave up." },
     { TCPX_C_RST_MID_TRANSFER, "abort_mid_transfer", "abort in the middle of a transfer",
-      "Data was flowing until {idle} before, and {sender} aborted instead of closing with FIN: an application crash or kill, "
+      "Data was flowing until {?idle:{idle} before|this moment}, and {sender} aborted instead of closing with FIN: an application crash or kill, "
       "an application timeout, or a middlebox (firewall, load balancer) killing the flow." },
     { TCPX_C_RST_AFTER_FIN, "reset_after_fin", "reset after FIN",
       "It came {ref_age} after the FIN in frame {ref}: typically a socket closed with unread data, or data arriving after "

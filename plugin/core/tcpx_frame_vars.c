@@ -264,6 +264,13 @@ render_one_listed(GString *out, const tcpx_var_t *var, const void *ctx)
     return finding_of(ctx)->n_listed == 1;
 }
 
+/* Known (and silent) when the range is one byte (a SYN, a FIN, a keep-alive): "it", not "they". */
+static gboolean
+render_one_byte(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return finding_of(ctx)->hi == finding_of(ctx)->lo;
+}
+
 /* Known (and silent) when the capture began mid-connection: counts start there. */
 static gboolean
 render_midstream(GString *out, const tcpx_var_t *var, const void *ctx)
@@ -391,6 +398,7 @@ static const tcpx_var_t frame_vars[] = {
     { "mss",           render_number,        F(mss), 0 },
     { "negotiated",    render_negotiated,    F(sender_opts), 0 },
     { "next",          render_next,          F(hi), 0 },
+    { "one_byte",      render_one_byte,      F(lo), 0 },
     { "one_dupacks",   render_is_one,        F(dupacks), 0 },
     { "one_listed",    render_one_listed,    F(n_listed), 0 },
     { "one_total",     render_is_one,        F(total), 0 },
@@ -442,7 +450,8 @@ tcpx_render_summary(GString *out, const tcpx_text_ctx_t *ctx)
 void
 tcpx_render_what(GString *out, const tcpx_text_ctx_t *ctx)
 {
-    tcpx_render(out, tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->what, ctx);
+    const char *own = tcpx_cause_info((tcpx_cause_t)ctx->f->cause)->what;
+    tcpx_render(out, own ? own : tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->what, ctx);
 }
 
 void
