@@ -205,7 +205,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Teardown: second FIN",
       "{Sender_role} closes too (FIN), {ref_age} after {receiver_role}",
       "{Sender} closes its side as well, {ref_age} after {receiver} sent its FIN in frame {ref}{?bytes:, having sent {bytes}"
-      "{?midstream: since the capture began}|{?midstream:| without having sent any data}}. "
+      "{?midstream: since the capture began}|{?midstream:|, without having sent any data itself}}. "
       "Once this FIN is acknowledged, the connection is closed.",
       NULL, "First FIN", { TCPX_C_STORY } },
     { TCPX_K_CLOSE_ACK, "close_ack", TCPX_SEV_NONE,
