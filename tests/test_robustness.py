@@ -273,7 +273,8 @@ class ManyStreams(unittest.TestCase):
             for r in got:
                 if r["tcpx.anomaly"] == "retransmission":
                     i = int(r["tcp.stream"])
-                    self.assertRegex(r["tcpx.summary"], r"\(frame %d,|copy of frame %d " % ((4 * self.N + i + 1),) * 2)
+                    first = 4 * self.N + i + 1
+                    self.assertRegex(r["tcpx.summary"], r"\(frame %d,|copy of frame %d " % (first, first))
             self.assertEqual(sum(1 for r in got if r["tcp.analysis.retransmission"]), self.N // 100)
             self.assertLess(elapsed, 120, "3000 streams took %.0f s" % elapsed)
         finally:
