@@ -160,6 +160,8 @@ def add_texts(checker, name, obs):
         if tuple(pieces) not in seen:   # the same sentence on many frames: check it once
             seen.add(tuple(pieces))
             checker.add(where, pieces)
+    for where, summary, findings in truthcompare.tree_frames(name, obs.tree):
+        checker.add_frame(where, summary, findings)
 
 
 def wording_misses(checkers):

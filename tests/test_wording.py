@@ -36,6 +36,21 @@ EXAMPLES = {
     "possessive_after_parenthesis": (
         ["the client (10.0.0.1:80)'s window", "the server (10.2.0.2:8080)\u2019s FIN"],
         ["the client's window (10.0.0.1:80)", "the server (10.2.0.2:8080) window", "(see below) so"]),
+    "ack_up_to_byte": (
+        ["ACK: server acknowledges up to byte 1496", "Data: client sends bytes 1-100, ACKs up to 57",
+         "The client (10.0.0.1:80) acknowledges the server's data up to byte 1449;",
+         "acknowledged data up to byte 1449, but"],
+        ["ACK: server expects byte 1496 next", "acknowledges what the server sent before byte 1449",
+         "acknowledges bytes through 1495", "the window cannot grow up to 64 KB", "retried up to byte 5 times. ACK"]),
+    "likely_repeated": (
+        ["Likely cause: The likely server (10.0.0.2:80) aborted",
+         "The likely client (10.0.0.1:1) repeated it; the likely server (10.0.0.2:80) resent"],
+        ["Cause: The likely server (10.0.0.2:80) aborted; the client (10.0.0.1:1) had sent 5 bytes.",
+         "The segment was likely lost."]),
+    "not_captured_zero": (
+        ["Not captured: 0 bytes (about 0 segments at the MSS)", "lost 0 bytes (about 0 segments)"],
+        ["Not captured: 1,448 bytes (about 1 segment at the MSS)", "Not captured: 3 ACKs of segments",
+         "10 bytes (about 1 segment)"]),
 }
 
 
@@ -84,6 +99,61 @@ class CutMidWord(unittest.TestCase):
         self.assertFalse(self.check("it must wait for an ACK", "a window update", "the transfer goes on"))
         self.assertFalse(self.check(["bytes 1-1448 and", "1449-2896 (SACK)."]))
         self.assertFalse(self.check("Cause code: loss_or_capture_drop"))   # a code, not a cut word
+
+
+class CutMidSentence(unittest.TestCase):
+    LONG = ("The client (10.0.0.1:40000) sent bytes 1-1448 again. They first left in frame 5, 23 ms earlier. "
+            "It is retransmission #3 from the client in this stream: 100.0% of the 3 data segments it has sent so")
+
+    def cuts(self, pieces):
+        return [d.rule for d in wording.sentence_cuts("here", pieces)]
+
+    def test_tree_line_cut_mid_sentence(self):
+        self.assertEqual(self.cuts([self.LONG, "far."]), [wording.SENTENCE_RULE])
+
+    def test_tree_line_cut_at_a_clause_end(self):
+        head, _, tail = self.LONG.rpartition(": ")
+        self.assertEqual(self.cuts([head + ":", tail + " far."]), [])
+
+    def test_a_clause_longer_than_a_line_may_break_between_words(self):
+        self.assertEqual(self.cuts(["x" * 30 + ", " + "word " * 40, "more."]), [])
+
+    def test_terminal_paragraph_wraps_anywhere(self):
+        self.assertEqual(self.cuts(["Stream 3: the server. 2 retransmissions (0 bytes of data; loss", "ones."]), [])
+
+
+class FrameRules(unittest.TestCase):
+    COPY = {"cause_code": "capture_duplicate",
+            "next_step": "Nothing to fix on the network: leave the copies out, then read the stream again."}
+
+    def rules(self, summary, *findings):
+        return [d.rule for d in wording.frame_defects("here", summary, list(findings))]
+
+    def test_copy_summarised_as_a_retransmission(self):
+        self.assertEqual(self.rules("Retransmission of bytes 1-1448 (frame 5, +0.004 ms)", self.COPY),
+                         [wording.COPY_RULE])
+        self.assertEqual(self.rules("Fast retransmission of bytes 1-1448 (frame 5, +0.004 ms) after 3 dup ACKs",
+                                    self.COPY), [wording.COPY_RULE])
+
+    def test_copy_summarised_as_a_copy(self):
+        self.assertEqual(self.rules("Capture copy of frame 5 (same IP ID, 0.004 ms later): not a retransmission",
+                                    self.COPY), [])
+
+    def test_next_step_that_does_not_fit_the_cause(self):
+        step = dict(self.COPY, next_step="Count retransmissions for this stream; bursts of them point to a "
+                                         "congested queue on the path.")
+        self.assertEqual(self.rules("Capture copy of frame 5", step), [wording.STEP_RULE])
+        dsack = {"cause_code": "dsack", "next_step": "Find the segment it waits for: tcp.seq == 5"}
+        self.assertEqual(self.rules("Dup ACK #1 of frame 4", dsack), [wording.STEP_RULE])
+
+    def test_next_step_that_fits(self):
+        loss = {"cause_code": "loss_dupacks", "next_step": "bursts of them point to a congested queue on the path."}
+        self.assertEqual(self.rules("Fast retransmission of bytes 1-1448", loss), [])
+
+    def test_checker_reports_frames(self):
+        checker = wording.Checker()
+        checker.add_frame("here", "Retransmission of bytes 1-10", [self.COPY])
+        self.assertEqual([d.rule for d in checker.defects()], [wording.COPY_RULE])
 
 
 if __name__ == "__main__":

@@ -14,7 +14,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_RETRANSMISSION, "retransmission", TCPX_SEV_NOTE,
       "Retransmission",
       "Retransmission of {range}{?orig: (frame {orig}, +{orig_age})}",
-      "{Sender} sent {range} again. {?orig:{?syn_retx:It|They} first left in frame {orig}, {orig_age} earlier.|{?syn_retx:Its|Their} first transmission is not in the capture.}"
+      "{Sender} sent {range} again. {?orig:{?one_byte:It|They} first left in frame {orig}, {orig_age} earlier.|{?one_byte:Its|Their} first transmission is not in the capture.}"
       "{?total: It is retransmission #{count} from the {sender_role} in this stream: {pct} of the {total} data segment{?one_total:|s} it has sent so far.}",
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
@@ -22,16 +22,16 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
         TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
-      "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACKs",
-      "{Sender} sent {range} again. {?orig:They first left in frame {orig}, {orig_age} earlier, and|Their first transmission is not in the capture;} "
-      "{receiver} has since asked for them {dupacks} times{?listed: (duplicate ACKs{?listed_all:| the latest} in frames {listed})}.",
+      "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACK{?one_dupacks:|s}",
+      "{Sender} sent {range} again. {?orig:{?one_byte:It|They} first left in frame {orig}, {orig_age} earlier, and|{?one_byte:Its|Their} first transmission is not in the capture;} "
+      "{receiver} has since asked for {?one_byte:it|them} {dupacks} time{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }duplicate ACK{?one_listed:|s} in frame{?one_listed:|s} {listed})}.",
       "Count retransmissions for this stream (" STREAM_FILTER " && tcp.analysis.retransmission); a few are normal, "
       "bursts of them point to a congested queue on the path.", "Reference frame",
       { TCPX_C_FAST_RETX_DUPACKS } },
     { TCPX_K_SPURIOUS_RETRANSMISSION, "spurious_retransmission", TCPX_SEV_NOTE,
       "Spurious retransmission",
       "Spurious retransmission of {range}: already ACKed{?ack_frame: in frame {ack_frame}}",
-      "{Sender} sent {range} again although {receiver} had already acknowledged them{?ack_frame: in frame {ack_frame}, {ack_age} before}."
+      "{Sender} sent {range} again although {receiver} had already acknowledged {?one_byte:it|them}{?ack_frame: in frame {ack_frame}, {ack_age} before}."
       "{?orig: The first copy left in frame {orig}, {orig_age} earlier.}",
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
@@ -54,14 +54,14 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_ACKED_UNSEEN, "acked_unseen", TCPX_SEV_WARN,
       "ACKed segment that was not captured",
       "ACK covers {?bytes:{bytes} |data }the capture never saw from {receiver_role}",
-      "{Sender} acknowledged data up to byte {next}, but the capture never saw {?bytes:{bytes} of it (bytes {lo}-{hi})|that data} from {receiver}.",
+      "{Sender} acknowledged the data before byte {next}, but the capture never saw {?bytes:{bytes} of it (bytes {lo}-{hi})|that data} from {receiver}.",
       "Check the capture for drops (Statistics > Capture File Properties, or capinfos) and whether both directions pass the capture point.", "Last data seen from the sender",
       { TCPX_C_CAPTURE_STARTED_LATE, TCPX_C_CAPTURE_MISSED } },
     { TCPX_K_DUP_ACK, "dup_ack", TCPX_SEV_NOTE,
       "Duplicate ACK",
       "Dup ACK #{count} of frame {ref}: {?bytes2:{sender_role} got bytes {held_lo}-{hi} twice (D-SACK)|{sender_role} still waits for byte {lo}}",
-      "{Sender} repeated its acknowledgment of byte {lo} (duplicate #{count} of frame {ref}): "
-      "{?bytes2:it reports bytes {held_lo}-{hi} ({bytes2}) received twice, so {receiver}'s retransmission of them{?orig: (frame {orig})} was unneeded|"
+      "{Sender} repeated the ACK of frame {ref} (duplicate #{count}): "
+      "{?bytes2:it reports bytes {held_lo}-{hi} ({bytes2}) received twice, so the retransmission of them by {receiver}{?orig: (frame {orig})} was unneeded|"
       "it still waits for byte {lo} from {receiver}{?held_lo: while already holding bytes {held_lo}-{hi} (SACK)}}.",
       "Find the segment it waits for: " STREAM_FILTER " && tcp.seq == {lo}; runs of duplicate ACKs again and again point to congestion on the path.", "Original ACK",
       { TCPX_C_DUPACK_HOLE, TCPX_C_DUPACK_DSACK, TCPX_C_DUPACK_PLAIN } },
@@ -76,20 +76,20 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_ZERO_WINDOW_PROBE, "zero_window_probe", TCPX_SEV_NOTE,
       "Zero-window probe",
       "Zero-window probe from {sender_role}{?ref: ({ref_age} into the zero window)}",
-      "{Sender} {?bytes:sent one byte past {receiver}'s closed window|sent a segment without data, one byte below what {receiver} has acknowledged (as Linux probes),} to ask whether it has room again"
+      "{Sender} {?bytes:sent one byte past the window {receiver} closed|sent a segment without data, one byte below what {receiver} has acknowledged (as Linux probes),} to ask whether it has room again"
       "{?ref:; the window has been zero since frame {ref}, {ref_age} ago}.",
       "{?ref:Look at what closed the window: frame {ref}.|Look for the zero window that caused it: " STREAM_FILTER " && tcp.analysis.zero_window.}", "Window zero since",
       { TCPX_C_PERSIST_TIMER } },
     { TCPX_K_ZERO_WINDOW_PROBE_ACK, "zero_window_probe_ack", TCPX_SEV_NOTE,
       "Answer to a zero-window probe",
       "{Sender_role} answers the probe: window still zero",
-      "{Sender} answered {receiver}'s zero-window probe with a window that is still 0 bytes{?ref: (zero since frame {ref}, {ref_age} ago)}.",
+      "{Sender} answered the zero-window probe from {receiver} with a window that is still 0 bytes{?ref: (zero since frame {ref}, {ref_age} ago)}.",
       "Find when it reopens: " STREAM_FILTER " && tcp.analysis.window_update.", "Window zero since",
       { TCPX_C_ZERO_WINDOW_PERSISTS } },
     { TCPX_K_WINDOW_FULL, "window_full", TCPX_SEV_WARN,
       "Window full",
       "{Sender_role} filled {receiver_role}'s {?bytes:{bytes} }receive window",
-      "{Sender} has now sent as much as {receiver}'s advertised window allows{?bytes: ({bytes}{?bytes2:, {bytes2} in flight})}: "
+      "{Sender} has now sent as much as the window {receiver} advertised allows{?bytes: ({bytes}{?bytes2:, {bytes2} in flight})}: "
       "it must wait for an ACK or a window update before sending more.",
       "Plot the window (Statistics > TCP Stream Graphs > Window Scaling) for " STREAM_FILTER "; if it stays small, "
       "raise the receive buffer on {receiver} or find why its application reads slowly.", "Reference frame",
@@ -110,7 +110,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_KEEP_ALIVE_ACK, "keep_alive_ack", TCPX_SEV_NOTE,
       "Keep-alive answer",
       "{Sender_role} answers the keep-alive: still there",
-      "{Sender} acknowledged {receiver}'s keep-alive{?ref: (frame {ref}, {ref_age} earlier)}.",
+      "{Sender} acknowledged the keep-alive {receiver} sent{?ref: in frame {ref}, {ref_age} earlier}.",
       "Nothing to do, unless the connection sits idle while an answer is expected.", "Keep-alive answered",
       { TCPX_C_KEEPALIVE_ANSWERED } },
     { TCPX_K_REUSED_PORTS, "reused_ports", TCPX_SEV_NOTE,
@@ -130,13 +130,13 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_TFO_ACK, "tfo_ack", TCPX_SEV_NOTE,
       "TCP Fast Open accepted",
       "TCP Fast Open: {sender_role} accepted the SYN's data",
-      "{Sender}'s SYN-ACK acknowledges the data that came with the SYN{?bytes: ({bytes})}: Fast Open worked.",
+      "The SYN-ACK from {sender} acknowledges the data that came with the SYN{?bytes: ({bytes})}: Fast Open worked.",
       "Nothing to do.", "Reference frame",
       { TCPX_C_TFO } },
     { TCPX_K_TFO_IGNORED, "tfo_ignored", TCPX_SEV_NOTE,
       "TCP Fast Open ignored",
       "TCP Fast Open: {sender_role} ignored the SYN's data",
-      "{Sender}'s SYN-ACK acknowledges only the SYN, not the data that came with it: {receiver} must send that data again after the handshake.",
+      "The SYN-ACK from {sender} acknowledges only the SYN, not the data that came with it: {receiver} must send that data again after the handshake.",
       "Check Fast Open on {sender} (net.ipv4.tcp_fastopen on Linux) and whether a middlebox strips the option.", "Reference frame",
       { TCPX_C_TFO_REJECTED } },
     { TCPX_K_PARTIAL_ACK, "partial_ack", TCPX_SEV_NOTE,
@@ -157,7 +157,9 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
     { TCPX_K_RESET, "reset", TCPX_SEV_WARN,
       "Reset",
       "Reset {?in_name:in the {sender_role}'s name|by {sender_role}}: {cause_label}",
-      "{Sender} aborted the connection with a reset (RST), having sent {bytes}; {receiver} had sent {bytes2}.",
+      "{Sender} aborted the connection with a reset (RST){?midstream:. Since the capture began (mid-connection: what came before is unknown), it had sent "
+      "{?bytes:{bytes}|no data} and {receiver} {?bytes2:{bytes2}|no data}.|{?bytes: after sending {bytes}| before sending any data}; "
+      "{receiver} had sent {?bytes2:{bytes2}|no data}.}",
       "Read the last frames before it (" STREAM_FILTER "); for a refused connection check that the service listens on the port "
       "and that no firewall rejects it.", "Last frame before the reset",
       { TCPX_C_RST_REFUSED, TCPX_C_RST_FORGED, TCPX_C_RST_REFUSED_UNDETERMINED, TCPX_C_RST_FORGED_MID,
@@ -190,9 +192,9 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       NULL, "SYN", { TCPX_C_STORY } },
     { TCPX_K_HANDSHAKE_ACK, "handshake_ack", TCPX_SEV_NONE,
       "Handshake 3/3: ACK",
-      "Handshake 3/3: connection open{?syn_synack: (SYN>SYN-ACK {syn_synack}, SYN-ACK>ACK {synack_ack})}",
+      "Handshake 3/3: connection open{?syn_synack: (SYN>SYN-ACK {syn_synack}, SYN-ACK>ACK {?synack_ack:{synack_ack}|0 ms})}",
       "{Sender} acknowledges the SYN-ACK (frame {ref}): the connection is open."
-      "{?syn_synack: SYN to SYN-ACK took {syn_synack}, SYN-ACK to ACK {synack_ack}: {position}.}",
+      "{?syn_synack: SYN to SYN-ACK took {syn_synack}, SYN-ACK to ACK {?synack_ack:{synack_ack}|no measurable time}: {position}.}",
       NULL, "SYN-ACK", { TCPX_C_STORY } },
     { TCPX_K_MIDSTREAM, "midstream", TCPX_SEV_NONE,
       "Connection already open",
@@ -202,19 +204,22 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       NULL, "Reference frame", { TCPX_C_STORY } },
     { TCPX_K_FIN_FIRST, "fin", TCPX_SEV_NONE,
       "Teardown: first FIN",
-      "{Sender_role} closes first (FIN) after sending {bytes}",
-      "{Sender} has nothing more to send and closes its side (FIN) after {bytes}. {Receiver} may still send until it sends its own FIN.",
+      "{Sender_role} closes first (FIN){?bytes: after sending {bytes}{?midstream: in the capture}|{?midstream:| without sending data}}",
+      "{Sender} has nothing more to send and closes its side (FIN){?bytes: after {bytes}{?midstream: (counted from the capture's start)}|"
+      "{?midstream:; what it sent before the capture began is unknown| without having sent any data}}. "
+      "{Receiver} may still send until it sends its own FIN.",
       NULL, "Reference frame", { TCPX_C_STORY } },
     { TCPX_K_FIN_SECOND, "fin_reply", TCPX_SEV_NONE,
       "Teardown: second FIN",
       "{Sender_role} closes too (FIN), {ref_age} after {receiver_role}",
-      "{Sender} closes its side as well, {ref_age} after {receiver}'s FIN (frame {ref}), having sent {bytes}. "
+      "{Sender} closes its side as well, {ref_age} after {receiver} sent its FIN in frame {ref}{?bytes:, having sent {bytes}"
+      "{?midstream: since the capture began}|{?midstream:|, without having sent any data itself}}. "
       "Once this FIN is acknowledged, the connection is closed.",
       NULL, "First FIN", { TCPX_C_STORY } },
     { TCPX_K_CLOSE_ACK, "close_ack", TCPX_SEV_NONE,
       "Teardown: last ACK",
       "Last ACK: connection closed",
-      "{Sender} acknowledges {receiver}'s FIN (frame {ref}, {ref_age} earlier): both sides have closed, the connection is finished.",
+      "{Sender} acknowledges the FIN {receiver} sent in frame {ref}, {ref_age} earlier: both sides have closed, the connection is finished.",
       NULL, "FIN acknowledged", { TCPX_C_STORY } },
     { TCPX_K_HALF_CLOSE, "half_close", TCPX_SEV_NONE,
       "Half-close",
@@ -224,13 +229,13 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       NULL, "FIN of the other side", { TCPX_C_STORY } },
     { TCPX_K_NOTE_DATA, "data", TCPX_SEV_NONE,
       "Data",
-      "Data: {sender_role} sends {range}{?ack:, ACKs up to {ack}}",
-      "{Sender} sends {range}{?ack: and acknowledges {receiver}'s data up to byte {ack} in the same segment}.",
+      "Data: {sender_role} sends {range}{?ack:, next expected byte {ack}}",
+      "{Sender} sends {range}{?ack: and, in the same segment, acknowledges what {receiver} sent before byte {ack}}.",
       NULL, "Reference frame", { TCPX_C_STORY } },
     { TCPX_K_NOTE_ACK, "ack", TCPX_SEV_NONE,
       "Acknowledgment",
-      "ACK: {sender_role} acknowledges up to byte {ack}",
-      "{Sender} acknowledges {receiver}'s data up to byte {ack}; the segment carries no data (a pure ACK).",
+      "ACK: {sender_role} expects byte {ack} next",
+      "{Sender} acknowledges what {receiver} sent before byte {ack}: it expects byte {ack} next. The segment carries no data (a pure ACK).",
       NULL, "Reference frame", { TCPX_C_STORY } },
 };
 /* clang-format on */
@@ -241,31 +246,48 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_CAPTURE_DUPLICATE, "capture_duplicate", "copy made by the capture",
       "Same IP ID, sequence and ACK numbers, window and checksum as frame {orig}, {orig_age} earlier, before any answer to it: "
       "the capture setup (a SPAN or mirror port seeing the packet twice, two capture points merged, a file merged with itself) "
-      "made this copy; TCP did not send it twice. Not a network problem." },
+      "made this copy; TCP did not send it twice. Not a network problem.",
+      "Capture copy of {?orig:frame {orig} (same IP ID, {orig_age} later)|an earlier frame (same IP ID)}: not a retransmission",
+      "Nothing to fix on the network: leave the copies out (!(tcpx.cause_code == \"capture_duplicate\")) or remove them "
+      "with editcap -D, then read the stream again; many copies point to the capture setup (a SPAN port or two interfaces)." },
     { TCPX_C_SYN_UNANSWERED, "syn_unanswered", "no SYN-ACK",
       "No SYN-ACK came back{?orig: within {orig_age}}, so {sender} tried again. {Receiver} may be down or overloaded, or a firewall "
-      "silently drops the SYN (a refusal would have come back as a reset)." },
+      "silently drops the SYN (a refusal would have come back as a reset).",
+      "SYN sent again{?orig: (first in frame {orig}, +{orig_age})}: no SYN-ACK yet",
+      "List every attempt (" STREAM_FILTER " && tcp.flags.syn == 1) and check that {receiver} is up, listens on the port, "
+      "and that no firewall drops SYNs to it.",
+      "{Sender} sent its SYN again{?orig:, {orig_age} after the first one (frame {orig})}: no SYN-ACK or reset has come back from "
+      "{receiver} yet." },
     { TCPX_C_SYNACK_UNANSWERED, "synack_unanswered", "handshake ACK missing",
       "{Sender} did not get the handshake's final ACK{?orig: within {orig_age}} and resent its SYN-ACK: the ACK (or the first "
-      "SYN-ACK) was lost between them." },
+      "SYN-ACK) was lost between them.",
+      "SYN-ACK sent again{?orig: (first in frame {orig}, +{orig_age})}: no handshake ACK yet", NULL,
+      "{Sender} sent its SYN-ACK again{?orig:, {orig_age} after the first one (frame {orig})}: the handshake's last ACK has "
+      "not come back from {receiver} yet." },
     { TCPX_C_SYN_RETRY_AFTER_RST, "syn_retry_after_reset", "retry after a reset",
       "The previous SYN was answered with a reset (frame {ref}, {ref_age} before), not lost: {sender} tried again on the same "
       "ports, as an application does after \"connection refused\". The reset's own text says whether {receiver} or a device "
-      "on the path sent it." },
+      "on the path sent it.",
+      "SYN sent again after the reset in frame {ref}: a retry, not a lost SYN",
+      "Read the reset (frame {ref}): its cause says whether {receiver} refused or a device on the path forged it.",
+      "{Sender} sent a SYN again on the same ports{?ref_age:, {ref_age} after the reset in frame {ref}}." },
     { TCPX_C_FAST_RETX_DUPACKS, "loss_dupacks", "lost, recovered by dup ACKs",
-      "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACKs let {sender} resend it without waiting for "
+      "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACK{?one_dupacks:|s} let {sender} resend it without waiting for "
       "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
     { TCPX_C_RETX_AFTER_DUPACKS, "loss_sack", "lost, recovered after dup ACKs",
-      "{Receiver} had signalled the gap with duplicate ACKs{?listed: ({?listed_all:|the latest }in frames {listed})}, so {sender} resent the "
+      "{Receiver} had signalled the gap with duplicate ACK{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }in frame{?one_listed:|s} {listed})}, so {sender} resent the "
       "segment early (SACK/RACK-based recovery): it was lost on the way. A few such losses are normal; many mean congestion." },
     { TCPX_C_RETX_TIMEOUT, "timeout", "retransmission timeout",
-      "Nothing new was acknowledged for {idle}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
+      "Nothing new was acknowledged{?idle: for {idle}}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
       "200 ms on Linux), so {sender} resent. Either the data or its ACKs were lost; a timeout stalls the transfer for the whole wait." },
     { TCPX_C_RETX_BACKOFF, "timeout_backoff", "repeated timeouts",
       "This is attempt #{attempt} at the same bytes, {ref_age} after the previous one (frame {ref}), {orig_age} after the first: "
       "each wait about twice the one before (exponential backoff), and nothing has come back from {receiver} "
       "{?quiet:since frame {quiet}|in this capture}. The path or {receiver} has stopped answering; if the silence lasts, {sender} will "
-      "give up and the connection is lost." },
+      "give up and the connection is lost.",
+      NULL,
+      "Look for any later packet from {receiver} (" STREAM_FILTER "); if none comes, check that it is up and that the path "
+      "to it passes packets at all (ping or traceroute from the side of {sender})." },
     { TCPX_C_RETX_IN_RECOVERY, "loss_recovery", "recovering a burst of losses",
       "Part of the same loss episode: {receiver} still waits for byte {waits_for} and keeps sending duplicate ACKs, so {sender} "
       "resends the missing segments one after another (SACK recovery). Several consecutive lost segments point to a queue "
@@ -280,7 +302,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "would decide (nstat: TcpExtTCPTimeouts, TCPLossProbes, TCPSlowStartRetrans)." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, less than a round trip{?rtt: ({rtt})}: "
-      "it had not reached {sender} yet. The data or its ACK was delayed, not lost: {sender}'s timer is too eager, "
+      "it had not reached {sender} yet. The data or its ACK was delayed, not lost: the retransmission timer of {sender} is too eager, "
       "or the capture point is close to {receiver}." },
     { TCPX_C_SPURIOUS_ACK_LOST, "ack_lost", "ACK lost or delayed",
       "Both the data and the ACK{?ack_frame: (frame {ack_frame})} crossed the capture point, so {sender} resent because the ACK was "
@@ -306,7 +328,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "the data it already holds}. After 3 duplicate ACKs, {receiver} should resend it (fast retransmission)." },
     { TCPX_C_DUPACK_DSACK, "dsack", "data received twice",
       "The first SACK block reports bytes {held_lo}-{hi}, which {sender} had already received (a D-SACK, RFC 2883): "
-      "{receiver} sent them twice{?orig:, the second time in frame {orig}}, a spurious retransmission. Those bytes were not lost." },
+      "{receiver} sent them twice{?orig:, the second time in frame {orig}}, a spurious retransmission. Those bytes were not lost.",
+      NULL,
+      "See the resend it reports as unneeded (" STREAM_FILTER " && tcp.analysis.spurious_retransmission); many of them mean "
+      "the retransmission timer of {receiver} is too short for this path." },
     { TCPX_C_DUPACK_PLAIN, "gap", "waiting for a missing segment",
       "Each segment that arrives after a gap makes {sender} repeat its ACK. A few duplicate ACKs mean one lost or reordered "
       "segment; long runs mean a burst of loss." },
@@ -320,7 +345,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "While the peer's window is zero, TCP's persist timer sends these probes at growing intervals. Normal behaviour: "
       "the problem, if any, is the zero window itself." },
     { TCPX_C_WINDOW_NO_SCALING, "no_window_scaling", "window scaling off",
-      "{Receiver}'s window cannot grow past 64 KB because window scaling was not agreed in the handshake; "
+      "The window {receiver} advertises cannot grow past 64 KB because window scaling was not agreed in the handshake; "
       "on a path with a long round trip this caps throughput at window / RTT." },
     { TCPX_C_WINDOW_RECEIVER_SLOW, "receiver_slow", "receiver reads slowly",
       "{Receiver} has already shown a zero window in this stream: its application reads slowly and its shrinking window "
@@ -337,10 +362,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_WINDOW_GREW, "window_grew", "window grew",
       "The application on {sender} read data from its buffer and TCP told {receiver} about the extra room. Normal flow control." },
     { TCPX_C_KEEPALIVE_IDLE, "idle", "idle connection",
-      "The connection is idle and {sender}'s keep-alive timer checks that {receiver} is still there. Normal; it only matters "
+      "The connection is idle and the keep-alive timer of {sender} checks that {receiver} is still there. Normal; it only matters "
       "if the silence itself is unexpected, for example while a request waits for its answer." },
     { TCPX_C_KEEPALIVE_ANSWERED, "alive", "peer alive",
-      "{Sender}'s TCP stack is up and the path works. This says nothing about {sender}'s application." },
+      "The TCP stack of {sender} is up and the path works; this says nothing about its application." },
     { TCPX_C_PORTS_REUSED_AFTER_CLOSE, "reuse_after_close", "reuse after close",
       "The earlier connection closed {ref_age} before (frame {ref}), so the client simply picked the same port again. "
       "Normal for busy clients and load tests." },
@@ -362,7 +387,7 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "trip, nothing more." },
     { TCPX_C_PARTIAL_ACK_OFFLOAD, "segmentation_offload", "segmentation offload at the capture point",
       "The segment of frame {ref} is larger than the MSS ({mss} bytes), so no such segment crossed the network: the capture "
-      "point saw it before segmentation offload on {receiver}'s host cut it up (TSO/GSO), or after offload on {sender}'s host "
+      "point saw it before segmentation offload on the host of {receiver} cut it up (TSO/GSO), or after offload on the host of {sender} "
       "merged the pieces (GRO/LRO), and {sender} acknowledges the real, smaller segments. The capture's doing, not the "
       "network's." },
     { TCPX_C_PARTIAL_ACK_UNDETERMINED, "undetermined", "cause undetermined",
@@ -390,17 +415,17 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_RST_HANDSHAKE_ABORT, "handshake_abort", "aborted before any data",
       "The connection was reset before any data moved: typical of port scans, health checks, or a client that gave up." },
     { TCPX_C_RST_MID_TRANSFER, "abort_mid_transfer", "abort in the middle of a transfer",
-      "Data was flowing until {idle} before, and {sender} aborted instead of closing with FIN: an application crash or kill, "
+      "Data was flowing until {?idle:{idle} before|this moment}, and {sender} aborted instead of closing with FIN: an application crash or kill, "
       "an application timeout, or a middlebox (firewall, load balancer) killing the flow." },
     { TCPX_C_RST_AFTER_FIN, "reset_after_fin", "reset after FIN",
       "It came {ref_age} after the FIN in frame {ref}: typically a socket closed with unread data, or data arriving after "
       "close. Usually harmless at the end of a connection." },
     { TCPX_C_RST_IDLE, "idle_reset", "reset after idle time",
-      "Nothing had moved for {idle}: an idle timeout in {sender}'s application, or in a firewall or NAT on the path." },
+      "Nothing had moved for {idle}: an idle timeout in the application on {sender}, or in a firewall or NAT on the path." },
     { TCPX_C_RST_UNKNOWN_START, "reset_unknown", "start not captured",
       "The capture has neither the handshake nor data of this connection, so the reason cannot be told from here." },
     { TCPX_C_CSUM_OFFLOAD, "offload", "checksum offload",
-      "So far only frames sent by {sender} have bad checksums{?total:, while {receiver}'s are fine}: {sender} is most likely the "
+      "So far only frames sent by {sender} have bad checksums{?total:, while those from {receiver} are fine}: {sender} is most likely the "
       "capturing host and leaves checksums to its network card (offload), which fills them in after the capture point. "
       "Not corruption." },
     { TCPX_C_CSUM_LOCAL_BOTH, "offload_both_ends", "both ends local",

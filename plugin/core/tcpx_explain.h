@@ -30,6 +30,12 @@ typedef struct {
     const char *name;  /* value of tcpx.cause_code: "timeout" */
     const char *label; /* a few words, for summaries: {cause_label} */
     const char *text;  /* the likely cause and its evidence */
+    /* Optional: where the kind's summary, next step or what-happened text does not fit
+     * this cause (a capture copy is no retransmission, a SYN is no data), the cause's own
+     * replaces it. */
+    const char *summary;
+    const char *next_step;
+    const char *what;
 } tcpx_cause_info_t;
 
 const tcpx_kind_info_t *tcpx_kind_info(tcpx_kind_t kind);

@@ -125,12 +125,14 @@ party_is_client(const tcpx_text_ctx_t *c, int arg)
     }
 }
 
+/* A guessed role says "likely" once in a text: at its first party, not at every one. */
 static const char *
-role_word(const tcpx_stream_t *st, gboolean client)
+role_word(const tcpx_stream_t *st, gboolean client, const GString *out)
 {
+    gboolean hedge = st->roles_guessed && !strstr(out->str, "likely ") && !strstr(out->str, "Likely ");
     if (client)
-        return st->roles_guessed ? "likely client" : "client";
-    return st->roles_guessed ? "likely server" : "server";
+        return hedge ? "likely client" : "client";
+    return hedge ? "likely server" : "server";
 }
 
 /* "the <role> (<address:port>)", written in place: most sentences name a party or two. */
@@ -141,7 +143,7 @@ render_party(GString *out, const tcpx_var_t *var, const void *ctx)
     const tcpx_stream_t *st = c->st;
     gboolean client = party_is_client(c, var->arg);
     int idx = client ? tcpx_client_side(st) : !tcpx_client_side(st);
-    const char *role = role_word(st, client), *name = st->name[idx] ? st->name[idx] : "?";
+    const char *role = role_word(st, client, out), *name = st->name[idx] ? st->name[idx] : "?";
     gsize at = out->len, role_len = strlen(role), name_len = strlen(name);
     g_string_set_size(out, at + 4 + role_len + 2 + name_len + 1);
     char *w = out->str + at;
@@ -159,7 +161,7 @@ render_role(GString *out, const tcpx_var_t *var, const void *ctx)
 {
     const tcpx_text_ctx_t *c = ctx;
     gsize at = out->len;
-    g_string_append(out, role_word(c->st, party_is_client(c, var->arg)));
+    g_string_append(out, role_word(c->st, party_is_client(c, var->arg), out));
     if (var->arg & CAPITAL)
         out->str[at] = g_ascii_toupper(out->str[at]);
     return TRUE;
@@ -283,6 +285,27 @@ render_listed_all(GString *out, const tcpx_var_t *var, const void *ctx)
 {
     const tcpx_finding_t *f = finding_of(ctx);
     return f->n_listed && f->n_listed >= f->dupacks;
+}
+
+/* Known (and silent) when one frame is listed: for plurals ("frame{?one_listed:|s}"). */
+static gboolean
+render_one_listed(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return finding_of(ctx)->n_listed == 1;
+}
+
+/* Known (and silent) when the range is one byte (a SYN, a FIN, a keep-alive): "it", not "they". */
+static gboolean
+render_one_byte(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return finding_of(ctx)->hi == finding_of(ctx)->lo;
+}
+
+/* Known (and silent) when the capture began mid-connection: counts start there. */
+static gboolean
+render_midstream(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return ((const tcpx_text_ctx_t *)ctx)->st->midstream;
 }
 
 /* Known (and silent) when segments is plural. */
@@ -411,10 +434,14 @@ static const tcpx_var_t frame_vars[] = {
     { "listed_all",    render_listed_all,    F(n_listed), 0 },
     { "lo",            render_seq,           F(lo), 0 },
     { "many_segments", render_many_segments, F(segments), 0 },
+    { "midstream",     render_midstream,     0, 0 },
     { "more",          render_ctx_count,     C(more), 0 },
     { "mss",           render_number,        F(mss), 0 },
     { "negotiated",    render_negotiated,    F(sender_opts), 0 },
     { "next",          render_next,          F(hi), 0 },
+    { "one_byte",      render_one_byte,      F(lo), 0 },
+    { "one_dupacks",   render_is_one,        F(dupacks), 0 },
+    { "one_listed",    render_one_listed,    F(n_listed), 0 },
     { "one_total",     render_is_one,        F(total), 0 },
     { "opts",          render_opts,          F(sender_opts), FALSE },
     { "opts_short",    render_opts,          F(sender_opts), TRUE },
@@ -461,13 +488,15 @@ tcpx_render(GString *out, const char *tmpl, const tcpx_text_ctx_t *ctx)
 void
 tcpx_render_summary(GString *out, const tcpx_text_ctx_t *ctx)
 {
-    tcpx_render(out, tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->summary, ctx);
+    const char *own = tcpx_cause_info((tcpx_cause_t)ctx->f->cause)->summary;
+    tcpx_render(out, own ? own : tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->summary, ctx);
 }
 
 void
 tcpx_render_what(GString *out, const tcpx_text_ctx_t *ctx)
 {
-    tcpx_render(out, tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->what, ctx);
+    const char *own = tcpx_cause_info((tcpx_cause_t)ctx->f->cause)->what;
+    tcpx_render(out, own ? own : tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->what, ctx);
 }
 
 void
@@ -479,5 +508,6 @@ tcpx_render_cause(GString *out, const tcpx_text_ctx_t *ctx)
 void
 tcpx_render_next_step(GString *out, const tcpx_text_ctx_t *ctx)
 {
-    tcpx_render(out, tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->next_step, ctx);
+    const char *own = tcpx_cause_info((tcpx_cause_t)ctx->f->cause)->next_step;
+    tcpx_render(out, own ? own : tcpx_kind_info((tcpx_kind_t)ctx->f->kind)->next_step, ctx);
 }

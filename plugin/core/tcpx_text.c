@@ -60,7 +60,9 @@ tcpx_format_duration(GString *out, gint64 ns)
 {
     if (ns < 0)
         ns = ns == G_MININT64 ? G_MAXINT64 : -ns;
-    if (ns < NS_PER_MS)
+    if (ns > 0 && ns < NS_PER_US / 2)
+        g_string_append(out, "under 0.001 ms"); /* not "0.000 ms": some time did pass */
+    else if (ns < NS_PER_MS)
         append_fixed(out, ns, NS_PER_US, 3, "ms");
     else if (ns < 10 * NS_PER_MS)
         append_fixed(out, ns, 100 * NS_PER_US, 1, "ms");

@@ -93,8 +93,10 @@ add_related(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const char *lab
 }
 
 /* Item labels stop at ITEM_LABEL_LENGTH (240) characters: longer texts go on
- * continuation lines, cut between words, while the field keeps the whole text. */
+ * continuation lines, cut at a sentence or clause end (between words when a clause
+ * is longer than a line), while the field keeps the whole text. */
 #define TCPX_LINE_MAX 200
+#define TCPX_LINE_MIN 40
 
 static const char *
 line_end(const char *p)
@@ -102,6 +104,11 @@ line_end(const char *p)
     size_t n = strlen(p);
     if (n <= TCPX_LINE_MAX)
         return p + n;
+    /* after the last sentence or clause end past the first few words, else between words */
+    for (const char *c = p + TCPX_LINE_MAX; c > p + TCPX_LINE_MIN; c--) {
+        if (*c == ' ' && strchr(".;:,", c[-1]))
+            return c;
+    }
     const char *cut = p + TCPX_LINE_MAX;
     while (cut > p && *cut != ' ')
         cut--;
@@ -204,12 +211,16 @@ add_laters(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text_
     g_string_free(s, TRUE);
 }
 
-/* The finding whose summary goes in the column: the most severe anomaly, else the first story step. */
+/* The finding whose summary goes in the column: one whose cause has its own summary (a
+ * capture copy says so: the column is often all a reader sees), else the most severe
+ * anomaly, else the first story step. */
 static int
 headline(const tcpx_result_t *r)
 {
     int best = -1;
     for (int i = 0; i < r->n; i++) {
+        if (tcpx_cause_info((tcpx_cause_t)r->f[i].cause)->summary)
+            return i;
         if (best < 0 ||
             tcpx_kind_severity((tcpx_kind_t)r->f[i].kind) > tcpx_kind_severity((tcpx_kind_t)r->f[best].kind))
             best = i;
@@ -372,7 +383,7 @@ proto_register_tcpx(void)
             "Severity of the anomaly, as Wireshark's expert info rates it (1 chat, 2 note, 3 warning, 4 error)", HFILL } },
         { &hf_tcpx_explanation, { "What happened", "tcpx.explanation", FT_STRING, BASE_NONE, NULL, 0x0,
             "What happened, with this frame's numbers", HFILL } },
-        { &hf_tcpx_cause, { "Likely cause", "tcpx.cause", FT_STRING, BASE_NONE, NULL, 0x0,
+        { &hf_tcpx_cause, { "Cause", "tcpx.cause", FT_STRING, BASE_NONE, NULL, 0x0,
             "The most likely cause and the evidence for it", HFILL } },
         { &hf_tcpx_cause_code, { "Cause code", "tcpx.cause_code", FT_STRING, BASE_NONE, NULL, 0x0,
             "Short name of the likely cause, for filters", HFILL } },

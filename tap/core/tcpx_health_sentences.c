@@ -21,8 +21,8 @@ static const struct {
         "decide)" },
     [TCPX_HW_RESET_FORGED] = { NULL,
         "reset by a device on the path, not by the {?rst_by_client:client|server}{?rst_ttl_ref:: TTL {rst_ttl} where its own packets have "
-        "{rst_ttl_ref}}{?rst_host_hs:{?rst_ttl_ref:, and|:} {rst_delay} ms after the SYN where its handshakes take "
-        "{rst_host_hs} ms}" },
+        "{rst_ttl_ref}}{?rst_host_hs:{?rst_ttl_ref:, and|:} {rst_delay} after the SYN where its handshakes take "
+        "{rst_host_hs}}" },
     [TCPX_HW_SYN_UNANSWERED] = { NULL,
         "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
     [TCPX_HW_SYN_CAPTURE_ENDED] = { NULL,
@@ -37,14 +37,14 @@ static const struct {
     [TCPX_HW_CONNECT_DELAYED] = { NULL,
         "connect delayed: {syn_lost} SYN{?one_syn_lost: was|s were} lost and sent again; the connection took {span} s to set up" },
     [TCPX_HW_NOT_READING] = { NULL,
-        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window} s" },
+        "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window}" },
     [TCPX_HW_SLOW_TO_READ] = { NULL,
         "the {side} application is slow to read: its receive window was full {side_window_full} time{?one_side_window_full:|s}" },
     [TCPX_HW_SERVER_APP_SLOW] = { NULL,
-        "server application slow: answered after {resp_max} ms although the RTT is {?rtt_ref:{rtt_ref}|unknown} ms "
-        "and its TCP acknowledged the request after {resp_max_ack} ms; network fine" },
+        "server application slow: answered after {resp_max} although the RTT is {?rtt_ref:{rtt_ref}|unknown} "
+        "and its TCP acknowledged the request after {resp_max_ack}; network fine" },
     [TCPX_HW_SERVER_SLOW] = { NULL,
-        "server slow to answer: {resp_max} ms (RTT {?rtt_ref:{rtt_ref}|unknown} ms); the request was not "
+        "server slow to answer: {resp_max} (RTT {?rtt_ref:{rtt_ref}|unknown}); the request was not "
         "acknowledged separately, so the server host itself may be overloaded" },
     [TCPX_HW_RESET] = { NULL,
         "reset by the {side} {?closing:while closing|{?rst_after_data:after data|before any data}}" },
@@ -88,17 +88,17 @@ static const struct {
     [TCPX_HW_PARA_LOSS_ISOLATED] = { "loss_isolated", " A single, isolated loss." },
     [TCPX_HW_PARA_ZERO_WINDOW] = { "any_zero_window",
         " Zero window:"
-        "{?zero_window_server: the server advertised it for {zero_window_server} s (the server application "
+        "{?zero_window_server: the server advertised it for {zero_window_server} (the server application "
         "was not reading){?zero_window_client:;|.}}"
-        "{?zero_window_client: the client advertised it for {zero_window_client} s (the client application "
+        "{?zero_window_client: the client advertised it for {zero_window_client} (the client application "
         "was not reading).}" },
     [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
         " The receive window was full {window_full_client} time{?one_window_full_client:|s} at the client and "
         "{window_full_server} time{?one_window_full_server:|s} at the server." },
     [TCPX_HW_PARA_RESPONSE] = { "responses",
-        " Application response: slowest {resp_max} ms (frame {resp_max_frame}), average {resp_avg} ms "
+        " Application response: slowest {resp_max} (frame {resp_max_frame}), average {resp_avg} "
         "over {responses} exchange{?one_response:|s}"
-        "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack} ms}"
+        "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack}}"
         "{?resp_max_keepalives:; {resp_max_keepalives} keep-alive{?one_resp_max_keepalives:|s} while it waited, so the connection stayed up}." },
     [TCPX_HW_PARA_RESETS] = { "any_reset",
         " Resets: {resets_client} from the client, {resets_server} from the server "
@@ -110,15 +110,16 @@ static const struct {
         " {refusals} earlier attempt{?one_refusal:|s} on these ports {?one_refusal:was|were} answered "
         "by a reset before this connection." },
     [TCPX_HW_PARA_NOT_CAPTURED] = { "not_captured",
-        " Not captured: {lost_bytes} bytes (about {lost_segments} segment{?one_lost_segments:|s} at the MSS)"
-        "{?any_acked_unseen:, and {acked_unseen} ACK{?one_acked_unseen:|s} of segments the capture never saw}"
+        " Not captured:{?any_lost_bytes: {lost_bytes} byte{?one_lost_bytes:|s}{?any_lost_segments: (about {lost_segments} "
+        "segment{?one_lost_segments:|s} at the MSS)}{?any_acked_unseen:, and}}"
+        "{?any_acked_unseen: {acked_unseen} ACK{?one_acked_unseen:|s} of segments the capture never saw}"
         "{?capture_missed:; the missing packets were delivered (no retransmission or only at the capture's "
         "start), so the capture missed them, not the network}." },
     [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} {?one_capture_dups:frame is a duplicate|frames are duplicates} in the capture." },
     [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
-    [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref} ms{?irtt: (handshake)| (ACKs)}." },
+    [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref}{?irtt: (handshake)| (ACKs)}." },
     [TCPX_HW_PARA_POSITION] = { "position",
-        " Captured {position}{?hs_ack: (SYN to SYN-ACK {hs_d1} ms, SYN-ACK to ACK {hs_d2} ms)| (from the server's "
+        " Captured {position}{?hs_ack: (SYN to SYN-ACK {?hs_d1:{hs_d1}|unknown}, SYN-ACK to ACK {?hs_d2:{hs_d2}|unknown})| (from the server's "
         "handshakes on other connections)}." },
 };
 /* clang-format on */

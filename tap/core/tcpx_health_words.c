@@ -48,6 +48,11 @@ u32_nz(GString *o, const tcpx_var_t *v, const void *c)
     return FIELD(c, v, guint32) != 0 && u32_(o, v, c);
 }
 static gboolean
+u64_nz(GString *o, const tcpx_var_t *v, const void *c)
+{
+    return FIELD(c, v, guint64) != 0 && u64_(o, v, c);
+}
+static gboolean
 u32_one(GString *o, const tcpx_var_t *v, const void *c)
 {
     (void)o;
@@ -79,25 +84,15 @@ is(GString *o, const tcpx_var_t *v, const void *c)
     return FIELD(c, v, int) == v->arg;
 }
 
-/* Times in ms / in s with three decimals ("-" when negative): known when >= arg. */
+/* A duration with its unit, as the frame texts write it ("212 ms", "1.84 s", "1 min 48 s"):
+ * known when >= arg and not negative. */
 static gboolean
-ms(GString *o, const tcpx_var_t *v, const void *c)
+dur(GString *o, const tcpx_var_t *v, const void *c)
 {
-    char b[32];
     gint64 ns = FIELD(c, v, gint64);
-    if (ns < v->arg)
+    if (ns < v->arg || ns < 0)
         return FALSE;
-    g_string_append(o, tcpx_health_ms_text(ns, b, sizeof b));
-    return TRUE;
-}
-static gboolean
-secs(GString *o, const tcpx_var_t *v, const void *c)
-{
-    char b[32];
-    gint64 ns = FIELD(c, v, gint64);
-    if (ns < v->arg)
-        return FALSE;
-    g_string_append(o, tcpx_health_secs_text(ns, b, sizeof b));
+    tcpx_format_duration(o, ns);
     return TRUE;
 }
 
@@ -192,11 +187,10 @@ static gboolean
 resp_avg(GString *o, const tcpx_var_t *v, const void *c)
 {
     const tcpx_health_stream_t *s = STREAM(c);
-    char b[32];
     (void)v;
     if (!s->resp_n)
         return FALSE;
-    g_string_append(o, tcpx_health_ms_text(s->resp_sum_ns / s->resp_n, b, sizeof b));
+    tcpx_format_duration(o, s->resp_sum_ns / s->resp_n);
     return TRUE;
 }
 
@@ -306,11 +300,10 @@ ev_secs(GString *o, const tcpx_var_t *v, const void *c)
 static gboolean
 side_zero_window(GString *o, const tcpx_var_t *v, const void *c)
 {
-    char b[32];
     (void)v;
     if (!EVIDENCE(c))
         return FALSE;
-    g_string_append(o, tcpx_health_secs_text(STREAM(c)->zero_window_ns[EVIDENCE(c)->side != 0], b, sizeof b));
+    tcpx_format_duration(o, STREAM(c)->zero_window_ns[EVIDENCE(c)->side != 0]);
     return TRUE;
 }
 static gboolean
@@ -364,11 +357,11 @@ static const tcpx_var_t vars[] = {
     { "fault",               fault,           0, 0 },
     { "Verdict",             chars,           OF(verdict), 1 },
     { "done",                chars,           OF(done_text), 0 },
-    { "rtt_ref",             ms,              OF(rtt_ref_ns), 1 },
-    { "irtt",                ms,              OF(irtt_ns), 1 },
+    { "rtt_ref",             dur,             OF(rtt_ref_ns), 1 },
+    { "irtt",                dur,             OF(irtt_ns), 1 },
     { "position",            position,        0, 0 },
-    { "hs_d1",               ms,              OF(hs_d1_ns), G_MININT },
-    { "hs_d2",               ms,              OF(hs_d2_ns), G_MININT },
+    { "hs_d1",               dur,             OF(hs_d1_ns), 0 },
+    { "hs_d2",               dur,             OF(hs_d2_ns), 0 },
     /* completeness (every stream): how far the connection got, how it ended */
     { "rst_side",            rst_side,        0, 0 },
     { "data",                data,            0, 0 },
@@ -376,12 +369,12 @@ static const tcpx_var_t vars[] = {
     { "closed",              closed,          0, 0 },
     { "fin_side",            fin_side,        0, 0 },
     /* application exchanges */
-    { "resp_max",            ms,              OF(resp_max_ns), 0 },
+    { "resp_max",            dur,             OF(resp_max_ns), 0 },
     { "resp_max_frame",      u32_,            OF(resp_max_frame), 0 },
     { "resp_avg",            resp_avg,        0, 0 },
     { "responses",           u32_nz,          OF(resp_n), 0 },
     { "one_response",        u32_one,         OF(resp_n), 0 },
-    { "resp_max_ack",        ms,              OF(resp_max_ack_ns), 0 },
+    { "resp_max_ack",        dur,             OF(resp_max_ack_ns), 0 },
     { "resp_max_keepalives", u32_nz,          OF(resp_max_keepalives), 0 },
     { "one_resp_max_keepalives", one,         0, 0 },
     /* retransmissions and loss */
@@ -412,7 +405,10 @@ static const tcpx_var_t vars[] = {
     { "peer",                side,            0, 1 },
     /* what the capture missed */
     { "lost_bytes",          u64_,            OF(lost_bytes), 0 },
+    { "any_lost_bytes",      u64_nz,          OF(lost_bytes), 0 },
+    { "one_lost_bytes",      one,             0, 0 },
     { "lost_segments",       u32_,            OF(lost_segments), 0 },
+    { "any_lost_segments",   u32_nz,          OF(lost_segments), 0 },
     { "one_lost_segments",   one,             0, 0 },
     { "any_acked_unseen",    u32_nz,          OF(acked_unseen), 0 },
     { "acked_unseen",        u32_,            OF(acked_unseen), 0 },
@@ -425,8 +421,8 @@ static const tcpx_var_t vars[] = {
     { "one_gap",             u32_one,         OF(capture_gaps), 0 },
     /* windows */
     { "any_zero_window",     any_zero_window, 0, 0 },
-    { "zero_window_server",  secs,            OF(zero_window_ns[1]), 1 },
-    { "zero_window_client",  secs,            OF(zero_window_ns[0]), 1 },
+    { "zero_window_server",  dur,             OF(zero_window_ns[1]), 1 },
+    { "zero_window_client",  dur,             OF(zero_window_ns[0]), 1 },
     { "any_window_full",     any_window_full, 0, 0 },
     { "window_full_client",  u32_,            OF(window_full_recv[0]), 0 },
     { "window_full_server",  u32_,            OF(window_full_recv[1]), 0 },
@@ -454,8 +450,8 @@ static const tcpx_var_t vars[] = {
     { "rst_by_client",       is,              OF(rst_side), 0 },
     { "rst_ttl",             u32_nz,          OF(rst_ttl), 0 },
     { "rst_ttl_ref",         u32_nz,          OF(rst_ttl_ref), 0 },
-    { "rst_delay",           ms,              OF(rst_delay_ns), 1 },
-    { "rst_host_hs",         ms,              OF(rst_host_hs_ns), 1 },
+    { "rst_delay",           dur,             OF(rst_delay_ns), 1 },
+    { "rst_host_hs",         dur,             OF(rst_host_hs_ns), 1 },
     { "client_packets",      u64_,            OF(packets[0]), 0 },
 };
 /* clang-format on */

@@ -275,6 +275,45 @@ def tree_texts(name, tree):
     return texts
 
 
+def tree_frames(name, tree):
+    """(where, summary, findings) of every frame with a tcpx tree: the column's summary and, per
+    finding, its cause code and next step (continuation lines joined)."""
+    frames, frame, cur, item = [], "", None, None
+    for line in tree.split("\n"):
+        if not line.strip():
+            continue
+        indent = len(line) - len(line.lstrip(" "))
+        body = line.strip()
+        if body.startswith("[") and body.endswith("]"):
+            body = body[1:-1]
+        if indent == 0:
+            m = re.match(r"Frame (\d+):", line)
+            frame = m.group(1) if m else frame
+            cur = None
+            if body.startswith("TCP anomaly explanations (tcpx)"):
+                cur = dict(summary="", findings=[])
+                frames.append(("%s frame %s" % (name, frame), cur))
+            continue
+        if cur is None:
+            continue
+        key, _, value = body.partition(": ")
+        if indent == 4 and key == "Summary":
+            item = [cur, "summary"]
+            cur["summary"] = value
+        elif indent == 4 and not _LABEL.match(body):
+            cur["findings"].append(dict(cause_code="", next_step=""))
+            item = None
+        elif indent == 8 and cur["findings"] and key in ("Cause code", "Next step"):
+            slot = "cause_code" if key == "Cause code" else "next_step"
+            cur["findings"][-1][slot] = value
+            item = [cur["findings"][-1], slot]
+        elif item is not None and indent > 8 - 4 * (item[1] == "summary") and not _LABEL.match(body):
+            item[0][item[1]] += " " + body
+        else:
+            item = None
+    return [(where, f["summary"], f["findings"]) for where, f in frames]
+
+
 def health_texts(name, health, health_text):
     """(where, pieces): each stream's verdict and completeness, and each paragraph."""
     texts = []

@@ -11,6 +11,7 @@ Library use:
     checker = wording.Checker()
     checker.add("where", "a text")                  # a whole text
     checker.add("where", ["a text split at a", "fixed width"])   # its pieces
+    checker.add_frame("where", "the column's summary", [{"cause_code": "...", "next_step": "..."}])
     for d in checker.defects(): print(d.rule, d.where, d.excerpt)
     wording.defects_in("1 segments")                # the regex rules on one text
 """
@@ -57,10 +58,36 @@ RULES = collections.OrderedDict([
                       re.compile(r"\b([A-Za-z][A-Za-z'-]*)\s+\1\b", re.IGNORECASE), None)),
     ("possessive_after_parenthesis", ("a possessive after a parenthesis: \"the client (ADDR)'s\"",
                                       re.compile(r"\)['\u2019]s\b"), None)),
+    ("ack_up_to_byte", ("an ACK number read as the last byte acknowledged: it is the next byte expected",
+                        re.compile(r"\b(?:acknowledg\w*|ACKs?)\b[^.;:]{0,60}?\bup to byte \d|\bACKs up to \d"), None)),
+    ("likely_repeated", ("'likely' more than once in one text: hedge once",
+                         re.compile(r"\blikely\b(?=.*\blikely\b)", re.IGNORECASE | re.DOTALL), None)),
+    ("not_captured_zero", ("a line about nothing: 'Not captured: 0 bytes'",
+                           re.compile(r"\bNot captured: 0\b|(?<![\d.,])0 bytes \(about"), None)),
 ])
 CUT_RULE = "cut_mid_word"
+SENTENCE_RULE = "cut_mid_sentence"
+COPY_RULE = "copy_summary"
+STEP_RULE = "misfit_next_step"
 DESCRIPTIONS = dict((name, r[0]) for name, r in RULES.items())
 DESCRIPTIONS[CUT_RULE] = "a sentence cut mid-word where the text was split or shortened to a width"
+DESCRIPTIONS[SENTENCE_RULE] = "a text split into lines mid-sentence where a sentence or clause end was near"
+DESCRIPTIONS[COPY_RULE] = "a capture copy whose summary (the column) does not say 'capture copy'"
+DESCRIPTIONS[STEP_RULE] = "a next step that does not fit the chosen cause"
+
+# A frame's findings (cause code -> what its next step must not say): a capture copy
+# is no network event, a D-SACK proves nothing was lost.
+MISFIT_STEPS = {
+    "capture_duplicate": re.compile(r"congest|queue|overflow|\blos[st]\b|\bretransmissions\b", re.I),
+    "dsack": re.compile(r"congest|waits? for", re.I),
+}
+# A split text's line may end mid-sentence only when no sentence or clause end lies past this column.
+MIN_LINE = 40
+# Lines up to this long are a paragraph wrapped to a terminal (the health report), where
+# any space is a fine place to break; longer ones are tree items cut to a label's width.
+WRAP_WIDTH = 120
+# A line of a split text may end here without cutting a sentence: after a sentence or clause end.
+_CLAUSE_END = re.compile(r"[.;:,!?)\]]$")
 
 _WORD = re.compile(r"[A-Za-z][A-Za-z'-]*[A-Za-z]|[A-Za-z]")
 # the last and first word of a piece, when it is made of letters only
@@ -102,11 +129,41 @@ def normalized(s):
     return re.sub(r"\b(?:client|server)\b", "<role>", s)
 
 
+def frame_defects(where, summary, findings):
+    """A frame's column summary and its findings ([{"cause_code": ..., "next_step": ...}]): a
+    capture copy says so in the column, and no next step contradicts its cause."""
+    found = []
+    for f in findings:
+        code, step = f.get("cause_code", ""), f.get("next_step", "")
+        if code == "capture_duplicate" and not re.match(r"capture copy\b", summary or "", re.I):
+            found.append(defect(COPY_RULE, where, summary or "", 0, min(len(summary or ""), 40)))
+        bad = MISFIT_STEPS.get(code)
+        m = bad.search(step) if bad and step else None
+        if m:
+            d = defect(STEP_RULE, where, step, m.start(), m.end())
+            found.append(d._replace(key="%s: %s: %s" % (STEP_RULE, code, normalized(d.excerpt))))
+    return found
+
+
+def sentence_cuts(where, pieces):
+    """A text split into lines: each line but the last should end a sentence or clause."""
+    found = []
+    for left, right in zip(pieces, pieces[1:]):
+        if len(left) > WRAP_WIDTH and not _CLAUSE_END.search(left) and re.search(r"[.;:,] ", left[MIN_LINE:]):
+            found.append(defect(SENTENCE_RULE, where, left + " " + right, len(left), len(left) + 1))
+    return found
+
+
 class Checker(object):
     """Texts to check together (the cut-word rule needs a vocabulary)."""
 
     def __init__(self):
         self.texts = []   # (where, [pieces])
+        self.frames = []  # (where, summary, findings)
+
+    def add_frame(self, where, summary, findings):
+        """A frame's summary and findings, for frame_defects()."""
+        self.frames.append((where, summary, findings))
 
     def add(self, where, text):
         pieces = [text] if isinstance(text, str) else [p for p in text]
@@ -131,6 +188,9 @@ class Checker(object):
             whole = " ".join(pieces)
             found += defects_in(whole, where)
             found += self._cuts(where, pieces, whole, vocab)
+            found += sentence_cuts(where, pieces)
+        for where, summary, findings in self.frames:
+            found += frame_defects(where, summary, findings)
         return found
 
     @staticmethod

@@ -332,6 +332,15 @@ test_capture_duplicate(void)
     g_assert_cmpint(f->cause, ==, TCPX_C_CAPTURE_DUPLICATE);
     g_assert_cmpuint(f->orig_frame, ==, a.frame);
     assert_candidate(f);
+    /* the column says what it is, and the next step is about the capture, not the network */
+    char *w = render(s, f, FALSE, tcpx_render_summary);
+    g_assert_cmpstr(w, ==, "Capture copy of frame 5 (same IP ID, 0.020 ms later): not a retransmission");
+    g_free(w);
+    w = render(s, f, FALSE, tcpx_render_next_step);
+    g_assert_null(strstr(w, "congest"));
+    g_assert_null(strstr(w, "retransmissions"));
+    g_assert_nonnull(strstr(w, "capture setup"));
+    g_free(w);
     /* Same bytes with a new IP ID: a real retransmission. */
     tcpx_segment_t real = a;
     real.frame = ++next_frame;
@@ -342,6 +351,9 @@ test_capture_duplicate(void)
     f = find_kind(feed(s, real), TCPX_K_RETRANSMISSION);
     /* 5 ms after the original on a 20 ms path: neither a timeout nor a tail-loss probe */
     g_assert_cmpint(f->cause, ==, TCPX_C_RETX_UNDETERMINED);
+    w = render(s, f, FALSE, tcpx_render_summary);
+    g_assert_true(g_str_has_prefix(w, "Retransmission of bytes 1-1000 (frame 5, +"));
+    g_free(w);
     g_free(s);
 }
 
@@ -616,6 +628,12 @@ test_resets(void)
     char *sum = render(s, f, FALSE, tcpx_render_summary);
     g_assert_cmpstr(sum, ==, "Reset in the server's name: refused by the server or a firewall");
     g_free(sum);
+    /* no data moved: said in words, never "having sent ?" */
+    sum = render(s, f, FALSE, tcpx_render_what);
+    g_assert_cmpstr(sum, ==,
+                    "The server (10.0.0.2:80) aborted the connection with a reset (RST) before sending any data; "
+                    "the client (10.0.0.1:40000) had sent no data.");
+    g_free(sum);
     g_free(s);
 
     /* mid-transfer */
@@ -627,6 +645,11 @@ test_resets(void)
     g_assert_cmpuint(f->bytes, ==, 1000);
     g_assert_cmpuint(f->bytes2, ==, 100);
     assert_candidate(f);
+    sum = render(s, f, FALSE, tcpx_render_what);
+    g_assert_cmpstr(sum, ==,
+                    "The server (10.0.0.2:80) aborted the connection with a reset (RST) after sending 1,000 bytes; "
+                    "the client (10.0.0.1:40000) had sent 100 bytes.");
+    g_free(sum);
     g_free(s);
 
     /* after FIN */
@@ -655,11 +678,12 @@ test_syn_retransmissions(void)
     g_assert_cmpuint(f->total, ==, 0);
     g_assert_cmpuint(s->side[0].retransmissions, ==, 0);
     char *sum = render(s, f, TRUE, tcpx_render_summary);
-    g_assert_cmpstr(sum, ==, "Retransmission of the SYN (frame 1, +1.00 s)");
+    g_assert_cmpstr(sum, ==, "SYN sent again (first in frame 1, +1.00 s): no SYN-ACK yet");
     g_free(sum);
     char *what = render(s, f, TRUE, tcpx_render_what);
     g_assert_cmpstr(what, ==,
-                    "The client (10.0.0.1:40000) sent the SYN again. It first left in frame 1, 1.00 s earlier.");
+                    "The client (10.0.0.1:40000) sent its SYN again, 1.00 s after the first one (frame 1): no SYN-ACK or reset has "
+                           "come back from the server (10.0.0.2:80) yet.");
     g_free(what);
     g_free(s);
 
@@ -847,14 +871,43 @@ test_teardown_story(void)
     tcpx_stream_t *s = new_stream();
     gint64 t = handshake(s);
     const tcpx_result_t *r = feed(s, seg(FALSE, t + 5, TCPX_TH_FIN | TCPX_TH_ACK, 1, 101, 0));
-    g_assert_nonnull(find_kind(r, TCPX_K_FIN_FIRST));
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_FIN_FIRST);
+    g_assert_nonnull(f);
     g_assert_cmpint(r->phase, ==, TCPX_PHASE_TEARDOWN);
+    /* the server sent no data: said so, not "after sending ?" */
+    char *w = render(s, f, FALSE, tcpx_render_summary);
+    g_assert_cmpstr(w, ==, "Server closes first (FIN) without sending data");
+    g_free(w);
     r = feed(s, seg(TRUE, t + 6, TCPX_TH_FIN | TCPX_TH_ACK, 101, 2, 0));
-    const tcpx_finding_t *f = find_kind(r, TCPX_K_FIN_SECOND);
+    f = find_kind(r, TCPX_K_FIN_SECOND);
     g_assert_nonnull(f);
     g_assert_cmpint(f->ref_age_ns, ==, 1 * MS);
+    w = render(s, f, TRUE, tcpx_render_what);
+    g_assert_cmpstr(
+        w, ==,
+        "The client (10.0.0.1:40000) closes its side as well, 1.0 ms after the server (10.0.0.2:80) sent its "
+        "FIN in frame 5, having sent 100 bytes. Once this FIN is acknowledged, the connection is closed.");
+    g_free(w);
     r = feed(s, seg(FALSE, t + 7, TCPX_TH_ACK, 2, 102, 0));
-    g_assert_nonnull(find_kind(r, TCPX_K_CLOSE_ACK));
+    f = find_kind(r, TCPX_K_CLOSE_ACK);
+    g_assert_nonnull(f);
+    w = render(s, f, FALSE, tcpx_render_what);
+    g_assert_true(
+        g_str_has_prefix(w,
+                         "The server (10.0.0.2:80) acknowledges the FIN the client (10.0.0.1:40000) sent in frame 6,"));
+    g_free(w);
+    g_free(s);
+
+    /* a capture that starts mid-connection: what came before is unknown, said in words */
+    s = new_stream();
+    next_frame = 0;
+    feed(s, seg(TRUE, 0, TCPX_TH_ACK, 1, 1, 0));
+    f = find_kind(feed(s, seg(TRUE, 1, TCPX_TH_FIN | TCPX_TH_ACK, 1, 1, 0)), TCPX_K_FIN_FIRST);
+    g_assert_nonnull(f);
+    w = render(s, f, TRUE, tcpx_render_what);
+    g_assert_nonnull(strstr(w, "closes its side (FIN); what it sent before the capture began is unknown."));
+    g_assert_null(strchr(w, '?'));
+    g_free(w);
     g_free(s);
 }
 
@@ -947,6 +1000,9 @@ assert_no_unknown_name(const char *what, const char *name, char *text)
 {
     if (strchr(text, '{') || strchr(text, '}'))
         g_error("%s %s renders an unknown name: %s", what, name, text);
+    /* "the client (10.0.0.1:40000)'s window": a party's address takes no possessive */
+    if (strstr(text, ")'s"))
+        g_error("%s %s puts a possessive after a party's address: %s", what, name, text);
     g_free(text);
 }
 
@@ -974,6 +1030,10 @@ test_texts_render(void)
             f.cause = (guint8)c;
             assert_no_unknown_name("cause", tcpx_cause_info((tcpx_cause_t)c)->name,
                                    render(s, &f, FALSE, tcpx_render_cause));
+            /* a cause's own summary, what-happened or next step, where it has one */
+            for (guint which = 0; which < G_N_ELEMENTS(kind_texts); which++)
+                assert_no_unknown_name("cause", tcpx_cause_info((tcpx_cause_t)c)->name,
+                                       render(s, &f, TRUE, kind_texts[which]));
         }
         /* the tree's own lines: nothing more, one header; or 2 more of 3 headers, roles guessed */
         for (int t = 0; t < TCPX_TREE_COUNT; t++) {
@@ -997,6 +1057,69 @@ test_texts_render(void)
     tcpx_render(out, tcpx_tree_text(TCPX_TREE_LAYER), &ctx);
     g_assert_cmpstr(out->str, ==, "");
     g_string_free(out, TRUE);
+    g_free(s);
+}
+
+static char *
+render_finding(const tcpx_stream_t *s, const tcpx_finding_t *f, guint32 seg_ack,
+               void (*fn)(GString *, const tcpx_text_ctx_t *))
+{
+    tcpx_text_ctx_t ctx = { s, f, TRUE, seg_ack };
+    GString *out = g_string_new(NULL);
+    fn(out, &ctx);
+    return g_string_free(out, FALSE);
+}
+
+/* Plain words (issue #16, EXPLANATION-STYLE 9): "in frame 785" for one frame, an ACK
+ * number is the next byte expected, no possessive after a party's address. */
+static void
+test_plain_words(void)
+{
+    tcpx_stream_t *s = new_stream();
+    tcpx_finding_t f;
+    memset(&f, 0, sizeof f);
+    f.kind = TCPX_K_RETRANSMISSION;
+    f.cause = TCPX_C_RETX_AFTER_DUPACKS;
+    f.lo = 1;
+    f.hi = 1000;
+    f.dupacks = 1;
+    f.n_listed = 1;
+    f.listed[0] = 785;
+    char *t = render_finding(s, &f, 0, tcpx_render_cause);
+    g_assert_nonnull(strstr(t, "signalled the gap with duplicate ACK (in frame 785), so"));
+    g_free(t);
+    f.dupacks = 5; /* more than listed */
+    t = render_finding(s, &f, 0, tcpx_render_cause);
+    g_assert_nonnull(strstr(t, "with duplicate ACKs (the latest in frame 785), so"));
+    g_free(t);
+    f.n_listed = 2;
+    f.listed[1] = 787;
+    f.dupacks = 2;
+    t = render_finding(s, &f, 0, tcpx_render_cause);
+    g_assert_nonnull(strstr(t, "with duplicate ACKs (in frames 785, 787), so"));
+    g_free(t);
+
+    memset(&f, 0, sizeof f);
+    f.kind = TCPX_K_NOTE_ACK;
+    f.cause = TCPX_C_STORY;
+    t = render_finding(s, &f, 1496, tcpx_render_summary);
+    g_assert_cmpstr(t, ==, "ACK: client expects byte 1496 next");
+    g_free(t);
+    t = render_finding(s, &f, 1496, tcpx_render_what);
+    g_assert_null(strstr(t, "up to byte"));
+    g_assert_nonnull(strstr(t, "sent before byte 1496"));
+    g_free(t);
+
+    memset(&f, 0, sizeof f);
+    f.kind = TCPX_K_WINDOW_FULL;
+    f.cause = TCPX_C_WINDOW_NO_SCALING;
+    f.bytes = 65535;
+    t = render_finding(s, &f, 0, tcpx_render_what);
+    g_assert_nonnull(strstr(t, "as much as the window the server (10.0.0.2:80) advertised allows"));
+    g_free(t);
+    t = render_finding(s, &f, 0, tcpx_render_cause);
+    g_assert_true(g_str_has_prefix(t, "The window the server (10.0.0.2:80) advertises cannot grow past 64 KB"));
+    g_free(t);
     g_free(s);
 }
 
@@ -1187,7 +1310,9 @@ reference_duration(GString *out, gint64 ns)
 {
     if (ns < 0)
         ns = -ns;
-    if (ns < 1000000)
+    if (ns > 0 && ns < 500) /* "0.000 ms" would say no time passed */
+        g_string_append(out, "under 0.001 ms");
+    else if (ns < 1000000)
         g_string_append_printf(out, "%.3f ms", (double)ns / 1000000);
     else if (ns < 10000000)
         g_string_append_printf(out, "%.1f ms", (double)ns / 1000000);
@@ -1316,7 +1441,10 @@ test_ambiguous_ack(void)
     char *what = render(s, f, TRUE, tcpx_render_what);
     g_assert_nonnull(strstr(
         what,
-        "before byte 1449, which the likely server (10.0.0.2:80) sent more than once (the copy in frame 3, 20 ms earlier)"));
+        "before byte 1449, which the server (10.0.0.2:80) sent more than once (the copy in frame 3, 20 ms earlier)"));
+    /* roles guessed: "likely" once, at the first party, not at every one */
+    g_assert_true(g_str_has_prefix(what, "The likely client (10.0.0.1:40000) "));
+    g_assert_null(strstr(strstr(what, "likely") + 1, "likely"));
     g_free(what);
     g_free(s);
 }
@@ -1354,6 +1482,7 @@ main(int argc, char **argv)
     g_test_add_func("/text/duration_exact", test_duration_exact);
     g_test_add_func("/text/table_complete", test_table_complete);
     g_test_add_func("/text/texts_render", test_texts_render);
+    g_test_add_func("/text/plain_words", test_plain_words);
     g_test_add_func("/text/frame_vars_unique", test_frame_vars_unique);
     g_test_add_func("/text/template_memo", test_template_memo);
     g_test_add_func("/explain/tables_in_order", test_tables_in_order);

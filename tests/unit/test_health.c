@@ -445,9 +445,14 @@ test_slow_server(void)
     g_assert_nonnull(strstr(s->verdict, "network fine"));
     g_assert_cmpint(s->score, ==, 70);
     g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_NONE);
+    /* durations carry their unit: seconds from 1 s on, never "3000.000 ms" */
+    g_assert_nonnull(strstr(s->verdict, "answered after 3.00 s although"));
+    g_assert_null(strstr(s->verdict, "3000"));
     tcpx_health_render_paragraph(s, p);
     g_assert_nonnull(strstr(p->str, "keep-alives"));
     g_assert_nonnull(strstr(p->str, "Server application slow"));
+    g_assert_nonnull(strstr(p->str, "slowest 3.00 s (frame"));
+    g_assert_null(strstr(p->str, " ms ms"));
     g_string_free(p, TRUE);
     tcpx_health_free(h);
 }
@@ -694,6 +699,13 @@ test_acked_unseen(void)
     g_assert_cmpint(s->fault, ==, TCPX_FAULT_CAPTURE);
     g_assert_cmpstr(s->verdict_code, ==, "capture_missed");
     g_assert_cmpint(s->score, ==, 95);
+    /* nothing lost before the capture point: no "Not captured: 0 bytes (about 0 segments)" */
+    GString *p = g_string_new(NULL);
+    tcpx_health_render_paragraph(s, p);
+    g_assert_nonnull(strstr(p->str, "Not captured: 1 ACK of segments the capture never saw"));
+    g_assert_null(strstr(p->str, "0 bytes"));
+    g_assert_null(strstr(p->str, "about 0"));
+    g_string_free(p, TRUE);
     tcpx_health_free(h);
 }
 
