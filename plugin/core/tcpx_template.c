@@ -194,14 +194,14 @@ split_conditional(splitter_t *sp, const char *open, const char *close)
     cond->n_unknown = sp->parts->len - known_end;
 }
 
-/* What rendering [p, end) did character by character, as parts. */
+/* [p, end) as parts: the literal runs, and each {...} read as rendering once read it. */
 static void
 split_span(splitter_t *sp, const char *p, const char *end)
 {
     while (p < end) {
         const char *open = memchr(p, '{', (size_t)(end - p));
         const char *close = open ? closing_brace(open + 1) : NULL;
-        if (open > p || !open)
+        if (!open || open > p)
             add_part(sp, PART_TEXT, p, (gsize)((open ? open : end) - p));
         if (!open)
             return;
