@@ -30,7 +30,7 @@ struct tcpx_var {
 };
 
 /* A table of variables: a static array, for the life of the program (the renderer
- * remembers which variable a template names by its place in the template). */
+ * keeps each template split into parts, with the variables it names found in the table). */
 typedef struct {
     const tcpx_var_t *vars;
     gsize n;
@@ -41,8 +41,13 @@ typedef struct {
         (table), G_N_ELEMENTS(table) \
     }
 
-/* Appends tmpl rendered with the variables `vars` read from ctx (NULL tmpl: nothing). */
+/* Appends tmpl rendered with the variables `vars` read from ctx (NULL tmpl: nothing).
+ * Each template is split into parts once and kept by its address: templates are static
+ * strings (another text at a known address is seen, and split anew). */
 void tcpx_template_render(GString *out, const char *tmpl, const tcpx_vars_t *vars, const void *ctx);
+
+/* Frees every template kept split (they are bounded; for tests and leak checkers). */
+void tcpx_template_forget_all(void);
 
 /* The variable called name[0..len) in vars, or NULL. */
 const tcpx_var_t *tcpx_template_var(const tcpx_vars_t *vars, const char *name, gsize len);
