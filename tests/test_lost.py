@@ -54,7 +54,7 @@ class LostTest(unittest.TestCase):
         rows = frames(cap, "tcp.flags.syn == 1 && tcp.flags.ack == 0 && tcp.analysis.retransmission")
         self.assertTrue(rows)
         for n, r in rows.items():
-            self.assertIn("sent the SYN again", r["tcpx.explanation"], n)
+            self.assertIn("sent its SYN again", r["tcpx.explanation"], n)
             self.assertNotIn("retransmission #", r["tcpx.explanation"], n)
             self.assertNotIn("data segment", r["tcpx.explanation"], n)
 
