@@ -24,17 +24,25 @@ typedef struct {
     gboolean retx_loss; /* ...that a loss caused */
 } rec_view_t;
 
+/* The record's finding of this kind, or NULL. */
+static const tcpx_finding_t *
+finding_of(const tcpx_tap_rec_t *rec, guint kind)
+{
+    guint i;
+    if (!rec->result)
+        return NULL;
+    for (i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++)
+        if (rec->result->f[i].kind == kind)
+            return &rec->result->f[i];
+    return NULL;
+}
+
 /* The finding's cause, if the record carries findings. */
 static guint8
 finding_cause(const tcpx_tap_rec_t *rec, guint kind)
 {
-    guint i;
-    if (!rec->result)
-        return TCPX_C_NONE;
-    for (i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++)
-        if (rec->result->f[i].kind == kind)
-            return rec->result->f[i].cause;
-    return TCPX_C_NONE;
+    const tcpx_finding_t *f = finding_of(rec, kind);
+    return f ? f->cause : TCPX_C_NONE;
 }
 
 static inline void
@@ -168,27 +176,91 @@ rtt_loaded_now(const tcpx_health_stream_t *s)
     return r;
 }
 
-/* Loss events (loss retransmissions of data or FIN, not SYN, not RST), clustered in time. */
+/* Segments lost within this time of each other belong to one cluster (one recovery). */
+static gint64
+burst_window(const tcpx_health_prefs_t *p, const hstream_t *hs)
+{
+    gint64 window = (gint64)MAX(p->burst_rtts, 1) * rtt_loaded_now(&hs->pub);
+    return window > 0 ? window : 200 * NS_PER_MS;
+}
+
+/* The hole in sender d's data that bytes from seq fill, or NULL. */
+static tcpx_health_hole_t *
+hole_filled(hstream_t *hs, int d, guint32 seq)
+{
+    for (guint i = 0; i < TCPX_HEALTH_PENDING_HOLES; i++) {
+        tcpx_health_hole_t *ho = &hs->ph[d][i];
+        if (ho->used && tcpx_seq_in(seq, ho->lo, ho->hi))
+            return ho;
+    }
+    return NULL;
+}
+
+/* n segments of sender d lost around time t; sack: the SACK hole a retransmission of them filled. */
+static void
+loss_segments(const tcpx_health_prefs_t *p, hstream_t *hs, int d, gint64 t, guint32 n, guint32 sack)
+{
+    gint64 gap = t - hs->cl_last_ts[d];
+    if (hs->cl_open[d] && ABS(gap) <= burst_window(p, hs)) {
+        hs->cl_segs[d] += n;
+        hs->cl_sack[d] = MAX(hs->cl_sack[d], sack);
+        hs->cl_last_ts[d] = MAX(hs->cl_last_ts[d], t);
+        return;
+    }
+    if (hs->cl_open[d]) {
+        guint32 size = MAX(hs->cl_segs[d], hs->cl_sack[d]);
+        hs->loss_closed += size;
+        hs->burst_closed += size >= p->burst_min_events ? size : 0;
+    }
+    hs->cl_open[d] = TRUE;
+    hs->cl_segs[d] = n;
+    hs->cl_sack[d] = sack;
+    hs->cl_last_ts[d] = t;
+}
+
+/* Loss events: what the capture shows of a lost segment, at either capture position.  Upstream of
+ * the loss, its retransmission (of data or a FIN; Wireshark calls some "out-of-order" when they
+ * come soon: the plugin's cause quick_retransmission); downstream, the hole it left, dated when the
+ * hole was seen, once a retransmission or an out-of-order segment fills it (a hole never filled is
+ * the capture's).  A retransmission of the start of a SACK hole the receiver reported shows that
+ * hole's segments lost together. */
 static inline void
 add_loss_event(const tcpx_health_prefs_t *p, hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
-    tcpx_health_stream_t *s = &hs->pub;
-    gint64 window;
-    if (!r->retx_loss || r->syn || r->rst || (rec->len == 0 && !r->fin))
+    int d = r->d;
+    gboolean ooo = (r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->capdup && !r->retx_any;
+    gboolean quick = ooo && finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION;
+    gboolean retx = r->retx_loss && !r->syn && !r->rst && (rec->len > 0 || r->fin);
+    tcpx_health_hole_t *ho = (retx || ooo) && rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
+    guint32 sack = 0;
+    if (!retx && !quick && !ho)
+        return; /* reordering, or no loss */
+    if (hs->sack_segs[d] && hs->sack_ack[d] == rec->seq && rec->ts_ns - hs->sack_ts[d] <= burst_window(p, hs))
+        sack = hs->sack_segs[d];
+    if (!ho) {
+        loss_segments(p, hs, d, rec->ts_ns, 1, sack);
+    } else if (ho->segs > 0) { /* the first fill: the hole's segments were lost when it was seen */
+        loss_segments(p, hs, d, ho->ts, ho->segs, sack);
+        ho->segs = 0;
+    }
+}
+
+/* A duplicate ACK reporting a SACK hole in the other side's data: how many segments it misses. */
+static inline void
+add_sack_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    const tcpx_finding_t *f = finding_of(rec, TCPX_K_DUP_ACK);
+    int sender = 1 - r->d;
+    guint32 segs;
+    hs->last_dupack[r->d] = (r->kinds & K(TCPX_K_DUP_ACK)) != 0;
+    if (!f || f->cause != TCPX_C_DUPACK_HOLE || f->bytes == 0)
         return;
-    window = (gint64)p->burst_rtts * rtt_loaded_now(s);
-    if (window <= 0)
-        window = 200 * NS_PER_MS;
-    if (s->loss_events > 0 && rec->ts_ns - hs->last_loss_ts <= window)
-        hs->cluster_len++;
-    else
-        hs->cluster_len = 1;
-    hs->last_loss_ts = rec->ts_ns;
-    s->loss_events++;
-    if (hs->cluster_len == p->burst_min_events)
-        s->burst_events += hs->cluster_len;
-    else if (hs->cluster_len > p->burst_min_events)
-        s->burst_events++;
+    segs = f->segments ? f->segments : tcpx_segments_for(f->bytes, 1460);
+    /* the first of a run reports the lowest hole; later ones may span several holes and the blocks between */
+    if (hs->sack_segs[sender] == 0 || hs->sack_ack[sender] != rec->ack || segs < hs->sack_segs[sender])
+        hs->sack_segs[sender] = segs;
+    hs->sack_ack[sender] = rec->ack;
+    hs->sack_ts[sender] = rec->ts_ns;
 }
 
 /* Receiver's MSS for data sent by side d (0 client, 1 server); 0 unknown. */
@@ -223,6 +295,13 @@ add_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
         (s->midstream && hs->data_segs_dir[d] <= 3)) {
         hs->cap_holes++;
     } else {
+        tcpx_health_hole_t *ho = &hs->ph[d][hs->ph_next[d]++ % TCPX_HEALTH_PENDING_HOLES];
+        guint32 mss = receiver_mss(hs, d);
+        ho->hi = rec->seq;
+        ho->lo = rec->seq - (rec->lost_bytes ? rec->lost_bytes : segs * (mss ? mss : 1460));
+        ho->segs = segs;
+        ho->ts = rec->ts_ns;
+        ho->used = TRUE;
         hs->holes[d]++;
         hs->hole_segs[d] += segs;
         if (segs > hs->hole_max_segs[d])
@@ -341,6 +420,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_handshake(hs, rec, &r);
     add_anomalies(hs, &r);
     add_data(hs, rec, &r);
+    if (r.ack && !r.syn && !r.rst)
+        add_sack_hole(hs, rec, &r);
     add_loss_event(&h->prefs, hs, rec, &r);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
         add_hole(hs, rec, r.d);

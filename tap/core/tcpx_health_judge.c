@@ -109,17 +109,22 @@ derive_holes(hstream_t *hs)
     }
 }
 
-/* Loss pattern (a network hole of >= 2 segments counts as that many burst events), and loss rate. */
+/* Loss pattern: lost segments, each cluster (one recovery) as many as it showed; clusters of at
+ * least burst_min_events segments are bursts.  Loss rate. */
 static void
-derive_loss(hstream_t *hs)
+derive_loss(const tcpx_health_prefs_t *p, hstream_t *hs)
 {
     tcpx_health_stream_t *s = &hs->pub;
-    guint32 burst_total = s->burst_events + (s->max_hole_segments >= 2 ? s->max_hole_segments : 0);
-    if (burst_total > s->loss_events)
-        burst_total = s->loss_events;
+    s->loss_events = hs->loss_closed;
+    s->burst_events = hs->burst_closed;
+    for (int d = 0; d < 2; d++) {
+        guint32 n = hs->cl_open[d] ? MAX(hs->cl_segs[d], hs->cl_sack[d]) : 0;
+        s->loss_events += n;
+        s->burst_events += n >= p->burst_min_events ? n : 0;
+    }
     if (s->loss_events == 0)
         s->loss_pattern = TCPX_LOSS_NONE;
-    else if (burst_total > 0 && burst_total * 2 >= s->loss_events)
+    else if (s->burst_events > 0 && s->burst_events * 2 >= s->loss_events)
         s->loss_pattern = TCPX_LOSS_BURSTS;
     else if (s->loss_events == 1)
         s->loss_pattern = TCPX_LOSS_ISOLATED;
@@ -393,7 +398,7 @@ judge_stream(tcpx_health_t *h, hstream_t *hs)
     derive_options(hs);
     derive_position(hs);
     derive_holes(hs);
-    derive_loss(hs);
+    derive_loss(&h->prefs, hs);
     derive_completeness(h, hs);
     if (judge_unanswered(h, s))
         return;
