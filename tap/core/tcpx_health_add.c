@@ -324,6 +324,48 @@ add_rtt(tcpx_health_stream_t *s, const tcpx_tap_rec_t *rec, int d)
     s->rtt_n[dir]++;
 }
 
+/* Window full, against receiver `rv`: a period opens at a window-full segment (excused when the
+ * receiver's latest ACK was a duplicate: a loss hole holds the left edge) and closes at the
+ * receiver's ACK that opens the window past it.  ACKs inside a period that advance the left edge
+ * but the right edge by less than half as much show data acknowledged and not read. */
+static void
+add_window_full(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    int rv = 1 - r->d;
+    if (!(r->kinds & K(TCPX_K_WINDOW_FULL)) || hs->wf_open[rv])
+        return;
+    hs->wf_open[rv] = TRUE;
+    hs->wf_since[rv] = rec->ts_ns;
+    hs->wf_edge[rv] = rec->seq + rec->len;
+    hs->wf_loss[rv] = hs->last_dupack[rv];
+}
+
+/* An ACK of side d: the window-full period against it, its largest windows before and after the first. */
+static void
+add_receiver_ack(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
+{
+    guint32 edge = rec->ack + rec->win;
+    if (hs->wf_open[d] && hs->ack_known[d] && tcpx_seq_gt(rec->ack, hs->last_ack[d])) {
+        guint32 ack_adv = rec->ack - hs->last_ack[d];
+        guint32 edge_adv = tcpx_seq_gt(edge, hs->last_edge[d]) ? edge - hs->last_edge[d] : 0;
+        hs->wf_acks[d]++;
+        hs->wf_stuck[d] += edge_adv * 2 < ack_adv; /* most of what it acknowledged stays in its buffer */
+    }
+    if (hs->wf_open[d] && tcpx_seq_gt(edge, hs->wf_edge[d])) {
+        hs->wf_open[d] = FALSE;
+        *(hs->wf_loss[d] ? &hs->wf_loss_ns[d] : &hs->wf_ns[d]) += tcpx_health_span(hs->wf_since[d], rec->ts_ns);
+    }
+    if (hs->pub.window_full_recv[d] == 0)
+        hs->win_pre_max[d] = MAX(hs->win_pre_max[d], rec->win);
+    else
+        hs->win_post_max[d] = MAX(hs->win_post_max[d], rec->win);
+    if (!hs->ack_known[d] || tcpx_seq_gt(rec->ack, hs->last_ack[d]))
+        hs->last_ack[d] = rec->ack;
+    if (!hs->ack_known[d] || tcpx_seq_gt(edge, hs->last_edge[d]))
+        hs->last_edge[d] = edge;
+    hs->ack_known[d] = TRUE;
+}
+
 /* Zero-window periods of the sender of this header; window-full events against the receiver. */
 static inline void
 add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
@@ -340,7 +382,9 @@ add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->zw_open[d] = FALSE;
             hs->zw_closed[d] += tcpx_health_span(hs->zw_since[d], rec->ts_ns);
         }
+        add_receiver_ack(hs, rec, d);
     }
+    add_window_full(hs, rec, r);
     if (r->kinds & K(TCPX_K_WINDOW_FULL))
         hs->pub.window_full_recv[1 - d]++;
     if (r->keepalive)

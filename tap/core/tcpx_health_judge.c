@@ -213,29 +213,55 @@ rule_network_loss(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is
     return TRUE;
 }
 
-/* Receiver not reading: the side with the most zero-window time, then events, then full windows. */
+/* A side's zero window lasts: long_ms, or a tenth of the stream if that is also a fifth of long_ms
+ * and 4 RTTs (a short capture does not make a short zero window long). */
+static gboolean
+zero_window_lasts(const tcpx_health_prefs_t *p, const tcpx_health_stream_t *s, int side)
+{
+    gint64 zw = s->zero_window_ns[side];
+    gint64 floor_ns = MAX((gint64)p->zero_window_long_ms * NS_PER_MS / 5, 4 * s->rtt_ref_ns);
+    return zw > 0 && (zw >= (gint64)p->zero_window_long_ms * NS_PER_MS ||
+                      (s->duration_ns > 0 && zw >= s->duration_ns / 10 && zw >= floor_ns));
+}
+
+/* A side's window was pinned full: full (not held by a loss hole) for WINDOW_PINNED_PCT of the
+ * stream, its window never grew after it first filled (Linux autotuning grows it), and most ACKs
+ * while it was full left the right edge behind (acknowledged, not read; a receiver that reads at
+ * once moves the right edge with each ACK, as under a long RTT). */
+#define WINDOW_PINNED_PCT 20
+static gboolean
+window_pinned(const hstream_t *hs, int side)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 full = hs->wf_ns[side];
+    if (hs->wf_open[side] && !hs->wf_loss[side])
+        full += tcpx_health_span(hs->wf_since[side], s->last_ts);
+    return s->window_full_recv[side] > 0 && s->duration_ns > 0 && full * 100 >= s->duration_ns * WINDOW_PINNED_PCT &&
+           hs->win_post_max[side] <= hs->win_pre_max[side] && hs->wf_acks[side] > 0 &&
+           hs->wf_stuck[side] * 2 >= hs->wf_acks[side];
+}
+
+/* Receiver not reading: a zero window that lasts (the side with the most zero-window time), else a
+ * window pinned full.  A short zero window, or a window full while the buffer grows, a loss hole
+ * holds it or the RTT is long, is not the application's doing: no issue (the paragraph tells it). */
 static gboolean
 rule_not_reading(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    gint64 zw_total = s->zero_window_ns[0] + s->zero_window_ns[1];
-    gboolean serious;
+    gboolean zw[2] = { zero_window_lasts(p, s, 0), zero_window_lasts(p, s, 1) };
+    gboolean pinned[2] = { window_pinned(hs, 0), window_pinned(hs, 1) };
     int side;
-    if (zw_total == 0 && hs->zw_events[0] + hs->zw_events[1] == 0 &&
-        s->window_full_recv[0] + s->window_full_recv[1] == 0)
-        return FALSE;
-    serious = zw_total >= (gint64)p->zero_window_long_ms * NS_PER_MS ||
-              (s->duration_ns > 0 && zw_total >= s->duration_ns / 10);
-    if (s->zero_window_ns[0] != s->zero_window_ns[1])
-        side = s->zero_window_ns[1] > s->zero_window_ns[0] ? 1 : 0;
-    else if (hs->zw_events[0] != hs->zw_events[1])
-        side = hs->zw_events[1] > hs->zw_events[0] ? 1 : 0;
+    if (zw[0] || zw[1])
+        side = zw[0] && zw[1] ? (s->zero_window_ns[1] > s->zero_window_ns[0] ? 1 : 0) : (zw[1] ? 1 : 0);
+    else if (pinned[0] || pinned[1])
+        side = pinned[0] && pinned[1] ? (s->window_full_recv[1] >= s->window_full_recv[0] ? 1 : 0)
+                                      : (pinned[1] ? 1 : 0);
     else
-        side = s->window_full_recv[1] >= s->window_full_recv[0] ? 1 : 0;
-    is->weight = serious ? p->w_zero_window : MAX(p->w_zero_window / 3, 1);
+        return FALSE;
+    is->weight = zw[side] ? p->w_zero_window : MAX(p->w_zero_window / 3, 1);
     is->fault = side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
     is->code = side == 0 ? "client_not_reading" : "server_not_reading";
-    is->words = hs->zw_events[side] > 0 ? TCPX_HW_NOT_READING : TCPX_HW_SLOW_TO_READ;
+    is->words = zw[side] ? TCPX_HW_NOT_READING : TCPX_HW_SLOW_TO_READ;
     is->ev.side = side;
     return TRUE;
 }
