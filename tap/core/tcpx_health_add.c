@@ -431,8 +431,13 @@ static inline void
 add_close(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
     tcpx_health_stream_t *s = &hs->pub;
+    guint32 end = rec->seq + rec->len + (r->fin ? 1 : 0);
     if (r->fin)
         s->fin[r->d] = TRUE;
+    if (!r->rst && !r->syn && end != rec->seq && (!hs->snd_known[r->d] || tcpx_seq_gt(end, hs->snd_max[r->d]))) {
+        hs->snd_max[r->d] = end;
+        hs->snd_known[r->d] = TRUE;
+    }
     if (!r->rst)
         return;
     s->resets[r->d]++;

@@ -66,8 +66,9 @@ typedef struct {
     /* exchanges: request bytes */
     guint64 req_bytes_sum;
     guint32 req_bytes;
-    /* all data acknowledged when the first RST came */
-    gboolean rst_all_acked;
+    /* the highest sequence each side sent (data, FIN) */
+    guint32 snd_max[2];
+    gboolean snd_known[2];
     guint32 tfo_resend; /* TFO SYN data the server ignored, still to be resent */
     guint32 ooo[2];     /* out-of-order segments per sender */
     /* holes not yet classified, per sender */

@@ -287,12 +287,24 @@ rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
-/* Reset: the first RST of the last connection; a third of the weight while closing, none after both FINs. */
+/* Everything either side sent (data, FIN) was acknowledged by the other by the end of the capture
+ * (ACKs after the RST count: the data arrived). */
+static gboolean
+all_acked(const hstream_t *hs)
+{
+    for (int d = 0; d < 2; d++)
+        if (hs->snd_known[d] && !(hs->ack_known[1 - d] && tcpx_seq_ge(hs->last_ack[1 - d], hs->snd_max[d])))
+            return FALSE;
+    return hs->snd_known[0] || hs->snd_known[1];
+}
+
+/* Reset: the first RST of the last connection; a third of the weight while closing, none after both
+ * FINs, none when everything either side sent was acknowledged (a close that lost nothing, not an abort). */
 static gboolean
 rule_reset(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    if (s->rst_side < 0 || hs->rst_after_fins)
+    if (s->rst_side < 0 || hs->rst_after_fins || all_acked(hs))
         return FALSE;
     is->weight = hs->rst_after_one_fin ? MAX(p->w_reset / 3, 1) : p->w_reset;
     is->fault = s->rst_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
