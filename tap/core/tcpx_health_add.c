@@ -22,6 +22,7 @@ typedef struct {
     gboolean retx_any;  /* a retransmission of any kind */
     gboolean capdup;    /* ...that the capture duplicated */
     gboolean retx_loss; /* ...that a loss caused */
+    gboolean ooo_retx;  /* an out-of-order segment that is a retransmission (counted as one) */
 } rec_view_t;
 
 /* The record's finding of this kind, or NULL. */
@@ -45,6 +46,33 @@ finding_cause(const tcpx_tap_rec_t *rec, guint kind)
     return f ? f->cause : TCPX_C_NONE;
 }
 
+/* The hole in sender d's data that bytes from seq fill, or NULL. */
+static tcpx_health_hole_t *
+hole_filled(hstream_t *hs, int d, guint32 seq)
+{
+    for (guint i = 0; i < TCPX_HEALTH_PENDING_HOLES; i++) {
+        tcpx_health_hole_t *ho = &hs->ph[d][i];
+        if (ho->used && tcpx_seq_in(seq, ho->lo, ho->hi))
+            return ho;
+    }
+    return NULL;
+}
+
+/* An out-of-order segment that is a retransmission: the plugin saw its original (upstream of the
+ * loss; Wireshark calls a resend "out-of-order" when it comes soon), or it fills a hole in the
+ * capture half an RTT or more after the hole (downstream: the lost original's resend; a segment
+ * reordered on the path comes sooner). */
+static gboolean
+ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
+{
+    const tcpx_health_hole_t *ho;
+    gint64 rtt = tcpx_health_rtt_ref(&hs->pub);
+    if (finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION)
+        return TRUE;
+    ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
+    return ho && rec->ts_ns - ho->ts >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
+}
+
 static inline void
 read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
 {
@@ -62,6 +90,11 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
                                 finding_cause(rec, TCPX_K_FAST_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE ||
                                 finding_cause(rec, TCPX_K_SPURIOUS_RETRANSMISSION) == TCPX_C_CAPTURE_DUPLICATE);
     r->retx_loss = (r->kinds & RETX_LOSS) && !r->capdup;
+    r->ooo_retx = (r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->retx_any &&
+                  finding_cause(rec, TCPX_K_OUT_OF_ORDER) != TCPX_C_CAPTURE_DUPLICATE &&
+                  ooo_is_retransmission(hs, rec, r->d);
+    r->retx_any = r->retx_any || r->ooo_retx;
+    r->retx_loss = r->retx_loss || r->ooo_retx;
     /* a SYN sent again after the server refused the previous one is a retry, not a loss */
     if (r->syn && !r->ack && r->d == 0 && s->resets[1] > 0)
         r->retx_loss = FALSE;
@@ -72,7 +105,7 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
         hs->tfo_resend--;
         r->retx_loss = FALSE;
     }
-    if (r->kinds & K(TCPX_K_OUT_OF_ORDER))
+    if ((r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->ooo_retx)
         hs->ooo[r->d]++;
 }
 
@@ -184,18 +217,6 @@ burst_window(const tcpx_health_prefs_t *p, const hstream_t *hs)
     return window > 0 ? window : 200 * NS_PER_MS;
 }
 
-/* The hole in sender d's data that bytes from seq fill, or NULL. */
-static tcpx_health_hole_t *
-hole_filled(hstream_t *hs, int d, guint32 seq)
-{
-    for (guint i = 0; i < TCPX_HEALTH_PENDING_HOLES; i++) {
-        tcpx_health_hole_t *ho = &hs->ph[d][i];
-        if (ho->used && tcpx_seq_in(seq, ho->lo, ho->hi))
-            return ho;
-    }
-    return NULL;
-}
-
 /* n segments of sender d lost around time t; sack: the SACK hole a retransmission of them filled. */
 static void
 loss_segments(const tcpx_health_prefs_t *p, hstream_t *hs, int d, gint64 t, guint32 n, guint32 sack)
@@ -219,22 +240,19 @@ loss_segments(const tcpx_health_prefs_t *p, hstream_t *hs, int d, gint64 t, guin
 }
 
 /* Loss events: what the capture shows of a lost segment, at either capture position.  Upstream of
- * the loss, its retransmission (of data or a FIN; Wireshark calls some "out-of-order" when they
- * come soon: the plugin's cause quick_retransmission); downstream, the hole it left, dated when the
- * hole was seen, once a retransmission or an out-of-order segment fills it (a hole never filled is
- * the capture's).  A retransmission of the start of a SACK hole the receiver reported shows that
- * hole's segments lost together. */
+ * the loss, its retransmission (of data or a FIN, out-of-order ones included: ooo_is_retransmission);
+ * downstream, the hole it left, all its segments dated when the hole was seen, once a retransmission
+ * fills it (a hole never filled is the capture's).  A retransmission of the start of a SACK hole the
+ * receiver reported shows that hole's segments lost together. */
 static inline void
 add_loss_event(const tcpx_health_prefs_t *p, hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
     int d = r->d;
-    gboolean ooo = (r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->capdup && !r->retx_any;
-    gboolean quick = ooo && finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION;
-    gboolean retx = r->retx_loss && !r->syn && !r->rst && (rec->len > 0 || r->fin);
-    tcpx_health_hole_t *ho = (retx || ooo) && rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
+    tcpx_health_hole_t *ho;
     guint32 sack = 0;
-    if (!retx && !quick && !ho)
-        return; /* reordering, or no loss */
+    if (!r->retx_loss || r->syn || r->rst || (rec->len == 0 && !r->fin))
+        return;
+    ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
     if (hs->sack_segs[d] && hs->sack_ack[d] == rec->seq && rec->ts_ns - hs->sack_ts[d] <= burst_window(p, hs))
         sack = hs->sack_segs[d];
     if (!ho) {
@@ -402,7 +420,8 @@ add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     } else if (rec->len > 0 && !r->retx_any && !r->probe) {
         if (r->d == 0) {
             if (!hs->req_pending)
-                hs->req_ka = 0;
+                hs->req_ka = hs->req_bytes = 0;
+            hs->req_bytes += rec->len;
             hs->req_pending = TRUE;
             hs->req_last_ts = rec->ts_ns;
             hs->req_end = rec->seq + rec->len;
@@ -411,6 +430,7 @@ add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             gint64 rt = tcpx_health_span(hs->req_last_ts, rec->ts_ns);
             s->resp_n++;
             s->resp_sum_ns += rt;
+            hs->req_bytes_sum += hs->req_bytes;
             if (s->resp_n == 1 || rt > s->resp_max_ns) {
                 s->resp_max_ns = rt;
                 s->resp_max_frame = rec->frame;

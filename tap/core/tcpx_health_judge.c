@@ -266,7 +266,25 @@ rule_not_reading(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
-/* Slow server: slowest answer > slow_factor RTTs and > slow_min_ms, unless significant loss explains it. */
+/* An interactive session (a human typing: SSH, telnet): at least INTERACTIVE_MIN_EXCHANGES exchanges,
+ * requests of INTERACTIVE_MAX_REQUEST bytes or fewer on average, and the answers other than the
+ * slowest came within max(4 RTT, slow_min_ms) on average.  Its slowest "answer" may be no answer
+ * at all (output the server sent on its own after the client's pause): request/response timing
+ * does not judge it. */
+#define INTERACTIVE_MIN_EXCHANGES 3
+#define INTERACTIVE_MAX_REQUEST 128
+static gboolean
+interactive(const tcpx_health_prefs_t *p, const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 quick = MAX(4 * s->rtt_ref_ns, (gint64)p->slow_min_ms * NS_PER_MS);
+    if (s->resp_n < INTERACTIVE_MIN_EXCHANGES || hs->req_bytes_sum > (guint64)INTERACTIVE_MAX_REQUEST * s->resp_n)
+        return FALSE;
+    return (s->resp_sum_ns - s->resp_max_ns) / (s->resp_n - 1) <= quick;
+}
+
+/* Slow server: slowest answer > slow_factor RTTs and > slow_min_ms, unless significant loss explains it
+ * or the session is interactive. */
 static gboolean
 rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
@@ -274,7 +292,8 @@ rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     gboolean loss_significant = s->retx_net[0] + s->retx_net[1] > 0 && loss_weight(p, hs) >= p->w_loss_mid;
     gint64 fast;
     if (s->resp_n == 0 || s->resp_max_ns <= (gint64)p->slow_min_ms * NS_PER_MS ||
-        (s->rtt_ref_ns > 0 && (double)s->resp_max_ns <= p->slow_factor * (double)s->rtt_ref_ns) || loss_significant)
+        (s->rtt_ref_ns > 0 && (double)s->resp_max_ns <= p->slow_factor * (double)s->rtt_ref_ns) || loss_significant ||
+        interactive(p, hs))
         return FALSE;
     /* the server's TCP acknowledged the request at once: its application is the slow part */
     fast = MAX(4 * s->rtt_ref_ns, (gint64)p->ack_fast_ms * NS_PER_MS);
