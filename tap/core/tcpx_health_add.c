@@ -58,6 +58,32 @@ hole_filled(hstream_t *hs, int d, guint32 seq)
     return NULL;
 }
 
+/* The RTT as known so far: the iRTT (the judgement derives the stream's later), else the reference RTT. */
+static gint64
+rtt_now(const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (hs->rec_irtt_ns > 0)
+        return hs->rec_irtt_ns;
+    if (s->hs_ack && hs->hs_ack_ts > hs->syn_ts)
+        return hs->hs_ack_ts - hs->syn_ts;
+    return tcpx_health_rtt_ref(s);
+}
+
+/* The RTT that spaces loss bursts: the larger of rtt_now and the average ACK RTT of either direction
+ * (which includes queueing under load). */
+static gint64
+rtt_loaded_now(const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 r = rtt_now(hs);
+    int d;
+    for (d = 0; d < 2; d++)
+        if (s->rtt_n[d] && s->rtt_sum_ns[d] / s->rtt_n[d] > r)
+            r = s->rtt_sum_ns[d] / s->rtt_n[d];
+    return r;
+}
+
 /* An out-of-order segment that is a retransmission: the plugin saw its original (upstream of the
  * loss; Wireshark calls a resend "out-of-order" when it comes soon), or it fills a hole in the
  * capture half an RTT or more after the hole (downstream: the lost original's resend; a segment
@@ -66,7 +92,7 @@ static gboolean
 ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 {
     const tcpx_health_hole_t *ho;
-    gint64 rtt = tcpx_health_rtt_ref(&hs->pub);
+    gint64 rtt = rtt_now(hs);
     if (finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION)
         return TRUE;
     ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
@@ -196,24 +222,11 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     }
 }
 
-/* The RTT that spaces loss bursts: the larger of the reference RTT and the
- * average ACK RTT of either direction (which includes queueing under load). */
-static gint64
-rtt_loaded_now(const tcpx_health_stream_t *s)
-{
-    gint64 r = tcpx_health_rtt_ref(s);
-    int d;
-    for (d = 0; d < 2; d++)
-        if (s->rtt_n[d] && s->rtt_sum_ns[d] / s->rtt_n[d] > r)
-            r = s->rtt_sum_ns[d] / s->rtt_n[d];
-    return r;
-}
-
 /* Segments lost within this time of each other belong to one cluster (one recovery). */
 static gint64
 burst_window(const tcpx_health_prefs_t *p, const hstream_t *hs)
 {
-    gint64 window = (gint64)MAX(p->burst_rtts, 1) * rtt_loaded_now(&hs->pub);
+    gint64 window = (gint64)MAX(p->burst_rtts, 1) * rtt_loaded_now(hs);
     return window > 0 ? window : 200 * NS_PER_MS;
 }
 
