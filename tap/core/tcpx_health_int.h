@@ -46,22 +46,22 @@ typedef struct {
     /* loss clustering, per sender: segments lost within burst_rtts loaded RTTs of each other form one cluster */
     gboolean cl_open[2];
     gint64 cl_last_ts[2];
-    guint32 cl_segs[2];         /* lost segments the cluster's retransmissions and hole fills show */
-    guint32 cl_sack[2];         /* the largest SACK hole (segments) a retransmission of the cluster filled */
-    guint32 loss_closed;        /* lost segments in closed clusters */
-    guint32 burst_closed;       /* ...in closed clusters of at least burst_min_events segments */
+    guint32 cl_segs[2];   /* lost segments the cluster's retransmissions and hole fills show */
+    guint32 cl_sack[2];   /* the largest SACK hole (segments) a retransmission of the cluster filled */
+    guint32 loss_closed;  /* lost segments in closed clusters */
+    guint32 burst_closed; /* ...in closed clusters of at least burst_min_events segments */
     tcpx_health_hole_t ph[2][TCPX_HEALTH_PENDING_HOLES]; /* recent holes in the capture, per sender */
     guint32 ph_next[2];
     guint32 sack_ack[2], sack_segs[2]; /* the receiver's latest SACK hole in sender d's data */
     gint64 sack_ts[2];
-    gboolean last_dupack[2];    /* side's latest ACK was a duplicate ACK (a loss hole holds its left edge) */
+    gboolean last_dupack[2]; /* side's latest ACK was a duplicate ACK (a loss hole holds its left edge) */
     /* window full, per receiver: periods from a window-full segment to the receiver's ACK opening the window */
     gboolean wf_open[2], wf_loss[2]; /* a period is open; ...it began while a loss hole held the left edge */
     gint64 wf_since[2], wf_ns[2], wf_loss_ns[2];
     guint32 wf_edge[2];              /* the right edge the full segment reached */
     guint32 wf_acks[2], wf_stuck[2]; /* ACKs advancing during the periods; ...whose right edge stayed */
     gboolean ack_known[2];
-    guint32 last_ack[2], last_edge[2]; /* side's latest ACK and right edge (ack + window) */
+    guint32 last_ack[2], last_edge[2];       /* side's latest ACK and right edge (ack + window) */
     guint32 win_pre_max[2], win_post_max[2]; /* largest window before / after the first full window */
     /* exchanges: request bytes */
     guint64 req_bytes_sum;

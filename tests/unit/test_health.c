@@ -1260,7 +1260,12 @@ test_zero_window_short(void)
     tcpx_health_free(h);
 }
 
-typedef enum { WF_PINNED, WF_GROWING, WF_READS_AT_ONCE, WF_LOSS_HOLE } wf_mode_t;
+typedef enum {
+    WF_PINNED,
+    WF_GROWING,
+    WF_READS_AT_ONCE,
+    WF_LOSS_HOLE
+} wf_mode_t;
 
 /* Five rounds 200 ms apart: the server fills the client's 7000-byte window with 5 segments (the
  * last one window-full), the client ACKs 4 of them 10 ms apart, then reopens the window 150 ms in. */
