@@ -39,7 +39,10 @@ tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     explain_zero_window(d, peer, seg, r);
     if (seg->ws & TCPX_WS_WINDOW_FULL) {
         tcpx_cause_t cause;
-        if (peer->win_known && peer->win <= 65535 && peer->wscale < 1 && s->syn_frame)
+        /* scaling is off only when the handshake shows a side that did not offer it (both must) */
+        gboolean no_scaling = d->syn_seen && peer->syn_seen && !d->options_cut && !peer->options_cut &&
+                              (d->wscale < 0 || peer->wscale < 0);
+        if (peer->win_known && peer->win <= 65535 && no_scaling)
             cause = TCPX_C_WINDOW_NO_SCALING;
         else if (peer->zero_windows > 0)
             cause = TCPX_C_WINDOW_RECEIVER_SLOW;

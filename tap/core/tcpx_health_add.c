@@ -63,11 +63,12 @@ static gint64
 rtt_now(const hstream_t *hs)
 {
     const tcpx_health_stream_t *s = &hs->pub;
+    gint64 r = tcpx_health_rtt_ref(s);
     if (hs->rec_irtt_ns > 0)
-        return hs->rec_irtt_ns;
-    if (s->hs_ack && hs->hs_ack_ts > hs->syn_ts)
-        return hs->hs_ack_ts - hs->syn_ts;
-    return tcpx_health_rtt_ref(s);
+        r = hs->rec_irtt_ns;
+    else if (s->hs_ack && hs->hs_ack_ts > hs->syn_ts)
+        r = tcpx_health_span(hs->syn_ts, hs->hs_ack_ts);
+    return MIN(r, TCPX_MAX_RTT_NS); /* longer is a broken clock */
 }
 
 /* The RTT that spaces loss bursts: the larger of rtt_now and the average ACK RTT of either direction
@@ -81,7 +82,7 @@ rtt_loaded_now(const hstream_t *hs)
     for (d = 0; d < 2; d++)
         if (s->rtt_n[d] && s->rtt_sum_ns[d] / s->rtt_n[d] > r)
             r = s->rtt_sum_ns[d] / s->rtt_n[d];
-    return r;
+    return MIN(r, TCPX_MAX_RTT_NS);
 }
 
 /* An out-of-order segment that is a retransmission: the plugin saw its original (upstream of the
@@ -96,7 +97,7 @@ ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     if (finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION)
         return TRUE;
     ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
-    return ho && rec->ts_ns - ho->ts >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
+    return ho && tcpx_health_span(ho->ts, rec->ts_ns) >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
 }
 
 static inline void
@@ -226,7 +227,7 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 static gint64
 burst_window(const tcpx_health_prefs_t *p, const hstream_t *hs)
 {
-    gint64 window = (gint64)MAX(p->burst_rtts, 1) * rtt_loaded_now(hs);
+    gint64 window = (gint64)CLAMP(p->burst_rtts, 1, 1000) * rtt_loaded_now(hs);
     return window > 0 ? window : 200 * NS_PER_MS;
 }
 
@@ -234,8 +235,9 @@ burst_window(const tcpx_health_prefs_t *p, const hstream_t *hs)
 static void
 loss_segments(const tcpx_health_prefs_t *p, hstream_t *hs, int d, gint64 t, guint32 n, guint32 sack)
 {
-    gint64 gap = t - hs->cl_last_ts[d];
-    if (hs->cl_open[d] && ABS(gap) <= burst_window(p, hs)) {
+    gint64 gap = t >= hs->cl_last_ts[d] ? tcpx_health_span(hs->cl_last_ts[d], t)
+                                        : tcpx_health_span(t, hs->cl_last_ts[d]);
+    if (hs->cl_open[d] && gap <= burst_window(p, hs)) {
         hs->cl_segs[d] += n;
         hs->cl_sack[d] = MAX(hs->cl_sack[d], sack);
         hs->cl_last_ts[d] = MAX(hs->cl_last_ts[d], t);
@@ -266,7 +268,8 @@ add_loss_event(const tcpx_health_prefs_t *p, hstream_t *hs, const tcpx_tap_rec_t
     if (!r->retx_loss || r->syn || r->rst || (rec->len == 0 && !r->fin))
         return;
     ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
-    if (hs->sack_segs[d] && hs->sack_ack[d] == rec->seq && rec->ts_ns - hs->sack_ts[d] <= burst_window(p, hs))
+    if (hs->sack_segs[d] && hs->sack_ack[d] == rec->seq &&
+        tcpx_health_span(hs->sack_ts[d], rec->ts_ns) <= burst_window(p, hs))
         sack = hs->sack_segs[d];
     if (!ho) {
         loss_segments(p, hs, d, rec->ts_ns, 1, sack);

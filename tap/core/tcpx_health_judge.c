@@ -219,7 +219,7 @@ static gboolean
 zero_window_lasts(const tcpx_health_prefs_t *p, const tcpx_health_stream_t *s, int side)
 {
     gint64 zw = s->zero_window_ns[side];
-    gint64 floor_ns = MAX((gint64)p->zero_window_long_ms * NS_PER_MS / 5, 4 * s->rtt_ref_ns);
+    gint64 floor_ns = MAX((gint64)p->zero_window_long_ms * NS_PER_MS / 5, 4 * MIN(s->rtt_ref_ns, TCPX_MAX_RTT_NS));
     return zw > 0 && (zw >= (gint64)p->zero_window_long_ms * NS_PER_MS ||
                       (s->duration_ns > 0 && zw >= s->duration_ns / 10 && zw >= floor_ns));
 }
@@ -236,7 +236,8 @@ window_pinned(const hstream_t *hs, int side)
     gint64 full = hs->wf_ns[side];
     if (hs->wf_open[side] && !hs->wf_loss[side])
         full += tcpx_health_span(hs->wf_since[side], s->last_ts);
-    return s->window_full_recv[side] > 0 && s->duration_ns > 0 && full * 100 >= s->duration_ns * WINDOW_PINNED_PCT &&
+    return s->window_full_recv[side] > 0 && s->duration_ns > 0 &&
+           (double)full * 100.0 >= (double)s->duration_ns * WINDOW_PINNED_PCT &&
            hs->win_post_max[side] <= hs->win_pre_max[side] && hs->wf_acks[side] > 0 &&
            hs->wf_stuck[side] * 2 >= hs->wf_acks[side];
 }
@@ -277,7 +278,7 @@ static gboolean
 interactive(const tcpx_health_prefs_t *p, const hstream_t *hs)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    gint64 quick = MAX(4 * s->rtt_ref_ns, (gint64)p->slow_min_ms * NS_PER_MS);
+    gint64 quick = MAX(4 * MIN(s->rtt_ref_ns, TCPX_MAX_RTT_NS), (gint64)p->slow_min_ms * NS_PER_MS);
     if (s->resp_n < INTERACTIVE_MIN_EXCHANGES || hs->req_bytes_sum > (guint64)INTERACTIVE_MAX_REQUEST * s->resp_n)
         return FALSE;
     return (s->resp_sum_ns - s->resp_max_ns) / (s->resp_n - 1) <= quick;
