@@ -79,9 +79,12 @@ tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
     explain_zero_window(d, peer, seg, r);
     if (seg->ws & TCPX_WS_WINDOW_FULL) {
         tcpx_cause_t cause;
+        /* scaling is off only when the handshake shows a side that did not offer it (both must) */
+        gboolean no_scaling = d->syn_seen && peer->syn_seen && !d->options_cut && !peer->options_cut &&
+                              (d->wscale < 0 || peer->wscale < 0);
         if (window_from_copies(s, peer, seg))
             cause = TCPX_C_WINDOW_STALE_COPY;
-        else if (peer->win_known && peer->win <= 65535 && peer->wscale < 1 && s->syn_frame)
+        else if (peer->win_known && peer->win <= 65535 && no_scaling)
             cause = TCPX_C_WINDOW_NO_SCALING;
         else if (peer->zero_windows > 0)
             cause = TCPX_C_WINDOW_RECEIVER_SLOW;

@@ -20,7 +20,7 @@ tcpx_health_prefs_default(tcpx_health_prefs_t *p)
     p->loss_mid_pct = 1;
     p->loss_high_pct = 5;
     p->zero_window_long_ms = 1000;
-    p->burst_rtts = 2;
+    p->burst_rtts = 1;
     p->burst_min_events = 3;
     p->w_loss_low = 5;
     p->w_loss_mid = 20;

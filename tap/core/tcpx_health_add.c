@@ -22,19 +22,82 @@ typedef struct {
     gboolean retx_any;  /* a retransmission of any kind */
     gboolean capdup;    /* ...that the capture duplicated */
     gboolean retx_loss; /* ...that a loss caused */
+    gboolean ooo_retx;  /* an out-of-order segment that is a retransmission (counted as one) */
 } rec_view_t;
+
+/* The record's finding of this kind, or NULL. */
+static const tcpx_finding_t *
+finding_of(const tcpx_tap_rec_t *rec, guint kind)
+{
+    guint i;
+    if (!rec->result)
+        return NULL;
+    for (i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++)
+        if (rec->result->f[i].kind == kind)
+            return &rec->result->f[i];
+    return NULL;
+}
 
 /* The finding's cause, if the record carries findings. */
 static guint8
 finding_cause(const tcpx_tap_rec_t *rec, guint kind)
 {
-    guint i;
-    if (!rec->result)
-        return TCPX_C_NONE;
-    for (i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++)
-        if (rec->result->f[i].kind == kind)
-            return rec->result->f[i].cause;
-    return TCPX_C_NONE;
+    const tcpx_finding_t *f = finding_of(rec, kind);
+    return f ? f->cause : TCPX_C_NONE;
+}
+
+/* The hole in sender d's data that bytes from seq fill, or NULL. */
+static tcpx_health_hole_t *
+hole_filled(hstream_t *hs, int d, guint32 seq)
+{
+    for (guint i = 0; i < TCPX_HEALTH_PENDING_HOLES; i++) {
+        tcpx_health_hole_t *ho = &hs->ph[d][i];
+        if (ho->used && tcpx_seq_in(seq, ho->lo, ho->hi))
+            return ho;
+    }
+    return NULL;
+}
+
+/* The RTT as known so far: the iRTT (the judgement derives the stream's later), else the reference RTT. */
+static gint64
+rtt_now(const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 r = tcpx_health_rtt_ref(s);
+    if (hs->rec_irtt_ns > 0)
+        r = hs->rec_irtt_ns;
+    else if (s->hs_ack && hs->hs_ack_ts > hs->syn_ts)
+        r = tcpx_health_span(hs->syn_ts, hs->hs_ack_ts);
+    return MIN(r, TCPX_MAX_RTT_NS); /* longer is a broken clock */
+}
+
+/* The RTT that spaces loss bursts: the larger of rtt_now and the average ACK RTT of either direction
+ * (which includes queueing under load). */
+static gint64
+rtt_loaded_now(const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 r = rtt_now(hs);
+    int d;
+    for (d = 0; d < 2; d++)
+        if (s->rtt_n[d] && s->rtt_sum_ns[d] / s->rtt_n[d] > r)
+            r = s->rtt_sum_ns[d] / s->rtt_n[d];
+    return MIN(r, TCPX_MAX_RTT_NS);
+}
+
+/* An out-of-order segment that is a retransmission: the plugin saw its original (upstream of the
+ * loss; Wireshark calls a resend "out-of-order" when it comes soon), or it fills a hole in the
+ * capture half an RTT or more after the hole (downstream: the lost original's resend; a segment
+ * reordered on the path comes sooner). */
+static gboolean
+ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
+{
+    const tcpx_health_hole_t *ho;
+    gint64 rtt = rtt_now(hs);
+    if (finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION)
+        return TRUE;
+    ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
+    return ho && tcpx_health_span(ho->ts, rec->ts_ns) >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
 }
 
 static inline void
@@ -52,6 +115,11 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     r->retx_any = (r->kinds & RETX_ANY) != 0;
     r->capdup = (r->kinds & K(TCPX_K_CAPTURE_COPY)) != 0;
     r->retx_loss = (r->kinds & RETX_LOSS) && !r->capdup;
+    r->ooo_retx = (r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->retx_any &&
+                  finding_cause(rec, TCPX_K_OUT_OF_ORDER) != TCPX_C_CAPTURE_DUPLICATE &&
+                  ooo_is_retransmission(hs, rec, r->d);
+    r->retx_any = r->retx_any || r->ooo_retx;
+    r->retx_loss = r->retx_loss || r->ooo_retx;
     /* a SYN sent again after the server refused the previous one is a retry, not a loss */
     if (r->syn && !r->ack && r->d == 0 && s->resets[1] > 0)
         r->retx_loss = FALSE;
@@ -62,7 +130,7 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
         hs->tfo_resend--;
         r->retx_loss = FALSE;
     }
-    if (r->kinds & K(TCPX_K_OUT_OF_ORDER))
+    if ((r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->ooo_retx)
         hs->ooo[r->d]++;
 }
 
@@ -193,8 +261,7 @@ add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             s->retx_net[sender]--;
         if (hs->loss_retx_payload[sender][k] && hs->retx_loss_payload > 0)
             hs->retx_loss_payload--;
-        if (s->loss_events > 0)
-            s->loss_events--;
+        hs->loss_unneeded++; /* taken off the loss events when they are counted */
         s->retx_unneeded++;
         return;
     }
@@ -242,40 +309,78 @@ add_retry_series(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     hs->last_frame[d] = rec->frame;
 }
 
-/* The RTT that spaces loss bursts: the larger of the reference RTT and the
- * average ACK RTT of either direction (which includes queueing under load). */
+/* Segments lost within this time of each other belong to one cluster (one recovery). */
 static gint64
-rtt_loaded_now(const tcpx_health_stream_t *s)
+burst_window(const tcpx_health_prefs_t *p, const hstream_t *hs)
 {
-    gint64 r = tcpx_health_rtt_ref(s);
-    int d;
-    for (d = 0; d < 2; d++)
-        if (s->rtt_n[d] && s->rtt_sum_ns[d] / s->rtt_n[d] > r)
-            r = s->rtt_sum_ns[d] / s->rtt_n[d];
-    return r;
+    gint64 window = (gint64)CLAMP(p->burst_rtts, 1, 1000) * rtt_loaded_now(hs);
+    return window > 0 ? window : 200 * NS_PER_MS;
 }
 
-/* Loss events (loss retransmissions of data or FIN, not SYN, not RST), clustered in time. */
+/* n segments of sender d lost around time t; sack: the SACK hole a retransmission of them filled. */
+static void
+loss_segments(const tcpx_health_prefs_t *p, hstream_t *hs, int d, gint64 t, guint32 n, guint32 sack)
+{
+    gint64 gap = t >= hs->cl_last_ts[d] ? tcpx_health_span(hs->cl_last_ts[d], t)
+                                        : tcpx_health_span(t, hs->cl_last_ts[d]);
+    if (hs->cl_open[d] && gap <= burst_window(p, hs)) {
+        hs->cl_segs[d] += n;
+        hs->cl_sack[d] = MAX(hs->cl_sack[d], sack);
+        hs->cl_last_ts[d] = MAX(hs->cl_last_ts[d], t);
+        return;
+    }
+    if (hs->cl_open[d]) {
+        guint32 size = MAX(hs->cl_segs[d], hs->cl_sack[d]);
+        hs->loss_closed += size;
+        hs->burst_closed += size >= p->burst_min_events ? size : 0;
+    }
+    hs->cl_open[d] = TRUE;
+    hs->cl_segs[d] = n;
+    hs->cl_sack[d] = sack;
+    hs->cl_last_ts[d] = t;
+}
+
+/* Loss events: what the capture shows of a lost segment, at either capture position.  Upstream of
+ * the loss, its retransmission (of data or a FIN, out-of-order ones included: ooo_is_retransmission);
+ * downstream, the hole it left, all its segments dated when the hole was seen, once a retransmission
+ * fills it (a hole never filled is the capture's).  A retransmission of the start of a SACK hole the
+ * receiver reported shows that hole's segments lost together. */
 static inline void
 add_loss_event(const tcpx_health_prefs_t *p, hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
-    tcpx_health_stream_t *s = &hs->pub;
-    gint64 window;
+    int d = r->d;
+    tcpx_health_hole_t *ho;
+    guint32 sack = 0;
     if (!r->retx_loss || r->syn || r->rst || (rec->len == 0 && !r->fin))
         return;
-    window = (gint64)p->burst_rtts * rtt_loaded_now(s);
-    if (window <= 0)
-        window = 200 * NS_PER_MS;
-    if (s->loss_events > 0 && rec->ts_ns - hs->last_loss_ts <= window)
-        hs->cluster_len++;
-    else
-        hs->cluster_len = 1;
-    hs->last_loss_ts = rec->ts_ns;
-    s->loss_events++;
-    if (hs->cluster_len == p->burst_min_events)
-        s->burst_events += hs->cluster_len;
-    else if (hs->cluster_len > p->burst_min_events)
-        s->burst_events++;
+    ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
+    if (hs->sack_segs[d] && hs->sack_ack[d] == rec->seq &&
+        tcpx_health_span(hs->sack_ts[d], rec->ts_ns) <= burst_window(p, hs))
+        sack = hs->sack_segs[d];
+    if (!ho) {
+        loss_segments(p, hs, d, rec->ts_ns, 1, sack);
+    } else if (ho->segs > 0) { /* the first fill: the hole's segments were lost when it was seen */
+        loss_segments(p, hs, d, ho->ts, ho->segs, sack);
+        ho->segs = 0;
+    }
+}
+
+/* A duplicate ACK reporting a SACK hole in the other side's data: how many segments it misses. */
+static inline void
+add_sack_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    const tcpx_finding_t *f = finding_of(rec, TCPX_K_DUP_ACK);
+    int sender = 1 - r->d;
+    guint32 segs;
+    hs->last_dupack[r->d] = (r->kinds & K(TCPX_K_DUP_ACK)) != 0;
+    if (!f || f->cause != TCPX_C_DUPACK_HOLE || f->bytes == 0)
+        return;
+    segs = f->segments ? f->segments : tcpx_segments_for(f->bytes, 1460);
+    /* the first of a run reports the lowest hole; later ones may span several holes and the blocks between */
+    if (hs->sack_segs[sender] == 0 || hs->sack_ack[sender] != rec->ack || segs < hs->sack_segs[sender])
+        hs->sack_segs[sender] = segs;
+    hs->sack_ack[sender] = rec->ack;
+    hs->sack_ts[sender] = rec->ts_ns;
 }
 
 /* Receiver's MSS for data sent by side d (0 client, 1 server); 0 unknown. */
@@ -310,6 +415,13 @@ add_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
         (s->midstream && hs->data_segs_dir[d] <= 3)) {
         hs->cap_holes++;
     } else {
+        tcpx_health_hole_t *ho = &hs->ph[d][hs->ph_next[d]++ % TCPX_HEALTH_PENDING_HOLES];
+        guint32 mss = receiver_mss(hs, d);
+        ho->hi = rec->seq;
+        ho->lo = rec->seq - (rec->lost_bytes ? rec->lost_bytes : segs * (mss ? mss : 1460));
+        ho->segs = segs;
+        ho->ts = rec->ts_ns;
+        ho->used = TRUE;
         hs->holes[d]++;
         hs->hole_segs[d] += segs;
         if (segs > hs->hole_max_segs[d])
@@ -332,6 +444,48 @@ add_rtt(tcpx_health_stream_t *s, const tcpx_tap_rec_t *rec, int d)
     s->rtt_n[dir]++;
 }
 
+/* Window full, against receiver `rv`: a period opens at a window-full segment (excused when the
+ * receiver's latest ACK was a duplicate: a loss hole holds the left edge) and closes at the
+ * receiver's ACK that opens the window past it.  ACKs inside a period that advance the left edge
+ * but the right edge by less than half as much show data acknowledged and not read. */
+static void
+add_window_full(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    int rv = 1 - r->d;
+    if (!(r->kinds & K(TCPX_K_WINDOW_FULL)) || hs->wf_open[rv])
+        return;
+    hs->wf_open[rv] = TRUE;
+    hs->wf_since[rv] = rec->ts_ns;
+    hs->wf_edge[rv] = rec->seq + rec->len;
+    hs->wf_loss[rv] = hs->last_dupack[rv];
+}
+
+/* An ACK of side d: the window-full period against it, its largest windows before and after the first. */
+static void
+add_receiver_ack(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
+{
+    guint32 edge = rec->ack + rec->win;
+    if (hs->wf_open[d] && hs->ack_known[d] && tcpx_seq_gt(rec->ack, hs->last_ack[d])) {
+        guint32 ack_adv = rec->ack - hs->last_ack[d];
+        guint32 edge_adv = tcpx_seq_gt(edge, hs->last_edge[d]) ? edge - hs->last_edge[d] : 0;
+        hs->wf_acks[d]++;
+        hs->wf_stuck[d] += edge_adv * 2 < ack_adv; /* most of what it acknowledged stays in its buffer */
+    }
+    if (hs->wf_open[d] && tcpx_seq_gt(edge, hs->wf_edge[d])) {
+        hs->wf_open[d] = FALSE;
+        *(hs->wf_loss[d] ? &hs->wf_loss_ns[d] : &hs->wf_ns[d]) += tcpx_health_span(hs->wf_since[d], rec->ts_ns);
+    }
+    if (hs->pub.window_full_recv[d] == 0)
+        hs->win_pre_max[d] = MAX(hs->win_pre_max[d], rec->win);
+    else
+        hs->win_post_max[d] = MAX(hs->win_post_max[d], rec->win);
+    if (!hs->ack_known[d] || tcpx_seq_gt(rec->ack, hs->last_ack[d]))
+        hs->last_ack[d] = rec->ack;
+    if (!hs->ack_known[d] || tcpx_seq_gt(edge, hs->last_edge[d]))
+        hs->last_edge[d] = edge;
+    hs->ack_known[d] = TRUE;
+}
+
 /* Zero-window periods of the sender of this header; window-full events against the receiver. */
 static inline void
 add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
@@ -348,7 +502,10 @@ add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->zw_open[d] = FALSE;
             hs->zw_closed[d] += tcpx_health_span(hs->zw_since[d], rec->ts_ns);
         }
+        add_receiver_ack(hs, rec, d);
     }
+    if (finding_cause(rec, TCPX_K_WINDOW_FULL) != TCPX_C_WINDOW_STALE_COPY)
+        add_window_full(hs, rec, r);
     if ((r->kinds & K(TCPX_K_WINDOW_FULL)) && finding_cause(rec, TCPX_K_WINDOW_FULL) != TCPX_C_WINDOW_STALE_COPY)
         hs->pub.window_full_recv[1 - d]++;
     if (r->keepalive)
@@ -366,7 +523,8 @@ add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     } else if (rec->len > 0 && !r->retx_any && !r->probe) {
         if (r->d == 0) {
             if (!hs->req_pending)
-                hs->req_ka = 0;
+                hs->req_ka = hs->req_bytes = 0;
+            hs->req_bytes += rec->len;
             hs->req_pending = TRUE;
             hs->req_last_ts = rec->ts_ns;
             hs->req_end = rec->seq + rec->len;
@@ -375,6 +533,7 @@ add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             gint64 rt = tcpx_health_span(hs->req_last_ts, rec->ts_ns);
             s->resp_n++;
             s->resp_sum_ns += rt;
+            hs->req_bytes_sum += hs->req_bytes;
             if (s->resp_n == 1 || rt > s->resp_max_ns) {
                 s->resp_max_ns = rt;
                 s->resp_max_frame = rec->frame;
@@ -395,8 +554,13 @@ static inline void
 add_close(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
     tcpx_health_stream_t *s = &hs->pub;
+    guint32 end = rec->seq + rec->len + (r->fin ? 1 : 0);
     if (r->fin)
         s->fin[r->d] = TRUE;
+    if (!r->rst && !r->syn && end != rec->seq && (!hs->snd_known[r->d] || tcpx_seq_gt(end, hs->snd_max[r->d]))) {
+        hs->snd_max[r->d] = end;
+        hs->snd_known[r->d] = TRUE;
+    }
     if (!r->rst)
         return;
     s->resets[r->d]++;
@@ -440,6 +604,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_handshake(hs, rec, &r);
     add_anomalies(hs, &r);
     add_data(hs, rec, &r);
+    if (r.ack && !r.syn && !r.rst)
+        add_sack_hole(hs, rec, &r);
     add_loss_event(&h->prefs, hs, rec, &r);
     add_retry_series(hs, rec, &r);
     add_dsack(hs, rec, &r);

@@ -17,6 +17,15 @@
 #include "tcpx_units.h"
 #include "tcpx_template.h"
 
+/* A hole in the capture (bytes lo..hi-1 of a sender not captured) and when it was seen. */
+typedef struct {
+    guint32 lo, hi;
+    guint32 segs; /* its size in segments; 0 once a fill counted them */
+    gint64 ts;
+    gboolean used;
+} tcpx_health_hole_t;
+#define TCPX_HEALTH_PENDING_HOLES 8
+
 /* Per-stream state: the public summary plus the running state of the accumulation. */
 typedef struct {
     tcpx_health_stream_t pub;
@@ -39,9 +48,33 @@ typedef struct {
     gboolean req_pending;
     gint64 req_last_ts, req_ack_ts;
     guint32 req_end, req_ka;
-    /* loss clustering */
-    gint64 last_loss_ts;
-    guint32 cluster_len;
+    /* loss clustering, per sender: segments lost within burst_rtts loaded RTTs of each other form one cluster */
+    gboolean cl_open[2];
+    gint64 cl_last_ts[2];
+    guint32 cl_segs[2];   /* lost segments the cluster's retransmissions and hole fills show */
+    guint32 cl_sack[2];   /* the largest SACK hole (segments) a retransmission of the cluster filled */
+    guint32 loss_closed;  /* lost segments in closed clusters */
+    guint32 loss_unneeded; /* loss retransmissions a D-SACK later proved unneeded */
+    guint32 burst_closed; /* ...in closed clusters of at least burst_min_events segments */
+    tcpx_health_hole_t ph[2][TCPX_HEALTH_PENDING_HOLES]; /* recent holes in the capture, per sender */
+    guint32 ph_next[2];
+    guint32 sack_ack[2], sack_segs[2]; /* the receiver's latest SACK hole in sender d's data */
+    gint64 sack_ts[2];
+    gboolean last_dupack[2]; /* side's latest ACK was a duplicate ACK (a loss hole holds its left edge) */
+    /* window full, per receiver: periods from a window-full segment to the receiver's ACK opening the window */
+    gboolean wf_open[2], wf_loss[2]; /* a period is open; ...it began while a loss hole held the left edge */
+    gint64 wf_since[2], wf_ns[2], wf_loss_ns[2];
+    guint32 wf_edge[2];              /* the right edge the full segment reached */
+    guint32 wf_acks[2], wf_stuck[2]; /* ACKs advancing during the periods; ...whose right edge stayed */
+    gboolean ack_known[2];
+    guint32 last_ack[2], last_edge[2];       /* side's latest ACK and right edge (ack + window) */
+    guint32 win_pre_max[2], win_post_max[2]; /* largest window before / after the first full window */
+    /* exchanges: request bytes */
+    guint64 req_bytes_sum;
+    guint32 req_bytes;
+    /* the highest sequence each side sent (data, FIN) */
+    guint32 snd_max[2];
+    gboolean snd_known[2];
     guint32 tfo_resend; /* TFO SYN data the server ignored, still to be resent */
     guint32 ooo[2];     /* out-of-order segments per sender */
     /* holes not yet classified, per sender */

@@ -182,17 +182,25 @@ derive_lost(hstream_t *hs)
     }
 }
 
-/* Loss pattern (a network hole of >= 2 segments counts as that many burst events), and loss rate. */
+/* Loss pattern: lost segments, each cluster (one recovery) as many as it showed; clusters of at
+ * least burst_min_events segments are bursts.  Loss rate. */
 static void
-derive_loss(hstream_t *hs)
+derive_loss(const tcpx_health_prefs_t *p, hstream_t *hs)
 {
     tcpx_health_stream_t *s = &hs->pub;
-    guint32 burst_total = s->burst_events + (s->max_hole_segments >= 2 ? s->max_hole_segments : 0);
-    if (burst_total > s->loss_events)
-        burst_total = s->loss_events;
+    s->loss_events = hs->loss_closed;
+    s->burst_events = hs->burst_closed;
+    for (int d = 0; d < 2; d++) {
+        guint32 n = hs->cl_open[d] ? MAX(hs->cl_segs[d], hs->cl_sack[d]) : 0;
+        s->loss_events += n;
+        s->burst_events += n >= p->burst_min_events ? n : 0;
+    }
+    /* retransmissions a D-SACK proved unneeded were no loss */
+    s->loss_events = s->loss_events > hs->loss_unneeded ? s->loss_events - hs->loss_unneeded : 0;
+    s->burst_events = MIN(s->burst_events, s->loss_events);
     if (s->loss_events == 0)
         s->loss_pattern = TCPX_LOSS_NONE;
-    else if (burst_total > 0 && burst_total * 2 >= s->loss_events)
+    else if (s->burst_events > 0 && s->burst_events * 2 >= s->loss_events)
         s->loss_pattern = TCPX_LOSS_BURSTS;
     else if (s->loss_events == 1)
         s->loss_pattern = TCPX_LOSS_ISOLATED;
@@ -296,34 +304,79 @@ rule_network_loss(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is
     return TRUE;
 }
 
-/* Receiver not reading: the side with the most zero-window time, then events, then full windows. */
+/* A side's zero window lasts: long_ms, or a tenth of the stream if that is also a fifth of long_ms
+ * and 4 RTTs (a short capture does not make a short zero window long). */
+static gboolean
+zero_window_lasts(const tcpx_health_prefs_t *p, const tcpx_health_stream_t *s, int side)
+{
+    gint64 zw = s->zero_window_ns[side];
+    gint64 floor_ns = MAX((gint64)p->zero_window_long_ms * NS_PER_MS / 5, 4 * MIN(s->rtt_ref_ns, TCPX_MAX_RTT_NS));
+    return zw > 0 && (zw >= (gint64)p->zero_window_long_ms * NS_PER_MS ||
+                      (s->duration_ns > 0 && zw >= s->duration_ns / 10 && zw >= floor_ns));
+}
+
+/* A side's window was pinned full: full (not held by a loss hole) for WINDOW_PINNED_PCT of the
+ * stream, its window never grew after it first filled (Linux autotuning grows it), and most ACKs
+ * while it was full left the right edge behind (acknowledged, not read; a receiver that reads at
+ * once moves the right edge with each ACK, as under a long RTT). */
+#define WINDOW_PINNED_PCT 20
+static gboolean
+window_pinned(const hstream_t *hs, int side)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 full = hs->wf_ns[side];
+    if (hs->wf_open[side] && !hs->wf_loss[side])
+        full += tcpx_health_span(hs->wf_since[side], s->last_ts);
+    return s->window_full_recv[side] > 0 && s->duration_ns > 0 &&
+           (double)full * 100.0 >= (double)s->duration_ns * WINDOW_PINNED_PCT &&
+           hs->win_post_max[side] <= hs->win_pre_max[side] && hs->wf_acks[side] > 0 &&
+           hs->wf_stuck[side] * 2 >= hs->wf_acks[side];
+}
+
+/* Receiver not reading: a zero window that lasts (the side with the most zero-window time), else a
+ * window pinned full.  A short zero window, or a window full while the buffer grows, a loss hole
+ * holds it or the RTT is long, is not the application's doing: no issue (the paragraph tells it). */
 static gboolean
 rule_not_reading(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    gint64 zw_total = s->zero_window_ns[0] + s->zero_window_ns[1];
-    gboolean serious;
+    gboolean zw[2] = { zero_window_lasts(p, s, 0), zero_window_lasts(p, s, 1) };
+    gboolean pinned[2] = { window_pinned(hs, 0), window_pinned(hs, 1) };
     int side;
-    if (zw_total == 0 && hs->zw_events[0] + hs->zw_events[1] == 0 &&
-        s->window_full_recv[0] + s->window_full_recv[1] == 0)
-        return FALSE;
-    serious = zw_total >= (gint64)p->zero_window_long_ms * NS_PER_MS ||
-              (s->duration_ns > 0 && zw_total >= s->duration_ns / 10);
-    if (s->zero_window_ns[0] != s->zero_window_ns[1])
-        side = s->zero_window_ns[1] > s->zero_window_ns[0] ? 1 : 0;
-    else if (hs->zw_events[0] != hs->zw_events[1])
-        side = hs->zw_events[1] > hs->zw_events[0] ? 1 : 0;
+    if (zw[0] || zw[1])
+        side = zw[0] && zw[1] ? (s->zero_window_ns[1] > s->zero_window_ns[0] ? 1 : 0) : (zw[1] ? 1 : 0);
+    else if (pinned[0] || pinned[1])
+        side = pinned[0] && pinned[1] ? (s->window_full_recv[1] >= s->window_full_recv[0] ? 1 : 0)
+                                      : (pinned[1] ? 1 : 0);
     else
-        side = s->window_full_recv[1] >= s->window_full_recv[0] ? 1 : 0;
-    is->weight = serious ? p->w_zero_window : MAX(p->w_zero_window / 3, 1);
+        return FALSE;
+    is->weight = zw[side] ? p->w_zero_window : MAX(p->w_zero_window / 3, 1);
     is->fault = side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
     is->code = side == 0 ? "client_not_reading" : "server_not_reading";
-    is->words = hs->zw_events[side] > 0 ? TCPX_HW_NOT_READING : TCPX_HW_SLOW_TO_READ;
+    is->words = zw[side] ? TCPX_HW_NOT_READING : TCPX_HW_SLOW_TO_READ;
     is->ev.side = side;
     return TRUE;
 }
 
-/* Slow server: slowest answer > slow_factor RTTs and > slow_min_ms, unless significant loss explains it. */
+/* An interactive session (a human typing: SSH, telnet): at least INTERACTIVE_MIN_EXCHANGES exchanges,
+ * requests of INTERACTIVE_MAX_REQUEST bytes or fewer on average, and the answers other than the
+ * slowest came within max(4 RTT, slow_min_ms) on average.  Its slowest "answer" may be no answer
+ * at all (output the server sent on its own after the client's pause): request/response timing
+ * does not judge it. */
+#define INTERACTIVE_MIN_EXCHANGES 3
+#define INTERACTIVE_MAX_REQUEST 128
+static gboolean
+interactive(const tcpx_health_prefs_t *p, const hstream_t *hs)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    gint64 quick = MAX(4 * MIN(s->rtt_ref_ns, TCPX_MAX_RTT_NS), (gint64)p->slow_min_ms * NS_PER_MS);
+    if (s->resp_n < INTERACTIVE_MIN_EXCHANGES || hs->req_bytes_sum > (guint64)INTERACTIVE_MAX_REQUEST * s->resp_n)
+        return FALSE;
+    return (s->resp_sum_ns - s->resp_max_ns) / (s->resp_n - 1) <= quick;
+}
+
+/* Slow server: slowest answer > slow_factor RTTs and > slow_min_ms, unless significant loss explains it
+ * or the session is interactive. */
 static gboolean
 rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
@@ -331,7 +384,8 @@ rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     gboolean loss_significant = s->retx_net[0] + s->retx_net[1] > 0 && loss_weight(p, hs) >= p->w_loss_mid;
     gint64 fast;
     if (s->resp_n == 0 || s->resp_max_ns <= (gint64)p->slow_min_ms * NS_PER_MS ||
-        (s->rtt_ref_ns > 0 && (double)s->resp_max_ns <= p->slow_factor * (double)s->rtt_ref_ns) || loss_significant)
+        (s->rtt_ref_ns > 0 && (double)s->resp_max_ns <= p->slow_factor * (double)s->rtt_ref_ns) || loss_significant ||
+        interactive(p, hs))
         return FALSE;
     /* the server's TCP acknowledged the request at once: its application is the slow part */
     fast = MAX(4 * s->rtt_ref_ns, (gint64)p->ack_fast_ms * NS_PER_MS);
@@ -344,12 +398,24 @@ rule_slow_server(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
-/* Reset: the first RST of the last connection; a third of the weight while closing, none after both FINs. */
+/* Everything either side sent (data, FIN) was acknowledged by the other by the end of the capture
+ * (ACKs after the RST count: the data arrived). */
+static gboolean
+all_acked(const hstream_t *hs)
+{
+    for (int d = 0; d < 2; d++)
+        if (hs->snd_known[d] && !(hs->ack_known[1 - d] && tcpx_seq_ge(hs->last_ack[1 - d], hs->snd_max[d])))
+            return FALSE;
+    return hs->snd_known[0] || hs->snd_known[1];
+}
+
+/* Reset: the first RST of the last connection; a third of the weight while closing, none after both
+ * FINs, none when everything either side sent was acknowledged (a close that lost nothing, not an abort). */
 static gboolean
 rule_reset(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    if (s->rst_side < 0 || hs->rst_after_fins)
+    if (s->rst_side < 0 || hs->rst_after_fins || all_acked(hs))
         return FALSE;
     is->weight = hs->rst_after_one_fin ? MAX(p->w_reset / 3, 1) : p->w_reset;
     is->fault = s->rst_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
@@ -524,7 +590,7 @@ judge_stream(tcpx_health_t *h, hstream_t *hs)
     derive_position(hs);
     derive_holes(hs);
     derive_lost(hs);
-    derive_loss(hs);
+    derive_loss(&h->prefs, hs);
     derive_completeness(h, hs);
     if (judge_unanswered(h, hs))
         return;

@@ -77,16 +77,19 @@ tcpx_health_register_prefs(module_t *m)
     prefs_register_uint_preference(m, "health_loss_high_pct", "Loss band: high (%)",
                                    "A retransmission rate at or above this percentage is high loss.", 10,
                                    &health_prefs.loss_high_pct);
-    prefs_register_uint_preference(m, "health_zero_window_long_ms", "Long zero window (ms)",
-                                   "Zero-window time at or above this (or 10% of the stream's duration) is serious.",
-                                   10, &health_prefs.zero_window_long_ms);
-    prefs_register_uint_preference(m, "health_burst_rtts", "Loss burst: window (RTTs)",
-                                   "Loss events at most this many RTTs apart belong to the same burst.", 10,
-                                   &health_prefs.burst_rtts);
-    prefs_register_uint_preference(m, "health_burst_min_events", "Loss burst: minimum events",
-                                   "A cluster of at least this many loss events is a burst (buffer overflow); isolated "
-                                   "losses are scattered (lossy link).",
-                                   10, &health_prefs.burst_min_events);
+    prefs_register_uint_preference(
+        m, "health_zero_window_long_ms", "Long zero window (ms)",
+        "A zero window this long (or 10% of the stream, if also a fifth of this and 4 RTTs) lasts.", 10,
+        &health_prefs.zero_window_long_ms);
+    prefs_register_uint_preference(
+        m, "health_burst_rtts", "Loss burst: window (RTTs)",
+        "Lost segments at most this many RTTs apart belong to the same cluster (one recovery).", 10,
+        &health_prefs.burst_rtts);
+    prefs_register_uint_preference(
+        m, "health_burst_min_events", "Loss burst: minimum events",
+        "A cluster of at least this many lost segments is a burst (buffer overflow); isolated "
+        "losses are scattered (lossy link).",
+        10, &health_prefs.burst_min_events);
     prefs_register_uint_preference(m, "health_w_loss_low", "Score weight: some loss",
                                    "Points taken off for any retransmission below the moderate band.", 10,
                                    &health_prefs.w_loss_low);

@@ -1449,6 +1449,41 @@ test_ambiguous_ack(void)
     g_free(s);
 }
 
+/* Window full against a receiver whose window stays under 64 KB: "window scaling off" only when a
+ * side did not offer scaling in the handshake (both must), not when both offered a shift of 0. */
+static tcpx_cause_t
+window_full_cause(gint8 client_ws, gint8 server_ws)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    tcpx_segment_t syn = seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    syn.wscale = client_ws;
+    feed(s, syn);
+    tcpx_segment_t synack = seg(FALSE, 20, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0);
+    synack.wscale = server_ws;
+    feed(s, synack);
+    tcpx_segment_t ack = seg(TRUE, 20, TCPX_TH_ACK, 1, 1, 0);
+    ack.win = 8000;
+    feed(s, ack);
+    feed(s, seg(TRUE, 21, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 100));
+    tcpx_segment_t full = seg(FALSE, 42, TCPX_TH_ACK, 1, 101, 8000);
+    full.ws = TCPX_WS_WINDOW_FULL;
+    const tcpx_finding_t *f = find_kind(feed(s, full), TCPX_K_WINDOW_FULL);
+    g_assert_nonnull(f);
+    tcpx_cause_t cause = (tcpx_cause_t)f->cause;
+    g_free(s);
+    return cause;
+}
+
+static void
+test_window_full_scaling(void)
+{
+    g_assert_cmpint(window_full_cause(-1, -1), ==, TCPX_C_WINDOW_NO_SCALING);
+    g_assert_cmpint(window_full_cause(7, -1), ==, TCPX_C_WINDOW_NO_SCALING); /* the server did not agree */
+    g_assert_cmpint(window_full_cause(0, 0), ==, TCPX_C_WINDOW_LIMITED);     /* agreed, with shift 0 */
+    g_assert_cmpint(window_full_cause(7, 8), ==, TCPX_C_WINDOW_LIMITED);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1456,6 +1491,7 @@ main(int argc, char **argv)
     g_test_add_func("/seq/wrap", test_seq_wrap);
     g_test_add_func("/seq/retransmission_across_wrap", test_retransmission_across_wrap);
     g_test_add_func("/story/handshake", test_handshake_story);
+    g_test_add_func("/classify/window_full_scaling", test_window_full_scaling);
     g_test_add_func("/story/teardown", test_teardown_story);
     g_test_add_func("/classify/fast_retransmission", test_fast_retransmission);
     g_test_add_func("/classify/spurious", test_spurious_causes);

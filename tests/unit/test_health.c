@@ -23,6 +23,7 @@ typedef struct {
     guint32 seq[2]; /* next relative seq per side: 0 client, 1 server */
     gboolean guessed;
     gint64 t0;
+    tcpx_result_t res; /* findings of the next record, when res.n > 0 (then cleared) */
 } conn_t;
 
 static void
@@ -75,13 +76,29 @@ rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 le
     r.lost_bytes = lost_bytes;
     r.lost_segments = lost_segs;
     r.st = &c->st;
+    if (c->res.n > 0)
+        r.result = &c->res;
     if (flags & TCPX_TH_RST)
         r.kinds |= KB(TCPX_K_RESET);
     if (!(kinds & ((KB(TCPX_K_RETRANSMISSION) | KB(TCPX_K_FAST_RETRANSMISSION) | KB(TCPX_K_SPURIOUS_RETRANSMISSION) |
                     KB(TCPX_K_KEEP_ALIVE)))) &&
         !seq_override)
         c->seq[d] += len + ((flags & (TCPX_TH_SYN | TCPX_TH_FIN)) ? 1 : 0);
-    return tcpx_health_add(c->h, &r);
+    const tcpx_health_stream_t *out = tcpx_health_add(c->h, &r);
+    c->res.n = 0;
+    return out;
+}
+
+/* The next record carries one finding of this kind and cause (segments: its size, for a SACK hole). */
+static void
+finding_next(conn_t *c, guint8 kind, guint8 cause, guint32 bytes, guint32 segments)
+{
+    memset(&c->res, 0, sizeof c->res);
+    c->res.n = 1;
+    c->res.f[0].kind = kind;
+    c->res.f[0].cause = cause;
+    c->res.f[0].bytes = bytes;
+    c->res.f[0].segments = segments;
 }
 
 static const tcpx_health_stream_t *
@@ -1392,6 +1409,276 @@ test_templates(void)
     g_string_free(out, TRUE);
 }
 
+/* ------------------------------------------------------------------ */
+/* Loss pattern downstream of the loss, SACK holes (issue #16 item 5) */
+
+/* Three 1-segment holes 2 ms apart (bursty) or 100 ms apart, each filled by an out-of-order
+ * segment 21 ms (an RTT) later: what a capture downstream of the loss shows. */
+static const tcpx_health_stream_t *
+holes_filled(conn_t *c, gboolean bursty)
+{
+    guint32 hole[3];
+    double at[3];
+    handshake(c, 0, 20, 0.1);
+    rec(c, 21, C, PA, 200, 64256, 0);
+    rec(c, 44, S, A, 1400, 65160, 0);
+    for (int i = 0; i < 3; i++) {
+        at[i] = 45 + i * (bursty ? 2 : 100);
+        hole[i] = c->seq[1];
+        c->seq[1] += 1400;
+        rec_full(c, at[i], S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 1400, 1, 0);
+        if (!bursty)
+            rec_full(c, at[i] + 21, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i]);
+    }
+    for (int i = 0; bursty && i < 3; i++)
+        rec_full(c, at[i] + 21, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i]);
+    close_both(c, 500, 20);
+    return judge(c);
+}
+
+static void
+test_loss_downstream_burst(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 40, TRUE);
+    const tcpx_health_stream_t *s = holes_filled(&c, TRUE);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_BURSTS);
+    g_assert_cmpuint(s->loss_events, ==, 3);
+    g_assert_cmpuint(s->burst_events, ==, 3);
+    g_assert_cmpuint(s->retx_net[1], ==, 3); /* the fills are the retransmissions */
+    g_assert_cmpuint(s->reordered, ==, 0);
+    g_assert_cmpuint(s->network_holes, ==, 3);
+    g_assert_cmpuint(s->capture_gaps, ==, 0);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    tcpx_health_free(h);
+}
+
+/* The same holes 100 ms (5 RTTs) apart: three separate losses. */
+static void
+test_loss_downstream_scattered(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 41, TRUE);
+    const tcpx_health_stream_t *s = holes_filled(&c, FALSE);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_SCATTERED);
+    g_assert_cmpuint(s->loss_events, ==, 3);
+    g_assert_cmpuint(s->burst_events, ==, 0);
+    g_assert_cmpuint(s->retx_net[1], ==, 3);
+    tcpx_health_free(h);
+}
+
+/* One fast retransmission of the start of a hole the receiver's SACK shows 4 segments long (with
+ * sack) or a plain duplicate ACK (without): a burst of 4, or a single loss. */
+static const tcpx_health_stream_t *
+sack_hole(conn_t *c, gboolean sack)
+{
+    guint32 lost, next;
+    handshake(c, 0, 20, 0.1);
+    rec(c, 21, C, PA, 200, 64256, 0);
+    rec(c, 44, S, A, 1400, 65160, 0);
+    lost = c->seq[1];
+    for (int i = 0; i < 8; i++)
+        rec(c, 45 + i, S, A, 1400, 65160, 0);
+    next = c->seq[1];
+    c->seq[1] = lost; /* the client's duplicate ACKs wait for byte `lost` */
+    for (int i = 0; i < 3; i++) {
+        finding_next(c, TCPX_K_DUP_ACK, sack ? TCPX_C_DUPACK_HOLE : TCPX_C_DUPACK_PLAIN, sack ? 4 * 1400 : 0,
+                     sack ? 4 : 0);
+        rec(c, 66 + i, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+    }
+    c->seq[1] = next;
+    rec_full(c, 69, S, A, 1400, 65160, KB(TCPX_K_FAST_RETRANSMISSION), 0, 0, 0, lost);
+    close_both(c, 500, 20);
+    return judge(c);
+}
+
+static void
+test_loss_sack_hole(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 42, TRUE);
+    const tcpx_health_stream_t *s = sack_hole(&c, TRUE);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_BURSTS);
+    g_assert_cmpuint(s->loss_events, ==, 4);
+    tcpx_health_free(h);
+    h = tcpx_health_new(NULL);
+    conn_init(&c, h, 43, TRUE);
+    s = sack_hole(&c, FALSE);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_ISOLATED);
+    g_assert_cmpuint(s->loss_events, ==, 1);
+    tcpx_health_free(h);
+}
+
+/* ------------------------------------------------------------------ */
+/* Not reading only on evidence */
+
+/* A zero window of zw_ms at t=30, then data until end_ms (RTT 1.1 ms). */
+static const tcpx_health_stream_t *
+zero_window_for(conn_t *c, double zw_ms, double end_ms)
+{
+    handshake(c, 0, 1, 0.1);
+    rec(c, 2, C, PA, 200, 64256, 0);
+    for (int i = 0; i < 5; i++)
+        rec(c, 3 + i, S, A, 1400, 65160, 0);
+    rec(c, 30, C, A, 0, 0, KB(TCPX_K_ZERO_WINDOW));
+    rec(c, 30 + zw_ms, C, A, 0, 64256, KB(TCPX_K_WINDOW_UPDATE));
+    rec(c, end_ms - 1, S, A, 1400, 65160, 0);
+    rec(c, end_ms, C, A, 0, 64256, 0);
+    return judge(c);
+}
+
+static void
+test_zero_window_short(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 44, TRUE);
+    /* 10 ms of a 41 ms capture: a quarter of it, but short: no verdict */
+    const tcpx_health_stream_t *s = zero_window_for(&c, 10, 41);
+    g_assert_cmpint(s->zero_window_ns[0], ==, MS(10));
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_cmpint(s->score, ==, 100);
+    tcpx_health_free(h);
+    /* 300 ms of a 1 s stream: a tenth of it and long enough */
+    h = tcpx_health_new(NULL);
+    conn_init(&c, h, 45, TRUE);
+    s = zero_window_for(&c, 300, 1000);
+    g_assert_cmpstr(s->verdict_code, ==, "client_not_reading");
+    g_assert_cmpint(s->score, ==, 70);
+    tcpx_health_free(h);
+}
+
+typedef enum {
+    WF_PINNED,
+    WF_GROWING,
+    WF_READS_AT_ONCE,
+    WF_LOSS_HOLE
+} wf_mode_t;
+
+/* Five rounds 200 ms apart: the server fills the client's 7000-byte window with 5 segments (the
+ * last one window-full), the client ACKs 4 of them 10 ms apart, then reopens the window 150 ms in. */
+static const tcpx_health_stream_t *
+window_full_rounds(conn_t *c, wf_mode_t mode)
+{
+    guint32 win = 7000;
+    rec(c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+    rec(c, 1, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(c, 1.1, C, A, 0, win, 0);
+    rec(c, 2, C, PA, 200, win, 0);
+    for (int k = 0; k < 5; k++) {
+        double t0 = 100 + 200 * k;
+        guint32 edge = c->seq[1] + win;
+        if (mode == WF_LOSS_HOLE)
+            rec(c, t0 - 1, C, A, 0, win, KB(TCPX_K_DUP_ACK));
+        for (int i = 0; i < 5; i++)
+            rec(c, t0 + i, S, A, 1400, 65160, i == 4 ? KB(TCPX_K_WINDOW_FULL) : 0);
+        for (int i = 0; i < 4; i++) {
+            guint32 keep = c->seq[1];
+            c->seq[1] -= (4 - i) * 1400; /* the ACK's number */
+            rec(c, t0 + 10 + 10 * i, C, A, 0, mode == WF_READS_AT_ONCE ? win : edge - c->seq[1], 0);
+            c->seq[1] = keep;
+        }
+        if (mode == WF_GROWING)
+            win += 2000;
+        rec(c, t0 + 150, C, A, 0, win, KB(TCPX_K_WINDOW_UPDATE));
+    }
+    rec(c, 1100, C, TCPX_TH_FIN | TCPX_TH_ACK, 0, win, 0);
+    rec(c, 1101, S, TCPX_TH_FIN | TCPX_TH_ACK, 0, 65160, 0);
+    rec(c, 1101.1, C, A, 0, win, 0);
+    return judge(c);
+}
+
+static void
+test_window_full_pinned(void)
+{
+    static const struct {
+        wf_mode_t mode;
+        const char *code;
+    } cases[] = {
+        { WF_PINNED, "client_not_reading" }, /* acknowledged, not read, window never grew */
+        { WF_GROWING, "healthy" },           /* the buffer autotunes */
+        { WF_READS_AT_ONCE, "healthy" },     /* the right edge moves with each ACK: a long RTT */
+        { WF_LOSS_HOLE, "healthy" },         /* a loss hole holds the left edge */
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        tcpx_health_t *h = tcpx_health_new(NULL);
+        conn_t c;
+        conn_init(&c, h, 46 + i, TRUE);
+        const tcpx_health_stream_t *s = window_full_rounds(&c, cases[i].mode);
+        g_assert_cmpuint(s->window_full_recv[0], ==, 5);
+        g_assert_cmpstr(s->verdict_code, ==, cases[i].code);
+        if (i == 0) {
+            g_assert_nonnull(strstr(s->verdict, "slow to read"));
+            g_assert_cmpint(s->score, ==, 90);
+        }
+        tcpx_health_free(h);
+    }
+}
+
+/* ------------------------------------------------------------------ */
+/* Interactive sessions, benign resets */
+
+/* Five keystrokes (req bytes each) echoed in 21 ms, then one the server ACKs at once and whose
+ * "answer" comes 900 ms later. */
+static const tcpx_health_stream_t *
+typing(conn_t *c, guint32 req)
+{
+    handshake(c, 0, 20, 0.1);
+    for (int i = 0; i < 5; i++) {
+        rec(c, 100 + 300 * i, C, PA, req, 64256, 0);
+        rec_full(c, 121 + 300 * i, S, PA, 40, 65160, 0, MS(21), 0, 0, 0);
+    }
+    rec(c, 2000, C, PA, req, 64256, 0);
+    rec_full(c, 2020.5, S, A, 0, 65160, 0, MS(20.5), 0, 0, 0);
+    rec(c, 2900, S, PA, 120, 65160, 0);
+    close_both(c, 3000, 20);
+    return judge(c);
+}
+
+static void
+test_interactive(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 50, TRUE);
+    const tcpx_health_stream_t *s = typing(&c, 40);
+    g_assert_cmpuint(s->resp_n, ==, 6);
+    g_assert_cmpint(s->resp_max_ns, ==, MS(900));
+    g_assert_cmpstr(s->verdict_code, ==, "healthy");
+    tcpx_health_free(h);
+    /* requests of 400 bytes are not keystrokes: the server was slow to answer one */
+    h = tcpx_health_new(NULL);
+    conn_init(&c, h, 51, TRUE);
+    s = typing(&c, 400);
+    g_assert_cmpstr(s->verdict_code, ==, "server_app_slow");
+    tcpx_health_free(h);
+}
+
+/* A RST after everything either side sent was acknowledged: a close, no fault. */
+static void
+test_reset_all_acked(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 52, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    rec(&c, 45, S, PA, 1400, 65160, 0);
+    rec(&c, 46, C, A, 0, 64256, 0);
+    rec(&c, 50, C, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->done_text, ==, "reset by the client after data");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_cmpstr(s->verdict_code, ==, "healthy");
+    g_assert_cmpint(s->score, ==, 100);
+    tcpx_health_free(h);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -1428,5 +1715,12 @@ main(int argc, char **argv)
     g_test_add_func("/health/dsack_takes_back_loss", test_dsack_takes_back_loss);
     g_test_add_func("/health/copies_are_the_captures", test_copies_are_the_captures);
     g_test_add_func("/health/every_packet_twice", test_every_packet_twice);
+    g_test_add_func("/health/loss_downstream_burst", test_loss_downstream_burst);
+    g_test_add_func("/health/loss_downstream_scattered", test_loss_downstream_scattered);
+    g_test_add_func("/health/loss_sack_hole", test_loss_sack_hole);
+    g_test_add_func("/health/zero_window_short", test_zero_window_short);
+    g_test_add_func("/health/window_full_pinned", test_window_full_pinned);
+    g_test_add_func("/health/interactive", test_interactive);
+    g_test_add_func("/health/reset_all_acked", test_reset_all_acked);
     return g_test_run();
 }
