@@ -119,7 +119,7 @@ finish_series(const tcpx_stream_t *s, int side, gint64 end_ts, tcpx_later_t *out
     out->lo = d->retx_seq;
     out->tries = d->retx_attempts;
     out->what = (guint8)(since >= MAX(2 * d->retx_gap, TCPX_MIN_RTO_NS) ? TCPX_LATER_SERIES_LOST
-                                                                                 : TCPX_LATER_SERIES_CUT);
+                                                                        : TCPX_LATER_SERIES_CUT);
     return 1;
 }
 

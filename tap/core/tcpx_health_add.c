@@ -7,27 +7,11 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
-#include "tcpx_health_int.h"
-
-#define K(kind) (1u << (kind))
-#define RETX_ANY (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION) | K(TCPX_K_SPURIOUS_RETRANSMISSION))
-#define RETX_LOSS (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION))
-
-/* What one record says, read once. */
-typedef struct {
-    int d; /* sender: 0 client, 1 server */
-    guint32 kinds;
-    gboolean syn, ack, rst, fin;
-    gboolean keepalive, probe;
-    gboolean retx_any;  /* a retransmission of any kind */
-    gboolean capdup;    /* ...that the capture duplicated */
-    gboolean retx_loss; /* ...that a loss caused */
-    gboolean ooo_retx;  /* an out-of-order segment that is a retransmission (counted as one) */
-} rec_view_t;
+#include "tcpx_health_add.h"
 
 /* The record's finding of this kind, or NULL. */
-static const tcpx_finding_t *
-finding_of(const tcpx_tap_rec_t *rec, guint kind)
+const tcpx_finding_t *
+tcpx_health_finding_of(const tcpx_tap_rec_t *rec, guint kind)
 {
     guint i;
     if (!rec->result)
@@ -39,10 +23,10 @@ finding_of(const tcpx_tap_rec_t *rec, guint kind)
 }
 
 /* The finding's cause, if the record carries findings. */
-static guint8
-finding_cause(const tcpx_tap_rec_t *rec, guint kind)
+guint8
+tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind)
 {
-    const tcpx_finding_t *f = finding_of(rec, kind);
+    const tcpx_finding_t *f = tcpx_health_finding_of(rec, kind);
     return f ? f->cause : TCPX_C_NONE;
 }
 
@@ -94,7 +78,7 @@ ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 {
     const tcpx_health_hole_t *ho;
     gint64 rtt = rtt_now(hs);
-    if (finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION)
+    if (tcpx_health_finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION)
         return TRUE;
     ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
     return ho && tcpx_health_span(ho->ts, rec->ts_ns) >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
@@ -116,7 +100,7 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     r->capdup = (r->kinds & K(TCPX_K_CAPTURE_COPY)) != 0;
     r->retx_loss = (r->kinds & RETX_LOSS) && !r->capdup;
     r->ooo_retx = (r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->retx_any &&
-                  finding_cause(rec, TCPX_K_OUT_OF_ORDER) != TCPX_C_CAPTURE_DUPLICATE &&
+                  tcpx_health_finding_cause(rec, TCPX_K_OUT_OF_ORDER) != TCPX_C_CAPTURE_DUPLICATE &&
                   ooo_is_retransmission(hs, rec, r->d);
     r->retx_any = r->retx_any || r->ooo_retx;
     r->retx_loss = r->retx_loss || r->ooo_retx;
@@ -369,7 +353,7 @@ add_loss_event(const tcpx_health_prefs_t *p, hstream_t *hs, const tcpx_tap_rec_t
 static inline void
 add_sack_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
-    const tcpx_finding_t *f = finding_of(rec, TCPX_K_DUP_ACK);
+    const tcpx_finding_t *f = tcpx_health_finding_of(rec, TCPX_K_DUP_ACK);
     int sender = 1 - r->d;
     guint32 segs;
     hs->last_dupack[r->d] = (r->kinds & K(TCPX_K_DUP_ACK)) != 0;
@@ -402,7 +386,7 @@ add_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 {
     tcpx_health_stream_t *s = &hs->pub;
     guint32 segs = rec->lost_segments;
-    guint8 cause = finding_cause(rec, TCPX_K_LOST_SEGMENT);
+    guint8 cause = tcpx_health_finding_cause(rec, TCPX_K_LOST_SEGMENT);
     if (segs == 0 && rec->lost_bytes > 0) {
         guint32 mss = receiver_mss(hs, d);
         segs = tcpx_segments_for(rec->lost_bytes, mss ? mss : 1460);
@@ -442,111 +426,6 @@ add_rtt(tcpx_health_stream_t *s, const tcpx_tap_rec_t *rec, int d)
         s->rtt_max_ns[dir] = rec->ack_rtt_ns;
     s->rtt_sum_ns[dir] += rec->ack_rtt_ns;
     s->rtt_n[dir]++;
-}
-
-/* Window full, against receiver `rv`: a period opens at a window-full segment (excused when the
- * receiver's latest ACK was a duplicate: a loss hole holds the left edge) and closes at the
- * receiver's ACK that opens the window past it.  ACKs inside a period that advance the left edge
- * but the right edge by less than half as much show data acknowledged and not read. */
-static void
-add_window_full(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
-{
-    int rv = 1 - r->d;
-    if (!(r->kinds & K(TCPX_K_WINDOW_FULL)) || hs->wf_open[rv])
-        return;
-    hs->wf_open[rv] = TRUE;
-    hs->wf_since[rv] = rec->ts_ns;
-    hs->wf_edge[rv] = rec->seq + rec->len;
-    hs->wf_loss[rv] = hs->last_dupack[rv];
-}
-
-/* An ACK of side d: the window-full period against it, its largest windows before and after the first. */
-static void
-add_receiver_ack(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
-{
-    guint32 edge = rec->ack + rec->win;
-    if (hs->wf_open[d] && hs->ack_known[d] && tcpx_seq_gt(rec->ack, hs->last_ack[d])) {
-        guint32 ack_adv = rec->ack - hs->last_ack[d];
-        guint32 edge_adv = tcpx_seq_gt(edge, hs->last_edge[d]) ? edge - hs->last_edge[d] : 0;
-        hs->wf_acks[d]++;
-        hs->wf_stuck[d] += edge_adv * 2 < ack_adv; /* most of what it acknowledged stays in its buffer */
-    }
-    if (hs->wf_open[d] && tcpx_seq_gt(edge, hs->wf_edge[d])) {
-        hs->wf_open[d] = FALSE;
-        *(hs->wf_loss[d] ? &hs->wf_loss_ns[d] : &hs->wf_ns[d]) += tcpx_health_span(hs->wf_since[d], rec->ts_ns);
-    }
-    if (hs->pub.window_full_recv[d] == 0)
-        hs->win_pre_max[d] = MAX(hs->win_pre_max[d], rec->win);
-    else
-        hs->win_post_max[d] = MAX(hs->win_post_max[d], rec->win);
-    if (!hs->ack_known[d] || tcpx_seq_gt(rec->ack, hs->last_ack[d]))
-        hs->last_ack[d] = rec->ack;
-    if (!hs->ack_known[d] || tcpx_seq_gt(edge, hs->last_edge[d]))
-        hs->last_edge[d] = edge;
-    hs->ack_known[d] = TRUE;
-}
-
-/* Zero-window periods of the sender of this header; window-full events against the receiver. */
-static inline void
-add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
-{
-    int d = r->d;
-    if (r->ack && !r->syn && !r->rst) {
-        if (rec->win == 0) {
-            if (!hs->zw_open[d]) {
-                hs->zw_open[d] = TRUE;
-                hs->zw_since[d] = rec->ts_ns;
-                hs->zw_events[d]++;
-            }
-        } else if (hs->zw_open[d]) {
-            hs->zw_open[d] = FALSE;
-            hs->zw_closed[d] += tcpx_health_span(hs->zw_since[d], rec->ts_ns);
-        }
-        add_receiver_ack(hs, rec, d);
-    }
-    if (finding_cause(rec, TCPX_K_WINDOW_FULL) != TCPX_C_WINDOW_STALE_COPY)
-        add_window_full(hs, rec, r);
-    if ((r->kinds & K(TCPX_K_WINDOW_FULL)) && finding_cause(rec, TCPX_K_WINDOW_FULL) != TCPX_C_WINDOW_STALE_COPY)
-        hs->pub.window_full_recv[1 - d]++;
-    if (r->keepalive)
-        hs->pub.keepalives[d]++;
-}
-
-/* Application exchanges: a request is new client payload, its answer the server's next new payload. */
-static inline void
-add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
-{
-    tcpx_health_stream_t *s = &hs->pub;
-    if (r->keepalive || (r->kinds & K(TCPX_K_KEEP_ALIVE_ACK))) {
-        if (hs->req_pending && r->keepalive)
-            hs->req_ka++;
-    } else if (rec->len > 0 && !r->retx_any && !r->probe) {
-        if (r->d == 0) {
-            if (!hs->req_pending)
-                hs->req_ka = hs->req_bytes = 0;
-            hs->req_bytes += rec->len;
-            hs->req_pending = TRUE;
-            hs->req_last_ts = rec->ts_ns;
-            hs->req_end = rec->seq + rec->len;
-            hs->req_ack_ts = -1;
-        } else if (hs->req_pending) {
-            gint64 rt = tcpx_health_span(hs->req_last_ts, rec->ts_ns);
-            s->resp_n++;
-            s->resp_sum_ns += rt;
-            hs->req_bytes_sum += hs->req_bytes;
-            if (s->resp_n == 1 || rt > s->resp_max_ns) {
-                s->resp_max_ns = rt;
-                s->resp_max_frame = rec->frame;
-                s->resp_max_ack_ns = hs->req_ack_ts >= 0 ? hs->req_ack_ts - hs->req_last_ts : -1;
-                s->resp_max_keepalives = hs->req_ka;
-            }
-            hs->req_pending = FALSE;
-        }
-    }
-    /* the server's TCP acknowledging the whole request before answering it */
-    if (hs->req_pending && r->d == 1 && r->ack && !r->rst && rec->len == 0 && hs->req_ack_ts < 0 &&
-        tcpx_seq_ge(rec->ack, hs->req_end))
-        hs->req_ack_ts = rec->ts_ns;
 }
 
 /* FINs and the first RST of the connection. */
@@ -615,8 +494,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         hs->pub.acked_unseen++;
     if (!(r.rst && !hs->pub.synack)) /* SYN -> RST is a round trip only if the server sent it */
         add_rtt(&hs->pub, rec, r.d);
-    add_windows(hs, rec, &r);
-    add_exchange(hs, rec, &r);
+    tcpx_health_add_windows(hs, rec, &r);
+    tcpx_health_add_exchange(hs, rec, &r);
     add_close(hs, rec, &r);
     return &hs->pub;
 }

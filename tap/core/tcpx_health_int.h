@@ -51,11 +51,11 @@ typedef struct {
     /* loss clustering, per sender: segments lost within burst_rtts loaded RTTs of each other form one cluster */
     gboolean cl_open[2];
     gint64 cl_last_ts[2];
-    guint32 cl_segs[2];   /* lost segments the cluster's retransmissions and hole fills show */
-    guint32 cl_sack[2];   /* the largest SACK hole (segments) a retransmission of the cluster filled */
-    guint32 loss_closed;  /* lost segments in closed clusters */
+    guint32 cl_segs[2];    /* lost segments the cluster's retransmissions and hole fills show */
+    guint32 cl_sack[2];    /* the largest SACK hole (segments) a retransmission of the cluster filled */
+    guint32 loss_closed;   /* lost segments in closed clusters */
     guint32 loss_unneeded; /* loss retransmissions a D-SACK later proved unneeded */
-    guint32 burst_closed; /* ...in closed clusters of at least burst_min_events segments */
+    guint32 burst_closed;  /* ...in closed clusters of at least burst_min_events segments */
     tcpx_health_hole_t ph[2][TCPX_HEALTH_PENDING_HOLES]; /* recent holes in the capture, per sender */
     guint32 ph_next[2];
     guint32 sack_ack[2], sack_segs[2]; /* the receiver's latest SACK hole in sender d's data */
@@ -209,6 +209,11 @@ typedef enum {
 } tcpx_health_words_t;
 
 /* The template of a sentence; the variable that must be known for it to be said (NULL: always). */
+/* tcpx_health_derive.c: the derived figures of a stream, from its totals (first step of judging). */
+void tcpx_health_derive(tcpx_health_t *h, hstream_t *hs);
+/* Renders sentence w into buf (len bytes, truncated as g_snprintf would). */
+void tcpx_health_words_into(tcpx_health_t *h, char *buf, gsize len, tcpx_health_words_t w,
+                            const tcpx_health_stream_t *s, const tcpx_health_evidence_t *ev);
 const char *tcpx_health_template(tcpx_health_words_t w);
 const char *tcpx_health_template_when(tcpx_health_words_t w);
 /* The table of the variables stream templates read, and what they read: the stream, and

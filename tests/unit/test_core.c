@@ -681,9 +681,10 @@ test_syn_retransmissions(void)
     g_assert_cmpstr(sum, ==, "SYN sent again (first in frame 1, +1.00 s): no SYN-ACK yet");
     g_free(sum);
     char *what = render(s, f, TRUE, tcpx_render_what);
-    g_assert_cmpstr(what, ==,
-                    "The client (10.0.0.1:40000) sent its SYN again, 1.00 s after the first one (frame 1): no SYN-ACK or reset has "
-                           "come back from the server (10.0.0.2:80) yet.");
+    g_assert_cmpstr(
+        what, ==,
+        "The client (10.0.0.1:40000) sent its SYN again, 1.00 s after the first one (frame 1): no SYN-ACK or reset has "
+        "come back from the server (10.0.0.2:80) yet.");
     g_free(what);
     g_free(s);
 

@@ -1,0 +1,34 @@
+/* tcpx_health_add.h: what the accumulate files share (private to tap/core).
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#ifndef TCPX_HEALTH_ADD_H
+#define TCPX_HEALTH_ADD_H
+
+#include "tcpx_health_int.h"
+
+#define K(kind) (1u << (kind))
+#define RETX_ANY (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION) | K(TCPX_K_SPURIOUS_RETRANSMISSION))
+#define RETX_LOSS (K(TCPX_K_RETRANSMISSION) | K(TCPX_K_FAST_RETRANSMISSION))
+
+/* What one record says, read once. */
+typedef struct {
+    int d; /* sender: 0 client, 1 server */
+    guint32 kinds;
+    gboolean syn, ack, rst, fin;
+    gboolean keepalive, probe;
+    gboolean retx_any;  /* a retransmission of any kind */
+    gboolean capdup;    /* ...that the capture duplicated */
+    gboolean retx_loss; /* ...that a loss caused */
+    gboolean ooo_retx;  /* an out-of-order segment that is a retransmission (counted as one) */
+} rec_view_t;
+
+/* The record's finding of this kind, or NULL; its cause (TCPX_C_NONE without). */
+const tcpx_finding_t *tcpx_health_finding_of(const tcpx_tap_rec_t *rec, guint kind);
+guint8 tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind);
+
+/* tcpx_health_add_flow.c: windows (zero, full, probes) and application exchanges. */
+void tcpx_health_add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
+void tcpx_health_add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
+
+#endif
