@@ -118,8 +118,10 @@ tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_re
         return 0;
     for (guint32 i = 0; i < TCPX_RETX_RECENT; i++) {
         guint32 k = (peer->retx_next - 1 - i) % TCPX_RETX_RECENT;
-        if (i >= peer->retx_next || !peer->retx_frame[k])
+        if (i >= peer->retx_next)
             break;
+        if (!peer->retx_frame[k]) /* proved already: each D-SACK proves one more resend */
+            continue;
         if (tcpx_seq_lt(lo, peer->retx_end[k]) && tcpx_seq_gt(end, peer->retx_lo[k])) {
             guint32 frame = peer->retx_frame[k];
             peer->retx_frame[k] = 0; /* proved once */

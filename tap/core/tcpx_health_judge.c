@@ -181,7 +181,8 @@ static gboolean
 rule_reset(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    if (s->rst_side < 0 || hs->rst_after_fins || all_acked(hs))
+    /* a close after everything was acknowledged is benign, unless a box on the path forged it */
+    if (s->rst_side < 0 || hs->rst_after_fins || (all_acked(hs) && s->rst_origin != TCPX_RST_FORGED))
         return FALSE;
     is->weight = hs->rst_after_one_fin ? MAX(p->w_reset / 3, 1) : p->w_reset;
     is->fault = s->rst_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
@@ -215,11 +216,26 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* Every loss retransmission proved unneeded by the receiver (D-SACK): the data was late, not lost. */
+static gboolean
+rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->retx_unneeded == 0 || s->retx_net[0] + s->retx_net[1] > 0)
+        return FALSE;
+    is->weight = p->w_loss_low;
+    is->fault = TCPX_FAULT_NETWORK;
+    is->code = "delay_spike";
+    is->words = TCPX_HW_DELAY_SPIKE;
+    return TRUE;
+}
+
 /* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
 typedef gboolean (*rule_t)(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is);
 /* clang-format off */
 static const rule_t rules[] = {
     rule_network_loss,
+    rule_delay_spike,
     rule_not_reading,
     rule_slow_server,
     rule_reset,

@@ -417,6 +417,8 @@ static const tcpx_var_t vars[] = {
     { "not_captured",        not_captured,    0, 0 },
     { "capture_dups",        u32_nz,          OF(capture_dups), 0 },
     { "one_capture_dups",    one,             0, 0 },
+    { "retx_unneeded",       u32_nz,          OF(retx_unneeded), 0 },
+    { "one_retx_unneeded",   one,             0, 0 },
     { "capture_gaps",        u32_,            OF(capture_gaps), 0 },
     { "one_gap",             u32_one,         OF(capture_gaps), 0 },
     /* windows */

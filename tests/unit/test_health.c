@@ -292,7 +292,9 @@ test_dsack_takes_back_loss(void)
     s = tcpx_health_add(h, &r);
     g_assert_cmpuint(s->retx_unneeded, ==, 1);
     s = judge(&c);
-    g_assert_cmpstr(s->verdict_code, !=, "network_loss");
+    g_assert_cmpstr(s->verdict_code, ==, "delay_spike"); /* every loss resend proved unneeded */
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_nonnull(strstr(s->verdict, "1 retransmission was not needed"));
     tcpx_health_free(h);
 }
 

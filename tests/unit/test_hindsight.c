@@ -171,6 +171,39 @@ test_syn_and_the_capture_end(void)
     g_assert_cmpuint(syns(9000, TRUE, out), ==, 0);
 }
 
+/* Two resends of the same bytes, and two D-SACKs: each proves one of them unneeded. */
+static void
+test_two_dsacks_two_resends(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    fx_handshake(s, RTT);
+    fx_feed(s, fx_seg(FALSE, 100, TCPX_TH_ACK, 1, 1, 1000));
+    guint32 resend[2];
+    for (int i = 0; i < 2; i++) {
+        tcpx_segment_t g = fx_seg(FALSE, 400 + 500 * i, TCPX_TH_ACK, 1, 1, 1000);
+        g.ws = TCPX_WS_RETRANSMISSION;
+        fx_feed(s, g);
+        resend[i] = g.frame;
+    }
+    fx_feed(s, fx_seg(TRUE, 990, TCPX_TH_ACK, 1, 1001, 0));
+    guint32 proved = 0;
+    for (int i = 0; i < 2; i++) {
+        tcpx_segment_t d = fx_seg(TRUE, 1000 + i, TCPX_TH_ACK, 1, 1001, 0);
+        d.ws = TCPX_WS_DUPLICATE_ACK;
+        d.n_sack = 1;
+        d.sack_le[0] = 1;
+        d.sack_re[0] = 1001;
+        const tcpx_result_t *r = fx_feed(s, d);
+        g_assert_cmpuint(r->n_later, ==, 1);
+        g_assert_cmpuint(r->later[0].what, ==, TCPX_LATER_UNNEEDED);
+        g_assert_true(r->later[0].frame == resend[0] || r->later[0].frame == resend[1]);
+        g_assert_cmpuint(r->later[0].frame, !=, proved);
+        proved = r->later[0].frame;
+    }
+    g_assert_cmpuint(s->side[1].unneeded_retx, ==, 2);
+    fx_free(s);
+}
+
 /* Every note renders with its numbers: no "?" and no unknown {name}. */
 static void
 test_later_words(void)
@@ -209,6 +242,7 @@ main(int argc, char **argv)
     g_test_add_func("/hindsight/gap_acked_unseen", test_gap_acked_unseen_is_a_capture_miss);
     g_test_add_func("/hindsight/series", test_series_nothing_answered);
     g_test_add_func("/hindsight/syn", test_syn_and_the_capture_end);
+    g_test_add_func("/hindsight/two_dsacks", test_two_dsacks_two_resends);
     g_test_add_func("/hindsight/words", test_later_words);
     return g_test_run();
 }
