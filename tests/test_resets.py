@@ -77,21 +77,25 @@ class Lab6ForgedResets(unittest.TestCase):
         self.assertIn("reset_by_middlebox", {s["verdict_code"] for s in refused})
 
     def test_handshake_rtt_not_from_a_reset(self):
-        for n in (3, 23, 37):
-            s = self.health[n]
-            self.assertIsNotNone(s["irtt_ms"], "stream %d" % n)
-            self.assertGreater(s["irtt_ms"], 30.0, "stream %d: iRTT %s ms" % (n, s["irtt_ms"]))
-            self.assertNotAlmostEqual(s["irtt_ms"], 0.247, places=3)
-        for n in (23, 37):
-            self.assertNotIn(self.health[n]["verdict_code"], ("server_app_slow", "server_slow"), "stream %d" % n)
+        # Stream numbers differ by version (4.4+ starts a new stream on reused ports), so every stream
+        # with a handshake RTT: lab6's servers are 22 ms and more away; a forged reset came in 0.2-1.3 ms.
+        timed = [s for s in self.health.values() if s["irtt_ms"] is not None]
+        self.assertGreaterEqual(len(timed), 4)
+        for s in timed:
+            self.assertGreater(s["irtt_ms"], 10.0, "stream %s: iRTT %s ms" % (s["stream"], s["irtt_ms"]))
+        # and no slow-server verdict measured against such an RTT
+        for s in self.health.values():
+            if s["verdict_code"] in ("server_app_slow", "server_slow"):
+                self.assertGreater(s["irtt_ms"] or 0, 10.0, "stream %s" % s["stream"])
 
     def test_retry_after_reset_is_not_no_synack(self):
-        retries = [r for r in self.rows if r["tcpx.cause_code"] == "syn_retry_after_reset"]
+        # Wireshark 4.0: a SYN sent again in the refused stream; 4.4+: a new stream on the reused ports
+        retry_codes = ("syn_retry_after_reset", "reuse_after_refusal")
+        retries = [r for r in self.rows if r["tcpx.cause_code"] in retry_codes]
         self.assertGreater(len(retries), 20)
-        for r in self.rows:
-            if r["tcp.stream"] == "8":
-                self.assertNotIn("a refusal would have come back as a reset", r["tcpx.cause"])
-
+        for r in retries:
+            self.assertNotIn("a refusal would have come back as a reset", r["tcpx.cause"], r["frame.number"])
+            self.assertNotIn("within TIME-WAIT", r["tcpx.cause"], r["frame.number"])
 
 if __name__ == "__main__":
     unittest.main()
