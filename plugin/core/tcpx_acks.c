@@ -134,6 +134,23 @@ tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_re
     return 0;
 }
 
+/* An ACK that advances and carries a D-SACK: no dup ACK, but the proof that the resend
+ * in frame `unneeded` was not needed (the stream's health takes it off the losses). */
+void
+tcpx_explain_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r)
+{
+    guint32 lo, end;
+    if (!tcpx_dsack_of(seg, &lo, &end))
+        return;
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_DSACK, TCPX_C_DUPACK_DSACK);
+    f->ref_frame = unneeded; /* not orig_frame: that links a first transmission */
+    f->held_lo = lo;
+    f->lo = seg->ack;
+    f->hi = end - 1;
+    f->bytes2 = end - lo;
+    f->mss = tcpx_mss_toward(s, !sender);
+}
+
 void
 tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r)
 {

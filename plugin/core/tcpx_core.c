@@ -304,6 +304,8 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
     guint32 unneeded = seg->n_sack ? tcpx_note_dsack(s, sender, seg, r) : 0;
     if (seg->ws & TCPX_WS_DUPLICATE_ACK)
         tcpx_explain_dup_ack(s, sender, seg, unneeded, r);
+    else if (unneeded)
+        tcpx_explain_dsack(s, sender, seg, unneeded, r);
     if (seg->ws & TCPX_WS_PARTIAL_ACK)
         tcpx_explain_partial_ack(s, sender, seg, r);
     if (seg->ws & TCPX_WS_AMBIGUOUS_ACK)

@@ -85,6 +85,7 @@ typedef enum {
     TCPX_K_FIN_SECOND,
     TCPX_K_CLOSE_ACK,
     TCPX_K_HALF_CLOSE,
+    TCPX_K_DSACK, /* an ACK whose D-SACK proves a resend unneeded (not a dup ACK) */
     /* phase notes for ordinary frames (a preference) */
     TCPX_K_NOTE_DATA,
     TCPX_K_NOTE_ACK,

@@ -227,6 +227,12 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{Receiver} closed its sending side in frame {ref}, {ref_age} ago, but {sender} keeps sending: a half-closed connection. "
       "Legal TCP, though some middleboxes and applications mishandle it.",
       NULL, "FIN of the other side", { TCPX_C_STORY } },
+    { TCPX_K_DSACK, "dsack", TCPX_SEV_NOTE,
+      "D-SACK: data received twice",
+      "D-SACK: {sender_role} got bytes {held_lo}-{hi} twice; the resend in frame {ref} was unneeded",
+      "{Sender} acknowledges what {receiver} sent before byte {ack} and, in its first SACK block, reports bytes "
+      "{held_lo}-{hi}, which it had already received.",
+      NULL, "Unneeded resend", { TCPX_C_DUPACK_DSACK } },
     { TCPX_K_NOTE_DATA, "data", TCPX_SEV_NONE,
       "Data",
       "Data: {sender_role} sends {range}{?ack:, next expected byte {ack}}",

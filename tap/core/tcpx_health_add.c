@@ -223,6 +223,8 @@ dsack_proof(const tcpx_tap_rec_t *rec)
         const tcpx_finding_t *f = &rec->result->f[i];
         if (f->kind == TCPX_K_DUP_ACK && f->cause == TCPX_C_DUPACK_DSACK)
             return f->orig_frame;
+        if (f->kind == TCPX_K_DSACK) /* an advancing ACK's D-SACK */
+            return f->ref_frame;
     }
     return 0;
 }

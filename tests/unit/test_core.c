@@ -546,6 +546,38 @@ test_dsack_proves_retransmission_unneeded(void)
     g_free(s);
 }
 
+/* A D-SACK on an ACK that advances is no dup ACK, but the same proof: a dsack finding
+ * names the unneeded resend (its reference frame), and nothing on an ACK without one. */
+static void
+test_dsack_on_advancing_ack(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(FALSE, t + 2, TCPX_TH_ACK, 1001, 101, 1000));
+    tcpx_segment_t rt = seg(FALSE, t + 300, TCPX_TH_ACK, 1, 101, 1000);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    feed(s, rt);
+    tcpx_segment_t d = seg(TRUE, t + 320, TCPX_TH_ACK, 101, 2001, 0);
+    d.n_sack = 1;
+    d.sack_le[0] = 1;
+    d.sack_re[0] = 1001;
+    const tcpx_result_t *r = feed(s, d);
+    const tcpx_finding_t *f = find_kind(r, TCPX_K_DSACK);
+    g_assert_nonnull(f);
+    g_assert_null(find_kind(r, TCPX_K_DUP_ACK));
+    g_assert_cmpuint(f->ref_frame, ==, rt.frame);
+    g_assert_cmpuint(f->orig_frame, ==, 0);
+    char *sum = render(s, f, TRUE, tcpx_render_summary);
+    g_assert_nonnull(strstr(sum, "bytes 1-1000 twice"));
+    g_assert_nonnull(strstr(sum, "unneeded"));
+    g_free(sum);
+    d.frame++;
+    d.ts_ns += MS;
+    g_assert_null(find_kind(feed(s, d), TCPX_K_DSACK)); /* that resend is proved already */
+    g_free(s);
+}
+
 /* The contradictions: SACK blocks above the ACK report a hole, and a block below the ACK
  * that is not the first one is no D-SACK (RFC 2883: only the first block). */
 static void
@@ -1501,6 +1533,7 @@ main(int argc, char **argv)
     g_test_add_func("/classify/bit_identical_is_not_a_copy", test_bit_identical_is_not_a_copy);
     g_test_add_func("/classify/linux_window_probe", test_linux_window_probe);
     g_test_add_func("/classify/dsack_proves_retransmission_unneeded", test_dsack_proves_retransmission_unneeded);
+    g_test_add_func("/classify/dsack_on_advancing_ack", test_dsack_on_advancing_ack);
     g_test_add_func("/classify/sack_above_ack_is_no_dsack", test_sack_above_ack_is_no_dsack);
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);

@@ -248,9 +248,10 @@ test_lossy_bursts(void)
     tcpx_health_free(h);
 }
 
-/* A D-SACK proves a loss retransmission unneeded: it is taken out of the loss. */
+/* A D-SACK proves a loss retransmission unneeded: it is taken out of the loss, whether it
+ * rides on a duplicate ACK or on an ACK that advances (tcpx's own dsack finding). */
 static void
-test_dsack_takes_back_loss(void)
+dsack_takes_back_loss(gboolean on_dup_ack)
 {
     tcpx_health_t *h = tcpx_health_new(NULL);
     conn_t c;
@@ -267,9 +268,10 @@ test_dsack_takes_back_loss(void)
     /* the client's D-SACK for those bytes */
     memset(&res, 0, sizeof res);
     res.n = 1;
-    res.f[0].kind = TCPX_K_DUP_ACK;
+    res.f[0].kind = on_dup_ack ? TCPX_K_DUP_ACK : TCPX_K_DSACK;
     res.f[0].cause = TCPX_C_DUPACK_DSACK;
-    res.f[0].orig_frame = retx_frame;
+    res.f[0].orig_frame = on_dup_ack ? retx_frame : 0;
+    res.f[0].ref_frame = on_dup_ack ? 0 : retx_frame;
     tcpx_tap_rec_t r;
     memset(&r, 0, sizeof r);
     r.frame = ++c.frame;
@@ -280,7 +282,7 @@ test_dsack_takes_back_loss(void)
     r.server = c.st.name[1];
     r.flags = A;
     r.win = 64256;
-    r.kinds = KB(TCPX_K_DUP_ACK);
+    r.kinds = on_dup_ack ? KB(TCPX_K_DUP_ACK) : 0;
     r.st = &c.st;
     r.result = &res;
     s = tcpx_health_add(h, &r);
@@ -296,6 +298,13 @@ test_dsack_takes_back_loss(void)
     g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
     g_assert_nonnull(strstr(s->verdict, "1 retransmission was not needed"));
     tcpx_health_free(h);
+}
+
+static void
+test_dsack_takes_back_loss(void)
+{
+    dsack_takes_back_loss(TRUE);
+    dsack_takes_back_loss(FALSE);
 }
 
 /* Capture copies count as the capture's, never as window, dup-ACK or loss evidence. */
