@@ -162,7 +162,8 @@ tcpx_rst_judge(const tcpx_host_t *h, gboolean has_ttl, guint8 ttl, gint64 delay_
     gboolean timed = ev->delay_ns > 0 && h->hs_known && h->hs_d1_ns > 0;
     if (timed) {
         ev->hs_ns = h->hs_d1_ns;
-        ev->too_fast = ev->delay_ns * FAST_FACTOR < h->hs_d1_ns && h->hs_d1_ns - ev->delay_ns > FAST_MIN_NS;
+        /* divided, not multiplied: any 64-bit time, no overflow */
+        ev->too_fast = ev->delay_ns < h->hs_d1_ns / FAST_FACTOR && h->hs_d1_ns - ev->delay_ns > FAST_MIN_NS;
     }
     if (ev->ttl_differs || ev->too_fast)
         ev->origin = TCPX_RST_FORGED;
