@@ -106,6 +106,26 @@ tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end)
     return tcpx_seq_lt(*lo, *end);
 }
 
+/* What the SACK blocks of `sender` say the peer's packets delivered: a block at least as
+ * long as the peer's largest segment may hold one (full-size packets get through); a
+ * shorter block, only smaller packets (the evidence of a path-MTU black hole). */
+void
+tcpx_note_sacked(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+{
+    tcpx_side_t *peer = &s->side[!sender];
+    guint32 lo, end;
+    guint first = tcpx_dsack_of(seg, &lo, &end) ? 1 : 0; /* a D-SACK reports no new delivery */
+    for (guint i = first; i < seg->n_sack && i < G_N_ELEMENTS(seg->sack_le); i++) {
+        guint32 len = tcpx_seq_diff(seg->sack_le[i], seg->sack_re[i]);
+        if (len >= peer->largest_len) {
+            peer->largest_delivered = peer->largest_len;
+        } else if (len > 0) {
+            peer->small_sacked_frame = seg->frame;
+            peer->small_sacked_len = len;
+        }
+    }
+}
+
 /* A D-SACK from `sender` proves the peer's retransmission of those bytes unneeded: the
  * original arrived too.  The retransmission's frame, once (0: none remembered); in
  * hindsight, that frame learns it (tcpx_hindsight.c). */

@@ -103,8 +103,10 @@ static void
 forget_acked(tcpx_stream_t *s, tcpx_side_t *d, guint32 ack)
 {
     guint32 acked = 0;
-    while (acked < d->sent_len && tcpx_seq_le(sent_at(d, acked)->end, ack))
-        acked++;
+    while (acked < d->sent_len && tcpx_seq_le(sent_at(d, acked)->end, ack)) {
+        const tcpx_sent_t *e = sent_at(d, acked++);
+        d->largest_delivered = MAX(d->largest_delivered, e->end - e->seq);
+    }
     if (acked <= TCPX_SENT_KEEP_ACKED)
         return;
     d->sent_head = ring_index(d, acked - TCPX_SENT_KEEP_ACKED);
@@ -302,6 +304,8 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
     if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
         tcpx_explain_acked_unseen(s, sender, seg, r);
     guint32 unneeded = seg->n_sack ? tcpx_note_dsack(s, sender, seg, r) : 0;
+    if (seg->n_sack)
+        tcpx_note_sacked(s, sender, seg);
     if (seg->ws & TCPX_WS_DUPLICATE_ACK)
         tcpx_explain_dup_ack(s, sender, seg, unneeded, r);
     else if (unneeded)
@@ -338,6 +342,7 @@ update_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg)
     if (seg->len > 0 && !(seg->ws & TCPX_WS_KEEP_ALIVE)) {
         d->data_segments++;
         d->last_data_ts = seg->ts_ns;
+        d->largest_len = MAX(d->largest_len, seg->len);
         if (new_data)
             d->payload_bytes += d->seq_known ? MIN(seg->len, tcpx_seq_diff(d->next_seq, end)) : seg->len;
     }

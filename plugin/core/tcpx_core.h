@@ -107,6 +107,7 @@ typedef enum {
     TCPX_C_RETX_IN_RECOVERY,
     TCPX_C_RETX_EARLY,
     TCPX_C_RETX_UNDETERMINED,
+    TCPX_C_RETX_PMTU_BLACKHOLE,
     TCPX_C_SPURIOUS_ACK_IN_FLIGHT,
     TCPX_C_SPURIOUS_ACK_LOST,
     /* ordering and gaps */
@@ -397,6 +398,10 @@ typedef struct {
     guint32 unneeded_retx;       /* retransmissions of this side a D-SACK proved unneeded */
     guint32 unneeded_retx_frame; /* the latest of them (hindsight: amend that frame) */
     guint32 csum_bad, csum_good;
+    /* path-MTU black hole evidence, as a sender: its largest payload, the largest the peer
+     * has acknowledged or SACKed, and the peer's latest SACK block smaller than that */
+    guint32 largest_len, largest_delivered;
+    guint32 small_sacked_frame, small_sacked_len;
     /* recent packets, by identity, for capture copies (tcpx_copies.c) */
     tcpx_copy_slot_t *copies;
     guint32 copies_cap, packets;

@@ -19,7 +19,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "List this stream's retransmissions (" STREAM_FILTER " && tcp.analysis.retransmission): a handful in a long transfer is normal; "
       "many, or long pauses before them, cost throughput.", "Reference frame",
       { TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
-        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED } },
+        TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED,
+        TCPX_C_RETX_PMTU_BLACKHOLE } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACK{?one_dupacks:|s}",
@@ -306,6 +307,17 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "after the last progress for a retransmission timeout (at least 200 ms on Linux, and more than a round trip), and not "
       "the last segment sent, which a tail-loss probe would resend. The capture does not show why; the sender's counters "
       "would decide (nstat: TcpExtTCPTimeouts, TCPLossProbes, TCPSlowStartRetrans)." },
+    { TCPX_C_RETX_PMTU_BLACKHOLE, "pmtu_blackhole", "path-MTU black hole",
+      "Attempt #{attempt} at these {bytes}, {ref_age} after the previous one (frame {ref}) with nothing from {receiver} since: "
+      "a timeout again. No segment this large from {sender} has been acknowledged, while {receiver} SACKed a smaller one "
+      "({bytes2}, frame {quiet}): small packets get through, full-size ones vanish. A path-MTU black hole: a link on the path "
+      "carries only smaller packets, and the ICMP \"fragmentation needed\" (ICMPv6 \"packet too big\") that should say so is "
+      "filtered or never sent.",
+      "Retransmission of {range} (attempt #{attempt}): full-size packets vanish (path-MTU black hole)",
+      "Test the path MTU from {sender}: ping -M do -s 1472 toward {receiver} (IPv6: ping -6 -M do -s 1452). Let ICMP "
+      "\"fragmentation needed\" (type 3 code 4) and ICMPv6 \"packet too big\" through the firewalls, or clamp the MSS where "
+      "the path narrows (nftables: tcp option maxseg size set rt mtu); on Linux, net.ipv4.tcp_mtu_probing=1 lets the "
+      "sender find the size itself." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, less than a round trip{?rtt: ({rtt})}: "
       "it had not reached {sender} yet. The data or its ACK was delayed, not lost: the retransmission timer of {sender} is too eager, "

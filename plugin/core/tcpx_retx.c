@@ -25,11 +25,15 @@ typedef struct {
     gint64 since_prev_attempt; /* since the previous resend of the same bytes */
     gint64 prev_gap;           /* the wait before the previous resend (0: not a resend, or unknown) */
     guint32 prev_attempt_frame;
-    gboolean peer_quiet;      /* nothing from the peer since the previous resend */
-    gboolean in_loss_episode; /* shortly after another resend: the same loss episode */
-    gboolean tail;            /* the last segment the sender had sent */
-    gint64 since_send;        /* since the sender's previous frame */
+    gboolean peer_quiet;       /* nothing from the peer since the previous resend */
+    gboolean in_loss_episode;  /* shortly after another resend: the same loss episode */
+    gboolean tail;             /* the last segment the sender had sent */
+    gint64 since_send;         /* since the sender's previous frame */
+    gboolean full_size_vanish; /* path-MTU black hole: its largest segments never delivered, smaller ones SACKed */
 } retx_evidence_t;
+
+/* Packets up to 576 bytes cross every IPv4 path: a black hole swallows larger ones only. */
+#define BLACKHOLE_MIN_LEN 537
 
 static tcpx_kind_t
 retransmission_kind(const tcpx_segment_t *seg)
@@ -82,6 +86,9 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     ev->tail = tcpx_seq_ge(seg->seq + seg->len, d->next_seq);
     ev->since_send = d->last_frame ? seg->ts_ns - d->last_ts : 0;
     count_attempt(d, peer, seg, ev);
+    /* a second resend of a segment as large as any it sent, none of that size ever acknowledged, a smaller one SACKed */
+    ev->full_size_vanish = seg->len >= BLACKHOLE_MIN_LEN && seg->len >= d->largest_len &&
+                           d->largest_delivered < seg->len && d->small_sacked_frame && d->retx_attempts >= 2;
 }
 
 static tcpx_cause_t
@@ -99,17 +106,24 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
                                                                                  : TCPX_C_SPURIOUS_ACK_LOST;
     if (ev->kind == TCPX_K_FAST_RETRANSMISSION)
         return TCPX_C_FAST_RETX_DUPACKS;
+    /* the same bytes again a timer's wait after the previous resend, nothing heard since: a timeout (any dup ACKs
+     * before were answered by that resend) */
+    gint64 rto_floor = MAX(TCPX_MIN_RTO_NS, ev->rtt);
+    gboolean timer_again = ev->prev_attempt_frame && ev->peer_quiet && ev->since_prev_attempt >= rto_floor;
+    if (timer_again && ev->full_size_vanish)
+        return TCPX_C_RETX_PMTU_BLACKHOLE;
     /* exponential backoff: each wait about twice the one before (1.5x at least; or past 100 s, the cap), nothing back */
     if (ev->prev_gap && ev->peer_quiet && ev->since_prev_attempt >= TCPX_MIN_RTO_NS &&
         (ev->since_prev_attempt * 2 >= ev->prev_gap * 3 || ev->since_prev_attempt >= 100 * NS_PER_S))
         return TCPX_C_RETX_BACKOFF;
+    if (timer_again)
+        return TCPX_C_RETX_TIMEOUT;
     if (peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq)
         return TCPX_C_RETX_AFTER_DUPACKS;
     if (peer->ack_known && ((peer->dupacks_len > 0 && tcpx_seq_gt(seg->seq, peer->high_ack)) ||
                             (seg->seq == peer->high_ack && ev->in_loss_episode)))
         return TCPX_C_RETX_IN_RECOVERY;
     /* a timeout: nothing acknowledged for at least the RTO's floor (200 ms, and a round trip), since the original too */
-    gint64 rto_floor = MAX(TCPX_MIN_RTO_NS, ev->rtt);
     if (ev->since_progress >= rto_floor && (!ev->orig || ev->since_orig >= rto_floor))
         return TCPX_C_RETX_TIMEOUT;
     /* a tail-loss probe: the last segment sent, resent about two round trips after that send */
@@ -151,6 +165,11 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     f->attempt = d->retx_attempts;
     if (cause == TCPX_C_RETX_BACKOFF)
         f->quiet_frame = peer->last_frame;
+    if (cause == TCPX_C_RETX_PMTU_BLACKHOLE) { /* the full size, and the smaller SACK that got through */
+        f->bytes = seg->len;
+        f->bytes2 = d->small_sacked_len;
+        f->quiet_frame = d->small_sacked_frame;
+    }
     if (cause == TCPX_C_SYN_RETRY_AFTER_RST) { /* the reset that answered the previous SYN */
         f->ref_frame = peer->last_frame;
         f->ref_age_ns = seg->ts_ns - peer->last_ts;

@@ -144,6 +144,8 @@ typedef struct {
     guint32 lost_retx;        /* unanswered retransmissions of one segment at the end (retry series) */
     gint64 lost_span_ns;      /* from that segment's first transmission to its last retry */
     guint32 lost_quiet_frame; /* the peer's last frame before the series (0: none) */
+    guint32 blackhole_retx;   /* resends of full-size segments a path-MTU black hole swallowed (cause pmtu_blackhole) */
+    guint32 blackhole_len;    /* ...their size in bytes */
     /* judged with other streams (tcpx_health_groups.c, by tcpx_health_finish) */
     gboolean scan;         /* an attempt of a port scan */
     guint32 group_n;       /* repeated attempts to this server host:port that never connected (0: none) */

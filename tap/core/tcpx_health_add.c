@@ -253,6 +253,18 @@ add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     }
 }
 
+/* A resend the core blamed on a path-MTU black hole (full-size segments vanish, smaller ones arrive). */
+static inline void
+add_blackhole(hstream_t *hs, const tcpx_tap_rec_t *rec)
+{
+    for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        if (rec->result->f[i].cause == TCPX_C_RETX_PMTU_BLACKHOLE) {
+            hs->pub.blackhole_retx++;
+            hs->pub.blackhole_len = rec->len;
+        }
+    }
+}
+
 /* The time of the first transmission of what this retransmission resends (its own time if unknown). */
 static gint64
 original_ts(const tcpx_tap_rec_t *rec)
@@ -490,6 +502,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_loss_event(&h->prefs, hs, rec, &r);
     add_retry_series(hs, rec, &r);
     add_dsack(hs, rec, &r);
+    if (r.retx_loss)
+        add_blackhole(hs, rec);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))

@@ -180,6 +180,7 @@ typedef enum {
     TCPX_HW_CAPTURE_DUPS,
     TCPX_HW_CAPTURE_ALL_TWICE,
     TCPX_HW_DELAY_SPIKE,
+    TCPX_HW_PMTU_BLACKHOLE,
     /* completeness: one per tcpx_done_t, in its order */
     TCPX_HW_DONE,
     TCPX_HW_DONE_LAST = TCPX_HW_DONE + TCPX_DONE_MIDSTREAM,

@@ -67,6 +67,11 @@ rule_network_loss(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is
         is->words = TCPX_HW_CONNECT_DELAYED;
         is->ev.span_ns = s->connect_ns;
     }
+    if (s->blackhole_retx > 0) { /* the loss's cause, whatever became of the connection */
+        is->weight = MAX(is->weight, p->w_loss_high);
+        is->code = "pmtu_blackhole";
+        is->words = TCPX_HW_PMTU_BLACKHOLE;
+    }
     return TRUE;
 }
 

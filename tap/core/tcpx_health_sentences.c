@@ -54,6 +54,9 @@ static const struct {
         "the capture holds {capture_dups} duplicated frame{?one_capture_dups:|s}, not a network problem" },
     [TCPX_HW_CAPTURE_ALL_TWICE] = { NULL,
         "each packet appears twice in the capture ({capture_dups} copies), not a network problem" },
+    [TCPX_HW_PMTU_BLACKHOLE] = { NULL,
+        "path-MTU black hole: {blackhole_len}-byte segments never arrived, through {blackhole_retx} timeout{?one_blackhole_retx:|s}, "
+        "while smaller packets did; no ICMP \"fragmentation needed\" reached the sender" },
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },

@@ -84,6 +84,14 @@ is(GString *o, const tcpx_var_t *v, const void *c)
     return FIELD(c, v, int) == v->arg;
 }
 
+/* The loss pattern, as evidence of a queue or a link: not when a path-MTU black hole, which drops
+ * by size, made the losses. */
+static gboolean
+loss_is(GString *o, const tcpx_var_t *v, const void *c)
+{
+    return is(o, v, c) && STREAM(c)->blackhole_retx == 0;
+}
+
 /* A duration with its unit, as the frame texts write it ("212 ms", "1.84 s", "1 min 48 s"):
  * known when >= arg and not negative. */
 static gboolean
@@ -386,9 +394,9 @@ static const tcpx_var_t vars[] = {
     { "spurious",            u32_nz,          OF(anomalies[TCPX_K_SPURIOUS_RETRANSMISSION]), 0 },
     { "dup_acks",            u32_,            OF(dup_acks), 0 },
     { "one_dup_acks",        one,             0, 0 },
-    { "loss_bursts",         is,              OF(loss_pattern), TCPX_LOSS_BURSTS },
-    { "loss_scattered",      is,              OF(loss_pattern), TCPX_LOSS_SCATTERED },
-    { "loss_isolated",       is,              OF(loss_pattern), TCPX_LOSS_ISOLATED },
+    { "loss_bursts",         loss_is,         OF(loss_pattern), TCPX_LOSS_BURSTS },
+    { "loss_scattered",      loss_is,         OF(loss_pattern), TCPX_LOSS_SCATTERED },
+    { "loss_isolated",       loss_is,         OF(loss_pattern), TCPX_LOSS_ISOLATED },
     /* the loss verdict */
     { "loss_data",           ev_u32,          EV(loss_data), 0 },
     { "loss_retx",           ev_u32,          EV(loss_retx), 0 },
@@ -417,6 +425,9 @@ static const tcpx_var_t vars[] = {
     { "not_captured",        not_captured,    0, 0 },
     { "capture_dups",        u32_nz,          OF(capture_dups), 0 },
     { "one_capture_dups",    one,             0, 0 },
+    { "blackhole_retx",      u32_,            OF(blackhole_retx), 0 },
+    { "one_blackhole_retx",  one,             0, 0 },
+    { "blackhole_len",       u32_,            OF(blackhole_len), 0 },
     { "retx_unneeded",       u32_nz,          OF(retx_unneeded), 0 },
     { "one_retx_unneeded",   one,             0, 0 },
     { "capture_gaps",        u32_,            OF(capture_gaps), 0 },

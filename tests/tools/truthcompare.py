@@ -19,7 +19,7 @@ import re
 import tsharkx
 
 FRAME_FIELDS = ["frame.number", "ip.src", "ip.id", "tcp.srcport", "tcp.seq_raw", "tcp.ack_raw",
-                "tcp.flags", "tcp.len", "tcpx.anomaly", "tcpx.cause_code"]
+                "tcp.flags", "tcp.len", "tcpx.anomaly", "tcpx.cause_code", "tcpx.step"]
 # Fields that make a packet itself: a copy made by the capture repeats all of them,
 # a retransmission by TCP has another IP ID.
 IDENTITY = FRAME_FIELDS[1:8]
@@ -111,11 +111,15 @@ RETX_KINDS = ("retransmission", "fast_retransmission", "spurious_retransmission"
 
 
 def pairs(frame):
-    """(kind, cause) of each finding of a frame, capture copies left out."""
+    """(kind, cause) of each finding of a frame, capture copies left out; an advancing
+    ACK's D-SACK (the step "dsack") counts as ("dsack", "dsack")."""
     kinds = tsharkx.split(frame["tcpx.anomaly"])
     causes = tsharkx.split(frame["tcpx.cause_code"])
     causes += [""] * (len(kinds) - len(causes))
-    return [(k, c) for k, c in zip(kinds, causes) if c != DUPLICATE]
+    found = [(k, c) for k, c in zip(kinds, causes) if c != DUPLICATE]
+    if "dsack" in tsharkx.split(frame.get("tcpx.step", "")):
+        found.append(("dsack", "dsack"))
+    return found
 
 
 def is_retx(kind, cause):
@@ -130,7 +134,7 @@ def is_fast(kind, cause):
 
 def is_rto(kind, cause):
     return kind == "retransmission" and cause in ("timeout", "timeout_backoff", "syn_unanswered",
-                                                  "synack_unanswered")
+                                                  "synack_unanswered", "pmtu_blackhole")
 
 
 # kernel counter (per host, as the sender) -> (what tcpx counts, which frames,
@@ -139,7 +143,8 @@ COUNTERS = collections.OrderedDict([
     ("TcpRetransSegs", ("retransmissions (+ out-of-order downstream of the loss)", is_retx, True)),
     ("TcpExtTCPFastRetrans", ("fast_retransmission, retransmission loss_sack/loss_recovery, "
                               "out_of_order quick_retransmission", is_fast, False)),
-    ("TcpExtTCPTimeouts", ("retransmission timeout/timeout_backoff/syn(ack)_unanswered", is_rto, False)),
+    ("TcpExtTCPTimeouts", ("retransmission timeout/timeout_backoff/pmtu_blackhole/syn(ack)_unanswered", is_rto,
+                           False)),
     ("TcpExtTCPLossProbes", ("retransmission early_retransmission",
                              lambda k, c: (k, c) == ("retransmission", "early_retransmission"), False)),
     ("TcpExtTCPSynRetrans", ("retransmission syn_unanswered/synack_unanswered",
@@ -147,7 +152,8 @@ COUNTERS = collections.OrderedDict([
                              False)),
     ("TcpExtTCPWinProbe", ("zero_window_probe", lambda k, c: k == "zero_window_probe", True)),
     ("TcpExtTCPSpuriousRTOs", ("spurious_retransmission", lambda k, c: k == "spurious_retransmission", True)),
-    ("TcpExtTCPDSACKRecv", ("dup_ack dsack (sent by the other host)", lambda k, c: (k, c) == ("dup_ack", "dsack"),
+    ("TcpExtTCPDSACKRecv", ("dup_ack dsack, step dsack (sent by the other host)",
+                            lambda k, c: c == "dsack" and k in ("dup_ack", "dsack"),
                             True)),
 ])
 # counters the other host's frames show (the DSACK comes from the receiver)

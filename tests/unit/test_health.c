@@ -980,6 +980,42 @@ test_connection_lost(void)
     tcpx_health_free(h);
 }
 
+/* The core blamed resends of full-size segments on a path-MTU black hole: that is the verdict, over
+ * the loss and the connection's fate, and the paragraph does not read the bursts as a queue. */
+static void
+test_pmtu_blackhole(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 41, TRUE);
+    handshake(&c, 0, 0.1, 40);
+    rec(&c, 41, C, PA, 39, 64256, 0);
+    guint32 first = c.seq[1];
+    for (int i = 0; i < 8; i++)
+        rec(&c, 41.1, S, A, 1448, 65160, 0);
+    rec(&c, 41.2, S, PA, 458, 65160, 0);
+    rec(&c, 81, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+    rec(&c, 81.1, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+    rec_full(&c, 100, S, A, 1448, 65160, KB(TCPX_K_FAST_RETRANSMISSION), 0, 0, 0, first);
+    for (int i = 0; i < 3; i++) { /* the findings of a record are cleared after it */
+        c.res.n = 1;
+        c.res.f[0].kind = TCPX_K_RETRANSMISSION;
+        c.res.f[0].cause = TCPX_C_RETX_PMTU_BLACKHOLE;
+        rec_full(&c, 348 + 500 * i, S, A, 1448, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, first);
+    }
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "pmtu_blackhole");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpuint(s->blackhole_retx, ==, 3);
+    g_assert_nonnull(strstr(s->verdict, "path-MTU black hole: 1448-byte segments never arrived, through 3 timeouts"));
+    GString *p = g_string_new(NULL);
+    tcpx_health_render_paragraph(s, p);
+    g_assert_null(strstr(p->str, "buffer overflowing"));
+    g_assert_null(strstr(p->str, "lossy link"));
+    g_string_free(p, TRUE);
+    tcpx_health_free(h);
+}
+
 /* Contradictions: the server answered during the series; the waits did not grow; only two retries. */
 static void
 test_connection_not_lost(void)
@@ -1718,6 +1754,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/syn_lost_then_connected", test_syn_lost_then_connected);
     g_test_add_func("/health/syn_lost_and_data_lost", test_syn_lost_and_data_lost);
     g_test_add_func("/health/connection_lost", test_connection_lost);
+    g_test_add_func("/health/pmtu_blackhole", test_pmtu_blackhole);
     g_test_add_func("/health/connection_not_lost", test_connection_not_lost);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);

@@ -1,0 +1,88 @@
+/* test_retx.c: retransmission causes that need a series of segments: a second resend of the
+ * same bytes a timer's wait later, and a path-MTU black hole.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "core_fixture.h"
+
+#define FULL 1448
+#define SMALL 458
+
+static const tcpx_finding_t *
+retx_finding(const tcpx_result_t *r)
+{
+    for (int i = 0; i < r->n; i++)
+        if (r->f[i].kind == TCPX_K_RETRANSMISSION || r->f[i].kind == TCPX_K_FAST_RETRANSMISSION)
+            return &r->f[i];
+    return NULL;
+}
+
+/* The server sends 3 full-size segments and a small last one at 41 ms; the client's dup ACK at
+ * 81 ms SACKs a block of sacked_len bytes above the hole; the server resends the first segment
+ * at 100 ms (fast), then at 348 ms and 868 ms with nothing from the client: the causes of the
+ * resends at 348 and 868 ms. */
+static void
+full_size_resends(guint32 sacked_len, tcpx_cause_t *second, tcpx_cause_t *third)
+{
+    tcpx_stream_t *s = fx_stream();
+    fx_handshake(s, 40);
+    fx_feed(s, fx_seg(TRUE, 40, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 39));
+    for (guint32 i = 0; i < 3; i++)
+        fx_feed(s, fx_seg(FALSE, 41, TCPX_TH_ACK, 1 + i * FULL, 40, FULL));
+    fx_feed(s, fx_seg(FALSE, 41, TCPX_TH_ACK | TCPX_TH_PSH, 1 + 3 * FULL, 40, SMALL));
+    tcpx_segment_t dup = fx_seg(TRUE, 81, TCPX_TH_ACK, 40, 1, 0);
+    dup.ws = TCPX_WS_DUPLICATE_ACK;
+    dup.dupack_num = 1;
+    dup.n_sack = 1;
+    dup.sack_re[0] = 1 + 3 * FULL + SMALL;
+    dup.sack_le[0] = dup.sack_re[0] - sacked_len;
+    fx_feed(s, dup);
+    tcpx_segment_t rt = fx_seg(FALSE, 100, TCPX_TH_ACK, 1, 40, FULL);
+    rt.ws = TCPX_WS_RETRANSMISSION | TCPX_WS_FAST_RETRANSMISSION;
+    g_assert_cmpint(retx_finding(fx_feed(s, rt))->cause, ==, TCPX_C_FAST_RETX_DUPACKS);
+    rt = fx_seg(FALSE, 348, TCPX_TH_ACK, 1, 40, FULL);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    *second = (tcpx_cause_t)retx_finding(fx_feed(s, rt))->cause;
+    rt = fx_seg(FALSE, 868, TCPX_TH_ACK, 1, 40, FULL);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    const tcpx_finding_t *f = retx_finding(fx_feed(s, rt));
+    *third = (tcpx_cause_t)f->cause;
+    if (f->cause == TCPX_C_RETX_PMTU_BLACKHOLE) { /* the numbers its text cites */
+        g_assert_cmpuint(f->bytes, ==, FULL);
+        g_assert_cmpuint(f->bytes2, ==, sacked_len);
+        g_assert_cmpuint(f->quiet_frame, ==, dup.frame);
+        g_assert_cmpuint(f->attempt, ==, 3);
+    }
+    fx_free(s);
+}
+
+/* Only the small segment got through: the full-size resends are a path-MTU black hole. */
+static void
+test_blackhole(void)
+{
+    tcpx_cause_t second, third;
+    full_size_resends(SMALL, &second, &third);
+    g_assert_cmpint(second, ==, TCPX_C_RETX_PMTU_BLACKHOLE);
+    g_assert_cmpint(third, ==, TCPX_C_RETX_PMTU_BLACKHOLE);
+}
+
+/* The contradiction: a SACK block as long as a full-size segment may hold one (full-size packets
+ * do get through), so the same resends are timeouts: the second a plain one, not "after dup ACKs"
+ * (the fast retransmission answered those), the third a backoff. */
+static void
+test_full_size_sacked_is_no_blackhole(void)
+{
+    tcpx_cause_t second, third;
+    full_size_resends(FULL + SMALL, &second, &third);
+    g_assert_cmpint(second, ==, TCPX_C_RETX_TIMEOUT);
+    g_assert_cmpint(third, ==, TCPX_C_RETX_BACKOFF);
+}
+
+int
+main(int argc, char **argv)
+{
+    g_test_init(&argc, &argv, NULL);
+    g_test_add_func("/retx/blackhole", test_blackhole);
+    g_test_add_func("/retx/full_size_sacked_is_no_blackhole", test_full_size_sacked_is_no_blackhole);
+    return g_test_run();
+}
