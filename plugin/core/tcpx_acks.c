@@ -109,14 +109,17 @@ tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end)
 /* What the SACK blocks of `sender` say the peer's packets delivered: a block at least as
  * long as the peer's largest segment may hold one (full-size packets get through); a
  * shorter block, only smaller packets (the evidence of a path-MTU black hole). */
-void
-tcpx_note_sacked(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+static void
+note_sacked(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
 {
+    tcpx_side_t *d = &s->side[sender];
     tcpx_side_t *peer = &s->side[!sender];
     guint32 lo, end;
     guint first = tcpx_dsack_of(seg, &lo, &end) ? 1 : 0; /* a D-SACK reports no new delivery */
     for (guint i = first; i < seg->n_sack && i < G_N_ELEMENTS(seg->sack_le); i++) {
         guint32 len = tcpx_seq_diff(seg->sack_le[i], seg->sack_re[i]);
+        if (tcpx_seq_gt(seg->sack_re[i], seg->ack))
+            d->sack_hole = TRUE;
         if (len >= peer->largest_len) {
             peer->largest_delivered = peer->largest_len;
         } else if (len > 0) {
@@ -124,6 +127,24 @@ tcpx_note_sacked(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
             peer->small_sacked_len = len;
         }
     }
+}
+
+/* What an ACK of `sender` shows as a receiver: the RTT of the data it acknowledges, whether it holds
+ * data above a hole, and what the peer's packets delivered (note_sacked). */
+void
+tcpx_note_ack_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+{
+    tcpx_side_t *d = &s->side[sender];
+    if (!(seg->flags & TCPX_TH_ACK) || (seg->flags & TCPX_TH_SYN))
+        return;
+    if (seg->ack_rtt_ns > 0) {
+        if (!d->ack_rtt_min_ns || seg->ack_rtt_ns < d->ack_rtt_min_ns)
+            d->ack_rtt_min_ns = seg->ack_rtt_ns;
+        d->ack_rtt_recent[d->ack_rtt_n++ % G_N_ELEMENTS(d->ack_rtt_recent)] = seg->ack_rtt_ns;
+    }
+    d->sack_hole = FALSE;
+    if (seg->n_sack)
+        note_sacked(s, sender, seg);
 }
 
 /* A D-SACK from `sender` proves the peer's retransmission of those bytes unneeded: the

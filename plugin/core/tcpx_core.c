@@ -203,6 +203,17 @@ tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg)
     return rtt > 0 && rtt <= TCPX_MAX_RTT_NS ? rtt : 0;
 }
 
+/* The server's leg is SYN -> SYN-ACK, the client's SYN-ACK -> ACK. */
+gint64
+tcpx_leg_rtt(const tcpx_stream_t *s, int side)
+{
+    if (!s->synack_frame || s->client < 0 || s->roles_guessed)
+        return 0;
+    gint64 leg = side == s->client ? (s->hs_ack_frame ? s->hs_ack_ts - s->synack_ts : 0)
+                                   : s->synack_ts - (s->last_syn_frame ? s->last_syn_ts : s->syn_ts);
+    return leg > 0 && leg <= TCPX_MAX_RTT_NS ? leg : 0;
+}
+
 /* The MSS its peer announced, less the 12 bytes of the timestamp option when both sides use timestamps. */
 guint32
 tcpx_mss_toward(const tcpx_stream_t *s, int sender)
@@ -304,8 +315,7 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
     if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
         tcpx_explain_acked_unseen(s, sender, seg, r);
     guint32 unneeded = seg->n_sack ? tcpx_note_dsack(s, sender, seg, r) : 0;
-    if (seg->n_sack)
-        tcpx_note_sacked(s, sender, seg);
+    tcpx_note_ack_evidence(s, sender, seg);
     if (seg->ws & TCPX_WS_DUPLICATE_ACK)
         tcpx_explain_dup_ack(s, sender, seg, unneeded, r);
     else if (unneeded)

@@ -110,6 +110,7 @@ typedef enum {
     TCPX_C_RETX_PMTU_BLACKHOLE,
     TCPX_C_SPURIOUS_ACK_IN_FLIGHT,
     TCPX_C_SPURIOUS_ACK_LOST,
+    TCPX_C_SPURIOUS_UNDETERMINED,
     /* ordering and gaps */
     TCPX_C_REORDERING,
     TCPX_C_QUICK_RETRANSMISSION,
@@ -128,6 +129,8 @@ typedef enum {
     TCPX_C_WINDOW_RECEIVER_SLOW,
     TCPX_C_WINDOW_LIMITED,
     TCPX_C_WINDOW_STALE_COPY,
+    TCPX_C_WINDOW_LOSS_HOLE,
+    TCPX_C_WINDOW_QUEUE,
     TCPX_C_WINDOW_REOPENED,
     TCPX_C_WINDOW_GREW,
     /* keep-alives */
@@ -276,7 +279,7 @@ typedef struct {
     gint64 orig_age_ns, ack_age_ns, ref_age_ns; /* how long before this frame each frame above was */
     gint64 rtt_ns;                              /* reference RTT for the comparison, 0 if unknown */
     gint64 idle_ns;                             /* how long nothing moved before: no new ACK (retransmission),
-                              * no data (keep-alive, reset) */
+                              * no data (keep-alive, reset); window full: the RTT now ({rtt_now}) */
     gint64 syn_synack_ns, synack_ack_ns;        /* handshake ACK: the handshake's two halves */
 } tcpx_finding_t;
 
@@ -402,6 +405,12 @@ typedef struct {
      * has acknowledged or SACKed, and the peer's latest SACK block smaller than that */
     guint32 largest_len, largest_delivered;
     guint32 small_sacked_frame, small_sacked_len;
+    /* as a receiver: its latest ACK held data above a hole (SACK blocks past its ACK number), and the
+     * RTTs of the data it acknowledged as the capture point saw them, the least and the latest few */
+    gboolean sack_hole;
+    gint64 ack_rtt_min_ns;
+    gint64 ack_rtt_recent[4];
+    guint32 ack_rtt_n;
     /* recent packets, by identity, for capture copies (tcpx_copies.c) */
     tcpx_copy_slot_t *copies;
     guint32 copies_cap, packets;

@@ -36,7 +36,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{?orig: The first copy left in frame {orig}, {orig_age} earlier.}",
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
-      { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SYN_UNANSWERED,
+      { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SPURIOUS_UNDETERMINED, TCPX_C_SYN_UNANSWERED,
         TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST } },
     { TCPX_K_OUT_OF_ORDER, "out_of_order", TCPX_SEV_WARN,
       "Out-of-order segment",
@@ -94,7 +94,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "it must wait for an ACK or a window update before sending more.",
       "Plot the window (Statistics > TCP Stream Graphs > Window Scaling) for " STREAM_FILTER "; if it stays small, "
       "raise the receive buffer on {receiver} or find why its application reads slowly.", "Reference frame",
-      { TCPX_C_WINDOW_NO_SCALING, TCPX_C_WINDOW_RECEIVER_SLOW, TCPX_C_WINDOW_LIMITED, TCPX_C_WINDOW_STALE_COPY } },
+      { TCPX_C_WINDOW_NO_SCALING, TCPX_C_WINDOW_RECEIVER_SLOW, TCPX_C_WINDOW_LIMITED, TCPX_C_WINDOW_STALE_COPY,
+        TCPX_C_WINDOW_LOSS_HOLE, TCPX_C_WINDOW_QUEUE } },
     { TCPX_K_WINDOW_UPDATE, "window_update", TCPX_SEV_CHAT,
       "Window update",
       "{Sender_role} opens its window to {bytes}{?ref: after {ref_age} at zero}",
@@ -319,12 +320,18 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "the path narrows (nftables: tcp option maxseg size set rt mtu); on Linux, net.ipv4.tcp_mtu_probing=1 lets the "
       "sender find the size itself." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
-      "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, less than a round trip{?rtt: ({rtt})}: "
-      "it had not reached {sender} yet. The data or its ACK was delayed, not lost: the retransmission timer of {sender} is too eager, "
+      "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, within the {rtt} round trip "
+      "between here and {sender}, as the handshake measured it: it had not reached {sender} yet. The data or its ACK was delayed, not lost: the retransmission timer of {sender} is too eager, "
       "or the capture point is close to {receiver}." },
     { TCPX_C_SPURIOUS_ACK_LOST, "ack_lost", "ACK lost or delayed",
-      "Both the data and the ACK{?ack_frame: (frame {ack_frame})} crossed the capture point, so {sender} resent because the ACK was "
-      "lost or badly delayed on the way to it, or its timer fired too early. No data was lost." },
+      "Both the data and the ACK (frame {ack_frame}) crossed the capture point, and the ACK did so {ack_age} before this resend, "
+      "longer than the {rtt} round trip between here and {sender}, as the handshake measured it: {sender} resent because the ACK "
+      "was lost, or badly delayed by a queue, on the way to it. No data was lost." },
+    { TCPX_C_SPURIOUS_UNDETERMINED, "spurious_undetermined", "ACK in flight or lost",
+      "{Receiver} had acknowledged these bytes{?ack_frame: in frame {ack_frame}, {ack_age} before this resend}. Whether that ACK "
+      "was still on its way to {sender} or was lost, the capture does not tell: {?ack_frame:the round trip between the capture "
+      "point and {sender} would decide, and the handshake that gives it is not in the capture|the ACK that covered them is no "
+      "longer among those tcpx keeps}." },
     { TCPX_C_REORDERING, "reordering", "reordered on the path",
       "It came {ref_age} after the higher segment{?rtt:, well within the round-trip time ({rtt})}: packets were reordered on the "
       "path (parallel links, load balancing, Wi-Fi retries) or by the capture setup. Occasional reordering is harmless; "
@@ -374,6 +381,20 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_WINDOW_STALE_COPY, "window_from_copies", "window read from capture copies",
       "The capture holds copies of this stream's packets, and a late copy of an older ACK carries an older window: "
       "by the packets as {receiver} sent them, its window{?bytes: of {bytes}} still had room. Not a receiver problem." },
+    { TCPX_C_WINDOW_LOSS_HOLE, "window_loss_hole", "a loss holds the window",
+      "{Receiver} still waits for byte {waits_for} and holds the data that came after the gap (its latest ACK reports it in "
+      "SACK blocks or repeats itself): its window cannot move past the missing segment until the retransmission arrives. "
+      "The loss, not {receiver}, stops {sender}.",
+      NULL,
+      "Follow the loss: the retransmission of byte {waits_for} (" STREAM_FILTER " && tcp.analysis.retransmission); the window "
+      "opens once it arrives. Not a receive-buffer problem." },
+    { TCPX_C_WINDOW_QUEUE, "window_queue", "queue on the path",
+      "The round trip has grown from {rtt} to {rtt_now} (the latest ACKs){?bytes2:, with {bytes2} in flight}: the data waits "
+      "in a queue on the path between here and {receiver}, not in {receiver}. A slower link limits the transfer, and a larger "
+      "window would only lengthen the queue.",
+      NULL,
+      "Find the slow link between here and {receiver} (an uplink, a shaper, a congested hop): plot the round trip "
+      "(Statistics > TCP Stream Graphs > Round Trip Time) for " STREAM_FILTER "; a larger window will not help." },
     { TCPX_C_WINDOW_REOPENED, "window_reopened", "window reopened",
       "The application on {sender} read buffered data, so the window that was zero since frame {ref} reopened after {ref_age}; "
       "{receiver} can send again." },

@@ -457,6 +457,7 @@ static const tcpx_var_t frame_vars[] = {
     { "ref",           render_number,        F(ref_frame), 0 },
     { "ref_age",       render_age,           F(ref_age_ns), F(ref_frame) },
     { "rtt",           render_duration,      F(rtt_ns), 0 },
+    { "rtt_now",       render_duration,      F(idle_ns), 0 },
     { "segments",      render_number,        F(segments), 0 },
     { "sender",        render_party,         0, SENDER },
     { "sender_name",   render_sender_name,   0, 0 },

@@ -91,8 +91,25 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
                            d->largest_delivered < seg->len && d->small_sacked_frame && d->retx_attempts >= 2;
 }
 
+/* Slack for queues at the sender and jitter: an ACK this much older than the sender's leg should
+ * have reached it before it resent. */
+#define LEG_SLACK_MIN_NS (5 * NS_PER_MS)
+
+/* Data already acknowledged, sent again: was the ACK still on its way to the sender, or lost? Its
+ * age at the resend against the sender's leg decides; without the handshake, nothing does. */
 static tcpx_cause_t
-retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const retx_evidence_t *ev)
+spurious_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_evidence_t *ev)
+{
+    gint64 leg = tcpx_leg_rtt(s, sender);
+    if (!ev->acked || !leg || !s->syn_frame)
+        return TCPX_C_SPURIOUS_UNDETERMINED;
+    ev->rtt = leg; /* the round trip the text cites */
+    return seg->ts_ns - ev->acked->ts_ns < leg + MAX(leg / 2, LEG_SLACK_MIN_NS) ? TCPX_C_SPURIOUS_ACK_IN_FLIGHT
+                                                                                : TCPX_C_SPURIOUS_ACK_LOST;
+}
+
+static tcpx_cause_t
+retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_evidence_t *ev)
 {
     const tcpx_side_t *peer = &s->side[!sender];
     guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
@@ -102,8 +119,7 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     if (synack == (TCPX_TH_SYN | TCPX_TH_ACK))
         return TCPX_C_SYNACK_UNANSWERED;
     if (ev->kind == TCPX_K_SPURIOUS_RETRANSMISSION)
-        return (ev->acked && ev->rtt && seg->ts_ns - ev->acked->ts_ns < ev->rtt) ? TCPX_C_SPURIOUS_ACK_IN_FLIGHT
-                                                                                 : TCPX_C_SPURIOUS_ACK_LOST;
+        return spurious_cause(s, sender, seg, ev);
     if (ev->kind == TCPX_K_FAST_RETRANSMISSION)
         return TCPX_C_FAST_RETX_DUPACKS;
     /* the same bytes again a timer's wait after the previous resend, nothing heard since: a timeout (any dup ACKs

@@ -70,7 +70,9 @@ void tcpx_explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t
 void tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r);
 void tcpx_explain_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r);
-void tcpx_note_sacked(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+void tcpx_note_ack_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+/* The round trip between the capture point and that side, from the handshake (0: unknown) */
+gint64 tcpx_leg_rtt(const tcpx_stream_t *s, int side);
 gboolean tcpx_dsack_of(const tcpx_segment_t *seg, guint32 *lo, guint32 *end);
 guint32 tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 /* tcpx_hindsight.c: the retransmission in `frame` (sent at retx_ts) was unneeded, as this segment's D-SACK shows */

@@ -70,6 +70,51 @@ window_from_copies(const tcpx_stream_t *s, const tcpx_side_t *peer, const tcpx_s
     return tcpx_seq_lt(end, peer->high_ack) || tcpx_seq_diff(peer->high_ack, end) < peer->win;
 }
 
+/* A queue on the path, between the capture point and the receiver: the RTT of the data it
+ * acknowledges, the least of the latest few (a delayed ACK inflates one, a queue all), is
+ * QUEUE_FACTOR times the least seen (handshake included) and QUEUE_MIN_NS more. */
+#define QUEUE_FACTOR 4
+#define QUEUE_MIN_NS (50 * NS_PER_MS)
+static gboolean
+rtt_grew(const tcpx_stream_t *s, int receiver, gint64 *base, gint64 *now)
+{
+    const tcpx_side_t *rv = &s->side[receiver];
+    if (rv->ack_rtt_n < G_N_ELEMENTS(rv->ack_rtt_recent))
+        return FALSE;
+    gint64 recent = rv->ack_rtt_recent[0];
+    for (guint i = 1; i < G_N_ELEMENTS(rv->ack_rtt_recent); i++)
+        recent = MIN(recent, rv->ack_rtt_recent[i]);
+    gint64 least = rv->ack_rtt_min_ns, leg = tcpx_leg_rtt(s, receiver);
+    if (leg > 0 && (!least || leg < least))
+        least = leg;
+    if (!least || recent / QUEUE_FACTOR < least || recent - least < QUEUE_MIN_NS)
+        return FALSE;
+    *base = least;
+    *now = recent;
+    return TRUE;
+}
+
+/* Why the window is full, from the evidence against each reading. */
+static tcpx_cause_t
+window_full_cause(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg,
+                  gint64 *base, gint64 *now)
+{
+    /* scaling is off only when the handshake shows a side that did not offer it (both must) */
+    gboolean no_scaling = d->syn_seen && peer->syn_seen && !d->options_cut && !peer->options_cut &&
+                          (d->wscale < 0 || peer->wscale < 0);
+    if (window_from_copies(s, peer, seg))
+        return TCPX_C_WINDOW_STALE_COPY;
+    if (peer->sack_hole || peer->dupacks_len > 0) /* a loss pins the left edge */
+        return TCPX_C_WINDOW_LOSS_HOLE;
+    if (rtt_grew(s, d == &s->side[0] ? 1 : 0, base, now))
+        return TCPX_C_WINDOW_QUEUE;
+    if (peer->win_known && peer->win <= 65535 && no_scaling)
+        return TCPX_C_WINDOW_NO_SCALING;
+    if (peer->zero_windows > 0)
+        return TCPX_C_WINDOW_RECEIVER_SLOW;
+    return TCPX_C_WINDOW_LIMITED;
+}
+
 void
 tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
@@ -78,22 +123,14 @@ tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tc
 
     explain_zero_window(d, peer, seg, r);
     if (seg->ws & TCPX_WS_WINDOW_FULL) {
-        tcpx_cause_t cause;
-        /* scaling is off only when the handshake shows a side that did not offer it (both must) */
-        gboolean no_scaling = d->syn_seen && peer->syn_seen && !d->options_cut && !peer->options_cut &&
-                              (d->wscale < 0 || peer->wscale < 0);
-        if (window_from_copies(s, peer, seg))
-            cause = TCPX_C_WINDOW_STALE_COPY;
-        else if (peer->win_known && peer->win <= 65535 && no_scaling)
-            cause = TCPX_C_WINDOW_NO_SCALING;
-        else if (peer->zero_windows > 0)
-            cause = TCPX_C_WINDOW_RECEIVER_SLOW;
-        else
-            cause = TCPX_C_WINDOW_LIMITED;
-        tcpx_finding_t *f = tcpx_finding(r, TCPX_K_WINDOW_FULL, cause);
+        gint64 base = 0, now = 0;
+        tcpx_finding_t *f = tcpx_finding(r, TCPX_K_WINDOW_FULL, window_full_cause(s, d, peer, seg, &base, &now));
         tcpx_set_range(f, seg);
         f->bytes = peer->win_known ? peer->win : 0;
         f->bytes2 = seg->bytes_in_flight;
+        f->waits_for = peer->ack_known ? peer->high_ack : 0;
+        f->rtt_ns = base;
+        f->idle_ns = now;
     }
     if (seg->ws & TCPX_WS_WINDOW_UPDATE) {
         gboolean reopened = d->zero_since_frame != 0;

@@ -67,7 +67,7 @@ fx_feed(tcpx_stream_t *s, tcpx_segment_t g)
 }
 
 /* SYN at 0, SYN-ACK at rtt_ms, ACK at rtt_ms: a capture near the client. */
-static void
+G_GNUC_UNUSED static void
 fx_handshake(tcpx_stream_t *s, gint64 rtt_ms)
 {
     tcpx_segment_t syn = fx_seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
@@ -81,7 +81,7 @@ fx_handshake(tcpx_stream_t *s, gint64 rtt_ms)
     fx_feed(s, fx_seg(TRUE, rtt_ms, TCPX_TH_ACK, 1, 1, 0));
 }
 
-static void
+G_GNUC_UNUSED static void
 fx_free(tcpx_stream_t *s)
 {
     for (int i = 0; i < 2; i++)

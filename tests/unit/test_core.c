@@ -314,6 +314,30 @@ test_spurious_causes(void)
     }
 }
 
+/* Without the handshake, the round trip between the capture point and the sender is unknown:
+ * whether the ACK was in flight or lost stays undetermined, however old the ACK. */
+static void
+test_spurious_without_handshake(void)
+{
+    tcpx_stream_t *s = new_stream();
+    next_frame = 0;
+    feed(s, seg(FALSE, 1, TCPX_TH_ACK, 1, 101, 1000));
+    tcpx_segment_t ack = seg(TRUE, 21, TCPX_TH_ACK, 101, 1001, 0);
+    feed(s, ack);
+    tcpx_segment_t rt = seg(FALSE, 521, TCPX_TH_ACK, 1, 101, 1000);
+    rt.ws = TCPX_WS_RETRANSMISSION | TCPX_WS_SPURIOUS;
+    const tcpx_finding_t *f = find_kind(feed(s, rt), TCPX_K_SPURIOUS_RETRANSMISSION);
+    g_assert_nonnull(f);
+    assert_candidate(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_SPURIOUS_UNDETERMINED);
+    g_assert_cmpuint(f->ack_frame, ==, ack.frame);
+    char *text = render(s, f, FALSE, tcpx_render_cause);
+    g_assert_nonnull(strstr(text, "does not tell"));
+    g_free(text);
+    g_free(s->side[1].sent);
+    g_free(s);
+}
+
 static void
 test_capture_duplicate(void)
 {
@@ -1533,6 +1557,7 @@ main(int argc, char **argv)
     g_test_add_func("/classify/bit_identical_is_not_a_copy", test_bit_identical_is_not_a_copy);
     g_test_add_func("/classify/linux_window_probe", test_linux_window_probe);
     g_test_add_func("/classify/dsack_proves_retransmission_unneeded", test_dsack_proves_retransmission_unneeded);
+    g_test_add_func("/classify/spurious_without_handshake", test_spurious_without_handshake);
     g_test_add_func("/classify/dsack_on_advancing_ack", test_dsack_on_advancing_ack);
     g_test_add_func("/classify/sack_above_ack_is_no_dsack", test_sack_above_ack_is_no_dsack);
     g_test_add_func("/classify/out_of_order", test_out_of_order);
