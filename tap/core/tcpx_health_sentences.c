@@ -64,7 +64,7 @@ static const struct {
     /* completeness (done_text), by tcpx_done_t */
     [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,
         "complete: handshake, data, FIN both ways{?rst_side:, then RST from the {rst_side}}" },
-    [TCPX_HW_DONE + TCPX_DONE_REFUSED] = { NULL, "refused" },
+    [TCPX_HW_DONE + TCPX_DONE_REFUSED] = { NULL, "{?rst_forged:reset before any SYN-ACK, by a device on the path|refused}" },
     [TCPX_HW_DONE + TCPX_DONE_SYN_UNANSWERED] = { NULL, "SYN unanswered" },
     [TCPX_HW_DONE + TCPX_DONE_HANDSHAKE_ONLY] = { NULL, "handshake only{?closed:, then {end}}" },
     [TCPX_HW_DONE + TCPX_DONE_RESET] = { NULL, "reset by the {rst_side} after data" },
@@ -107,8 +107,9 @@ static const struct {
         "{?resp_max_ack:; the server's TCP acknowledged that request after {resp_max_ack}}"
         "{?resp_max_keepalives:; {resp_max_keepalives} keep-alive{?one_resp_max_keepalives:|s} while it waited, so the connection stayed up}." },
     [TCPX_HW_PARA_RESETS] = { "any_reset",
-        " Resets: {resets_client} from the client, {resets_server} from the server "
-        "(first from the {?rst_side:{rst_side}|server})." },
+        " Resets: {resets_client} {?rst_forged_client:in the client's name|from the client}, {resets_server} "
+        "{?rst_forged_server:in the server's name|from the server} (first {?rst_forged:in the {rst_side}'s name, forged by a "
+        "device on the path|from the {?rst_side:{rst_side}|server}})." },
     [TCPX_HW_PARA_REORDERED] = { "reordered",
         " {reordered} segment{?one_reordered:|s} arrived out of order (reordering in the network, "
         "harmless unless frequent)." },

@@ -14,6 +14,7 @@
 #include <string.h>
 #include "tcpx_health_int.h"
 #include "tcpx_text.h"
+#include "tcpx_hosts.h"
 
 /* ---------------------------------------------------------------------- */
 /* Variables: each renderer appends its value and says whether it is known */
@@ -211,6 +212,15 @@ rst_side(GString *o, const tcpx_var_t *v, const void *c)
         return FALSE;
     g_string_append(o, tcpx_health_side_name(STREAM(c)->rst_side));
     return TRUE;
+}
+
+/* The first RST was forged by a box on the path in the name of side arg (-1: either side). */
+static gboolean
+rst_forged(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o;
+    const tcpx_health_stream_t *s = STREAM(c);
+    return s->rst_origin == TCPX_RST_FORGED && s->rst_side >= 0 && (v->arg < 0 || s->rst_side == v->arg);
 }
 
 /* The side that sent the only FIN. */
@@ -449,6 +459,9 @@ static const tcpx_var_t vars[] = {
     { "any_reset",           any_reset,       0, 0 },
     { "resets_client",       u32_,            OF(resets[0]), 0 },
     { "resets_server",       u32_,            OF(resets[1]), 0 },
+    { "rst_forged",          rst_forged,      0, -1 },
+    { "rst_forged_client",   rst_forged,      0, 0 },
+    { "rst_forged_server",   rst_forged,      0, 1 },
     { "closing",             closing,         0, 0 },
     { "rst_after_data",      flag,            OF(rst_after_data), 0 },
     { "reordered",           u32_nz,          OF(reordered), 0 },

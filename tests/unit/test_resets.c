@@ -249,6 +249,14 @@ test_forged_refusal(void)
     g_assert_cmpint(hs->position, ==, TCPX_POS_NEAR_CLIENT); /* from the server's other handshake */
     g_assert_cmpint(hs->irtt_ns, ==, 0);
     g_assert_cmpuint(hs->rtt_n[TCPX_C2S], ==, 0); /* no RTT from a forged reset */
+    GString *para = g_string_new(NULL);
+    tcpx_health_render_paragraph(hs, para);
+    for (char *nl; (nl = strstr(para->str, "\n  ")) != NULL;) /* the paragraph unwrapped */
+        g_string_erase(para, nl - para->str, 2);
+    g_assert_nonnull(strstr(para->str, "1 in the server's name (first in the server's name, forged by a device"));
+    g_assert_nonnull(strstr(para->str, "reset before any SYN-ACK, by a device on the path"));
+    g_assert_null(strstr(para->str, "1 from the server"));
+    g_string_free(para, TRUE);
     capture_free(&c);
 }
 
