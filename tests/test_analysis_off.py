@@ -56,10 +56,10 @@ class AnalysisOff(unittest.TestCase):
         row = [l for l in out.splitlines() if l.strip().startswith("0 ")]
         self.assertEqual(len(row), 1, out)
         cells = row[0].split()
-        # ... Loss, Score, Fault, State, Verdict
+        # ... Loss, Score, Fault, State, History, Verdict
         self.assertEqual(cells[-1], "not_judged", out)
-        self.assertEqual(cells[-3], "-", out)                 # fault: not "none"
-        self.assertEqual(cells[-4], "-", out)                 # score: not 100
+        self.assertEqual(cells[-4], "-", out)                 # fault: not "none"
+        self.assertEqual(cells[-5], "-", out)                 # score: not 100
 
     def test_json_top_level_flag_and_nulls(self):
         lines = json_lines(OFF)

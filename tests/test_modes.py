@@ -172,6 +172,26 @@ class ModesTest(unittest.TestCase):
                 self.assertTrue(any(want.values()), name)
                 self.assertEqual(alone, want)
 
+    def test_expert_info(self):
+        """Every tcpx anomaly is also an Expert Info item of protocol tcpx with the frame's summary
+        of it, whether tshark builds a tree (-V) or not (-q -z expert)."""
+        rows = tsharkx.fields(CAPTURE, ["frame.number", "tcpx.anomaly", "tcpx.summary"])
+        findings = sum(len(tsharkx.split(r["tcpx.anomaly"])) for r in rows)
+        summaries = {s for r in rows for s in tsharkx.split(r["tcpx.summary"])}
+        self.assertGreater(findings, 50)
+        for args in (["-q"], ["-V"]):
+            with self.subTest(args=args):
+                out = tshark_ok(self, ["-r", CAPTURE] + args + ["-z", "expert"])
+                listed = {}
+                for line in out[out.find("\nWarns") if "\nWarns" in out else 0:].splitlines():
+                    m = re.match(r"^\s+(\d+)\s+\S+\s+tcpx\s+(.*)$", line)
+                    if m:
+                        listed[m.group(2)] = listed.get(m.group(2), 0) + int(m.group(1))
+                self.assertEqual(sum(listed.values()), findings)
+                for message in listed:
+                    self.assertTrue(any(s.startswith(message) for s in summaries), message)
+
+
 class SummaryAndPhaseNotesTest(unittest.TestCase):
     """The column text stays short, and the phase-note preference explains every TCP frame."""
 

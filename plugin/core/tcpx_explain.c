@@ -20,7 +20,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "many, or long pauses before them, cost throughput.", "Reference frame",
       { TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
         TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED,
-        TCPX_C_RETX_PMTU_BLACKHOLE } },
+        TCPX_C_RETX_PMTU_BLACKHOLE, TCPX_C_RETX_TIMER_LONG } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACK{?one_dupacks:|s}",
@@ -314,11 +314,19 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "({bytes2}, frame {quiet}): small packets get through, full-size ones vanish. A path-MTU black hole: a link on the path "
       "carries only smaller packets, and the ICMP \"fragmentation needed\" (ICMPv6 \"packet too big\") that should say so is "
       "filtered or never sent.",
-      "Retransmission of {range} (attempt #{attempt}): full-size packets vanish (path-MTU black hole)",
+      "Retransmission of {range} (attempt {attempt}): path-MTU black hole",
       "Test the path MTU from {sender}: ping -M do -s 1472 toward {receiver} (IPv6: ping -6 -M do -s 1452). Let ICMP "
       "\"fragmentation needed\" (type 3 code 4) and ICMPv6 \"packet too big\" through the firewalls, or clamp the MSS where "
       "the path narrows (nftables: tcp option maxseg size set rt mtu); on Linux, net.ipv4.tcp_mtu_probing=1 lets the "
       "sender find the size itself." },
+    { TCPX_C_RETX_TIMER_LONG, "timer_too_long", "retransmission timer far too long",
+      "The first resend of these bytes came {orig_age} after they left, with nothing acknowledged meanwhile, on a path whose "
+      "round trip is {rtt}: more than 20 round trips. No path needs a timer that long (Linux resends after about a round trip "
+      "plus 200 ms, Windows after 300 ms at least): the retransmission timer of {sender} is set far too long, and the "
+      "transfer stood still for the whole wait.",
+      "Retransmission of {range} after {orig_age}: retransmission timer far too long",
+      "Find what lengthens the timer on {sender}: a route's rto_min (ip route show; ss -ti shows each socket's rto), "
+      "or the operating system's TCP tuning; on this path the first resend should come well within a second." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, within the {rtt} round trip "
       "between here and {sender}, as the handshake measured it: it had not reached {sender} yet. The data or its ACK was delayed, not lost: the retransmission timer of {sender} is too eager, "

@@ -91,6 +91,11 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
                            d->largest_delivered < seg->len && d->small_sacked_frame && d->retx_attempts >= 2;
 }
 
+/* A first resend this late, and this many round trips late, waited on a timer far too long:
+ * Linux resends after about RTT + 200 ms, Windows after 300 ms at least. */
+#define TIMER_LONG_MIN_NS (2 * NS_PER_S)
+#define TIMER_LONG_RTTS 20
+
 /* Slack for queues at the sender and jitter: an ACK this much older than the sender's leg should
  * have reached it before it resent. */
 #define LEG_SLACK_MIN_NS (5 * NS_PER_MS)
@@ -134,10 +139,16 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
         return TCPX_C_RETX_BACKOFF;
     if (timer_again)
         return TCPX_C_RETX_TIMEOUT;
-    if (peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq)
+    /* a first resend far later than any timer the path needs (no dup ACK waits that long either) */
+    if (!ev->prev_attempt_frame && ev->orig && ev->rtt && ev->since_orig >= TIMER_LONG_MIN_NS &&
+        ev->since_orig >= TIMER_LONG_RTTS * ev->rtt && ev->since_progress >= TIMER_LONG_RTTS * ev->rtt)
+        return TCPX_C_RETX_TIMER_LONG;
+    /* the receiver's dup ACKs prompt a resend at once, not a timer's wait after the last of them */
+    gboolean prompted = peer->dupacks_len > 0 && peer->last_frame && seg->ts_ns - peer->last_ts < rto_floor;
+    if (prompted && peer->ack_known && peer->high_ack == seg->seq)
         return TCPX_C_RETX_AFTER_DUPACKS;
-    if (peer->ack_known && ((peer->dupacks_len > 0 && tcpx_seq_gt(seg->seq, peer->high_ack)) ||
-                            (seg->seq == peer->high_ack && ev->in_loss_episode)))
+    if (peer->ack_known &&
+        ((prompted && tcpx_seq_gt(seg->seq, peer->high_ack)) || (seg->seq == peer->high_ack && ev->in_loss_episode)))
         return TCPX_C_RETX_IN_RECOVERY;
     /* a timeout: nothing acknowledged for at least the RTO's floor (200 ms, and a round trip), since the original too */
     if (ev->since_progress >= rto_floor && (!ev->orig || ev->since_orig >= rto_floor))

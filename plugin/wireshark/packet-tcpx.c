@@ -51,6 +51,10 @@ static gint ett_tcpx_finding = -1;
 static gint ett_tcpx_related = -1;
 
 static expert_field ei_tcpx_internals_mismatch = EI_INIT;
+/* One Expert Info item per kind with a severity: Analyze > Expert Information and tshark -z expert
+ * list tcpx's findings, with the finding's summary, next to TCP's own. */
+static expert_field ei_tcpx_kind[TCPX_K_COUNT];
+static int expert_tap_id = -1;
 
 static protocol_t *tcpx_protocol;
 
@@ -67,6 +71,7 @@ tcpx_init(void)
     tcpx_ws_tcp_file_init();
     tcpx_ws_guard_file_init();
     mismatch_said = FALSE;
+    expert_tap_id = find_tap_id("expert"); /* registered after the handoffs */
 }
 
 static void
@@ -154,6 +159,11 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
 
     if (anomaly)
         proto_item_set_generated(proto_tree_add_uint(ft, hf_tcpx_severity, tvb, 0, 0, k->severity));
+    if (k->severity != TCPX_SEV_NONE) {
+        tcpx_render_summary(s, ctx);
+        expert_add_info_format(pinfo, ti, &ei_tcpx_kind[f->kind], "%s", s->str);
+        g_string_truncate(s, 0);
+    }
     /* A visible tree keeps every field; tshark's hidden trees (-T fields, -Y, custom
      * columns) only those asked for, so the words of the others are not written. */
     if (proto_field_is_referenced(ft, hf_tcpx_explanation)) {
@@ -305,6 +315,50 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
     g_string_free(summary, TRUE);
 }
 
+/* The kinds' Expert Info items, from the explanation table: tcpx.expert.<kind>, its title, its
+ * severity; checksums in Wireshark's checksum group, the rest in the sequence group (as TCP's). */
+static void
+register_kind_experts(expert_module_t *module)
+{
+    static const int pi_severity[] = {
+        [TCPX_SEV_CHAT] = PI_CHAT, [TCPX_SEV_NOTE] = PI_NOTE, [TCPX_SEV_WARN] = PI_WARN, [TCPX_SEV_ERROR] = PI_ERROR
+    };
+    static const ei_register_info blank = { NULL, { NULL, PI_SEQUENCE, PI_NOTE, NULL, EXPFILL } };
+    ei_register_info *ei = g_new0(ei_register_info, TCPX_K_COUNT); /* kept: Wireshark holds on to it */
+    int n = 0;
+    for (int kind = 0; kind < TCPX_K_COUNT; kind++) {
+        const tcpx_kind_info_t *k = tcpx_kind_info((tcpx_kind_t)kind);
+        ei_tcpx_kind[kind] = (expert_field)EI_INIT;
+        if (!k || k->severity == TCPX_SEV_NONE || k->severity >= (int)G_N_ELEMENTS(pi_severity))
+            continue;
+        ei[n] = blank;
+        ei[n].ids = &ei_tcpx_kind[kind];
+        ei[n].eiinfo.name = g_strdup_printf("tcpx.expert.%s", k->name);
+        ei[n].eiinfo.group = kind == TCPX_K_CHECKSUM ? PI_CHECKSUM : PI_SEQUENCE;
+        ei[n].eiinfo.severity = pi_severity[k->severity];
+        ei[n].eiinfo.summary = k->title;
+        n++;
+    }
+    expert_register_field_array(module, ei, n);
+}
+
+/* The findings' Expert Info items without a tree to hang them on. */
+static void
+add_experts(packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client)
+{
+    GString *s = g_string_new(NULL);
+    tcpx_text_ctx_t ctx = { &layer->stream->core, NULL, from_client, layer->seg.ack, 0, 0, 0 };
+    for (int i = 0; i < r->n; i++) {
+        ctx.f = &r->f[i];
+        if (tcpx_kind_severity((tcpx_kind_t)ctx.f->kind) == TCPX_SEV_NONE)
+            continue;
+        g_string_truncate(s, 0);
+        tcpx_render_summary(s, &ctx);
+        expert_add_info_format(pinfo, NULL, &ei_tcpx_kind[ctx.f->kind], "%s", s->str);
+    }
+    g_string_free(s, TRUE);
+}
+
 /* ---- the post-dissector ------------------------------------------------- */
 
 /* TCP's internals disagree with its public report: say so once per file, explain nothing. */
@@ -352,6 +406,8 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
 
         if (tree && ((r && r->n) || pref_phase_notes))
             build_tree(tree, tvb, pinfo, layer, r, from_client, k, n_read);
+        else if (r && r->n && have_tap_listener(expert_tap_id)) /* tshark -z expert builds no tree */
+            add_experts(pinfo, layer, r, from_client);
         k++;
         if (have_tap_listener(tcpx_tap))
             tap_queue_packet(tcpx_tap, pinfo, tcpx_layer_tap_record(pinfo, layer, r, from_client));
@@ -415,7 +471,9 @@ proto_register_tcpx(void)
             "tcpx is silent: this Wireshark build's TCP internals do not match the ones tcpx was built for", EXPFILL } },
     };
     /* clang-format on */
-    expert_register_field_array(expert_register_protocol(proto_tcpx), ei, array_length(ei));
+    expert_module_t *expert_tcpx = expert_register_protocol(proto_tcpx);
+    expert_register_field_array(expert_tcpx, ei, array_length(ei));
+    register_kind_experts(expert_tcpx);
 
     module_t *tcpx_module = prefs_register_protocol(proto_tcpx, NULL);
     prefs_register_bool_preference(

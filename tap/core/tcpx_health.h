@@ -17,6 +17,8 @@
 
 /* Thresholds and score weights (tcpx protocol preferences, see
  * tcpx_health_register_prefs()).  tcpx_health_prefs_default() fills them. */
+#define TCPX_HISTORY_MAX 40
+
 typedef struct {
     guint slow_factor;  /* answer slower than this many RTTs ... */
     guint slow_min_ms;  /* ... and slower than this: slow response */
@@ -127,6 +129,8 @@ typedef struct {
     gboolean fin[2];
     tcpx_done_t done;
     char done_text[96];
+    /* the connection's story in letters, as Zeek's conn.log history: tcpx_health_history.c */
+    char history[TCPX_HISTORY_MAX];
     /* negotiated options; mss 0 and wscale -1: absent / unknown */
     gboolean options_known;
     guint16 mss[2];
@@ -146,6 +150,9 @@ typedef struct {
     guint32 lost_quiet_frame; /* the peer's last frame before the series (0: none) */
     guint32 blackhole_retx;   /* resends of full-size segments a path-MTU black hole swallowed (cause pmtu_blackhole) */
     guint32 blackhole_len;    /* ...their size in bytes */
+    guint32 timer_long_retx;  /* first resends far later than any timer the path needs (cause timer_too_long) */
+    int timer_long_side;      /* ...by the client (0) or the server (1) */
+    gint64 timer_long_ns;     /* ...the longest of those waits */
     /* judged with other streams (tcpx_health_groups.c, by tcpx_health_finish) */
     gboolean scan;         /* an attempt of a port scan */
     guint32 group_n;       /* repeated attempts to this server host:port that never connected (0: none) */

@@ -253,14 +253,21 @@ add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     }
 }
 
-/* A resend the core blamed on a path-MTU black hole (full-size segments vanish, smaller ones arrive). */
+/* Resends whose cause is a stream-wide issue: a path-MTU black hole (full-size segments vanish,
+ * smaller ones arrive), a sender's retransmission timer far too long (its longest wait kept). */
 static inline void
-add_blackhole(hstream_t *hs, const tcpx_tap_rec_t *rec)
+add_retx_causes(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
+    tcpx_health_stream_t *s = &hs->pub;
     for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
-        if (rec->result->f[i].cause == TCPX_C_RETX_PMTU_BLACKHOLE) {
-            hs->pub.blackhole_retx++;
-            hs->pub.blackhole_len = rec->len;
+        const tcpx_finding_t *f = &rec->result->f[i];
+        if (f->cause == TCPX_C_RETX_PMTU_BLACKHOLE) {
+            s->blackhole_retx++;
+            s->blackhole_len = rec->len;
+        } else if (f->cause == TCPX_C_RETX_TIMER_LONG) {
+            s->timer_long_retx++;
+            s->timer_long_side = r->d;
+            s->timer_long_ns = MAX(s->timer_long_ns, f->orig_age_ns);
         }
     }
 }
@@ -503,7 +510,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_retry_series(hs, rec, &r);
     add_dsack(hs, rec, &r);
     if (r.retx_loss)
-        add_blackhole(hs, rec);
+        add_retx_causes(hs, rec, &r);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))
@@ -513,5 +520,6 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     tcpx_health_add_windows(hs, rec, &r);
     tcpx_health_add_exchange(hs, rec, &r);
     add_close(hs, rec, &r);
+    tcpx_health_add_history(hs, rec, &r);
     return &hs->pub;
 }

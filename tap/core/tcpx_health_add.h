@@ -27,6 +27,9 @@ typedef struct {
 const tcpx_finding_t *tcpx_health_finding_of(const tcpx_tap_rec_t *rec, guint kind);
 guint8 tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind);
 
+/* tcpx_health_history.c: the record's letters in the stream's history. */
+void tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
+
 /* tcpx_health_add_flow.c: windows (zero, full, probes) and application exchanges. */
 void tcpx_health_add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 void tcpx_health_add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);

@@ -271,6 +271,11 @@ get_refusals(hs_t *s, hv_t *v)
     set_count(v, s->refusals);
 }
 static void
+get_history(hs_t *s, hv_t *v)
+{
+    set_text(v, s->history);
+}
+static void
 get_completeness(hs_t *s, hv_t *v)
 {
     set_text(v, s->done_text);
@@ -480,8 +485,11 @@ static const tcpx_health_column_t columns[] = {
     { "score", TCPX_HU_INT, get_score, J,
       .table = { 16, "Score", "score", "100 = healthy" }, .gui = { 1, 3, "     Score" } },
     { "fault", TCPX_HU_TEXT, get_fault, J, .table = { 17, "Fault", "fault", "Fault domain" }, .gui = { 5, 0, "Fault" } },
+    { "history", TCPX_HU_TEXT, get_history, J,
+      .table = { 19, "History", "history", "The connection's story in letters, as Zeek's conn.log history (README)" },
+      .gui = { 25, 0, "History" } },
     { "verdict_code", TCPX_HU_TEXT, get_verdict_code, J,
-      .table = { 19, "Verdict", "verdict", "The main issue (the paragraphs below say it in words)" } },
+      .table = { 20, "Verdict", "verdict", "The main issue (the paragraphs below say it in words)" } },
     { "verdict_short", TCPX_HU_TEXT, get_verdict_short, 0, .gui = { 6, 0, "Verdict" } },
     { "verdict", TCPX_HU_TEXT, get_verdict, J },
     { "details", TCPX_HU_TEXT, get_details, 0, .gui = { 24, 0, "Details" } },

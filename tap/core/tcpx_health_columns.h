@@ -74,8 +74,8 @@ typedef struct {
     } gui;
 } tcpx_health_column_t;
 
-#define TCPX_HEALTH_TABLE_COLUMNS 19
-#define TCPX_HEALTH_GUI_COLUMNS 24
+#define TCPX_HEALTH_TABLE_COLUMNS 20
+#define TCPX_HEALTH_GUI_COLUMNS 25
 
 /* Every row, in JSON order. */
 const tcpx_health_column_t *tcpx_health_columns(guint *n);

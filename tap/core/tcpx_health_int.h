@@ -92,6 +92,9 @@ typedef struct {
     gboolean rst_after_fins, rst_after_one_fin;
     /* first record */
     gboolean seen_any;
+    /* history letters: the letters each side has had, and the counts of the repeating ones */
+    guint64 hist_seen[2];
+    guint32 hist_count[2][4];
 } hstream_t;
 
 struct tcpx_health {
@@ -181,6 +184,7 @@ typedef enum {
     TCPX_HW_CAPTURE_ALL_TWICE,
     TCPX_HW_DELAY_SPIKE,
     TCPX_HW_PMTU_BLACKHOLE,
+    TCPX_HW_TIMER_LONG,
     /* completeness: one per tcpx_done_t, in its order */
     TCPX_HW_DONE,
     TCPX_HW_DONE_LAST = TCPX_HW_DONE + TCPX_DONE_MIDSTREAM,

@@ -235,10 +235,27 @@ rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* A sender's retransmission timer far too long: the stall is its host's doing, whatever lost the
+ * packet (the loss itself stays the network's issue). */
+static gboolean
+rule_timer_long(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->timer_long_retx == 0)
+        return FALSE;
+    is->weight = p->w_loss_high;
+    is->fault = s->timer_long_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
+    is->code = "rto_too_long";
+    is->words = TCPX_HW_TIMER_LONG;
+    is->ev.side = s->timer_long_side;
+    return TRUE;
+}
+
 /* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
 typedef gboolean (*rule_t)(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is);
 /* clang-format off */
 static const rule_t rules[] = {
+    rule_timer_long, /* before the loss it stalled on: the stall is what the user waited for */
     rule_network_loss,
     rule_delay_spike,
     rule_not_reading,

@@ -57,6 +57,9 @@ static const struct {
     [TCPX_HW_PMTU_BLACKHOLE] = { NULL,
         "path-MTU black hole: {blackhole_len}-byte segments never arrived, through {blackhole_retx} timeout{?one_blackhole_retx:|s}, "
         "while smaller packets did; no ICMP \"fragmentation needed\" reached the sender" },
+    [TCPX_HW_TIMER_LONG] = { NULL,
+        "the {side}'s retransmission timer is far too long: its first resend came after {timer_long} "
+        "(RTT {?rtt_ref:{rtt_ref}|unknown}), and the transfer stood still that long" },
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },

@@ -438,6 +438,7 @@ static const tcpx_var_t vars[] = {
     { "blackhole_retx",      u32_,            OF(blackhole_retx), 0 },
     { "one_blackhole_retx",  one,             0, 0 },
     { "blackhole_len",       u32_,            OF(blackhole_len), 0 },
+    { "timer_long",          dur,             OF(timer_long_ns), 1 },
     { "retx_unneeded",       u32_nz,          OF(retx_unneeded), 0 },
     { "one_retx_unneeded",   one,             0, 0 },
     { "capture_gaps",        u32_,            OF(capture_gaps), 0 },

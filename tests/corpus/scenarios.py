@@ -16,7 +16,7 @@ import re
 import signal
 import time
 
-from netlab import CLIENT_IP, SERVER_IP
+from netlab import CLIENT_IP, ROUTER_S_IP, SERVER_IP
 
 # verdict class: (fault domain, meaning[, faults_ok: the domains a judge may
 # give without being wrong, when not only the fault]); the tcpx verdict codes
@@ -72,6 +72,12 @@ VERDICTS = {
                        "allows are dropped without an ICMP 'fragmentation "
                        "needed', so full-size segments are retransmitted "
                        "again and again while small ones get through"),
+    "rto_too_long": ("server",
+                     "one segment lost on the path, resent only after the "
+                     "server's retransmission timer, set far too long (the "
+                     "route's rto_min 3 s on a 30 ms path), expired: the "
+                     "transfer stood still for 3 s because of the server's "
+                     "timer"),
     "capture_short": ("none",
                       "the capture holds ~150 ms from the middle of a longer, "
                       "healthy transfer, with a brief zero window in it: too "
@@ -542,4 +548,41 @@ def short_capture(lab, expect):
     r = lab.client(port=8080, sport=40001, get=300000, rcvbuf=16384,
                    stall=0.1, stall_after=150000)
     expect(r["error"] is None and r["bytes"] == 300000, "transfer complete")
+    return [r]
+
+
+def slow_rto_verify(d, expect):
+    srv = d["server"]
+    expect(srv.get("TcpExtTCPTimeouts", 0) >= 1, "the server's RTO fired")
+    expect(srv.get("TcpExtTCPFastRetrans", 0) == 0, "no fast retransmission")
+
+
+@scenario("slow_rto",
+          "a 2.9 kB answer of 2 segments whose last is lost, from a server "
+          "whose route sets rto_min 3 s: the resend waits 3 s on a 30 ms path",
+          [Stream(40001, 8080, "rto_too_long",
+                  "a tail loss without SACK (so without RACK) and with "
+                  "tail-loss probes off: only the "
+                  "retransmission timer, 3 s, resends the lost segment")],
+          injected="server: ip route replace default ... rto_min 3s, "
+                   "tcp_early_retrans=0; client: tcp_sack=0; nftables on the "
+                   "router: the 2nd (last) data segment toward the client "
+                   "dropped",
+          capture="server",
+          capture_note="at the server, upstream of the drop: the original, "
+                       "3 s of silence, the resend",
+          delay_ms=15,
+          sysctls={"server": {"net.ipv4.tcp_early_retrans": 0},
+                   "client": {"net.ipv4.tcp_sack": 0}},
+          verify=slow_rto_verify)
+def slow_rto(lab, expect):
+    lab.sh("server", "ip", "route", "replace", "default", "via",
+           ROUTER_S_IP, "rto_min", "3s")
+    lab.nft('iifname "dlc" oifname "r0" tcp sport 8080 ip length > 100 '
+            'numgen inc mod 1000 == 1 counter drop')
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=2855)  # 2 segments, with its header
+    expect(r["error"] is None and r["bytes"] == 2855, "transfer complete")
+    expect(sum(x["packets"] for x in lab.nft_counters()) == 1,
+           "the router dropped one segment")
     return [r]

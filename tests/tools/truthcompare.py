@@ -134,7 +134,7 @@ def is_fast(kind, cause):
 
 def is_rto(kind, cause):
     return kind == "retransmission" and cause in ("timeout", "timeout_backoff", "syn_unanswered",
-                                                  "synack_unanswered", "pmtu_blackhole")
+                                                  "synack_unanswered", "pmtu_blackhole", "timer_too_long")
 
 
 # kernel counter (per host, as the sender) -> (what tcpx counts, which frames,
@@ -143,7 +143,7 @@ COUNTERS = collections.OrderedDict([
     ("TcpRetransSegs", ("retransmissions (+ out-of-order downstream of the loss)", is_retx, True)),
     ("TcpExtTCPFastRetrans", ("fast_retransmission, retransmission loss_sack/loss_recovery, "
                               "out_of_order quick_retransmission", is_fast, False)),
-    ("TcpExtTCPTimeouts", ("retransmission timeout/timeout_backoff/pmtu_blackhole/syn(ack)_unanswered", is_rto,
+    ("TcpExtTCPTimeouts", ("retransmission timeout/timeout_backoff/pmtu_blackhole/timer_too_long/syn(ack)_unanswered", is_rto,
                            False)),
     ("TcpExtTCPLossProbes", ("retransmission early_retransmission",
                              lambda k, c: (k, c) == ("retransmission", "early_retransmission"), False)),
@@ -254,12 +254,18 @@ _LABEL = re.compile(r"^[A-Z][A-Za-z0-9 ()/-]*: ")
 def tree_texts(name, tree):
     """(where, pieces) of every tcpx tree item; continuation lines are pieces of their item."""
     texts, frame, current, depth = [], "", None, 0
-    in_tcpx = False
+    in_tcpx, expert = False, None
     for line in tree.split("\n"):
         if not line.strip():
             continue
         indent = len(line) - len(line.lstrip(" "))
         body = line.strip()
+        # Wireshark's Expert Info item repeats a finding's summary (checked as the summary)
+        if expert is not None and indent > expert:
+            continue
+        expert = indent if body.startswith("[Expert Info (") else None
+        if expert is not None:
+            continue
         if indent == 0:
             m = re.match(r"Frame (\d+):", line)
             frame = m.group(1) if m else frame

@@ -980,6 +980,57 @@ test_connection_lost(void)
     tcpx_health_free(h);
 }
 
+/* One resend 6.3 s after its original on a 30 ms path (the core's timer_too_long): the server's
+ * timer leads the verdict, over the single loss the network made. */
+static void
+test_timer_too_long(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 43, TRUE);
+    handshake(&c, 0, 15, 15);
+    rec(&c, 31, C, PA, 100, 64256, 0);
+    guint32 lost = c.seq[1];
+    for (int i = 0; i < 3; i++)
+        rec(&c, 61 + i, S, PA, 1000, 65160, 0);
+    c.res.n = 1;
+    c.res.f[0].kind = TCPX_K_RETRANSMISSION;
+    c.res.f[0].cause = TCPX_C_RETX_TIMER_LONG;
+    c.res.f[0].orig_age_ns = MS(6300);
+    rec_full(&c, 6361, S, A, 1000, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, lost);
+    close_both(&c, 6400, 30);
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "rto_too_long");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
+    g_assert_nonnull(
+        strstr(s->verdict, "the server's retransmission timer is far too long: its first resend came after 6.30 s"));
+    g_assert_nonnull(strstr(s->verdict, "also: network loss"));
+    tcpx_health_free(h);
+}
+
+/* The story in Zeek's history letters: first time each (client uppercase), retransmissions
+ * again at the 10th; a clean stream reads ShADadFf. */
+static void
+test_history(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 42, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 100, 64256, 0);
+    rec(&c, 41, S, A, 0, 65160, 0);
+    for (int i = 0; i < 5; i++)
+        rec(&c, 42 + i, S, PA, 1000, 65160, 0);
+    const tcpx_health_stream_t *s = rec(&c, 60, C, A, 0, 64256, 0);
+    g_assert_cmpstr(s->history, ==, "ShADad");
+    for (int i = 0; i < 10; i++)
+        rec_full(&c, 300 + i, S, A, 1000, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, 1 + 100 * i);
+    close_both(&c, 400, 20);
+    s = judge(&c);
+    g_assert_cmpstr(s->history, ==, "ShADadttFf"); /* t: the 1st and the 10th retransmission */
+    tcpx_health_free(h);
+}
+
 /* The core blamed resends of full-size segments on a path-MTU black hole: that is the verdict, over
  * the loss and the connection's fate, and the paragraph does not read the bursts as a queue. */
 static void
@@ -1755,6 +1806,8 @@ main(int argc, char **argv)
     g_test_add_func("/health/syn_lost_and_data_lost", test_syn_lost_and_data_lost);
     g_test_add_func("/health/connection_lost", test_connection_lost);
     g_test_add_func("/health/pmtu_blackhole", test_pmtu_blackhole);
+    g_test_add_func("/health/history", test_history);
+    g_test_add_func("/health/timer_too_long", test_timer_too_long);
     g_test_add_func("/health/connection_not_lost", test_connection_not_lost);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);

@@ -78,11 +78,44 @@ test_full_size_sacked_is_no_blackhole(void)
     g_assert_cmpint(third, ==, TCPX_C_RETX_BACKOFF);
 }
 
+/* A handshake of rtt_ms, 3 segments from the server, the first acknowledged, one dup ACK for
+ * the second (RACK off: too few to resend on); the second resent wait_ms after it left. */
+static tcpx_cause_t
+first_resend_after(gint64 rtt_ms, gint64 wait_ms)
+{
+    tcpx_stream_t *s = fx_stream();
+    fx_handshake(s, rtt_ms);
+    fx_feed(s, fx_seg(TRUE, rtt_ms, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 39));
+    for (guint32 i = 0; i < 3; i++)
+        fx_feed(s, fx_seg(FALSE, rtt_ms + 1, TCPX_TH_ACK, 1 + i * FULL, 40, FULL));
+    fx_feed(s, fx_seg(TRUE, 2 * rtt_ms + 1, TCPX_TH_ACK, 40, 1 + FULL, 0));
+    tcpx_segment_t dup = fx_seg(TRUE, 2 * rtt_ms + 2, TCPX_TH_ACK, 40, 1 + FULL, 0);
+    dup.ws = TCPX_WS_DUPLICATE_ACK;
+    dup.dupack_num = 1;
+    fx_feed(s, dup);
+    tcpx_segment_t rt = fx_seg(FALSE, rtt_ms + 1 + wait_ms, TCPX_TH_ACK, 1 + FULL, 40, FULL);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    tcpx_cause_t cause = (tcpx_cause_t)retx_finding(fx_feed(s, rt))->cause;
+    fx_free(s);
+    return cause;
+}
+
+/* 6.3 s on a 30 ms path: a timer far too long; 300 ms on it, or 2.5 s on a 300 ms path (8 round
+ * trips), a timeout as timers go. */
+static void
+test_timer_too_long(void)
+{
+    g_assert_cmpint(first_resend_after(30, 6300), ==, TCPX_C_RETX_TIMER_LONG);
+    g_assert_cmpint(first_resend_after(30, 300), ==, TCPX_C_RETX_TIMEOUT);
+    g_assert_cmpint(first_resend_after(300, 2500), ==, TCPX_C_RETX_TIMEOUT);
+}
+
 int
 main(int argc, char **argv)
 {
     g_test_init(&argc, &argv, NULL);
     g_test_add_func("/retx/blackhole", test_blackhole);
     g_test_add_func("/retx/full_size_sacked_is_no_blackhole", test_full_size_sacked_is_no_blackhole);
+    g_test_add_func("/retx/timer_too_long", test_timer_too_long);
     return g_test_run();
 }
