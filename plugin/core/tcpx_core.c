@@ -287,6 +287,7 @@ note_frame(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
         s->roles_guessed = !(seg->flags & TCPX_TH_SYN);
     }
     if (synack == TCPX_TH_SYN && !s->synack_frame) {
+        s->syns_sent++;
         s->last_syn_frame = seg->frame;
         s->last_syn_ts = seg->ts_ns;
     }

@@ -165,6 +165,7 @@ typedef enum {
     TCPX_C_CSUM_LOCAL_BOTH,
     TCPX_C_CSUM_CORRUPTION,
     /* story */
+    TCPX_C_CONNECT_SYNS_LOST, /* a SYN-ACK to a SYN sent again: the first ones went unanswered */
     TCPX_C_STORY,
     TCPX_C_COUNT
 } tcpx_cause_t;
@@ -432,6 +433,7 @@ typedef struct tcpx_stream {
     guint32 syn_frame, synack_frame, hs_ack_frame;
     gint64 syn_ts, synack_ts, hs_ack_ts;
     guint32 last_syn_frame; /* the latest SYN before the SYN-ACK: the one the SYN-ACK answers */
+    guint32 syns_sent;      /* SYNs before the SYN-ACK */
     gint64 last_syn_ts;
     gboolean rst_before_synack; /* a reset answered a SYN before any SYN-ACK: TCP's iRTT may be the reset's */
     /* the hosts of [0]/[1] in the capture's host table (tcpx_hosts.h), NULL if none */

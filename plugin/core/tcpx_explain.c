@@ -191,7 +191,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Handshake 2/3: SYN-ACK",
       "Handshake 2/3: {sender_role} accepts{?ref: after {ref_age}} ({opts_short})",
       "{Sender} accepts the connection{?ref:, {ref_age} after the SYN in frame {ref}}. It offers: {opts}. Agreed: {negotiated}.",
-      NULL, "SYN", { TCPX_C_STORY } },
+      NULL, "SYN", { TCPX_C_STORY, TCPX_C_CONNECT_SYNS_LOST } },
     { TCPX_K_HANDSHAKE_ACK, "handshake_ack", TCPX_SEV_NONE,
       "Handshake 3/3: ACK",
       "Handshake 3/3: connection open{?syn_synack: (SYN>SYN-ACK {syn_synack}, SYN-ACK>ACK {?synack_ack:{synack_ack}|0 ms})}",
@@ -481,6 +481,14 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_CSUM_CORRUPTION, "corruption", "possible corruption",
       "{Sender} also sent frames with good checksums, so offload does not explain this one: the frame may have been "
       "corrupted on the way. The receiver drops it and TCP will retransmit it." },
+    { TCPX_C_CONNECT_SYNS_LOST, "syns_unanswered", "first SYNs unanswered",
+      "{Sender} answered the SYN in frame {ref}, {ref_age} after it passed here, but {receiver} had sent {attempt} SYNs, the "
+      "first in frame {orig}, and none before this one was answered: lost on the way (or dropped by {sender}, whose queue of "
+      "connections waiting to be accepted may have been full). The connect took {orig_age} instead of a round trip.",
+      "Handshake 2/3: {sender_role} answers SYN #{attempt} after {ref_age}; connect took {orig_age}",
+      "Look for the same on other connections to {sender} (tcp.flags.syn == 1 && tcp.analysis.retransmission): on all of "
+      "them, the path or {sender} drops SYNs (a firewall's rate limit, a full listen queue: nstat TcpExtListenDrops on "
+      "{sender})." },
     { TCPX_C_STORY, "story", "", "" },
 };
 /* clang-format on */

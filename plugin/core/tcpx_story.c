@@ -185,6 +185,15 @@ tell_handshake(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, gboolean
             f->ref_frame = s->syn_frame;
             f->ref_age_ns = s->syn_frame ? seg->ts_ns - s->syn_ts : 0;
         }
+        /* it answers a SYN sent again (not after a reset): the connect waited for the first ones */
+        if (synack != TCPX_TH_SYN && s->syns_sent > 1 && s->syn_frame && !s->rst_before_synack) {
+            f->cause = TCPX_C_CONNECT_SYNS_LOST;
+            f->ref_frame = s->last_syn_frame;
+            f->ref_age_ns = seg->ts_ns - s->last_syn_ts;
+            f->orig_frame = s->syn_frame;
+            f->orig_age_ns = seg->ts_ns - s->syn_ts;
+            f->attempt = s->syns_sent;
+        }
     } else if (s->synack_frame && !s->hs_ack_frame && (seg->flags & TCPX_TH_ACK) &&
                !(seg->flags & (TCPX_TH_SYN | TCPX_TH_RST)) && sender == tcpx_client_side(s)) {
         s->hs_ack_frame = seg->frame;

@@ -35,7 +35,8 @@ static const struct {
         "connection lost after {lost_retx} unanswered retransmissions over {span} s: the {side} resent one segment "
         "with doubling waits and nothing came back{?lost_quiet_frame: (the {peer}'s last packet: frame {lost_quiet_frame})}" },
     [TCPX_HW_CONNECT_DELAYED] = { NULL,
-        "connect delayed: {syn_lost} SYN{?one_syn_lost: was|s were} lost and sent again; the connection took {span} s to set up" },
+        "connect delayed: {syn_lost} SYN{?one_syn_lost:|s} went unanswered and {?one_syn_lost:was|were} sent again; the "
+        "connection took {span_dur} to set up instead of a round trip{?rtt_ref: ({rtt_ref})}" },
     [TCPX_HW_NOT_READING] = { NULL,
         "the {side} application is not reading: the {side} advertised a zero window for {side_zero_window}" },
     [TCPX_HW_SLOW_TO_READ] = { NULL,

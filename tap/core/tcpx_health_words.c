@@ -306,6 +306,15 @@ side(GString *o, const tcpx_var_t *v, const void *c)
     g_string_append(o, tcpx_health_side_name(EVIDENCE(c)->side ^ (int)v->arg));
     return TRUE;
 }
+/* An evidence duration with its unit ("41 ms", "3.07 s"). */
+static gboolean
+ev_dur(GString *o, const tcpx_var_t *v, const void *c)
+{
+    if (!EVIDENCE(c))
+        return FALSE;
+    tcpx_format_duration(o, *(const gint64 *)((const char *)EVIDENCE(c) + v->offset));
+    return TRUE;
+}
 static gboolean
 ev_secs(GString *o, const tcpx_var_t *v, const void *c)
 {
@@ -420,6 +429,7 @@ static const tcpx_var_t vars[] = {
     { "syn_lost",            u32_,            OF(syn_lost), 0 },
     { "one_syn_lost",        u32_one,         OF(syn_lost), 0 },
     { "span",                ev_secs,         EV(span_ns), 0 },
+    { "span_dur",            ev_dur,          EV(span_ns), 0 },
     { "peer",                side,            0, 1 },
     /* what the capture missed */
     { "lost_bytes",          u64_,            OF(lost_bytes), 0 },

@@ -110,6 +110,45 @@ test_timer_too_long(void)
     g_assert_cmpint(first_resend_after(300, 2500), ==, TCPX_C_RETX_TIMEOUT);
 }
 
+/* A SYN-ACK to a SYN sent again: the connect waited for the unanswered first SYN; after a reset
+ * the first SYN was answered (refused), and the SYN-ACK is the plain story step. */
+static const tcpx_finding_t *
+synack_after_two_syns(tcpx_stream_t *s, gboolean reset_between)
+{
+    tcpx_segment_t syn = fx_seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    fx_feed(s, syn);
+    if (reset_between)
+        fx_feed(s, fx_seg(FALSE, 1, TCPX_TH_RST | TCPX_TH_ACK, 0, 1, 0));
+    tcpx_segment_t again = fx_seg(TRUE, 1000, TCPX_TH_SYN, 0, 0, 0);
+    again.ws = TCPX_WS_RETRANSMISSION;
+    fx_feed(s, again);
+    const tcpx_result_t *r = fx_feed(s, fx_seg(FALSE, 1041, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0));
+    for (int i = 0; i < r->n; i++)
+        if (r->f[i].kind == TCPX_K_SYNACK)
+            return &r->f[i];
+    return NULL;
+}
+
+static void
+test_connect_after_lost_syn(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    const tcpx_finding_t *f = synack_after_two_syns(s, FALSE);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_CONNECT_SYNS_LOST);
+    g_assert_cmpuint(f->attempt, ==, 2);
+    g_assert_cmpuint(f->ref_frame, ==, 2);  /* the SYN it answers */
+    g_assert_cmpuint(f->orig_frame, ==, 1); /* the first, unanswered */
+    g_assert_cmpint(f->ref_age_ns, ==, 41 * MS);
+    g_assert_cmpint(f->orig_age_ns, ==, 1041 * MS);
+    fx_free(s);
+    s = fx_stream();
+    f = synack_after_two_syns(s, TRUE);
+    g_assert_nonnull(f);
+    g_assert_cmpint(f->cause, ==, TCPX_C_STORY);
+    fx_free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -117,5 +156,6 @@ main(int argc, char **argv)
     g_test_add_func("/retx/blackhole", test_blackhole);
     g_test_add_func("/retx/full_size_sacked_is_no_blackhole", test_full_size_sacked_is_no_blackhole);
     g_test_add_func("/retx/timer_too_long", test_timer_too_long);
+    g_test_add_func("/retx/connect_after_lost_syn", test_connect_after_lost_syn);
     return g_test_run();
 }
