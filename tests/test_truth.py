@@ -109,7 +109,7 @@ def judge(directory):
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         corpus_obs = list(pool.map(lambda t: truthcompare.run_tcpx(t["capture_path"]), truths))
         real_obs = list(pool.map(lambda c: truthcompare.run_tcpx(c, frames=False), real))
-    r = dict(streams=[], counters=[], artefacts=[], misses=[], evaluated=set())
+    r = dict(streams=[], counters=[], artefacts=[], events=[], misses=[], evaluated=set())
     checker = {"corpus": wording.Checker(), "real-captures": wording.Checker()}
     for t, obs in zip(truths, corpus_obs):
         rows, misses = truthcompare.stream_results(t, obs)
@@ -120,6 +120,9 @@ def judge(directory):
         r["misses"] += misses
         row, misses = truthcompare.artefact_results(t, obs)
         r["artefacts"].append(row)
+        r["misses"] += misses
+        rows, misses = truthcompare.event_results(t, obs)
+        r["events"] += rows
         r["misses"] += misses
         r["evaluated"].add(t["scenario"])
         add_texts(checker["corpus"], t["scenario"], obs)
@@ -248,6 +251,10 @@ def report(result, known):
                     "tcpx_position", lambda r: r["tcpx_position"] == r["truth_position"])
     lines += counter_table(result["counters"])
     lines += artefact_table(result["artefacts"])
+    lines += ["", "Events with numbers (tcpx's JSON field against the truth's measure, within 10%):"]
+    lines += ["  %-12s %-14s %-18s tcpx %-10s truth %-10s (%s) %s" % (
+        e["scenario"], e["event"], e["field"], e["tcpx"], e["truth"], e["truth_is"], "ok" if e["ok"] else "MISS")
+        for e in result["events"]] or ["  (no scenario with a numbered event in this corpus)"]
     lines += ["", "Targets (issue #16):"] + ["  %-40s %s" % kv for kv in result["targets"].items()]
     misses = result["misses"]
     lines += ["", "Misses: %d (%s); %d listed in known_misses.json" % (
@@ -331,6 +338,10 @@ class TruthTest(unittest.TestCase):
 
     def test_capture_artefacts(self):
         self.check_misses(("artefacts",))
+
+    def test_events(self):
+        """Events with numbers (#17): on their scenario within 10% of the truth's, on no other stream."""
+        self.check_misses(("event",))
 
     def test_wording(self):
         self.check_misses(("wording",))

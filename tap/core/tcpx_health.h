@@ -153,6 +153,12 @@ typedef struct {
     guint32 timer_long_retx;  /* first resends far later than any timer the path needs (cause timer_too_long) */
     int timer_long_side;      /* ...by the client (0) or the server (1) */
     gint64 timer_long_ns;     /* ...the longest of those waits */
+    /* a queue on the path (tcpx_health_queue.c): the ACK RTT of one direction's data, its least
+     * (handshake leg included) and its highest sustained level, and the data rate then */
+    int queue_dir; /* TCPX_C2S or TCPX_S2C; -1: no queue found */
+    gint64 queue_base_ns, queue_peak_ns;
+    guint32 queue_peak_frame; /* the ACK where the sustained RTT peaked */
+    guint64 queue_rate_bps;   /* that direction's data rate over the stream, bits/s */
     /* judged with other streams (tcpx_health_groups.c, by tcpx_health_finish) */
     gboolean scan;         /* an attempt of a port scan */
     guint32 group_n;       /* repeated attempts to this server host:port that never connected (0: none) */

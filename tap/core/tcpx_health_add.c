@@ -515,8 +515,10 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))
         hs->pub.acked_unseen++;
-    if (!(r.rst && !hs->pub.synack)) /* SYN -> RST is a round trip only if the server sent it */
+    if (!(r.rst && !hs->pub.synack)) { /* SYN -> RST is a round trip only if the server sent it */
         add_rtt(&hs->pub, rec, r.d);
+        tcpx_health_add_queue(hs, rec, r.d);
+    }
     tcpx_health_add_windows(hs, rec, &r);
     tcpx_health_add_exchange(hs, rec, &r);
     add_close(hs, rec, &r);

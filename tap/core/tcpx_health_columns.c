@@ -271,6 +271,26 @@ get_refusals(hs_t *s, hv_t *v)
     set_count(v, s->refusals);
 }
 static void
+get_queue_base(hs_t *s, hv_t *v)
+{
+    set_num(v, s->queue_dir >= 0, s->queue_base_ns);
+}
+static void
+get_queue_peak(hs_t *s, hv_t *v)
+{
+    set_num(v, s->queue_dir >= 0, s->queue_peak_ns);
+}
+static void
+get_queue_rate(hs_t *s, hv_t *v)
+{
+    set_num(v, s->queue_dir >= 0, (gint64)s->queue_rate_bps);
+}
+static void
+get_rto_long(hs_t *s, hv_t *v)
+{
+    set_num(v, s->timer_long_retx > 0, s->timer_long_ns);
+}
+static void
 get_history(hs_t *s, hv_t *v)
 {
     set_text(v, s->history);
@@ -480,6 +500,10 @@ static const tcpx_health_column_t columns[] = {
     { "loss_pattern", TCPX_HU_TEXT, get_loss_pattern, J,
       .table = { 15, "Loss", "loss", "Loss pattern" }, .gui = { 13, 0, "Loss pattern" } },
     { "loss_events", TCPX_HU_COUNT, get_loss_events, J },
+    { "queue_rtt_least_ms", TCPX_HU_MS, get_queue_base, J },
+    { "queue_rtt_peak_ms", TCPX_HU_MS, get_queue_peak, J },
+    { "queue_rate_bps", TCPX_HU_COUNT, get_queue_rate, J },
+    { "rto_long_s", TCPX_HU_SECONDS, get_rto_long, J },
     /* The GUI sorts by its first column on open: the score, worst first.  Its header's
      * leading spaces are what the sort arrow covers (else it reads "core"). */
     { "score", TCPX_HU_INT, get_score, J,

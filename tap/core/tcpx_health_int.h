@@ -92,6 +92,12 @@ typedef struct {
     gboolean rst_after_fins, rst_after_one_fin;
     /* first record */
     gboolean seen_any;
+    /* ACK RTTs of each direction's data: the latest few, and the highest of their least (a queue
+     * lifts them all; a delayed ACK one) */
+    gint64 rtt_recent[2][8];
+    guint32 rtt_recent_n[2];
+    gint64 rtt_floor_max[2];
+    guint32 rtt_floor_frame[2];
     /* history letters: the letters each side has had, and the counts of the repeating ones */
     guint64 hist_seen[2];
     guint32 hist_count[2][4];
@@ -185,6 +191,7 @@ typedef enum {
     TCPX_HW_DELAY_SPIKE,
     TCPX_HW_PMTU_BLACKHOLE,
     TCPX_HW_TIMER_LONG,
+    TCPX_HW_QUEUE,
     /* completeness: one per tcpx_done_t, in its order */
     TCPX_HW_DONE,
     TCPX_HW_DONE_LAST = TCPX_HW_DONE + TCPX_DONE_MIDSTREAM,
@@ -239,5 +246,8 @@ const char *tcpx_health_side_name(int side);
 char *tcpx_health_secs_text(gint64 ns, char *buf, gsize len);
 /* Append text word-wrapped at 78 columns, each line indented by `indent`. */
 void tcpx_health_append_wrapped(GString *out, const char *text, int indent);
+
+/* tcpx_health_queue.c: a queue on the path from the ACK RTTs' sustained level (pub.queue_*). */
+void tcpx_health_derive_queue(hstream_t *hs);
 
 #endif

@@ -251,6 +251,20 @@ rule_timer_long(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* A queue on the path (bufferbloat): the RTT under load far above the path's least; a
+ * network issue of latency, not of loss. */
+static gboolean
+rule_queue(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    if (hs->pub.queue_dir < 0)
+        return FALSE;
+    is->weight = p->w_loss_low;
+    is->fault = TCPX_FAULT_NETWORK;
+    is->code = "queue_delay";
+    is->words = TCPX_HW_QUEUE;
+    return TRUE;
+}
+
 /* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
 typedef gboolean (*rule_t)(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is);
 /* clang-format off */
@@ -262,6 +276,7 @@ static const rule_t rules[] = {
     rule_slow_server,
     rule_reset,
     rule_capture,
+    rule_queue,
 };
 /* clang-format on */
 

@@ -61,6 +61,9 @@ static const struct {
     [TCPX_HW_TIMER_LONG] = { NULL,
         "the {side}'s retransmission timer is far too long: its first resend came after {timer_long} "
         "(RTT {?rtt_ref:{rtt_ref}|unknown}), and the transfer stood still that long" },
+    [TCPX_HW_QUEUE] = { NULL,
+        "a queue on the path: the RTT of the {queue_sender}'s data rose from {queue_base} to {queue_peak} and stayed "
+        "there{?queue_rate: while {queue_rate} flowed} (bufferbloat)" },
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },

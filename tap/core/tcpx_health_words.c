@@ -214,6 +214,31 @@ rst_side(GString *o, const tcpx_var_t *v, const void *c)
     return TRUE;
 }
 
+/* The sender of the data a queue delayed. */
+static gboolean
+queue_sender(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    if (STREAM(c)->queue_dir < 0)
+        return FALSE;
+    g_string_append(o, tcpx_health_side_name(STREAM(c)->queue_dir == TCPX_C2S ? 0 : 1));
+    return TRUE;
+}
+
+/* A data rate: "3.8 Mbit/s", "420 kbit/s". */
+static gboolean
+rate(GString *o, const tcpx_var_t *v, const void *c)
+{
+    guint64 bps = FIELD(c, v, guint64);
+    if (bps == 0)
+        return FALSE;
+    if (bps >= 1000000)
+        g_string_append_printf(o, "%.1f Mbit/s", (double)bps / 1e6);
+    else
+        g_string_append_printf(o, "%u kbit/s", (unsigned)((bps + 500) / 1000));
+    return TRUE;
+}
+
 /* The first RST was forged by a box on the path in the name of side arg (-1: either side). */
 static gboolean
 rst_forged(GString *o, const tcpx_var_t *v, const void *c)
@@ -449,6 +474,10 @@ static const tcpx_var_t vars[] = {
     { "one_blackhole_retx",  one,             0, 0 },
     { "blackhole_len",       u32_,            OF(blackhole_len), 0 },
     { "timer_long",          dur,             OF(timer_long_ns), 1 },
+    { "queue_sender",        queue_sender,    0, 0 },
+    { "queue_base",          dur,             OF(queue_base_ns), 1 },
+    { "queue_peak",          dur,             OF(queue_peak_ns), 1 },
+    { "queue_rate",          rate,            OF(queue_rate_bps), 0 },
     { "retx_unneeded",       u32_nz,          OF(retx_unneeded), 0 },
     { "one_retx_unneeded",   one,             0, 0 },
     { "capture_gaps",        u32_,            OF(capture_gaps), 0 },

@@ -180,7 +180,10 @@ def run_scenario(sc, outdir):
                 sc["verify"]({r: counter_deltas(before[r], after[r], ())
                               for r in netlab.ROLES}, expect)
             facts = {"nft_rules": lab.nft_counters(),
-                     "router_r0_qdisc_drops": lab.qdisc_drops("router", "r0")}
+                     "router_r0_qdisc_drops": lab.qdisc_drops("router", "r0"),
+                     # route metrics a scenario set (rto_min): the truth of a timer
+                     "routes": {r: lab.sh(r, "ip", "route", "show").stdout.strip()
+                                for r in ("client", "server")}}
             ok = True
         finally:
             for c in caps:

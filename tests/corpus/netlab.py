@@ -213,12 +213,13 @@ SS_KEEP = ("rtt", "rto", "cwnd", "ssthresh", "retrans", "lost", "unacked",
 
 
 class SsSampler(threading.Thread):
-    """``ss -tin`` of the sender's socket(s) every ``interval`` s."""
+    """``ss -tin`` of the sender's connected socket(s) every ``interval`` s."""
 
     def __init__(self, lab, role, port, interval=0.1):
         super().__init__(daemon=True)
+        # connected: established and closing (a server that wrote all and closed still sends)
         self.cmd = ["ip", "netns", "exec", lab.ns(role), "ss", "-tinH",
-                    "state", "established", "( sport = :%d or dport = :%d )"
+                    "state", "connected", "( sport = :%d or dport = :%d )"
                     % (port, port)]
         self.role, self.port, self.interval = role, port, interval
         self.samples, self.halt = [], threading.Event()

@@ -78,6 +78,11 @@ VERDICTS = {
                      "route's rto_min 3 s on a 30 ms path), expired: the "
                      "transfer stood still for 3 s because of the server's "
                      "timer"),
+    "queue_delay": ("network",
+                    "a queue on the path fills (bufferbloat): the bottleneck's "
+                    "large buffer holds what the receive window lets the "
+                    "sender put in flight, so the RTT under load is many "
+                    "times the path's, with no loss"),
     "capture_short": ("none",
                       "the capture holds ~150 ms from the middle of a longer, "
                       "healthy transfer, with a brief zero window in it: too "
@@ -585,4 +590,32 @@ def slow_rto(lab, expect):
     expect(r["error"] is None and r["bytes"] == 2855, "transfer complete")
     expect(sum(x["packets"] for x in lab.nft_counters()) == 1,
            "the router dropped one segment")
+    return [r]
+
+
+def bufferbloat_verify(d, expect):
+    expect(d["server"].get("TcpRetransSegs", 0) == 0, "nothing was lost")
+
+
+@scenario("bufferbloat",
+          "2 MB download through a 4 Mbit/s bottleneck with a 1 MB queue; "
+          "the client's 128 kB receive buffer caps what is in flight",
+          [Stream(40001, 8080, "queue_delay",
+                  "the queue holds about the receive window: the RTT rises "
+                  "from 40 ms to several hundred ms, nothing is lost")],
+          injected="tbf rate 4mbit burst 5000 limit 1000000 on the router's "
+                   "interface toward the client (r0); client SO_RCVBUF "
+                   "131072",
+          capture="server",
+          capture_note="at the server, before the queue: the ACK RTT of the "
+                       "server's data is the whole round trip, queue "
+                       "included",
+          verify=bufferbloat_verify)
+def bufferbloat(lab, expect):
+    lab.qdisc("router", "r0", "tbf", "rate", "4mbit", "burst", "5000",
+              "limit", "1000000")
+    lab.app("server", "server", port=8080)
+    r = lab.client(port=8080, sport=40001, get=2000000, rcvbuf=131072)
+    expect(r["error"] is None and r["bytes"] == 2000000, "transfer complete")
+    expect(lab.qdisc_drops("router", "r0") == 0, "the queue dropped nothing")
     return [r]

@@ -105,6 +105,63 @@ def stream_results(truth, obs):
     return rows, misses
 
 
+# --- Events with numbers: each fires on its scenario with the truth's numbers (within
+# 10%), and on no other stream ------------------------------------------------------
+
+def ss_values(truth, key):
+    """An ``ss`` field's values (ms) over the sender's samples."""
+    return [float(x[key].split("/")[0]) for x in truth["ss"]["samples"] if key in x]
+
+
+def ss_max(truth, key):
+    vals = ss_values(truth, key)
+    return max(vals) if vals else None
+
+
+def first_rto(truth):
+    """The sender kernel's retransmission timer before any backoff: its least ``ss`` rto, or
+    else the rto_min the scenario set on the server's routes."""
+    vals = ss_values(truth, "rto")
+    if vals:
+        return min(vals)
+    m = re.search(r"rto_min (?:lock )?(\d+(?:\.\d+)?)(ms|s)\b",
+                  truth.get("facts", {}).get("routes", {}).get("server", ""))
+    return float(m.group(1)) * (1000 if m.group(2) == "s" else 1) if m else None
+
+
+# verdict class -> (health JSON field, its unit in ms, what the truth measures, how)
+EVENTS = collections.OrderedDict([
+    ("queue_delay", ("queue_rtt_peak_ms", 1.0, "the sender's largest srtt (ss)",
+                     lambda t: ss_max(t, "rtt"))),
+    ("rto_too_long", ("rto_long_s", 1000.0, "the sender's rto before backoff (ss)", first_rto)),
+])
+
+
+def event_results(truth, obs):
+    """(rows, misses): the numbered events against the truth, and nowhere else."""
+    rows, misses = [], []
+    for s in truth["streams"]:
+        judged = [h for h in obs.health if {h["client"], h["server"]} == {s["client"], s["server"]}]
+        if not judged:
+            continue
+        h, name = judged[0], stream_name(s)
+        for verdict, (field, unit, what, measure) in EVENTS.items():
+            got = h.get(field)
+            if verdict != s["verdict"]:
+                if got is not None:
+                    misses.append(dict(check="event", scenario=truth["scenario"], item="%s %s" % (field, name),
+                                       tcpx=got, truth="no %s" % verdict))
+                continue
+            want = measure(truth)
+            ok = got is not None and want is not None and abs(got * unit - want) <= 0.1 * want
+            rows.append(dict(scenario=truth["scenario"], stream=name, event=verdict, field=field,
+                             tcpx=got, truth=want, truth_is=what, ok=ok))
+            if not ok:
+                misses.append(dict(check="event", scenario=truth["scenario"], item="%s %s" % (field, name),
+                                   tcpx=got, truth="%s %s ms" % (what, want)))
+    return rows, misses
+
+
 # --- Retransmission classes against the kernels' counters -------------------------
 
 RETX_KINDS = ("retransmission", "fast_retransmission", "spurious_retransmission")

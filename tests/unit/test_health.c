@@ -1010,6 +1010,46 @@ test_timer_too_long(void)
     tcpx_health_free(h);
 }
 
+/* A download whose ACK RTTs rise from 40 ms to rtt_ms; every spike_every-th ACK (0: none) comes
+ * 200 ms late instead (a delayed ACK, not a queue). */
+static const tcpx_health_stream_t *
+download_with_rtts(conn_t *c, double rtt_ms, int spike_every)
+{
+    handshake(c, 0, 0.1, 40);
+    rec(c, 41, C, PA, 100, 64256, 0);
+    for (int i = 0; i < 40; i++) {
+        double rtt = 40 + (rtt_ms - 40) * i / 39;
+        if (spike_every && i % spike_every == 0)
+            rtt = 240;
+        rec(c, 42 + 10 * i, S, A, 1400, 65160, 0);
+        rec_full(c, 42 + 10 * i + rtt, C, A, 0, 64256, 0, MS(rtt), 0, 0, 0);
+    }
+    close_both(c, 900, 40);
+    return judge(c);
+}
+
+/* The ACK RTT rises to 600 ms and stays there: a queue on the path (the RTT under load and the
+ * least, the handshake's leg included); delayed ACKs now and then are none. */
+static void
+test_queue_delay(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 44, TRUE);
+    const tcpx_health_stream_t *s = download_with_rtts(&c, 600, 0);
+    g_assert_cmpstr(s->verdict_code, ==, "queue_delay");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpint(s->queue_dir, ==, TCPX_S2C);
+    g_assert_cmpint(s->queue_base_ns, ==, MS(40));
+    g_assert_cmpint(s->queue_peak_ns, >, MS(450)); /* the least of the last 8: 600 ms, 8 samples back */
+    g_assert_nonnull(strstr(s->verdict, "a queue on the path: the RTT of the server's data rose from 40 ms to"));
+    conn_init(&c, h, 45, TRUE);
+    s = download_with_rtts(&c, 60, 3);
+    g_assert_cmpint(s->queue_dir, ==, -1);
+    g_assert_cmpstr(s->verdict_code, ==, "healthy");
+    tcpx_health_free(h);
+}
+
 /* The story in Zeek's history letters: first time each (client uppercase), retransmissions
  * again at the 10th; a clean stream reads ShADadFf. */
 static void
@@ -1810,6 +1850,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/pmtu_blackhole", test_pmtu_blackhole);
     g_test_add_func("/health/history", test_history);
     g_test_add_func("/health/timer_too_long", test_timer_too_long);
+    g_test_add_func("/health/queue_delay", test_queue_delay);
     g_test_add_func("/health/connection_not_lost", test_connection_not_lost);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);
