@@ -167,4 +167,8 @@ tcpx_explain_copy(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const
     f->orig_frame = e->frame;
     f->orig_age_ns = seg->ts_ns - e->ts_ns;
     f->count = d->copies_seen;
+    if (seg->has_ttl && e->ttl) { /* one apart: the copy of a forwarder's other interface */
+        f->ttl = seg->ip_ttl;
+        f->ttl_ref = e->ttl;
+    }
 }

@@ -72,9 +72,14 @@ tcpx_format_duration(GString *out, gint64 ns)
         g_string_append(out, " ms");
     } else if (ns < 60 * NS_PER_S)
         append_fixed(out, ns, 10 * NS_PER_MS, 2, "s");
-    else
+    else if (ns < 3600 * NS_PER_S)
         g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s", ns / (60 * NS_PER_S),
                                (ns / NS_PER_S) % 60);
+    else if (ns < NS_PER_S * 3600 * 48)
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min", ns / (3600 * NS_PER_S),
+                               (ns / (60 * NS_PER_S)) % 60);
+    else /* a capture's clock, not a network's delay */
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " days", ns / (NS_PER_S * 3600 * 24));
 }
 
 void

@@ -284,6 +284,7 @@ tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result
     rec->st = st;
     rec->result = r;
     rec->tcp_analysis_off = !tcpx_ws_tcp_analyzes_sequences();
+    rec->cut_len = pinfo->fd->cap_len < pinfo->fd->pkt_len ? pinfo->fd->cap_len : 0;
     for (guint8 i = 0; r && i < r->n; i++) {
         const tcpx_finding_t *f = &r->f[i];
         if (!tcpx_kind_is_anomaly((tcpx_kind_t)f->kind))

@@ -217,6 +217,7 @@ const char *tcpx_health_done_name(tcpx_done_t d);                 /* "complete",
 /* Renderers: append to out. */
 void tcpx_health_render_table(const tcpx_health_t *h, GString *out);
 void tcpx_health_render_paragraph(const tcpx_health_stream_t *s, GString *out);
+void tcpx_health_render_capture(const tcpx_health_t *h, GString *out);          /* the file's own facts, once */
 void tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out);       /* unhealthy, worst first */
 void tcpx_health_render_json_line(const tcpx_health_stream_t *s, GString *out); /* one line + '\n' */
 void tcpx_health_render_json(const tcpx_health_t *h, GString *out);             /* one line per stream */

@@ -483,6 +483,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         return NULL;
     if (rec->tcp_analysis_off)
         h->analysis_off = TRUE;
+    tcpx_health_add_capture(h, rec);
     hs = tcpx_health_find(h, rec->stream);
     if (!hs)
         hs = tcpx_health_new_stream(h, rec);

@@ -103,6 +103,18 @@ typedef struct {
     guint32 hist_count[2][4];
 } hstream_t;
 
+/* What the capture file did, over all its records (tcpx_health_capture.c). */
+typedef struct {
+    guint32 records;
+    gint64 last_ts;
+    guint32 backwards;  /* records earlier than the one before */
+    gint64 back_max_ns; /* ...the largest step back */
+    guint32 copies;     /* capture copies */
+    guint32 copies_hop; /* ...one hop from their original (TTL one apart) */
+    guint32 cut;        /* frames the snaplen cut */
+    guint32 cut_len;    /* ...the shortest captured length */
+} tcpx_capture_facts_t;
+
 struct tcpx_health {
     tcpx_health_prefs_t prefs;
     GPtrArray *by_id;       /* stream id -> hstream_t* or NULL (owned by list); tcp.stream ids are dense */
@@ -111,6 +123,7 @@ struct tcpx_health {
     gboolean analysis_off;  /* a record said TCP's sequence analysis was off */
     gint64 capture_last_ts; /* the latest record of any stream: where the capture ends, as far as we know */
     GString *scratch;       /* the judgement's sentences are rendered here (no allocation per stream) */
+    tcpx_capture_facts_t cap;
 };
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */

@@ -34,6 +34,7 @@ typedef struct {
     const tcpx_stream_t *st;
     const tcpx_result_t *result; /* findings of this header, NULL if none */
     gboolean tcp_analysis_off;   /* TCP's sequence analysis (tcp.analyze_sequence_numbers) is off */
+    guint32 cut_len;             /* the frame's captured length when the snaplen cut it, else 0 */
 } tcpx_tap_rec_t;
 
 #endif

@@ -79,6 +79,7 @@ append_text_report(GString *out, const cli_health_t *c)
                            "Streams: %u  (client? = roles guessed from the ports; "
                            "bytes = TCP payload)\n\n",
                            tcpx_health_count(c->h));
+    tcpx_health_render_capture(c->h, out);
     if (tcpx_health_count(c->h) > 0) {
         tcpx_health_render_table(c->h, out);
         g_string_append(out, "\n");

@@ -1377,21 +1377,54 @@ reference_duration(GString *out, gint64 ns)
         g_string_append_printf(out, "%" G_GINT64_FORMAT " ms", (ns + 500000) / 1000000);
     else if (ns < G_GINT64_CONSTANT(60000000000))
         g_string_append_printf(out, "%.2f s", (double)ns / 1000000000);
-    else
+    else if (ns < G_GINT64_CONSTANT(3600000000000))
         g_string_append_printf(out, "%" G_GINT64_FORMAT " min %" G_GINT64_FORMAT " s",
                                ns / G_GINT64_CONSTANT(60000000000), (ns / 1000000000) % 60);
+    else if (ns < G_GINT64_CONSTANT(172800000000000))
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " h %" G_GINT64_FORMAT " min",
+                               ns / G_GINT64_CONSTANT(3600000000000), (ns / G_GINT64_CONSTANT(60000000000)) % 60);
+    else
+        g_string_append_printf(out, "%" G_GINT64_FORMAT " days", ns / G_GINT64_CONSTANT(86400000000000));
 }
 
 static void
 test_duration_exact(void)
 {
-    static const gint64 edges[] = {
-        0,         1,          499,        500,        501,         999,         1000,
-        1500,      2500,       999499,     999500,     999999,      1000000,     1049999,
-        1050000,   1250000,    9949999,    9950000,    9999999,     10000000,    999499999,
-        999500000, 1000000000, 1005000000, 1015000000, 59994999999, 59995000000, G_GINT64_CONSTANT(60000000000),
-        -2500,     -1250000
-    };
+    static const gint64 edges[] = { 0,
+                                    1,
+                                    499,
+                                    500,
+                                    501,
+                                    999,
+                                    1000,
+                                    1500,
+                                    2500,
+                                    999499,
+                                    999500,
+                                    999999,
+                                    1000000,
+                                    1049999,
+                                    1050000,
+                                    1250000,
+                                    9949999,
+                                    9950000,
+                                    9999999,
+                                    10000000,
+                                    999499999,
+                                    999500000,
+                                    1000000000,
+                                    1005000000,
+                                    1015000000,
+                                    59994999999,
+                                    59995000000,
+                                    G_GINT64_CONSTANT(60000000000),
+                                    -2500,
+                                    -1250000,
+                                    G_GINT64_CONSTANT(3599999999999),
+                                    G_GINT64_CONSTANT(3600000000000),
+                                    G_GINT64_CONSTANT(172799999999999),
+                                    G_GINT64_CONSTANT(172800000000000),
+                                    G_MAXINT64 };
     GString *got = g_string_new(NULL), *want = g_string_new(NULL);
     GRand *rnd = g_rand_new_with_seed(7);
     for (guint i = 0; i < G_N_ELEMENTS(edges) + 400000; i++) {

@@ -1050,6 +1050,53 @@ test_queue_delay(void)
     tcpx_health_free(h);
 }
 
+/* The capture file's own facts, once: copies of another TTL (two capture points), frames cut
+ * by the snaplen, time going back by a millisecond or more (not by microseconds). */
+static void
+test_capture_facts(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    GString *out = g_string_new(NULL);
+    conn_init(&c, h, 46, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    tcpx_health_render_capture(h, out);
+    g_assert_cmpstr(out->str, ==, ""); /* nothing to say */
+    for (int i = 0; i < 3; i++) {
+        c.res.n = 1;
+        c.res.f[0].kind = TCPX_K_CAPTURE_COPY;
+        c.res.f[0].cause = TCPX_C_CAPTURE_DUPLICATE;
+        c.res.f[0].ttl = 62;
+        c.res.f[0].ttl_ref = 64;
+        rec(&c, 30 + 0.1 * i, C, A, 0, 64256, KB(TCPX_K_CAPTURE_COPY));
+    }
+    rec(&c, 29.7, C, A, 0, 64256, 0); /* 0.5 ms back: two interfaces' clocks */
+    tcpx_health_render_capture(h, out);
+    g_assert_nonnull(strstr(out->str, "Capture: 3 frames are copies of another with another TTL"));
+    g_assert_null(strstr(out->str, "backwards"));
+    g_assert_null(strstr(out->str, "snaplen"));
+    tcpx_tap_rec_t r;
+    memset(&r, 0, sizeof r);
+    r.frame = ++c.frame;
+    r.ts_ns = c.t0 + MS(10); /* 20 ms back */
+    r.stream = c.stream;
+    r.from_client = TRUE;
+    r.client = c.st.name[0];
+    r.server = c.st.name[1];
+    r.flags = A;
+    r.st = &c.st;
+    r.cut_len = 54;
+    tcpx_health_add(h, &r);
+    g_string_truncate(out, 0);
+    tcpx_health_render_capture(h, out);
+    for (char *nl; (nl = strchr(out->str, '\n')) != NULL && nl[1];) /* unwrapped */
+        *nl = ' ';
+    g_assert_nonnull(strstr(out->str, "1 frame was cut by the snaplen (the shortest kept 54 bytes)"));
+    g_assert_nonnull(strstr(out->str, "Time goes backwards 1 time, by up to 20 ms"));
+    g_string_free(out, TRUE);
+    tcpx_health_free(h);
+}
+
 /* The story in Zeek's history letters: first time each (client uppercase), retransmissions
  * again at the 10th; a clean stream reads ShADadFf. */
 static void
@@ -1851,6 +1898,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/history", test_history);
     g_test_add_func("/health/timer_too_long", test_timer_too_long);
     g_test_add_func("/health/queue_delay", test_queue_delay);
+    g_test_add_func("/health/capture_facts", test_capture_facts);
     g_test_add_func("/health/connection_not_lost", test_connection_not_lost);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);
