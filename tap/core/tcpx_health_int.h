@@ -98,6 +98,7 @@ typedef struct {
     guint32 rtt_recent_n[2];
     gint64 rtt_floor_max[2];
     guint32 rtt_floor_frame[2];
+    gint64 rtt_floor_jump[2]; /* the largest rise of that level in one step */
     /* history letters: the letters each side has had, and the counts of the repeating ones */
     guint64 hist_seen[2];
     guint32 hist_count[2][4];

@@ -2,7 +2,9 @@
  * data: its sustained level under load far above its least, the handshake's leg included.
  *
  * A delayed ACK lifts one sample, a queue every sample for as long as it holds: the level is
- * the least of the latest QUEUE_RING samples, and the peak the highest level.  The capture
+ * the least of the latest QUEUE_RING samples, and the peak the highest level.  A queue
+ * fills step by step; a path that holds everything at once (a delay spike, told by the D-SACKs
+ * of the resends it provokes) lifts the level in one step: no queue.  The capture
  * point sees the queues between it and the receiver (and back): a capture near the receiver
  * sees none, and says nothing.
  *
@@ -31,6 +33,8 @@ tcpx_health_add_queue(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     for (guint i = 1; i < QUEUE_RING; i++)
         level = MIN(level, hs->rtt_recent[dir][i]);
     if (level > hs->rtt_floor_max[dir]) {
+        if (hs->rtt_floor_max[dir] > 0)
+            hs->rtt_floor_jump[dir] = MAX(hs->rtt_floor_jump[dir], level - hs->rtt_floor_max[dir]);
         hs->rtt_floor_max[dir] = level;
         hs->rtt_floor_frame[dir] = rec->frame;
     }
@@ -56,6 +60,7 @@ tcpx_health_derive_queue(hstream_t *hs)
     for (int dir = 0; dir < 2; dir++) {
         gint64 base = least_rtt(s, dir), peak = hs->rtt_floor_max[dir];
         if (base <= 0 || peak / QUEUE_FACTOR < base || peak - base < QUEUE_MIN_NS ||
+            hs->rtt_floor_jump[dir] * 2 > peak - base || /* at once: a spike, not a queue filling */
             (s->queue_dir >= 0 && peak - base <= s->queue_peak_ns - s->queue_base_ns))
             continue;
         int sender = dir == TCPX_C2S ? 0 : 1;

@@ -1047,6 +1047,15 @@ test_queue_delay(void)
     s = download_with_rtts(&c, 60, 3);
     g_assert_cmpint(s->queue_dir, ==, -1);
     g_assert_cmpstr(s->verdict_code, ==, "healthy");
+    /* a path that held everything for a second, at once: a spike, not a queue filling */
+    conn_init(&c, h, 47, TRUE);
+    handshake(&c, 0, 0.1, 40);
+    for (int i = 0; i < 30; i++) {
+        double rtt = i >= 10 && i < 20 ? 1000 : 40;
+        rec(&c, 42 + 10 * i, S, A, 1400, 65160, 0);
+        rec_full(&c, 42 + 10 * i + rtt, C, A, 0, 64256, 0, MS(rtt), 0, 0, 0);
+    }
+    g_assert_cmpint(judge(&c)->queue_dir, ==, -1);
     tcpx_health_free(h);
 }
 
