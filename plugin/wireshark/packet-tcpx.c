@@ -159,7 +159,10 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
 
     if (anomaly)
         proto_item_set_generated(proto_tree_add_uint(ft, hf_tcpx_severity, tvb, 0, 0, k->severity));
-    if (k->severity != TCPX_SEV_NONE) {
+    /* Expert Info where someone looks: a visible tree, the expert tap (the GUI's dialog, tshark
+     * -z expert), a filter on the item; a hidden tree for other fields skips the words. */
+    if (k->severity != TCPX_SEV_NONE && (PTREE_DATA(tree)->visible || have_tap_listener(expert_tap_id) ||
+                                         proto_field_is_referenced(tree, ei_tcpx_kind[f->kind].hf))) {
         tcpx_render_summary(s, ctx);
         expert_add_info_format(pinfo, ti, &ei_tcpx_kind[f->kind], "%s", s->str);
         g_string_truncate(s, 0);
