@@ -311,6 +311,8 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
         tcpx_explain_gap(s, sender, seg, r);
     if (seg->ws & TCPX_WS_ANY_RETRANSMISSION)
         tcpx_explain_retransmission(s, sender, seg, r);
+    else if (seg->len > 0)
+        tcpx_explain_nagle(s, sender, seg, r);
     if (seg->ws & TCPX_WS_OUT_OF_ORDER)
         tcpx_explain_out_of_order(s, sender, seg, r);
     if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
@@ -353,6 +355,9 @@ update_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg)
     if (seg->len > 0 && !(seg->ws & TCPX_WS_KEEP_ALIVE)) {
         d->data_segments++;
         d->last_data_ts = seg->ts_ns;
+        d->last_data_frame = seg->frame;
+        d->last_data_len = seg->len;
+        d->last_data_end = seg->seq + seg->len;
         d->largest_len = MAX(d->largest_len, seg->len);
         if (new_data)
             d->payload_bytes += d->seq_known ? MIN(seg->len, tcpx_seq_diff(d->next_seq, end)) : seg->len;

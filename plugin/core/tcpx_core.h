@@ -86,6 +86,7 @@ typedef enum {
     TCPX_K_CLOSE_ACK,
     TCPX_K_HALF_CLOSE,
     TCPX_K_DSACK, /* an ACK whose D-SACK proves a resend unneeded (not a dup ACK) */
+    TCPX_K_NAGLE, /* a small segment held back until the peer's delayed ACK (tcpx_nagle.c) */
     /* phase notes for ordinary frames (a preference) */
     TCPX_K_NOTE_DATA,
     TCPX_K_NOTE_ACK,
@@ -166,6 +167,7 @@ typedef enum {
     TCPX_C_CSUM_CORRUPTION,
     /* story */
     TCPX_C_CONNECT_SYNS_LOST, /* a SYN-ACK to a SYN sent again: the first ones went unanswered */
+    TCPX_C_NAGLE_DELAYED_ACK,
     TCPX_C_STORY,
     TCPX_C_COUNT
 } tcpx_cause_t;
@@ -372,6 +374,7 @@ typedef struct {
     guint32 last_frame;
     gint64 last_ts;
     gint64 last_data_ts;
+    guint32 last_data_frame, last_data_len, last_data_end; /* its latest data segment (tcpx_nagle.c) */
     /* window this side advertises */
     guint32 win;
     gboolean win_known;

@@ -235,6 +235,14 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{Sender} acknowledges what {receiver} sent before byte {ack} and, in its first SACK block, reports bytes "
       "{held_lo}-{hi}, which it had already received.",
       NULL, "Unneeded resend", { TCPX_C_DUPACK_DSACK } },
+    { TCPX_K_NAGLE, "nagle", TCPX_SEV_NOTE,
+      "Held back by Nagle",
+      "Held back by Nagle until the delayed ACK in frame {ref}: {idle} lost",
+      "{Sender} sends {range} ({bytes}) at once after the ACK in frame {ref}, which acknowledged its small segment of "
+      "frame {orig} ({bytes2}) {idle} later than the {rtt} round trip.",
+      "Send each request in one write (or set TCP_NODELAY on the socket of {sender}); on {receiver}, quick ACKs "
+      "(TCP_QUICKACK) shorten the wait but not the cause.", "Delayed ACK that released it",
+      { TCPX_C_NAGLE_DELAYED_ACK } },
     { TCPX_K_NOTE_DATA, "data", TCPX_SEV_NONE,
       "Data",
       "Data: {sender_role} sends {range}{?ack:, next expected byte {ack}}",
@@ -489,6 +497,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "Look for the same on other connections to {sender} (tcp.flags.syn == 1 && tcp.analysis.retransmission): on all of "
       "them, the path or {sender} drops SYNs (a firewall's rate limit, a full listen queue: nstat TcpExtListenDrops on "
       "{sender})." },
+    { TCPX_C_NAGLE_DELAYED_ACK, "nagle_delayed_ack", "Nagle and a delayed ACK",
+      "Nagle's algorithm on {sender} keeps a small segment while an earlier small one is unacknowledged, and {receiver}, "
+      "with nothing to send, delayed its ACK of that one (about 40 ms on Linux, up to 200 ms on Windows): the two wait for "
+      "each other. This comes from an application that writes a request in pieces (write-write-read)." },
     { TCPX_C_STORY, "story", "", "" },
 };
 /* clang-format on */

@@ -70,6 +70,7 @@ void tcpx_explain_partial_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t
 void tcpx_explain_ambiguous_ack(const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_dup_ack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r);
 void tcpx_explain_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint32 unneeded, tcpx_result_t *r);
+void tcpx_explain_nagle(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_note_ack_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
 /* The round trip between the capture point and that side, from the handshake (0: unknown) */
 gint64 tcpx_leg_rtt(const tcpx_stream_t *s, int side);

@@ -152,6 +152,9 @@ typedef struct {
     guint32 blackhole_len;    /* ...their size in bytes */
     guint32 timer_long_retx;  /* first resends far later than any timer the path needs (cause timer_too_long) */
     int timer_long_side;      /* ...by the client (0) or the server (1) */
+    guint32 nagle_stalls;     /* small segments Nagle held until a delayed ACK (tcpx_nagle.c) */
+    int nagle_side;           /* ...whose: the client (0) or the server (1) */
+    gint64 nagle_lost_ns;     /* ...the time they lost in all */
     gint64 timer_long_ns;     /* ...the longest of those waits */
     /* a queue on the path (tcpx_health_queue.c): the ACK RTT of one direction's data, its least
      * (handshake leg included) and its highest sustained level, and the data rate then */

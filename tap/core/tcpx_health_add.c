@@ -272,6 +272,19 @@ add_retx_causes(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     }
 }
 
+/* A small segment Nagle held until the peer's delayed ACK. */
+static inline void
+add_nagle(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        if (rec->result->f[i].kind == TCPX_K_NAGLE) {
+            hs->pub.nagle_stalls++;
+            hs->pub.nagle_side = r->d;
+            hs->pub.nagle_lost_ns += rec->result->f[i].idle_ns;
+        }
+    }
+}
+
 /* The time of the first transmission of what this retransmission resends (its own time if unknown). */
 static gint64
 original_ts(const tcpx_tap_rec_t *rec)
@@ -512,6 +525,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_dsack(hs, rec, &r);
     if (r.retx_loss)
         add_retx_causes(hs, rec, &r);
+    else if (rec->len > 0 && rec->result)
+        add_nagle(hs, rec, &r);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
         add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))

@@ -291,6 +291,16 @@ get_rto_long(hs_t *s, hv_t *v)
     set_num(v, s->timer_long_retx > 0, s->timer_long_ns);
 }
 static void
+get_nagle_stalls(hs_t *s, hv_t *v)
+{
+    set_num(v, s->nagle_stalls > 0, s->nagle_stalls);
+}
+static void
+get_nagle_lost(hs_t *s, hv_t *v)
+{
+    set_num(v, s->nagle_stalls > 0, s->nagle_lost_ns);
+}
+static void
 get_history(hs_t *s, hv_t *v)
 {
     set_text(v, s->history);
@@ -504,6 +514,8 @@ static const tcpx_health_column_t columns[] = {
     { "queue_rtt_peak_ms", TCPX_HU_MS, get_queue_peak, J },
     { "queue_rate_bps", TCPX_HU_COUNT, get_queue_rate, J },
     { "rto_long_s", TCPX_HU_SECONDS, get_rto_long, J },
+    { "nagle_stalls", TCPX_HU_COUNT, get_nagle_stalls, J },
+    { "nagle_lost_s", TCPX_HU_SECONDS, get_nagle_lost, J },
     /* The GUI sorts by its first column on open: the score, worst first.  Its header's
      * leading spaces are what the sort arrow covers (else it reads "core"). */
     { "score", TCPX_HU_INT, get_score, J,

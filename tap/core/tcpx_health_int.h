@@ -206,6 +206,7 @@ typedef enum {
     TCPX_HW_PMTU_BLACKHOLE,
     TCPX_HW_TIMER_LONG,
     TCPX_HW_QUEUE,
+    TCPX_HW_NAGLE,
     /* completeness: one per tcpx_done_t, in its order */
     TCPX_HW_DONE,
     TCPX_HW_DONE_LAST = TCPX_HW_DONE + TCPX_DONE_MIDSTREAM,

@@ -251,6 +251,23 @@ rule_timer_long(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* Nagle and delayed ACKs: a pattern (NAGLE_MIN stalls) of small writes waiting for the peer's
+ * delayed ACK; the writer's doing (its writes, or TCP_NODELAY), weighed by the time it lost. */
+#define NAGLE_MIN 3
+static gboolean
+rule_nagle(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->nagle_stalls < NAGLE_MIN)
+        return FALSE;
+    is->weight = s->duration_ns > 0 && s->nagle_lost_ns * 10 >= s->duration_ns ? p->w_loss_mid : p->w_loss_low;
+    is->fault = s->nagle_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
+    is->code = "nagle_delayed_ack";
+    is->words = TCPX_HW_NAGLE;
+    is->ev.side = s->nagle_side;
+    return TRUE;
+}
+
 /* A queue on the path (bufferbloat): the RTT under load far above the path's least; a
  * network issue of latency, not of loss. */
 static gboolean
@@ -276,6 +293,7 @@ static const rule_t rules[] = {
     rule_slow_server,
     rule_reset,
     rule_capture,
+    rule_nagle,
     rule_queue,
 };
 /* clang-format on */

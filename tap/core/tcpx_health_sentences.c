@@ -64,6 +64,9 @@ static const struct {
     [TCPX_HW_QUEUE] = { NULL,
         "a queue on the path: the RTT of the {queue_sender}'s data rose from {queue_base} to {queue_peak} and stayed "
         "there{?queue_rate: while {queue_rate} flowed} (bufferbloat)" },
+    [TCPX_HW_NAGLE] = { NULL,
+        "the {side}'s small writes wait for delayed ACKs (Nagle): {nagle_stalls} times, {nagle_lost} lost in all; "
+        "one write per request, or TCP_NODELAY" },
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },

@@ -475,6 +475,8 @@ static const tcpx_var_t vars[] = {
     { "blackhole_len",       u32_,            OF(blackhole_len), 0 },
     { "timer_long",          dur,             OF(timer_long_ns), 1 },
     { "queue_sender",        queue_sender,    0, 0 },
+    { "nagle_stalls",        u32_,            OF(nagle_stalls), 0 },
+    { "nagle_lost",          dur,             OF(nagle_lost_ns), 1 },
     { "queue_base",          dur,             OF(queue_base_ns), 1 },
     { "queue_peak",          dur,             OF(queue_peak_ns), 1 },
     { "queue_rate",          rate,            OF(queue_rate_bps), 0 },

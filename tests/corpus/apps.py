@@ -7,7 +7,7 @@ Run inside a namespace by make_corpus.py, arguments as key=value:
                            [rcvbuf=16384] [conns=1] [pace=0.05 chunk=8192]
                            [chat=300]
     python3 apps.py client server=10.2.0.2 port=8080 sport=40001
-                           [get=1000000 | put=300000 | chat=0.6,1.2]
+                           [get=1000000 | put=300000 | chat=0.6,1.2 | nagle=20]
                            [stall=3 stall_after=N] [rcvbuf=16384]
                            [timeout=30] [linger0=0.3]
     python3 apps.py scan server=10.2.0.2 ports=9001-9030 sport=40101
@@ -20,7 +20,9 @@ bytes.  ``pace``: the server writes its answer ``chunk`` bytes at a time,
 ``pace`` s apart (little in flight).  ``chat``: an interactive session (SSH-
 like): the client sleeps each listed pause (its user's think time), sends a
 one-line command and reads the server's immediate ``chat``-byte answer, then
-closes.  ``linger0``: once all is read (the server's FIN
+closes.  ``nagle``: that many commands, each written in two small writes
+(write-write-read, Nagle left on) to a ``chat`` server, the answer read after
+each.  ``linger0``: once all is read (the server's FIN
 too), the client waits that many seconds and closes with SO_LINGER {1, 0}
 (a RST instead of a FIN).  ``scan``: a connect scan, one SYN every
 ``gap`` s to each port from consecutive source ports.  Every socket uses cubic (the host default is bbr, and a namespace
@@ -171,8 +173,25 @@ def chat_session(s, pauses):
     return got
 
 
+def nagle_session(s, n):
+    """n commands in two writes each: the second waits (Nagle) for the first's ACK."""
+    got = 0
+    for i in range(n):
+        s.sendall(b"cmd %03d " % i + b"x" * 92)
+        s.sendall(b"y" * 99 + b"\n")
+        line = b""
+        while not line.endswith(b"\n"):
+            d = s.recv(4096)
+            if not d:
+                return got
+            line += d
+        got += len(line)
+    s.shutdown(socket.SHUT_WR)
+    return got
+
+
 def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
-           rcvbuf=0, timeout=30, chat=None, linger0=None):
+           rcvbuf=0, timeout=30, chat=None, linger0=None, nagle=None):
     res = {"sport": int(sport), "error": None, "bytes": 0}
     t0 = time.monotonic()
     s = new_socket(int(rcvbuf))
@@ -184,6 +203,8 @@ def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
         res["connect_s"] = round(time.monotonic() - t0, 4)
         if chat is not None:
             res["bytes"] = chat_session(s, [float(x) for x in chat.split(",")])
+        elif nagle is not None:
+            res["bytes"] = nagle_session(s, int(nagle))
         elif put is not None:
             s.sendall(b"PUT /up HTTP/1.1\r\nContent-Length: %d\r\n\r\n"
                       % int(put) + body(int(put)))

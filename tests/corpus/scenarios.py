@@ -83,6 +83,12 @@ VERDICTS = {
                     "large buffer holds what the receive window lets the "
                     "sender put in flight, so the RTT under load is many "
                     "times the path's, with no loss"),
+    "nagle_delayed_ack": ("client",
+                          "the client writes each request in two small writes "
+                          "with Nagle on: the second waits for the ACK of the "
+                          "first, which the server delays (~40 ms): every "
+                          "exchange stalls; the client application's writes "
+                          "(or TCP_NODELAY) are the fix"),
     "capture_short": ("none",
                       "the capture holds ~150 ms from the middle of a longer, "
                       "healthy transfer, with a brief zero window in it: too "
@@ -618,4 +624,28 @@ def bufferbloat(lab, expect):
     r = lab.client(port=8080, sport=40001, get=2000000, rcvbuf=131072)
     expect(r["error"] is None and r["bytes"] == 2000000, "transfer complete")
     expect(lab.qdisc_drops("router", "r0") == 0, "the queue dropped nothing")
+    return [r]
+
+
+def nagle_verify(d, expect):
+    expect(d["server"].get("TcpExtDelayedACKs", 0) >= 10,
+           "the server delayed its ACKs (DelayedACKs)")
+
+
+@scenario("nagle_delayed_ack",
+          "20 request/answer exchanges, each request written in two small "
+          "writes (write-write-read) with Nagle on",
+          [Stream(40001, 8080, "nagle_delayed_ack",
+                  "each second write waits for the server's delayed ACK of "
+                  "the first (~40 ms on Linux), then the answer comes")],
+          injected="client application: two writes of 100 bytes per request "
+                   "(Nagle on); server: answers each line at once (200 bytes)",
+          capture="client",
+          capture_note="at the client: the second write leaves right after "
+                       "the delayed ACK of the first",
+          verify=nagle_verify)
+def nagle_delayed_ack(lab, expect):
+    lab.app("server", "server", port=8080, chat=200)
+    r = lab.client(port=8080, sport=40001, nagle=20)
+    expect(r["error"] is None and r["bytes"] == 20 * 200, "every answer read")
     return [r]

@@ -134,6 +134,8 @@ EVENTS = collections.OrderedDict([
     ("queue_delay", ("queue_rtt_peak_ms", 1.0, "the sender's largest srtt (ss)",
                      lambda t: ss_max(t, "rtt"))),
     ("rto_too_long", ("rto_long_s", 1000.0, "the sender's rto before backoff (ss)", first_rto)),
+    ("nagle_delayed_ack", ("nagle_stalls", 1.0, "the receiver's delayed ACKs (nstat DelayedACKs)",
+                           lambda t: t["counters"]["server"].get("TcpExtDelayedACKs"))),
 ])
 
 

@@ -1106,6 +1106,41 @@ test_capture_facts(void)
     tcpx_health_free(h);
 }
 
+/* Small writes of the client held by Nagle until the server's delayed ACKs, 5 times out of 5
+ * exchanges (44 ms each of 0.5 s): the client's doing; twice only is no pattern. */
+static void
+test_nagle(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    for (int stalls = 2; stalls <= 5; stalls += 3) {
+        conn_t c;
+        conn_init(&c, h, 48 + stalls, TRUE);
+        handshake(&c, 0, 40, 0.1);
+        for (int i = 0; i < stalls; i++) {
+            rec(&c, 50 + 100 * i, C, PA, 100, 64256, 0);
+            rec(&c, 134 + 100 * i, S, A, 0, 65160, 0);
+            c.res.n = 1;
+            c.res.f[0].kind = TCPX_K_NAGLE;
+            c.res.f[0].cause = TCPX_C_NAGLE_DELAYED_ACK;
+            c.res.f[0].idle_ns = MS(44);
+            rec(&c, 134.1 + 100 * i, C, PA, 100, 64256, 0);
+            rec(&c, 175 + 100 * i, S, PA, 200, 65160, 0);
+        }
+        close_both(&c, 600, 40);
+        const tcpx_health_stream_t *s = judge(&c);
+        g_assert_cmpuint(s->nagle_stalls, ==, (guint)stalls);
+        if (stalls < 3) {
+            g_assert_cmpstr(s->verdict_code, !=, "nagle_delayed_ack");
+            continue;
+        }
+        g_assert_cmpstr(s->verdict_code, ==, "nagle_delayed_ack");
+        g_assert_cmpint(s->fault, ==, TCPX_FAULT_CLIENT);
+        g_assert_nonnull(
+            strstr(s->verdict, "the client's small writes wait for delayed ACKs (Nagle): 5 times, 220 ms"));
+    }
+    tcpx_health_free(h);
+}
+
 /* The story in Zeek's history letters: first time each (client uppercase), retransmissions
  * again at the 10th; a clean stream reads ShADadFf. */
 static void
@@ -1908,6 +1943,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/timer_too_long", test_timer_too_long);
     g_test_add_func("/health/queue_delay", test_queue_delay);
     g_test_add_func("/health/capture_facts", test_capture_facts);
+    g_test_add_func("/health/nagle", test_nagle);
     g_test_add_func("/health/connection_not_lost", test_connection_not_lost);
     g_test_add_func("/health/json", test_json);
     g_test_add_func("/health/render_and_order", test_render_and_order);
