@@ -18,7 +18,19 @@
 /* The letters, by bit in hstream_t.hist_seen; the first four repeat (hist_count). */
 static const char LETTERS[] = "TGWCSHADFRIQ";
 enum {
-    REPEATING = 4
+    L_T,
+    L_G,
+    L_W,
+    L_C,
+    L_S,
+    L_H,
+    L_A,
+    L_D,
+    L_F,
+    L_R,
+    L_I,
+    L_Q,
+    REPEATING = L_S
 };
 
 static void
@@ -50,12 +62,6 @@ note(hstream_t *hs, int d, guint i)
         append(&hs->pub, d == 0 ? LETTERS[i] : g_ascii_tolower(LETTERS[i]));
 }
 
-static guint
-letter(char c)
-{
-    return (guint)(strchr(LETTERS, c) - LETTERS);
-}
-
 void
 tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
@@ -63,23 +69,23 @@ tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view
     if (hs->pub.history[0] == '\0' && rec->roles_guessed)
         append(&hs->pub, '^');
     if (r->syn && (r->rst || r->fin))
-        note(hs, d, letter(r->rst ? 'I' : 'Q'));
+        note(hs, d, r->rst ? L_I : L_Q);
     else if (r->syn)
-        note(hs, d, letter(r->ack ? 'H' : 'S'));
+        note(hs, d, r->ack ? L_H : L_S);
     if (r->fin && !r->syn)
-        note(hs, d, letter('F'));
+        note(hs, d, L_F);
     if (r->rst && !r->syn)
-        note(hs, d, letter('R'));
+        note(hs, d, L_R);
     if (rec->len > 0 && !r->keepalive && !r->probe)
-        note(hs, d, letter('D'));
+        note(hs, d, L_D);
     else if (r->ack && !r->syn && !r->fin && !r->rst)
-        note(hs, d, letter('A'));
+        note(hs, d, L_A);
     if (r->retx_any)
-        note(hs, d, letter('T'));
+        note(hs, d, L_T);
     if ((r->kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
-        note(hs, d, letter('G'));
+        note(hs, d, L_G);
     if (r->kinds & K(TCPX_K_ZERO_WINDOW))
-        note(hs, d, letter('W'));
+        note(hs, d, L_W);
     if (r->kinds & K(TCPX_K_CHECKSUM))
-        note(hs, d, letter('C'));
+        note(hs, d, L_C);
 }
