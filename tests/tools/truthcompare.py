@@ -19,7 +19,7 @@ import re
 import tsharkx
 
 FRAME_FIELDS = ["frame.number", "ip.src", "ip.id", "tcp.srcport", "tcp.seq_raw", "tcp.ack_raw",
-                "tcp.flags", "tcp.len", "tcpx.anomaly", "tcpx.cause_code", "tcpx.step"]
+                "tcp.flags", "tcp.len", "tcpx.anomaly", "tcpx.cause_code", "tcpx.step", "frame.time_relative"]
 # Fields that make a packet itself: a copy made by the capture repeats all of them,
 # a retransmission by TCP has another IP ID.
 IDENTITY = FRAME_FIELDS[1:8]
@@ -118,24 +118,29 @@ def ss_max(truth, key):
     return max(vals) if vals else None
 
 
-def first_rto(truth):
-    """The sender kernel's retransmission timer before any backoff: its least ``ss`` rto, or
-    else the rto_min the scenario set on the server's routes."""
-    vals = ss_values(truth, "rto")
-    if vals:
-        return min(vals)
-    m = re.search(r"rto_min (?:lock )?(\d+(?:\.\d+)?)(ms|s)\b",
-                  truth.get("facts", {}).get("routes", {}).get("server", ""))
-    return float(m.group(1)) * (1000 if m.group(2) == "s" else 1) if m else None
+def first_resend_gap(truth, obs):
+    """The stall the wire shows (ms): from a segment's first transmission to its first resend by
+    the same host, by the frames' own times and sequence numbers (the kernel's TCPTimeouts, checked
+    when the corpus was made, says a timer sent it; its rto lags the timer's firing)."""
+    first, gaps = {}, []
+    for f in obs.frames:
+        if not f["tcp.len"] or f["tcp.len"] == "0":
+            continue
+        key = (f["ip.src"], f["tcp.seq_raw"])
+        if key in first:
+            gaps.append(float(f["frame.time_relative"]) - first[key])
+        else:
+            first[key] = float(f["frame.time_relative"])
+    return max(gaps) * 1000 if gaps else None
 
 
 # verdict class -> (health JSON field, its unit in ms, what the truth measures, how)
 EVENTS = collections.OrderedDict([
     ("queue_delay", ("queue_rtt_peak_ms", 1.0, "the sender's largest srtt (ss)",
-                     lambda t: ss_max(t, "rtt"))),
-    ("rto_too_long", ("rto_long_s", 1000.0, "the sender's rto before backoff (ss)", first_rto)),
+                     lambda t, o: ss_max(t, "rtt"))),
+    ("rto_too_long", ("rto_long_s", 1000.0, "the wire's gap from a segment to its resend", first_resend_gap)),
     ("nagle_delayed_ack", ("nagle_stalls", 1.0, "the receiver's delayed ACKs (nstat DelayedACKs)",
-                           lambda t: t["counters"]["server"].get("TcpExtDelayedACKs"))),
+                           lambda t, o: t["counters"]["server"].get("TcpExtDelayedACKs"))),
 ])
 
 
@@ -154,7 +159,7 @@ def event_results(truth, obs):
                     misses.append(dict(check="event", scenario=truth["scenario"], item="%s %s" % (field, name),
                                        tcpx=got, truth="no %s" % verdict))
                 continue
-            want = measure(truth)
+            want = measure(truth, obs)
             ok = got is not None and want is not None and abs(got * unit - want) <= 0.1 * want
             rows.append(dict(scenario=truth["scenario"], stream=name, event=verdict, field=field,
                              tcpx=got, truth=want, truth_is=what, ok=ok))
