@@ -156,18 +156,26 @@ def server(port, think=0, stall=0, stall_after=0, rcvbuf=0, conns=1,
                   float(pace), int(chunk), int(chat))
 
 
+def read_line(s):
+    """One answer line, or None at EOF."""
+    line = b""
+    while not line.endswith(b"\n"):
+        d = s.recv(4096)
+        if not d:
+            return None
+        line += d
+    return line
+
+
 def chat_session(s, pauses):
     """Think, send a command, read the whole answer (one line)."""
     got = 0
     for i, pause in enumerate(pauses):
         time.sleep(pause)
         s.sendall(b"cmd %d\n" % i)
-        line = b""
-        while not line.endswith(b"\n"):
-            d = s.recv(4096)
-            if not d:
-                return got
-            line += d
+        line = read_line(s)
+        if line is None:
+            return got
         got += len(line)
     s.shutdown(socket.SHUT_WR)
     return got
@@ -179,12 +187,9 @@ def nagle_session(s, n):
     for i in range(n):
         s.sendall(b"cmd %03d " % i + b"x" * 92)
         s.sendall(b"y" * 99 + b"\n")
-        line = b""
-        while not line.endswith(b"\n"):
-            d = s.recv(4096)
-            if not d:
-                return got
-            line += d
+        line = read_line(s)
+        if line is None:
+            return got
         got += len(line)
     s.shutdown(socket.SHUT_WR)
     return got
