@@ -32,6 +32,8 @@ tcpx_explain_nagle(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx
     if (!d->last_data_frame || d->last_data_len >= mss || d->last_data_end != seg->seq)
         return;
     /* k: a pure ACK, the peer's latest frame, a delayed ACK's wait after A */
+    if (k->ts_ns < d->last_data_ts || k->ts_ns - d->last_data_ts > DELACK_MAX_NS + rtt)
+        return; /* time out of order, or far apart: no delayed ACK (and no overflow below) */
     gint64 held = k->ts_ns - d->last_data_ts - rtt;
     if (peer->last_frame != k->frame || peer->last_data_ts >= k->ts_ns || held < DELACK_MIN_NS || held > DELACK_MAX_NS)
         return;

@@ -17,9 +17,11 @@ void
 tcpx_health_add_capture(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
 {
     tcpx_capture_facts_t *c = &h->cap;
-    if (c->records++ && rec->ts_ns + BACK_MIN_NS <= c->last_ts) {
+    /* unsigned: a hostile file's times span the whole 64 bits */
+    guint64 back = rec->ts_ns < c->last_ts ? (guint64)c->last_ts - (guint64)rec->ts_ns : 0;
+    if (c->records++ && back >= BACK_MIN_NS) {
         c->backwards++;
-        c->back_max_ns = MAX(c->back_max_ns, c->last_ts - rec->ts_ns);
+        c->back_max_ns = MAX(c->back_max_ns, (gint64)MIN(back, (guint64)G_MAXINT64));
     }
     c->last_ts = rec->ts_ns;
     if (rec->cut_len && (!c->cut || rec->cut_len < c->cut_len))

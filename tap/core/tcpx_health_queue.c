@@ -68,6 +68,7 @@ tcpx_health_derive_queue(hstream_t *hs)
         s->queue_base_ns = base;
         s->queue_peak_ns = peak;
         s->queue_peak_frame = hs->rtt_floor_frame[dir];
-        s->queue_rate_bps = s->duration_ns > 0 ? s->bytes[sender] * 8 * NS_PER_S / (guint64)s->duration_ns : 0;
+        /* in double: bytes x 8 x 10^9 outgrows 64 bits past 2 GB */
+        s->queue_rate_bps = s->duration_ns > 0 ? (guint64)((double)s->bytes[sender] * 8e9 / (double)s->duration_ns) : 0;
     }
 }
