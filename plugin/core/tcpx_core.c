@@ -271,11 +271,10 @@ tcpx_plain_phase(const tcpx_segment_t *seg)
 
 /* ---- the steps of tcpx_analyze() --------------------------------------------- */
 
-/* The stream's first frame, its roles and its handshake frames. */
+/* The stream's first frame and its roles. */
 static void
 note_frame(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
 {
-    guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
     if (s->frames == 0) {
         s->first_frame = seg->frame;
         s->first_ts = seg->ts_ns;
@@ -286,6 +285,13 @@ note_frame(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
         s->client = (gint8)guess_client(s, seg, sender);
         s->roles_guessed = !(seg->flags & TCPX_TH_SYN);
     }
+}
+
+/* Its handshake frames: a capture's copy of a SYN is no SYN sent again (called after copies). */
+static void
+note_handshake(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+{
+    guint16 synack = seg->flags & (TCPX_TH_SYN | TCPX_TH_ACK);
     if (synack == TCPX_TH_SYN && !s->synack_frame) {
         s->syns_sent++;
         s->last_syn_frame = seg->frame;
@@ -455,6 +461,7 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
         s->anomalies[TCPX_K_CAPTURE_COPY]++;
         return;
     }
+    note_handshake(s, sender, seg);
     tcpx_remember_packet(s, sender, seg);
     explain_anomalies(s, sender, seg, r);
     tcpx_tell_story(s, sender, seg, r);

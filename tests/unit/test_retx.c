@@ -147,6 +147,19 @@ test_connect_after_lost_syn(void)
     g_assert_nonnull(f);
     g_assert_cmpint(f->cause, ==, TCPX_C_STORY);
     fx_free(s);
+    /* the capture's copy of a SYN is no SYN sent again */
+    s = fx_stream();
+    tcpx_segment_t syn = fx_seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    fx_feed(s, syn);
+    tcpx_segment_t copy = syn;
+    copy.frame = ++fx_next_frame;
+    copy.ts_ns += MS / 50;
+    fx_feed(s, copy);
+    const tcpx_result_t *r = fx_feed(s, fx_seg(FALSE, 41, TCPX_TH_SYN | TCPX_TH_ACK, 0, 1, 0));
+    g_assert_cmpint(r->f[0].kind, ==, TCPX_K_SYNACK);
+    g_assert_cmpint(r->f[0].cause, ==, TCPX_C_STORY);
+    g_assert_cmpuint(r->f[0].ref_frame, ==, syn.frame);
+    fx_free(s);
 }
 
 int
