@@ -291,8 +291,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "The segment was lost between {sender} and {receiver}. {dupacks} duplicate ACK{?one_dupacks:|s} let {sender} resend it without waiting for "
       "its timeout: TCP recovering as designed. If these repeat in bursts, a queue on the path is overflowing." },
     { TCPX_C_RETX_AFTER_DUPACKS, "loss_sack", "lost, recovered after dup ACKs",
-      "{Receiver} had signalled the gap with duplicate ACK{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }in frame{?one_listed:|s} {listed})}, so {sender} resent the "
-      "segment early (SACK/RACK-based recovery): it was lost on the way. A few such losses are normal; many mean congestion." },
+      "{Receiver} had signalled the gap {?dupacks:with duplicate ACK{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }in frame{?one_listed:|s} {listed})}|"
+      "in the SACK blocks of its latest ACK (data held above the gap)}, so {sender} resent the segment early (SACK/RACK-based "
+      "recovery): it was lost on the way. A few such losses are normal; many mean congestion." },
     { TCPX_C_RETX_TIMEOUT, "timeout", "retransmission timeout",
       "Nothing new was acknowledged{?idle: for {idle}}{?rtt: (the round trip is {rtt})}, longer than the retransmission timeout (RTO, at least "
       "200 ms on Linux), so {sender} resent. Either the data or its ACKs were lost; a timeout stalls the transfer for the whole wait." },

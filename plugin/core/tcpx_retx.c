@@ -143,8 +143,10 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     if (!ev->prev_attempt_frame && ev->orig && ev->rtt && ev->since_orig >= TIMER_LONG_MIN_NS &&
         ev->since_orig >= TIMER_LONG_RTTS * ev->rtt && ev->since_progress >= TIMER_LONG_RTTS * ev->rtt)
         return TCPX_C_RETX_TIMER_LONG;
-    /* the receiver's dup ACKs prompt a resend at once, not a timer's wait after the last of them */
-    gboolean prompted = peer->dupacks_len > 0 && peer->last_frame && seg->ts_ns - peer->last_ts < rto_floor;
+    /* the receiver's dup ACKs, or SACK blocks above a hole on its latest ACK, prompt a resend at once, not a
+     * timer's wait after the last of them */
+    gboolean prompted = (peer->dupacks_len > 0 || peer->sack_hole) && peer->last_frame &&
+                        seg->ts_ns - peer->last_ts < rto_floor;
     if (prompted && peer->ack_known && peer->high_ack == seg->seq)
         return TCPX_C_RETX_AFTER_DUPACKS;
     if (peer->ack_known &&

@@ -162,6 +162,26 @@ test_connect_after_lost_syn(void)
     fx_free(s);
 }
 
+/* An ACK that advances but SACKs data above a hole (Wireshark 4.4+ flags no dup ACK): the resend
+ * of the hole right after it is SACK recovery, not undetermined. */
+static void
+test_resend_after_sack_hole(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    fx_handshake(s, 20);
+    for (guint32 i = 0; i < 4; i++)
+        fx_feed(s, fx_seg(FALSE, 21, TCPX_TH_ACK, 1 + i * FULL, 1, FULL));
+    tcpx_segment_t ack = fx_seg(TRUE, 41, TCPX_TH_ACK, 1, 1 + FULL, 0);
+    ack.n_sack = 1;
+    ack.sack_le[0] = 1 + 2 * FULL;
+    ack.sack_re[0] = 1 + 3 * FULL;
+    fx_feed(s, ack);
+    tcpx_segment_t rt = fx_seg(FALSE, 54, TCPX_TH_ACK, 1 + FULL, 1, FULL);
+    rt.ws = TCPX_WS_RETRANSMISSION;
+    g_assert_cmpint(retx_finding(fx_feed(s, rt))->cause, ==, TCPX_C_RETX_AFTER_DUPACKS);
+    fx_free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -170,5 +190,6 @@ main(int argc, char **argv)
     g_test_add_func("/retx/full_size_sacked_is_no_blackhole", test_full_size_sacked_is_no_blackhole);
     g_test_add_func("/retx/timer_too_long", test_timer_too_long);
     g_test_add_func("/retx/connect_after_lost_syn", test_connect_after_lost_syn);
+    g_test_add_func("/retx/resend_after_sack_hole", test_resend_after_sack_hole);
     return g_test_run();
 }
