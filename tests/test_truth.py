@@ -109,7 +109,7 @@ def judge(directory):
     with concurrent.futures.ThreadPoolExecutor(jobs) as pool:
         corpus_obs = list(pool.map(lambda t: truthcompare.run_tcpx(t["capture_path"]), truths))
         real_obs = list(pool.map(lambda c: truthcompare.run_tcpx(c, frames=False), real))
-    r = dict(streams=[], counters=[], artefacts=[], events=[], misses=[], evaluated=set())
+    r = dict(streams=[], counters=[], artefacts=[], events=[], limits=[], misses=[], evaluated=set())
     checker = {"corpus": wording.Checker(), "real-captures": wording.Checker()}
     for t, obs in zip(truths, corpus_obs):
         rows, misses = truthcompare.stream_results(t, obs)
@@ -123,6 +123,9 @@ def judge(directory):
         r["misses"] += misses
         rows, misses = truthcompare.event_results(t, obs)
         r["events"] += rows
+        r["misses"] += misses
+        rows, misses = truthcompare.limits_results(t, obs)
+        r["limits"] += rows
         r["misses"] += misses
         r["evaluated"].add(t["scenario"])
         add_texts(checker["corpus"], t["scenario"], obs)
@@ -255,6 +258,10 @@ def report(result, known):
     lines += ["  %-12s %-14s %-18s tcpx %-10s truth %-10s (%s) %s" % (
         e["scenario"], e["event"], e["field"], e["tcpx"], e["truth"], e["truth_is"], "ok" if e["ok"] else "MISS")
         for e in result["events"]] or ["  (no scenario with a numbered event in this corpus)"]
+    lines += ["", "What limited throughput (tcpx's busy / receiver-window ms against the sender's tcp_info):"]
+    lines += ["  %-24s %-34s tcpx %6d / %6d  kernel %6d / %6d  %s" % (
+        e["scenario"], e["stream"], e["busy"], e["rwnd"], e["kernel_busy"], e["kernel_rwnd"], "ok" if e["ok"] else "MISS")
+        for e in result["limits"]] or ["  (no stream with a sampled sender in this corpus)"]
     lines += ["", "Targets (issue #16):"] + ["  %-40s %s" % kv for kv in result["targets"].items()]
     misses = result["misses"]
     lines += ["", "Misses: %d (%s); %d listed in known_misses.json" % (
@@ -342,6 +349,10 @@ class TruthTest(unittest.TestCase):
     def test_events(self):
         """Events with numbers (#17): on their scenario within 10% of the truth's, on no other stream."""
         self.check_misses(("event",))
+
+    def test_limits(self):
+        """What limited throughput (#17 item 5): busy and receiver-window time against the sender's tcp_info."""
+        self.check_misses(("limits",))
 
     def test_wording(self):
         self.check_misses(("wording",))

@@ -15,6 +15,15 @@
 #include "tcpx_tap.h"
 #include "tcpx_explain.h" /* tcpx_position_name() and _words() */
 
+/* What held a sender back at a moment of its transfer (tcpx_health_limits.c). */
+typedef enum {
+    TCPX_LIMIT_RWND,     /* the receiver's window: no room for another segment */
+    TCPX_LIMIT_RECOVERY, /* repairing a loss: from the resend to the ACK past the data then in flight */
+    TCPX_LIMIT_SENDING,  /* data in flight, window open: the congestion window, the path or the sender's pace */
+    TCPX_LIMIT_IDLE,     /* nothing in flight, window open, between bursts: the application had nothing to send */
+    TCPX_LIMITS_N
+} tcpx_limit_t;
+
 /* Thresholds and score weights (tcpx protocol preferences, see
  * tcpx_health_register_prefs()).  tcpx_health_prefs_default() fills them. */
 #define TCPX_HISTORY_MAX 40
@@ -162,6 +171,10 @@ typedef struct {
     gint64 queue_base_ns, queue_peak_ns;
     guint32 queue_peak_frame; /* the ACK where the sustained RTT peaked */
     guint64 queue_rate_bps;   /* that direction's data rate over the stream, bits/s */
+    /* what limited the main sender's throughput (tcpx_health_limits.c): time per limiter while it
+     * had data outstanding or waited on the window, and its idle time between bursts */
+    int lim_sender;               /* 0 client, 1 server; -1: too little data to say */
+    gint64 lim_ns[TCPX_LIMITS_N]; /* by tcpx_limit_t */
     /* judged with other streams (tcpx_health_groups.c, by tcpx_health_finish) */
     gboolean scan;         /* an attempt of a port scan */
     guint32 group_n;       /* repeated attempts to this server host:port that never connected (0: none) */

@@ -538,6 +538,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     tcpx_health_add_windows(hs, rec, &r);
     tcpx_health_add_exchange(hs, rec, &r);
     add_close(hs, rec, &r);
+    tcpx_health_add_limits(hs, rec, &r);
     tcpx_health_add_history(hs, rec, &r);
     return &hs->pub;
 }

@@ -30,6 +30,9 @@ guint8 tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind);
 /* tcpx_health_queue.c: the ACK RTT's sustained level (tcpx_health_derive_queue: the queue). */
 void tcpx_health_add_queue(hstream_t *hs, const tcpx_tap_rec_t *rec, int d);
 
+/* tcpx_health_limits.c: what held each sender back, from the record's time on. */
+void tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
+
 /* tcpx_health_capture.c: the capture file's own facts, from every record. */
 void tcpx_health_add_capture(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
 

@@ -516,6 +516,12 @@ static const tcpx_health_column_t columns[] = {
     { "rto_long_s", TCPX_HU_SECONDS, get_rto_long, J },
     { "nagle_stalls", TCPX_HU_COUNT, get_nagle_stalls, J },
     { "nagle_lost_s", TCPX_HU_SECONDS, get_nagle_lost, J },
+    { "limits_sender", TCPX_HU_TEXT, tcpx_health_get_lim_sender, J },
+    { "limits_busy_s", TCPX_HU_SECONDS, tcpx_health_get_lim_busy, J },
+    { "limits_rwnd_s", TCPX_HU_SECONDS, tcpx_health_get_lim_rwnd, J },
+    { "limits_recovery_s", TCPX_HU_SECONDS, tcpx_health_get_lim_recovery, J },
+    { "limits_sending_s", TCPX_HU_SECONDS, tcpx_health_get_lim_sending, J },
+    { "limits_idle_s", TCPX_HU_SECONDS, tcpx_health_get_lim_idle, J },
     /* The GUI sorts by its first column on open: the score, worst first.  Its header's
      * leading spaces are what the sort arrow covers (else it reads "core"). */
     { "score", TCPX_HU_INT, get_score, J,

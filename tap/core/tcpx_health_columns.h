@@ -74,6 +74,14 @@ typedef struct {
     } gui;
 } tcpx_health_column_t;
 
+/* The throughput limiters' rows (tcpx_health_limits.c). */
+void tcpx_health_get_lim_sender(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_lim_busy(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_lim_rwnd(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_lim_recovery(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_lim_sending(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_lim_idle(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+
 #define TCPX_HEALTH_TABLE_COLUMNS 20
 #define TCPX_HEALTH_GUI_COLUMNS 25
 

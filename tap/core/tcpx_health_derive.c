@@ -250,6 +250,7 @@ tcpx_health_derive(tcpx_health_t *h, hstream_t *hs)
     derive_reset_origin(hs);
     derive_position(hs);
     tcpx_health_derive_queue(hs);
+    tcpx_health_derive_limits(hs);
     derive_holes(hs);
     derive_lost(hs);
     derive_loss(&h->prefs, hs);

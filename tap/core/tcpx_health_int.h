@@ -26,6 +26,35 @@ typedef struct {
 } tcpx_health_hole_t;
 #define TCPX_HEALTH_PENDING_HOLES 8
 
+/* What limited one sender, as it runs (tcpx_health_limits.c). */
+#define TCPX_LIMITS_ACKS 32
+typedef struct {
+    gboolean started;   /* its first data was seen */
+    gboolean fin_sent;  /* its FIN was sent ... */
+    gboolean ended;     /* ... and acknowledged, or its RST: the transfer is over */
+    int state;          /* tcpx_limit_t since `since` */
+    gboolean zero_wait; /* ...TCPX_LIMIT_RWND with nothing in flight: waiting on a closed window */
+    gint64 since;       /* when the state began to count */
+    gint64 ns[TCPX_LIMITS_N];
+    gint64 sending_unacked; /* time in flight since the ACK last advanced */
+    gint64 idle_pending;    /* idle since its last data: counted only if more data follows */
+    gint64 zero_pending;    /* a closed window with nothing in flight: counted once the sender shows it waited */
+    gint64 reopened_ts;     /* when that window reopened (0: it has not) */
+    gboolean probed;        /* the sender probed the closed window */
+    gboolean in_recovery;   /* repairing a loss ... */
+    guint32 recovery_point; /* ... until the receiver acknowledges this */
+    guint32 seg_max;        /* its largest segment */
+    /* the receiver's ACKs as the sender has them: one sender leg after the capture saw them */
+    guint32 snd_max; /* the highest byte it sent, +1 */
+    gboolean ack_known;
+    guint32 ack, edge;
+    struct {
+        gint64 at;
+        guint32 ack, edge;
+    } acks[TCPX_LIMITS_ACKS];
+    guint32 acks_head, acks_len;
+} tcpx_limits_acc_t;
+
 /* Per-stream state: the public summary plus the running state of the accumulation. */
 typedef struct {
     tcpx_health_stream_t pub;
@@ -102,6 +131,7 @@ typedef struct {
     /* history letters: the letters each side has had, and the counts of the repeating ones */
     guint64 hist_seen[2];
     guint32 hist_count[2][4];
+    tcpx_limits_acc_t lim[2];
 } hstream_t;
 
 /* What the capture file did, over all its records (tcpx_health_capture.c). */
@@ -224,6 +254,7 @@ typedef enum {
     TCPX_HW_PARA_LOSS_ISOLATED,
     TCPX_HW_PARA_ZERO_WINDOW,
     TCPX_HW_PARA_WINDOW_FULL,
+    TCPX_HW_PARA_LIMITS,
     TCPX_HW_PARA_RESPONSE,
     TCPX_HW_PARA_RESETS,
     TCPX_HW_PARA_REORDERED,
@@ -255,6 +286,12 @@ typedef struct {
 void tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_stream_t *s,
                        const tcpx_health_evidence_t *ev);
 
+/* The {lim_*} variables (tcpx_health_limits.c). */
+gboolean tcpx_health_lim_side(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_lim_share(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_lim_idle(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_lim_queue(GString *o, const tcpx_var_t *v, const void *c);
+
 /* "client" (side 0) or "server". */
 const char *tcpx_health_side_name(int side);
 /* ns as seconds with three decimals, as "%.3f" prints them, into buf. */
@@ -264,5 +301,6 @@ void tcpx_health_append_wrapped(GString *out, const char *text, int indent);
 
 /* tcpx_health_queue.c: a queue on the path from the ACK RTTs' sustained level (pub.queue_*). */
 void tcpx_health_derive_queue(hstream_t *hs);
+void tcpx_health_derive_limits(hstream_t *hs);
 
 #endif

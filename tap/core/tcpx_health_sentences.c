@@ -111,6 +111,11 @@ static const struct {
     [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
         " The receive window was full {window_full_client} time{?one_window_full_client:|s} at the client and "
         "{window_full_server} time{?one_window_full_server:|s} at the server." },
+    [TCPX_HW_PARA_LIMITS] = { "limits",
+        " Throughput: of the {lim_busy} the {lim_sender} had data to send, the {lim_receiver}'s window held it back "
+        "{lim_rwnd}, loss recovery {lim_recovery}, and {lim_sending} went at the pace of {?lim_queue:a queue on the path "
+        "filling|its congestion window, the path or its own writes}{?lim_idle:; between bursts it had nothing to send "
+        "for {lim_idle}}." },
     [TCPX_HW_PARA_RESPONSE] = { "responses",
         " Application response: slowest {resp_max} (frame {resp_max_frame}), average {resp_avg} "
         "over {responses} exchange{?one_response:|s}"

@@ -233,7 +233,8 @@ class SsSampler(threading.Thread):
             # -H: one socket is two lines: addresses, then the tcp_info
             for addr, info in zip(lines[0::2], lines[1::2]):
                 sample = {"t": round(time.monotonic() - self.t0, 3),
-                          "socket": " ".join(addr.split()[2:4])}
+                          # local and peer address (the columns before them vary with the states asked for)
+                          "socket": " ".join([a for a in addr.split() if ":" in a][-2:])}
                 for k, v in SS_FIELDS.findall(info):
                     if k in SS_KEEP:
                         sample[k] = v

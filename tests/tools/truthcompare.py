@@ -169,6 +169,59 @@ def event_results(truth, obs):
     return rows, misses
 
 
+# --- What limited throughput: tcpx's shares against the sender kernel's tcp_info chrono ---
+
+def ss_ms(sample, key):
+    v = sample.get(key)
+    return float(v.split("(")[0].rstrip("ms")) if v else 0.0
+
+
+def ss_final(truth, s, sender):
+    """The sender socket's last tcp_info sample (the largest busy), or None when the sampled
+    socket is not the stream's sender or cannot be told from another stream's."""
+    ss = truth.get("ss") or {}
+    role = ("client", "server")[sender]
+    if ss.get("namespace") != role:
+        return None
+    local, peer = s[role], s[("server", "client")[sender]]
+    if sum(1 for x in truth["streams"] if x[role] == local) > 1 and not any(
+            peer in smp["socket"].split() for smp in ss.get("samples", [])):
+        return None   # several streams share the sender's address, and the samples name no peer
+    mine = [smp for smp in ss.get("samples", []) if local in smp["socket"].split()
+            and not any(":" in a and a not in (local, peer) for a in smp["socket"].split())]
+    return max(mine, key=lambda smp: ss_ms(smp, "busy")) if mine else None
+
+
+def limits_results(truth, obs):
+    """(rows, misses): the time the sender had data out (busy) and the time the receiver's window
+    held it back (rwnd), against its kernel's busy and rwnd_limited, within 10% of the busy time.
+    Only for streams that ended in the capture (FIN both ways), so the capture holds the whole
+    transfer.  The kernel was sampled every 100 ms or so: its last sample can miss the end, so the
+    wire may add what came after it, no more."""
+    rows, misses = [], []
+    for s in truth["streams"]:
+        judged = [h for h in obs.health if {h["client"], h["server"]} == {s["client"], s["server"]}]
+        if not judged or judged[0].get("limits_sender") not in ("client", "server"):
+            continue
+        h = judged[0]
+        if h["completeness_code"] != "complete":
+            continue
+        sample = ss_final(truth, s, ("client", "server").index(h["limits_sender"]))
+        if sample is None or ss_ms(sample, "busy") <= 0:
+            continue
+        busy, rwnd = h["limits_busy_s"] * 1000.0, h["limits_rwnd_s"] * 1000.0
+        k_busy, k_rwnd = ss_ms(sample, "busy"), ss_ms(sample, "rwnd_limited")
+        tol = 0.1 * max(busy, k_busy)
+        ok = (busy >= k_busy - tol and k_rwnd - tol <= rwnd <= k_rwnd + max(0.0, busy - k_busy) + tol)
+        row = dict(scenario=truth["scenario"], stream=stream_name(s), busy=round(busy), rwnd=round(rwnd),
+                   kernel_busy=k_busy, kernel_rwnd=k_rwnd, ok=ok)
+        rows.append(row)
+        if not ok:
+            misses.append(dict(check="limits", scenario=truth["scenario"], item="busy/rwnd %s" % stream_name(s),
+                               tcpx="%d/%d ms" % (busy, rwnd), truth="tcp_info %d/%d ms" % (k_busy, k_rwnd)))
+    return rows, misses
+
+
 # --- Retransmission classes against the kernels' counters -------------------------
 
 RETX_KINDS = ("retransmission", "fast_retransmission", "spurious_retransmission")

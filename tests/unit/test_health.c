@@ -730,6 +730,8 @@ test_acked_unseen(void)
     /* nothing lost before the capture point: no "Not captured: 0 bytes (about 0 segments)" */
     GString *p = g_string_new(NULL);
     tcpx_health_render_paragraph(s, p);
+    for (char *nl; (nl = strstr(p->str, "\n  ")) != NULL;) /* unwrapped */
+        g_string_erase(p, nl - p->str, 2), p->str[nl - p->str] = ' ';
     g_assert_nonnull(strstr(p->str, "Not captured: 1 ACK of segments the capture never saw"));
     g_assert_null(strstr(p->str, "0 bytes"));
     g_assert_null(strstr(p->str, "about 0"));
@@ -1143,6 +1145,63 @@ test_nagle(void)
 
 /* The story in Zeek's history letters: first time each (client uppercase), retransmissions
  * again at the 10th; a clean stream reads ShADadFf. */
+/* What limited the server's download, against what the wire shows: with a capture near the
+ * receiver (each ACK seen at once, the sender's leg 40 ms) the ACKs reach the sender a leg later.
+ * 0-200 ms: window open, data in flight; 200-1200 ms: the client's window closed with everything
+ * acknowledged, the server probing it; then it reopens and the server sends at once; 1.5 s idle
+ * between two bursts; a loss resend repaired within one leg. */
+static void
+test_limits(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 48, TRUE);
+    handshake(&c, 0, 40, 0.1); /* near the client: the server's leg is 40 ms */
+    rec(&c, 41, C, PA, 100, 64256, 0);
+    for (int i = 0; i < 20; i++) { /* 200 ms of data in flight, window open */
+        rec(&c, 100 + 10 * i, S, A, 1400, 65160, 0);
+        rec(&c, 100.1 + 10 * i, C, A, 0, 64256, 0);
+    }
+    rec(&c, 300, S, A, 1400, 65160, 0);
+    rec(&c, 300.1, C, A, 0, 0, 0); /* the client's window closes: 300.1 + 40 at the server */
+    rec_full(&c, 800, S, A, 1, 65160, KB(TCPX_K_ZERO_WINDOW_PROBE), 0, 0, 0, c.seq[1]);
+    rec(&c, 1300.1, C, A, 0, 64256, 0); /* reopens: 1340.1 at the server */
+    rec(&c, 1341, S, A, 1400, 65160, 0);
+    rec(&c, 1341.1, C, A, 0, 64256, 0);
+    /* idle until 2881 (1.5 s after the server saw that ACK), then a burst with a resend */
+    guint32 lost_seq = c.seq[1];
+    rec(&c, 2881, S, A, 1400, 65160, 0);
+    rec(&c, 2890, S, A, 1400, 65160, 0);
+    finding_next(&c, TCPX_K_FAST_RETRANSMISSION, TCPX_C_NONE, 1400, 1);
+    rec_full(&c, 2931, S, A, 1400, 65160, KB(TCPX_K_FAST_RETRANSMISSION), 0, 0, 0, lost_seq);
+    rec(&c, 2931.1, C, A, 0, 64256, 0);
+    close_both(&c, 4000, 40);
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpint(s->lim_sender, ==, 1);
+    /* in flight: 100 .. 340.1, the probe's byte 1340.1 .. 1341, 1341 .. 1381.1, and the FIN until the
+     * capture's end, 4040 .. 4040.1 */
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_SENDING], ==, MS(240.1) + MS(0.9) + MS(40.1) + MS(0.1));
+    /* window closed, the server probing: 340.1 .. 1340.1 */
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RWND], ==, MS(1000));
+    /* the loss found (nothing acknowledged since 2881) and repaired: 2881 .. 2971.1 */
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RECOVERY], ==, MS(90.1));
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_IDLE], ==, MS(1499.9)); /* 1381.1 .. 2881 */
+    GString *p = g_string_new(NULL);
+    tcpx_health_words(p, TCPX_HW_PARA_LIMITS, s, NULL);
+    g_assert_nonnull(strstr(p->str, "the client's window held it back 73%, loss recovery 7%"));
+    g_assert_nonnull(strstr(p->str, "between bursts it had nothing to send for 1.50 s"));
+    g_string_free(p, TRUE);
+    /* no handshake: the window's scale unknown, the same closed window is no limit tcpx can name */
+    conn_init(&c, h, 49, FALSE);
+    for (int i = 0; i < 20; i++) {
+        rec(&c, 100 + 10 * i, S, A, 1400, 65160, 0);
+        rec(&c, 100.1 + 10 * i, C, A, 0, i < 10 ? 64256 : 0, 0);
+    }
+    s = judge(&c);
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RWND], ==, 0);
+    tcpx_health_free(h);
+}
+
 static void
 test_history(void)
 {
@@ -1940,6 +1999,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/connection_lost", test_connection_lost);
     g_test_add_func("/health/pmtu_blackhole", test_pmtu_blackhole);
     g_test_add_func("/health/history", test_history);
+    g_test_add_func("/health/limits", test_limits);
     g_test_add_func("/health/timer_too_long", test_timer_too_long);
     g_test_add_func("/health/queue_delay", test_queue_delay);
     g_test_add_func("/health/capture_facts", test_capture_facts);

@@ -1,0 +1,300 @@
+/* tcpx_health_limits.c: what limited each sender's throughput, moment by moment.
+ *
+ * Between two records of a stream, a sender is in one state, read from the wire as its kernel
+ * keeps its own chrono (Linux tcp_info: busy, rwnd_limited):
+ * - the receiver's window: no room past its right edge for another full segment;
+ * - loss recovery: from the last ACK advance before a loss resend (the loss being found: dup ACKs
+ *   or the timer) until the receiver acknowledges all that was in flight at the resend;
+ * - sending: data in flight and the window open (the congestion window, the path, or its pace);
+ * - idle: nothing in flight and the window open.
+ * Idle time counts only between bursts (the application had nothing to send, then did): the
+ * time after the last data is the connection's, not the transfer's. A closed window with
+ * nothing in flight counts as the window's only when the sender shows it was waiting: it probed,
+ * or sent new data within a moment of the window reopening; else it was idle too.
+ * Without the handshake the window's scale is unknown: no window state then.
+ *
+ * SPDX-License-Identifier: GPL-2.0-or-later
+ */
+#include "tcpx_health_add.h"
+#include "tcpx_text.h"
+#include "tcpx_health_columns.h"
+
+/* A sender with data that the window held back sends as soon as the window reopens (one ACK's way);
+ * later than this, it had nothing to send. */
+#define REOPEN_SEND_NS (20 * NS_PER_MS)
+/* Below this much time in flight, the shares say nothing. */
+#define LIMITS_MIN_BUSY_NS (50 * NS_PER_MS)
+
+/* How long after the capture saw an ACK its effect shows in the sender's data: the sender's leg of
+ * the handshake (the client's: SYN-ACK -> ACK; the server's: SYN -> SYN-ACK).  Near the sender it
+ * is nothing; near the receiver the whole round trip, during which the capture has seen data
+ * acknowledged that the sender still counts in flight. */
+static gint64
+sender_leg(const hstream_t *hs, int d)
+{
+    gint64 leg = d == 0 ? hs->hs_ack_ts - hs->synack_ts : hs->synack_ts - hs->syn_ts;
+    return hs->pub.syn && hs->pub.synack && hs->pub.hs_ack && leg > 0 ? leg : 0;
+}
+
+/* The window's scale is known: both SYNs were captured with their options. */
+static gboolean
+window_scale_known(const hstream_t *hs)
+{
+    const tcpx_stream_t *st = hs->st;
+    return st && st->side[0].syn_seen && st->side[1].syn_seen && !st->side[0].options_cut && !st->side[1].options_cut;
+}
+
+/* The sender's state now, from the receiver's ACKs as the sender has them. */
+static int
+state_now(const hstream_t *hs, const tcpx_limits_acc_t *a, gboolean *zero_wait)
+{
+    gboolean in_flight = !a->ack_known || tcpx_seq_gt(a->snd_max, a->ack);
+    *zero_wait = FALSE;
+    if (a->in_recovery && in_flight)
+        return TCPX_LIMIT_RECOVERY;
+    if (window_scale_known(hs) && a->ack_known &&
+        (!tcpx_seq_gt(a->edge, a->snd_max) || a->edge - a->snd_max < MAX(a->seg_max, 1))) {
+        *zero_wait = !in_flight;
+        return TCPX_LIMIT_RWND;
+    }
+    return in_flight ? TCPX_LIMIT_SENDING : TCPX_LIMIT_IDLE;
+}
+
+/* The time since `since` goes to the state it was in (pending while not yet known). */
+static void
+close_interval(tcpx_limits_acc_t *a, gint64 now)
+{
+    gint64 span = tcpx_health_span(a->since, now);
+    if (a->state == TCPX_LIMIT_IDLE)
+        a->idle_pending += span;
+    else if (a->state == TCPX_LIMIT_RWND && a->zero_wait)
+        a->zero_pending += span;
+    else
+        a->ns[a->state] += span;
+    if (a->state == TCPX_LIMIT_SENDING)
+        a->sending_unacked += span;
+    if (now > a->since)
+        a->since = now;
+}
+
+static void
+update_state(const hstream_t *hs, tcpx_limits_acc_t *a, gint64 now)
+{
+    gboolean zero_wait, was_zero = a->state == TCPX_LIMIT_RWND && a->zero_wait;
+    if (a->in_recovery && a->ack_known && tcpx_seq_ge(a->ack, a->recovery_point))
+        a->in_recovery = FALSE;
+    a->state = state_now(hs, a, &zero_wait);
+    a->zero_wait = zero_wait;
+    if (was_zero && !(a->state == TCPX_LIMIT_RWND && zero_wait))
+        a->reopened_ts = now;
+}
+
+/* The oldest ACK on its way to the sender takes effect at `at`. */
+static void
+apply_oldest_ack(const hstream_t *hs, tcpx_limits_acc_t *a, gint64 at)
+{
+    guint32 ack = a->acks[a->acks_head].ack, edge = a->acks[a->acks_head].edge;
+    a->acks_head = (a->acks_head + 1) % TCPX_LIMITS_ACKS;
+    a->acks_len--;
+    close_interval(a, at);
+    if (!a->ack_known || tcpx_seq_ge(ack, a->ack)) { /* the sender takes the latest window, as it comes */
+        if (!a->ack_known || ack != a->ack)
+            a->sending_unacked = 0;
+        a->ack = ack;
+        a->edge = edge;
+    }
+    a->ack_known = TRUE;
+    update_state(hs, a, at);
+}
+
+/* An ACK of the receiver, on its way to the sender (when the ring is full, the oldest arrives now). */
+static void
+queue_ack(const hstream_t *hs, tcpx_limits_acc_t *a, int d, const tcpx_tap_rec_t *rec)
+{
+    if (a->acks_len == TCPX_LIMITS_ACKS)
+        apply_oldest_ack(hs, a, rec->ts_ns);
+    guint32 i = (a->acks_head + a->acks_len++) % TCPX_LIMITS_ACKS;
+    a->acks[i].at = rec->ts_ns + sender_leg(hs, d);
+    a->acks[i].ack = rec->ack;
+    a->acks[i].edge = rec->ack + rec->win;
+}
+
+/* New data from the sender: the idle and closed-window time before it belonged to the transfer. */
+static void
+settle_pending(tcpx_limits_acc_t *a, gint64 now)
+{
+    gboolean waited = a->probed || (a->reopened_ts > 0 && now - a->reopened_ts <= REOPEN_SEND_NS);
+    a->ns[waited ? TCPX_LIMIT_RWND : TCPX_LIMIT_IDLE] += a->zero_pending;
+    a->ns[TCPX_LIMIT_IDLE] += a->idle_pending;
+    a->zero_pending = a->idle_pending = 0;
+    a->reopened_ts = 0;
+    a->probed = FALSE;
+}
+
+static void
+note_sender_record(tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    guint32 end = rec->seq + rec->len + (r->fin ? 1 : 0);
+    if (end != rec->seq && !r->keepalive && (!a->started || tcpx_seq_gt(end, a->snd_max)))
+        a->snd_max = end;
+    a->fin_sent |= r->fin && a->started;
+    if (r->probe || r->keepalive) {
+        a->probed |= r->probe;
+        return;
+    }
+    if (rec->len == 0 || r->syn || r->rst)
+        return;
+    a->seg_max = MAX(a->seg_max, rec->len);
+    if (!a->started) {
+        a->started = TRUE;
+        a->since = rec->ts_ns;
+        a->state = TCPX_LIMIT_SENDING;
+    } else if (!r->retx_any) {
+        settle_pending(a, rec->ts_ns);
+    }
+    if (r->retx_loss && !a->in_recovery) {
+        /* the wait since the last ACK advance was the loss being found (dup ACKs, or the timer) */
+        a->ns[TCPX_LIMIT_SENDING] -= a->sending_unacked;
+        a->ns[TCPX_LIMIT_RECOVERY] += a->sending_unacked;
+        a->sending_unacked = 0;
+        a->in_recovery = TRUE;
+        a->recovery_point = a->snd_max;
+    }
+}
+
+void
+tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    for (int d = 0; d < 2; d++) {
+        tcpx_limits_acc_t *a = &hs->lim[d];
+        if (a->ended)
+            continue;
+        while (a->started && a->acks_len && a->acks[a->acks_head].at <= rec->ts_ns)
+            apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
+        if (a->started)
+            close_interval(a, rec->ts_ns);
+        if (r->d == d && r->rst) {
+            a->ended = TRUE; /* what follows is the connection's end, not the transfer */
+            continue;
+        }
+        if (r->d == d)
+            note_sender_record(a, rec, r);
+        else if (r->ack && !r->syn && !r->rst)
+            queue_ack(hs, a, d, rec);
+        if (a->started)
+            update_state(hs, a, rec->ts_ns);
+        /* its FIN acknowledged: the transfer is over (the kernel's busy time ends there too) */
+        a->ended = a->fin_sent && a->state == TCPX_LIMIT_IDLE;
+    }
+}
+
+/* The main sender (the more payload, with enough time in flight to say anything) and its shares. */
+void
+tcpx_health_derive_limits(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    int d = s->bytes[1] >= s->bytes[0] ? 1 : 0;
+    const tcpx_limits_acc_t *a = &hs->lim[d];
+    gint64 busy = a->ns[TCPX_LIMIT_RWND] + a->ns[TCPX_LIMIT_RECOVERY] + a->ns[TCPX_LIMIT_SENDING];
+    s->lim_sender = a->started && busy >= LIMITS_MIN_BUSY_NS ? d : -1;
+    for (int i = 0; i < TCPX_LIMITS_N; i++)
+        s->lim_ns[i] = s->lim_sender >= 0 ? a->ns[i] : 0;
+}
+
+/* ---- the words ({lim_*} in tcpx_health_sentences.c) ---------------------- */
+
+#define LIM_STREAM(c) (((const tcpx_health_words_ctx_t *)(c))->s)
+
+static gint64
+lim_busy_ns(const tcpx_health_stream_t *s)
+{
+    return s->lim_ns[TCPX_LIMIT_RWND] + s->lim_ns[TCPX_LIMIT_RECOVERY] + s->lim_ns[TCPX_LIMIT_SENDING];
+}
+
+/* arg 0: the sender, 1: its receiver; known when there is a main sender. */
+gboolean
+tcpx_health_lim_side(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = LIM_STREAM(c);
+    if (s->lim_sender < 0)
+        return FALSE;
+    g_string_append(o, tcpx_health_side_name(v->arg ? 1 - s->lim_sender : s->lim_sender));
+    return TRUE;
+}
+
+/* arg TCPX_LIMITS_N: the busy time; else the share of the busy time in limit arg ("98%"). */
+gboolean
+tcpx_health_lim_share(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = LIM_STREAM(c);
+    gint64 busy = lim_busy_ns(s);
+    if (s->lim_sender < 0 || busy <= 0)
+        return FALSE;
+    if (v->arg == TCPX_LIMITS_N) {
+        tcpx_format_duration(o, busy);
+        return TRUE;
+    }
+    g_string_append_printf(o, "%.0f%%", 100.0 * (double)s->lim_ns[v->arg] / (double)busy);
+    return TRUE;
+}
+
+/* The idle time between bursts, when at least a millisecond. */
+gboolean
+tcpx_health_lim_idle(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = LIM_STREAM(c);
+    (void)v;
+    if (s->lim_sender < 0 || s->lim_ns[TCPX_LIMIT_IDLE] < NS_PER_MS)
+        return FALSE;
+    tcpx_format_duration(o, s->lim_ns[TCPX_LIMIT_IDLE]);
+    return TRUE;
+}
+
+/* The queue on the path delayed this sender's data (tcpx_health_queue.c). */
+gboolean
+tcpx_health_lim_queue(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = LIM_STREAM(c);
+    (void)o, (void)v;
+    return s->lim_sender >= 0 && s->queue_dir == (s->lim_sender == 0 ? TCPX_C2S : TCPX_S2C);
+}
+
+/* ---- the JSON rows (tcpx_health_columns.c): null without a main sender ---------- */
+
+void
+tcpx_health_get_lim_sender(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    v->known = s->lim_sender >= 0;
+    v->v.text = v->known ? tcpx_health_side_name(s->lim_sender) : NULL;
+}
+static void
+lim_value(const tcpx_health_stream_t *s, tcpx_health_value_t *v, gint64 ns)
+{
+    v->known = s->lim_sender >= 0;
+    v->v.num = ns;
+}
+void
+tcpx_health_get_lim_busy(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    lim_value(s, v, lim_busy_ns(s));
+}
+void
+tcpx_health_get_lim_rwnd(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    lim_value(s, v, s->lim_ns[TCPX_LIMIT_RWND]);
+}
+void
+tcpx_health_get_lim_recovery(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    lim_value(s, v, s->lim_ns[TCPX_LIMIT_RECOVERY]);
+}
+void
+tcpx_health_get_lim_sending(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    lim_value(s, v, s->lim_ns[TCPX_LIMIT_SENDING]);
+}
+void
+tcpx_health_get_lim_idle(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    lim_value(s, v, s->lim_ns[TCPX_LIMIT_IDLE]);
+}
