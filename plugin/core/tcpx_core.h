@@ -85,8 +85,8 @@ typedef enum {
     TCPX_K_FIN_SECOND,
     TCPX_K_CLOSE_ACK,
     TCPX_K_HALF_CLOSE,
-    TCPX_K_DSACK, /* an ACK whose D-SACK proves a resend unneeded (not a dup ACK) */
-    TCPX_K_NAGLE, /* a small segment held back until the peer's delayed ACK (tcpx_nagle.c) */
+    TCPX_K_DSACK,     /* an ACK whose D-SACK proves a resend unneeded (not a dup ACK) */
+    TCPX_K_NAGLE,     /* a small segment held back until the peer's delayed ACK (tcpx_nagle.c) */
     TCPX_K_PMTU_ICMP, /* an ICMP "fragmentation needed" / ICMPv6 "packet too big" about the stream (tcpx_pmtu.c) */
     /* phase notes for ordinary frames (a preference) */
     TCPX_K_NOTE_DATA,
@@ -170,7 +170,7 @@ typedef enum {
     /* story */
     TCPX_C_CONNECT_SYNS_LOST, /* a SYN-ACK to a SYN sent again: the first ones went unanswered */
     TCPX_C_NAGLE_DELAYED_ACK,
-    TCPX_C_PMTU_TOO_BIG, /* the ICMP: a router's next link carries smaller packets than the sender's */
+    TCPX_C_PMTU_TOO_BIG,     /* the ICMP: a router's next link carries smaller packets than the sender's */
     TCPX_C_PMTU_NOT_TOO_BIG, /* ...an ICMP whose MTU the quoted packet did not exceed: not about its size */
     TCPX_C_STORY,
     TCPX_C_COUNT
@@ -490,11 +490,11 @@ guint tcpx_hindsight_finish(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t 
 typedef struct {
     guint32 frame;
     gint64 ts_ns;
-    gboolean from_first;  /* the quoted segment's sender is the stream's first-seen sender */
-    guint32 seq;          /* the quoted segment's sequence number, relative */
-    guint32 packet_len;   /* the quoted packet's size on the wire (IP total length; 0: unknown) */
-    guint32 mtu;          /* the next-hop MTU the ICMP announces (0: none given) */
-    gboolean v6;          /* ICMPv6: 40 bytes of IP header instead of 20 */
+    gboolean from_first; /* the quoted segment's sender is the stream's first-seen sender */
+    guint32 seq;         /* the quoted segment's sequence number, relative */
+    guint32 packet_len;  /* the quoted packet's size on the wire (IP total length; 0: unknown) */
+    guint32 mtu;         /* the next-hop MTU the ICMP announces (0: none given) */
+    gboolean v6;         /* ICMPv6: 40 bytes of IP header instead of 20 */
 } tcpx_icmp_t;
 
 /* Link an ICMP error to the stream it quotes (first pass, frame order, between its segments):

@@ -37,8 +37,8 @@ typedef struct {
     gint64 after_ns;  /* from `frame` to by_frame, or to the capture's last frame */
     guint32 lo, hi;   /* the bytes concerned, inclusive, relative */
     guint32 tries;    /* a series' tries */
-    guint32 bytes;    /* a size: the resend's segment (pmtu_resent) */
     guint8 what;      /* tcpx_later_what_t */
+    guint32 bytes;    /* a size: the resend's segment (pmtu_resent) */
 } tcpx_later_t;
 
 #define TCPX_MAX_LATERS 2

@@ -209,8 +209,8 @@ hook_icmp(const char *name, dissector_t fn, guint proto, dissector_handle_t *han
     }
     char *hook_name = g_strdup_printf("tcpx_%s_hook", name);
     char *description = g_strdup_printf("%s (read by tcpx)", name);
-    dissector_add_uint("ip.proto", proto, create_dissector_handle_with_name_and_description(fn, -1, hook_name,
-                                                                                          description));
+    dissector_add_uint("ip.proto", proto,
+                       create_dissector_handle_with_name_and_description(fn, -1, hook_name, description));
 }
 
 void

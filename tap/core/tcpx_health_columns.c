@@ -516,6 +516,10 @@ static const tcpx_health_column_t columns[] = {
     { "rto_long_s", TCPX_HU_SECONDS, get_rto_long, J },
     { "nagle_stalls", TCPX_HU_COUNT, get_nagle_stalls, J },
     { "nagle_lost_s", TCPX_HU_SECONDS, get_nagle_lost, J },
+    { "pmtu_icmps", TCPX_HU_COUNT, tcpx_health_get_pmtu_icmps, J },
+    { "pmtu_mtu", TCPX_HU_COUNT, tcpx_health_get_pmtu_mtu, J },
+    { "pmtu_frame", TCPX_HU_COUNT, tcpx_health_get_pmtu_frame, J },
+    { "pmtu_resend_len", TCPX_HU_COUNT, tcpx_health_get_pmtu_resend_len, J },
     /* The GUI sorts by its first column on open: the score, worst first.  Its header's
      * leading spaces are what the sort arrow covers (else it reads "core"). */
     { "score", TCPX_HU_INT, get_score, J,
