@@ -26,6 +26,7 @@
 #include <epan/to_str.h>
 #include <wsutil/wslog.h>
 
+#include "tcpx_bytes.h"
 #include "tcpx_core.h"
 #include "tcpx_hook.h"
 #include "tcpx_pack.h"
@@ -175,12 +176,12 @@ static int
 icmp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean v6)
 {
     if (tcpx_enabled && !pinfo->flags.in_error_pkt && tvb_captured_length(tvb) >= 8) {
-        guint8 type = tvb_get_guint8(tvb, 0), code = tvb_get_guint8(tvb, 1);
-        if (v6 ? type == ICMP6_PACKET_TOO_BIG : type == ICMP_UNREACH && code == ICMP_FRAG_NEEDED) {
+        const guint8 *h = tvb_get_ptr(tvb, 0, 8); /* type, code, checksum, then the MTU */
+        if (v6 ? h[0] == ICMP6_PACKET_TOO_BIG : h[0] == ICMP_UNREACH && h[1] == ICMP_FRAG_NEEDED) {
             memset(&icmp_now, 0, sizeof icmp_now);
             icmp_now.frame = pinfo->num;
             icmp_now.v6 = v6;
-            icmp_now.mtu = v6 ? tvb_get_ntohl(tvb, 4) : tvb_get_ntohs(tvb, 6);
+            icmp_now.mtu = v6 ? tcpx_be32(h + 4) : tcpx_be16(h + 6);
             icmp_now.reporter = address_to_str(pinfo->pool, &pinfo->src);
         }
     }
