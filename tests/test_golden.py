@@ -25,7 +25,6 @@ FRAMES = [
     ("crafted_checksum_offload.pcap", "tcpx.anomaly == \"checksum\""),
     ("capture_drops.pcapng", "tcpx.anomaly == \"acked_unseen\""),
     ("pmtu_icmp.pcapng", "tcpx.cause_code == \"too_big\""),
-    ("pmtu_icmp.pcapng", "tcpx.cause_code == \"pmtu_icmp\""),
 ]
 
 
