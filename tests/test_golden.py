@@ -24,6 +24,7 @@ FRAMES = [
     ("near_client.pcapng", "tcpx.step == \"handshake_ack\""),
     ("crafted_checksum_offload.pcap", "tcpx.anomaly == \"checksum\""),
     ("capture_drops.pcapng", "tcpx.anomaly == \"acked_unseen\""),
+    ("pmtu_icmp.pcapng", "tcpx.cause_code == \"too_big\""),
 ]
 
 

@@ -30,7 +30,8 @@ KINDS = {
     "reused_ports": lambda r: r["tcp.analysis.reused_ports"],
     "reset": lambda r: r["tcp.flags.reset"] in ("1", "True"),
 }
-FIELDS = ["tcp.stream", "tcp.flags.reset", "tcpx.anomaly"] + sorted(
+# icmp.type, icmpv6.type: a TCP header inside an ICMP error is the quoted one, no segment of its stream
+FIELDS = ["tcp.stream", "tcp.flags.reset", "tcpx.anomaly", "icmp.type", "icmpv6.type"] + sorted(
     "tcp.analysis." + n for n in ("retransmission", "fast_retransmission", "spurious_retransmission", "out_of_order",
                                   "lost_segment", "ack_lost_segment", "duplicate_ack", "zero_window",
                                   "zero_window_probe", "zero_window_probe_ack", "window_full", "window_update",
@@ -65,6 +66,8 @@ def expected_counts(capture):
     per = {}
     for row in tsharkx.fields(capture, FIELDS):
         streams = [int(x) for x in row["tcp.stream"].split("|")] if row["tcp.stream"] else []
+        if row["icmp.type"] or row["icmpv6.type"]:
+            streams = []
         for st in streams:
             entry = per.setdefault(st, [0, {}])
             entry[0] += 1
@@ -107,6 +110,9 @@ SCENARIOS = {
                            "app_response_max_ms": lambda v: v > 5000, "keepalives": lambda v: v > 0},
     "midstream.pcapng": {"completeness": lambda v: v.startswith("started mid-stream"), "roles_guessed": True},
     "capture_drops.pcapng": {"verdict_code": "capture_missed", "fault": "capture"},
+    # a router's ICMPs "fragmentation needed": linked, not counted as packets; the resends no loss
+    "pmtu_icmp.pcapng": {"verdict_code": "pmtu_handled", "fault": "none", "score": 100, "pmtu_mtu": 1280,
+                         "pmtu_icmps": 10, "pmtu_frame": 16, "pmtu_resend_len": 1228, "loss_pattern": "none"},
     "near_client.pcapng": {"capture_position": "near_client", "verdict_code": "healthy"},
     "near_server.pcapng": {"capture_position": "near_server", "verdict_code": "healthy"},
 }

@@ -85,8 +85,9 @@ typedef enum {
     TCPX_K_FIN_SECOND,
     TCPX_K_CLOSE_ACK,
     TCPX_K_HALF_CLOSE,
-    TCPX_K_DSACK, /* an ACK whose D-SACK proves a resend unneeded (not a dup ACK) */
-    TCPX_K_NAGLE, /* a small segment held back until the peer's delayed ACK (tcpx_nagle.c) */
+    TCPX_K_DSACK,     /* an ACK whose D-SACK proves a resend unneeded (not a dup ACK) */
+    TCPX_K_NAGLE,     /* a small segment held back until the peer's delayed ACK (tcpx_nagle.c) */
+    TCPX_K_PMTU_ICMP, /* an ICMP "fragmentation needed" / ICMPv6 "packet too big" about the stream (tcpx_pmtu.c) */
     /* phase notes for ordinary frames (a preference) */
     TCPX_K_NOTE_DATA,
     TCPX_K_NOTE_ACK,
@@ -110,6 +111,7 @@ typedef enum {
     TCPX_C_RETX_UNDETERMINED,
     TCPX_C_RETX_PMTU_BLACKHOLE,
     TCPX_C_RETX_TIMER_LONG,
+    TCPX_C_RETX_PMTU_ICMP, /* resent in segments that fit, after a router's ICMP said the original did not */
     TCPX_C_SPURIOUS_ACK_IN_FLIGHT,
     TCPX_C_SPURIOUS_ACK_LOST,
     TCPX_C_SPURIOUS_UNDETERMINED,
@@ -168,6 +170,8 @@ typedef enum {
     /* story */
     TCPX_C_CONNECT_SYNS_LOST, /* a SYN-ACK to a SYN sent again: the first ones went unanswered */
     TCPX_C_NAGLE_DELAYED_ACK,
+    TCPX_C_PMTU_TOO_BIG,     /* the ICMP: a router's next link carries smaller packets than the sender's */
+    TCPX_C_PMTU_NOT_TOO_BIG, /* ...an ICMP whose MTU the quoted packet did not exceed: not about its size */
     TCPX_C_STORY,
     TCPX_C_COUNT
 } tcpx_cause_t;
@@ -280,6 +284,7 @@ typedef struct {
     guint32 attempt;                        /* retransmission: n-th resend of the same bytes */
     guint32 prev_stream;                    /* reused ports: the earlier stream's number + 1 (0: not captured) */
     guint32 quiet_frame;                    /* retry series: the peer's last frame (nothing from it since) */
+    guint32 mtu;                            /* path MTU: the next-hop MTU a router's ICMP announced (0: none) */
     gint64 orig_age_ns, ack_age_ns, ref_age_ns; /* how long before this frame each frame above was */
     gint64 rtt_ns;                              /* reference RTT for the comparison, 0 if unknown */
     gint64 idle_ns;                             /* how long nothing moved before: no new ACK (retransmission),
@@ -410,6 +415,12 @@ typedef struct {
      * has acknowledged or SACKed, and the peer's latest SACK block smaller than that */
     guint32 largest_len, largest_delivered;
     guint32 small_sacked_frame, small_sacked_len;
+    /* path MTU, as a sender: the ICMPs "fragmentation needed" / "packet too big" about its segments
+     * (tcpx_pmtu.c): the first of the episode, the latest MTU, the data sent before it (which may
+     * need resending), and the resends since in segments that fit */
+    guint32 pmtu_frame, pmtu_mtu, pmtu_icmps, pmtu_end, pmtu_hdr;
+    gint64 pmtu_ts;
+    guint32 pmtu_resends, pmtu_resent_end, pmtu_resend_frame, pmtu_resend_len;
     /* as a receiver: its latest ACK held data above a hole (SACK blocks past its ACK number), and the
      * RTTs of the data it acknowledged as the capture point saw them, the least and the latest few */
     gboolean sack_hole;
@@ -472,6 +483,23 @@ void tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *ou
 /* The capture has ended at end_ts: what that settles about the stream's open questions
  * (tcpx_hindsight.c).  Fills out[0..max), returns how many. */
 guint tcpx_hindsight_finish(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t *out, guint max);
+
+/* An ICMP error about a stream's segment: IPv4 "fragmentation needed" (type 3 code 4) or ICMPv6
+ * "packet too big" (type 2), with the TCP header it quotes.  The quoted header is no segment of the
+ * stream: it only names the segment that did not fit. */
+typedef struct {
+    guint32 frame;
+    gint64 ts_ns;
+    gboolean from_first; /* the quoted segment's sender is the stream's first-seen sender */
+    guint32 seq;         /* the quoted segment's sequence number, relative */
+    guint32 packet_len;  /* the quoted packet's size on the wire (IP total length; 0: unknown) */
+    guint32 mtu;         /* the next-hop MTU the ICMP announces (0: none given) */
+    gboolean v6;         /* ICMPv6: 40 bytes of IP header instead of 20 */
+} tcpx_icmp_t;
+
+/* Link an ICMP error to the stream it quotes (first pass, frame order, between its segments):
+ * fills *out with one pmtu_icmp step.  The resends that follow get cause pmtu_icmp. */
+void tcpx_analyze_icmp(tcpx_stream_t *s, const tcpx_icmp_t *icmp, tcpx_result_t *out);
 
 /* The phase of a frame that has no findings: derived from the segment alone. */
 tcpx_phase_t tcpx_plain_phase(const tcpx_segment_t *seg);

@@ -20,7 +20,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "many, or long pauses before them, cost throughput.", "Reference frame",
       { TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
         TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED,
-        TCPX_C_RETX_PMTU_BLACKHOLE, TCPX_C_RETX_TIMER_LONG } },
+        TCPX_C_RETX_PMTU_BLACKHOLE, TCPX_C_RETX_TIMER_LONG, TCPX_C_RETX_PMTU_ICMP } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACK{?one_dupacks:|s}",
@@ -28,7 +28,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{receiver} has since asked for {?one_byte:it|them} {dupacks} time{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }duplicate ACK{?one_listed:|s} in frame{?one_listed:|s} {listed})}.",
       "Count retransmissions for this stream (" STREAM_FILTER " && tcp.analysis.retransmission); a few are normal, "
       "bursts of them point to a congested queue on the path.", "Reference frame",
-      { TCPX_C_FAST_RETX_DUPACKS } },
+      { TCPX_C_FAST_RETX_DUPACKS, TCPX_C_RETX_PMTU_ICMP } },
     { TCPX_K_SPURIOUS_RETRANSMISSION, "spurious_retransmission", TCPX_SEV_NOTE,
       "Spurious retransmission",
       "Spurious retransmission of {range}: already ACKed{?ack_frame: in frame {ack_frame}}",
@@ -44,7 +44,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "The segment with {range} from {sender} reached the capture point after data further ahead in the stream (frame {ref}, {ref_age} earlier).",
       "Watch for duplicate ACKs right after it (" STREAM_FILTER " && tcp.analysis.duplicate_ack); if reordering is frequent, "
       "capture at both ends to find where it happens.", "Higher segment seen first",
-      { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION } },
+      { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION, TCPX_C_RETX_PMTU_ICMP } },
     { TCPX_K_LOST_SEGMENT, "lost_segment", TCPX_SEV_WARN,
       "Previous segment not captured",
       "{bytes} not captured before this segment{?segments: (~{segments} segment{?many_segments:s} of {mss} B)}",
@@ -243,6 +243,18 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Send each request in one write (or set TCP_NODELAY on the socket of {sender}); on {receiver}, quick ACKs "
       "(TCP_QUICKACK) shorten the wait but not the cause.", "Delayed ACK that released it",
       { TCPX_C_NAGLE_DELAYED_ACK } },
+    { TCPX_K_PMTU_ICMP, "pmtu_icmp", TCPX_SEV_NOTE,
+      "Path MTU: ICMP too big",
+      "ICMP too big from {?reporter:{reporter}|a router}: {?orig:frame {orig}|{range}} exceeds {?mtu:MTU {mtu}|the path MTU}",
+      "{?reporter:The router {reporter}|A router} could not forward {?orig:the packet of frame {orig} ({orig_age} "
+      "earlier)|a packet} from {sender} toward {receiver}: {?bytes:{bytes}, carrying {range}|{range}}. {?mtu:Its next "
+      "link carries at most {mtu} bytes|It gave no MTU (a router older than RFC 1191)} and the packet could not be "
+      "fragmented (Don't Fragment set, or IPv6): the router dropped it and sent this ICMP back{?count: (#{count} "
+      "about packets from the {sender_role})}. The TCP header quoted in the ICMP is no segment of the stream.",
+      "Follow the resends (" STREAM_FILTER " && tcp.analysis.retransmission); if every connection over this path pays "
+      "this, clamp the MSS where the path narrows (nftables: tcp option maxseg size set rt mtu) or fix that link's MTU.",
+      "First ICMP of this flight",
+      { TCPX_C_PMTU_TOO_BIG, TCPX_C_PMTU_NOT_TOO_BIG } },
     { TCPX_K_NOTE_DATA, "data", TCPX_SEV_NONE,
       "Data",
       "Data: {sender_role} sends {range}{?ack:, next expected byte {ack}}",
@@ -336,6 +348,17 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "Retransmission of {range} after {orig_age}: retransmission timer far too long",
       "Find what lengthens the timer on {sender}: a route's rto_min (ip route show; ss -ti shows each socket's rto), "
       "or the operating system's TCP tuning; on this path the first resend should come well within a second." },
+    { TCPX_C_RETX_PMTU_ICMP, "pmtu_icmp", "resent smaller after ICMP too big",
+      "The router's ICMP in frame {ref}, {ref_age} before, said packets over {mtu} bytes do not fit its next link "
+      "toward {receiver}. The first transmission of these bytes{?orig: (frame {orig})} carried {bytes} of data, too "
+      "much for that link, so it never arrived: {sender} lowered its segment size and resent them in pieces that fit. "
+      "Path MTU discovery working as designed: a one-time cost, not a loss on the path.",
+      "Resent {range} smaller after the ICMP in frame {ref} (MTU {mtu})",
+      "Nothing to fix if it happens once per connection; if every connection over this path pays it, clamp the MSS "
+      "where the path narrows (nftables: tcp option maxseg size set rt mtu) or fix the MTU of that link.",
+      "{Sender} sent {range} again, in a smaller segment: {?orig:they first left in frame {orig}, {orig_age} earlier, "
+      "in a segment of {bytes}|their first transmission is not in the capture}.",
+      "ICMP that prompted the resend" },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, within the {rtt} round trip "
       "between here and {sender}, as the handshake measured it: it had not reached {sender} yet. The data or its ACK was delayed, not lost: the retransmission timer of {sender} is too eager, "
@@ -502,6 +525,15 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "Nagle's algorithm on {sender} keeps a small segment while an earlier small one is unacknowledged, and {receiver}, "
       "with nothing to send, delayed its ACK of that one (about 40 ms on Linux, up to 200 ms on Windows): the two wait for "
       "each other. This comes from an application that writes a request in pieces (write-write-read)." },
+    { TCPX_C_PMTU_TOO_BIG, "too_big", "packet larger than the path MTU",
+      "Path MTU discovery: from this ICMP {sender} learns to send packets of at most {mtu} bytes (segments of up to "
+      "{mss} bytes of data, less its TCP options) and resends what did not fit. Harmless when handled: one resend of "
+      "the packets in flight.{?ref: This ICMP repeats the one in frame {ref} for another packet of the same flight"
+      "{?quiet:; {sender} had already begun resending in smaller segments in frame {quiet}}.}" },
+    { TCPX_C_PMTU_NOT_TOO_BIG, "not_too_big", "ICMP not about the packet's size",
+      "The quoted packet ({bytes}) was not larger than the MTU this ICMP gives ({mtu}): the ICMP is not about that "
+      "packet's size. A stale or forged ICMP: {sender} should ignore it (Linux ignores an MTU not below the one it "
+      "uses), and nothing the capture shows follows from it." },
     { TCPX_C_STORY, "story", "", "" },
 };
 /* clang-format on */

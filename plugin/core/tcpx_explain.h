@@ -36,6 +36,7 @@ typedef struct {
     const char *summary;
     const char *next_step;
     const char *what;
+    const char *ref_label; /* the reference frame's label, where the kind's does not fit this cause */
 } tcpx_cause_info_t;
 
 const tcpx_kind_info_t *tcpx_kind_info(tcpx_kind_t kind);

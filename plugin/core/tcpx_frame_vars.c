@@ -394,6 +394,18 @@ render_in_name(GString *out, const tcpx_var_t *var, const void *ctx)
     return c == TCPX_C_RST_FORGED || c == TCPX_C_RST_FORGED_MID || c == TCPX_C_RST_REFUSED_UNDETERMINED;
 }
 
+/* The router that sent an ICMP about the stream (the glue's, per frame). */
+static gboolean
+render_reporter(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    const char *r = ((const tcpx_text_ctx_t *)ctx)->reporter;
+    (void)var;
+    if (!r)
+        return FALSE;
+    g_string_append(out, r);
+    return TRUE;
+}
+
 static gboolean
 render_cause_label(GString *out, const tcpx_var_t *var, const void *ctx)
 {
@@ -437,6 +449,7 @@ static const tcpx_var_t frame_vars[] = {
     { "midstream",     render_midstream,     0, 0 },
     { "more",          render_ctx_count,     C(more), 0 },
     { "mss",           render_number,        F(mss), 0 },
+    { "mtu",           render_number,        F(mtu), 0 },
     { "negotiated",    render_negotiated,    F(sender_opts), 0 },
     { "next",          render_next,          F(hi), 0 },
     { "one_byte",      render_one_byte,      F(lo), 0 },
@@ -456,6 +469,7 @@ static const tcpx_var_t frame_vars[] = {
     { "receiver_role", render_role,          0, RECEIVER },
     { "ref",           render_number,        F(ref_frame), 0 },
     { "ref_age",       render_age,           F(ref_age_ns), F(ref_frame) },
+    { "reporter",      render_reporter,      C(reporter), 0 },
     { "rtt",           render_duration,      F(rtt_ns), 0 },
     { "rtt_now",       render_duration,      F(idle_ns), 0 },
     { "segments",      render_number,        F(segments), 0 },

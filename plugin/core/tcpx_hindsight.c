@@ -145,10 +145,10 @@ finish_syn(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t *out)
 guint
 tcpx_hindsight_finish(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t *out, guint max)
 {
-    guint n = 0;
-    if (n < max)
-        n += finish_syn(s, end_ts, &out[n]);
-    if (n) /* a SYN nothing answered: its retries are that story */
+    guint n = tcpx_pmtu_finish(s, end_ts, out, max);
+    guint syn = n < max ? finish_syn(s, end_ts, &out[n]) : 0;
+    n += syn;
+    if (syn) /* a SYN nothing answered: its retries are that story */
         return n;
     for (int side = 0; side < 2 && n < max; side++)
         n += finish_series(s, side, end_ts, &out[n]);
@@ -205,6 +205,15 @@ static const struct {
         "later: {?idle:the capture ends {idle} after this SYN|the capture ends with this SYN}",
         "The capture ends {?idle:{idle} after this SYN|with this SYN}, too soon for a missing answer to mean "
         "anything (a lost SYN is retried after 1 s)." },
+    [TCPX_LATER_PMTU_RESENT] = { "resent_smaller",
+        "later resent in segments of {bytes} from frame {ref}",
+        "{Sender} resent the data that did not fit in segments of {bytes} or less, {range} first in frame {ref}, "
+        "{ref_age} after this ICMP: the smaller path MTU is handled." },
+    [TCPX_LATER_PMTU_NO_RESEND] = { "no_resend",
+        "later: no resend in smaller segments before the capture ends",
+        "No resend of this data in segments that fit follows in the capture, which ends {idle} after this ICMP: "
+        "the capture may end too soon, or {sender} did not act on the ICMP (a firewall on its host dropped it, or "
+        "the MTU is below the least it accepts) and its transfer will stall on full-size resends." },
 };
 /* clang-format on */
 
@@ -229,6 +238,7 @@ tcpx_render_later(GString *out, const tcpx_later_t *l, const tcpx_text_ctx_t *fr
     f.lo = l->lo;
     f.hi = l->hi;
     f.attempt = l->tries;
+    f.bytes = l->bytes;
     f.rtt_ns = frame->st ? tcpx_stream_rtt(frame->st, NULL) : 0;
     ctx.f = &f;
     tcpx_render(out, short_form ? later_words[l->what].summary : later_words[l->what].text, &ctx);

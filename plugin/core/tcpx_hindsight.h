@@ -24,6 +24,8 @@ typedef enum {
     TCPX_LATER_SERIES_CUT,     /* retransmission: the capture ends before the next try was due */
     TCPX_LATER_SYN_UNANSWERED, /* SYN: nothing answered it until the capture's end */
     TCPX_LATER_SYN_CUT,        /* SYN: the capture ends too soon after it to say */
+    TCPX_LATER_PMTU_RESENT,    /* ICMP too big: the sender resent the data in segments that fit */
+    TCPX_LATER_PMTU_NO_RESEND, /* ICMP too big: no resend that fits follows until the capture's end */
     TCPX_LATER_N
 } tcpx_later_what_t;
 
@@ -36,6 +38,7 @@ typedef struct {
     guint32 lo, hi;   /* the bytes concerned, inclusive, relative */
     guint32 tries;    /* a series' tries */
     guint8 what;      /* tcpx_later_what_t */
+    guint32 bytes;    /* a size: the resend's segment (pmtu_resent) */
 } tcpx_later_t;
 
 #define TCPX_MAX_LATERS 2

@@ -19,7 +19,7 @@
     U32(orig_frame) I64(orig_age_ns) U32(ack_frame) I64(ack_age_ns) U32(ref_frame) I64(ref_age_ns) \
     U32(listed[0]) U32(listed[1]) U32(listed[2]) U32(listed[3]) \
     U32(lo) U32(hi) U32(bytes) U32(count) U32(total) I64(rtt_ns) I64(idle_ns) \
-    U32(attempt) U32(waits_for) U32(dupacks) U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) U32(quiet_frame) \
+    U32(attempt) U32(waits_for) U32(dupacks) U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) U32(quiet_frame) U32(mtu) \
     I64(syn_synack_ns) I64(synack_ack_ns) U8(zero_checksum) U16(checksum) \
     U16(sender_opts.mss) I8(sender_opts.wscale) U8(sender_opts.flags) \
     U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags) U8(ttl) U8(ttl_ref)

@@ -172,7 +172,9 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     if (!syn)
         d->retransmissions++; /* data retransmissions: a SYN sent again is the handshake's */
     gather_evidence(s, sender, seg, &ev);
-    tcpx_cause_t cause = retransmission_cause(s, sender, seg, &ev);
+    /* data that did not fit the path MTU a router's ICMP announced, resent in a segment that fits */
+    gboolean pmtu = !syn && ev.kind != TCPX_K_SPURIOUS_RETRANSMISSION && tcpx_pmtu_resend(s, sender, seg, ev.orig, r);
+    tcpx_cause_t cause = pmtu ? TCPX_C_RETX_PMTU_ICMP : retransmission_cause(s, sender, seg, &ev);
     d->last_retx_ts = seg->ts_ns;
     d->retx_lo[d->retx_next % TCPX_RETX_RECENT] = seg->seq;
     d->retx_end[d->retx_next % TCPX_RETX_RECENT] = seg->seq + (seg->len ? seg->len : 1);
@@ -199,6 +201,8 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
         f->bytes2 = d->small_sacked_len;
         f->quiet_frame = d->small_sacked_frame;
     }
+    if (pmtu)
+        tcpx_pmtu_fill(d, seg, ev.orig, f);
     if (cause == TCPX_C_SYN_RETRY_AFTER_RST) { /* the reset that answered the previous SYN */
         f->ref_frame = peer->last_frame;
         f->ref_age_ns = seg->ts_ns - peer->last_ts;
@@ -221,7 +225,7 @@ tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *se
     tcpx_cause_t cause = TCPX_C_REORDERING;
 
     if (orig)
-        cause = TCPX_C_QUICK_RETRANSMISSION;
+        cause = tcpx_pmtu_resend(s, sender, seg, orig, r) ? TCPX_C_RETX_PMTU_ICMP : TCPX_C_QUICK_RETRANSMISSION;
 
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_OUT_OF_ORDER, cause);
     tcpx_set_range(f, seg);
@@ -230,4 +234,6 @@ tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *se
     f->ref_age_ns = seg->ts_ns - d->next_seq_ts;
     f->rtt_ns = tcpx_stream_rtt(s, seg);
     f->bytes = tcpx_seq_diff(seg->seq, d->next_seq);
+    if (cause == TCPX_C_RETX_PMTU_ICMP) /* the ICMP, not the higher data, is its reference */
+        tcpx_pmtu_fill(d, seg, orig, f);
 }

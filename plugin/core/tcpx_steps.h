@@ -91,6 +91,12 @@ void tcpx_explain_reset(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg,
 void tcpx_explain_checksum(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_tell_story(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_learn_syn_options(tcpx_side_t *d, const tcpx_segment_t *seg);
+/* tcpx_pmtu.c: is this resend of data that did not fit the path MTU a router's ICMP announced?
+ * (records it); the finding's numbers; the ICMP episodes no resend followed (capture's end) */
+gboolean tcpx_pmtu_resend(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const tcpx_sent_t *orig,
+                          tcpx_result_t *r);
+void tcpx_pmtu_fill(const tcpx_side_t *d, const tcpx_segment_t *seg, const tcpx_sent_t *orig, tcpx_finding_t *f);
+guint tcpx_pmtu_finish(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t *out, guint max);
 /* tcpx_hindsight.c: what this segment settles about earlier frames (r->later) */
 void tcpx_hindsight_step(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 

@@ -19,6 +19,7 @@ typedef struct {
     guint32 seg_ack;      /* for phase notes: the segment's ACK (0 if none) */
     guint more;           /* the frame's anomalies beyond the one in the summary */
     guint layer, layers;  /* this TCP header is number `layer` (from 1) of the frame's `layers` */
+    const char *reporter; /* an ICMP about the stream: the address of the router that sent it (else NULL) */
 } tcpx_text_ctx_t;
 
 /* Appends the rendered template to out; the variables it may use are the frame variables. */

@@ -189,8 +189,9 @@ add_finding(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_text
     }
     add_related(ft, tvb, pinfo, tcpx_tree_text(TCPX_TREE_FIRST_SENT), f->orig_frame, f->orig_age_ns);
     add_related(ft, tvb, pinfo, tcpx_tree_text(TCPX_TREE_ACKED_BY), f->ack_frame, f->ack_age_ns);
+    const char *ref_label = tcpx_cause_info((tcpx_cause_t)f->cause)->ref_label;
     if (f->kind != TCPX_K_REUSED_PORTS || f->ref_frame)
-        add_related(ft, tvb, pinfo, k->ref_label, f->ref_frame, f->ref_age_ns);
+        add_related(ft, tvb, pinfo, ref_label ? ref_label : k->ref_label, f->ref_frame, f->ref_age_ns);
     for (guint8 i = 0; i < f->n_listed && i < TCPX_MAX_LISTED; i++)
         add_related(ft, tvb, pinfo, tcpx_tree_text(TCPX_TREE_DUP_ACK), f->listed[i], 0);
     g_string_free(s, TRUE);
@@ -257,9 +258,10 @@ phase_note(tcpx_result_t *plain, const tcpx_segment_t *seg, const tcpx_result_t 
     return plain;
 }
 
+/* reporter: for an ICMP about the stream, the router that sent it (NULL for a TCP header) */
 static void
 build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_result_t *r,
-           gboolean from_client, guint index, guint n_layers)
+           gboolean from_client, guint index, guint n_layers, const char *reporter)
 {
     const tcpx_stream_t *st = &layer->stream->core;
     tcpx_result_t plain;
@@ -268,7 +270,7 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
     if (!r || r->n == 0)
         r = phase_note(&plain, &layer->seg, r);
 
-    tcpx_text_ctx_t ctx = { st, NULL, from_client, layer->seg.ack, 0, index + 1, n_layers };
+    tcpx_text_ctx_t ctx = { st, NULL, from_client, layer->seg.ack, 0, index + 1, n_layers, reporter };
     int h = headline(r);
     guint n_anomalies = 0;
     for (int i = 0; i < r->n; i++)
@@ -300,7 +302,7 @@ build_tree(proto_tree *tree, tvbuff_t *tvb, packet_info *pinfo, const tcpx_layer
         add_text(tt, hf_tcpx_summary, tvb, summary);
     proto_item_set_generated(
         proto_tree_add_string(tt, hf_tcpx_phase, tvb, 0, 0, tcpx_phase_name((tcpx_phase_t)r->phase)));
-    if (proto_field_is_referenced(tt, hf_tcpx_sender)) {
+    if (!reporter && proto_field_is_referenced(tt, hf_tcpx_sender)) { /* an ICMP's sender is no party */
         g_string_truncate(summary, 0);
         tcpx_render(summary, tcpx_tree_text(TCPX_TREE_SENDER), &ctx);
         proto_item_set_generated(proto_tree_add_string_format(tt, hf_tcpx_sender, tvb, 0, 0,
@@ -347,10 +349,11 @@ register_kind_experts(expert_module_t *module)
 
 /* The findings' Expert Info items without a tree to hang them on. */
 static void
-add_experts(packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client)
+add_experts(packet_info *pinfo, const tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client,
+            const char *reporter)
 {
     GString *s = g_string_new(NULL);
-    tcpx_text_ctx_t ctx = { &layer->stream->core, NULL, from_client, layer->seg.ack, 0, 0, 0 };
+    tcpx_text_ctx_t ctx = { &layer->stream->core, NULL, from_client, layer->seg.ack, 0, 0, 0, reporter };
     for (int i = 0; i < r->n; i++) {
         ctx.f = &r->f[i];
         if (tcpx_kind_severity((tcpx_kind_t)ctx.f->kind) == TCPX_SEV_NONE)
@@ -385,6 +388,27 @@ say_mismatch(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     return tvb_captured_length(tvb);
 }
 
+/* An ICMP "too big" about a stream: its tree and its tap record, which is no segment (rec->icmp). */
+static gboolean
+dissect_icmp_about_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
+{
+    tcpx_icmp_frame_t *ic = tcpx_hook_take_icmp(pinfo);
+    const tcpx_result_t *r = ic ? tcpx_icmp_result(pinfo, ic) : NULL;
+    if (!r || !r->n)
+        return FALSE;
+    if (tree)
+        build_tree(tree, tvb, pinfo, &ic->layer, r, r->from_client, 0, 1, ic->reporter);
+    else if (have_tap_listener(expert_tap_id))
+        add_experts(pinfo, &ic->layer, r, r->from_client, ic->reporter);
+    if (have_tap_listener(tcpx_tap)) {
+        tcpx_layer_tap_record(pinfo, &ic->layer, r, r->from_client);
+        ic->layer.tap.icmp = TRUE;
+        ic->layer.tap.reporter = ic->reporter;
+        tap_queue_packet(tcpx_tap, pinfo, &ic->layer.tap);
+    }
+    return TRUE;
+}
+
 static int
 dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
@@ -394,9 +418,10 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
     }
     guint n, n_read, k = 0;
     tcpx_hook_first_pass_over(pinfo);
+    gboolean icmp = dissect_icmp_about_stream(tvb, pinfo, tree);
     tcpx_layer_t *layers = tcpx_hook_take_frame(pinfo, &n, &n_read);
     if (!layers)
-        return 0;
+        return icmp ? (int)tvb_captured_length(tvb) : 0;
 
     for (guint i = 0; i < n; i++) {
         tcpx_layer_t *layer = &layers[i];
@@ -408,9 +433,9 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
         gboolean from_client = r ? r->from_client : sender == tcpx_client_side(st);
 
         if (tree && ((r && r->n) || pref_phase_notes))
-            build_tree(tree, tvb, pinfo, layer, r, from_client, k, n_read);
+            build_tree(tree, tvb, pinfo, layer, r, from_client, k, n_read, NULL);
         else if (r && r->n && have_tap_listener(expert_tap_id)) /* tshark -z expert builds no tree */
-            add_experts(pinfo, layer, r, from_client);
+            add_experts(pinfo, layer, r, from_client, NULL);
         k++;
         if (have_tap_listener(tcpx_tap))
             tap_queue_packet(tcpx_tap, pinfo, tcpx_layer_tap_record(pinfo, layer, r, from_client));

@@ -23,8 +23,10 @@
 
 #include <epan/packet.h>
 #include <epan/ipproto.h>
+#include <epan/to_str.h>
 #include <wsutil/wslog.h>
 
+#include "tcpx_bytes.h"
 #include "tcpx_core.h"
 #include "tcpx_hook.h"
 #include "tcpx_pack.h"
@@ -33,7 +35,7 @@
 /* More TCP headers than this in one frame are left alone. */
 #define MAX_LAYERS 4
 
-static dissector_handle_t tcp_handle;
+static dissector_handle_t tcp_handle, icmp_handle, icmpv6_handle;
 
 /* Per capture file: changing a preference or enabling a protocol redissects, which starts afresh. */
 static gboolean tcpx_enabled;
@@ -58,6 +60,12 @@ static struct {
     guint n;
     tcpx_layer_t layer[MAX_LAYERS];
 } current;
+
+/* The frame's ICMP "too big", from the ICMP hook and the TCP hook inside it to the post-dissector. */
+static tcpx_icmp_frame_t icmp_now;
+
+/* The header's slot in the result cache: after the frame's TCP headers. */
+#define ICMP_INDEX MAX_LAYERS
 
 static void *
 file_alloc0(void *ctx _U_, gsize size)
@@ -127,9 +135,24 @@ record_layer(tcpx_layer_t *layer, packet_info *pinfo, gboolean tcp_done)
  * layer stays pending and the post-dissector, which Wireshark runs after catching
  * the exception, reads it.  No TRY here: in a headers-only capture many frames throw,
  * and a catch and rethrow costs more per frame than tcpx's analysis. */
+/* TCP inside an ICMP error: the header it quotes, kept when the ICMP says "too big". */
+static void
+note_quoted(tvbuff_t *tvb, packet_info *pinfo, void *iph)
+{
+    if (icmp_now.frame != pinfo->num || icmp_now.quoted)
+        return;
+    icmp_now.quoted = TRUE;
+    icmp_now.tvb = tvb;
+    copy_address_shallow(&icmp_now.src, &pinfo->src);
+    copy_address_shallow(&icmp_now.dst, &pinfo->dst);
+    icmp_now.iph = iph;
+}
+
 static int
 dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
 {
+    if (pinfo->flags.in_error_pkt)
+        note_quoted(tvb, pinfo, data);
     tcpx_layer_t *layer = reserve_layer(tvb, pinfo, data);
     int ret = call_dissector_only(tcp_handle, tvb, pinfo, tree, data);
     if (layer) {
@@ -143,9 +166,59 @@ dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     return ret;
 }
 
+#define ICMP_UNREACH 3
+#define ICMP_FRAG_NEEDED 4
+#define ICMP6_PACKET_TOO_BIG 2
+
+/* In front of ICMP and ICMPv6: an error saying a packet was too big for the next link is noted
+ * (its MTU, its sender), then ICMP runs unchanged and dissects the quoted packet (TCP hook). */
+static int
+icmp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean v6)
+{
+    if (tcpx_enabled && !pinfo->flags.in_error_pkt && tvb_captured_length(tvb) >= 8) {
+        const guint8 *h = tvb_get_ptr(tvb, 0, 8); /* type, code, checksum, then the MTU */
+        if (v6 ? h[0] == ICMP6_PACKET_TOO_BIG : h[0] == ICMP_UNREACH && h[1] == ICMP_FRAG_NEEDED) {
+            memset(&icmp_now, 0, sizeof icmp_now);
+            icmp_now.frame = pinfo->num;
+            icmp_now.v6 = v6;
+            icmp_now.mtu = v6 ? tcpx_be32(h + 4) : tcpx_be16(h + 6);
+            icmp_now.reporter = address_to_str(pinfo->pool, &pinfo->src);
+        }
+    }
+    return call_dissector_only(v6 ? icmpv6_handle : icmp_handle, tvb, pinfo, tree, data);
+}
+
+static int
+dissect_tcpx_icmp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return icmp_hook(tvb, pinfo, tree, data, FALSE);
+}
+
+static int
+dissect_tcpx_icmpv6_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data)
+{
+    return icmp_hook(tvb, pinfo, tree, data, TRUE);
+}
+
+static void
+hook_icmp(const char *name, dissector_t fn, guint proto, dissector_handle_t *handle)
+{
+    *handle = find_dissector(name);
+    if (!*handle) {
+        ws_debug("no %s dissector: ICMP errors about TCP streams are not read", name);
+        return;
+    }
+    char *hook_name = g_strdup_printf("tcpx_%s_hook", name);
+    char *description = g_strdup_printf("%s (read by tcpx)", name);
+    dissector_add_uint("ip.proto", proto,
+                       create_dissector_handle_with_name_and_description(fn, -1, hook_name, description));
+}
+
 void
 tcpx_hook_handoff(void)
 {
+    hook_icmp("icmp", dissect_tcpx_icmp_hook, IP_PROTO_ICMP, &icmp_handle);
+    hook_icmp("icmpv6", dissect_tcpx_icmpv6_hook, IP_PROTO_ICMPV6, &icmpv6_handle);
     tcp_handle = find_dissector("tcp");
     dissector_handle_t hook = create_dissector_handle_with_name_and_description(dissect_tcpx_tcp_hook, -1,
                                                                                 "tcpx_tcp_hook", "TCP (read by tcpx)");
@@ -175,6 +248,16 @@ void
 tcpx_hook_drop_frame(void)
 {
     current.frame = 0;
+    icmp_now.frame = 0;
+}
+
+tcpx_icmp_frame_t *
+tcpx_hook_take_icmp(packet_info *pinfo)
+{
+    if (icmp_now.frame != pinfo->num)
+        return NULL;
+    icmp_now.frame = 0; /* used: the next dissection starts afresh */
+    return icmp_now.quoted && tcpx_read_quoted(&icmp_now, pinfo) ? &icmp_now : NULL;
 }
 
 /* ---- hindsight: notes for earlier frames ----------------------------------- */
@@ -259,6 +342,20 @@ const tcpx_result_t *
 tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 {
     return PINFO_FD_VISITED(pinfo) ? cached_result(pinfo, layer, index) : first_pass(pinfo, layer, index);
+}
+
+const tcpx_result_t *
+tcpx_icmp_result(packet_info *pinfo, tcpx_icmp_frame_t *ic)
+{
+    tcpx_layer_t *layer = &ic->layer;
+    if (PINFO_FD_VISITED(pinfo))
+        return cached_result(pinfo, layer, ICMP_INDEX);
+    tcpx_result_t *r = &layer->result;
+    guint8 buf[TCPX_PACKED_MAX];
+    tcpx_analyze_icmp(&layer->stream->core, &ic->icmp, r);
+    if (!tcpx_store_put(&frame_results, pinfo->num, ICMP_INDEX, buf, tcpx_result_pack(r, buf)))
+        ws_debug("frame %u: the ICMP's findings not kept: later passes will not show them", pinfo->num);
+    return r;
 }
 
 const tcpx_tap_rec_t *

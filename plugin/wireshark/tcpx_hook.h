@@ -34,6 +34,21 @@ typedef struct {
     tcpx_tap_rec_t tap;         /* the record queued on the tap */
 } tcpx_layer_t;
 
+/* An ICMP "fragmentation needed" (IPv4 type 3 code 4) or ICMPv6 "packet too big" (type 2) of the
+ * frame being dissected, and the TCP header it quotes: not a segment of the stream, a word about one. */
+typedef struct {
+    guint32 frame; /* 0: none */
+    gboolean v6;
+    guint32 mtu;          /* the next-hop MTU it announces */
+    const char *reporter; /* its source address: the router (packet scope) */
+    gboolean quoted;      /* the quoted TCP header was seen (TCP ran on it, inside the error packet) */
+    tvbuff_t *tvb;        /* ...its tvb */
+    address src, dst;     /* ...the quoted packet's addresses (shallow copies: the frame's data) */
+    void *iph;            /* ...and IP's header data of the quoted packet */
+    tcpx_icmp_t icmp;     /* what the core is told */
+    tcpx_layer_t layer;   /* the quoted segment's stream, direction and seq, for the tree and the tap record */
+} tcpx_icmp_frame_t;
+
 /* Wireshark's file scope, for the core's per-file allocations. */
 extern const tcpx_alloc_t tcpx_file_allocator;
 
@@ -49,6 +64,10 @@ void tcpx_reader_foreach_stream(GHFunc fn, gpointer data);
  * its stream (layer->stream).  tcp_done: TCP returned normally from this very segment.
  * FALSE: tcpx cannot read this header. */
 gboolean tcpx_read_segment(tcpx_layer_t *layer, packet_info *pinfo, gboolean tcp_done);
+
+/* The stream, direction and relative sequence number of the TCP header an ICMP quotes (its first 8
+ * bytes suffice), into ic->icmp and ic->layer.  FALSE: no stream of the capture has that header. */
+gboolean tcpx_read_quoted(tcpx_icmp_frame_t *ic, packet_info *pinfo);
 
 /* ---- the hook and the frame's headers (tcpx_hook.c) ----------------------- */
 
@@ -71,6 +90,11 @@ void tcpx_hook_drop_frame(void);
  * the first pass and kept if notable, taken from that cache on later passes.
  * NULL: nothing found. */
 const tcpx_result_t *tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index);
+
+/* The frame's ICMP "too big" about a stream of the capture (read: its stream found), or NULL;
+ * marks it used.  Its findings: analysed on the first pass and kept, taken from the cache later. */
+tcpx_icmp_frame_t *tcpx_hook_take_icmp(packet_info *pinfo);
+const tcpx_result_t *tcpx_icmp_result(packet_info *pinfo, tcpx_icmp_frame_t *ic);
 
 /* The first pass has ended (a frame is dissected again): what the capture's end settles.
  * Call on every dissection; does its work once per file. */

@@ -455,3 +455,42 @@ tcpx_read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
     tcpx_ws_guard_note(&reading);
     return attach_stream(out, pinfo, conn, &h, tcp.stream);
 }
+
+/* ---- the TCP header an ICMP quotes ------------------------------------------ */
+
+gboolean
+tcpx_read_quoted(tcpx_icmp_frame_t *ic, packet_info *pinfo)
+{
+    /* an ICMP quotes at least the IP header and 8 bytes: the ports and the sequence number */
+    if (tvb_captured_length(ic->tvb) < 8)
+        return FALSE;
+    const guint8 *th = tvb_get_ptr(ic->tvb, 0, 8);
+    guint16 sport = tcpx_be16(th), dport = tcpx_be16(th + 2);
+    conv_cache_t scratch;
+    conv_cache_t *conn = connection_for(pinfo, &ic->src, &ic->dst, sport, dport, 0, &scratch);
+    tcpx_ws_conn_view_t tcp;
+    if (!conn || !tcpx_ws_conn_view(conn->tcp_conn, pinfo->num, &tcp))
+        return FALSE;
+    /* only looked up: an ICMP about a connection whose segments the capture does not hold makes no stream */
+    tcpx_stream_glue_t *g = (tcpx_stream_glue_t *)wmem_map_lookup(streams, GUINT_TO_POINTER(tcp.stream));
+    if (!g)
+        return FALSE;
+    tcpx_ws_ip_view_t ip;
+    tcpx_ws_ip_view(ic->iph, &ip);
+    tcpx_segment_t *seg = &ic->layer.seg;
+    memset(seg, 0, sizeof *seg);
+    seg->frame = pinfo->num;
+    seg->ts_ns = tcpx_ws_ns(&pinfo->abs_ts);
+    seg->from_first = addresses_equal(&ic->src, &g->first_src) && sport == g->first_sport;
+    /* TCP, run on the quoted header, took its direction as this packet's: fwd is the quoted sender */
+    seg->seq = tcpx_be32(th + 4) - tcp.fwd_base_seq;
+    ic->layer.stream = g;
+    ic->icmp.frame = seg->frame;
+    ic->icmp.ts_ns = seg->ts_ns;
+    ic->icmp.from_first = seg->from_first;
+    ic->icmp.seq = seg->seq;
+    ic->icmp.packet_len = ip.packet_len;
+    ic->icmp.mtu = ic->mtu;
+    ic->icmp.v6 = ic->v6;
+    return TRUE;
+}

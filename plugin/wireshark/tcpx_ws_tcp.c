@@ -17,6 +17,7 @@
  * | iskarn (ambiguous ACK)      | tcp_acked                            | -   | -   | yes |
  * | ip_id, ip_tos / ip6_tc      | ws_ip4 / ws_ip6 (packet-ip.h)        | yes | yes | yes |
  * | ip_ttl / ip6_hop            | ws_ip4 / ws_ip6 (packet-ip.h)        | yes | yes | yes |
+ * | ip_len / ip6_len (an ICMP's quoted packet) | ws_ip4 / ws_ip6       | yes | yes | yes |
  * | "check_checksum" pref value | pref_t (prefs-int.h)                 | yes | yes | yes |
  * | "analyze_sequence_numbers" pref value | pref_t (prefs-int.h)       | yes | yes | yes |
  * | the guard: th_stream, th_seq, th_ack, th_rawseq, th_rawack, ports | tcpheader (TCP's tap) | yes | yes | yes |
@@ -236,7 +237,9 @@ tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view)
         view->ecn = ip4->ip_tos & 0x03;
         view->has_ttl = true;
         view->ttl = ip4->ip_ttl;
+        view->packet_len = ip4->ip_len;
     } else if (ip6) {
+        view->packet_len = ip6->ip6_len + 40;
         view->ecn = ip6->ip6_tc & 0x03;
         view->has_ttl = true;
         view->ttl = ip6->ip6_hop;

@@ -79,7 +79,8 @@ typedef struct {
     uint16_t ip_id;
     uint8_t ecn;
     bool has_ttl;
-    uint8_t ttl; /* IPv4 TTL, IPv6 hop limit */
+    uint8_t ttl;         /* IPv4 TTL, IPv6 hop limit */
+    uint32_t packet_len; /* the packet's size: IPv4 total length, IPv6 payload length + 40 */
 } tcpx_ws_ip_view_t;
 void tcpx_ws_ip_view(const void *iph, tcpx_ws_ip_view_t *view);
 

@@ -165,6 +165,12 @@ typedef struct {
     int nagle_side;           /* ...whose: the client (0) or the server (1) */
     gint64 nagle_lost_ns;     /* ...the time they lost in all */
     gint64 timer_long_ns;     /* ...the longest of those waits */
+    /* path MTU (tcpx_health_pmtu.c): routers' ICMPs "too big" about its segments, the first (or the
+     * narrowest link's): its frame, MTU, router and whose packets; the resends in segments that fit */
+    guint32 pmtu_icmps, pmtu_frame, pmtu_mtu;
+    int pmtu_side;
+    char pmtu_router[48];
+    guint32 pmtu_resends, pmtu_resend_len;
     /* a queue on the path (tcpx_health_queue.c): the ACK RTT of one direction's data, its least
      * (handshake leg included) and its highest sustained level, and the data rate then */
     int queue_dir; /* TCPX_C2S or TCPX_S2C; -1: no queue found */

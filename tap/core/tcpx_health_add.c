@@ -78,7 +78,8 @@ ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 {
     const tcpx_health_hole_t *ho;
     gint64 rtt = rtt_now(hs);
-    if (tcpx_health_finding_cause(rec, TCPX_K_OUT_OF_ORDER) == TCPX_C_QUICK_RETRANSMISSION)
+    guint8 cause = tcpx_health_finding_cause(rec, TCPX_K_OUT_OF_ORDER);
+    if (cause == TCPX_C_QUICK_RETRANSMISSION || cause == TCPX_C_RETX_PMTU_ICMP)
         return TRUE;
     ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
     return ho && tcpx_health_span(ho->ts, rec->ts_ns) >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
@@ -116,6 +117,10 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     }
     if ((r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->ooo_retx)
         hs->ooo[r->d]++;
+    /* resent in a smaller segment after a router's ICMP "too big": the ICMP said why, no loss on the path */
+    r->pmtu_resend = r->retx_any && tcpx_health_is_pmtu_resend(rec);
+    if (r->pmtu_resend)
+        r->retx_loss = FALSE;
 }
 
 /* Names, first time, packets and bytes. */
@@ -500,6 +505,10 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     hs = tcpx_health_find(h, rec->stream);
     if (!hs)
         hs = tcpx_health_new_stream(h, rec);
+    if (rec->icmp) { /* a router's word about the stream, no segment of it */
+        tcpx_health_add_pmtu_icmp(hs, rec);
+        return &hs->pub;
+    }
 
     if (rec->ts_ns > h->capture_last_ts)
         h->capture_last_ts = rec->ts_ns;
@@ -523,6 +532,8 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_loss_event(&h->prefs, hs, rec, &r);
     add_retry_series(hs, rec, &r);
     add_dsack(hs, rec, &r);
+    if (r.pmtu_resend)
+        tcpx_health_add_pmtu_resend(hs, rec);
     if (r.retx_loss)
         add_retx_causes(hs, rec, &r);
     else if (rec->len > 0 && rec->result)

@@ -17,15 +17,22 @@ typedef struct {
     guint32 kinds;
     gboolean syn, ack, rst, fin;
     gboolean keepalive, probe;
-    gboolean retx_any;  /* a retransmission of any kind */
-    gboolean capdup;    /* ...that the capture duplicated */
-    gboolean retx_loss; /* ...that a loss caused */
-    gboolean ooo_retx;  /* an out-of-order segment that is a retransmission (counted as one) */
+    gboolean retx_any;    /* a retransmission of any kind */
+    gboolean capdup;      /* ...that the capture duplicated */
+    gboolean retx_loss;   /* ...that a loss caused */
+    gboolean ooo_retx;    /* an out-of-order segment that is a retransmission (counted as one) */
+    gboolean pmtu_resend; /* a retransmission in a smaller segment after an ICMP "too big" (not a loss) */
 } rec_view_t;
 
 /* The record's finding of this kind, or NULL; its cause (TCPX_C_NONE without). */
 const tcpx_finding_t *tcpx_health_finding_of(const tcpx_tap_rec_t *rec, guint kind);
 guint8 tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind);
+
+/* tcpx_health_pmtu.c: an ICMP "too big" about the stream (a record that is no segment); a resend
+ * in a smaller segment after one (cause pmtu_icmp), and whether a record is one. */
+void tcpx_health_add_pmtu_icmp(hstream_t *hs, const tcpx_tap_rec_t *rec);
+void tcpx_health_add_pmtu_resend(hstream_t *hs, const tcpx_tap_rec_t *rec);
+gboolean tcpx_health_is_pmtu_resend(const tcpx_tap_rec_t *rec);
 
 /* tcpx_health_queue.c: the ACK RTT's sustained level (tcpx_health_derive_queue: the queue). */
 void tcpx_health_add_queue(hstream_t *hs, const tcpx_tap_rec_t *rec, int d);

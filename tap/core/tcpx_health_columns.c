@@ -522,6 +522,10 @@ static const tcpx_health_column_t columns[] = {
     { "limits_recovery_s", TCPX_HU_SECONDS, tcpx_health_get_lim_recovery, J },
     { "limits_sending_s", TCPX_HU_SECONDS, tcpx_health_get_lim_sending, J },
     { "limits_idle_s", TCPX_HU_SECONDS, tcpx_health_get_lim_idle, J },
+    { "pmtu_icmps", TCPX_HU_COUNT, tcpx_health_get_pmtu_icmps, J },
+    { "pmtu_mtu", TCPX_HU_COUNT, tcpx_health_get_pmtu_mtu, J },
+    { "pmtu_frame", TCPX_HU_COUNT, tcpx_health_get_pmtu_frame, J },
+    { "pmtu_resend_len", TCPX_HU_COUNT, tcpx_health_get_pmtu_resend_len, J },
     /* The GUI sorts by its first column on open: the score, worst first.  Its header's
      * leading spaces are what the sort arrow covers (else it reads "core"). */
     { "score", TCPX_HU_INT, get_score, J,

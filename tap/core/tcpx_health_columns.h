@@ -85,6 +85,12 @@ void tcpx_health_get_lim_idle(const tcpx_health_stream_t *s, tcpx_health_value_t
 #define TCPX_HEALTH_TABLE_COLUMNS 20
 #define TCPX_HEALTH_GUI_COLUMNS 25
 
+/* Getters kept with their concern (tcpx_health_pmtu.c). */
+void tcpx_health_get_pmtu_icmps(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_pmtu_mtu(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_pmtu_frame(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_pmtu_resend_len(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+
 /* Every row, in JSON order. */
 const tcpx_health_column_t *tcpx_health_columns(guint *n);
 /* The text table's (and the HTML report's) columns, in their order: TCPX_HEALTH_TABLE_COLUMNS. */

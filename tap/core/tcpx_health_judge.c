@@ -282,6 +282,24 @@ rule_queue(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* Path MTU: a router said the stream's packets were too big for its next link.  Handled (resends in
+ * segments that fit followed): no fault and no points off, but said, as the verdict when nothing else
+ * is wrong.  Without a resend in the capture: said so, still no fault (the capture may end too soon). */
+static gboolean
+rule_pmtu(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    (void)p;
+    if (s->pmtu_icmps == 0)
+        return FALSE;
+    is->weight = 0;
+    is->fault = TCPX_FAULT_NONE;
+    is->code = s->pmtu_resends ? "pmtu_handled" : "pmtu_no_resend";
+    is->words = s->pmtu_resends ? TCPX_HW_PMTU_HANDLED : TCPX_HW_PMTU_NO_RESEND;
+    is->ev.side = s->pmtu_side;
+    return TRUE;
+}
+
 /* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
 typedef gboolean (*rule_t)(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is);
 /* clang-format off */
@@ -295,6 +313,7 @@ static const rule_t rules[] = {
     rule_capture,
     rule_nagle,
     rule_queue,
+    rule_pmtu, /* weightless: the verdict only when nothing else is wrong */
 };
 /* clang-format on */
 

@@ -1,4 +1,5 @@
-/* tcpx_health_paragraph.c: a paragraph per unhealthy stream, worst first.
+/* tcpx_health_paragraph.c: a paragraph per unhealthy stream (or one a router's ICMP "too big" was
+ * about), worst first.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -72,7 +73,8 @@ tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out)
     a = tcpx_health_worst_first(h);
     for (i = 0; i < a->len; i++) {
         const tcpx_health_stream_t *s = (const tcpx_health_stream_t *)g_ptr_array_index(a, i);
-        if (!tcpx_health_unhealthy(s) || (s->group_n && s->group_lead != s->stream))
+        /* a handled path MTU is no fault, but worth a paragraph */
+        if ((!tcpx_health_unhealthy(s) && !s->pmtu_icmps) || (s->group_n && s->group_lead != s->stream))
             continue; /* repeated attempts: said once, by the first */
         if (shown++)
             g_string_append_c(out, '\n');

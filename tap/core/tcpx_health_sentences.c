@@ -67,6 +67,14 @@ static const struct {
     [TCPX_HW_NAGLE] = { NULL,
         "the {side}'s small writes wait for delayed ACKs (Nagle): {nagle_stalls} times, {nagle_lost} lost in all; "
         "one write per request, or TCP_NODELAY" },
+    [TCPX_HW_PMTU_HANDLED] = { NULL,
+        "path MTU {pmtu_mtu} handled: the router {pmtu_router} said the {side}'s packets over {pmtu_mtu} bytes do not "
+        "fit (ICMP in frame {pmtu_frame}{?many_pmtu_icmps:, {pmtu_icmps} in all}); the {side} resent in "
+        "{pmtu_resend_len}-byte segments" },
+    [TCPX_HW_PMTU_NO_RESEND] = { NULL,
+        "path MTU {pmtu_mtu}: the router {pmtu_router} said the {side}'s packets over {pmtu_mtu} bytes do not fit "
+        "(ICMP in frame {pmtu_frame}{?many_pmtu_icmps:, {pmtu_icmps} in all}); no resend in smaller segments "
+        "followed in the capture" },
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },
@@ -138,6 +146,10 @@ static const struct {
         "{?capture_missed:; the missing packets were delivered (no retransmission or only at the capture's "
         "start), so the capture missed them, not the network}." },
     [TCPX_HW_PARA_DUPLICATES] = { "capture_dups", " {capture_dups} {?one_capture_dups:frame is a duplicate|frames are duplicates} in the capture." },
+    [TCPX_HW_PARA_PMTU] = { "pmtu_aside",
+        " Path MTU: the router {pmtu_router} said packets over {pmtu_mtu} bytes do not fit (frame {pmtu_frame}"
+        "{?many_pmtu_icmps:, {pmtu_icmps} ICMPs}); {?pmtu_resends:the {pmtu_sender} resent in {pmtu_resend_len}-byte "
+        "segments: handled|no resend in smaller segments followed in the capture}." },
     [TCPX_HW_PARA_CONNECTION] = { NULL, " Connection: {done}." },
     [TCPX_HW_PARA_RTT] = { "rtt_ref", " RTT {rtt_ref}{?irtt: (handshake)| (ACKs)}." },
     [TCPX_HW_PARA_POSITION] = { "position",

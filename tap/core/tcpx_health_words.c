@@ -367,6 +367,29 @@ side_window_full(GString *o, const tcpx_var_t *v, const void *c)
     tcpx_append_uint(o, STREAM(c)->window_full_recv[EVIDENCE(c)->side != 0]);
     return TRUE;
 }
+/* Path MTU: whose packets were too big (the stream's, not an issue's side). */
+static gboolean
+pmtu_sender(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)v;
+    g_string_append(o, tcpx_health_side_name(STREAM(c)->pmtu_side));
+    return TRUE;
+}
+/* ...said in the paragraph when another issue leads the verdict (else the verdict says it). */
+static gboolean
+pmtu_aside(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = STREAM(c);
+    (void)o, (void)v;
+    return s->pmtu_icmps > 0 && s->verdict_code && strncmp(s->verdict_code, "pmtu_", 5) != 0;
+}
+/* A count known when above one (for "..., 10 in all"). */
+static gboolean
+u32_many(GString *o, const tcpx_var_t *v, const void *c)
+{
+    (void)o;
+    return FIELD(c, v, guint32) > 1;
+}
 /* one_<name>: known when <name> renders "1", for plurals ("ACK{?one_dup_acks:|s}"). */
 static gboolean
 one(GString *o, const tcpx_var_t *v, const void *c)
@@ -474,6 +497,15 @@ static const tcpx_var_t vars[] = {
     { "one_blackhole_retx",  one,             0, 0 },
     { "blackhole_len",       u32_,            OF(blackhole_len), 0 },
     { "timer_long",          dur,             OF(timer_long_ns), 1 },
+    { "pmtu_mtu",            u32_,            OF(pmtu_mtu), 0 },
+    { "pmtu_router",         chars,           OF(pmtu_router), 0 },
+    { "pmtu_frame",          u32_,            OF(pmtu_frame), 0 },
+    { "pmtu_icmps",          u32_,            OF(pmtu_icmps), 0 },
+    { "many_pmtu_icmps",     u32_many,        OF(pmtu_icmps), 0 },
+    { "pmtu_resends",        u32_nz,          OF(pmtu_resends), 0 },
+    { "pmtu_resend_len",     u32_,            OF(pmtu_resend_len), 0 },
+    { "pmtu_sender",         pmtu_sender,     0, 0 },
+    { "pmtu_aside",          pmtu_aside,      0, 0 },
     { "queue_sender",        queue_sender,    0, 0 },
     { "nagle_stalls",        u32_,            OF(nagle_stalls), 0 },
     { "nagle_lost",          dur,             OF(nagle_lost_ns), 1 },

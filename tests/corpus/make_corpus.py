@@ -166,7 +166,7 @@ def run_scenario(sc, outdir):
         checks.append({"check": what, "ok": bool(cond)})
 
     with netlab.Lab(name, sc["delay_ms"], sc["sysctls"]) as lab:
-        caps = lab.capture(sc["capture"], raw)
+        caps = lab.capture(sc["capture"], raw, sc["bpf"])
         ok = False
         try:
             before = lab.nstat()
@@ -184,6 +184,7 @@ def run_scenario(sc, outdir):
                      # route metrics a scenario set (rto_min): the truth of a timer
                      "routes": {r: lab.sh(r, "ip", "route", "show").stdout.strip()
                                 for r in ("client", "server")}}
+            facts.update(lab.facts)      # what the scenario itself recorded
             ok = True
         finally:
             for c in caps:
@@ -230,6 +231,7 @@ def truth(sc, final, how, apps, ss, before, after, facts, rtts, checks,
                  "congestion_control": "cubic"},
         "capture": {"file": os.path.basename(final), "point": sc["capture"],
                     "namespace": role, "interfaces": list(devs),
+                    "filter": sc["bpf"],
                     "note": sc["capture_note"], "derived_by": how},
         "expected_tcp_streams": len(streams),
         "streams": streams,

@@ -60,6 +60,7 @@ class Lab:
         self.nss = regenerate.Namespaces(name, *ROLES)
         self.delay = None
         self.delay_stats = None
+        self.facts = {}       # a scenario's own ground truth, for its truth file
 
     def __enter__(self):
         self.nss.__enter__()

@@ -72,6 +72,12 @@ VERDICTS = {
                        "allows are dropped without an ICMP 'fragmentation "
                        "needed', so full-size segments are retransmitted "
                        "again and again while small ones get through"),
+    "pmtu_handled": ("none",
+                     "the path's MTU is smaller than the hosts' links: the "
+                     "router said so with ICMP 'fragmentation needed' and "
+                     "the sender resent the segments that did not fit in "
+                     "smaller ones, once, and went on: Path MTU discovery "
+                     "working as designed; a few resends, no fault"),
     "rto_too_long": ("server",
                      "one segment lost on the path, resent only after the "
                      "server's retransmission timer, set far too long (the "
@@ -129,7 +135,7 @@ class Stream:
 
 def scenario(name, summary, streams, injected="nothing", capture="router",
              capture_note="", sender=("server", 8080), delay_ms=20,
-             sysctls=None, derive=None, verify=None):
+             sysctls=None, derive=None, verify=None, bpf="tcp"):
     """Register ``fn(lab, expect) -> app results`` as a scenario.
 
     capture: a netlab.CAPTURE_POINTS key; sender: (role, port) of the
@@ -138,14 +144,15 @@ def scenario(name, summary, streams, injected="nothing", capture="router",
     "snaplen": editcap -s arg, "merge": mergecap of the interfaces,
     "slice": editcap -r of the frames arg = (anchor display filter, lead s,
     length s) select); verify: ``fn(deltas, expect)`` checks the kernel
-    counters' deltas ({role: {counter: delta}}) show the injection."""
+    counters' deltas ({role: {counter: delta}}) show the injection; bpf:
+    dumpcap's capture filter ("tcp or icmp" to keep a router's ICMP)."""
     def register(fn):
         SCENARIOS[name] = dict(name=name, summary=summary, fn=fn,
                                streams=streams, injected=injected,
                                capture=capture, capture_note=capture_note,
                                sender=sender, delay_ms=delay_ms,
                                sysctls=sysctls or {}, derive=derive,
-                               verify=verify)
+                               verify=verify, bpf=bpf)
         return fn
     return register
 
@@ -540,6 +547,54 @@ def pmtu_blackhole(lab, expect):
     expect(len(rules) == 3 and rules[2] > 0,
            "small data segments got through")
     srv.kill()
+    return [r]
+
+
+PMTU_MTU = 1280   # the router's link toward the client
+
+
+def pmtu_icmp_verify(d, expect):
+    rtr, srv = d["router"], d["server"]
+    expect(rtr.get("IcmpMsgOutType3", 0) >= 1,
+           "the router sent ICMP destination unreachable (type 3)")
+    expect(srv.get("IcmpInDestUnreachs", 0) == rtr.get("IcmpOutDestUnreachs"),
+           "the server received every ICMP the router sent")
+    expect(srv.get("TcpRetransSegs", 0) >= 1, "the server resent")
+    expect(srv.get("TcpExtTCPTimeouts", 0) == 0,
+           "no retransmission timer fired: the ICMP prompted the resends")
+
+
+@scenario("pmtu_icmp",
+          "a 200 kB download over a path whose last link carries 1280-byte "
+          "packets: the router answers the full-size segments with ICMP "
+          "fragmentation needed (MTU 1280), the server resends them in "
+          "smaller segments and goes on",
+          [Stream(40001, 8080, "pmtu_handled",
+                  "MSS 1460 (1500-byte packets, DF set) on a path that "
+                  "carries 1280: Path MTU discovery works: the server "
+                  "learns MTU 1280 from the router's ICMP and resends the "
+                  "first flight once, in 1228-byte segments; the transfer "
+                  "completes without a timeout")],
+          injected="router: ip link set r0 mtu %d (its link toward the "
+                   "client); the server answers after 0.3 s (so ss sees "
+                   "the MSS before the ICMP)" % PMTU_MTU,
+          capture="server",
+          capture_note="at the server, capture filter 'tcp or icmp': the "
+                       "full-size segments, the router's ICMPs (from "
+                       "%s), the resends in smaller segments" % ROUTER_S_IP,
+          bpf="tcp or icmp",
+          verify=pmtu_icmp_verify)
+def pmtu_icmp(lab, expect):
+    lab.sh("router", "ip", "link", "set", "r0", "mtu", str(PMTU_MTU))
+    lab.app("server", "server", port=8080, think=0.3)
+    r = lab.client(port=8080, sport=40001, get=200000)
+    expect(r["error"] is None and r["bytes"] == 200000, "transfer complete")
+    route = lab.sh("server", "ip", "route", "get", CLIENT_IP).stdout.strip()
+    expect("mtu %d" % PMTU_MTU in route,
+           "the server's route cache holds the learned path MTU")
+    lab.facts["pmtu"] = {"link": "router r0, toward the client",
+                         "mtu": PMTU_MTU, "icmp_from": ROUTER_S_IP,
+                         "server_route_get": route}
     return [r]
 
 

@@ -134,13 +134,22 @@ def first_resend_gap(truth, obs):
     return max(gaps) * 1000 if gaps else None
 
 
-# verdict class -> (health JSON field, its unit in ms, what the truth measures, how)
+def pmtu_sender_icmps(truth, obs):
+    """ICMP destination unreachables the data's sender received (nstat; the pmtu scenario's ICMPs are all
+    'fragmentation needed', the router's IcmpMsgOutType3)."""
+    return truth["counters"]["server"].get("IcmpInDestUnreachs")
+
+
+# verdict class -> (health JSON field, its unit in ms, what the truth measures, how), or a list of them
 EVENTS = collections.OrderedDict([
     ("queue_delay", ("queue_rtt_peak_ms", 1.0, "the sender's largest srtt (ss)",
                      lambda t, o: ss_max(t, "rtt"))),
     ("rto_too_long", ("rto_long_s", 1000.0, "the wire's gap from a segment to its resend", first_resend_gap)),
     ("nagle_delayed_ack", ("nagle_stalls", 1.0, "the receiver's delayed ACKs (nstat DelayedACKs)",
                            lambda t, o: t["counters"]["server"].get("TcpExtDelayedACKs"))),
+    ("pmtu_handled", [("pmtu_mtu", 1.0, "the MTU set on the router's link (facts.pmtu.mtu)",
+                       lambda t, o: t["facts"].get("pmtu", {}).get("mtu")),
+                      ("pmtu_icmps", 1.0, "the sender's IcmpInDestUnreachs (nstat)", pmtu_sender_icmps)]),
 ])
 
 
@@ -152,7 +161,8 @@ def event_results(truth, obs):
         if not judged:
             continue
         h, name = judged[0], stream_name(s)
-        for verdict, (field, unit, what, measure) in EVENTS.items():
+        specs = [(v, spec) for v, e in EVENTS.items() for spec in (e if isinstance(e, list) else [e])]
+        for verdict, (field, unit, what, measure) in specs:
             got = h.get(field)
             if verdict != s["verdict"]:
                 if got is not None:
@@ -240,7 +250,8 @@ def pairs(frame):
 
 
 def is_retx(kind, cause):
-    return kind in RETX_KINDS or (kind, cause) == ("out_of_order", "quick_retransmission")
+    return kind in RETX_KINDS or (kind, cause) in (("out_of_order", "quick_retransmission"),
+                                                   ("out_of_order", "pmtu_icmp"))
 
 
 def is_fast(kind, cause):

@@ -1223,6 +1223,102 @@ test_history(void)
     tcpx_health_free(h);
 }
 
+/* A router's ICMP "too big" about the server's segments: a record that is no segment. */
+static void
+icmp_rec(conn_t *c, double t_ms, guint32 mtu, guint8 cause)
+{
+    tcpx_tap_rec_t r;
+    memset(&r, 0, sizeof r);
+    finding_next(c, TCPX_K_PMTU_ICMP, cause, 1500, 0);
+    c->res.f[0].mtu = mtu;
+    r.frame = ++c->frame;
+    r.ts_ns = c->t0 + MS(t_ms);
+    r.stream = c->stream;
+    r.client = c->st.name[0];
+    r.server = c->st.name[1];
+    r.seq = 1;
+    r.st = &c->st;
+    r.result = &c->res;
+    r.icmp = TRUE;
+    r.reporter = "10.9.0.1";
+    tcpx_health_add(c->h, &r);
+    c->res.n = 0;
+}
+
+/* The server's full-size segments did not fit a router's next link; its ICMPs said so and the server
+ * resent in smaller segments: handled, no fault, no loss; the ICMPs are no packets of the stream. */
+static void
+test_pmtu_handled(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 42, TRUE);
+    handshake(&c, 0, 0.1, 40);
+    rec(&c, 41, C, PA, 39, 64256, 0);
+    guint32 first = c.seq[1];
+    for (int i = 0; i < 4; i++)
+        rec(&c, 41.1, S, A, 1448, 65160, 0);
+    icmp_rec(&c, 61, 1280, TCPX_C_PMTU_TOO_BIG);
+    guint32 icmp_frame = c.frame;
+    for (int i = 0; i < 5; i++) {
+        finding_next(&c, i < 3 ? TCPX_K_OUT_OF_ORDER : TCPX_K_RETRANSMISSION, TCPX_C_RETX_PMTU_ICMP, 1448, 0);
+        rec_full(&c, 61.1 + i, S, A, i % 2 ? 1228 : 220, 65160, KB(i < 3 ? TCPX_K_OUT_OF_ORDER : TCPX_K_RETRANSMISSION),
+                 0, 0, 0, first + 1228 * (guint32)i);
+    }
+    icmp_rec(&c, 61.2, 1280, TCPX_C_PMTU_TOO_BIG);
+    icmp_rec(&c, 61.3, 1500, TCPX_C_PMTU_NOT_TOO_BIG); /* not about the packet's size: not counted */
+    close_both(&c, 200, 40);
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "pmtu_handled");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+    g_assert_cmpint(s->score, ==, 100);
+    g_assert_cmpuint(s->pmtu_icmps, ==, 2);
+    g_assert_cmpuint(s->pmtu_mtu, ==, 1280);
+    g_assert_cmpuint(s->pmtu_frame, ==, icmp_frame);
+    g_assert_cmpuint(s->pmtu_resends, ==, 5);
+    g_assert_cmpuint(s->pmtu_resend_len, ==, 1228);
+    g_assert_cmpuint(s->retx_net[0] + s->retx_net[1], ==, 0); /* no loss */
+    g_assert_cmpuint(s->reordered, ==, 0);                    /* nor reordering */
+    g_assert_cmpuint(s->packets[1], ==, 11);                  /* SYN-ACK, 4 + 5 data, FIN: no ICMP */
+    g_assert_nonnull(strstr(s->verdict, "path MTU 1280 handled: the router 10.9.0.1 said the server's packets over "
+                                        "1280 bytes do not fit (ICMP in frame"));
+    g_assert_nonnull(strstr(s->verdict, "2 in all); the server resent in 1228-byte segments"));
+    GString *p = g_string_new(NULL);
+    tcpx_health_render_paragraphs(h, p);
+    g_assert_nonnull(strstr(p->str, "Stream 42:")); /* no fault, but a paragraph */
+    g_string_free(p, TRUE);
+    tcpx_health_free(h);
+}
+
+/* The ICMP alone, with a real loss leading the verdict: the paragraph says the path MTU aside. */
+static void
+test_pmtu_aside(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 43, TRUE);
+    handshake(&c, 0, 0.1, 40);
+    rec(&c, 41, C, PA, 39, 64256, 0);
+    guint32 first = c.seq[1];
+    for (int i = 0; i < 4; i++)
+        rec(&c, 41.1, S, A, 1000, 65160, 0);
+    icmp_rec(&c, 61, 1280, TCPX_C_PMTU_TOO_BIG);
+    rec_full(&c, 300, S, A, 1000, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, first);
+    close_both(&c, 400, 40);
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "network_loss");
+    GString *p = g_string_new(NULL);
+    tcpx_health_render_paragraph(s, p);
+    gchar **lines = g_strsplit(p->str, "\n  ", -1); /* unwrapped */
+    gchar *text = g_strjoinv(" ", lines);
+    g_assert_nonnull(strstr(text, "Path MTU: the router 10.9.0.1 said packets over 1280 bytes do not fit (frame 9);"
+                                  " no resend in smaller segments followed in the capture."));
+    g_free(text);
+    g_strfreev(lines);
+    g_string_free(p, TRUE);
+    tcpx_health_free(h);
+}
+
 /* The core blamed resends of full-size segments on a path-MTU black hole: that is the verdict, over
  * the loss and the connection's fate, and the paragraph does not read the bursts as a queue. */
 static void
@@ -1998,6 +2094,8 @@ main(int argc, char **argv)
     g_test_add_func("/health/syn_lost_and_data_lost", test_syn_lost_and_data_lost);
     g_test_add_func("/health/connection_lost", test_connection_lost);
     g_test_add_func("/health/pmtu_blackhole", test_pmtu_blackhole);
+    g_test_add_func("/health/pmtu_handled", test_pmtu_handled);
+    g_test_add_func("/health/pmtu_aside", test_pmtu_aside);
     g_test_add_func("/health/history", test_history);
     g_test_add_func("/health/limits", test_limits);
     g_test_add_func("/health/timer_too_long", test_timer_too_long);

@@ -217,9 +217,10 @@ test_later_words(void)
     for (guint8 w = 0; w < TCPX_LATER_N; w++) {
         tcpx_later_t l = { 9, 7, 0, 12 * MS, 1001, 2000, 3, w };
         l.by_frame = (w == TCPX_LATER_SERIES_LOST || w == TCPX_LATER_SERIES_CUT || w == TCPX_LATER_SYN_UNANSWERED ||
-                      w == TCPX_LATER_SYN_CUT)
+                      w == TCPX_LATER_SYN_CUT || w == TCPX_LATER_PMTU_NO_RESEND)
                          ? 0
                          : 12;
+        l.bytes = 1228;
         for (int form = 0; form < 2; form++) {
             GString *out = g_string_new(NULL);
             tcpx_render_later(out, &l, &ctx, form);

@@ -182,6 +182,126 @@ test_resend_after_sack_hole(void)
     fx_free(s);
 }
 
+/* The server's 3 full-size segments leave at 41 ms; at 61 ms a router's ICMP (MTU mtu) quotes the
+ * first, a 1500-byte packet.  Returns the ICMP's frame; its result in *out. */
+static guint32
+pmtu_flight(tcpx_stream_t *s, guint32 mtu, tcpx_result_t *out)
+{
+    fx_handshake(s, 40);
+    fx_feed(s, fx_seg(TRUE, 40, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 39));
+    for (guint32 i = 0; i < 3; i++)
+        fx_feed(s, fx_seg(FALSE, 41, TCPX_TH_ACK, 1 + i * FULL, 40, FULL));
+    tcpx_icmp_t icmp = { ++fx_next_frame, 61 * MS, FALSE, 1, 1500, mtu, FALSE };
+    tcpx_analyze_icmp(s, &icmp, out);
+    return icmp.frame;
+}
+
+static const tcpx_result_t *
+resend(tcpx_stream_t *s, gint64 t_ms, guint32 seq, guint32 len, guint32 ws)
+{
+    tcpx_segment_t rt = fx_seg(FALSE, t_ms, TCPX_TH_ACK, seq, 40, len);
+    rt.ws = ws;
+    return fx_feed(s, rt);
+}
+
+static const tcpx_finding_t *
+kind_finding(const tcpx_result_t *r, tcpx_kind_t kind)
+{
+    for (int i = 0; i < r->n; i++)
+        if (r->f[i].kind == kind)
+            return &r->f[i];
+    g_assert_not_reached();
+}
+
+/* The ICMP is a step of the stream that names the segment that did not fit; the first resends of the
+ * flight in segments that fit (out-of-order or retransmissions, as Wireshark flags them) are its
+ * doing, linked to it, and the first one settles the ICMP frame (a later note); a second ICMP for
+ * another packet of the flight points at the first and at the resends under way. */
+static void
+test_pmtu_icmp(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    tcpx_result_t r;
+    guint32 icmp = pmtu_flight(s, 1280, &r);
+    g_assert_cmpuint(r.n, ==, 1);
+    g_assert_false(r.from_client);
+    const tcpx_finding_t *f = &r.f[0];
+    g_assert_cmpint(f->kind, ==, TCPX_K_PMTU_ICMP);
+    g_assert_cmpint(f->cause, ==, TCPX_C_PMTU_TOO_BIG);
+    g_assert_cmpuint(f->orig_frame, ==, 5);
+    g_assert_cmpuint(f->lo, ==, 1);
+    g_assert_cmpuint(f->hi, ==, FULL);
+    g_assert_cmpuint(f->mtu, ==, 1280);
+    g_assert_cmpuint(f->bytes, ==, 1500);
+    g_assert_cmpuint(f->mss, ==, 1240);
+    g_assert_cmpuint(f->count, ==, 1);
+    g_assert_cmpuint(f->ref_frame, ==, 0);
+    g_assert_cmpuint(s->frames, ==, 7); /* the ICMP is no segment */
+
+    const tcpx_result_t *x = resend(s, 62, 1, 1228, TCPX_WS_OUT_OF_ORDER);
+    f = kind_finding(x, TCPX_K_OUT_OF_ORDER);
+    g_assert_cmpint(f->cause, ==, TCPX_C_RETX_PMTU_ICMP);
+    g_assert_cmpuint(f->ref_frame, ==, icmp);
+    g_assert_cmpuint(f->mtu, ==, 1280);
+    g_assert_cmpuint(f->bytes, ==, FULL); /* the original that did not fit */
+    g_assert_cmpuint(x->n_later, ==, 1);
+    g_assert_cmpuint(x->later[0].frame, ==, icmp);
+    g_assert_cmpuint(x->later[0].what, ==, TCPX_LATER_PMTU_RESENT);
+    g_assert_cmpuint(x->later[0].bytes, ==, 1228);
+    guint32 first_resend = fx_next_frame;
+    x = resend(s, 62, 1229, FULL - 1228, TCPX_WS_OUT_OF_ORDER);
+    g_assert_cmpint(kind_finding(x, TCPX_K_OUT_OF_ORDER)->cause, ==, TCPX_C_RETX_PMTU_ICMP);
+    g_assert_cmpuint(x->n_later, ==, 0);
+
+    tcpx_icmp_t again = { ++fx_next_frame, 62 * MS, FALSE, 1 + FULL, 1500, 1280, FALSE };
+    tcpx_analyze_icmp(s, &again, &r);
+    g_assert_cmpuint(r.f[0].ref_frame, ==, icmp);
+    g_assert_cmpuint(r.f[0].quiet_frame, ==, first_resend);
+    g_assert_cmpuint(r.f[0].count, ==, 2);
+
+    x = resend(s, 101, 1 + FULL, 1228, TCPX_WS_RETRANSMISSION);
+    g_assert_cmpint(retx_finding(x)->cause, ==, TCPX_C_RETX_PMTU_ICMP);
+    /* the same bytes once more, a timer's wait later: no longer the ICMP's doing */
+    x = resend(s, 400, 1, 1228, TCPX_WS_RETRANSMISSION);
+    g_assert_cmpint(retx_finding(x)->cause, !=, TCPX_C_RETX_PMTU_ICMP);
+    fx_free(s);
+}
+
+/* What contradicts it: a resend still too large for the MTU; an ICMP whose MTU the quoted packet did
+ * not exceed (not about its size: nothing follows from it). */
+static void
+test_pmtu_contradictions(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    tcpx_result_t r;
+    pmtu_flight(s, 1280, &r);
+    g_assert_cmpint(retx_finding(resend(s, 300, 1, FULL, TCPX_WS_RETRANSMISSION))->cause, !=, TCPX_C_RETX_PMTU_ICMP);
+    fx_free(s);
+
+    s = fx_stream();
+    pmtu_flight(s, 1500, &r);
+    g_assert_cmpint(r.f[0].cause, ==, TCPX_C_PMTU_NOT_TOO_BIG);
+    const tcpx_result_t *x = resend(s, 62, 1, 1228, TCPX_WS_OUT_OF_ORDER);
+    g_assert_cmpint(kind_finding(x, TCPX_K_OUT_OF_ORDER)->cause, ==, TCPX_C_QUICK_RETRANSMISSION);
+    fx_free(s);
+}
+
+/* No resend in segments that fit until the capture's end: the ICMP frame says so. */
+static void
+test_pmtu_no_resend(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    tcpx_result_t r;
+    guint32 icmp = pmtu_flight(s, 1280, &r);
+    tcpx_later_t out[4];
+    guint n = tcpx_hindsight_finish(s, 500 * MS, out, G_N_ELEMENTS(out));
+    g_assert_cmpuint(n, >=, 1);
+    g_assert_cmpuint(out[0].what, ==, TCPX_LATER_PMTU_NO_RESEND);
+    g_assert_cmpuint(out[0].frame, ==, icmp);
+    g_assert_cmpint(out[0].after_ns, ==, 439 * MS);
+    fx_free(s);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -191,5 +311,8 @@ main(int argc, char **argv)
     g_test_add_func("/retx/timer_too_long", test_timer_too_long);
     g_test_add_func("/retx/connect_after_lost_syn", test_connect_after_lost_syn);
     g_test_add_func("/retx/resend_after_sack_hole", test_resend_after_sack_hole);
+    g_test_add_func("/retx/pmtu_icmp", test_pmtu_icmp);
+    g_test_add_func("/retx/pmtu_contradictions", test_pmtu_contradictions);
+    g_test_add_func("/retx/pmtu_no_resend", test_pmtu_no_resend);
     return g_test_run();
 }
