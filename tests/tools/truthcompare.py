@@ -236,8 +236,15 @@ def sees_originals(point, host):
     return point in (host, "router-both") or (point == "router" and host == "client")
 
 
+def userspace_senders(truth):
+    """Hosts whose TCP was a userspace sender (tests/corpus/rawtcp.py): their kernel
+    had no socket for the connection and counted none of its retransmissions."""
+    return {"client"} if any(a.get("sender") == "rawtcp.py" for a in truth["apps"]) else set()
+
+
 def counter_results(truth, obs):
     """(rows, misses): per host and kernel counter, the kernel's count and tcpx's."""
+    userspace = userspace_senders(truth)
     hosts = {}
     for s in truth["streams"]:
         hosts[s["client"].rsplit(":", 1)[0]] = "client"
@@ -268,6 +275,9 @@ def counter_results(truth, obs):
             comparable = upstream or downstream_too
             if not comparable:
                 note = "not comparable: downstream of the loss the class of a retransmission is unknown"
+            if (peer if name in FROM_PEER else host) in userspace:
+                comparable = False
+                note = "not comparable: a userspace TCP (rawtcp.py) sent, its kernel counted nothing"
             ok = within(tcpx, kernel) if comparable else None
             rows.append(dict(scenario=truth["scenario"], host=host, counter=name, kernel=kernel, tcpx=tcpx,
                              tcpx_counts=what, upstream=upstream, comparable=comparable, ok=ok, note=note,
