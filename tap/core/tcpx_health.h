@@ -156,6 +156,12 @@ typedef struct {
     int nagle_side;           /* ...whose: the client (0) or the server (1) */
     gint64 nagle_lost_ns;     /* ...the time they lost in all */
     gint64 timer_long_ns;     /* ...the longest of those waits */
+    /* a sender's TCP that ignores what the receiver said (tcpx_scoreboard.c): resends of data the receiver had
+     * SACKed (cause resent_sacked), segments past its window (kind beyond_window); whose: client 0, server 1 */
+    guint32 sacked_resent, sacked_resent_bytes;
+    int sacked_side;
+    guint32 beyond_segments, beyond_bytes, beyond_resent;
+    int beyond_side;
     /* a queue on the path (tcpx_health_queue.c): the ACK RTT of one direction's data, its least
      * (handshake leg included) and its highest sustained level, and the data rate then */
     int queue_dir; /* TCPX_C2S or TCPX_S2C; -1: no queue found */

@@ -205,6 +205,8 @@ typedef enum {
     TCPX_HW_DELAY_SPIKE,
     TCPX_HW_PMTU_BLACKHOLE,
     TCPX_HW_TIMER_LONG,
+    TCPX_HW_SACK_IGNORED,
+    TCPX_HW_BEYOND_WINDOW,
     TCPX_HW_QUEUE,
     TCPX_HW_NAGLE,
     /* completeness: one per tcpx_done_t, in its order */

@@ -141,6 +141,11 @@ EVENTS = collections.OrderedDict([
     ("rto_too_long", ("rto_long_s", 1000.0, "the wire's gap from a segment to its resend", first_resend_gap)),
     ("nagle_delayed_ack", ("nagle_stalls", 1.0, "the receiver's delayed ACKs (nstat DelayedACKs)",
                            lambda t, o: t["counters"]["server"].get("TcpExtDelayedACKs"))),
+    # a userspace sender (tests/corpus/rawtcp.py): its own log is the truth
+    ("sack_ignored", ("sacked_resent_bytes", 1.0, "bytes the sender's log says it resent already SACKed",
+                      lambda t, o: t["apps"][0].get("resent_sacked_bytes"))),
+    ("beyond_window", ("beyond_window_bytes", 1.0, "bytes the sender's log says it sent past the window",
+                       lambda t, o: t["apps"][0].get("beyond_window_bytes"))),
 ])
 
 
@@ -275,7 +280,7 @@ def counter_results(truth, obs):
             comparable = upstream or downstream_too
             if not comparable:
                 note = "not comparable: downstream of the loss the class of a retransmission is unknown"
-            if (peer if name in FROM_PEER else host) in userspace:
+            if host in userspace:
                 comparable = False
                 note = "not comparable: a userspace TCP (rawtcp.py) sent, its kernel counted nothing"
             ok = within(tcpx, kernel) if comparable else None
