@@ -37,7 +37,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
       { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SPURIOUS_UNDETERMINED, TCPX_C_SYN_UNANSWERED,
-        TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST } },
+        TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_SACKED } },
     { TCPX_K_OUT_OF_ORDER, "out_of_order", TCPX_SEV_WARN,
       "Out-of-order segment",
       "Out-of-order {range}, {ref_age} after higher data (frame {ref})",
@@ -185,7 +185,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{bytes} past the window {receiver_role} offered in frame {ref} (edge {edge})",
       "{Sender} sends {range}: {bytes} of it lie{?one_byte:s|} past the right edge {receiver} offered in frame {ref}, "
       "{ref_age} earlier: ACK {waits_for} + window {?bytes2:{bytes2}|0 bytes} = byte {edge}. "
-      "It is segment #{count} of {sender_role} past that window in this stream.",
+      "It is the {sender_role}'s segment #{count} past the window in this stream.",
       "Fix or update the TCP stack of {sender}: no sender may go past the window (RFC 9293); list them with "
       "tcpx.anomaly == \"beyond_window\" and see which come back as retransmissions (tcpx.cause_code == \"after_beyond_window\").",
       "ACK that offered the edge",
