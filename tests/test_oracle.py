@@ -5,7 +5,8 @@ capture in ../shared/real-captures (read in place, never copied into the repo),
 tshark runs once with -T fields in single-pass and once in two-pass (-2) mode.
 Per frame, the set of tcpx.anomaly values must equal the set derived from the
 tcp.analysis.* fields (and tcp.flags.reset) with the mapping below.  "checksum"
-is tcpx's own finding and is only checked for plausibility.  Every frame with
+is tcpx's own finding and is only checked for plausibility; "beyond_window" is
+tcpx's own too (Wireshark flags no segment past the window) and is not compared.  Every frame with
 an anomaly must carry a summary, and the summaries must not depend on the pass
 but for -2's hindsight, which may only add words at the end ("; later ...").
 Two readings of tcpx's own replace Wireshark's: a frame tcpx names a capture copy
@@ -59,7 +60,9 @@ ANALYSIS_FIELDS = [RETX] + sorted(set(SIMPLE.values()))
 FIELDS = (["frame.number", "tcp.stream", "tcpx.anomaly", "tcpx.summary",
            "tcp.flags.reset", "tcp.checksum", "tcp.checksum.status"]
           + ANALYSIS_FIELDS)
-IGNORED = {"checksum"}
+# tcpx's own findings, with no tcp.analysis field to compare with: checksum (checked for
+# plausibility below) and beyond_window (data past the receiver's window: Wireshark flags nothing)
+IGNORED = {"checksum", "beyond_window"}
 
 
 def captures():

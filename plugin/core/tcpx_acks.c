@@ -145,6 +145,7 @@ tcpx_note_ack_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     d->sack_hole = FALSE;
     if (seg->n_sack)
         note_sacked(s, sender, seg);
+    tcpx_note_sack_blocks(s, sender, seg);
 }
 
 /* A D-SACK from `sender` proves the peer's retransmission of those bytes unneeded: the

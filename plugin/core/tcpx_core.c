@@ -319,6 +319,8 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
         tcpx_explain_retransmission(s, sender, seg, r);
     else if (seg->len > 0)
         tcpx_explain_nagle(s, sender, seg, r);
+    if (seg->len > 0)
+        tcpx_explain_beyond_window(s, sender, seg, r);
     if (seg->ws & TCPX_WS_OUT_OF_ORDER)
         tcpx_explain_out_of_order(s, sender, seg, r);
     if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
@@ -481,6 +483,7 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
             forget_acked(s, &s->side[!sender], seg->ack);
     }
     update_window(d, seg);
+    tcpx_note_edge(s, sender, seg);
     update_flags(s, d, seg);
     learn_host(s, sender, seg);
 }

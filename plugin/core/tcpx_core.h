@@ -74,7 +74,8 @@ typedef enum {
     TCPX_K_AMBIGUOUS_ACK, /* Wireshark 4.6+ */
     TCPX_K_RESET,
     TCPX_K_CHECKSUM,
-    TCPX_K_CAPTURE_COPY, /* tcpx's own: a packet the capture recorded twice */
+    TCPX_K_CAPTURE_COPY,  /* tcpx's own: a packet the capture recorded twice */
+    TCPX_K_BEYOND_WINDOW, /* tcpx's own: data past the right edge the receiver offered (tcpx_scoreboard.c) */
     TCPX_K_N_ANOMALIES,
     /* story steps (not anomalies) */
     TCPX_K_SYN = TCPX_K_N_ANOMALIES,
@@ -111,7 +112,9 @@ typedef enum {
     TCPX_C_RETX_UNDETERMINED,
     TCPX_C_RETX_PMTU_BLACKHOLE,
     TCPX_C_RETX_TIMER_LONG,
-    TCPX_C_RETX_PMTU_ICMP, /* resent in segments that fit, after a router's ICMP said the original did not */
+    TCPX_C_RETX_PMTU_ICMP,     /* resent in segments that fit, after a router's ICMP said the original did not */
+    TCPX_C_RETX_SACKED,        /* the receiver had SACKed all of it, and said so long enough before */
+    TCPX_C_RETX_BEYOND_WINDOW, /* its first copy went past the receiver's window */
     TCPX_C_SPURIOUS_ACK_IN_FLIGHT,
     TCPX_C_SPURIOUS_ACK_LOST,
     TCPX_C_SPURIOUS_UNDETERMINED,
@@ -137,6 +140,7 @@ typedef enum {
     TCPX_C_WINDOW_QUEUE,
     TCPX_C_WINDOW_REOPENED,
     TCPX_C_WINDOW_GREW,
+    TCPX_C_BEYOND_WINDOW,
     /* keep-alives */
     TCPX_C_KEEPALIVE_IDLE,
     TCPX_C_KEEPALIVE_ANSWERED,
@@ -330,6 +334,16 @@ typedef struct {
     gboolean has_ip_id;
 } tcpx_sent_t;
 
+/* Data above a receiver's ACK that its SACK blocks reported it holds, and the ACK that last extended the
+ * range (tcpx_scoreboard.c). */
+typedef struct {
+    guint32 lo, end; /* [lo, end) */
+    guint32 frame;
+    gint64 ts_ns;
+} tcpx_sacked_t;
+
+#define TCPX_SACKED_MAX 8
+
 /* One advance of the cumulative ACK. */
 typedef struct {
     guint32 ack;
@@ -424,6 +438,18 @@ typedef struct {
     /* as a receiver: its latest ACK held data above a hole (SACK blocks past its ACK number), and the
      * RTTs of the data it acknowledged as the capture point saw them, the least and the latest few */
     gboolean sack_hole;
+    /* as a receiver: the highest right edge (ACK + window) it offered and the ACK that offered it; what its SACK
+     * blocks reported holding (a scoreboard), and its latest ACK's blocks (still holding?) (tcpx_scoreboard.c) */
+    gboolean edge_known;
+    guint32 edge, edge_ack, edge_win, edge_frame;
+    gint64 edge_ts;
+    tcpx_sacked_t sacked[TCPX_SACKED_MAX];
+    guint32 n_sacked;
+    guint32 last_n_sack;
+    guint32 last_sack_le[4], last_sack_re[4];
+    /* as a sender: its latest segments past the receiver's edge, to name when they are resent */
+    guint32 beyond_lo[TCPX_RETX_RECENT], beyond_end[TCPX_RETX_RECENT], beyond_frame[TCPX_RETX_RECENT];
+    guint32 beyond_next;
     gint64 ack_rtt_min_ns;
     gint64 ack_rtt_recent[4];
     guint32 ack_rtt_n;

@@ -20,7 +20,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "many, or long pauses before them, cost throughput.", "Reference frame",
       { TCPX_C_SYN_UNANSWERED, TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_AFTER_DUPACKS,
         TCPX_C_RETX_TIMEOUT, TCPX_C_RETX_BACKOFF, TCPX_C_RETX_IN_RECOVERY, TCPX_C_RETX_EARLY, TCPX_C_RETX_UNDETERMINED,
-        TCPX_C_RETX_PMTU_BLACKHOLE, TCPX_C_RETX_TIMER_LONG, TCPX_C_RETX_PMTU_ICMP } },
+        TCPX_C_RETX_PMTU_BLACKHOLE, TCPX_C_RETX_TIMER_LONG, TCPX_C_RETX_PMTU_ICMP,
+        TCPX_C_RETX_SACKED, TCPX_C_RETX_BEYOND_WINDOW } },
     { TCPX_K_FAST_RETRANSMISSION, "fast_retransmission", TCPX_SEV_NOTE,
       "Fast retransmission",
       "Fast retransmission of {range}{?orig: (frame {orig}, +{orig_age})} after {dupacks} dup ACK{?one_dupacks:|s}",
@@ -28,7 +29,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{receiver} has since asked for {?one_byte:it|them} {dupacks} time{?one_dupacks:|s}{?listed: ({?listed_all:|the latest }duplicate ACK{?one_listed:|s} in frame{?one_listed:|s} {listed})}.",
       "Count retransmissions for this stream (" STREAM_FILTER " && tcp.analysis.retransmission); a few are normal, "
       "bursts of them point to a congested queue on the path.", "Reference frame",
-      { TCPX_C_FAST_RETX_DUPACKS, TCPX_C_RETX_PMTU_ICMP } },
+      { TCPX_C_FAST_RETX_DUPACKS, TCPX_C_RETX_PMTU_ICMP, TCPX_C_RETX_SACKED, TCPX_C_RETX_BEYOND_WINDOW } },
     { TCPX_K_SPURIOUS_RETRANSMISSION, "spurious_retransmission", TCPX_SEV_NOTE,
       "Spurious retransmission",
       "Spurious retransmission of {range}: already ACKed{?ack_frame: in frame {ack_frame}}",
@@ -37,7 +38,7 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Compare ACK delays with the retransmission timer: " STREAM_FILTER " && (tcp.analysis.spurious_retransmission || tcp.analysis.ack_rtt > 0.2); "
       "if spurious resends are common, the sender's timer is too short for this path.", "Reference frame",
       { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, TCPX_C_SPURIOUS_ACK_LOST, TCPX_C_SPURIOUS_UNDETERMINED, TCPX_C_SYN_UNANSWERED,
-        TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST } },
+        TCPX_C_SYNACK_UNANSWERED, TCPX_C_SYN_RETRY_AFTER_RST, TCPX_C_RETX_SACKED } },
     { TCPX_K_OUT_OF_ORDER, "out_of_order", TCPX_SEV_WARN,
       "Out-of-order segment",
       "Out-of-order {range}, {ref_age} after higher data (frame {ref})",
@@ -180,6 +181,16 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "Nothing to do in the network. To read the capture without the copies, remove them: editcap -D 100 in.pcapng out.pcapng "
       "(a SPAN port or a file merged with itself), or keep one capture point's interface.", "Original packet",
       { TCPX_C_CAPTURE_DUPLICATE } },
+    { TCPX_K_BEYOND_WINDOW, "beyond_window", TCPX_SEV_WARN,
+      "Beyond the receive window",
+      "{bytes} past the window {receiver_role} offered in frame {ref} (edge {edge})",
+      "{Sender} sends {range}: {bytes} of it lie{?one_byte:s|} past the right edge {receiver} offered in frame {ref}, "
+      "{ref_age} earlier: ACK {waits_for} + window {?bytes2:{bytes2}|0 bytes} = byte {edge}. "
+      "It is the {sender_role}'s segment #{count} past the window in this stream.",
+      "Fix or update the TCP stack of {sender}: no sender may go past the window (RFC 9293); list them with "
+      "tcpx.anomaly == \"beyond_window\" and see which come back as retransmissions (tcpx.cause_code == \"after_beyond_window\").",
+      "ACK that offered the edge",
+      { TCPX_C_BEYOND_WINDOW } },
 
     /* The connection's story. */
     { TCPX_K_SYN, "syn", TCPX_SEV_NONE,
@@ -359,6 +370,21 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "{Sender} sent {range} again, in a smaller segment: {?orig:they first left in frame {orig}, {orig_age} earlier, "
       "in a segment of {bytes}|their first transmission is not in the capture}.",
       "ICMP that prompted the resend" },
+    { TCPX_C_RETX_SACKED, "resent_sacked", "the receiver had SACKed it",
+      "{Receiver} had reported holding all of {range} in its SACK blocks: the ACK in frame {ref} completed the report "
+      "{ref_age} before this resend, longer than the {rtt} round trip between the capture point and {sender}, and its latest "
+      "ACK still reports it. {Sender} negotiated SACK but resends data the receiver has: it does not use the SACK blocks "
+      "(RFC 2018 lets a sender forget them after a timeout, at this cost; Linux keeps them). The resend costs "
+      "{bytes} of the path's capacity and, while the sender repairs holes one round trip at a time, the transfer waits.",
+      "Retransmission of {range}: the receiver had SACKed it (frame {ref}): SACK ignored",
+      "Check the TCP stack of {sender}: it offered SACK yet resends SACKed data; a stack that uses SACK (RFC 6675) resends "
+      "only the holes. Count them: tcpx.cause_code == \"resent_sacked\"." },
+    { TCPX_C_RETX_BEYOND_WINDOW, "after_beyond_window", "first copy past the window",
+      "Its first copy (frame {ref}, {ref_age} earlier) went past the right edge of the window {receiver} offered, and "
+      "nothing acknowledged or SACKed it since: {receiver} dropped it, and {sender} had to send it again. The loss is the "
+      "sender's doing, not the network's.",
+      "Retransmission of {range}: the first copy (frame {ref}) went past the window",
+      "Fix or update the TCP stack of {sender}: data past the receiver's window is dropped and must come again." },
     { TCPX_C_SPURIOUS_ACK_IN_FLIGHT, "ack_in_flight", "ACK still in flight",
       "The ACK in frame {ack_frame} passed the capture point only {ack_age} before this resend, within the {rtt} round trip "
       "between here and {sender}, as the handshake measured it: it had not reached {sender} yet. The data or its ACK was delayed, not lost: the retransmission timer of {sender} is too eager, "
@@ -440,6 +466,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "{receiver} can send again." },
     { TCPX_C_WINDOW_GREW, "window_grew", "window grew",
       "The application on {sender} read data from its buffer and TCP told {receiver} about the extra room. Normal flow control." },
+    { TCPX_C_BEYOND_WINDOW, "sent_past_window", "sent past the window",
+      "{Receiver} offered no room for these bytes: its highest right edge, byte {edge}, was {ref_age} old, time enough to "
+      "reach {sender}. TCP must not send past it (RFC 9293); {receiver} may drop the data (Linux 6.17+ does, counting "
+      "TcpExtBeyondWindow), which then must be sent again. A zero-window probe is one byte; this is {bytes}." },
     { TCPX_C_KEEPALIVE_IDLE, "idle", "idle connection",
       "The connection is idle and the keep-alive timer of {sender} checks that {receiver} is still there. Normal; it only matters "
       "if the silence itself is unexpected, for example while a request waits for its answer." },

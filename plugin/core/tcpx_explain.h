@@ -11,7 +11,7 @@
 
 #include "tcpx_core.h"
 
-#define TCPX_MAX_CAUSES 12
+#define TCPX_MAX_CAUSES 14
 
 typedef struct {
     tcpx_kind_t kind;

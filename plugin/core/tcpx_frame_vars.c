@@ -69,6 +69,16 @@ render_seq(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* A receiver's right edge: its ACK number (waits_for) plus its window (bytes2). */
+static gboolean
+render_edge(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    const tcpx_finding_t *f = finding_of(ctx);
+    (void)var;
+    tcpx_append_uint(out, f->waits_for + f->bytes2);
+    return TRUE;
+}
+
 /* A size: "1,460 bytes"; unknown when zero. */
 static gboolean
 render_size(GString *out, const tcpx_var_t *var, const void *ctx)
@@ -435,6 +445,7 @@ static const tcpx_var_t frame_vars[] = {
     { "client",        render_party,         0, CLIENT },
     { "count",         render_number,        F(count), 0 },
     { "dupacks",       render_number,        F(dupacks), 0 },
+    { "edge",          render_edge,          0, 0 },
     { "guessed",       render_guessed,       0, 0 },
     { "held_lo",       render_number,        F(held_lo), 0 },
     { "hi",            render_seq,           F(hi), 0 },

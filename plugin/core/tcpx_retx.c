@@ -25,11 +25,13 @@ typedef struct {
     gint64 since_prev_attempt; /* since the previous resend of the same bytes */
     gint64 prev_gap;           /* the wait before the previous resend (0: not a resend, or unknown) */
     guint32 prev_attempt_frame;
-    gboolean peer_quiet;       /* nothing from the peer since the previous resend */
-    gboolean in_loss_episode;  /* shortly after another resend: the same loss episode */
-    gboolean tail;             /* the last segment the sender had sent */
-    gint64 since_send;         /* since the sender's previous frame */
-    gboolean full_size_vanish; /* path-MTU black hole: its largest segments never delivered, smaller ones SACKed */
+    gboolean peer_quiet;         /* nothing from the peer since the previous resend */
+    gboolean in_loss_episode;    /* shortly after another resend: the same loss episode */
+    gboolean tail;               /* the last segment the sender had sent */
+    gint64 since_send;           /* since the sender's previous frame */
+    gboolean full_size_vanish;   /* path-MTU black hole: its largest segments never delivered, smaller ones SACKed */
+    const tcpx_sacked_t *sacked; /* the receiver had SACKed all of it, long enough before (tcpx_scoreboard.c) */
+    guint32 beyond_frame;        /* its first copy went past the receiver's window, in this frame */
 } retx_evidence_t;
 
 /* Packets up to 576 bytes cross every IPv4 path: a black hole swallows larger ones only. */
@@ -89,6 +91,10 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     /* a second resend of a segment as large as any it sent, none of that size ever acknowledged, a smaller one SACKed */
     ev->full_size_vanish = seg->len >= BLACKHOLE_MIN_LEN && seg->len >= d->largest_len &&
                            d->largest_delivered < seg->len && d->small_sacked_frame && d->retx_attempts >= 2;
+    ev->sacked = tcpx_sacked_known(s, sender, seg);
+    ev->beyond_frame = seg->len && !tcpx_sacked_any(peer, seg->seq, seg->seq + seg->len)
+                           ? tcpx_beyond_frame_of(d, seg->seq, seg->seq + seg->len)
+                           : 0;
 }
 
 /* A first resend this late, and this many round trips late, waited on a timer far too long:
@@ -123,8 +129,15 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
         return peer->rst_frame && !peer->syn_seen ? TCPX_C_SYN_RETRY_AFTER_RST : TCPX_C_SYN_UNANSWERED;
     if (synack == (TCPX_TH_SYN | TCPX_TH_ACK))
         return TCPX_C_SYNACK_UNANSWERED;
+    /* the receiver said it holds all of it, and the sender had heard so: the sender ignores SACK (whether
+     * a cumulative ACK of it was on its way too or not) */
+    if (ev->sacked)
+        return TCPX_C_RETX_SACKED;
     if (ev->kind == TCPX_K_SPURIOUS_RETRANSMISSION)
         return spurious_cause(s, sender, seg, ev);
+    /* its first copy went past the window: the receiver dropped it (nothing acknowledged or SACKed it since) */
+    if (ev->beyond_frame && ev->orig && ev->orig->frame == ev->beyond_frame)
+        return TCPX_C_RETX_BEYOND_WINDOW;
     if (ev->kind == TCPX_K_FAST_RETRANSMISSION)
         return TCPX_C_FAST_RETX_DUPACKS;
     /* the same bytes again a timer's wait after the previous resend, nothing heard since: a timeout (any dup ACKs
@@ -203,6 +216,16 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     }
     if (pmtu)
         tcpx_pmtu_fill(d, seg, ev.orig, f);
+    if (cause == TCPX_C_RETX_SACKED) { /* the ACK that completed the SACK report, and the sender's leg */
+        f->ref_frame = ev.sacked->frame;
+        f->ref_age_ns = seg->ts_ns - ev.sacked->ts_ns;
+        f->bytes = seg->len;
+        f->rtt_ns = tcpx_leg_rtt(s, sender);
+    }
+    if (cause == TCPX_C_RETX_BEYOND_WINDOW) { /* the first copy, past the window */
+        f->ref_frame = ev.beyond_frame;
+        f->ref_age_ns = ev.since_orig;
+    }
     if (cause == TCPX_C_SYN_RETRY_AFTER_RST) { /* the reset that answered the previous SYN */
         f->ref_frame = peer->last_frame;
         f->ref_age_ns = seg->ts_ns - peer->last_ts;

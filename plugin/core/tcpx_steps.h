@@ -79,6 +79,18 @@ guint32 tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg,
 /* tcpx_hindsight.c: the retransmission in `frame` (sent at retx_ts) was unneeded, as this segment's D-SACK shows */
 void tcpx_hindsight_unneeded(const tcpx_stream_t *s, guint32 frame, gint64 retx_ts, guint32 lo, guint32 hi,
                              const tcpx_segment_t *seg, tcpx_result_t *r);
+/* tcpx_scoreboard.c: what the receiver offered (its right edge) and reported holding (SACK), and the
+ * segments that ignore them */
+void tcpx_note_sack_blocks(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+void tcpx_note_edge(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+void tcpx_explain_beyond_window(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+/* The scoreboard piece of the receiver that holds all of [seq, end) and that the sender had long enough to
+ * hear of (NULL: none certain) */
+const tcpx_sacked_t *tcpx_sacked_known(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+/* Has receiver d SACKed any byte of [seq, end)? */
+gboolean tcpx_sacked_any(const tcpx_side_t *d, guint32 seq, guint32 end);
+/* The frame that first sent [seq, end) past the receiver's window (0: none remembered) */
+guint32 tcpx_beyond_frame_of(const tcpx_side_t *d, guint32 seq, guint32 end);
 /* tcpx_windows.c */
 void tcpx_explain_windows(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 gboolean tcpx_is_window_probe(const tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg);

@@ -171,6 +171,12 @@ typedef struct {
     int pmtu_side;
     char pmtu_router[48];
     guint32 pmtu_resends, pmtu_resend_len;
+    /* a sender's TCP that ignores what the receiver said (tcpx_scoreboard.c): resends of data the receiver had
+     * SACKed (cause resent_sacked), segments past its window (kind beyond_window); whose: client 0, server 1 */
+    guint32 sacked_resent, sacked_resent_bytes;
+    int sacked_side;
+    guint32 beyond_segments, beyond_bytes, beyond_resent;
+    int beyond_side;
     /* a queue on the path (tcpx_health_queue.c): the ACK RTT of one direction's data, its least
      * (handshake leg included) and its highest sustained level, and the data rate then */
     int queue_dir; /* TCPX_C2S or TCPX_S2C; -1: no queue found */

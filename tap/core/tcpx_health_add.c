@@ -85,6 +85,8 @@ ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     return ho && tcpx_health_span(ho->ts, rec->ts_ns) >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
 }
 
+static gboolean sender_made_resend(const tcpx_tap_rec_t *rec);
+
 static inline void
 read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
 {
@@ -119,7 +121,7 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
         hs->ooo[r->d]++;
     /* resent in a smaller segment after a router's ICMP "too big": the ICMP said why, no loss on the path */
     r->pmtu_resend = r->retx_any && tcpx_health_is_pmtu_resend(rec);
-    if (r->pmtu_resend)
+    if (r->pmtu_resend || (r->retx_loss && sender_made_resend(rec)))
         r->retx_loss = FALSE;
 }
 
@@ -275,6 +277,41 @@ add_retx_causes(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             s->timer_long_ns = MAX(s->timer_long_ns, f->orig_age_ns);
         }
     }
+}
+
+/* A sender's TCP ignoring the receiver: data it had SACKed sent again, data past its window, and
+ * the resends of that data (none of them a loss on the path: read_record leaves them out). */
+static inline void
+add_sender_faults(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        const tcpx_finding_t *f = &rec->result->f[i];
+        if (f->cause == TCPX_C_RETX_SACKED) {
+            s->sacked_resent++;
+            s->sacked_resent_bytes += rec->len;
+            s->sacked_side = r->d;
+        } else if (f->kind == TCPX_K_BEYOND_WINDOW) {
+            s->beyond_segments++;
+            s->beyond_bytes += f->bytes;
+            s->beyond_side = r->d;
+        } else if (f->cause == TCPX_C_RETX_BEYOND_WINDOW) {
+            s->beyond_resent++;
+        }
+    }
+}
+
+/* A resend the sender's own fault made necessary (it resent SACKed data, or its first copy went past the
+ * window): no loss on the path. */
+static gboolean
+sender_made_resend(const tcpx_tap_rec_t *rec)
+{
+    for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        guint8 c = rec->result->f[i].cause;
+        if (c == TCPX_C_RETX_SACKED || c == TCPX_C_RETX_BEYOND_WINDOW)
+            return TRUE;
+    }
+    return FALSE;
 }
 
 /* A small segment Nagle held until the peer's delayed ACK. */
@@ -530,6 +567,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     if (r.ack && !r.syn && !r.rst)
         add_sack_hole(hs, rec, &r);
     add_loss_event(&h->prefs, hs, rec, &r);
+    add_sender_faults(hs, rec, &r);
     add_retry_series(hs, rec, &r);
     add_dsack(hs, rec, &r);
     if (r.pmtu_resend)

@@ -285,21 +285,17 @@ get_queue_rate(hs_t *s, hv_t *v)
 {
     set_num(v, s->queue_dir >= 0, (gint64)s->queue_rate_bps);
 }
-static void
-get_rto_long(hs_t *s, hv_t *v)
-{
-    set_num(v, s->timer_long_retx > 0, s->timer_long_ns);
-}
-static void
-get_nagle_stalls(hs_t *s, hv_t *v)
-{
-    set_num(v, s->nagle_stalls > 0, s->nagle_stalls);
-}
-static void
-get_nagle_lost(hs_t *s, hv_t *v)
-{
-    set_num(v, s->nagle_stalls > 0, s->nagle_lost_ns);
-}
+/* A number known only when its event happened (null in the JSON otherwise). */
+#define GET_WHEN(name, when, value)    \
+    static void name(hs_t *s, hv_t *v) \
+    {                                  \
+        set_num(v, (when), (value));   \
+    }
+GET_WHEN(get_sacked_resent, s->sacked_resent > 0, s->sacked_resent_bytes)
+GET_WHEN(get_beyond, s->beyond_segments > 0, s->beyond_bytes)
+GET_WHEN(get_nagle_lost, s->nagle_stalls > 0, s->nagle_lost_ns)
+GET_WHEN(get_nagle_stalls, s->nagle_stalls > 0, s->nagle_stalls)
+GET_WHEN(get_rto_long, s->timer_long_retx > 0, s->timer_long_ns)
 static void
 get_history(hs_t *s, hv_t *v)
 {
@@ -526,6 +522,8 @@ static const tcpx_health_column_t columns[] = {
     { "pmtu_mtu", TCPX_HU_COUNT, tcpx_health_get_pmtu_mtu, J },
     { "pmtu_frame", TCPX_HU_COUNT, tcpx_health_get_pmtu_frame, J },
     { "pmtu_resend_len", TCPX_HU_COUNT, tcpx_health_get_pmtu_resend_len, J },
+    { "sacked_resent_bytes", TCPX_HU_COUNT, get_sacked_resent, J },
+    { "beyond_window_bytes", TCPX_HU_COUNT, get_beyond, J },
     /* The GUI sorts by its first column on open: the score, worst first.  Its header's
      * leading spaces are what the sort arrow covers (else it reads "core"). */
     { "score", TCPX_HU_INT, get_score, J,

@@ -300,11 +300,44 @@ rule_pmtu(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* A sender's TCP that ignores what the receiver said, again and again: it resends data the receiver had
+ * SACKed, or sends past its window.  Its host's fault, ahead of the loss that set it off. */
+#define SENDER_FAULT_MIN 2
+static gboolean
+rule_sack_ignored(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->sacked_resent < SENDER_FAULT_MIN)
+        return FALSE;
+    is->weight = p->w_loss_high;
+    is->fault = s->sacked_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
+    is->code = "sack_ignored";
+    is->words = TCPX_HW_SACK_IGNORED;
+    is->ev.side = s->sacked_side;
+    return TRUE;
+}
+
+static gboolean
+rule_beyond_window(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->beyond_segments < SENDER_FAULT_MIN)
+        return FALSE;
+    is->weight = p->w_loss_high;
+    is->fault = s->beyond_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
+    is->code = "beyond_window";
+    is->words = TCPX_HW_BEYOND_WINDOW;
+    is->ev.side = s->beyond_side;
+    return TRUE;
+}
+
 /* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
 typedef gboolean (*rule_t)(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is);
 /* clang-format off */
 static const rule_t rules[] = {
     rule_timer_long, /* before the loss it stalled on: the stall is what the user waited for */
+    rule_sack_ignored, /* before the loss that set it off: the sender's recovery is the fault */
+    rule_beyond_window,
     rule_network_loss,
     rule_delay_spike,
     rule_not_reading,

@@ -75,6 +75,13 @@ static const struct {
         "path MTU {pmtu_mtu}: the router {pmtu_router} said the {side}'s packets over {pmtu_mtu} bytes do not fit "
         "(ICMP in frame {pmtu_frame}{?many_pmtu_icmps:, {pmtu_icmps} in all}); no resend in smaller segments "
         "followed in the capture" },
+    [TCPX_HW_SACK_IGNORED] = { NULL,
+        "the {side}'s TCP ignores SACK: it resent {sacked_resent} segment{?one_sacked_resent:|s} ({sacked_resent_bytes} bytes) "
+        "the receiver had already SACKed, capacity spent on data that had arrived while the holes waited" },
+    [TCPX_HW_BEYOND_WINDOW] = { NULL,
+        "the {side}'s TCP sends past the receive window: {beyond_segments} segment{?one_beyond_segments:|s} "
+        "({beyond_bytes} bytes) beyond the edge the receiver offered; the receiver may drop them "
+        "({beyond_resent} came back as resends)" },
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },

@@ -66,6 +66,7 @@ static const kind_style_t kind_style[TCPX_K_N_ANOMALIES] = {
     [TCPX_K_RESET]                   = { "#c00000", SH_SQUARE,   5.0 },
     [TCPX_K_CHECKSUM]                = { "#e377c2", SH_CROSS,    4.5 },
     [TCPX_K_CAPTURE_COPY]            = { "#bbbbbb", SH_CROSS,    4.5 },
+    [TCPX_K_BEYOND_WINDOW]           = { "#e6550d", SH_SQUARE,   4.5 },
 };
 /* clang-format on */
 

@@ -101,6 +101,15 @@ VERDICTS = {
                       "short to judge; a judge may say what it saw but must "
                       "not turn the short event into a fault",
                       ["none", "capture"]),
+    "sack_ignored": ("client",
+                     "the client's TCP (a userspace sender) offered SACK but "
+                     "ignores the SACK blocks: after a burst loss it repairs "
+                     "one hole per round trip and, on its timeout, resends "
+                     "data the receiver had already SACKed"),
+    "beyond_window": ("client",
+                      "the client's TCP (a userspace sender) sends segments "
+                      "past the right edge of the receiver's window; the "
+                      "receiver drops them and they must be sent again"),
 }
 
 SCENARIOS = {}
@@ -704,3 +713,6 @@ def nagle_delayed_ack(lab, expect):
     r = lab.client(port=8080, sport=40001, nagle=20)
     expect(r["error"] is None and r["bytes"] == 20 * 200, "every answer read")
     return [r]
+
+
+import scenarios_raw  # noqa: E402,F401  (registers the rawtcp.py scenarios)

@@ -150,6 +150,11 @@ EVENTS = collections.OrderedDict([
     ("pmtu_handled", [("pmtu_mtu", 1.0, "the MTU set on the router's link (facts.pmtu.mtu)",
                        lambda t, o: t["facts"].get("pmtu", {}).get("mtu")),
                       ("pmtu_icmps", 1.0, "the sender's IcmpInDestUnreachs (nstat)", pmtu_sender_icmps)]),
+    # a userspace sender (tests/corpus/rawtcp.py): its own log is the truth
+    ("sack_ignored", [("sacked_resent_bytes", 1.0, "bytes the sender's log says it resent already SACKed",
+                      lambda t, o: t["apps"][0].get("resent_sacked_bytes"))]),
+    ("beyond_window", [("beyond_window_bytes", 1.0, "bytes the sender's log says it sent past the window",
+                       lambda t, o: t["apps"][0].get("beyond_window_bytes"))]),
 ])
 
 
@@ -300,8 +305,15 @@ def sees_originals(point, host):
     return point in (host, "router-both") or (point == "router" and host == "client")
 
 
+def userspace_senders(truth):
+    """Hosts whose TCP was a userspace sender (tests/corpus/rawtcp.py): their kernel
+    had no socket for the connection and counted none of its retransmissions."""
+    return {"client"} if any(a.get("sender") == "rawtcp.py" for a in truth["apps"]) else set()
+
+
 def counter_results(truth, obs):
     """(rows, misses): per host and kernel counter, the kernel's count and tcpx's."""
+    userspace = userspace_senders(truth)
     hosts = {}
     for s in truth["streams"]:
         hosts[s["client"].rsplit(":", 1)[0]] = "client"
@@ -332,6 +344,9 @@ def counter_results(truth, obs):
             comparable = upstream or downstream_too
             if not comparable:
                 note = "not comparable: downstream of the loss the class of a retransmission is unknown"
+            if host in userspace:
+                comparable = False
+                note = "not comparable: a userspace TCP (rawtcp.py) sent, its kernel counted nothing"
             ok = within(tcpx, kernel) if comparable else None
             rows.append(dict(scenario=truth["scenario"], host=host, counter=name, kernel=kernel, tcpx=tcpx,
                              tcpx_counts=what, upstream=upstream, comparable=comparable, ok=ok, note=note,

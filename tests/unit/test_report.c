@@ -365,7 +365,7 @@ test_columns(void)
     doc = render(r, h);
     s = tcpx_health_lookup(h, 7);
     tcpx_health_render_json(h, out);
-    g_assert_nonnull(strstr(out->str, "\"checksum\":1,\"capture_copy\":0}"));
+    g_assert_nonnull(strstr(out->str, "\"checksum\":1,\"capture_copy\":0,\"beyond_window\":0}"));
     g_assert_null(strstr(out->str, "bad_checksum"));
     g_assert_nonnull(strstr(doc, "frame 5, 0.020000 s: Checksum (sent by the server)"));
     g_assert_cmpuint(tcpx_health_gui_count(gui[1], s), ==, 7);
