@@ -323,7 +323,9 @@ rule_beyond_window(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *i
     const tcpx_health_stream_t *s = &hs->pub;
     if (s->beyond_segments < SENDER_FAULT_MIN)
         return FALSE;
-    is->weight = p->w_loss_high;
+    /* what it cost: resends of what the receiver dropped; none, and the receiver kept them (a breach of
+     * the protocol, said, but no cause of anything the user saw) */
+    is->weight = s->beyond_resent ? p->w_loss_high : p->w_loss_low;
     is->fault = s->beyond_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
     is->code = "beyond_window";
     is->words = TCPX_HW_BEYOND_WINDOW;

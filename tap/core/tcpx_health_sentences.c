@@ -80,8 +80,9 @@ static const struct {
         "the receiver had already SACKed, capacity spent on data that had arrived while the holes waited" },
     [TCPX_HW_BEYOND_WINDOW] = { NULL,
         "the {side}'s TCP sends past the receive window: {beyond_segments} segment{?one_beyond_segments:|s} "
-        "({beyond_bytes} bytes) beyond the edge the receiver offered; the receiver may drop them "
-        "({beyond_resent} came back as resends)" },
+        "({beyond_bytes} bytes) beyond the edge the receiver offered; {?beyond_resent:{beyond_resent} came back as "
+        "resend{?one_beyond_resent:|s}: the receiver dropped {?one_beyond_resent:it|them}|none came back as a resend, "
+        "so the receiver kept them or the capture ended first}" },
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },
@@ -126,7 +127,7 @@ static const struct {
     [TCPX_HW_PARA_WINDOW_FULL] = { "any_window_full",
         " The receive window was full {window_full_client} time{?one_window_full_client:|s} at the client and "
         "{window_full_server} time{?one_window_full_server:|s} at the server." },
-    [TCPX_HW_PARA_LIMITS] = { "limits",
+    [TCPX_HW_PARA_LIMITS] = { "lim_sender",
         " Throughput: of the {lim_busy} the {lim_sender} had data to send, the {lim_receiver}'s window held it back "
         "{lim_rwnd}, loss recovery {lim_recovery}, and {lim_sending} went at the pace of {?lim_queue:a queue on the path "
         "filling|its congestion window, the path or its own writes}{?lim_idle:; between bursts it had nothing to send "

@@ -512,7 +512,8 @@ static const tcpx_var_t vars[] = {
     { "beyond_segments",     u32_,            OF(beyond_segments), 0 },
     { "one_beyond_segments", one,             0, 0 },
     { "beyond_bytes",        u32_,            OF(beyond_bytes), 0 },
-    { "beyond_resent",       u32_,            OF(beyond_resent), 0 },
+    { "beyond_resent",       u32_nz,          OF(beyond_resent), 0 },
+    { "one_beyond_resent",   u32_one,         OF(beyond_resent), 0 },
     { "queue_sender",        queue_sender,    0, 0 },
     { "nagle_stalls",        u32_,            OF(nagle_stalls), 0 },
     { "nagle_lost",          dur,             OF(nagle_lost_ns), 1 },
@@ -534,7 +535,6 @@ static const tcpx_var_t vars[] = {
     { "one_window_full_server", one,          0, 0 },
     { "side",                side,            0, 0 },
     /* what limited the main sender (tcpx_health_limits.c) */
-    { "limits",              tcpx_health_lim_side,  0, 0 },
     { "lim_sender",          tcpx_health_lim_side,  0, 0 },
     { "lim_receiver",        tcpx_health_lim_side,  0, 1 },
     { "lim_busy",            tcpx_health_lim_share, 0, TCPX_LIMITS_N },
