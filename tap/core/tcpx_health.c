@@ -41,6 +41,8 @@ hstream_free(gpointer p)
     hstream_t *hs = (hstream_t *)p;
     g_free(hs->pub.client);
     g_free(hs->pub.server);
+    g_free(hs->lim[0].timeline);
+    g_free(hs->lim[1].timeline);
     g_free(hs);
 }
 

@@ -23,6 +23,7 @@ typedef enum {
     TCPX_LIMIT_IDLE,     /* nothing in flight, window open, between bursts: the application had nothing to send */
     TCPX_LIMITS_N
 } tcpx_limit_t;
+#define TCPX_LIMITS_SLICES 16
 
 /* Thresholds and score weights (tcpx protocol preferences, see
  * tcpx_health_register_prefs()).  tcpx_health_prefs_default() fills them. */
@@ -187,6 +188,10 @@ typedef struct {
      * had data outstanding or waited on the window, and its idle time between bursts */
     int lim_sender;               /* 0 client, 1 server; -1: too little data to say */
     gint64 lim_ns[TCPX_LIMITS_N]; /* by tcpx_limit_t */
+    /* ...over time, for transfers of a second or more: one letter per slice of lim_slice_ns, the
+     * limit that held most of it (W window, L loss recovery, S sending, I idle); "" without */
+    char lim_timeline[TCPX_LIMITS_SLICES + 1];
+    gint64 lim_slice_ns;
     /* judged with other streams (tcpx_health_groups.c, by tcpx_health_finish) */
     gboolean scan;         /* an attempt of a port scan */
     guint32 group_n;       /* repeated attempts to this server host:port that never connected (0: none) */

@@ -387,33 +387,6 @@ get_details(hs_t *s, hv_t *v)
     set_text(v, s->judged ? s->verdict : TCPX_HEALTH_ANALYSIS_OFF_TEXT);
 }
 
-/* A number, or "-" when a side did not say. */
-static const char *
-option_text(gboolean said, int x, char *buf, gsize len)
-{
-    if (!said)
-        return "-";
-    g_snprintf(buf, len, "%d", x);
-    return buf;
-}
-
-/* The GUI's options: "MSS 1460/1460, WS 7/7, SACK". */
-static void
-get_options(hs_t *s, hv_t *v)
-{
-    char b[4][8];
-    set_text(v, "");
-    if (!s->options_known)
-        return;
-    g_snprintf(v->buf, sizeof v->buf, "MSS %s/%s, WS %s/%s%s%s",
-               option_text(s->mss[0] != 0, s->mss[0], b[0], sizeof b[0]),
-               option_text(s->mss[1] != 0, s->mss[1], b[1], sizeof b[1]),
-               option_text(s->wscale[0] >= 0, s->wscale[0], b[2], sizeof b[2]),
-               option_text(s->wscale[1] >= 0, s->wscale[1], b[3], sizeof b[3]), s->sack ? ", SACK" : "",
-               s->ecn ? ", ECN" : "");
-    v->v.text = v->buf;
-}
-
 /* The GUI's short verdict: the code in words ("network loss"). */
 static void
 get_verdict_short(hs_t *s, hv_t *v)
@@ -500,7 +473,7 @@ static const tcpx_health_column_t columns[] = {
     { "wscale_server", TCPX_HU_INT, get_ws_server, J },
     { "sack", TCPX_HU_FLAG, get_sack, J },
     { "ecn", TCPX_HU_FLAG, get_ecn, J },
-    { "options", TCPX_HU_TEXT, get_options, 0, .gui = { 23, 0, "Options" } },
+    { "options", TCPX_HU_TEXT, tcpx_health_get_options, 0, .gui = { 23, 0, "Options" } },
     { "capture_position", TCPX_HU_POSITION, get_position, J,
       .table = { 14, "Capture", "capture", "Where the capture was taken" }, .gui = { 14, 0, "Capture" } },
     { "loss_pattern", TCPX_HU_TEXT, get_loss_pattern, J,
@@ -518,6 +491,8 @@ static const tcpx_health_column_t columns[] = {
     { "limits_recovery_s", TCPX_HU_SECONDS, tcpx_health_get_lim_recovery, J },
     { "limits_sending_s", TCPX_HU_SECONDS, tcpx_health_get_lim_sending, J },
     { "limits_idle_s", TCPX_HU_SECONDS, tcpx_health_get_lim_idle, J },
+    { "limits_timeline", TCPX_HU_TEXT, tcpx_health_get_lim_timeline, J },
+    { "limits_slice_s", TCPX_HU_SECONDS, tcpx_health_get_lim_slice, J },
     { "pmtu_icmps", TCPX_HU_COUNT, tcpx_health_get_pmtu_icmps, J },
     { "pmtu_mtu", TCPX_HU_COUNT, tcpx_health_get_pmtu_mtu, J },
     { "pmtu_frame", TCPX_HU_COUNT, tcpx_health_get_pmtu_frame, J },

@@ -74,6 +74,8 @@ typedef struct {
     } gui;
 } tcpx_health_column_t;
 
+/* The GUI's options cell (tcpx_health_gui.c). */
+void tcpx_health_get_options(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
 /* The throughput limiters' rows (tcpx_health_limits.c). */
 void tcpx_health_get_lim_sender(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
 void tcpx_health_get_lim_busy(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
@@ -81,6 +83,8 @@ void tcpx_health_get_lim_rwnd(const tcpx_health_stream_t *s, tcpx_health_value_t
 void tcpx_health_get_lim_recovery(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
 void tcpx_health_get_lim_sending(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
 void tcpx_health_get_lim_idle(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_lim_timeline(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
+void tcpx_health_get_lim_slice(const tcpx_health_stream_t *s, tcpx_health_value_t *v);
 
 #define TCPX_HEALTH_TABLE_COLUMNS 20
 #define TCPX_HEALTH_GUI_COLUMNS 25

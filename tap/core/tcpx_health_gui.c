@@ -68,3 +68,31 @@ tcpx_health_gui_text(const tcpx_health_column_t *c, const tcpx_health_stream_t *
     default: return g_strdup("");
     }
 }
+
+/* A number, or "-" when a side did not say. */
+static const char *
+option_text(gboolean said, int x, char *buf, gsize len)
+{
+    if (!said)
+        return "-";
+    g_snprintf(buf, len, "%d", x);
+    return buf;
+}
+
+/* The GUI's options: "MSS 1460/1460, WS 7/7, SACK". */
+void
+tcpx_health_get_options(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    char b[4][8];
+    v->known = TRUE;
+    v->v.text = "";
+    if (!s->options_known)
+        return;
+    g_snprintf(v->buf, sizeof v->buf, "MSS %s/%s, WS %s/%s%s%s",
+               option_text(s->mss[0] != 0, s->mss[0], b[0], sizeof b[0]),
+               option_text(s->mss[1] != 0, s->mss[1], b[1], sizeof b[1]),
+               option_text(s->wscale[0] >= 0, s->wscale[0], b[2], sizeof b[2]),
+               option_text(s->wscale[1] >= 0, s->wscale[1], b[3], sizeof b[3]), s->sack ? ", SACK" : "",
+               s->ecn ? ", ECN" : "");
+    v->v.text = v->buf;
+}

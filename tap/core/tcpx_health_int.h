@@ -26,8 +26,15 @@ typedef struct {
 } tcpx_health_hole_t;
 #define TCPX_HEALTH_PENDING_HOLES 8
 
+/* What limited one sender over time: the time per limit in each slice of `width` from `start`. */
+typedef struct {
+    gint64 start, width;
+    guint32 n; /* slices used */
+    gint64 ns[TCPX_LIMITS_SLICES][TCPX_LIMITS_N];
+} tcpx_limits_timeline_t;
+
 /* What limited one sender, as it runs (tcpx_health_limits.c). */
-#define TCPX_LIMITS_ACKS 32
+#define TCPX_LIMITS_ACKS 16
 typedef struct {
     gboolean started;   /* its first data was seen */
     gboolean fin_sent;  /* its FIN was sent ... */
@@ -53,6 +60,8 @@ typedef struct {
         guint32 ack, edge;
     } acks[TCPX_LIMITS_ACKS];
     guint32 acks_head, acks_len;
+    gint64 first_ts;                  /* its first data */
+    tcpx_limits_timeline_t *timeline; /* from half a second into the transfer (g_free'd with the stream) */
 } tcpx_limits_acc_t;
 
 /* Per-stream state: the public summary plus the running state of the accumulation. */
@@ -295,6 +304,7 @@ void tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_st
 gboolean tcpx_health_lim_side(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_share(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_idle(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_lim_timeline(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_queue(GString *o, const tcpx_var_t *v, const void *c);
 
 /* "client" (side 0) or "server". */

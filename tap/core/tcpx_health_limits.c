@@ -15,6 +15,7 @@
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
+#include <string.h>
 #include "tcpx_health_add.h"
 #include "tcpx_text.h"
 #include "tcpx_health_columns.h"
@@ -60,11 +61,90 @@ state_now(const hstream_t *hs, const tcpx_limits_acc_t *a, gboolean *zero_wait)
     return in_flight ? TCPX_LIMIT_SENDING : TCPX_LIMIT_IDLE;
 }
 
+/* ---- over time ----------------------------------------------------------- */
+
+/* Transfers shorter than this have no timeline (the shares say it); its first slice is this long. */
+#define TIMELINE_AFTER_NS (NS_PER_S / 2)
+
+static void
+timeline_halve(tcpx_limits_timeline_t *tl)
+{
+    for (gsize i = 0; i < TCPX_LIMITS_SLICES / 2; i++)
+        for (int k = 0; k < TCPX_LIMITS_N; k++)
+            tl->ns[i][k] = tl->ns[2 * i][k] + tl->ns[(2 * i) + 1][k];
+    memset(tl->ns[TCPX_LIMITS_SLICES / 2], 0, sizeof tl->ns[0] * (TCPX_LIMITS_SLICES / 2));
+    tl->n = (tl->n + 1) / 2;
+    tl->width *= 2;
+}
+
+/* The span from..to in `state`, as the sender lived it (idle and a closed window as they were, even
+ * when the shares settle them otherwise).  The timeline starts a second into the transfer: its first
+ * slice holds the shares so far. */
+static void
+timeline_add(tcpx_limits_acc_t *a, int state, gint64 from, gint64 to)
+{
+    tcpx_limits_timeline_t *tl = a->timeline;
+    if (!tl) {
+        if (from - a->first_ts < TIMELINE_AFTER_NS)
+            return;
+        tl = a->timeline = g_new0(tcpx_limits_timeline_t, 1);
+        tl->start = a->first_ts;
+        tl->width = from - a->first_ts;
+        memcpy(tl->ns[0], a->ns, sizeof a->ns);
+        tl->ns[0][TCPX_LIMIT_IDLE] += a->idle_pending;
+        tl->ns[0][TCPX_LIMIT_RWND] += a->zero_pending;
+        tl->n = 1;
+    }
+    while (from < to) {
+        while ((from - tl->start) / tl->width >= TCPX_LIMITS_SLICES)
+            timeline_halve(tl);
+        gint64 slice = (from - tl->start) / tl->width;
+        gint64 end = MIN(to, tl->start + (slice + 1) * tl->width);
+        tl->ns[slice][state] += end - from;
+        tl->n = MAX(tl->n, (guint32)slice + 1);
+        from = end;
+    }
+}
+
+/* The wait that found a loss, sending until then, was recovery: moved from the latest slices back. */
+static void
+timeline_move(tcpx_limits_timeline_t *tl, gint64 ns)
+{
+    for (guint32 i = tl->n; i-- > 0 && ns > 0;) {
+        gint64 part = MIN(ns, tl->ns[i][TCPX_LIMIT_SENDING]);
+        tl->ns[i][TCPX_LIMIT_SENDING] -= part;
+        tl->ns[i][TCPX_LIMIT_RECOVERY] += part;
+        ns -= part;
+    }
+}
+
+/* The letters of the timeline (trailing idle left out: the transfer had ended). */
+static void
+timeline_letters(const tcpx_limits_timeline_t *tl, char *out)
+{
+    static const char letter[TCPX_LIMITS_N] = { 'W', 'L', 'S', 'I' };
+    guint32 n = 0, last_busy = 0;
+    for (guint32 i = 0; tl && i < tl->n; i++) {
+        int best = TCPX_LIMIT_IDLE;
+        for (int k = 0; k < TCPX_LIMITS_N; k++)
+            if (tl->ns[i][k] > tl->ns[i][best])
+                best = k;
+        out[n++] = letter[best];
+        if (best != TCPX_LIMIT_IDLE)
+            last_busy = n;
+    }
+    out[last_busy] = '\0';
+}
+
+/* ---- as it runs ------------------------------------------------------------ */
+
 /* The time since `since` goes to the state it was in (pending while not yet known). */
 static void
 close_interval(tcpx_limits_acc_t *a, gint64 now)
 {
     gint64 span = tcpx_health_span(a->since, now);
+    if (span > 0) /* first: its first slice takes the shares so far */
+        timeline_add(a, a->state, a->since, a->since + span);
     if (a->state == TCPX_LIMIT_IDLE)
         a->idle_pending += span;
     else if (a->state == TCPX_LIMIT_RWND && a->zero_wait)
@@ -107,14 +187,19 @@ apply_oldest_ack(const hstream_t *hs, tcpx_limits_acc_t *a, gint64 at)
     update_state(hs, a, at);
 }
 
-/* An ACK of the receiver, on its way to the sender (when the ring is full, the oldest arrives now). */
+/* An ACK of the receiver, on its way to the sender.  When the ring is full, the newest takes the
+ * place of the one before it: it arrives with that one, a moment early. */
 static void
-queue_ack(const hstream_t *hs, tcpx_limits_acc_t *a, int d, const tcpx_tap_rec_t *rec)
+queue_ack(const hstream_t *hs, tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec)
 {
-    if (a->acks_len == TCPX_LIMITS_ACKS)
-        apply_oldest_ack(hs, a, rec->ts_ns);
-    guint32 i = (a->acks_head + a->acks_len++) % TCPX_LIMITS_ACKS;
-    a->acks[i].at = rec->ts_ns + sender_leg(hs, d);
+    int d = rec->from_client ? 1 : 0; /* the sender these ACKs are for */
+    guint32 i = (a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS;
+    if (a->acks_len && a->acks[i].ack == rec->ack && a->acks[i].edge == rec->ack + rec->win)
+        return; /* says nothing new */
+    if (a->acks_len < TCPX_LIMITS_ACKS) {
+        i = (a->acks_head + a->acks_len++) % TCPX_LIMITS_ACKS;
+        a->acks[i].at = rec->ts_ns + sender_leg(hs, d);
+    }
     a->acks[i].ack = rec->ack;
     a->acks[i].edge = rec->ack + rec->win;
 }
@@ -147,7 +232,7 @@ note_sender_record(tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec, const rec_vi
     a->seg_max = MAX(a->seg_max, rec->len);
     if (!a->started) {
         a->started = TRUE;
-        a->since = rec->ts_ns;
+        a->since = a->first_ts = rec->ts_ns;
         a->state = TCPX_LIMIT_SENDING;
     } else if (!r->retx_any) {
         settle_pending(a, rec->ts_ns);
@@ -156,33 +241,40 @@ note_sender_record(tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec, const rec_vi
         /* the wait since the last ACK advance was the loss being found (dup ACKs, or the timer) */
         a->ns[TCPX_LIMIT_SENDING] -= a->sending_unacked;
         a->ns[TCPX_LIMIT_RECOVERY] += a->sending_unacked;
+        if (a->timeline) /* in the latest slice, where most of that wait was */
+            timeline_move(a->timeline, a->sending_unacked);
         a->sending_unacked = 0;
         a->in_recovery = TRUE;
         a->recovery_point = a->snd_max;
     }
 }
 
+/* Time is counted when the sender's state may change: at its own records and when the receiver's
+ * ACKs reach it; the receiver's records only queue their ACKs. */
 void
 tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
     for (int d = 0; d < 2; d++) {
         tcpx_limits_acc_t *a = &hs->lim[d];
-        if (a->ended)
+        gboolean mine = r->d == d;
+        if (a->ended || (!a->started && !mine))
             continue;
-        while (a->started && a->acks_len && a->acks[a->acks_head].at <= rec->ts_ns)
+        while (a->acks_len && a->acks[a->acks_head].at <= rec->ts_ns)
             apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
-        if (a->started)
+        if (!mine) {
+            if (r->ack && !r->syn && !r->rst)
+                queue_ack(hs, a, rec);
+        } else if (r->rst) {
             close_interval(a, rec->ts_ns);
-        if (r->d == d && r->rst) {
             a->ended = TRUE; /* what follows is the connection's end, not the transfer */
             continue;
-        }
-        if (r->d == d)
+        } else {
+            if (a->started)
+                close_interval(a, rec->ts_ns);
             note_sender_record(a, rec, r);
-        else if (r->ack && !r->syn && !r->rst)
-            queue_ack(hs, a, d, rec);
-        if (a->started)
-            update_state(hs, a, rec->ts_ns);
+            if (a->started)
+                update_state(hs, a, rec->ts_ns);
+        }
         /* its FIN acknowledged: the transfer is over (the kernel's busy time ends there too) */
         a->ended = a->fin_sent && a->state == TCPX_LIMIT_IDLE;
     }
@@ -195,10 +287,17 @@ tcpx_health_derive_limits(hstream_t *hs)
     tcpx_health_stream_t *s = &hs->pub;
     int d = s->bytes[1] >= s->bytes[0] ? 1 : 0;
     const tcpx_limits_acc_t *a = &hs->lim[d];
-    gint64 busy = a->ns[TCPX_LIMIT_RWND] + a->ns[TCPX_LIMIT_RECOVERY] + a->ns[TCPX_LIMIT_SENDING];
+    gint64 ns[TCPX_LIMITS_N];
+    memcpy(ns, a->ns, sizeof ns);
+    /* the state the capture ended in, up to the stream's last record (an idle end is no transfer) */
+    if (a->started && !a->ended && a->state != TCPX_LIMIT_IDLE && !a->zero_wait)
+        ns[a->state] += tcpx_health_span(a->since, s->last_ts);
+    gint64 busy = ns[TCPX_LIMIT_RWND] + ns[TCPX_LIMIT_RECOVERY] + ns[TCPX_LIMIT_SENDING];
     s->lim_sender = a->started && busy >= LIMITS_MIN_BUSY_NS ? d : -1;
     for (int i = 0; i < TCPX_LIMITS_N; i++)
-        s->lim_ns[i] = s->lim_sender >= 0 ? a->ns[i] : 0;
+        s->lim_ns[i] = s->lim_sender >= 0 ? ns[i] : 0;
+    timeline_letters(s->lim_sender >= 0 ? a->timeline : NULL, s->lim_timeline);
+    s->lim_slice_ns = s->lim_timeline[0] ? a->timeline->width : 0;
 }
 
 /* ---- the words ({lim_*} in tcpx_health_sentences.c) ---------------------- */
@@ -235,6 +334,20 @@ tcpx_health_lim_share(GString *o, const tcpx_var_t *v, const void *c)
         return TRUE;
     }
     g_string_append_printf(o, "%.0f%%", 100.0 * (double)s->lim_ns[v->arg] / (double)busy);
+    return TRUE;
+}
+
+/* The timeline's letters, and its slice ({lim_slice}), when there is one. */
+gboolean
+tcpx_health_lim_timeline(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = LIM_STREAM(c);
+    if (s->lim_sender < 0 || !s->lim_timeline[0])
+        return FALSE;
+    if (v->arg)
+        tcpx_format_duration(o, s->lim_slice_ns);
+    else
+        g_string_append(o, s->lim_timeline);
     return TRUE;
 }
 
@@ -297,4 +410,16 @@ void
 tcpx_health_get_lim_idle(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
 {
     lim_value(s, v, s->lim_ns[TCPX_LIMIT_IDLE]);
+}
+void
+tcpx_health_get_lim_timeline(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    v->known = s->lim_sender >= 0 && s->lim_timeline[0];
+    v->v.text = v->known ? s->lim_timeline : NULL;
+}
+void
+tcpx_health_get_lim_slice(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
+{
+    v->known = s->lim_sender >= 0 && s->lim_timeline[0];
+    v->v.num = s->lim_slice_ns;
 }

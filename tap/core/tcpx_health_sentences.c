@@ -131,7 +131,8 @@ static const struct {
         " Throughput: of the {lim_busy} the {lim_sender} had data to send, the {lim_receiver}'s window held it back "
         "{lim_rwnd}, loss recovery {lim_recovery}, and {lim_sending} went at the pace of {?lim_queue:a queue on the path "
         "filling|its congestion window, the path or its own writes}{?lim_idle:; between bursts it had nothing to send "
-        "for {lim_idle}}." },
+        "for {lim_idle}}.{?lim_timeline: Over time, one letter per {lim_slice} (W window, L loss recovery, S sending, "
+        "I idle): {lim_timeline}.}" },
     [TCPX_HW_PARA_RESPONSE] = { "responses",
         " Application response: slowest {resp_max} (frame {resp_max_frame}), average {resp_avg} "
         "over {responses} exchange{?one_response:|s}"

@@ -16,7 +16,6 @@
 #include "tcpx_text.h"
 #include "tcpx_hosts.h"
 
-/* ---------------------------------------------------------------------- */
 /* Variables: each renderer appends its value and says whether it is known */
 
 static void render_sentence(GString *out, tcpx_health_words_t w, const tcpx_health_words_ctx_t *ctx);
@@ -534,7 +533,6 @@ static const tcpx_var_t vars[] = {
     { "one_window_full_client", one,          0, 0 },
     { "one_window_full_server", one,          0, 0 },
     { "side",                side,            0, 0 },
-    /* what limited the main sender (tcpx_health_limits.c) */
     { "lim_sender",          tcpx_health_lim_side,  0, 0 },
     { "lim_receiver",        tcpx_health_lim_side,  0, 1 },
     { "lim_busy",            tcpx_health_lim_share, 0, TCPX_LIMITS_N },
@@ -542,6 +540,8 @@ static const tcpx_var_t vars[] = {
     { "lim_recovery",        tcpx_health_lim_share, 0, TCPX_LIMIT_RECOVERY },
     { "lim_sending",         tcpx_health_lim_share, 0, TCPX_LIMIT_SENDING },
     { "lim_idle",            tcpx_health_lim_idle,  0, 0 },
+    { "lim_timeline",        tcpx_health_lim_timeline, 0, 0 },
+    { "lim_slice",           tcpx_health_lim_timeline, 0, 1 },
     { "lim_queue",           tcpx_health_lim_queue, 0, 0 },
     { "side_zero_window",    side_zero_window, 0, 0 },
     { "side_window_full",    side_window_full, 0, 0 },

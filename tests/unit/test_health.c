@@ -1186,11 +1186,30 @@ test_limits(void)
     /* the loss found (nothing acknowledged since 2881) and repaired: 2881 .. 2971.1 */
     g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RECOVERY], ==, MS(90.1));
     g_assert_cmpint(s->lim_ns[TCPX_LIMIT_IDLE], ==, MS(1499.9)); /* 1381.1 .. 2881 */
+    /* over time: coarse, slices of the first half second or more; the burst at the end is mostly idle */
+    g_assert_cmpstr(s->lim_timeline, ==, "WW");
+    g_assert_cmpint(s->lim_slice_ns, ==, MS(700));
     GString *p = g_string_new(NULL);
     tcpx_health_words(p, TCPX_HW_PARA_LIMITS, s, NULL);
     g_assert_nonnull(strstr(p->str, "the client's window held it back 73%, loss recovery 7%"));
     g_assert_nonnull(strstr(p->str, "between bursts it had nothing to send for 1.50 s"));
     g_string_free(p, TRUE);
+    /* 20 s sending with the window open, then 20 s against a closed window: the timeline halves its
+     * slices to keep 16 at most, and shows the change */
+    conn_init(&c, h, 50, TRUE);
+    handshake(&c, 0, 40, 0.1);
+    for (int i = 0; i < 2000; i++) {
+        rec(&c, 100 + 10 * i, S, A, 1400, 65160, 0);
+        rec(&c, 100.1 + 10 * i, C, A, 0, i < 1999 ? 64256 : 0, 0);
+    }
+    for (int i = 0; i < 40; i++)
+        rec_full(&c, 20100 + 500 * i, S, A, 1, 65160, KB(TCPX_K_ZERO_WINDOW_PROBE), 0, 0, 0, c.seq[1]);
+    rec(&c, 40100.1, C, A, 0, 64256, 0);
+    rec(&c, 40141, S, A, 1400, 65160, 0);
+    rec(&c, 40141.1, C, A, 0, 64256, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->lim_timeline, ==, "SSSSSWWWWWW"); /* 0.5 s slices, halved three times */
+    g_assert_cmpint(s->lim_slice_ns, ==, MS(4000));
     /* no handshake: the window's scale unknown, the same closed window is no limit tcpx can name */
     conn_init(&c, h, 49, FALSE);
     for (int i = 0; i < 20; i++) {
