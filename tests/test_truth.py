@@ -259,7 +259,7 @@ def report(result, known):
         e["scenario"], e["event"], e["field"], e["tcpx"], e["truth"], e["truth_is"], "ok" if e["ok"] else "MISS")
         for e in result["events"]] or ["  (no scenario with a numbered event in this corpus)"]
     lines += ["", "What limited throughput (tcpx's busy / receiver-window ms against the sender's tcp_info):"]
-    lines += ["  %-24s %-34s tcpx %6d / %6d  kernel %6d / %6d  %s" % (
+    lines += ["  %-24s %-34s tcpx %6d / %6s  kernel %6d / %6d  %s" % (
         e["scenario"], e["stream"], e["busy"], e["rwnd"], e["kernel_busy"], e["kernel_rwnd"], "ok" if e["ok"] else "MISS")
         for e in result["limits"]] or ["  (no stream with a sampled sender in this corpus)"]
     lines += ["", "Targets (issue #16):"] + ["  %-40s %s" % kv for kv in result["targets"].items()]

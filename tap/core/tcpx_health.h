@@ -188,6 +188,7 @@ typedef struct {
      * had data outstanding or waited on the window, and its idle time between bursts */
     int lim_sender;               /* 0 client, 1 server; -1: too little data to say */
     gint64 lim_ns[TCPX_LIMITS_N]; /* by tcpx_limit_t */
+    gboolean lim_window_known;    /* the window's scale is known (both SYNs' options): else no window share */
     /* ...over time, for transfers of a second or more: one letter per slice of lim_slice_ns, the
      * limit that held most of it (W window, L loss recovery, S sending, I idle); "" without */
     char lim_timeline[TCPX_LIMITS_SLICES + 1];

@@ -293,9 +293,12 @@ tcpx_health_derive_limits(hstream_t *hs)
     if (a->started && !a->ended && a->state != TCPX_LIMIT_IDLE && !a->zero_wait)
         ns[a->state] += tcpx_health_span(a->since, s->last_ts);
     gint64 busy = ns[TCPX_LIMIT_RWND] + ns[TCPX_LIMIT_RECOVERY] + ns[TCPX_LIMIT_SENDING];
-    s->lim_sender = a->started && busy >= LIMITS_MIN_BUSY_NS ? d : -1;
+    /* without the handshake, the sender's leg is unknown: what the capture saw acknowledged may still be
+     * in flight for the sender, or not; no shares then */
+    s->lim_sender = a->started && busy >= LIMITS_MIN_BUSY_NS && sender_leg(hs, d) > 0 ? d : -1;
     for (int i = 0; i < TCPX_LIMITS_N; i++)
         s->lim_ns[i] = s->lim_sender >= 0 ? ns[i] : 0;
+    s->lim_window_known = window_scale_known(hs);
     timeline_letters(s->lim_sender >= 0 ? a->timeline : NULL, s->lim_timeline);
     s->lim_slice_ns = s->lim_timeline[0] ? a->timeline->width : 0;
 }
@@ -395,6 +398,7 @@ void
 tcpx_health_get_lim_rwnd(const tcpx_health_stream_t *s, tcpx_health_value_t *v)
 {
     lim_value(s, v, s->lim_ns[TCPX_LIMIT_RWND]);
+    v->known = v->known && s->lim_window_known; /* null: the window could not be read */
 }
 void
 tcpx_health_get_lim_recovery(const tcpx_health_stream_t *s, tcpx_health_value_t *v)

@@ -128,11 +128,13 @@ static const struct {
         " The receive window was full {window_full_client} time{?one_window_full_client:|s} at the client and "
         "{window_full_server} time{?one_window_full_server:|s} at the server." },
     [TCPX_HW_PARA_LIMITS] = { "lim_sender",
-        " Throughput: of the {lim_busy} the {lim_sender} had data to send, the {lim_receiver}'s window held it back "
-        "{lim_rwnd}, loss recovery {lim_recovery}, and {lim_sending} went at the pace of {?lim_queue:a queue on the path "
-        "filling|its congestion window, the path or its own writes}{?lim_idle:; between bursts it had nothing to send "
-        "for {lim_idle}}.{?lim_timeline: Over time, one letter per {lim_slice} (W window, L loss recovery, S sending, "
-        "I idle): {lim_timeline}.}" },
+        " Throughput: of the {lim_busy} the {lim_sender} had data to send, {?lim_window_known:the {lim_receiver}'s "
+        "window held it back {lim_rwnd}, loss recovery {lim_recovery}, and {lim_sending} went at the pace of "
+        "{?lim_queue:a queue on the path filling|its congestion window, the path or its own writes}|loss recovery took "
+        "{lim_recovery} and the rest went with data in flight (whether the {lim_receiver}'s window held it back is "
+        "unknown: without both SYNs' options, its scale is)}{?lim_idle:; between bursts it had nothing to send for "
+        "{lim_idle}}.{?lim_timeline: Over time, one letter per {lim_slice} (W window, L loss recovery, S "
+        "{?lim_window_known:sending|in flight}, I idle): {lim_timeline}.}" },
     [TCPX_HW_PARA_RESPONSE] = { "responses",
         " Application response: slowest {resp_max} (frame {resp_max_frame}), average {resp_avg} "
         "over {responses} exchange{?one_response:|s}"

@@ -1,5 +1,4 @@
-/* tcpx_health_words.c: the one table of variables the stream sentences read (the
- * sentences: tcpx_health_sentences.c), and their rendering.
+/* tcpx_health_words.c: the variables the stream sentences (tcpx_health_sentences.c) read, and their rendering.
  *
  * The template language is plugin/core/tcpx_template.h's: {name} is a value
  * ("?" when unknown), {?name:text|other} tests whether it is known.  What
@@ -540,6 +539,7 @@ static const tcpx_var_t vars[] = {
     { "lim_recovery",        tcpx_health_lim_share, 0, TCPX_LIMIT_RECOVERY },
     { "lim_sending",         tcpx_health_lim_share, 0, TCPX_LIMIT_SENDING },
     { "lim_idle",            tcpx_health_lim_idle,  0, 0 },
+    { "lim_window_known",    flag,            OF(lim_window_known), 0 },
     { "lim_timeline",        tcpx_health_lim_timeline, 0, 0 },
     { "lim_slice",           tcpx_health_lim_timeline, 0, 1 },
     { "lim_queue",           tcpx_health_lim_queue, 0, 0 },

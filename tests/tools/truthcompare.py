@@ -224,16 +224,18 @@ def limits_results(truth, obs):
         sample = ss_final(truth, s, ("client", "server").index(h["limits_sender"]))
         if sample is None or ss_ms(sample, "busy") <= 0:
             continue
-        busy, rwnd = h["limits_busy_s"] * 1000.0, h["limits_rwnd_s"] * 1000.0
+        busy = h["limits_busy_s"] * 1000.0
+        rwnd = h["limits_rwnd_s"] * 1000.0 if h["limits_rwnd_s"] is not None else None  # None: scale unknown
         k_busy, k_rwnd = ss_ms(sample, "busy"), ss_ms(sample, "rwnd_limited")
         tol = 0.1 * max(busy, k_busy)
-        ok = (busy >= k_busy - tol and k_rwnd - tol <= rwnd <= k_rwnd + max(0.0, busy - k_busy) + tol)
-        row = dict(scenario=truth["scenario"], stream=stream_name(s), busy=round(busy), rwnd=round(rwnd),
+        ok = busy >= k_busy - tol and (rwnd is None or k_rwnd - tol <= rwnd <= k_rwnd + max(0.0, busy - k_busy) + tol)
+        row = dict(scenario=truth["scenario"], stream=stream_name(s), busy=round(busy),
+                   rwnd=round(rwnd) if rwnd is not None else "?",
                    kernel_busy=k_busy, kernel_rwnd=k_rwnd, ok=ok)
         rows.append(row)
         if not ok:
             misses.append(dict(check="limits", scenario=truth["scenario"], item="busy/rwnd %s" % stream_name(s),
-                               tcpx="%d/%d ms" % (busy, rwnd), truth="tcp_info %d/%d ms" % (k_busy, k_rwnd)))
+                               tcpx="%d/%s ms" % (busy, row["rwnd"]), truth="tcp_info %d/%d ms" % (k_busy, k_rwnd)))
     return rows, misses
 
 

@@ -1210,14 +1210,31 @@ test_limits(void)
     s = judge(&c);
     g_assert_cmpstr(s->lim_timeline, ==, "SSSSSWWWWWW"); /* 0.5 s slices, halved three times */
     g_assert_cmpint(s->lim_slice_ns, ==, MS(4000));
-    /* no handshake: the window's scale unknown, the same closed window is no limit tcpx can name */
+    /* without the handshake the sender's leg is unknown (near the receiver, all looks acknowledged at
+     * once): no shares */
     conn_init(&c, h, 49, FALSE);
+    for (int i = 0; i < 20; i++) {
+        rec(&c, 100 + 10 * i, S, A, 1400, 65160, 0);
+        rec(&c, 100.1 + 10 * i, C, A, 0, 64256, 0);
+    }
+    g_assert_cmpint(judge(&c)->lim_sender, ==, -1);
+    /* the SYNs' options cut by the snaplen: the window's scale unknown, so no window share, and said */
+    conn_init(&c, h, 51, TRUE);
+    c.st.side[0].options_cut = TRUE;
+    handshake(&c, 0, 40, 0.1);
     for (int i = 0; i < 20; i++) {
         rec(&c, 100 + 10 * i, S, A, 1400, 65160, 0);
         rec(&c, 100.1 + 10 * i, C, A, 0, i < 10 ? 64256 : 0, 0);
     }
     s = judge(&c);
+    g_assert_cmpint(s->lim_sender, ==, 1);
     g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RWND], ==, 0);
+    g_assert_false(s->lim_window_known);
+    p = g_string_new(NULL);
+    tcpx_health_words(p, TCPX_HW_PARA_LIMITS, s, NULL);
+    g_assert_nonnull(strstr(p->str, "whether the client's window held it back is unknown"));
+    g_assert_null(strstr(p->str, "held it back 0%"));
+    g_string_free(p, TRUE);
     tcpx_health_free(h);
 }
 
