@@ -40,7 +40,7 @@ STREAM_EVENTS = [
     ("sack_ign", lambda h: h["verdict_code"] == "sack_ignored" or "ignores SACK" in h["verdict"]),
     ("beyond_v", lambda h: h["verdict_code"] == "beyond_window" or "past the receive window" in h["verdict"]),
     ("scan", lambda h: h["verdict_code"] == "port_scan"),
-    ("rwnd>50%", lambda h: h.get("limits_busy_s") and h["limits_rwnd_s"] > 0.5 * h["limits_busy_s"]),
+    ("rwnd>50%", lambda h: h.get("limits_busy_s") and (h["limits_rwnd_s"] or 0) > 0.5 * h["limits_busy_s"]),
     ("recov>50%", lambda h: h.get("limits_busy_s") and h["limits_recovery_s"] > 0.5 * h["limits_busy_s"]),
 ]
 
