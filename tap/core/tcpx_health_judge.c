@@ -235,6 +235,18 @@ rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* An issue of one side's own doing (its host's fault), told from that side. */
+static gboolean
+side_issue(issue_t *is, guint weight, int side, const char *code, tcpx_health_words_t words)
+{
+    is->weight = weight;
+    is->fault = side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
+    is->code = code;
+    is->words = words;
+    is->ev.side = side;
+    return TRUE;
+}
+
 /* A sender's retransmission timer far too long: the stall is its host's doing, whatever lost the
  * packet (the loss itself stays the network's issue). */
 static gboolean
@@ -243,12 +255,7 @@ rule_timer_long(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     const tcpx_health_stream_t *s = &hs->pub;
     if (s->timer_long_retx == 0)
         return FALSE;
-    is->weight = p->w_loss_high;
-    is->fault = s->timer_long_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
-    is->code = "rto_too_long";
-    is->words = TCPX_HW_TIMER_LONG;
-    is->ev.side = s->timer_long_side;
-    return TRUE;
+    return side_issue(is, p->w_loss_high, s->timer_long_side, "rto_too_long", TCPX_HW_TIMER_LONG);
 }
 
 /* Nagle and delayed ACKs: a pattern (NAGLE_MIN stalls) of small writes waiting for the peer's
@@ -260,12 +267,8 @@ rule_nagle(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     const tcpx_health_stream_t *s = &hs->pub;
     if (s->nagle_stalls < NAGLE_MIN)
         return FALSE;
-    is->weight = s->duration_ns > 0 && s->nagle_lost_ns * 10 >= s->duration_ns ? p->w_loss_mid : p->w_loss_low;
-    is->fault = s->nagle_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
-    is->code = "nagle_delayed_ack";
-    is->words = TCPX_HW_NAGLE;
-    is->ev.side = s->nagle_side;
-    return TRUE;
+    guint weight = s->duration_ns > 0 && s->nagle_lost_ns * 10 >= s->duration_ns ? p->w_loss_mid : p->w_loss_low;
+    return side_issue(is, weight, s->nagle_side, "nagle_delayed_ack", TCPX_HW_NAGLE);
 }
 
 /* A queue on the path (bufferbloat): the RTT under load far above the path's least; a
@@ -309,12 +312,7 @@ rule_sack_ignored(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is
     const tcpx_health_stream_t *s = &hs->pub;
     if (s->sacked_resent < SENDER_FAULT_MIN)
         return FALSE;
-    is->weight = p->w_loss_high;
-    is->fault = s->sacked_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
-    is->code = "sack_ignored";
-    is->words = TCPX_HW_SACK_IGNORED;
-    is->ev.side = s->sacked_side;
-    return TRUE;
+    return side_issue(is, p->w_loss_high, s->sacked_side, "sack_ignored", TCPX_HW_SACK_IGNORED);
 }
 
 static gboolean
@@ -325,12 +323,8 @@ rule_beyond_window(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *i
         return FALSE;
     /* what it cost: resends of what the receiver dropped; none, and the receiver kept them (a breach of
      * the protocol, said, but no cause of anything the user saw) */
-    is->weight = s->beyond_resent ? p->w_loss_high : p->w_loss_low;
-    is->fault = s->beyond_side == 0 ? TCPX_FAULT_CLIENT : TCPX_FAULT_SERVER;
-    is->code = "beyond_window";
-    is->words = TCPX_HW_BEYOND_WINDOW;
-    is->ev.side = s->beyond_side;
-    return TRUE;
+    return side_issue(is, s->beyond_resent ? p->w_loss_high : p->w_loss_low, s->beyond_side, "beyond_window",
+                      TCPX_HW_BEYOND_WINDOW);
 }
 
 /* The rules, in tie-break order: of two issues taking off as many points, the earlier one leads. */
