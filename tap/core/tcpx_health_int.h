@@ -304,6 +304,9 @@ void tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_st
 gboolean tcpx_health_lim_side(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_share(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_idle(GString *o, const tcpx_var_t *v, const void *c);
+/* {queue_sender} (tcpx_health_queue.c). */
+gboolean tcpx_health_queue_sender(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_lim_recovery_time(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_timeline(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_queue(GString *o, const tcpx_var_t *v, const void *c);
 

@@ -360,14 +360,20 @@ heaviest(const issue_t *issues, const gboolean *found, const gboolean *told, gbo
     return best;
 }
 
-/* Appends the issue's sentence, at most 191 bytes of it (as the verdict always had). */
+/* One issue's sentence is at most this long: three fit the verdict's buffer. */
+#define ISSUE_MAX 191
+
+/* Appends the issue's sentence, cut at a word with "..." past ISSUE_MAX. */
 static void
 append_issue(GString *out, const issue_t *is, const tcpx_health_stream_t *s)
 {
     gsize at = out->len;
     tcpx_health_words(out, is->words, s, &is->ev);
-    if (out->len - at > 191)
-        g_string_truncate(out, at + 191);
+    if (out->len - at > ISSUE_MAX) { /* visibly cut, at a word: the paragraph and JSON keep the figures */
+        const char *space = g_strrstr_len(out->str + at, ISSUE_MAX - 3, " ");
+        g_string_truncate(out, space ? (gsize)(space - out->str) : at + ISSUE_MAX - 3);
+        g_string_append(out, "...");
+    }
 }
 
 /* Score: 100 less every issue's weight.  Verdict: the heaviest issue, then the others, heaviest first. */

@@ -354,6 +354,19 @@ tcpx_health_lim_timeline(GString *o, const tcpx_var_t *v, const void *c)
     return TRUE;
 }
 
+/* The time the side spent in loss recovery, when it is the main sender and spent any. */
+gboolean
+tcpx_health_lim_recovery_time(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_words_ctx_t *ctx = c;
+    const tcpx_health_stream_t *s = ctx->s;
+    (void)v;
+    if (!ctx->ev || s->lim_sender < 0 || ctx->ev->side != s->lim_sender || s->lim_ns[TCPX_LIMIT_RECOVERY] < NS_PER_MS)
+        return FALSE;
+    tcpx_format_duration(o, s->lim_ns[TCPX_LIMIT_RECOVERY]);
+    return TRUE;
+}
+
 /* The idle time between bursts, when at least a millisecond. */
 gboolean
 tcpx_health_lim_idle(GString *o, const tcpx_var_t *v, const void *c)

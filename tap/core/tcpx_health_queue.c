@@ -72,3 +72,15 @@ tcpx_health_derive_queue(hstream_t *hs)
         s->queue_rate_bps = s->duration_ns > 0 ? (guint64)((double)s->bytes[sender] * 8e9 / (double)s->duration_ns) : 0;
     }
 }
+
+/* {queue_sender}: the sender of the data a queue delayed. */
+gboolean
+tcpx_health_queue_sender(GString *o, const tcpx_var_t *v, const void *c)
+{
+    const tcpx_health_stream_t *s = ((const tcpx_health_words_ctx_t *)c)->s;
+    (void)v;
+    if (s->queue_dir < 0)
+        return FALSE;
+    g_string_append(o, tcpx_health_side_name(s->queue_dir == TCPX_C2S ? 0 : 1));
+    return TRUE;
+}

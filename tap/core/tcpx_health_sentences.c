@@ -77,7 +77,8 @@ static const struct {
         "followed in the capture" },
     [TCPX_HW_SACK_IGNORED] = { NULL,
         "the {side}'s TCP ignores SACK: it resent {sacked_resent} segment{?one_sacked_resent:|s} ({sacked_resent_bytes} bytes) "
-        "the receiver had already SACKed, capacity spent on data that had arrived while the holes waited" },
+        "the receiver had already SACKed: capacity spent twice{?lim_recovery_time:, and its loss recovery took "
+        "{lim_recovery_time}}" },
     [TCPX_HW_BEYOND_WINDOW] = { NULL,
         "the {side}'s TCP sends past the receive window: {beyond_segments} segment{?one_beyond_segments:|s} "
         "({beyond_bytes} bytes) beyond the edge the receiver offered; {?beyond_resent:{beyond_resent} came back as "

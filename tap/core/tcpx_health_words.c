@@ -212,17 +212,6 @@ rst_side(GString *o, const tcpx_var_t *v, const void *c)
     return TRUE;
 }
 
-/* The sender of the data a queue delayed. */
-static gboolean
-queue_sender(GString *o, const tcpx_var_t *v, const void *c)
-{
-    (void)v;
-    if (STREAM(c)->queue_dir < 0)
-        return FALSE;
-    g_string_append(o, tcpx_health_side_name(STREAM(c)->queue_dir == TCPX_C2S ? 0 : 1));
-    return TRUE;
-}
-
 /* A data rate: "3.8 Mbit/s", "420 kbit/s". */
 static gboolean
 rate(GString *o, const tcpx_var_t *v, const void *c)
@@ -512,7 +501,7 @@ static const tcpx_var_t vars[] = {
     { "beyond_bytes",        u32_,            OF(beyond_bytes), 0 },
     { "beyond_resent",       u32_nz,          OF(beyond_resent), 0 },
     { "one_beyond_resent",   u32_one,         OF(beyond_resent), 0 },
-    { "queue_sender",        queue_sender,    0, 0 },
+    { "queue_sender",        tcpx_health_queue_sender, 0, 0 },
     { "nagle_stalls",        u32_,            OF(nagle_stalls), 0 },
     { "nagle_lost",          dur,             OF(nagle_lost_ns), 1 },
     { "queue_base",          dur,             OF(queue_base_ns), 1 },
@@ -540,6 +529,7 @@ static const tcpx_var_t vars[] = {
     { "lim_sending",         tcpx_health_lim_share, 0, TCPX_LIMIT_SENDING },
     { "lim_idle",            tcpx_health_lim_idle,  0, 0 },
     { "lim_window_known",    flag,            OF(lim_window_known), 0 },
+    { "lim_recovery_time",   tcpx_health_lim_recovery_time, 0, 0 },
     { "lim_timeline",        tcpx_health_lim_timeline, 0, 0 },
     { "lim_slice",           tcpx_health_lim_timeline, 0, 1 },
     { "lim_queue",           tcpx_health_lim_queue, 0, 0 },
