@@ -289,9 +289,14 @@ tcpx_health_derive_limits(hstream_t *hs)
     const tcpx_limits_acc_t *a = &hs->lim[d];
     gint64 ns[TCPX_LIMITS_N];
     memcpy(ns, a->ns, sizeof ns);
-    /* the state the capture ended in, up to the stream's last record (an idle end is no transfer) */
-    if (a->started && !a->ended && a->state != TCPX_LIMIT_IDLE && !a->zero_wait)
-        ns[a->state] += tcpx_health_span(a->since, s->last_ts);
+    /* the state the capture ended in (an idle end is no transfer), until the stream's last record, or
+     * until the last ACK seen reaches the sender (its FIN's, say) */
+    if (a->started && !a->ended && a->state != TCPX_LIMIT_IDLE && !a->zero_wait) {
+        gint64 end = s->last_ts;
+        if (a->acks_len)
+            end = MAX(end, a->acks[(a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS].at);
+        ns[a->state] += tcpx_health_span(a->since, end);
+    }
     gint64 busy = ns[TCPX_LIMIT_RWND] + ns[TCPX_LIMIT_RECOVERY] + ns[TCPX_LIMIT_SENDING];
     /* without the handshake, the sender's leg is unknown: what the capture saw acknowledged may still be
      * in flight for the sender, or not; no shares then */

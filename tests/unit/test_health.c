@@ -1179,8 +1179,8 @@ test_limits(void)
     const tcpx_health_stream_t *s = judge(&c);
     g_assert_cmpint(s->lim_sender, ==, 1);
     /* in flight: 100 .. 340.1, the probe's byte 1340.1 .. 1341, 1341 .. 1381.1, and the FIN until the
-     * capture's end, 4040 .. 4040.1 */
-    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_SENDING], ==, MS(240.1) + MS(0.9) + MS(40.1) + MS(0.1));
+     * client's ACK of it reaches the server, 4040 .. 4080.1 */
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_SENDING], ==, MS(240.1) + MS(0.9) + MS(40.1) + MS(40.1));
     /* window closed, the server probing: 340.1 .. 1340.1 */
     g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RWND], ==, MS(1000));
     /* the loss found (nothing acknowledged since 2881) and repaired: 2881 .. 2971.1 */
@@ -1191,7 +1191,7 @@ test_limits(void)
     g_assert_cmpint(s->lim_slice_ns, ==, MS(700));
     GString *p = g_string_new(NULL);
     tcpx_health_words(p, TCPX_HW_PARA_LIMITS, s, NULL);
-    g_assert_nonnull(strstr(p->str, "the client's window held it back 73%, loss recovery 7%"));
+    g_assert_nonnull(strstr(p->str, "the client's window held it back 71%, loss recovery 6%"));
     g_assert_nonnull(strstr(p->str, "between bursts it had nothing to send for 1.50 s"));
     g_string_free(p, TRUE);
     /* 20 s sending with the window open, then 20 s against a closed window: the timeline halves its
