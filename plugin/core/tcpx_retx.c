@@ -84,7 +84,8 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     ev->since_progress = last_progress ? seg->ts_ns - last_progress : 0;
     ev->since_orig = ev->orig ? seg->ts_ns - ev->orig->ts_ns : 0;
     /* Resending exactly what the peer asks for, shortly after another resend: the same loss episode. */
-    ev->in_loss_episode = d->last_retx_ts && seg->ts_ns - d->last_retx_ts < MAX(TCPX_MIN_RTO_NS, 2 * ev->rtt);
+    ev->in_loss_episode = d->last_retx_ts &&
+                          (double)(seg->ts_ns - d->last_retx_ts) < MAX((double)TCPX_MIN_RTO_NS, 2.0 * (double)ev->rtt);
     ev->tail = tcpx_seq_ge(seg->seq + seg->len, d->next_seq);
     ev->since_send = d->last_frame ? seg->ts_ns - d->last_ts : 0;
     count_attempt(d, peer, seg, ev);
@@ -148,13 +149,14 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
         return TCPX_C_RETX_PMTU_BLACKHOLE;
     /* exponential backoff: each wait about twice the one before (1.5x at least; or past 100 s, the cap), nothing back */
     if (ev->prev_gap && ev->peer_quiet && ev->since_prev_attempt >= TCPX_MIN_RTO_NS &&
-        (ev->since_prev_attempt * 2 >= ev->prev_gap * 3 || ev->since_prev_attempt >= 100 * NS_PER_S))
+        ((double)ev->since_prev_attempt * 2 >= (double)ev->prev_gap * 3 || ev->since_prev_attempt >= 100 * NS_PER_S))
         return TCPX_C_RETX_BACKOFF;
     if (timer_again)
         return TCPX_C_RETX_TIMEOUT;
     /* a first resend far later than any timer the path needs (no dup ACK waits that long either) */
     if (!ev->prev_attempt_frame && ev->orig && ev->rtt && ev->since_orig >= TIMER_LONG_MIN_NS &&
-        ev->since_orig >= TIMER_LONG_RTTS * ev->rtt && ev->since_progress >= TIMER_LONG_RTTS * ev->rtt)
+        (double)ev->since_orig >= (double)TIMER_LONG_RTTS * (double)ev->rtt &&
+        (double)ev->since_progress >= (double)TIMER_LONG_RTTS * (double)ev->rtt)
         return TCPX_C_RETX_TIMER_LONG;
     /* the receiver's dup ACKs, or SACK blocks above a hole on its latest ACK, prompt a resend at once, not a
      * timer's wait after the last of them */
