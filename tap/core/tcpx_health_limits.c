@@ -85,7 +85,8 @@ timeline_add(tcpx_limits_acc_t *a, int state, gint64 from, gint64 to)
 {
     tcpx_limits_timeline_t *tl = a->timeline;
     if (!tl) {
-        if (from - a->first_ts < TIMELINE_AFTER_NS)
+        /* idle spans start none: a side that only asked and then waited keeps no timeline */
+        if (from - a->first_ts < TIMELINE_AFTER_NS || state == TCPX_LIMIT_IDLE)
             return;
         tl = a->timeline = g_new0(tcpx_limits_timeline_t, 1);
         tl->start = a->first_ts;
@@ -265,10 +266,11 @@ tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_
             if (r->ack && !r->syn && !r->rst)
                 queue_ack(hs, a, rec);
         } else if (r->rst) {
-            close_interval(a, rec->ts_ns);
+            if (a->started)
+                close_interval(a, rec->ts_ns);
             a->ended = TRUE; /* what follows is the connection's end, not the transfer */
             continue;
-        } else {
+        } else if (rec->len > 0 || r->fin || r->probe) { /* a bare ACK changes nothing of its own sending */
             if (a->started)
                 close_interval(a, rec->ts_ns);
             note_sender_record(a, rec, r);
