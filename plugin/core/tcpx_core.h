@@ -487,7 +487,23 @@ typedef struct tcpx_stream {
     guint32 anomalies[TCPX_K_N_ANOMALIES];
     guint32 resets;
     tcpx_alloc_t alloc;
+    /* closed, waiting to give back its rings (tcpx_release.c) */
+    gboolean release_queued;
+    gint64 release_at;
+    struct tcpx_stream *release_next;
 } tcpx_stream_t;
+
+/* Closed streams, oldest first, whose rings are freed once they stay quiet (tcpx_release.c).
+ * Zeroed: empty. */
+typedef struct {
+    tcpx_stream_t *head, *tail;
+} tcpx_release_t;
+/* The stream has closed: a reset, or both FINs and all data acknowledged. */
+gboolean tcpx_stream_closed(const tcpx_stream_t *s);
+/* After tcpx_analyze(): queue the stream if it has closed. */
+void tcpx_release_note(tcpx_release_t *q, tcpx_stream_t *s);
+/* Free the rings of the queued streams quiet since long before now_ns (the latest frame's time). */
+void tcpx_release_sweep(tcpx_release_t *q, gint64 now_ns);
 
 /* The SYN options a side has announced so far. */
 tcpx_syn_opts_t tcpx_syn_opts_of(const tcpx_side_t *side);

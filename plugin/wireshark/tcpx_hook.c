@@ -64,6 +64,9 @@ static struct {
 /* The frame's ICMP "too big", from the ICMP hook and the TCP hook inside it to the post-dissector. */
 static tcpx_icmp_frame_t icmp_now;
 
+/* Closed streams waiting to give back their rings (tcpx_release.c). */
+static tcpx_release_t closed_streams;
+
 /* The header's slot in the result cache: after the frame's TCP headers. */
 #define ICMP_INDEX MAX_LAYERS
 
@@ -90,6 +93,7 @@ tcpx_hook_file_init(gboolean enabled)
     last_ts = 0;
     first_pass_over = FALSE;
     tcpx_enabled = enabled;
+    memset(&closed_streams, 0, sizeof closed_streams);
 }
 
 /* ---- the hook ------------------------------------------------------------ */
@@ -312,6 +316,8 @@ first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
     tcpx_result_t *r = &layer->result;
     guint8 buf[TCPX_PACKED_MAX];
     tcpx_analyze(&layer->stream->core, &layer->seg, r);
+    tcpx_release_note(&closed_streams, &layer->stream->core);
+    tcpx_release_sweep(&closed_streams, layer->seg.ts_ns);
     for (guint8 i = 0; i < r->n_later && i < TCPX_MAX_LATERS; i++)
         keep_later(&r->later[i]);
     if (!tcpx_result_notable(r))

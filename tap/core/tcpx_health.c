@@ -43,6 +43,11 @@ hstream_free(gpointer p)
     g_free(hs->pub.server);
     g_free(hs->lim[0].timeline);
     g_free(hs->lim[1].timeline);
+    tcpx_health_limits_release(&hs->lim[0]);
+    tcpx_health_limits_release(&hs->lim[1]);
+    g_free(hs->ph);
+    g_free(hs->pub.verdict);
+    g_free(hs->pub.pmtu_router);
     g_free(hs);
 }
 
@@ -87,6 +92,29 @@ tcpx_health_free(tcpx_health_t *h)
     g_free(h);
 }
 
+void
+tcpx_health_set_text(char **field, const char *text, gsize max)
+{
+    g_free(*field);
+    *field = g_strndup(text, max - 1);
+}
+
+void
+tcpx_health_set_sink(tcpx_health_t *h, FILE *sink)
+{
+    h->sink = sink;
+}
+
+#define SINK_CHUNK 65536
+void
+tcpx_health_drain(const tcpx_health_t *h, GString *out)
+{
+    if (!h->sink || out->len < SINK_CHUNK)
+        return;
+    fwrite(out->str, 1, out->len, h->sink);
+    g_string_truncate(out, 0);
+}
+
 guint
 tcpx_health_count(const tcpx_health_t *h)
 {
@@ -124,7 +152,7 @@ tcpx_health_new_stream(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     hs->pub.hs_d1_ns = hs->pub.hs_d2_ns = -1;
     hs->pub.resp_max_ack_ns = -1;
     hs->pub.verdict_code = "healthy";
-    g_strlcpy(hs->pub.verdict, "healthy", sizeof hs->pub.verdict);
+    tcpx_health_set_text(&hs->pub.verdict, "healthy", TCPX_VERDICT_MAX);
     g_ptr_array_add(h->list, hs);
     index_stream(h, hs);
     return hs;

@@ -11,6 +11,7 @@
 #ifndef TCPX_HEALTH_H
 #define TCPX_HEALTH_H
 
+#include <stdio.h>
 #include <glib.h>
 #include "tcpx_tap.h"
 #include "tcpx_explain.h" /* tcpx_position_name() and _words() */
@@ -170,7 +171,7 @@ typedef struct {
      * narrowest link's): its frame, MTU, router and whose packets; the resends in segments that fit */
     guint32 pmtu_icmps, pmtu_frame, pmtu_mtu;
     int pmtu_side;
-    char pmtu_router[48];
+    char *pmtu_router; /* NULL: none */
     guint32 pmtu_resends, pmtu_resend_len;
     /* a sender's TCP that ignores what the receiver said (tcpx_scoreboard.c): resends of data the receiver had
      * SACKed (cause resent_sacked), segments past its window (kind beyond_window); whose: client 0, server 1 */
@@ -203,15 +204,19 @@ typedef struct {
     int score; /* 0..100 */
     tcpx_fault_t fault;
     const char *verdict_code; /* "healthy", "network_loss", ... */
-    char verdict[512];        /* primary issue, then "; also: ..." */
+    char *verdict;            /* primary issue, then "; also: ..." (at most TCPX_VERDICT_MAX - 1 bytes) */
     gboolean judged;          /* FALSE: TCP's sequence analysis was off (score -1, no fault) */
 } tcpx_health_stream_t;
 
 typedef struct tcpx_health tcpx_health_t;
+#define TCPX_VERDICT_MAX 512
 
 tcpx_health_t *tcpx_health_new(const tcpx_health_prefs_t *prefs); /* NULL: defaults */
 void tcpx_health_free(tcpx_health_t *h);
 void tcpx_health_reset(tcpx_health_t *h); /* forget all streams */
+/* Text the render functions below write goes on to `sink` a piece at a time (tshark's report: the text of
+ * 12,000 streams is never held at once); NULL, the default: it all stays in their GString. */
+void tcpx_health_set_sink(tcpx_health_t *h, FILE *sink);
 
 /* One record, in frame order.  Returns the stream's summary (not re-judged). */
 const tcpx_health_stream_t *tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec);

@@ -34,7 +34,7 @@ tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind)
 static tcpx_health_hole_t *
 hole_filled(hstream_t *hs, int d, guint32 seq)
 {
-    for (guint i = 0; i < TCPX_HEALTH_PENDING_HOLES; i++) {
+    for (guint i = 0; hs->ph && i < TCPX_HEALTH_PENDING_HOLES; i++) {
         tcpx_health_hole_t *ho = &hs->ph[d][i];
         if (ho->used && tcpx_seq_in(seq, ho->lo, ho->hi))
             return ho;
@@ -475,6 +475,8 @@ add_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
         (s->midstream && hs->data_segs_dir[d] <= 3)) {
         hs->cap_holes++;
     } else {
+        if (!hs->ph)
+            hs->ph = g_malloc0(2 * sizeof *hs->ph);
         tcpx_health_hole_t *ho = &hs->ph[d][hs->ph_next[d]++ % TCPX_HEALTH_PENDING_HOLES];
         guint32 mss = receiver_mss(hs, d);
         ho->hi = rec->seq;

@@ -166,7 +166,7 @@ judge_scan(tcpx_health_t *h, GPtrArray *a)
         s->fault = TCPX_FAULT_NONE;
         s->score = 100;
         s->verdict_code = "port_scan";
-        g_strlcpy(s->verdict, h->scratch->str, sizeof s->verdict);
+        tcpx_health_set_text(&s->verdict, h->scratch->str, TCPX_VERDICT_MAX);
     }
     return TRUE;
 }

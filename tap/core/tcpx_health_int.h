@@ -36,6 +36,10 @@ typedef struct {
 /* What limited one sender, as it runs (tcpx_health_limits.c). */
 #define TCPX_LIMITS_ACKS 16
 typedef struct {
+    gint64 at; /* when it reaches the sender */
+    guint32 ack, edge;
+} tcpx_limits_ack_t;
+typedef struct {
     gboolean started;   /* its first data was seen */
     gboolean fin_sent;  /* its FIN was sent ... */
     gboolean ended;     /* ... and acknowledged, or its RST: the transfer is over */
@@ -55,10 +59,7 @@ typedef struct {
     guint32 snd_max; /* the highest byte it sent, +1 */
     gboolean ack_known;
     guint32 ack, edge;
-    struct {
-        gint64 at;
-        guint32 ack, edge;
-    } acks[TCPX_LIMITS_ACKS];
+    tcpx_limits_ack_t *acks; /* a ring of TCPX_LIMITS_ACKS, while the transfer runs (g_free'd once it ends) */
     guint32 acks_head, acks_len;
     gint64 first_ts;                  /* its first data */
     tcpx_limits_timeline_t *timeline; /* from half a second into the transfer (g_free'd with the stream) */
@@ -94,7 +95,9 @@ typedef struct {
     guint32 loss_closed;   /* lost segments in closed clusters */
     guint32 loss_unneeded; /* loss retransmissions a D-SACK later proved unneeded */
     guint32 burst_closed;  /* ...in closed clusters of at least burst_min_events segments */
-    tcpx_health_hole_t ph[2][TCPX_HEALTH_PENDING_HOLES]; /* recent holes in the capture, per sender */
+    /* recent holes in the capture, per sender: [2][TCPX_HEALTH_PENDING_HOLES] from the first hole to the
+     * transfers' end (g_free'd then; NULL: none) */
+    tcpx_health_hole_t (*ph)[TCPX_HEALTH_PENDING_HOLES];
     guint32 ph_next[2];
     guint32 sack_ack[2], sack_segs[2]; /* the receiver's latest SACK hole in sender d's data */
     gint64 sack_ts[2];
@@ -164,6 +167,7 @@ struct tcpx_health {
     gint64 capture_last_ts; /* the latest record of any stream: where the capture ends, as far as we know */
     GString *scratch;       /* the judgement's sentences are rendered here (no allocation per stream) */
     tcpx_capture_facts_t cap;
+    FILE *sink; /* tcpx_health_set_sink */
 };
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */
@@ -316,9 +320,14 @@ const char *tcpx_health_side_name(int side);
 char *tcpx_health_secs_text(gint64 ns, char *buf, gsize len);
 /* Append text word-wrapped at 78 columns, each line indented by `indent`. */
 void tcpx_health_append_wrapped(GString *out, const char *text, int indent);
+/* Set a string the stream owns to (at most max - 1 bytes of) text. */
+void tcpx_health_set_text(char **field, const char *text, gsize max);
+/* Hand what `out` holds to the sink, if there is one and it holds enough to be worth a write. */
+void tcpx_health_drain(const tcpx_health_t *h, GString *out);
 
 /* tcpx_health_queue.c: a queue on the path from the ACK RTTs' sustained level (pub.queue_*). */
 void tcpx_health_derive_queue(hstream_t *hs);
 void tcpx_health_derive_limits(hstream_t *hs);
+void tcpx_health_limits_release(tcpx_limits_acc_t *a);
 
 #endif

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include "tcpx_health.h"
+#include "tcpx_health_int.h"
 #include "tcpx_health_columns.h"
 #include "tcpx_units.h"
 
@@ -98,6 +99,8 @@ tcpx_health_render_json(const tcpx_health_t *h, GString *out)
         json_string(out, TCPX_HEALTH_ANALYSIS_OFF_TEXT);
         g_string_append(out, "}\n");
     }
-    for (guint i = 0; i < tcpx_health_count(h); i++)
+    for (guint i = 0; i < tcpx_health_count(h); i++) {
         tcpx_health_render_json_line(tcpx_health_nth(h, i), out);
+        tcpx_health_drain(h, out);
+    }
 }

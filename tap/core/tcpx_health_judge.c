@@ -391,7 +391,7 @@ score_and_verdict(tcpx_health_t *h, tcpx_health_stream_t *s, const issue_t *issu
     if (best < 0) {
         s->fault = TCPX_FAULT_NONE;
         s->verdict_code = "healthy";
-        g_strlcpy(s->verdict, "healthy", sizeof s->verdict);
+        tcpx_health_set_text(&s->verdict, "healthy", TCPX_VERDICT_MAX);
         return;
     }
     s->fault = issues[best].fault;
@@ -404,7 +404,7 @@ score_and_verdict(tcpx_health_t *h, tcpx_health_stream_t *s, const issue_t *issu
         append_issue(h->scratch, &issues[next], s);
         told[next] = TRUE;
     }
-    g_strlcpy(s->verdict, h->scratch->str, sizeof s->verdict);
+    tcpx_health_set_text(&s->verdict, h->scratch->str, TCPX_VERDICT_MAX);
 }
 
 /* No SYN-ACK at all: the verdict is the connection's failure, whatever else happened. */
@@ -441,12 +441,14 @@ judge_unanswered(tcpx_health_t *h, hstream_t *hs)
 {
     tcpx_health_stream_t *s = &hs->pub;
     tcpx_health_evidence_t ev = { 0 };
+    char verdict[TCPX_VERDICT_MAX];
     ev.span_ns = tcpx_health_span(hs->syn_ts, h->capture_last_ts);
     if (s->done == TCPX_DONE_SYN_UNANSWERED && s->packets[0] == 1 && ev.span_ns < SYN_ANSWER_TIME_NS) {
         s->score = 100;
         s->fault = TCPX_FAULT_NONE;
         s->verdict_code = "capture_ended";
-        tcpx_health_words_into(h, s->verdict, sizeof s->verdict, TCPX_HW_SYN_CAPTURE_ENDED, s, &ev);
+        tcpx_health_words_into(h, verdict, sizeof verdict, TCPX_HW_SYN_CAPTURE_ENDED, s, &ev);
+        tcpx_health_set_text(&s->verdict, verdict, sizeof verdict);
         return TRUE;
     }
     for (guint i = 0; i < G_N_ELEMENTS(unanswered); i++) {
@@ -461,7 +463,8 @@ judge_unanswered(tcpx_health_t *h, hstream_t *hs)
             s->verdict_code = refusals[s->rst_origin].code;
             words = refusals[s->rst_origin].words;
         }
-        tcpx_health_words_into(h, s->verdict, sizeof s->verdict, words, s, NULL);
+        tcpx_health_words_into(h, verdict, sizeof verdict, words, s, NULL);
+        tcpx_health_set_text(&s->verdict, verdict, sizeof verdict);
         return TRUE;
     }
     return FALSE;
@@ -495,5 +498,5 @@ tcpx_health_judge_stream(tcpx_health_t *h, hstream_t *hs)
     s->score = -1;
     s->fault = TCPX_FAULT_NONE;
     s->verdict_code = "not_judged";
-    g_strlcpy(s->verdict, TCPX_HEALTH_NOT_JUDGED_VERDICT, sizeof s->verdict);
+    tcpx_health_set_text(&s->verdict, TCPX_HEALTH_NOT_JUDGED_VERDICT, TCPX_VERDICT_MAX);
 }

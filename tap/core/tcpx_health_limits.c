@@ -197,12 +197,21 @@ queue_ack(const hstream_t *hs, tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec)
     guint32 i = (a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS;
     if (a->acks_len && a->acks[i].ack == rec->ack && a->acks[i].edge == rec->ack + rec->win)
         return; /* says nothing new */
+    if (!a->acks)
+        a->acks = g_new(tcpx_limits_ack_t, TCPX_LIMITS_ACKS);
     if (a->acks_len < TCPX_LIMITS_ACKS) {
         i = (a->acks_head + a->acks_len++) % TCPX_LIMITS_ACKS;
         a->acks[i].at = rec->ts_ns + sender_leg(hs, d);
     }
     a->acks[i].ack = rec->ack;
     a->acks[i].edge = rec->ack + rec->win;
+}
+
+/* The newest ACK on its way acknowledges all the sender sent, its FIN included. */
+static gboolean
+fin_ack_queued(const tcpx_limits_acc_t *a)
+{
+    return a->acks_len && tcpx_seq_ge(a->acks[(a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS].ack, a->snd_max);
 }
 
 /* New data from the sender: the idle and closed-window time before it belonged to the transfer. */
@@ -265,10 +274,16 @@ tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_
         if (!mine) {
             if (r->ack && !r->syn && !r->rst)
                 queue_ack(hs, a, rec);
+            /* the ACK of its FIN: nothing of the sender's is still to come; it ends when that ACK arrives
+             * (the stream's last record, often: no later record would bring that time) */
+            if (a->fin_sent && fin_ack_queued(a))
+                while (a->acks_len)
+                    apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
         } else if (r->rst) {
             if (a->started)
                 close_interval(a, rec->ts_ns);
             a->ended = TRUE; /* what follows is the connection's end, not the transfer */
+            tcpx_health_limits_release(a);
             continue;
         } else if (rec->len > 0 || r->fin || r->probe) { /* a bare ACK changes nothing of its own sending */
             if (a->started)
@@ -279,7 +294,23 @@ tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_
         }
         /* its FIN acknowledged: the transfer is over (the kernel's busy time ends there too) */
         a->ended = a->fin_sent && a->state == TCPX_LIMIT_IDLE;
+        if (a->ended)
+            tcpx_health_limits_release(a);
     }
+    /* Both transfers over (or not begun): no hole in them is still to be filled. */
+    if (hs->ph && (hs->lim[0].ended || !hs->lim[0].started) && (hs->lim[1].ended || !hs->lim[1].started)) {
+        g_free(hs->ph);
+        hs->ph = NULL;
+    }
+}
+
+/* The running part of a sender's accounting, once its transfer is over (and with its stream). */
+void
+tcpx_health_limits_release(tcpx_limits_acc_t *a)
+{
+    g_free(a->acks);
+    a->acks = NULL;
+    a->acks_head = a->acks_len = 0;
 }
 
 /* The main sender (the more payload, with enough time in flight to say anything) and its shares. */

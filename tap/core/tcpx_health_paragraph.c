@@ -85,6 +85,7 @@ tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out)
             tcpx_health_append_wrapped(out, t->str, 2);
             g_string_free(t, TRUE);
         }
+        tcpx_health_drain(h, out);
     }
     if (!shown)
         g_string_append(out, "All TCP streams look healthy.\n");

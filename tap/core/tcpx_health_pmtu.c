@@ -28,7 +28,7 @@ tcpx_health_add_pmtu_icmp(hstream_t *hs, const tcpx_tap_rec_t *rec)
         s->pmtu_frame = rec->frame;
         s->pmtu_mtu = f->mtu;
         s->pmtu_side = rec->from_client ? 0 : 1;
-        g_strlcpy(s->pmtu_router, rec->reporter ? rec->reporter : "", sizeof s->pmtu_router);
+        tcpx_health_set_text(&s->pmtu_router, rec->reporter ? rec->reporter : "", 48);
     }
     s->pmtu_icmps++;
 }

@@ -78,14 +78,27 @@ append_line(GString *out, const tcpx_health_column_t *const *cols, const char *c
     g_string_append_c(out, '\n');
 }
 
+/* Row `s`'s cells, one after the other in `text`; cell c is text[start[c] .. start[c + 1]). */
+static void
+render_row(GString *text, gsize *start, const tcpx_health_column_t *const *cols, const tcpx_health_stream_t *s)
+{
+    g_string_truncate(text, 0);
+    for (guint c = 0; c < N_COLS; c++) {
+        start[c] = text->len;
+        append_cell(text, cols[c], s);
+    }
+    start[N_COLS] = text->len;
+}
+
+/* Two passes, the widths and then the lines, so that no more than a row is held (12,000 streams' cells
+ * would be megabytes at the report's peak of memory). */
 void
 tcpx_health_render_table(const tcpx_health_t *h, GString *out)
 {
     const tcpx_health_column_t *const *cols = tcpx_health_table_columns();
     guint n = tcpx_health_count(h), i, c;
-    GString *text = g_string_new(NULL);                 /* every row's cells, one after the other */
-    gsize *start = g_new(gsize, (gsize)n * N_COLS + 1); /* cell k is text[start[k] .. start[k + 1]) */
-    gsize width[N_COLS], len[N_COLS];
+    GString *text = g_string_new(NULL);
+    gsize start[N_COLS + 1], width[N_COLS], len[N_COLS];
     const char *cell[N_COLS];
     GPtrArray *by_id = tcpx_health_by_stream(h);
 
@@ -98,24 +111,20 @@ tcpx_health_render_table(const tcpx_health_t *h, GString *out)
         len[c] = width[c] = strlen(cell[c]);
     }
     for (i = 0; i < n; i++) {
-        for (c = 0; c < N_COLS; c++) {
-            gsize k = (gsize)i * N_COLS + c;
-            start[k] = text->len;
-            append_cell(text, cols[c], (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i));
-            width[c] = MAX(width[c], text->len - start[k]);
-        }
+        render_row(text, start, cols, (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i));
+        for (c = 0; c < N_COLS; c++)
+            width[c] = MAX(width[c], start[c + 1] - start[c]);
     }
-    start[(gsize)n * N_COLS] = text->len;
     append_line(out, cols, cell, len, width);
     for (i = 0; i < n; i++) {
+        render_row(text, start, cols, (const tcpx_health_stream_t *)g_ptr_array_index(by_id, i));
         for (c = 0; c < N_COLS; c++) {
-            gsize k = (gsize)i * N_COLS + c;
-            cell[c] = text->str + start[k];
-            len[c] = start[k + 1] - start[k];
+            cell[c] = text->str + start[c];
+            len[c] = start[c + 1] - start[c];
         }
         append_line(out, cols, cell, len, width);
+        tcpx_health_drain(h, out);
     }
-    g_free(start);
     g_string_free(text, TRUE);
     g_ptr_array_unref(by_id);
 }

@@ -108,9 +108,12 @@ static gboolean
 str(GString *o, const tcpx_var_t *v, const void *c)
 {
     const char *t = FIELD(c, v, const char *);
+    gsize at = o->len;
     if (!t)
         return FALSE;
     g_string_append(o, t);
+    if (v->arg && o->len > at)
+        o->str[at] = g_ascii_toupper(o->str[at]);
     return TRUE;
 }
 static gboolean
@@ -417,7 +420,7 @@ static const tcpx_var_t vars[] = {
     { "roles_guessed",       flag,            OF(roles_guessed), 0 },
     { "score",               int_,            OF(score), 0 },
     { "fault",               fault,           0, 0 },
-    { "Verdict",             chars,           OF(verdict), 1 },
+    { "Verdict",             str,             OF(verdict), 1 },
     { "done",                chars,           OF(done_text), 0 },
     { "rtt_ref",             dur,             OF(rtt_ref_ns), 1 },
     { "irtt",                dur,             OF(irtt_ns), 1 },
@@ -485,7 +488,7 @@ static const tcpx_var_t vars[] = {
     { "blackhole_len",       u32_,            OF(blackhole_len), 0 },
     { "timer_long",          dur,             OF(timer_long_ns), 1 },
     { "pmtu_mtu",            u32_,            OF(pmtu_mtu), 0 },
-    { "pmtu_router",         chars,           OF(pmtu_router), 0 },
+    { "pmtu_router",         str,             OF(pmtu_router), 0 },
     { "pmtu_frame",          u32_,            OF(pmtu_frame), 0 },
     { "pmtu_icmps",          u32_,            OF(pmtu_icmps), 0 },
     { "many_pmtu_icmps",     u32_many,        OF(pmtu_icmps), 0 },

@@ -100,6 +100,7 @@ cli_draw(void *tapdata)
     const char *mismatch;
 
     tcpx_health_finish(c->h);
+    tcpx_health_set_sink(c->h, stdout); /* the report goes out as it is written */
     mismatch = tcpx_ws_guard_mismatch();
     if (mismatch)
         append_mismatch(out, mismatch, c->json);

@@ -1802,7 +1802,8 @@ test_templates(void)
     all.score = 40;
     all.fault = TCPX_FAULT_NETWORK;
     all.verdict_code = "network_loss";
-    g_strlcpy(all.verdict, "network loss", sizeof all.verdict);
+    all.verdict = (char *)"network loss";
+    all.pmtu_router = (char *)"10.2.0.1";
 
     for (w = 0; w < TCPX_HW_N; w++) {
         const char *tmpl = tcpx_health_template((tcpx_health_words_t)w);
