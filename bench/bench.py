@@ -217,7 +217,8 @@ def struct_sizes():
     exe = os.path.join(tempfile.gettempdir(), "tcpx-bench-sizes")
     cflags = subprocess.run(["pkg-config", "--cflags", "--libs", "glib-2.0"], text=True,
                             stdout=subprocess.PIPE, check=True).stdout.split()
-    subprocess.run(["gcc", "-I", os.path.join(REPO, "plugin", "core"), os.path.join(HERE, "sizes.c"),
+    subprocess.run(["gcc", "-I", os.path.join(REPO, "plugin", "core"), "-I", os.path.join(REPO, "tap", "core"),
+                    os.path.join(HERE, "sizes.c"),
                     "-o", exe] + cflags, check=True)
     out = subprocess.run([exe], stdout=subprocess.PIPE, text=True, check=True).stdout
     os.unlink(exe)
@@ -551,10 +552,14 @@ def main():
           "names and map entries, plus per side a ring of original transmissions, "
           "%d B per segment, trimmed to the data in flight plus the last %d acknowledged "
           "segments, grown by doubling from 8 up to %d entries when more is in flight and "
-          "halved down to 16 once its data is acknowledged; plus the health tap's per-stream "
-          "record;" % (
+          "halved down to 16 once its data is acknowledged; per side its recent state "
+          "(`tcpx_recent_t` %d B: latest ACKs, resends, SACK reports) and a table of recent "
+          "packets for capture copies (%d B per packet). A stream closed (RST, or both FINs "
+          "acknowledged) and quiet for 3 s gives back the ring, the recent state and the table "
+          "(`plugin/core/tcpx_release.c`); plus the health tap's per-stream record (`hstream_t` "
+          "%d B; its ACK ring and pending holes only while the transfers run);" % (
               s["tcpx_stream_t"], s["tcpx_side_t"], s["tcpx_sent_t"], s["TCPX_SENT_KEEP_ACKED"],
-              s["TCPX_SENT_MAX"]),
+              s["TCPX_SENT_MAX"], s["tcpx_recent_t"], s["tcpx_copy_slot_t"], s["hstream_t"]),
           "- per cached frame (a frame with a tcpx result: anomaly or story step): the "
           "result packed (`plugin/core/tcpx_pack.c`: only the non-zero fields of each %d B finding, "
           "as varints; typically 10-40 B per finding), appended to one per-file byte array "

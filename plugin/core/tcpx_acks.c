@@ -120,11 +120,11 @@ note_sacked(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
         guint32 len = tcpx_seq_diff(seg->sack_le[i], seg->sack_re[i]);
         if (tcpx_seq_gt(seg->sack_re[i], seg->ack))
             d->sack_hole = TRUE;
-        if (len >= peer->largest_len) {
-            peer->largest_delivered = peer->largest_len;
+        if (len >= peer->recent->largest_len) {
+            peer->recent->largest_delivered = peer->recent->largest_len;
         } else if (len > 0) {
-            peer->small_sacked_frame = seg->frame;
-            peer->small_sacked_len = len;
+            peer->recent->small_sacked_frame = seg->frame;
+            peer->recent->small_sacked_len = len;
         }
     }
 }
@@ -140,7 +140,7 @@ tcpx_note_ack_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     if (seg->ack_rtt_ns > 0) {
         if (!d->ack_rtt_min_ns || seg->ack_rtt_ns < d->ack_rtt_min_ns)
             d->ack_rtt_min_ns = seg->ack_rtt_ns;
-        d->ack_rtt_recent[d->ack_rtt_n++ % G_N_ELEMENTS(d->ack_rtt_recent)] = seg->ack_rtt_ns;
+        d->recent->ack_rtt_recent[d->recent->ack_rtt_n++ % G_N_ELEMENTS(d->recent->ack_rtt_recent)] = seg->ack_rtt_ns;
     }
     d->sack_hole = FALSE;
     if (seg->n_sack)
@@ -159,17 +159,17 @@ tcpx_note_dsack(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_re
     if (!tcpx_dsack_of(seg, &lo, &end))
         return 0;
     for (guint32 i = 0; i < TCPX_RETX_RECENT; i++) {
-        guint32 k = (peer->retx_next - 1 - i) % TCPX_RETX_RECENT;
-        if (i >= peer->retx_next)
+        guint32 k = (peer->recent->retx_next - 1 - i) % TCPX_RETX_RECENT;
+        if (i >= peer->recent->retx_next)
             break;
-        if (!peer->retx_frame[k]) /* proved already: each D-SACK proves one more resend */
+        if (!peer->recent->retx_frame[k]) /* proved already: each D-SACK proves one more resend */
             continue;
-        if (tcpx_seq_lt(lo, peer->retx_end[k]) && tcpx_seq_gt(end, peer->retx_lo[k])) {
-            guint32 frame = peer->retx_frame[k];
-            peer->retx_frame[k] = 0; /* proved once */
+        if (tcpx_seq_lt(lo, peer->recent->retx_end[k]) && tcpx_seq_gt(end, peer->recent->retx_lo[k])) {
+            guint32 frame = peer->recent->retx_frame[k];
+            peer->recent->retx_frame[k] = 0; /* proved once */
             peer->unneeded_retx++;
             peer->unneeded_retx_frame = frame;
-            tcpx_hindsight_unneeded(s, frame, peer->retx_ts[k], lo, end - 1, seg, r);
+            tcpx_hindsight_unneeded(s, frame, peer->recent->retx_ts[k], lo, end - 1, seg, r);
             return frame;
         }
     }

@@ -79,8 +79,8 @@ answered_since(const tcpx_side_t *peer, const tcpx_segment_t *seg, const tcpx_co
     const tcpx_ack_event_t *acked = tcpx_find_ack_covering(peer, end);
     if (acked && acked->frame > e->frame)
         return TRUE;
-    return peer->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq &&
-           peer->dupacks[peer->dupacks_len - 1] > e->frame;
+    return peer->recent->dupacks_len > 0 && peer->ack_known && peer->high_ack == seg->seq &&
+           peer->recent->dupacks[peer->recent->dupacks_len - 1] > e->frame;
 }
 
 static gboolean

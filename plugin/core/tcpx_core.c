@@ -105,7 +105,7 @@ forget_acked(tcpx_stream_t *s, tcpx_side_t *d, guint32 ack)
     guint32 acked = 0;
     while (acked < d->sent_len && tcpx_seq_le(sent_at(d, acked)->end, ack)) {
         const tcpx_sent_t *e = sent_at(d, acked++);
-        d->largest_delivered = MAX(d->largest_delivered, e->end - e->seq);
+        d->recent->largest_delivered = MAX(d->recent->largest_delivered, e->end - e->seq);
     }
     if (acked <= TCPX_SENT_KEEP_ACKED)
         return;
@@ -129,8 +129,8 @@ tcpx_find_sent(const tcpx_side_t *d, guint32 seq)
 const tcpx_ack_event_t *
 tcpx_find_ack_covering(const tcpx_side_t *d, guint32 end)
 {
-    for (guint32 i = 0; i < d->acks_len; i++) {
-        const tcpx_ack_event_t *e = &d->acks[(d->acks_head + i) % TCPX_ACK_HISTORY];
+    for (guint32 i = 0; i < d->recent->acks_len; i++) {
+        const tcpx_ack_event_t *e = &d->recent->acks[(d->recent->acks_head + i) % TCPX_ACK_HISTORY];
         if (tcpx_seq_ge(e->ack, end))
             return e;
     }
@@ -144,18 +144,18 @@ remember_ack(tcpx_side_t *d, const tcpx_segment_t *seg)
         return;
     if (d->ack_known && !tcpx_seq_gt(seg->ack, d->high_ack))
         return;
-    if (d->acks_len == TCPX_ACK_HISTORY) {
-        d->acks_head = (d->acks_head + 1) % TCPX_ACK_HISTORY;
-        d->acks_len--;
+    if (d->recent->acks_len == TCPX_ACK_HISTORY) {
+        d->recent->acks_head = (d->recent->acks_head + 1) % TCPX_ACK_HISTORY;
+        d->recent->acks_len--;
     }
-    tcpx_ack_event_t *e = &d->acks[(d->acks_head + d->acks_len) % TCPX_ACK_HISTORY];
-    d->acks_len++;
+    tcpx_ack_event_t *e = &d->recent->acks[(d->recent->acks_head + d->recent->acks_len) % TCPX_ACK_HISTORY];
+    d->recent->acks_len++;
     e->ack = seg->ack;
     e->frame = seg->frame;
     e->ts_ns = seg->ts_ns;
     d->high_ack = seg->ack;
     d->ack_known = TRUE;
-    d->dupacks_len = 0;
+    d->recent->dupacks_len = 0;
 }
 
 /* A duplicate ACK from d: its frame joins the latest ones (they are listed with a retransmission). */
@@ -163,11 +163,11 @@ static void
 remember_dupack(tcpx_side_t *d, guint32 frame)
 {
     d->dupacks_sent++;
-    if (d->dupacks_len == TCPX_DUPACK_HISTORY) {
-        memmove(d->dupacks, d->dupacks + 1, (TCPX_DUPACK_HISTORY - 1) * sizeof d->dupacks[0]);
-        d->dupacks_len--;
+    if (d->recent->dupacks_len == TCPX_DUPACK_HISTORY) {
+        memmove(d->recent->dupacks, d->recent->dupacks + 1, (TCPX_DUPACK_HISTORY - 1) * sizeof d->recent->dupacks[0]);
+        d->recent->dupacks_len--;
     }
-    d->dupacks[d->dupacks_len++] = frame;
+    d->recent->dupacks[d->recent->dupacks_len++] = frame;
 }
 
 /* ---- findings and shared helpers ------------------------------------------ */
@@ -363,10 +363,10 @@ update_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg)
     if (seg->len > 0 && !(seg->ws & TCPX_WS_KEEP_ALIVE)) {
         d->data_segments++;
         d->last_data_ts = seg->ts_ns;
-        d->last_data_frame = seg->frame;
-        d->last_data_len = seg->len;
-        d->last_data_end = seg->seq + seg->len;
-        d->largest_len = MAX(d->largest_len, seg->len);
+        d->recent->last_data_frame = seg->frame;
+        d->recent->last_data_len = seg->len;
+        d->recent->last_data_end = seg->seq + seg->len;
+        d->recent->largest_len = MAX(d->recent->largest_len, seg->len);
         if (new_data)
             d->payload_bytes += d->seq_known ? MIN(seg->len, tcpx_seq_diff(d->next_seq, end)) : seg->len;
     }
@@ -453,6 +453,7 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
     tcpx_side_t *d = &s->side[sender];
 
     memset(r, 0, offsetof(tcpx_result_t, f)); /* n_later too */
+    tcpx_stream_ready(s);
     note_frame(s, sender, seg);
     r->from_client = sender == tcpx_client_side(s);
     r->phase = (guint8)tcpx_plain_phase(seg);

@@ -11,6 +11,7 @@
 #define TCPX_CORE_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include "tcpx_seq.h"
 #include "tcpx_hindsight.h"
 
@@ -366,65 +367,37 @@ typedef struct {
 #define TCPX_SENT_MAX 4096
 #define TCPX_SENT_KEEP_ACKED 8
 
-/* What one side of a connection has done so far (first pass). */
+/* What one side did lately and what explains its next segments: kept while its stream runs, given back once it has closed (tcpx_release.c),
+ * and started anew, empty, if a segment still comes. */
 typedef struct {
-    /* SYN options */
-    gboolean syn_seen;
-    gboolean options_cut; /* its SYN's options were not captured */
-    guint16 mss;
-    gint8 wscale;
-    gboolean sack_perm, ts, tfo;
-    gboolean ecn_setup; /* ECE (+CWR on a SYN) offered */
-    /* sequence space */
-    gboolean seq_known;
-    guint32 next_seq; /* highest seq + len (+SYN/FIN) seen */
-    guint32 next_seq_frame;
-    gint64 next_seq_ts;
-    tcpx_sent_t *sent; /* ring of original transmissions */
-    guint32 sent_cap, sent_head, sent_len;
-    /* ACKs this side sent */
-    gboolean ack_known;
-    guint32 high_ack;
     tcpx_ack_event_t acks[TCPX_ACK_HISTORY];
     guint32 acks_head, acks_len;
     guint32 dupacks[TCPX_DUPACK_HISTORY];
     guint32 dupacks_len;
-    /* timing */
-    guint32 last_frame;
-    gint64 last_ts;
-    gint64 last_data_ts;
-    guint32 last_data_frame, last_data_len, last_data_end; /* its latest data segment (tcpx_nagle.c) */
-    /* window this side advertises */
-    guint32 win;
-    gboolean win_known;
-    guint32 zero_since_frame; /* 0: window not at zero */
-    gint64 zero_since_ts;
-    /* close */
-    guint32 hole_lo, hole_hi; /* the latest gap in what the capture saw from this side */
-    guint32 hole_frame;       /* ...the frame that showed it, while it is open (tcpx_hindsight.c) */
-    gint64 hole_ts;
-    guint32 fin_frame;
-    gint64 fin_ts;
-    guint32 rst_frame;
-    /* this side's latest RST: its TTL, and how long after the SYN it answered (0: it answered none) */
-    gboolean rst_has_ttl;
-    guint8 rst_ttl;
-    gint64 rst_delay_ns;
-    /* counters, so far */
-    guint32 data_segments, payload_bytes;
-    guint32 retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
-    /* repeated retransmissions of the same bytes (exponential backoff) */
-    guint32 retx_seq, retx_attempts, retx_prev_frame;
-    gint64 retx_prev_ts;
-    gint64 retx_gap;     /* the wait before the latest attempt (from the original for the first) */
-    gint64 last_retx_ts; /* any retransmission, to tell one loss episode from the next */
     /* the latest retransmissions, for the D-SACKs that may prove them unneeded */
     guint32 retx_lo[TCPX_RETX_RECENT], retx_end[TCPX_RETX_RECENT], retx_frame[TCPX_RETX_RECENT];
     gint64 retx_ts[TCPX_RETX_RECENT];
     guint32 retx_next;
-    guint32 unneeded_retx;       /* retransmissions of this side a D-SACK proved unneeded */
-    guint32 unneeded_retx_frame; /* the latest of them (hindsight: amend that frame) */
-    guint32 csum_bad, csum_good;
+    /* as a receiver: what its SACK blocks reported holding (a scoreboard), and its latest ACK's blocks */
+    tcpx_sacked_t sacked[TCPX_SACKED_MAX];
+    guint32 n_sacked;
+    guint32 last_n_sack;
+    guint32 last_sack_le[4], last_sack_re[4];
+    /* as a sender: its latest segments past the receiver's edge, to name when they are resent */
+    guint32 beyond_lo[TCPX_RETX_RECENT], beyond_end[TCPX_RETX_RECENT], beyond_frame[TCPX_RETX_RECENT];
+    guint32 beyond_next;
+    /* as a receiver: the latest ACK RTTs of the data it acknowledged */
+    gint64 ack_rtt_recent[4];
+    guint32 ack_rtt_n;
+    /* as a receiver: the highest right edge (ACK + window) it offered and the ACK that offered it
+     * (tcpx_scoreboard.c) */
+    bool edge_known;
+    guint32 edge, edge_ack, edge_win, edge_frame;
+    gint64 edge_ts;
+    /* as a sender: its latest data segment (tcpx_nagle.c; its time: last_data_ts), and its latest retransmission (to tell one loss
+     * episode from the next) */
+    guint32 last_data_frame, last_data_len, last_data_end;
+    gint64 last_retx_ts;
     /* path-MTU black hole evidence, as a sender: its largest payload, the largest the peer
      * has acknowledged or SACKed, and the peer's latest SACK block smaller than that */
     guint32 largest_len, largest_delivered;
@@ -435,29 +408,68 @@ typedef struct {
     guint32 pmtu_frame, pmtu_mtu, pmtu_icmps, pmtu_end, pmtu_hdr;
     gint64 pmtu_ts;
     guint32 pmtu_resends, pmtu_resent_end, pmtu_resend_frame, pmtu_resend_len;
-    /* as a receiver: its latest ACK held data above a hole (SACK blocks past its ACK number), and the
-     * RTTs of the data it acknowledged as the capture point saw them, the least and the latest few */
-    gboolean sack_hole;
-    /* as a receiver: the highest right edge (ACK + window) it offered and the ACK that offered it; what its SACK
-     * blocks reported holding (a scoreboard), and its latest ACK's blocks (still holding?) (tcpx_scoreboard.c) */
-    gboolean edge_known;
-    guint32 edge, edge_ack, edge_win, edge_frame;
-    gint64 edge_ts;
-    tcpx_sacked_t sacked[TCPX_SACKED_MAX];
-    guint32 n_sacked;
-    guint32 last_n_sack;
-    guint32 last_sack_le[4], last_sack_re[4];
-    /* as a sender: its latest segments past the receiver's edge, to name when they are resent */
-    guint32 beyond_lo[TCPX_RETX_RECENT], beyond_end[TCPX_RETX_RECENT], beyond_frame[TCPX_RETX_RECENT];
-    guint32 beyond_next;
+} tcpx_recent_t;
+
+/* What one side of a connection has done so far (first pass). */
+typedef struct {
+    /* SYN options */
+    bool syn_seen;
+    bool options_cut; /* its SYN's options were not captured */
+    guint16 mss;
+    gint8 wscale;
+    bool sack_perm, ts, tfo;
+    bool ecn_setup; /* ECE (+CWR on a SYN) offered */
+    /* sequence space */
+    bool seq_known;
+    guint32 next_seq; /* highest seq + len (+SYN/FIN) seen */
+    guint32 next_seq_frame;
+    gint64 next_seq_ts;
+    tcpx_sent_t *sent; /* ring of original transmissions */
+    guint32 sent_cap, sent_head, sent_len;
+    /* ACKs this side sent */
+    bool ack_known;
+    guint32 high_ack;
+    tcpx_recent_t *recent; /* its latest ACKs, resends and SACK reports: while the stream runs (tcpx_release.c) */
+    /* timing */
+    guint32 last_frame;
+    gint64 last_ts;
+    gint64 last_data_ts; /* its latest data segment */
+    /* window this side advertises */
+    guint32 win;
+    bool win_known;
+    guint32 zero_since_frame; /* 0: window not at zero */
+    gint64 zero_since_ts;
+    /* close */
+    guint32 hole_lo, hole_hi; /* the latest gap in what the capture saw from this side */
+    guint32 hole_frame;       /* ...the frame that showed it, while it is open (tcpx_hindsight.c) */
+    gint64 hole_ts;
+    guint32 fin_frame;
+    gint64 fin_ts;
+    guint32 rst_frame;
+    /* this side's latest RST: its TTL, and how long after the SYN it answered (0: it answered none) */
+    bool rst_has_ttl;
+    guint8 rst_ttl;
+    gint64 rst_delay_ns;
+    /* counters, so far */
+    guint32 data_segments, payload_bytes;
+    guint32 retransmissions, dupacks_sent, gaps, keepalives, zero_windows;
+    /* repeated retransmissions of the same bytes (exponential backoff) */
+    guint32 retx_seq, retx_attempts, retx_prev_frame;
+    gint64 retx_prev_ts;
+    gint64 retx_gap;             /* the wait before the latest attempt (from the original for the first) */
+    guint32 unneeded_retx;       /* retransmissions of this side a D-SACK proved unneeded */
+    guint32 unneeded_retx_frame; /* the latest of them (hindsight: amend that frame) */
+    guint32 csum_bad, csum_good;
+    /* as a receiver: its latest ACK held data above a hole (SACK blocks past its ACK number); the least RTT
+     * of the data it acknowledged as the capture point saw it */
+    bool sack_hole;
     gint64 ack_rtt_min_ns;
-    gint64 ack_rtt_recent[4];
-    guint32 ack_rtt_n;
+
     /* recent packets, by identity, for capture copies (tcpx_copies.c) */
     tcpx_copy_slot_t *copies;
     guint32 copies_cap, packets;
     guint16 last_ip_id;
-    gboolean ip_id_repeats; /* two packets in a row with one IP ID: the IP ID identifies nothing */
+    bool ip_id_repeats; /* two packets in a row with one IP ID: the IP ID identifies nothing */
     guint32 copies_seen;
 } tcpx_side_t;
 
@@ -500,6 +512,8 @@ typedef struct {
 } tcpx_release_t;
 /* The stream has closed: a reset, or both FINs and all data acknowledged. */
 gboolean tcpx_stream_closed(const tcpx_stream_t *s);
+/* Before a segment is analysed: both sides' recent state allocated (a new or released stream has none). */
+void tcpx_stream_ready(tcpx_stream_t *s);
 /* After tcpx_analyze(): queue the stream if it has closed. */
 void tcpx_release_note(tcpx_release_t *q, tcpx_stream_t *s);
 /* Free the rings of the queued streams quiet since long before now_ns (the latest frame's time). */

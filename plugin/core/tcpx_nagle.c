@@ -29,7 +29,7 @@ tcpx_explain_nagle(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx
     if (!k || !mss || !rtt || seg->len == 0 || seg->len >= mss || k->ack != seg->seq)
         return;
     /* A: the sender's data just before, small, ending where B starts, acknowledged by k alone */
-    if (!d->last_data_frame || d->last_data_len >= mss || d->last_data_end != seg->seq)
+    if (!d->recent->last_data_frame || d->recent->last_data_len >= mss || d->recent->last_data_end != seg->seq)
         return;
     /* k: a pure ACK, the peer's latest frame, a delayed ACK's wait after A */
     if (k->ts_ns < d->last_data_ts || k->ts_ns - d->last_data_ts > DELACK_MAX_NS + rtt)
@@ -43,10 +43,10 @@ tcpx_explain_nagle(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx
     tcpx_set_range(f, seg);
     f->ref_frame = k->frame; /* the delayed ACK that released it */
     f->ref_age_ns = seg->ts_ns - k->ts_ns;
-    f->orig_frame = d->last_data_frame; /* the small segment it waited behind */
+    f->orig_frame = d->recent->last_data_frame; /* the small segment it waited behind */
     f->orig_age_ns = seg->ts_ns - d->last_data_ts;
     f->rtt_ns = rtt;
     f->idle_ns = held; /* the time lost */
     f->bytes = seg->len;
-    f->bytes2 = d->last_data_len;
+    f->bytes2 = d->recent->last_data_len;
 }

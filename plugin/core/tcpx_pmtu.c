@@ -25,7 +25,7 @@
 static guint32
 payload_fits(const tcpx_side_t *d)
 {
-    return d->pmtu_mtu > d->pmtu_hdr ? d->pmtu_mtu - d->pmtu_hdr : 0;
+    return d->recent->pmtu_mtu > d->recent->pmtu_hdr ? d->recent->pmtu_mtu - d->recent->pmtu_hdr : 0;
 }
 
 /* A first ICMP, or a narrower link, or data sent after the last episode's ICMP still too big:
@@ -33,19 +33,20 @@ payload_fits(const tcpx_side_t *d)
 static gboolean
 new_episode(const tcpx_side_t *d, const tcpx_icmp_t *icmp)
 {
-    return !d->pmtu_frame || (icmp->mtu && d->pmtu_mtu && icmp->mtu < d->pmtu_mtu) ||
-           !tcpx_seq_lt(icmp->seq, d->pmtu_end);
+    return !d->recent->pmtu_frame || (icmp->mtu && d->recent->pmtu_mtu && icmp->mtu < d->recent->pmtu_mtu) ||
+           !tcpx_seq_lt(icmp->seq, d->recent->pmtu_end);
 }
 
 static void
 start_episode(tcpx_side_t *d, const tcpx_icmp_t *icmp)
 {
-    d->pmtu_frame = icmp->frame;
-    d->pmtu_ts = icmp->ts_ns;
-    d->pmtu_mtu = icmp->mtu;
-    d->pmtu_hdr = icmp->v6 ? IPV6_TCP_HDR : IPV4_TCP_HDR;
-    d->pmtu_end = d->seq_known ? d->next_seq : icmp->seq + 1;
-    d->pmtu_resends = d->pmtu_resent_end = d->pmtu_resend_frame = d->pmtu_resend_len = 0;
+    d->recent->pmtu_frame = icmp->frame;
+    d->recent->pmtu_ts = icmp->ts_ns;
+    d->recent->pmtu_mtu = icmp->mtu;
+    d->recent->pmtu_hdr = icmp->v6 ? IPV6_TCP_HDR : IPV4_TCP_HDR;
+    d->recent->pmtu_end = d->seq_known ? d->next_seq : icmp->seq + 1;
+    d->recent->pmtu_resends = d->recent->pmtu_resent_end = d->recent->pmtu_resend_frame = d->recent->pmtu_resend_len =
+        0;
 }
 
 void
@@ -53,6 +54,7 @@ tcpx_analyze_icmp(tcpx_stream_t *s, const tcpx_icmp_t *icmp, tcpx_result_t *r)
 {
     int sender = icmp->from_first ? 0 : 1;
     tcpx_side_t *d = &s->side[sender];
+    tcpx_stream_ready(s);
     const tcpx_sent_t *orig = tcpx_find_sent(d, icmp->seq);
     guint32 hdr = icmp->v6 ? IPV6_TCP_HDR : IPV4_TCP_HDR;
     /* an MTU the quoted packet did not exceed: the ICMP is not about that packet's size */
@@ -76,11 +78,11 @@ tcpx_analyze_icmp(tcpx_stream_t *s, const tcpx_icmp_t *icmp, tcpx_result_t *r)
     if (new_episode(d, icmp)) {
         start_episode(d, icmp);
     } else { /* another packet of the same flight: the first ICMP, and the resends already under way */
-        f->ref_frame = d->pmtu_frame;
-        f->ref_age_ns = icmp->ts_ns - d->pmtu_ts;
-        f->quiet_frame = d->pmtu_resend_frame;
+        f->ref_frame = d->recent->pmtu_frame;
+        f->ref_age_ns = icmp->ts_ns - d->recent->pmtu_ts;
+        f->quiet_frame = d->recent->pmtu_resend_frame;
     }
-    f->count = ++d->pmtu_icmps;
+    f->count = ++d->recent->pmtu_icmps;
 }
 
 /* The note for the episode's ICMP: its data came again, in segments that fit, from this frame. */
@@ -91,10 +93,10 @@ note_first_resend(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_segme
         return;
     tcpx_later_t *l = &r->later[r->n_later++];
     memset(l, 0, sizeof *l);
-    l->frame = d->pmtu_frame;
+    l->frame = d->recent->pmtu_frame;
     l->stream = s->id;
     l->by_frame = seg->frame;
-    l->after_ns = seg->ts_ns - d->pmtu_ts;
+    l->after_ns = seg->ts_ns - d->recent->pmtu_ts;
     l->lo = seg->seq;
     l->hi = seg->seq + seg->len - 1;
     l->bytes = seg->len;
@@ -106,32 +108,33 @@ tcpx_pmtu_resend(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const 
 {
     tcpx_side_t *d = &s->side[sender];
     guint32 fits = payload_fits(d);
-    if (!d->pmtu_frame || !orig || seg->len == 0 || seg->ts_ns < d->pmtu_ts)
+    if (!d->recent->pmtu_frame || !orig || seg->len == 0 || seg->ts_ns < d->recent->pmtu_ts)
         return FALSE;
     /* data sent before the ICMP, not resent since */
-    if (!tcpx_seq_lt(seg->seq, d->pmtu_end) || (d->pmtu_resends && tcpx_seq_lt(seg->seq, d->pmtu_resent_end)))
+    if (!tcpx_seq_lt(seg->seq, d->recent->pmtu_end) ||
+        (d->recent->pmtu_resends && tcpx_seq_lt(seg->seq, d->recent->pmtu_resent_end)))
         return FALSE;
     /* the original did not fit, this resend does (without an MTU: it is smaller than the original) */
     guint32 orig_len = orig->end - orig->seq;
     if (fits ? (seg->len > fits || orig_len <= fits) : seg->len >= orig_len)
         return FALSE;
-    if (!d->pmtu_resends) {
+    if (!d->recent->pmtu_resends) {
         note_first_resend(s, d, seg, r);
-        d->pmtu_resend_frame = seg->frame;
+        d->recent->pmtu_resend_frame = seg->frame;
     }
-    d->pmtu_resends++;
-    d->pmtu_resend_len = MAX(d->pmtu_resend_len, seg->len);
-    if (d->pmtu_resends == 1 || tcpx_seq_gt(seg->seq + seg->len, d->pmtu_resent_end))
-        d->pmtu_resent_end = seg->seq + seg->len;
+    d->recent->pmtu_resends++;
+    d->recent->pmtu_resend_len = MAX(d->recent->pmtu_resend_len, seg->len);
+    if (d->recent->pmtu_resends == 1 || tcpx_seq_gt(seg->seq + seg->len, d->recent->pmtu_resent_end))
+        d->recent->pmtu_resent_end = seg->seq + seg->len;
     return TRUE;
 }
 
 void
 tcpx_pmtu_fill(const tcpx_side_t *d, const tcpx_segment_t *seg, const tcpx_sent_t *orig, tcpx_finding_t *f)
 {
-    f->ref_frame = d->pmtu_frame; /* the ICMP that prompted it */
-    f->ref_age_ns = seg->ts_ns - d->pmtu_ts;
-    f->mtu = d->pmtu_mtu;
+    f->ref_frame = d->recent->pmtu_frame; /* the ICMP that prompted it */
+    f->ref_age_ns = seg->ts_ns - d->recent->pmtu_ts;
+    f->mtu = d->recent->pmtu_mtu;
     f->bytes = orig ? orig->end - orig->seq : 0; /* the original that did not fit */
 }
 
@@ -141,12 +144,12 @@ tcpx_pmtu_finish(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t *out, guint
     guint n = 0;
     for (int side = 0; side < 2 && n < max; side++) {
         const tcpx_side_t *d = &s->side[side];
-        if (!d->pmtu_frame || d->pmtu_resends)
-            continue;
+        if (!d->recent || !d->recent->pmtu_frame || d->recent->pmtu_resends)
+            continue; /* (a stream with an ICMP still unanswered keeps its recent state: tcpx_release.c) */
         memset(&out[n], 0, sizeof out[n]);
-        out[n].frame = d->pmtu_frame;
+        out[n].frame = d->recent->pmtu_frame;
         out[n].stream = s->id;
-        out[n].after_ns = end_ts - d->pmtu_ts;
+        out[n].after_ns = end_ts - d->recent->pmtu_ts;
         out[n].what = TCPX_LATER_PMTU_NO_RESEND;
         n++;
     }

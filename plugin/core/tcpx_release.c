@@ -1,10 +1,11 @@
 /* tcpx_release.c: the memory a closed stream no longer needs, given back.
  *
  * A long capture is mostly streams that ended long ago.  Their rings of sent segments
- * (to explain retransmissions) and their tables of recent packets (to recognise the
- * capture's copies) serve only segments yet to come.  Once a stream has closed (a reset,
+ * (to explain retransmissions), their tables of recent packets (to recognise the
+ * capture's copies) and their sides' recent ACKs, resends and SACK reports serve only
+ * segments yet to come.  Once a stream has closed (a reset,
  * or both FINs acknowledged) and then stayed quiet for TCPX_RELEASE_QUIET_NS of capture
- * time, both are freed; a segment that still comes finds them empty and starts them anew.
+ * time, they are freed; a segment that still comes finds them empty and starts them anew.
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -55,9 +56,24 @@ tcpx_release_note(tcpx_release_t *q, tcpx_stream_t *s)
     append(q, s);
 }
 
+void
+tcpx_stream_ready(tcpx_stream_t *s)
+{
+    for (int i = 0; i < 2; i++) {
+        if (!s->side[i].recent)
+            s->side[i].recent = (tcpx_recent_t *)s->alloc.alloc0(s->alloc.ctx, sizeof(tcpx_recent_t));
+    }
+}
+
 static void
 release_side(tcpx_stream_t *s, tcpx_side_t *d)
 {
+    /* an ICMP "too big" no resend answered yet is told at the capture's end (tcpx_pmtu_finish) */
+    gboolean pmtu_open = d->recent && d->recent->pmtu_frame && !d->recent->pmtu_resends;
+    if (d->recent && !pmtu_open) {
+        s->alloc.realloc(s->alloc.ctx, d->recent, 0);
+        d->recent = NULL;
+    }
     if (d->sent)
         s->alloc.realloc(s->alloc.ctx, d->sent, 0);
     d->sent = NULL;

@@ -84,14 +84,15 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     ev->since_progress = last_progress ? seg->ts_ns - last_progress : 0;
     ev->since_orig = ev->orig ? seg->ts_ns - ev->orig->ts_ns : 0;
     /* Resending exactly what the peer asks for, shortly after another resend: the same loss episode. */
-    ev->in_loss_episode = d->last_retx_ts &&
-                          (double)(seg->ts_ns - d->last_retx_ts) < MAX((double)TCPX_MIN_RTO_NS, 2.0 * (double)ev->rtt);
+    ev->in_loss_episode = d->recent->last_retx_ts && (double)(seg->ts_ns - d->recent->last_retx_ts) <
+                                                         MAX((double)TCPX_MIN_RTO_NS, 2.0 * (double)ev->rtt);
     ev->tail = tcpx_seq_ge(seg->seq + seg->len, d->next_seq);
     ev->since_send = d->last_frame ? seg->ts_ns - d->last_ts : 0;
     count_attempt(d, peer, seg, ev);
     /* a second resend of a segment as large as any it sent, none of that size ever acknowledged, a smaller one SACKed */
-    ev->full_size_vanish = seg->len >= BLACKHOLE_MIN_LEN && seg->len >= d->largest_len &&
-                           d->largest_delivered < seg->len && d->small_sacked_frame && d->retx_attempts >= 2;
+    ev->full_size_vanish = seg->len >= BLACKHOLE_MIN_LEN && seg->len >= d->recent->largest_len &&
+                           d->recent->largest_delivered < seg->len && d->recent->small_sacked_frame &&
+                           d->retx_attempts >= 2;
     ev->sacked = tcpx_sacked_known(s, sender, seg);
     ev->beyond_frame = seg->len && !tcpx_sacked_any(peer, seg->seq, seg->seq + seg->len)
                            ? tcpx_beyond_frame_of(d, seg->seq, seg->seq + seg->len)
@@ -160,7 +161,7 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
         return TCPX_C_RETX_TIMER_LONG;
     /* the receiver's dup ACKs, or SACK blocks above a hole on its latest ACK, prompt a resend at once, not a
      * timer's wait after the last of them */
-    gboolean prompted = (peer->dupacks_len > 0 || peer->sack_hole) && peer->last_frame &&
+    gboolean prompted = (peer->recent->dupacks_len > 0 || peer->sack_hole) && peer->last_frame &&
                         seg->ts_ns - peer->last_ts < rto_floor;
     if (prompted && peer->ack_known && peer->high_ack == seg->seq)
         return TCPX_C_RETX_AFTER_DUPACKS;
@@ -190,12 +191,12 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     /* data that did not fit the path MTU a router's ICMP announced, resent in a segment that fits */
     gboolean pmtu = !syn && ev.kind != TCPX_K_SPURIOUS_RETRANSMISSION && tcpx_pmtu_resend(s, sender, seg, ev.orig, r);
     tcpx_cause_t cause = pmtu ? TCPX_C_RETX_PMTU_ICMP : retransmission_cause(s, sender, seg, &ev);
-    d->last_retx_ts = seg->ts_ns;
-    d->retx_lo[d->retx_next % TCPX_RETX_RECENT] = seg->seq;
-    d->retx_end[d->retx_next % TCPX_RETX_RECENT] = seg->seq + (seg->len ? seg->len : 1);
-    d->retx_frame[d->retx_next % TCPX_RETX_RECENT] = seg->frame;
-    d->retx_ts[d->retx_next % TCPX_RETX_RECENT] = seg->ts_ns;
-    d->retx_next++;
+    d->recent->last_retx_ts = seg->ts_ns;
+    d->recent->retx_lo[d->recent->retx_next % TCPX_RETX_RECENT] = seg->seq;
+    d->recent->retx_end[d->recent->retx_next % TCPX_RETX_RECENT] = seg->seq + (seg->len ? seg->len : 1);
+    d->recent->retx_frame[d->recent->retx_next % TCPX_RETX_RECENT] = seg->frame;
+    d->recent->retx_ts[d->recent->retx_next % TCPX_RETX_RECENT] = seg->ts_ns;
+    d->recent->retx_next++;
 
     tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);
     tcpx_set_range(f, seg);
@@ -213,8 +214,8 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
         f->quiet_frame = peer->last_frame;
     if (cause == TCPX_C_RETX_PMTU_BLACKHOLE) { /* the full size, and the smaller SACK that got through */
         f->bytes = seg->len;
-        f->bytes2 = d->small_sacked_len;
-        f->quiet_frame = d->small_sacked_frame;
+        f->bytes2 = d->recent->small_sacked_len;
+        f->quiet_frame = d->recent->small_sacked_frame;
     }
     if (pmtu)
         tcpx_pmtu_fill(d, seg, ev.orig, f);
@@ -234,10 +235,10 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     }
     if (peer->ack_known)
         f->waits_for = peer->high_ack;
-    f->n_listed = (guint8)MIN(peer->dupacks_len, TCPX_MAX_LISTED);
+    f->n_listed = (guint8)MIN(peer->recent->dupacks_len, TCPX_MAX_LISTED);
     for (guint32 i = 0; i < f->n_listed; i++)
-        f->listed[i] = peer->dupacks[peer->dupacks_len - f->n_listed + i];
-    f->dupacks = peer->dupacks_len;
+        f->listed[i] = peer->recent->dupacks[peer->recent->dupacks_len - f->n_listed + i];
+    f->dupacks = peer->recent->dupacks_len;
     f->count = syn ? 0 : d->retransmissions;
     f->total = syn ? 0 : d->data_segments + 1; /* this one included */
 }

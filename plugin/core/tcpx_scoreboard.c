@@ -36,24 +36,24 @@ static void
 drop_acked(tcpx_side_t *d, guint32 ack)
 {
     guint32 n = 0;
-    for (guint32 i = 0; i < d->n_sacked; i++) {
-        tcpx_sacked_t p = d->sacked[i];
+    for (guint32 i = 0; i < d->recent->n_sacked; i++) {
+        tcpx_sacked_t p = d->recent->sacked[i];
         if (tcpx_seq_le(p.end, ack))
             continue;
         if (tcpx_seq_lt(p.lo, ack))
             p.lo = ack;
-        d->sacked[n++] = p;
+        d->recent->sacked[n++] = p;
     }
-    d->n_sacked = n;
+    d->recent->n_sacked = n;
 }
 
 /* The piece that holds byte seq, or NULL. */
 static const tcpx_sacked_t *
 piece_at(const tcpx_side_t *d, guint32 seq)
 {
-    for (guint32 i = 0; i < d->n_sacked; i++) {
-        if (tcpx_seq_ge(seq, d->sacked[i].lo) && tcpx_seq_lt(seq, d->sacked[i].end))
-            return &d->sacked[i];
+    for (guint32 i = 0; i < d->recent->n_sacked; i++) {
+        if (tcpx_seq_ge(seq, d->recent->sacked[i].lo) && tcpx_seq_lt(seq, d->recent->sacked[i].end))
+            return &d->recent->sacked[i];
     }
     return NULL;
 }
@@ -63,9 +63,9 @@ static guint32
 next_piece(const tcpx_side_t *d, guint32 seq, guint32 end)
 {
     guint32 next = end;
-    for (guint32 i = 0; i < d->n_sacked; i++) {
-        if (tcpx_seq_gt(d->sacked[i].lo, seq) && tcpx_seq_lt(d->sacked[i].lo, next))
-            next = d->sacked[i].lo;
+    for (guint32 i = 0; i < d->recent->n_sacked; i++) {
+        if (tcpx_seq_gt(d->recent->sacked[i].lo, seq) && tcpx_seq_lt(d->recent->sacked[i].lo, next))
+            next = d->recent->sacked[i].lo;
     }
     return next;
 }
@@ -75,17 +75,17 @@ next_piece(const tcpx_side_t *d, guint32 seq, guint32 end)
 static void
 add_range(tcpx_side_t *d, guint32 lo, guint32 end, const tcpx_segment_t *seg)
 {
-    for (guint32 i = 0; i < d->n_sacked; i++) {
-        if (d->sacked[i].end == lo) {
-            d->sacked[i].end = end;
-            d->sacked[i].frame = seg->frame;
-            d->sacked[i].ts_ns = seg->ts_ns;
+    for (guint32 i = 0; i < d->recent->n_sacked; i++) {
+        if (d->recent->sacked[i].end == lo) {
+            d->recent->sacked[i].end = end;
+            d->recent->sacked[i].frame = seg->frame;
+            d->recent->sacked[i].ts_ns = seg->ts_ns;
             return;
         }
     }
-    if (d->n_sacked == TCPX_SACKED_MAX)
+    if (d->recent->n_sacked == TCPX_SACKED_MAX)
         return;
-    tcpx_sacked_t *p = &d->sacked[d->n_sacked++];
+    tcpx_sacked_t *p = &d->recent->sacked[d->recent->n_sacked++];
     p->lo = lo;
     p->end = end;
     p->frame = seg->frame;
@@ -116,15 +116,15 @@ tcpx_note_sack_blocks(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     guint32 lo, end;
     if (!(seg->flags & TCPX_TH_ACK) || (seg->flags & TCPX_TH_SYN))
         return;
-    if (d->n_sacked > TCPX_SACKED_MAX / 2)
+    if (d->recent->n_sacked > TCPX_SACKED_MAX / 2)
         drop_acked(d, seg->ack);
     guint first = tcpx_dsack_of(seg, &lo, &end) ? 1 : 0; /* a D-SACK reports data received twice */
-    d->last_n_sack = 0;
+    d->recent->last_n_sack = 0;
     for (guint i = first; i < seg->n_sack && i < G_N_ELEMENTS(seg->sack_le); i++) {
         if (!tcpx_seq_lt(seg->sack_le[i], seg->sack_re[i]) || tcpx_seq_le(seg->sack_le[i], seg->ack))
             continue;
-        d->last_sack_le[d->last_n_sack] = seg->sack_le[i];
-        d->last_sack_re[d->last_n_sack++] = seg->sack_re[i];
+        d->recent->last_sack_le[d->recent->last_n_sack] = seg->sack_le[i];
+        d->recent->last_sack_re[d->recent->last_n_sack++] = seg->sack_re[i];
         add_block(d, seg->sack_le[i], seg->sack_re[i], seg);
     }
 }
@@ -133,8 +133,8 @@ tcpx_note_sack_blocks(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
 static gboolean
 still_reported(const tcpx_side_t *d, guint32 seq, guint32 end)
 {
-    for (guint32 i = 0; i < d->last_n_sack; i++) {
-        if (tcpx_seq_ge(seq, d->last_sack_le[i]) && tcpx_seq_le(end, d->last_sack_re[i]))
+    for (guint32 i = 0; i < d->recent->last_n_sack; i++) {
+        if (tcpx_seq_ge(seq, d->recent->last_sack_le[i]) && tcpx_seq_le(end, d->recent->last_sack_re[i]))
             return TRUE;
     }
     return FALSE;
@@ -146,7 +146,7 @@ tcpx_sacked_known(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     const tcpx_side_t *peer = &s->side[!sender];
     guint32 end = seg->seq + seg->len;
     gint64 leg = tcpx_leg_rtt(s, sender);
-    if (!seg->len || !leg || !s->syn_frame || !peer->n_sacked)
+    if (!seg->len || !leg || !s->syn_frame || !peer->recent->n_sacked)
         return NULL;
     /* one piece holds it all: adjacent reports were joined into one piece when they arrived */
     const tcpx_sacked_t *p = piece_at(peer, seg->seq);
@@ -166,21 +166,21 @@ tcpx_note_edge(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     if (!(seg->flags & TCPX_TH_ACK) || (seg->flags & (TCPX_TH_SYN | TCPX_TH_RST)) || !scale_known(s))
         return;
     guint32 edge = seg->ack + seg->win;
-    if (d->edge_known && !tcpx_seq_gt(edge, d->edge))
+    if (d->recent->edge_known && !tcpx_seq_gt(edge, d->recent->edge))
         return; /* the highest edge stands: a shrunk window does not take back what it offered */
-    d->edge_known = TRUE;
-    d->edge = edge;
-    d->edge_ack = seg->ack;
-    d->edge_win = seg->win;
-    d->edge_frame = seg->frame;
-    d->edge_ts = seg->ts_ns;
+    d->recent->edge_known = TRUE;
+    d->recent->edge = edge;
+    d->recent->edge_ack = seg->ack;
+    d->recent->edge_win = seg->win;
+    d->recent->edge_frame = seg->frame;
+    d->recent->edge_ts = seg->ts_ns;
 }
 
 gboolean
 tcpx_sacked_any(const tcpx_side_t *d, guint32 seq, guint32 end)
 {
-    for (guint32 i = 0; i < d->n_sacked; i++) {
-        if (tcpx_seq_lt(seq, d->sacked[i].end) && tcpx_seq_gt(end, d->sacked[i].lo))
+    for (guint32 i = 0; i < d->recent->n_sacked; i++) {
+        if (tcpx_seq_lt(seq, d->recent->sacked[i].end) && tcpx_seq_gt(end, d->recent->sacked[i].lo))
             return TRUE;
     }
     return FALSE;
@@ -189,10 +189,10 @@ tcpx_sacked_any(const tcpx_side_t *d, guint32 seq, guint32 end)
 guint32
 tcpx_beyond_frame_of(const tcpx_side_t *d, guint32 seq, guint32 end)
 {
-    for (guint32 i = 0; i < TCPX_RETX_RECENT && i < d->beyond_next; i++) {
-        guint32 k = (d->beyond_next - 1 - i) % TCPX_RETX_RECENT;
-        if (tcpx_seq_lt(seq, d->beyond_end[k]) && tcpx_seq_gt(end, d->beyond_lo[k]))
-            return d->beyond_frame[k];
+    for (guint32 i = 0; i < TCPX_RETX_RECENT && i < d->recent->beyond_next; i++) {
+        guint32 k = (d->recent->beyond_next - 1 - i) % TCPX_RETX_RECENT;
+        if (tcpx_seq_lt(seq, d->recent->beyond_end[k]) && tcpx_seq_gt(end, d->recent->beyond_lo[k]))
+            return d->recent->beyond_frame[k];
     }
     return 0;
 }
@@ -204,26 +204,26 @@ tcpx_explain_beyond_window(tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     const tcpx_side_t *peer = &s->side[!sender];
     guint32 end = seg->seq + seg->len;
     gint64 leg = tcpx_leg_rtt(s, sender);
-    if (!seg->len || !peer->edge_known || !leg || !tcpx_seq_gt(end, peer->edge) ||
+    if (!seg->len || !peer->recent->edge_known || !leg || !tcpx_seq_gt(end, peer->recent->edge) ||
         (seg->ws & (TCPX_WS_ZERO_WINDOW_PROBE | TCPX_WS_KEEP_ALIVE)))
         return;
     if (seg->len == 1 && peer->win == 0) /* a zero-window probe: one byte at a closed window */
         return;
-    if (seg->ts_ns - peer->edge_ts < leg) /* the edge may not have reached the sender: say nothing */
+    if (seg->ts_ns - peer->recent->edge_ts < leg) /* the edge may not have reached the sender: say nothing */
         return;
-    guint32 from = tcpx_seq_gt(seg->seq, peer->edge) ? seg->seq : peer->edge;
+    guint32 from = tcpx_seq_gt(seg->seq, peer->recent->edge) ? seg->seq : peer->recent->edge;
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_BEYOND_WINDOW, TCPX_C_BEYOND_WINDOW);
     tcpx_set_range(f, seg);
     f->bytes = tcpx_seq_diff(from, end);
-    f->bytes2 = peer->edge_win;
-    f->waits_for = peer->edge_ack;
-    f->ref_frame = peer->edge_frame;
-    f->ref_age_ns = seg->ts_ns - peer->edge_ts;
+    f->bytes2 = peer->recent->edge_win;
+    f->waits_for = peer->recent->edge_ack;
+    f->ref_frame = peer->recent->edge_frame;
+    f->ref_age_ns = seg->ts_ns - peer->recent->edge_ts;
     f->mss = tcpx_mss_toward(s, sender);
     f->segments = tcpx_segments_for(f->bytes, f->mss);
-    f->count = d->beyond_next + 1; /* the n-th such segment of the sender */
-    guint32 k = d->beyond_next++ % TCPX_RETX_RECENT;
-    d->beyond_lo[k] = seg->seq;
-    d->beyond_end[k] = end;
-    d->beyond_frame[k] = seg->frame;
+    f->count = d->recent->beyond_next + 1; /* the n-th such segment of the sender */
+    guint32 k = d->recent->beyond_next++ % TCPX_RETX_RECENT;
+    d->recent->beyond_lo[k] = seg->seq;
+    d->recent->beyond_end[k] = end;
+    d->recent->beyond_frame[k] = seg->frame;
 }

@@ -24,7 +24,8 @@
 static inline const tcpx_ack_event_t *
 tcpx_last_ack(const tcpx_side_t *d)
 {
-    return d->acks_len ? &d->acks[(d->acks_head + d->acks_len - 1) % TCPX_ACK_HISTORY] : NULL;
+    return d->recent->acks_len ? &d->recent->acks[(d->recent->acks_head + d->recent->acks_len - 1) % TCPX_ACK_HISTORY]
+                               : NULL;
 }
 
 /* The earliest remembered transmission that carried byte `seq`. */

@@ -79,11 +79,11 @@ static gboolean
 rtt_grew(const tcpx_stream_t *s, int receiver, gint64 *base, gint64 *now)
 {
     const tcpx_side_t *rv = &s->side[receiver];
-    if (rv->ack_rtt_n < G_N_ELEMENTS(rv->ack_rtt_recent))
+    if (rv->recent->ack_rtt_n < G_N_ELEMENTS(rv->recent->ack_rtt_recent))
         return FALSE;
-    gint64 recent = rv->ack_rtt_recent[0];
-    for (guint i = 1; i < G_N_ELEMENTS(rv->ack_rtt_recent); i++)
-        recent = MIN(recent, rv->ack_rtt_recent[i]);
+    gint64 recent = rv->recent->ack_rtt_recent[0];
+    for (guint i = 1; i < G_N_ELEMENTS(rv->recent->ack_rtt_recent); i++)
+        recent = MIN(recent, rv->recent->ack_rtt_recent[i]);
     gint64 least = rv->ack_rtt_min_ns, leg = tcpx_leg_rtt(s, receiver);
     if (leg > 0 && (!least || leg < least))
         least = leg;
@@ -104,7 +104,7 @@ window_full_cause(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_side_
                           (d->wscale < 0 || peer->wscale < 0);
     if (window_from_copies(s, peer, seg))
         return TCPX_C_WINDOW_STALE_COPY;
-    if (peer->sack_hole || peer->dupacks_len > 0) /* a loss pins the left edge */
+    if (peer->sack_hole || peer->recent->dupacks_len > 0) /* a loss pins the left edge */
         return TCPX_C_WINDOW_LOSS_HOLE;
     if (rtt_grew(s, d == &s->side[0] ? 1 : 0, base, now))
         return TCPX_C_WINDOW_QUEUE;

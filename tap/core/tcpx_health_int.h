@@ -13,6 +13,7 @@
 #define TCPX_HEALTH_INT_H
 
 #include <glib.h>
+#include <stdbool.h>
 #include "tcpx_health.h"
 #include "tcpx_units.h"
 #include "tcpx_template.h"
@@ -22,7 +23,7 @@ typedef struct {
     guint32 lo, hi;
     guint32 segs; /* its size in segments; 0 once a fill counted them */
     gint64 ts;
-    gboolean used;
+    bool used;
 } tcpx_health_hole_t;
 #define TCPX_HEALTH_PENDING_HOLES 8
 
@@ -40,24 +41,24 @@ typedef struct {
     guint32 ack, edge;
 } tcpx_limits_ack_t;
 typedef struct {
-    gboolean started;   /* its first data was seen */
-    gboolean fin_sent;  /* its FIN was sent ... */
-    gboolean ended;     /* ... and acknowledged, or its RST: the transfer is over */
-    int state;          /* tcpx_limit_t since `since` */
-    gboolean zero_wait; /* ...TCPX_LIMIT_RWND with nothing in flight: waiting on a closed window */
-    gint64 since;       /* when the state began to count */
+    bool started;   /* its first data was seen */
+    bool fin_sent;  /* its FIN was sent ... */
+    bool ended;     /* ... and acknowledged, or its RST: the transfer is over */
+    int state;      /* tcpx_limit_t since `since` */
+    bool zero_wait; /* ...TCPX_LIMIT_RWND with nothing in flight: waiting on a closed window */
+    gint64 since;   /* when the state began to count */
     gint64 ns[TCPX_LIMITS_N];
     gint64 sending_unacked; /* time in flight since the ACK last advanced */
     gint64 idle_pending;    /* idle since its last data: counted only if more data follows */
     gint64 zero_pending;    /* a closed window with nothing in flight: counted once the sender shows it waited */
     gint64 reopened_ts;     /* when that window reopened (0: it has not) */
-    gboolean probed;        /* the sender probed the closed window */
-    gboolean in_recovery;   /* repairing a loss ... */
+    bool probed;            /* the sender probed the closed window */
+    bool in_recovery;       /* repairing a loss ... */
     guint32 recovery_point; /* ... until the receiver acknowledges this */
     guint32 seg_max;        /* its largest segment */
     /* the receiver's ACKs as the sender has them: one sender leg after the capture saw them */
     guint32 snd_max; /* the highest byte it sent, +1 */
-    gboolean ack_known;
+    bool ack_known;
     guint32 ack, edge;
     tcpx_limits_ack_t *acks; /* a ring of TCPX_LIMITS_ACKS, while the transfer runs (g_free'd once it ends) */
     guint32 acks_head, acks_len;
@@ -71,24 +72,24 @@ typedef struct {
     const tcpx_stream_t *st;
     gint64 syn_ts, synack_ts, hs_ack_ts;
     gint64 rec_irtt_ns;
-    gboolean rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
+    bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     guint32 data_segs_dir[2];
     guint32 retx_loss_payload;
     /* the latest loss retransmissions per sender (frame, 0: none), for D-SACKs that prove them unneeded */
     guint32 loss_retx_frame[2][4];
     guint32 loss_retx_next[2];
-    gboolean loss_retx_payload[2][4];
+    bool loss_retx_payload[2][4];
     /* zero window */
-    gboolean zw_open[2];
+    bool zw_open[2];
     gint64 zw_since[2];
     gint64 zw_closed[2];
     guint32 zw_events[2];
     /* exchange in progress */
-    gboolean req_pending;
+    bool req_pending;
     gint64 req_last_ts, req_ack_ts;
     guint32 req_end, req_ka;
     /* loss clustering, per sender: segments lost within burst_rtts loaded RTTs of each other form one cluster */
-    gboolean cl_open[2];
+    bool cl_open[2];
     gint64 cl_last_ts[2];
     guint32 cl_segs[2];    /* lost segments the cluster's retransmissions and hole fills show */
     guint32 cl_sack[2];    /* the largest SACK hole (segments) a retransmission of the cluster filled */
@@ -101,13 +102,13 @@ typedef struct {
     guint32 ph_next[2];
     guint32 sack_ack[2], sack_segs[2]; /* the receiver's latest SACK hole in sender d's data */
     gint64 sack_ts[2];
-    gboolean last_dupack[2]; /* side's latest ACK was a duplicate ACK (a loss hole holds its left edge) */
+    bool last_dupack[2]; /* side's latest ACK was a duplicate ACK (a loss hole holds its left edge) */
     /* window full, per receiver: periods from a window-full segment to the receiver's ACK opening the window */
-    gboolean wf_open[2], wf_loss[2]; /* a period is open; ...it began while a loss hole held the left edge */
+    bool wf_open[2], wf_loss[2]; /* a period is open; ...it began while a loss hole held the left edge */
     gint64 wf_since[2], wf_ns[2], wf_loss_ns[2];
     guint32 wf_edge[2];              /* the right edge the full segment reached */
     guint32 wf_acks[2], wf_stuck[2]; /* ACKs advancing during the periods; ...whose right edge stayed */
-    gboolean ack_known[2];
+    bool ack_known[2];
     guint32 last_ack[2], last_edge[2];       /* side's latest ACK and right edge (ack + window) */
     guint32 win_pre_max[2], win_post_max[2]; /* largest window before / after the first full window */
     /* exchanges: request bytes */
@@ -115,7 +116,7 @@ typedef struct {
     guint32 req_bytes;
     /* the highest sequence each side sent (data, FIN) */
     guint32 snd_max[2];
-    gboolean snd_known[2];
+    bool snd_known[2];
     guint32 tfo_resend; /* TFO SYN data the server ignored, still to be resent */
     guint32 ooo[2];     /* out-of-order segments per sender */
     /* holes not yet classified, per sender */
@@ -124,15 +125,15 @@ typedef struct {
     /* retry series: one segment retransmitted again and again, nothing from the peer (per sender) */
     guint32 rs_seq[2], rs_n[2];
     gint64 rs_orig_ts[2], rs_last_ts[2], rs_gap[2];
-    gboolean rs_backoff[2];
+    bool rs_backoff[2];
     guint32 peer_last_frame[2]; /* the last frame from the other side when the series began */
     guint32 last_frame[2];      /* each side's last frame */
     int lost_side;              /* the sender of the retry series judged a lost connection */
     gint64 first_syn_ts;
     /* resets */
-    gboolean rst_after_fins, rst_after_one_fin;
+    bool rst_after_fins, rst_after_one_fin;
     /* first record */
-    gboolean seen_any;
+    bool seen_any;
     /* ACK RTTs of each direction's data: the latest few, and the highest of their least (a queue
      * lifts them all; a delayed ACK one) */
     gint64 rtt_recent[2][8];

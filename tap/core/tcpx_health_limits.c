@@ -259,6 +259,39 @@ note_sender_record(tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec, const rec_vi
     }
 }
 
+/* The receiver's record: its ACK queued on the way to the sender.  Once the ACK of the sender's FIN is
+ * queued nothing of the sender's is still to come: it ends when that ACK arrives (the stream's last
+ * record, often: no later record would bring that time). */
+static void
+note_receiver_record(const hstream_t *hs, tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    if (r->ack && !r->syn && !r->rst)
+        queue_ack(hs, a, rec);
+    if (a->fin_sent && fin_ack_queued(a))
+        while (a->acks_len)
+            apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
+}
+
+/* Sender d's transfer is over: what only its running needed goes, and its timeline unless it may still
+ * be the main sender (the more payload: the other can only add to its own). */
+static void
+end_transfer(hstream_t *hs, int d)
+{
+    tcpx_limits_acc_t *a = &hs->lim[d];
+    const guint64 *bytes = hs->pub.bytes;
+    a->ended = TRUE;
+    tcpx_health_limits_release(a);
+    if (a->timeline && (d ? bytes[1] < bytes[0] : bytes[0] <= bytes[1])) {
+        g_free(a->timeline);
+        a->timeline = NULL;
+    }
+    /* both transfers over (or not begun): no hole in them is still to be filled */
+    if ((hs->lim[0].ended || !hs->lim[0].started) && (hs->lim[1].ended || !hs->lim[1].started)) {
+        g_free(hs->ph);
+        hs->ph = NULL;
+    }
+}
+
 /* Time is counted when the sender's state may change: at its own records and when the receiver's
  * ACKs reach it; the receiver's records only queue their ACKs. */
 void
@@ -272,18 +305,11 @@ tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_
         while (a->acks_len && a->acks[a->acks_head].at <= rec->ts_ns)
             apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
         if (!mine) {
-            if (r->ack && !r->syn && !r->rst)
-                queue_ack(hs, a, rec);
-            /* the ACK of its FIN: nothing of the sender's is still to come; it ends when that ACK arrives
-             * (the stream's last record, often: no later record would bring that time) */
-            if (a->fin_sent && fin_ack_queued(a))
-                while (a->acks_len)
-                    apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
+            note_receiver_record(hs, a, rec, r);
         } else if (r->rst) {
             if (a->started)
                 close_interval(a, rec->ts_ns);
-            a->ended = TRUE; /* what follows is the connection's end, not the transfer */
-            tcpx_health_limits_release(a);
+            end_transfer(hs, d); /* what follows is the connection's end, not the transfer */
             continue;
         } else if (rec->len > 0 || r->fin || r->probe) { /* a bare ACK changes nothing of its own sending */
             if (a->started)
@@ -293,14 +319,8 @@ tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_
                 update_state(hs, a, rec->ts_ns);
         }
         /* its FIN acknowledged: the transfer is over (the kernel's busy time ends there too) */
-        a->ended = a->fin_sent && a->state == TCPX_LIMIT_IDLE;
-        if (a->ended)
-            tcpx_health_limits_release(a);
-    }
-    /* Both transfers over (or not begun): no hole in them is still to be filled. */
-    if (hs->ph && (hs->lim[0].ended || !hs->lim[0].started) && (hs->lim[1].ended || !hs->lim[1].started)) {
-        g_free(hs->ph);
-        hs->ph = NULL;
+        if (a->fin_sent && a->state == TCPX_LIMIT_IDLE)
+            end_transfer(hs, d);
     }
 }
 

@@ -84,8 +84,11 @@ fx_handshake(tcpx_stream_t *s, gint64 rtt_ms)
 G_GNUC_UNUSED static void
 fx_free(tcpx_stream_t *s)
 {
-    for (int i = 0; i < 2; i++)
+    for (int i = 0; i < 2; i++) {
         g_free(s->side[i].sent);
+        g_free(s->side[i].copies);
+        g_free(s->side[i].recent);
+    }
     g_free(s);
 }
 
