@@ -410,7 +410,8 @@ typedef struct {
     guint32 pmtu_resends, pmtu_resent_end, pmtu_resend_frame, pmtu_resend_len;
 } tcpx_recent_t;
 
-/* What one side of a connection has done so far (first pass). */
+/* What one side of a connection has done so far (first pass).  (Fields ordered to leave no padding:
+ * there is one of these per side of every stream in the capture.) */
 typedef struct {
     /* SYN options */
     bool syn_seen;
@@ -418,37 +419,37 @@ typedef struct {
     guint16 mss;
     gint8 wscale;
     bool sack_perm, ts, tfo;
-    bool ecn_setup; /* ECE (+CWR on a SYN) offered */
+    bool ecn_setup;                       /* ECE (+CWR on a SYN) offered */
+    bool seq_known, ack_known, win_known; /* next_seq, high_ack, win */
     /* sequence space */
-    bool seq_known;
     guint32 next_seq; /* highest seq + len (+SYN/FIN) seen */
     guint32 next_seq_frame;
+    guint32 high_ack; /* the highest ACK this side sent */
     gint64 next_seq_ts;
     tcpx_sent_t *sent; /* ring of original transmissions */
     guint32 sent_cap, sent_head, sent_len;
-    /* ACKs this side sent */
-    bool ack_known;
-    guint32 high_ack;
-    tcpx_recent_t *recent; /* its latest ACKs, resends and SACK reports: while the stream runs (tcpx_release.c) */
     /* timing */
     guint32 last_frame;
     gint64 last_ts;
-    gint64 last_data_ts; /* its latest data segment */
+    gint64 last_data_ts;   /* its latest data segment */
+    tcpx_recent_t *recent; /* its latest ACKs, resends and SACK reports: while the stream runs (tcpx_release.c) */
     /* window this side advertises */
     guint32 win;
-    bool win_known;
     guint32 zero_since_frame; /* 0: window not at zero */
     gint64 zero_since_ts;
     /* close */
     guint32 hole_lo, hole_hi; /* the latest gap in what the capture saw from this side */
     guint32 hole_frame;       /* ...the frame that showed it, while it is open (tcpx_hindsight.c) */
-    gint64 hole_ts;
     guint32 fin_frame;
+    gint64 hole_ts;
     gint64 fin_ts;
+    /* this side's latest RST: its frame and TTL, and how long after the SYN it answered (0: it answered none) */
     guint32 rst_frame;
-    /* this side's latest RST: its TTL, and how long after the SYN it answered (0: it answered none) */
     bool rst_has_ttl;
     guint8 rst_ttl;
+    /* as a receiver: its latest ACK held data above a hole (SACK blocks past its ACK number) */
+    bool sack_hole;
+    bool ip_id_repeats; /* two packets in a row with one IP ID: the IP ID identifies nothing (tcpx_copies.c) */
     gint64 rst_delay_ns;
     /* counters, so far */
     guint32 data_segments, payload_bytes;
@@ -460,47 +461,43 @@ typedef struct {
     guint32 unneeded_retx;       /* retransmissions of this side a D-SACK proved unneeded */
     guint32 unneeded_retx_frame; /* the latest of them (hindsight: amend that frame) */
     guint32 csum_bad, csum_good;
-    /* as a receiver: its latest ACK held data above a hole (SACK blocks past its ACK number); the least RTT
-     * of the data it acknowledged as the capture point saw it */
-    bool sack_hole;
+    /* as a receiver: the least RTT of the data it acknowledged as the capture point saw it */
     gint64 ack_rtt_min_ns;
-
     /* recent packets, by identity, for capture copies (tcpx_copies.c) */
     tcpx_copy_slot_t *copies;
     guint32 copies_cap, packets;
-    guint16 last_ip_id;
-    bool ip_id_repeats; /* two packets in a row with one IP ID: the IP ID identifies nothing */
     guint32 copies_seen;
+    guint16 last_ip_id;
 } tcpx_side_t;
 
-/* A TCP stream as tcpx sees it. */
+/* A TCP stream as tcpx sees it (fields ordered to leave no padding: one per stream of the capture). */
 typedef struct tcpx_stream {
-    guint32 id;          /* Wireshark's tcp.stream */
-    const char *name[2]; /* "10.0.0.1:51234" for the first-seen sender [0] and the other [1] */
-    guint16 port[2];
+    guint32 id;             /* Wireshark's tcp.stream */
+    guint16 port[2];        /* of [0]/[1] */
     gint8 client;           /* which of [0]/[1] is the client; -1 until known */
-    gboolean roles_guessed; /* no SYN seen: client guessed from the ports */
+    bool roles_guessed;     /* no SYN seen: client guessed from the ports */
+    bool midstream;         /* first frame was not a SYN */
+    bool rst_before_synack; /* a reset answered a SYN before any SYN-ACK: TCP's iRTT may be the reset's */
+    bool release_queued;    /* closed, waiting to give back its rings (tcpx_release.c) */
+    const char *name[2];    /* "10.0.0.1:51234" for the first-seen sender [0] and the other [1] */
     tcpx_side_t side[2];
     /* handshake */
     guint32 syn_frame, synack_frame, hs_ack_frame;
-    gint64 syn_ts, synack_ts, hs_ack_ts;
     guint32 last_syn_frame; /* the latest SYN before the SYN-ACK: the one the SYN-ACK answers */
-    guint32 syns_sent;      /* SYNs before the SYN-ACK */
+    gint64 syn_ts, synack_ts, hs_ack_ts;
     gint64 last_syn_ts;
-    gboolean rst_before_synack; /* a reset answered a SYN before any SYN-ACK: TCP's iRTT may be the reset's */
+    guint32 syns_sent; /* SYNs before the SYN-ACK */
+    guint32 first_frame, frames;
+    guint32 resets;
+    gint64 first_ts;
     /* the hosts of [0]/[1] in the capture's host table (tcpx_hosts.h), NULL if none */
     struct tcpx_host *host[2];
-    gboolean midstream; /* first frame was not a SYN */
-    guint32 first_frame, frames;
-    gint64 first_ts;
     /* previous stream with the same addresses and ports, for reused ports */
     const struct tcpx_stream *prev;
     /* counters used for context */
     guint32 anomalies[TCPX_K_N_ANOMALIES];
-    guint32 resets;
     tcpx_alloc_t alloc;
-    /* closed, waiting to give back its rings (tcpx_release.c) */
-    gboolean release_queued;
+    /* closed: since when, and the next in the queue (tcpx_release.c) */
     gint64 release_at;
     struct tcpx_stream *release_next;
 } tcpx_stream_t;

@@ -65,6 +65,7 @@ tcpx_health_new(const tcpx_health_prefs_t *prefs)
     h->sparse = g_hash_table_new(g_direct_hash, g_direct_equal);
     h->list = g_ptr_array_new_with_free_func(hstream_free);
     h->scratch = g_string_sized_new(512);
+    h->texts = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
     return h;
 }
 
@@ -89,7 +90,19 @@ tcpx_health_free(tcpx_health_t *h)
     g_hash_table_destroy(h->sparse);
     g_ptr_array_free(h->list, TRUE);
     g_string_free(h->scratch, TRUE);
+    g_hash_table_destroy(h->texts);
     g_free(h);
+}
+
+const char *
+tcpx_health_shared_text(tcpx_health_t *h, const char *text)
+{
+    char *kept = (char *)g_hash_table_lookup(h->texts, text);
+    if (!kept) {
+        kept = g_strdup(text);
+        g_hash_table_add(h->texts, kept);
+    }
+    return kept;
 }
 
 void
@@ -152,6 +165,7 @@ tcpx_health_new_stream(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     hs->pub.hs_d1_ns = hs->pub.hs_d2_ns = -1;
     hs->pub.resp_max_ack_ns = -1;
     hs->pub.verdict_code = "healthy";
+    hs->pub.done_text = "";
     tcpx_health_set_text(&hs->pub.verdict, "healthy", TCPX_VERDICT_MAX);
     g_ptr_array_add(h->list, hs);
     index_stream(h, hs);

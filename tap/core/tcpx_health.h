@@ -100,8 +100,8 @@ typedef struct {
     gint64 rtt_ref_ns; /* the RTT the rules compare against, 0 unknown */
     /* application response time (request's last byte -> answer's first byte) */
     guint32 resp_n;
+    guint32 resp_max_frame; /* frame of the slowest answer */
     gint64 resp_max_ns, resp_sum_ns;
-    guint32 resp_max_frame;      /* frame of the slowest answer */
     gint64 resp_max_ack_ns;      /* server's TCP ACK delay for that request, -1: piggybacked */
     guint32 resp_max_keepalives; /* keep-alives seen while that request waited */
     /* anomalies */
@@ -114,19 +114,18 @@ typedef struct {
     guint32 retx_unneeded; /* loss retransmissions a D-SACK later proved unneeded (taken out of retx_net) */
     guint32 capture_dups;  /* frames that are the capture's copies of another (not counted elsewhere) */
     double retx_rate;      /* retx_net / data_segments, 0..1 */
-    guint32 dup_acks;
     guint64 lost_bytes;    /* bytes not captured */
     guint32 lost_segments; /* ...in segments at the negotiated MSS */
     guint32 capture_gaps;  /* holes judged capture misses */
     guint32 network_holes; /* holes followed by retransmissions */
     guint32 acked_unseen;
-    guint32 reordered;           /* out-of-order segments (network reordering) */
+    guint32 reordered; /* out-of-order segments (network reordering) */
+    guint32 dup_acks;
     gint64 zero_window_ns[2];    /* time each side advertised a zero window: [0] client, [1] server */
     guint32 window_full_recv[2]; /* window-full events against the receiver: [0] client, [1] server */
     guint32 keepalives[2];
     guint32 resets[2]; /* RSTs sent: [0] client, [1] server */
-    gint rst_side;     /* first RST of the last connection: -1 none, 0 client, 1 server */
-    guint8 rst_cause;  /* its tcpx_cause_t */
+    gint rst_side;     /* first RST of the last connection: -1 none, 0 client, 1 server (its cause: rst_cause) */
     guint32 refusals;  /* SYNs answered by RST before a connection (reused ports) */
     gboolean rst_after_data;
     /* that reset judged against the host it names (tcpx_hosts.h), with the whole capture's host table */
@@ -139,26 +138,27 @@ typedef struct {
     gboolean syn, synack, hs_ack, midstream;
     gboolean fin[2];
     tcpx_done_t done;
-    char done_text[96];
+    const char *done_text; /* done, in words (shared by the streams that read the same) */
     /* the connection's story in letters, as Zeek's conn.log history: tcpx_health_history.c */
     char history[TCPX_HISTORY_MAX];
     /* negotiated options; mss 0 and wscale -1: absent / unknown */
     gboolean options_known;
     guint16 mss[2];
     gint8 wscale[2];
+    guint8 rst_cause; /* the cause (tcpx_cause_t) of rst_side's reset */
     gboolean sack, ecn;
     /* capture position */
     tcpx_position_t position;
-    gint64 hs_d1_ns, hs_d2_ns; /* SYN->SYN-ACK, SYN-ACK->ACK; -1 unknown */
     /* loss pattern */
     tcpx_loss_pattern_t loss_pattern;
+    gint64 hs_d1_ns, hs_d2_ns; /* (capture position) SYN->SYN-ACK, SYN-ACK->ACK; -1 unknown */
     guint32 loss_events, burst_events, max_hole_segments;
     /* a connection that never got going or died */
     guint32 syn_lost;         /* SYNs sent again before the SYN-ACK (not after a refusal) */
     gint64 connect_ns;        /* first SYN to SYN-ACK, when SYNs were sent again; 0 unknown */
     guint32 lost_retx;        /* unanswered retransmissions of one segment at the end (retry series) */
-    gint64 lost_span_ns;      /* from that segment's first transmission to its last retry */
     guint32 lost_quiet_frame; /* the peer's last frame before the series (0: none) */
+    gint64 lost_span_ns;      /* from that segment's first transmission to its last retry */
     guint32 blackhole_retx;   /* resends of full-size segments a path-MTU black hole swallowed (cause pmtu_blackhole) */
     guint32 blackhole_len;    /* ...their size in bytes */
     guint32 timer_long_retx;  /* first resends far later than any timer the path needs (cause timer_too_long) */
@@ -183,8 +183,8 @@ typedef struct {
      * (handshake leg included) and its highest sustained level, and the data rate then */
     int queue_dir; /* TCPX_C2S or TCPX_S2C; -1: no queue found */
     gint64 queue_base_ns, queue_peak_ns;
-    guint32 queue_peak_frame; /* the ACK where the sustained RTT peaked */
     guint64 queue_rate_bps;   /* that direction's data rate over the stream, bits/s */
+    guint32 queue_peak_frame; /* the ACK where the sustained RTT peaked */
     /* what limited the main sender's throughput (tcpx_health_limits.c): time per limiter while it
      * had data outstanding or waited on the window, and its idle time between bursts */
     int lim_sender;               /* 0 client, 1 server; -1: too little data to say */

@@ -237,8 +237,9 @@ derive_completeness(tcpx_health_t *h, hstream_t *hs)
         s->done = TCPX_DONE_HALF_CLOSED;
     else
         s->done = TCPX_DONE_OPEN;
-    tcpx_health_words_into(h, s->done_text, sizeof s->done_text, (tcpx_health_words_t)(TCPX_HW_DONE + s->done), s,
-                           NULL);
+    char done_text[96];
+    tcpx_health_words_into(h, done_text, sizeof done_text, (tcpx_health_words_t)(TCPX_HW_DONE + s->done), s, NULL);
+    s->done_text = tcpx_health_shared_text(h, done_text);
 }
 
 void

@@ -44,107 +44,107 @@ typedef struct {
     bool started;   /* its first data was seen */
     bool fin_sent;  /* its FIN was sent ... */
     bool ended;     /* ... and acknowledged, or its RST: the transfer is over */
-    int state;      /* tcpx_limit_t since `since` */
     bool zero_wait; /* ...TCPX_LIMIT_RWND with nothing in flight: waiting on a closed window */
+    int state;      /* tcpx_limit_t since `since` */
     gint64 since;   /* when the state began to count */
     gint64 ns[TCPX_LIMITS_N];
     gint64 sending_unacked; /* time in flight since the ACK last advanced */
     gint64 idle_pending;    /* idle since its last data: counted only if more data follows */
     gint64 zero_pending;    /* a closed window with nothing in flight: counted once the sender shows it waited */
     gint64 reopened_ts;     /* when that window reopened (0: it has not) */
-    bool probed;            /* the sender probed the closed window */
-    bool in_recovery;       /* repairing a loss ... */
-    guint32 recovery_point; /* ... until the receiver acknowledges this */
+    guint32 recovery_point; /* ... until the receiver acknowledges this (in_recovery) */
     guint32 seg_max;        /* its largest segment */
     /* the receiver's ACKs as the sender has them: one sender leg after the capture saw them */
     guint32 snd_max; /* the highest byte it sent, +1 */
-    bool ack_known;
     guint32 ack, edge;
+    bool ack_known;
+    bool probed;             /* the sender probed the closed window */
+    bool in_recovery;        /* repairing a loss ... */
     tcpx_limits_ack_t *acks; /* a ring of TCPX_LIMITS_ACKS, while the transfer runs (g_free'd once it ends) */
     guint32 acks_head, acks_len;
     gint64 first_ts;                  /* its first data */
     tcpx_limits_timeline_t *timeline; /* from half a second into the transfer (g_free'd with the stream) */
 } tcpx_limits_acc_t;
 
-/* Per-stream state: the public summary plus the running state of the accumulation. */
+/* Per-stream state: the public summary plus the running state of the accumulation.  Grouped by size
+ * (8-byte fields, then 4-byte, then flags) to leave no padding: there is one per stream of the capture. */
 typedef struct {
     tcpx_health_stream_t pub;
     const tcpx_stream_t *st;
+    tcpx_limits_acc_t lim[2];
     gint64 syn_ts, synack_ts, hs_ack_ts;
     gint64 rec_irtt_ns;
-    bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
+    gint64 first_syn_ts;
+    /* zero window: since when, and how long it was closed, per side */
+    gint64 zw_since[2];
+    gint64 zw_closed[2];
+    /* exchange in progress: its request's last data, the server's ACK of it */
+    gint64 req_last_ts, req_ack_ts;
+    /* exchanges: request bytes */
+    guint64 req_bytes_sum;
+    /* loss clustering, per sender: segments lost within burst_rtts loaded RTTs of each other form one cluster */
+    gint64 cl_last_ts[2];
+    /* recent holes in the capture, per sender: [2][TCPX_HEALTH_PENDING_HOLES] from the first hole to the
+     * transfers' end (g_free'd then; NULL: none) */
+    tcpx_health_hole_t (*ph)[TCPX_HEALTH_PENDING_HOLES];
+    gint64 sack_ts[2]; /* when the receiver's latest SACK hole in sender d's data was seen */
+    /* window full, per receiver: periods from a window-full segment to the receiver's ACK opening the window */
+    gint64 wf_since[2], wf_ns[2], wf_loss_ns[2];
+    /* retry series: one segment retransmitted again and again, nothing from the peer (per sender) */
+    gint64 rs_orig_ts[2], rs_last_ts[2], rs_gap[2];
+    /* ACK RTTs of each direction's data: the latest few, and the highest of their least (a queue
+     * lifts them all; a delayed ACK one) */
+    gint64 rtt_recent[2][8];
+    gint64 rtt_floor_max[2];
+    gint64 rtt_floor_jump[2]; /* the largest rise of that level in one step */
+    /* history letters: the letters each side has had, and the counts of the repeating ones */
+    guint64 hist_seen[2];
+    guint32 hist_count[2][4];
+    guint32 rtt_recent_n[2];
+    guint32 rtt_floor_frame[2];
     guint32 data_segs_dir[2];
     guint32 retx_loss_payload;
     /* the latest loss retransmissions per sender (frame, 0: none), for D-SACKs that prove them unneeded */
     guint32 loss_retx_frame[2][4];
     guint32 loss_retx_next[2];
-    bool loss_retx_payload[2][4];
-    /* zero window */
-    bool zw_open[2];
-    gint64 zw_since[2];
-    gint64 zw_closed[2];
     guint32 zw_events[2];
-    /* exchange in progress */
-    bool req_pending;
-    gint64 req_last_ts, req_ack_ts;
     guint32 req_end, req_ka;
-    /* loss clustering, per sender: segments lost within burst_rtts loaded RTTs of each other form one cluster */
-    bool cl_open[2];
-    gint64 cl_last_ts[2];
+    guint32 req_bytes;
     guint32 cl_segs[2];    /* lost segments the cluster's retransmissions and hole fills show */
     guint32 cl_sack[2];    /* the largest SACK hole (segments) a retransmission of the cluster filled */
     guint32 loss_closed;   /* lost segments in closed clusters */
     guint32 loss_unneeded; /* loss retransmissions a D-SACK later proved unneeded */
     guint32 burst_closed;  /* ...in closed clusters of at least burst_min_events segments */
-    /* recent holes in the capture, per sender: [2][TCPX_HEALTH_PENDING_HOLES] from the first hole to the
-     * transfers' end (g_free'd then; NULL: none) */
-    tcpx_health_hole_t (*ph)[TCPX_HEALTH_PENDING_HOLES];
     guint32 ph_next[2];
-    guint32 sack_ack[2], sack_segs[2]; /* the receiver's latest SACK hole in sender d's data */
-    gint64 sack_ts[2];
-    bool last_dupack[2]; /* side's latest ACK was a duplicate ACK (a loss hole holds its left edge) */
-    /* window full, per receiver: periods from a window-full segment to the receiver's ACK opening the window */
-    bool wf_open[2], wf_loss[2]; /* a period is open; ...it began while a loss hole held the left edge */
-    gint64 wf_since[2], wf_ns[2], wf_loss_ns[2];
-    guint32 wf_edge[2];              /* the right edge the full segment reached */
-    guint32 wf_acks[2], wf_stuck[2]; /* ACKs advancing during the periods; ...whose right edge stayed */
-    bool ack_known[2];
+    guint32 sack_ack[2], sack_segs[2];       /* the receiver's latest SACK hole in sender d's data */
+    guint32 wf_edge[2];                      /* the right edge the full segment reached */
+    guint32 wf_acks[2], wf_stuck[2];         /* ACKs advancing during the periods; ...whose right edge stayed */
     guint32 last_ack[2], last_edge[2];       /* side's latest ACK and right edge (ack + window) */
     guint32 win_pre_max[2], win_post_max[2]; /* largest window before / after the first full window */
-    /* exchanges: request bytes */
-    guint64 req_bytes_sum;
-    guint32 req_bytes;
     /* the highest sequence each side sent (data, FIN) */
     guint32 snd_max[2];
-    bool snd_known[2];
     guint32 tfo_resend; /* TFO SYN data the server ignored, still to be resent */
     guint32 ooo[2];     /* out-of-order segments per sender */
     /* holes not yet classified, per sender */
     guint32 holes[2], hole_segs[2], hole_max_segs[2];
     guint32 cap_holes;
-    /* retry series: one segment retransmitted again and again, nothing from the peer (per sender) */
     guint32 rs_seq[2], rs_n[2];
-    gint64 rs_orig_ts[2], rs_last_ts[2], rs_gap[2];
-    bool rs_backoff[2];
     guint32 peer_last_frame[2]; /* the last frame from the other side when the series began */
     guint32 last_frame[2];      /* each side's last frame */
     int lost_side;              /* the sender of the retry series judged a lost connection */
-    gint64 first_syn_ts;
-    /* resets */
-    bool rst_after_fins, rst_after_one_fin;
-    /* first record */
-    bool seen_any;
-    /* ACK RTTs of each direction's data: the latest few, and the highest of their least (a queue
-     * lifts them all; a delayed ACK one) */
-    gint64 rtt_recent[2][8];
-    guint32 rtt_recent_n[2];
-    gint64 rtt_floor_max[2];
-    guint32 rtt_floor_frame[2];
-    gint64 rtt_floor_jump[2]; /* the largest rise of that level in one step */
-    /* history letters: the letters each side has had, and the counts of the repeating ones */
-    guint64 hist_seen[2];
-    guint32 hist_count[2][4];
-    tcpx_limits_acc_t lim[2];
+    /* flags */
+    bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
+    bool loss_retx_payload[2][4];
+    bool zw_open[2];
+    bool req_pending;
+    bool cl_open[2];
+    bool last_dupack[2];         /* side's latest ACK was a duplicate ACK (a loss hole holds its left edge) */
+    bool wf_open[2], wf_loss[2]; /* a period is open; ...it began while a loss hole held the left edge */
+    bool ack_known[2];
+    bool snd_known[2];
+    bool rs_backoff[2];
+    bool rst_after_fins, rst_after_one_fin; /* resets */
+    bool seen_any;                          /* first record */
 } hstream_t;
 
 /* What the capture file did, over all its records (tcpx_health_capture.c). */
@@ -168,7 +168,8 @@ struct tcpx_health {
     gint64 capture_last_ts; /* the latest record of any stream: where the capture ends, as far as we know */
     GString *scratch;       /* the judgement's sentences are rendered here (no allocation per stream) */
     tcpx_capture_facts_t cap;
-    FILE *sink; /* tcpx_health_set_sink */
+    FILE *sink;        /* tcpx_health_set_sink */
+    GHashTable *texts; /* texts many streams share (tcpx_health_shared_text) */
 };
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */
@@ -321,6 +322,8 @@ const char *tcpx_health_side_name(int side);
 char *tcpx_health_secs_text(gint64 ns, char *buf, gsize len);
 /* Append text word-wrapped at 78 columns, each line indented by `indent`. */
 void tcpx_health_append_wrapped(GString *out, const char *text, int indent);
+/* The one copy of `text` the streams share: it lives as long as h. */
+const char *tcpx_health_shared_text(tcpx_health_t *h, const char *text);
 /* Set a string the stream owns to (at most max - 1 bytes of) text. */
 void tcpx_health_set_text(char **field, const char *text, gsize max);
 /* Hand what `out` holds to the sink, if there is one and it holds enough to be worth a write. */

@@ -103,7 +103,7 @@ dur(GString *o, const tcpx_var_t *v, const void *c)
     return TRUE;
 }
 
-/* A string field (known when set) / a char array (arg 1: capitalised). */
+/* A string field, known when set (arg 1: capitalised). */
 static gboolean
 str(GString *o, const tcpx_var_t *v, const void *c)
 {
@@ -112,15 +112,6 @@ str(GString *o, const tcpx_var_t *v, const void *c)
     if (!t)
         return FALSE;
     g_string_append(o, t);
-    if (v->arg && o->len > at)
-        o->str[at] = g_ascii_toupper(o->str[at]);
-    return TRUE;
-}
-static gboolean
-chars(GString *o, const tcpx_var_t *v, const void *c)
-{
-    gsize at = o->len;
-    g_string_append(o, (const char *)STREAM(c) + v->offset);
     if (v->arg && o->len > at)
         o->str[at] = g_ascii_toupper(o->str[at]);
     return TRUE;
@@ -421,7 +412,7 @@ static const tcpx_var_t vars[] = {
     { "score",               int_,            OF(score), 0 },
     { "fault",               fault,           0, 0 },
     { "Verdict",             str,             OF(verdict), 1 },
-    { "done",                chars,           OF(done_text), 0 },
+    { "done",                str,             OF(done_text), 0 },
     { "rtt_ref",             dur,             OF(rtt_ref_ns), 1 },
     { "irtt",                dur,             OF(irtt_ns), 1 },
     { "position",            position,        0, 0 },

@@ -1794,7 +1794,7 @@ test_templates(void)
     all.syn = all.synack = all.hs_ack = TRUE;
     all.fin[0] = all.fin[1] = TRUE;
     all.done = TCPX_DONE_COMPLETE;
-    g_strlcpy(all.done_text, "complete: handshake, data, FIN both ways", sizeof all.done_text);
+    all.done_text = "complete: handshake, data, FIN both ways";
     all.position = TCPX_POS_NEAR_CLIENT;
     all.hs_d1_ns = MS(20);
     all.hs_d2_ns = MS(0.1);
