@@ -3,9 +3,10 @@
  * A long capture is mostly streams that ended long ago.  Their rings of sent segments
  * (to explain retransmissions), their tables of recent packets (to recognise the
  * capture's copies) and their sides' recent ACKs, resends and SACK reports serve only
- * segments yet to come.  Once a stream has closed (a reset,
- * or both FINs acknowledged) and then stayed quiet for TCPX_RELEASE_QUIET_NS of capture
- * time, they are freed; a segment that still comes finds them empty and starts them anew.
+ * segments yet to come.  Once a stream has closed (a reset, or both FINs acknowledged)
+ * and then stayed quiet for TCPX_RELEASE_QUIET_NS of capture time, they are freed; a
+ * segment that still comes finds them empty and starts them anew (its sequence state,
+ * kept in tcpx_side_t, still places it).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
