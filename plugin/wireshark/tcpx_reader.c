@@ -17,6 +17,7 @@
 #include <wsutil/wslog.h>
 
 #include "tcpx_bytes.h"
+#include "tcpx_conns.h"
 #include "tcpx_core.h"
 #include "tcpx_hook.h"
 #include "tcpx_hosts.h"
@@ -50,51 +51,16 @@ enum {
 #define TFO_COOKIE_REQUEST 1
 #define TFO_COOKIE 2
 
-/* Addresses and ports of a TCP connection, in a canonical order (padding zeroed: keys compare as bytes). */
-typedef struct {
-    guint8 addr[2][16];
-    guint16 port[2];
-    guint8 len;
-    guint8 pad[3];
-} conv_key_t;
-G_STATIC_ASSERT(sizeof(conv_key_t) % 8 == 0);
-
-/* A TCP connection as seen on the first pass: TCP's data and tcpx's stream. */
-typedef struct {
-    tcpx_ws_conn_t *tcp_conn;   /* TCP's analysis of the connection */
-    tcpx_stream_glue_t *stream; /* NULL until known */
-} conv_cache_t;
-
 /* Per capture file. */
-static wmem_map_t *streams;          /* tcp.stream -> tcpx_stream_glue_t */
-static wmem_map_t *first_pass_convs; /* conv_key_t -> conv_cache_t, first pass only */
-static wmem_map_t *last_by_ports;    /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
-static tcpx_hosts_t *hosts;          /* address -> what the capture knows of that host (tcpx_hosts.h) */
-
-/* conv_key_t as a wmem_map key: its bytes, read as whole 8-byte words (the padding is zeroed). */
-static guint
-conv_key_hash(gconstpointer key)
-{
-    guint64 h = G_GUINT64_CONSTANT(0x9E3779B97F4A7C15);
-    for (gsize i = 0; i < sizeof(conv_key_t); i += 8) {
-        guint64 w;
-        memcpy(&w, (const guint8 *)key + i, 8);
-        h = (h ^ w) * G_GUINT64_CONSTANT(0xFF51AFD7ED558CCD);
-        h ^= h >> 32;
-    }
-    return (guint)h;
-}
-
-static gboolean
-conv_key_equal(gconstpointer a, gconstpointer b)
-{
-    return memcmp(a, b, sizeof(conv_key_t)) == 0;
-}
+static wmem_map_t *streams;            /* tcp.stream -> tcpx_stream_glue_t */
+static tcpx_conns_t *first_pass_convs; /* addresses and ports -> connection, first pass only */
+static wmem_map_t *last_by_ports;      /* "addr:port|addr:port" -> tcpx_stream_glue_t, for reused ports */
+static tcpx_hosts_t *hosts;            /* address -> what the capture knows of that host (tcpx_hosts.h) */
 
 void
 tcpx_reader_file_init(void)
 {
-    first_pass_convs = wmem_map_new(wmem_file_scope(), conv_key_hash, conv_key_equal);
+    first_pass_convs = tcpx_conns_new(&tcpx_file_allocator);
     streams = wmem_map_new(wmem_file_scope(), g_direct_hash, g_direct_equal);
     last_by_ports = wmem_map_new(wmem_file_scope(), g_str_hash, g_str_equal);
     hosts = tcpx_hosts_new(&tcpx_file_allocator);
@@ -118,7 +84,7 @@ tcpx_reader_foreach_stream(GHFunc fn, gpointer data)
 /* ---- the connection and the stream of a header --------------------------- */
 
 static gboolean
-make_conv_key(conv_key_t *key, const address *src, const address *dst, guint16 sport, guint16 dport)
+make_conv_key(tcpx_conn_key_t *key, const address *src, const address *dst, guint16 sport, guint16 dport)
 {
     if (src->type != dst->type || src->len != dst->len || src->len > 16 || src->len <= 0)
         return FALSE;
@@ -148,16 +114,16 @@ make_conv_key(conv_key_t *key, const address *src, const address *dst, guint16 s
  * itself just did), so on the first pass, when frames come in order, the answer is kept
  * per connection and looked up again only on SYNs, where TCP may start a new
  * conversation for reused ports.  On later passes *scratch is filled instead. */
-static conv_cache_t *
+static tcpx_conn_t *
 connection_for(packet_info *pinfo, const address *src, const address *dst, guint16 sport, guint16 dport, guint16 flags,
-               conv_cache_t *scratch)
+               tcpx_conn_t *scratch)
 {
-    conv_key_t key;
-    conv_cache_t *cached = NULL;
+    tcpx_conn_key_t key;
+    tcpx_conn_t *cached = NULL;
     gboolean cacheable = !PINFO_FD_VISITED(pinfo) && make_conv_key(&key, src, dst, sport, dport);
 
     if (cacheable) {
-        cached = (conv_cache_t *)wmem_map_lookup(first_pass_convs, &key);
+        cached = tcpx_conns_lookup(first_pass_convs, &key, FALSE);
         if (cached && !(flags & TCPX_TH_SYN))
             return cached;
     }
@@ -166,10 +132,8 @@ connection_for(packet_info *pinfo, const address *src, const address *dst, guint
         ws_debug("frame %u: TCP keeps no analysis of this connection: header not read", pinfo->num);
         return NULL;
     }
-    if (cacheable && !cached) {
-        cached = wmem_new0(wmem_file_scope(), conv_cache_t);
-        wmem_map_insert(first_pass_convs, wmem_memdup(wmem_file_scope(), &key, sizeof key), cached);
-    }
+    if (cacheable && !cached)
+        cached = tcpx_conns_lookup(first_pass_convs, &key, TRUE);
     if (!cached) {
         scratch->tcp_conn = tcp_conn;
         scratch->stream = NULL;
@@ -407,13 +371,33 @@ read_tcp_analysis(tcpx_segment_t *seg, const tcpx_ws_conn_t *conn, const wire_he
     }
 }
 
+/* The core reads the stream's records in the post-dissector, after the rest of the frame is
+ * dissected: asked for now, they come from memory meanwhile. */
+static void
+prefetch_lines(const void *p, gsize len)
+{
+    for (gsize off = 0; p && off < len; off += 64)
+        __builtin_prefetch((const char *)p + off);
+}
+
+static void
+prefetch_stream(const tcpx_stream_t *s)
+{
+    prefetch_lines(s, sizeof *s);
+    prefetch_lines(s->side[0].recent, sizeof *s->side[0].recent);
+    prefetch_lines(s->side[1].recent, sizeof *s->side[1].recent);
+}
+
 /* The header's stream, and whether its first-seen sender sent this segment. */
 static gboolean
-attach_stream(tcpx_layer_t *out, packet_info *pinfo, conv_cache_t *conn, const wire_header_t *h, guint32 id)
+attach_stream(tcpx_layer_t *out, packet_info *pinfo, tcpx_conn_t *conn, const wire_header_t *h, guint32 id)
 {
-    if (!conn->stream || conn->stream->core.id != id)
-        conn->stream = stream_for(pinfo, id, &out->src, &out->dst, h->sport, h->dport);
-    out->stream = conn->stream;
+    tcpx_stream_glue_t *known = (tcpx_stream_glue_t *)conn->stream;
+    if (!known || known->core.id != id)
+        conn->stream = known = stream_for(pinfo, id, &out->src, &out->dst, h->sport, h->dport);
+    out->stream = known;
+    if (known)
+        prefetch_stream(&known->core);
     if (!out->stream)
         return FALSE;
     gboolean first_src = addresses_equal(&out->src, &out->stream->first_src);
@@ -433,8 +417,8 @@ tcpx_read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
     wire_header_t h;
     if (!read_wire_header(out->tvb, pinfo->num, &h))
         return FALSE;
-    conv_cache_t scratch;
-    conv_cache_t *conn = connection_for(pinfo, &out->src, &out->dst, h.sport, h.dport, h.flags, &scratch);
+    tcpx_conn_t scratch;
+    tcpx_conn_t *conn = connection_for(pinfo, &out->src, &out->dst, h.sport, h.dport, h.flags, &scratch);
     tcpx_ws_conn_view_t tcp;
     if (!conn || !tcpx_ws_conn_view(conn->tcp_conn, pinfo->num, &tcp))
         return FALSE;
@@ -466,8 +450,8 @@ tcpx_read_quoted(tcpx_icmp_frame_t *ic, packet_info *pinfo)
         return FALSE;
     const guint8 *th = tvb_get_ptr(ic->tvb, 0, 8);
     guint16 sport = tcpx_be16(th), dport = tcpx_be16(th + 2);
-    conv_cache_t scratch;
-    conv_cache_t *conn = connection_for(pinfo, &ic->src, &ic->dst, sport, dport, 0, &scratch);
+    tcpx_conn_t scratch;
+    tcpx_conn_t *conn = connection_for(pinfo, &ic->src, &ic->dst, sport, dport, 0, &scratch);
     tcpx_ws_conn_view_t tcp;
     if (!conn || !tcpx_ws_conn_view(conn->tcp_conn, pinfo->num, &tcp))
         return FALSE;
