@@ -2,7 +2,9 @@
  *
  * The input bytes are read as a script of stream events and TCP headers
  * (tcpx_segment_t field values, as the epan glue would fill them, but with
- * hostile values), fed in order to tcpx_analyze(); every finding is rendered
+ * hostile values), fed in order to tcpx_analyze(), with routers' ICMP "too big" errors
+ * (tcpx_analyze_icmp), the capture's end (tcpx_hindsight_finish) and, after every
+ * segment, the release of closed streams as the glue does it; every finding is rendered
  * with tcpx_render_summary/what/cause/next_step (as the tree builder does),
  * and frames without findings get the glue's phase note.  Invariants checked
  * (abort() on violation): at most TCPX_MAX_FINDINGS findings, kinds and
@@ -66,11 +68,18 @@ fz_alloc0(void *ctx, gsize size)
     return p;
 }
 
+/* realloc(ptr, 0) frees, as wmem_realloc() and g_realloc() do: a read of released state is
+ * a use after free that ASan reports. */
 static void *
 fz_realloc(void *ctx, void *ptr, gsize size)
 {
     (void)ctx;
-    void *p = g_realloc(ptr, size ? size : 1);
+    if (!size) {
+        if (ptr && g_ptr_array_remove_fast(blocks, ptr))
+            g_free(ptr);
+        return NULL;
+    }
+    void *p = g_realloc(ptr, size);
     if (ptr) {
         for (guint i = 0; i < blocks->len; i++) {
             if (g_ptr_array_index(blocks, i) == ptr) {
@@ -180,6 +189,55 @@ static const guint16 ports[][2] = { { 40000, 80 }, { 51000, 443 }, { 80, 80 }, {
 #define CLAMP_TS(t) ((t) < 0 ? 0 : (t) > (gint64)TS_RANGE ? (gint64)TS_RANGE : (t))
 #endif
 
+/* The findings of one result: within bounds, each rendered as the tree builder does. */
+static void
+check_result(tcpx_stream_t *st, const tcpx_result_t *res, guint32 frame, guint32 ack)
+{
+    if (res->n > TCPX_MAX_FINDINGS || res->n_later > TCPX_MAX_LATERS)
+        abort();
+    check_pack(res);
+    (void)tcpx_phase_name((tcpx_phase_t)res->phase);
+    for (int i = 0; i < res->n; i++) {
+        const tcpx_finding_t *f = &res->f[i];
+        if (f->kind >= TCPX_K_COUNT || f->cause >= TCPX_C_COUNT)
+            abort();
+        (void)tcpx_kind_severity((tcpx_kind_t)f->kind);
+        render_all(st, f, res->from_client, ack);
+    }
+    for (guint8 i = 0; i < res->n_later; i++)
+        render_later(st, &res->later[i], frame);
+}
+
+/* A router's ICMP "too big" about one of the stream's segments, with hostile values. */
+static void
+feed_icmp(tcpx_stream_t *st, rd_t *r, guint32 frame, gint64 ts, const guint32 *seq)
+{
+    tcpx_icmp_t icmp;
+    memset(&icmp, 0, sizeof icmp);
+    uint8_t how = u8(r);
+    icmp.frame = frame;
+    icmp.ts_ns = ts;
+    icmp.from_first = how & 1;
+    icmp.v6 = (how >> 1) & 1;
+    icmp.seq = (how >> 2) & 1 ? u32(r) : seq[!icmp.from_first] - u16(r);
+    icmp.packet_len = (how >> 3) & 1 ? u32(r) : u16(r) % 1600;
+    icmp.mtu = (how >> 4) & 1 ? u32(r) : u16(r) % 1600;
+    tcpx_result_t res;
+    memset(&res, 0xA5, sizeof res); /* the core must fill what it reports */
+    tcpx_analyze_icmp(st, &icmp, &res);
+    check_result(st, &res, frame, 0);
+}
+
+/* The capture's end, as the glue asks after the first pass. */
+static void
+capture_end(tcpx_stream_t *st, gint64 end_ts, guint32 frame)
+{
+    tcpx_later_t end[4];
+    guint n = tcpx_hindsight_finish(st, end_ts, end, G_N_ELEMENTS(end));
+    for (guint i = 0; i < n; i++)
+        render_later(st, &end[i], frame);
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -190,6 +248,8 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     gint64 ts = 1700000000LL * 1000000000LL;
     guint32 seq[2] = { 0, 0 };
     int cur = 0;
+
+    tcpx_release_t closed = { 0 };
 
     blocks = g_ptr_array_new();
     tcpx_hosts_t *hosts = tcpx_hosts_new(&fz_allocator); /* the capture's hosts: the names' addresses */
@@ -218,6 +278,16 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
             int slot = (op >> 4) % MAX_STREAMS;
             if (streams[slot])
                 cur = slot;
+            continue;
+        }
+        if ((op & 0x0F) == 0x0C) {
+            capture_end(streams[cur], CLAMP_TS(ts + (gint64)u32(&r)), frame + 1);
+            continue;
+        }
+        if ((op & 0x0F) == 0x0B) {
+            frame += op >> 7; /* its own frame, or one with the stream's segments (a tunnel) */
+            feed_icmp(streams[cur], &r, frame, ts, seq);
+            tcpx_release_sweep(&closed, ts);
             continue;
         }
 
@@ -291,29 +361,12 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         tcpx_result_t res;
         memset(&res, 0xA5, sizeof res); /* the core must fill what it reports */
         tcpx_analyze(st, &seg, &res);
-        if (res.n > TCPX_MAX_FINDINGS)
-            abort();
-        check_pack(&res);
+        /* as the glue does: a closed stream quiet for a while gives back its state */
+        tcpx_release_note(&closed, st);
+        tcpx_release_sweep(&closed, seg.ts_ns);
+        check_result(st, &res, seg.frame, seg.ack);
         (void)tcpx_plain_phase(&seg);
         (void)tcpx_stream_rtt(st, &seg);
-        (void)tcpx_phase_name((tcpx_phase_t)res.phase);
-        for (int i = 0; i < res.n; i++) {
-            const tcpx_finding_t *f = &res.f[i];
-            if (f->kind >= TCPX_K_COUNT || f->cause >= TCPX_C_COUNT)
-                abort();
-            (void)tcpx_kind_severity((tcpx_kind_t)f->kind);
-            render_all(st, f, res.from_client, seg.ack);
-        }
-        if (res.n_later > TCPX_MAX_LATERS)
-            abort();
-        for (guint8 i = 0; i < res.n_later; i++)
-            render_later(st, &res.later[i], seg.frame);
-        if ((op & 0x0F) == 0x0E) { /* the capture's end, as the glue asks after the first pass */
-            tcpx_later_t end[4];
-            guint n = tcpx_hindsight_finish(st, seg.ts_ns + (gint64)u32(&r), end, G_N_ELEMENTS(end));
-            for (guint i = 0; i < n; i++)
-                render_later(st, &end[i], seg.frame + 1);
-        }
         if (res.n == 0) { /* the glue's phase note */
             tcpx_finding_t note;
             memset(&note, 0, sizeof note);
