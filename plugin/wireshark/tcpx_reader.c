@@ -410,7 +410,7 @@ attach_stream(tcpx_layer_t *out, packet_info *pinfo, tcpx_conn_t *conn, const wi
 /* Read the header in the layer's tvb and TCP's analysis of it.  tcp_done: TCP returned
  * normally, having looked up its analysis of this very segment (its tcpd->ta, cleared
  * when TCP starts on a frame, then set by tcp_print_sequence_number_analysis() with or
- * without a tree); after an exception that may not have happened, so tcpx looks it up. */
+ * without a tree); after an exception that may not have happened (tcpx_ws_verdict). */
 gboolean
 tcpx_read_segment(tcpx_layer_t *out, packet_info *pinfo, gboolean tcp_done)
 {

@@ -69,7 +69,8 @@ tcpx_ws_conn_t *tcpx_ws_conn_find(packet_info *pinfo, const address *src, const 
  * layout is not the one compiled here (then the guard is tripped at this frame). */
 bool tcpx_ws_conn_view(const tcpx_ws_conn_t *conn, uint32_t frame, tcpx_ws_conn_view_t *view);
 /* TCP's verdict, stored under (frame, raw seq, raw ack).  tcp_done: TCP returned
- * normally from this very segment, so its pointer to the verdict is current. */
+ * normally from this very segment, so its pointer to the verdict is current; else
+ * the pointer is used when set, and the table when not. */
 void tcpx_ws_verdict(const tcpx_ws_conn_t *conn, uint32_t frame, uint32_t raw_seq, uint32_t raw_ack, bool tcp_done,
                      tcpx_ws_verdict_t *verdict);
 
