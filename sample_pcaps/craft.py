@@ -188,10 +188,13 @@ def crafted_out_of_order(w):
     s1, s2, s3 = c.rel("s", 1), c.rel("s", 1 + MSS), c.rel("s", 1 + 2 * MSS)
     c.send("s", t, "A", segs[0], seq=s1)
     c.send("c", t + 0.00003, "A", ack=s2)
-    c.send("s", t + 0.0003, "A", segs[2], seq=s3)          # 3 before 2
+    # 2 was sent before 3, so its IP ID is the lower one: the path reordered them
+    id2, id3 = c.ipid["s"], (c.ipid["s"] + 1) & 0xFFFF
+    c.ipid["s"] = (id3 + 1) & 0xFFFF
+    c.send("s", t + 0.0003, "A", segs[2], seq=s3, ip_id=id3)   # 3 before 2
     c.send("c", t + 0.00033, "A", ack=s2,
            options=tcp_options(sack=[(s3, s3 + len(segs[2]))]))
-    c.send("s", t + 0.0010, "A", segs[1], seq=s2)          # late, 0.7 ms
+    c.send("s", t + 0.0010, "A", segs[1], seq=s2, ip_id=id2)   # late, 0.7 ms
     c.send("c", t + 0.00103, "A", ack=s3 + len(segs[2]))
     t += 0.0022
     for i, s in enumerate(segs[3:]):

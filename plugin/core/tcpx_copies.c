@@ -143,6 +143,13 @@ tcpx_remember_packet(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     tcpx_side_t *d = &s->side[sender];
     if (d->packets > 0 && seg->has_ip_id && seg->ip_id == d->last_ip_id)
         d->ip_id_repeats = TRUE;
+    if (d->packets > 0 && seg->has_ip_id) {
+        guint16 step = (guint16)(seg->ip_id - d->last_ip_id);
+        if (step > 0 && step <= TCPX_IP_ID_STEP_MAX && seg->ip_id && d->last_ip_id)
+            d->ip_id_rising += d->ip_id_rising < G_MAXUINT8;
+        else
+            d->ip_id_other += d->ip_id_other < G_MAXUINT8;
+    }
     d->last_ip_id = seg->ip_id;
     d->packets++;
     if (!d->copies_cap || (d->packets > d->copies_cap && d->copies_cap < COPY_SLOTS_MAX))

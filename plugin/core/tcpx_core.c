@@ -126,6 +126,18 @@ tcpx_find_sent(const tcpx_side_t *d, guint32 seq)
     return NULL;
 }
 
+const tcpx_sent_t *
+tcpx_find_sent_above(const tcpx_side_t *d, guint32 seq)
+{
+    const tcpx_sent_t *best = NULL;
+    for (guint32 i = 0; i < d->sent_len; i++) {
+        const tcpx_sent_t *e = sent_at(d, i);
+        if (tcpx_seq_ge(e->seq, seq) && (!best || tcpx_seq_lt(e->seq, best->seq)))
+            best = e;
+    }
+    return best;
+}
+
 const tcpx_ack_event_t *
 tcpx_find_ack_covering(const tcpx_side_t *d, guint32 end)
 {
@@ -315,13 +327,14 @@ explain_anomalies(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_
         tcpx_explain_reused_ports(s, seg, r);
     if (seg->ws & TCPX_WS_LOST_SEGMENT)
         tcpx_explain_gap(s, sender, seg, r);
-    if (seg->ws & TCPX_WS_ANY_RETRANSMISSION)
+    gboolean reordered = (seg->ws & TCPX_WS_ANY_RETRANSMISSION) && tcpx_reordered_original(s, sender, seg);
+    if ((seg->ws & TCPX_WS_ANY_RETRANSMISSION) && !reordered)
         tcpx_explain_retransmission(s, sender, seg, r);
     else if (seg->len > 0)
         tcpx_explain_nagle(s, sender, seg, r);
     if (seg->len > 0)
         tcpx_explain_beyond_window(s, sender, seg, r);
-    if (seg->ws & TCPX_WS_OUT_OF_ORDER)
+    if ((seg->ws & TCPX_WS_OUT_OF_ORDER) || reordered)
         tcpx_explain_out_of_order(s, sender, seg, r);
     if (seg->ws & TCPX_WS_ACK_LOST_SEGMENT)
         tcpx_explain_acked_unseen(s, sender, seg, r);

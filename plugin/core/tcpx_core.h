@@ -121,6 +121,9 @@ typedef enum {
     TCPX_C_SPURIOUS_UNDETERMINED,
     /* ordering and gaps */
     TCPX_C_REORDERING,
+    TCPX_C_REORDERED_ORIGINAL, /* Wireshark calls it a retransmission: it came sooner than a resend could */
+    TCPX_C_RESEND_AFTER_GAP,   /* never seen, a round trip after the data above it: a resend */
+    TCPX_C_OOO_UNDETERMINED,   /* never seen: reordered or resent, the capture cannot tell */
     TCPX_C_QUICK_RETRANSMISSION,
     TCPX_C_CAPTURE_STARTED_LATE,
     TCPX_C_LOSS_BEFORE_CAPTURE,
@@ -259,6 +262,13 @@ typedef struct {
     guint8 flags; /* TCPX_SYN_* */
 } tcpx_syn_opts_t;
 
+/* What shows that a segment left its sender before another one. */
+typedef enum {
+    TCPX_ORDER_TIMING = 0, /* nothing: only the time it arrived */
+    TCPX_ORDER_TSVAL,      /* an older TCP timestamp */
+    TCPX_ORDER_IP_ID,      /* a lower IP ID, from a sender that numbers its packets in order */
+} tcpx_order_by_t;
+
 /* One thing tcpx says about a frame.  Which fields a kind fills is the kind's
  * business (tcpx_retx.c, tcpx_acks.c...); the frame variables (tcpx_frame_vars.c) name each
  * field once for the templates.  Zero means unknown or absent: the per-frame
@@ -272,24 +282,25 @@ typedef struct {
     tcpx_syn_opts_t sender_opts, peer_opts; /* SYN, SYN-ACK: both sides' options */
     guint8 ttl;                             /* reset: its IP TTL (0: unknown) */
     guint8 ttl_ref;                         /* reset: the named host's own TTL nearest to it (0: none) */
-    guint32 orig_frame;                     /* first transmission of the same bytes */
-    guint32 ack_frame;                      /* the ACK that already covered these bytes */
-    guint32 ref_frame;                      /* the kind's reference frame (its ref_label says which) */
-    guint32 listed[TCPX_MAX_LISTED];        /* the latest duplicate ACKs before a retransmission */
-    guint32 lo, hi;                         /* byte range, inclusive, relative */
-    guint32 bytes;                          /* the kind's size: bytes missing, a window, bytes sent... */
-    guint32 bytes2;                         /* a second size (previous window, bytes in flight, the peer's bytes...) */
-    guint32 count;                          /* n-th occurrence in the stream so far */
-    guint32 total;                          /* ...out of this many (e.g. data segments so far) */
-    guint32 segments;                       /* bytes expressed in segments at the MSS */
-    guint32 mss;                            /* the MSS in use toward the receiver */
-    guint32 waits_for;                      /* the byte the receiver still waits for (its ACK number) */
-    guint32 dupacks;                        /* retransmission: duplicate ACKs the receiver sent for it */
-    guint32 held_lo;                        /* duplicate ACK: first byte of the SACK block it reports */
-    guint32 attempt;                        /* retransmission: n-th resend of the same bytes */
-    guint32 prev_stream;                    /* reused ports: the earlier stream's number + 1 (0: not captured) */
-    guint32 quiet_frame;                    /* retry series: the peer's last frame (nothing from it since) */
-    guint32 mtu;                            /* path MTU: the next-hop MTU a router's ICMP announced (0: none) */
+    guint8 order_by;                 /* out-of-order: what shows it left before the higher data (tcpx_order_by_t) */
+    guint32 orig_frame;              /* first transmission of the same bytes */
+    guint32 ack_frame;               /* the ACK that already covered these bytes */
+    guint32 ref_frame;               /* the kind's reference frame (its ref_label says which) */
+    guint32 listed[TCPX_MAX_LISTED]; /* the latest duplicate ACKs before a retransmission */
+    guint32 lo, hi;                  /* byte range, inclusive, relative */
+    guint32 bytes;                   /* the kind's size: bytes missing, a window, bytes sent... */
+    guint32 bytes2;                  /* a second size (previous window, bytes in flight, the peer's bytes...) */
+    guint32 count;                   /* n-th occurrence in the stream so far */
+    guint32 total;                   /* ...out of this many (e.g. data segments so far) */
+    guint32 segments;                /* bytes expressed in segments at the MSS */
+    guint32 mss;                     /* the MSS in use toward the receiver */
+    guint32 waits_for;               /* the byte the receiver still waits for (its ACK number) */
+    guint32 dupacks;                 /* retransmission: duplicate ACKs the receiver sent for it */
+    guint32 held_lo;                 /* duplicate ACK: first byte of the SACK block it reports */
+    guint32 attempt;                 /* retransmission: n-th resend of the same bytes */
+    guint32 prev_stream;             /* reused ports: the earlier stream's number + 1 (0: not captured) */
+    guint32 quiet_frame;             /* retry series: the peer's last frame (nothing from it since) */
+    guint32 mtu;                     /* path MTU: the next-hop MTU a router's ICMP announced (0: none) */
     gint64 orig_age_ns, ack_age_ns, ref_age_ns; /* how long before this frame each frame above was */
     gint64 rtt_ns;                              /* reference RTT for the comparison, 0 if unknown */
     gint64 idle_ns;                             /* how long nothing moved before: no new ACK (retransmission),
@@ -468,6 +479,8 @@ typedef struct {
     guint32 copies_cap, packets;
     guint32 copies_seen;
     guint16 last_ip_id;
+    /* steps from one IP ID of the side to the next: small and up, or anything else (counted up to 255) */
+    guint8 ip_id_rising, ip_id_other;
 } tcpx_side_t;
 
 /* A TCP stream as tcpx sees it (fields ordered to leave no padding: one per stream of the capture). */

@@ -45,7 +45,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "The segment with {range} from {sender} reached the capture point after data further ahead in the stream (frame {ref}, {ref_age} earlier).",
       "Watch for duplicate ACKs right after it (" STREAM_FILTER " && tcp.analysis.duplicate_ack); if reordering is frequent, "
       "capture at both ends to find where it happens.", "Higher segment seen first",
-      { TCPX_C_REORDERING, TCPX_C_QUICK_RETRANSMISSION, TCPX_C_RETX_PMTU_ICMP } },
+      { TCPX_C_REORDERING, TCPX_C_REORDERED_ORIGINAL, TCPX_C_RESEND_AFTER_GAP, TCPX_C_OOO_UNDETERMINED,
+        TCPX_C_QUICK_RETRANSMISSION, TCPX_C_RETX_PMTU_ICMP } },
     { TCPX_K_LOST_SEGMENT, "lost_segment", TCPX_SEV_WARN,
       "Previous segment not captured",
       "{bytes} not captured before this segment{?segments: (~{segments} segment{?many_segments:s} of {mss} B)}",
@@ -399,9 +400,33 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "point and {sender} would decide, and the handshake that gives it is not in the capture|the ACK that covered them is no "
       "longer among those tcpx keeps}." },
     { TCPX_C_REORDERING, "reordering", "reordered on the path",
-      "It came {ref_age} after the higher segment{?rtt:, well within the round-trip time ({rtt})}: packets were reordered on the "
-      "path (parallel links, load balancing, Wi-Fi retries) or by the capture setup. Occasional reordering is harmless; "
-      "frequent reordering triggers needless fast retransmissions." },
+      "It came {ref_age} after the higher segment{?rtt:, well within the round-trip time ({rtt})}{?by_timestamp: and left "
+      "{sender} before it (an older TCP timestamp)}{?by_ip_id: and left {sender} before it (a lower IP ID)}: packets "
+      "were reordered on the path (parallel links, load balancing, Wi-Fi retries) or by the capture setup. Occasional "
+      "reordering is harmless; frequent reordering triggers needless fast retransmissions." },
+    { TCPX_C_REORDERED_ORIGINAL, "reordered_original", "the original, reordered",
+      "Wireshark calls it a retransmission, but it left {sender} before the higher segment that reached the capture "
+      "point {ref_age} earlier: {?by_timestamp:its TCP timestamp is older|its IP ID is lower, and {sender} numbers its "
+      "packets in order}, where a resend leaves after. These are the original bytes, reordered on the path (parallel "
+      "links, load balancing, Wi-Fi retries) or by the capture setup: nothing was lost, and a resend of them may still "
+      "follow (the duplicate ACKs make {sender} think they were)." },
+    { TCPX_C_RESEND_AFTER_GAP, "resend_after_gap", "a resend of unseen bytes",
+      "{?by_timestamp:It left {sender} after the higher segment (a newer TCP timestamp), and TCP sends new data in order: an "
+      "original leaves before the data above it.}{?by_ip_id:It left {sender} after the higher segment (a higher IP ID, and "
+      "{sender} numbers its packets in order), and TCP sends new data in order: an original leaves before the data above "
+      "it.}{?rtt:It came {ref_age} after the higher segment, a round trip ({rtt}) or more: time for the news of the gap to "
+      "reach {sender} and for a resend to come back.} These bytes are a resend; the capture never saw their original, "
+      "most likely lost before the capture point.",
+      NULL,
+      "Count this stream's resends (" STREAM_FILTER " && (tcp.analysis.retransmission || tcp.analysis.out_of_order)); a "
+      "few are normal, bursts of them point to a congested queue on the path. A capture at {sender} shows the originals." },
+    { TCPX_C_OOO_UNDETERMINED, "reordered_or_resent", "reordered or resent",
+      "It came {ref_age} after the higher segment, and the capture never saw these bytes before. Neither its TCP timestamp "
+      "nor its IP ID tells whether it left {sender} before that segment (the original, reordered) or after it (a resend)"
+      "{?rtt:, and its delay does not either (a resend needs a round trip, {rtt}, to answer the gap, but while {sender} "
+      "is resending, its timers may send one right after new data)|, and without the round-trip time (the handshake is "
+      "not in the capture) its delay does not either}. A capture at {sender} would tell: a resend shows there as a "
+      "second copy." },
     { TCPX_C_QUICK_RETRANSMISSION, "quick_retransmission", "fast resend",
       "These bytes were already sent in frame {orig}, {orig_age} earlier: this is a retransmission that followed the higher "
       "data so closely that Wireshark calls it out-of-order. The original was probably lost." },

@@ -325,6 +325,19 @@ render_many_segments(GString *out, const tcpx_var_t *var, const void *ctx)
     return finding_of(ctx)->segments > 1;
 }
 
+/* Known (and silent) when an older TCP timestamp, or a lower IP ID, shows the segment left first. */
+static gboolean
+render_by_timestamp(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return finding_of(ctx)->order_by == TCPX_ORDER_TSVAL;
+}
+
+static gboolean
+render_by_ip_id(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return finding_of(ctx)->order_by == TCPX_ORDER_IP_ID;
+}
+
 /* Known (and silent) when the checksum is zero rather than wrong. */
 static gboolean
 render_zero_checksum(GString *out, const tcpx_var_t *var, const void *ctx)
@@ -437,7 +450,9 @@ static const tcpx_var_t frame_vars[] = {
     { "ack_age",       render_age,           F(ack_age_ns), F(ack_frame) },
     { "ack_frame",     render_number,        F(ack_frame), 0 },
     { "attempt",       render_number,        F(attempt), 0 },
+    { "by_ip_id",      render_by_ip_id,      F(order_by), 0 },
     { "by_server",     render_by_server,     C(from_client), 0 },
+    { "by_timestamp",  render_by_timestamp,  F(order_by), 0 },
     { "bytes",         render_size,          F(bytes), 0 },
     { "bytes2",        render_size,          F(bytes2), 0 },
     { "cause_label",   render_cause_label,   0, 0 },

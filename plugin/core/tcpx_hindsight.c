@@ -57,13 +57,11 @@ fills_hole(const tcpx_side_t *d, const tcpx_segment_t *seg)
 static tcpx_later_what_t
 how_filled(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_segment_t *seg)
 {
-    gint64 rtt = tcpx_stream_rtt(s, seg), after = seg->ts_ns - d->hole_ts;
-    /* a round trip varies a little around the handshake's: 4/5 of it is a resend's earliest */
-    if (rtt && after < rtt / 2)
-        return TCPX_LATER_HOLE_REORDERED;
-    if (rtt && after >= rtt * 4 / 5)
-        return TCPX_LATER_HOLE_RESENT;
-    return TCPX_LATER_HOLE_FILLED;
+    switch (tcpx_gap_fill(seg->ts_ns - d->hole_ts, tcpx_stream_rtt(s, seg))) {
+    case TCPX_FILL_REORDERED: return TCPX_LATER_HOLE_REORDERED;
+    case TCPX_FILL_RESENT: return TCPX_LATER_HOLE_RESENT;
+    default: return TCPX_LATER_HOLE_FILLED;
+    }
 }
 
 void

@@ -22,7 +22,7 @@
     U32(attempt) U32(waits_for) U32(dupacks) U32(mss) U32(segments) U32(held_lo) U32(bytes2) U32(prev_stream) U32(quiet_frame) U32(mtu) \
     I64(syn_synack_ns) I64(synack_ack_ns) U8(zero_checksum) U16(checksum) \
     U16(sender_opts.mss) I8(sender_opts.wscale) U8(sender_opts.flags) \
-    U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags) U8(ttl) U8(ttl_ref)
+    U16(peer_opts.mss) I8(peer_opts.wscale) U8(peer_opts.flags) U8(ttl) U8(ttl_ref) U8(order_by)
 /* clang-format on */
 
 #define FIELD(f, signed_) { offsetof(tcpx_finding_t, f), sizeof(((tcpx_finding_t *)0)->f), signed_ },
@@ -39,7 +39,7 @@ static const struct { guint16 offset; guint8 size; gboolean is_signed; } fields[
 G_STATIC_ASSERT(G_N_ELEMENTS(fields) <= 64);
 G_STATIC_ASSERT(TCPX_MAX_LISTED == 4);
 /* A field added to tcpx_finding_t needs a row above (then update the size here). */
-G_STATIC_ASSERT(sizeof(tcpx_finding_t) == 160);
+G_STATIC_ASSERT(sizeof(tcpx_finding_t) == 168);
 
 static guint8 *
 put_varint(guint8 *p, guint64 v)

@@ -243,23 +243,104 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     f->total = syn ? 0 : d->data_segments + 1; /* this one included */
 }
 
+typedef enum {
+    SENT_ORDER_UNKNOWN,
+    SENT_BEFORE,
+    SENT_AFTER
+} sent_order_t;
+
+/* Did seg leave its sender before or after the other segment?  A TCP timestamp (monotonic at the
+ * sender) tells, unless both carry the same; else the IP ID, from a sender that numbers its packets
+ * in order.  A resend always leaves after the data above its gap. */
+static sent_order_t
+sent_order(const tcpx_side_t *d, const tcpx_segment_t *seg, const tcpx_sent_t *other, guint8 *by)
+{
+    if (seg->has_ts && other->tsval && seg->tsval != other->tsval) {
+        *by = TCPX_ORDER_TSVAL;
+        return tcpx_seq_lt(seg->tsval, other->tsval) ? SENT_BEFORE : SENT_AFTER;
+    }
+    if (!tcpx_ip_ids_count_up(d) || !seg->has_ip_id || !other->has_ip_id || !seg->ip_id || !other->ip_id)
+        return SENT_ORDER_UNKNOWN;
+    guint16 ahead = (guint16)(seg->ip_id - other->ip_id), behind = (guint16)(other->ip_id - seg->ip_id);
+    *by = TCPX_ORDER_IP_ID;
+    if (ahead > 0 && ahead <= TCPX_IP_ID_STEP_MAX)
+        return SENT_AFTER;
+    if (behind > 0 && behind <= TCPX_IP_ID_STEP_MAX)
+        return SENT_BEFORE;
+    *by = TCPX_ORDER_TIMING;
+    return SENT_ORDER_UNKNOWN;
+}
+
+/* Bytes the capture never saw, arriving after data further ahead (*above: the lowest seen above them,
+ * where their gap showed): how they came.  TCP sends new data in order, so bytes that left before that
+ * data are the original, reordered, however late, and bytes that left after it a resend.  Without
+ * that evidence (*by), the delay decides (tcpx_gap_fill), but no reordering is claimed while the
+ * sender is resending: its timers send at any moment, a resend may follow new data at once. */
+static tcpx_cause_t
+unseen_fill_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const tcpx_sent_t **above, guint8 *by)
+{
+    const tcpx_side_t *d = &s->side[sender];
+    *by = TCPX_ORDER_TIMING;
+    *above = seg->len ? tcpx_find_sent_above(d, seg->seq + seg->len) : NULL;
+    if (!*above)
+        return TCPX_C_OOO_UNDETERMINED;
+    sent_order_t order = sent_order(d, seg, *above, by);
+    if (order == SENT_BEFORE)
+        return (seg->ws & TCPX_WS_ANY_RETRANSMISSION) ? TCPX_C_REORDERED_ORIGINAL : TCPX_C_REORDERING;
+    if (order == SENT_AFTER)
+        return TCPX_C_RESEND_AFTER_GAP;
+    gint64 rtt = tcpx_stream_rtt(s, seg);
+    switch (tcpx_gap_fill(seg->ts_ns - (*above)->ts_ns, rtt)) {
+    case TCPX_FILL_RESENT: return TCPX_C_RESEND_AFTER_GAP;
+    case TCPX_FILL_REORDERED: {
+        gboolean resending = d->recent->last_retx_ts &&
+                             seg->ts_ns - d->recent->last_retx_ts < MAX(TCPX_MIN_RTO_NS, 2 * rtt);
+        return resending ? TCPX_C_OOO_UNDETERMINED : TCPX_C_REORDERING;
+    }
+    default: return TCPX_C_OOO_UNDETERMINED;
+    }
+}
+
+/* Wireshark's flag of a retransmission is wrong when the bytes, never seen before, left their sender
+ * before the data above them: the original, reordered on the path. */
+gboolean
+tcpx_reordered_original(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+{
+    const tcpx_side_t *d = &s->side[sender];
+    const tcpx_sent_t *above;
+    guint8 by;
+    if (!seg->len || (seg->ws & TCPX_WS_SPURIOUS) || !d->seq_known || !tcpx_seq_lt(seg->seq, d->next_seq) ||
+        tcpx_find_sent(d, seg->seq))
+        return FALSE;
+    return unseen_fill_cause(s, sender, seg, &above, &by) == TCPX_C_REORDERED_ORIGINAL;
+}
+
 void
 tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
     tcpx_side_t *d = &s->side[sender];
-    const tcpx_sent_t *orig = tcpx_find_sent(d, seg->seq);
-    tcpx_cause_t cause = TCPX_C_REORDERING;
+    const tcpx_sent_t *orig = tcpx_find_sent(d, seg->seq), *above = NULL;
+    tcpx_cause_t cause;
+    guint8 by = TCPX_ORDER_TIMING;
 
     if (orig)
         cause = tcpx_pmtu_resend(s, sender, seg, orig, r) ? TCPX_C_RETX_PMTU_ICMP : TCPX_C_QUICK_RETRANSMISSION;
+    else
+        cause = unseen_fill_cause(s, sender, seg, &above, &by);
 
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_OUT_OF_ORDER, cause);
     tcpx_set_range(f, seg);
     note_original(f, orig, seg);
-    f->ref_frame = d->next_seq_frame;
-    f->ref_age_ns = seg->ts_ns - d->next_seq_ts;
+    /* bytes never seen are timed from the data right above them, where their gap showed */
+    f->ref_frame = above ? above->frame : d->next_seq_frame;
+    f->ref_age_ns = seg->ts_ns - (above ? above->ts_ns : d->next_seq_ts);
     f->rtt_ns = tcpx_stream_rtt(s, seg);
     f->bytes = tcpx_seq_diff(seg->seq, d->next_seq);
+    f->order_by = by;
+    /* the round trip is cited only where the delay is the evidence */
+    if (by != TCPX_ORDER_TIMING &&
+        !(cause != TCPX_C_RESEND_AFTER_GAP && tcpx_gap_fill(f->ref_age_ns, f->rtt_ns) == TCPX_FILL_REORDERED))
+        f->rtt_ns = 0;
     if (cause == TCPX_C_RETX_PMTU_ICMP) /* the ICMP, not the higher data, is its reference */
         tcpx_pmtu_fill(d, seg, orig, f);
 }

@@ -30,6 +30,8 @@ tcpx_last_ack(const tcpx_side_t *d)
 
 /* The earliest remembered transmission that carried byte `seq`. */
 const tcpx_sent_t *tcpx_find_sent(const tcpx_side_t *d, guint32 seq);
+/* The remembered transmission lowest in the stream at or above seq (where a gap below it showed), or NULL. */
+const tcpx_sent_t *tcpx_find_sent_above(const tcpx_side_t *d, guint32 seq);
 /* The first ACK from side d that covered `end` (bytes before it). */
 const tcpx_ack_event_t *tcpx_find_ack_covering(const tcpx_side_t *d, guint32 end);
 
@@ -64,6 +66,37 @@ void tcpx_explain_copy(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, 
 /* tcpx_retx.c */
 void tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
+/* IP IDs of one sender this far apart, in either direction, are taken as numbered in order (a counter
+ * per connection or per host); a sender numbers its packets in order when most of its steps are small
+ * and up (random IP IDs rarely are). */
+#define TCPX_IP_ID_STEP_MAX 1024
+static inline gboolean
+tcpx_ip_ids_count_up(const tcpx_side_t *d)
+{
+    return d->ip_id_rising >= 4 && (guint)d->ip_id_other * 4 <= d->ip_id_rising;
+}
+
+/* A segment Wireshark calls a retransmission is the original, reordered on the path (tcpx_retx.c). */
+gboolean tcpx_reordered_original(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+
+/* How the bytes of a gap came, by their delay after the gap showed: less than half a round trip,
+ * reordered (a resend needs the news of the gap to reach the sender and come back, a round trip
+ * from any capture point); 4/5 of one or more (a round trip varies a little around the
+ * handshake's), resent; in between, or without a round-trip time, the capture cannot tell. */
+typedef enum {
+    TCPX_FILL_UNDETERMINED,
+    TCPX_FILL_REORDERED,
+    TCPX_FILL_RESENT
+} tcpx_fill_t;
+static inline tcpx_fill_t
+tcpx_gap_fill(gint64 after_ns, gint64 rtt_ns)
+{
+    if (rtt_ns > 0 && after_ns < rtt_ns / 2)
+        return TCPX_FILL_REORDERED;
+    if (rtt_ns > 0 && after_ns >= rtt_ns * 4 / 5)
+        return TCPX_FILL_RESENT;
+    return TCPX_FILL_UNDETERMINED;
+}
 /* tcpx_acks.c */
 void tcpx_explain_gap(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);
 void tcpx_explain_acked_unseen(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r);

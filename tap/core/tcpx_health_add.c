@@ -30,18 +30,6 @@ tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind)
     return f ? f->cause : TCPX_C_NONE;
 }
 
-/* The hole in sender d's data that bytes from seq fill, or NULL. */
-static tcpx_health_hole_t *
-hole_filled(hstream_t *hs, int d, guint32 seq)
-{
-    for (guint i = 0; hs->ph && i < TCPX_HEALTH_PENDING_HOLES; i++) {
-        tcpx_health_hole_t *ho = &hs->ph[d][i];
-        if (ho->used && tcpx_seq_in(seq, ho->lo, ho->hi))
-            return ho;
-    }
-    return NULL;
-}
-
 /* The RTT as known so far: the iRTT (the judgement derives the stream's later), else the reference RTT. */
 static gint64
 rtt_now(const hstream_t *hs)
@@ -79,9 +67,11 @@ ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     const tcpx_health_hole_t *ho;
     gint64 rtt = rtt_now(hs);
     guint8 cause = tcpx_health_finding_cause(rec, TCPX_K_OUT_OF_ORDER);
-    if (cause == TCPX_C_QUICK_RETRANSMISSION || cause == TCPX_C_RETX_PMTU_ICMP)
+    if (cause == TCPX_C_QUICK_RETRANSMISSION || cause == TCPX_C_RETX_PMTU_ICMP || cause == TCPX_C_RESEND_AFTER_GAP)
         return TRUE;
-    ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
+    if (cause == TCPX_C_REORDERING || cause == TCPX_C_REORDERED_ORIGINAL) /* its timing or its sender's numbering */
+        return FALSE;
+    ho = rec->len > 0 ? tcpx_health_hole_filled(hs, d, rec->seq) : NULL;
     return ho && tcpx_health_span(ho->ts, rec->ts_ns) >= (rtt > 0 ? rtt / 2 : 10 * NS_PER_MS);
 }
 
@@ -117,8 +107,12 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
         hs->tfo_resend--;
         r->retx_loss = FALSE;
     }
-    if ((r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->ooo_retx)
+    if ((r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->ooo_retx) {
+        guint8 cause = tcpx_health_finding_cause(rec, TCPX_K_OUT_OF_ORDER);
         hs->ooo[r->d]++;
+        if (cause == TCPX_C_REORDERING || cause == TCPX_C_REORDERED_ORIGINAL)
+            tcpx_health_hole_arrived(hs, rec, r->d);
+    }
     /* resent in a smaller segment after a router's ICMP "too big": the ICMP said why, no loss on the path */
     r->pmtu_resend = r->retx_any && tcpx_health_is_pmtu_resend(rec);
     if (r->pmtu_resend || (r->retx_loss && sender_made_resend(rec)))
@@ -413,7 +407,7 @@ add_loss_event(const tcpx_health_prefs_t *p, hstream_t *hs, const tcpx_tap_rec_t
     guint32 sack = 0;
     if (!r->retx_loss || r->syn || r->rst || (rec->len == 0 && !r->fin))
         return;
-    ho = rec->len > 0 ? hole_filled(hs, d, rec->seq) : NULL;
+    ho = rec->len > 0 ? tcpx_health_hole_filled(hs, d, rec->seq) : NULL;
     if (hs->sack_segs[d] && hs->sack_ack[d] == rec->seq &&
         tcpx_health_span(hs->sack_ts[d], rec->ts_ns) <= burst_window(p, hs))
         sack = hs->sack_segs[d];
@@ -441,54 +435,6 @@ add_sack_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         hs->sack_segs[sender] = segs;
     hs->sack_ack[sender] = rec->ack;
     hs->sack_ts[sender] = rec->ts_ns;
-}
-
-/* Receiver's MSS for data sent by side d (0 client, 1 server); 0 unknown. */
-static guint32
-receiver_mss(const hstream_t *hs, int d)
-{
-    const tcpx_stream_t *st = hs->st;
-    int ci, side;
-    if (!st)
-        return 0;
-    ci = tcpx_client_side(st);
-    side = d == 0 ? 1 - ci : ci; /* the receiver */
-    return st->side[side].mss;
-}
-
-/* Holes in the capture: capture misses now, or per sender until the judgement classifies them. */
-static void
-add_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
-{
-    tcpx_health_stream_t *s = &hs->pub;
-    guint32 segs = rec->lost_segments;
-    guint8 cause = tcpx_health_finding_cause(rec, TCPX_K_LOST_SEGMENT);
-    if (segs == 0 && rec->lost_bytes > 0) {
-        guint32 mss = receiver_mss(hs, d);
-        segs = tcpx_segments_for(rec->lost_bytes, mss ? mss : 1460);
-    }
-    if (segs == 0)
-        segs = 1;
-    s->lost_bytes += rec->lost_bytes;
-    s->lost_segments += segs;
-    if (cause == TCPX_C_CAPTURE_STARTED_LATE || cause == TCPX_C_CAPTURE_MISSED ||
-        (s->midstream && hs->data_segs_dir[d] <= 3)) {
-        hs->cap_holes++;
-    } else {
-        if (!hs->ph)
-            hs->ph = g_malloc0(2 * sizeof *hs->ph);
-        tcpx_health_hole_t *ho = &hs->ph[d][hs->ph_next[d]++ % TCPX_HEALTH_PENDING_HOLES];
-        guint32 mss = receiver_mss(hs, d);
-        ho->hi = rec->seq;
-        ho->lo = rec->seq - (rec->lost_bytes ? rec->lost_bytes : segs * (mss ? mss : 1460));
-        ho->segs = segs;
-        ho->ts = rec->ts_ns;
-        ho->used = TRUE;
-        hs->holes[d]++;
-        hs->hole_segs[d] += segs;
-        if (segs > hs->hole_max_segs[d])
-            hs->hole_max_segs[d] = segs;
-    }
 }
 
 /* ACK RTT: this header acknowledges the other side's data. */
@@ -579,7 +525,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     else if (rec->len > 0 && rec->result)
         add_nagle(hs, rec, &r);
     if ((r.kinds & K(TCPX_K_LOST_SEGMENT)) || rec->lost_bytes > 0)
-        add_hole(hs, rec, r.d);
+        tcpx_health_add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))
         hs->pub.acked_unseen++;
     if (!(r.rst && !hs->pub.synack)) { /* SYN -> RST is a round trip only if the server sent it */

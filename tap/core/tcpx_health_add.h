@@ -46,6 +46,12 @@ void tcpx_health_add_capture(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
 /* tcpx_health_history.c: the record's letters in the stream's history. */
 void tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 
+/* tcpx_health_holes.c: the pending hole bytes from seq fill (NULL: none); a hole's bytes that came
+ * late (reordered: captured after all); a record that shows a hole in sender d's data. */
+tcpx_health_hole_t *tcpx_health_hole_filled(hstream_t *hs, int d, guint32 seq);
+void tcpx_health_hole_arrived(hstream_t *hs, const tcpx_tap_rec_t *rec, int d);
+void tcpx_health_add_hole(hstream_t *hs, const tcpx_tap_rec_t *rec, int d);
+
 /* tcpx_health_add_flow.c: windows (zero, full, probes) and application exchanges. */
 void tcpx_health_add_windows(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 void tcpx_health_add_exchange(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);

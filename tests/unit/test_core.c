@@ -641,6 +641,7 @@ test_out_of_order(void)
     g_assert_cmpuint(gap->mss, ==, 1460); /* what the client (receiver) announced */
     tcpx_segment_t late = seg(FALSE, t + 3, TCPX_TH_ACK, 1001, 101, 1000);
     late.ws = TCPX_WS_OUT_OF_ORDER;
+    late.ip_id = (guint16)(high.ip_id - 1); /* sent before the higher segment */
     const tcpx_finding_t *f = find_kind(feed(s, late), TCPX_K_OUT_OF_ORDER);
     g_assert_nonnull(f);
     g_assert_cmpint(f->cause, ==, TCPX_C_REORDERING);

@@ -302,6 +302,141 @@ test_pmtu_no_resend(void)
     fx_free(s);
 }
 
+/* The server's segments 1 and 3 of a 40 ms path's flight, then the client's dup ACKs; segment 2, never
+ * seen before, comes after_ms after 3, with a TCP timestamp ts_after_3 ahead of 3's (0: no timestamps)
+ * and Wireshark's flags ws: its out-of-order or retransmission finding. */
+static const tcpx_finding_t *
+gap_fill(gint64 after_ms, gint32 ts_after_3, guint32 ws, tcpx_stream_t **out)
+{
+    tcpx_stream_t *s = *out = fx_stream();
+    fx_handshake(s, 40);
+    fx_feed(s, fx_seg(TRUE, 40, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 39));
+    tcpx_segment_t first = fx_seg(FALSE, 80, TCPX_TH_ACK, 1, 40, FULL);
+    tcpx_segment_t third = fx_seg(FALSE, 81, TCPX_TH_ACK, 1 + 2 * FULL, 40, FULL);
+    tcpx_segment_t second = fx_seg(FALSE, 81 + after_ms, TCPX_TH_ACK, 1 + FULL, 40, FULL);
+    first.has_ts = third.has_ts = second.has_ts = ts_after_3 != 0;
+    second.has_ip_id = FALSE; /* as over IPv6: only the timestamp may tell the order */
+    first.tsval = 1000;
+    third.tsval = 1001;
+    second.tsval = (guint32)(1001 + ts_after_3);
+    third.ws = TCPX_WS_LOST_SEGMENT;
+    fx_feed(s, first);
+    fx_feed(s, third);
+    for (guint32 i = 0; i < 3; i++) { /* the client's dup ACKs */
+        tcpx_segment_t dup = fx_seg(TRUE, 81 + i, TCPX_TH_ACK, 40, 1 + FULL, 0);
+        dup.ws = i ? TCPX_WS_DUPLICATE_ACK : 0;
+        fx_feed(s, dup);
+    }
+    second.frame = ++fx_next_frame;
+    second.ws = ws;
+    const tcpx_result_t *r = fx_feed(s, second);
+    for (int i = 0; i < r->n; i++)
+        if (r->f[i].kind == TCPX_K_OUT_OF_ORDER)
+            return &r->f[i];
+    return retx_finding(r);
+}
+
+static tcpx_cause_t
+fill_cause(gint64 after_ms, gint32 ts_after_3, guint32 ws)
+{
+    tcpx_stream_t *s;
+    const tcpx_finding_t *f = gap_fill(after_ms, ts_after_3, ws, &s);
+    tcpx_cause_t cause = f->kind == TCPX_K_OUT_OF_ORDER ? (tcpx_cause_t)f->cause : TCPX_C_NONE;
+    fx_free(s);
+    return cause;
+}
+
+/* Bytes never seen: left before the data above them (an older timestamp), the original, reordered,
+ * whatever Wireshark's flag and however late; left after it, a resend; else by the delay: sooner than
+ * half a round trip, reordered (but Wireshark's retransmission flag stands without the timestamp's
+ * word); a round trip later, a resend; in between, the capture cannot tell. */
+static void
+test_gap_fills(void)
+{
+    tcpx_stream_t *s;
+    const tcpx_finding_t *f = gap_fill(4, -1, TCPX_WS_FAST_RETRANSMISSION, &s);
+    g_assert_cmpint(f->kind, ==, TCPX_K_OUT_OF_ORDER);
+    g_assert_cmpint(f->cause, ==, TCPX_C_REORDERED_ORIGINAL);
+    g_assert_cmpint(f->order_by, ==, TCPX_ORDER_TSVAL);
+    g_assert_cmpuint(s->side[1].retransmissions, ==, 0);
+    fx_free(s);
+    g_assert_cmpint(fill_cause(4, 0, TCPX_WS_FAST_RETRANSMISSION), ==, TCPX_C_NONE);
+    g_assert_cmpint(fill_cause(4, 1, TCPX_WS_FAST_RETRANSMISSION), ==, TCPX_C_NONE);
+    g_assert_cmpint(fill_cause(41, 0, TCPX_WS_FAST_RETRANSMISSION), ==, TCPX_C_NONE);
+    g_assert_cmpint(fill_cause(4, -1, TCPX_WS_OUT_OF_ORDER), ==, TCPX_C_REORDERING);
+    g_assert_cmpint(fill_cause(4, 0, TCPX_WS_OUT_OF_ORDER), ==, TCPX_C_REORDERING);
+    g_assert_cmpint(fill_cause(4, 1, TCPX_WS_OUT_OF_ORDER), ==, TCPX_C_RESEND_AFTER_GAP);
+    g_assert_cmpint(fill_cause(25, 0, TCPX_WS_OUT_OF_ORDER), ==, TCPX_C_OOO_UNDETERMINED);
+    g_assert_cmpint(fill_cause(41, 0, TCPX_WS_OUT_OF_ORDER), ==, TCPX_C_RESEND_AFTER_GAP);
+    g_assert_cmpint(fill_cause(41, 1, TCPX_WS_OUT_OF_ORDER), ==, TCPX_C_RESEND_AFTER_GAP);
+    /* left first, arrived a round trip late: reordered all the same, and no round trip cited */
+    f = gap_fill(60, -1, TCPX_WS_OUT_OF_ORDER, &s);
+    g_assert_cmpint(f->cause, ==, TCPX_C_REORDERING);
+    g_assert_cmpint(f->rtt_ns, ==, 0);
+    fx_free(s);
+}
+
+/* While the sender is resending, a quick fill without a timestamp's or IP ID's word is not called
+ * reordered: its timers may send a resend right after new data. */
+static void
+test_gap_fill_while_resending(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    fx_handshake(s, 40);
+    fx_feed(s, fx_seg(TRUE, 40, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 39));
+    fx_feed(s, fx_seg(FALSE, 80, TCPX_TH_ACK, 1, 40, FULL));
+    tcpx_segment_t again = fx_seg(FALSE, 300, TCPX_TH_ACK, 1, 40, FULL);
+    again.ws = TCPX_WS_RETRANSMISSION;
+    fx_feed(s, again);
+    tcpx_segment_t third = fx_seg(FALSE, 301, TCPX_TH_ACK, 1 + 2 * FULL, 40, FULL);
+    third.ws = TCPX_WS_LOST_SEGMENT;
+    fx_feed(s, third);
+    tcpx_segment_t second = fx_seg(FALSE, 302, TCPX_TH_ACK, 1 + FULL, 40, FULL);
+    second.ws = TCPX_WS_OUT_OF_ORDER;
+    second.has_ip_id = FALSE; /* as over IPv6: nothing tells the order */
+    const tcpx_result_t *r = fx_feed(s, second);
+    g_assert_cmpint(kind_finding(r, TCPX_K_OUT_OF_ORDER)->cause, ==, TCPX_C_OOO_UNDETERMINED);
+    fx_free(s);
+}
+
+/* Without timestamps, the IP ID tells the order when the sender numbers its packets one by one; random
+ * IP IDs tell nothing. */
+static void
+test_gap_fill_by_ip_id(void)
+{
+    for (int random_ids = 0; random_ids < 2; random_ids++) {
+        tcpx_stream_t *s = fx_stream();
+        fx_handshake(s, 40);
+        fx_feed(s, fx_seg(TRUE, 40, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 39));
+        static const guint16 random_seq[] = { 40321, 771, 9050, 61122, 30303, 12, 50505, 2222, 17171, 44444 };
+        for (guint32 i = 0; i < 10; i++) {
+            tcpx_segment_t d = fx_seg(FALSE, 80 + i, TCPX_TH_ACK, 1 + i * FULL, 40, FULL);
+            d.ip_id = random_ids ? random_seq[i] : (guint16)(5000 + i);
+            fx_feed(s, d);
+        }
+        tcpx_segment_t above = fx_seg(FALSE, 91, TCPX_TH_ACK, 1 + 11 * FULL, 40, FULL);
+        above.ip_id = random_ids ? 33333 : 5011;
+        above.ws = TCPX_WS_LOST_SEGMENT;
+        fx_feed(s, above);
+        tcpx_segment_t late = fx_seg(FALSE, 93, TCPX_TH_ACK, 1 + 10 * FULL, 40, FULL);
+        late.ip_id = random_ids ? 33000 : 5010;
+        late.ws = TCPX_WS_FAST_RETRANSMISSION;
+        const tcpx_result_t *r = fx_feed(s, late);
+        const tcpx_finding_t *f = NULL;
+        for (int i = 0; i < r->n; i++)
+            if (r->f[i].kind == TCPX_K_OUT_OF_ORDER)
+                f = &r->f[i];
+        if (random_ids) {
+            g_assert_null(f);
+        } else {
+            g_assert_nonnull(f);
+            g_assert_cmpint(f->cause, ==, TCPX_C_REORDERED_ORIGINAL);
+            g_assert_cmpint(f->order_by, ==, TCPX_ORDER_IP_ID);
+        }
+        fx_free(s);
+    }
+}
+
 int
 main(int argc, char **argv)
 {
@@ -314,5 +449,8 @@ main(int argc, char **argv)
     g_test_add_func("/retx/pmtu_icmp", test_pmtu_icmp);
     g_test_add_func("/retx/pmtu_contradictions", test_pmtu_contradictions);
     g_test_add_func("/retx/pmtu_no_resend", test_pmtu_no_resend);
+    g_test_add_func("/retx/gap_fills", test_gap_fills);
+    g_test_add_func("/retx/gap_fill_by_ip_id", test_gap_fill_by_ip_id);
+    g_test_add_func("/retx/gap_fill_while_resending", test_gap_fill_while_resending);
     return g_test_run();
 }
