@@ -20,11 +20,17 @@ does the whole setup).  It prints ``ready`` when attached, and on SIGTERM or
 SIGINT one JSON line of statistics.  python3 stdlib only:
 
     python3 delayline.py dlc dls --delay-ms 20 [--reverse-delay-ms 20]
+                         [--reorder-every N --reorder-ms X]
+
+With --reorder-every, every Nth packet of at least REORDER_MIN_LEN bytes from
+dev_b to dev_a (the server's data toward the client) is held X ms longer: the
+packets behind it overtake it, and nothing is lost (a path that reorders).
 """
 
 import argparse
-import collections
 import fcntl
+import heapq
+import itertools
 import json
 import os
 import select
@@ -45,13 +51,28 @@ def open_tun(name):
     return fd
 
 
-class Direction:
-    """Packets read from ``src``, written to ``dst`` ``delay`` s later."""
+REORDER_MIN_LEN = 200    # bytes: data segments, not ACKs or handshakes
 
-    def __init__(self, src, dst, delay):
+
+class Direction:
+    """Packets read from ``src``, written to ``dst`` ``delay`` s later; every
+    ``reorder_every``-th data packet ``reorder`` s later still."""
+
+    def __init__(self, src, dst, delay, reorder_every=0, reorder=0.0):
         self.src, self.dst, self.delay = src, dst, delay
-        self.queue = collections.deque()       # (due, packet), FIFO: one delay
+        self.reorder_every, self.reorder = reorder_every, reorder
+        self.queue = []              # heap of (due, arrival number, packet)
+        self.arrivals = itertools.count()
+        self.data_packets = self.reordered = 0
         self.packets = self.bytes = self.max_queue = self.write_errors = 0
+
+    def due(self, now, pkt):
+        if self.reorder_every and len(pkt) >= REORDER_MIN_LEN:
+            self.data_packets += 1
+            if self.data_packets % self.reorder_every == 0:
+                self.reordered += 1
+                return now + self.delay + self.reorder
+        return now + self.delay
 
     def read_all(self, now):
         while True:
@@ -59,12 +80,13 @@ class Direction:
                 pkt = os.read(self.src, 65536)
             except BlockingIOError:
                 break
-            self.queue.append((now + self.delay, pkt))
+            heapq.heappush(self.queue,
+                           (self.due(now, pkt), next(self.arrivals), pkt))
         self.max_queue = max(self.max_queue, len(self.queue))
 
     def flush(self, now):
         while self.queue and self.queue[0][0] <= now:
-            pkt = self.queue.popleft()[1]
+            pkt = heapq.heappop(self.queue)[2]
             try:
                 os.write(self.dst, pkt)
                 self.packets += 1
@@ -78,7 +100,8 @@ class Direction:
     def stats(self):
         return {"delay_ms": self.delay * 1000.0, "packets": self.packets,
                 "bytes": self.bytes, "max_queue": self.max_queue,
-                "write_errors": self.write_errors}
+                "write_errors": self.write_errors,
+                "reordered": self.reordered}
 
 
 def prioritize():
@@ -96,11 +119,13 @@ def prioritize():
             return "normal"
 
 
-def serve(dev_a, dev_b, delay_ms, reverse_delay_ms):
+def serve(dev_a, dev_b, delay_ms, reverse_delay_ms, reorder_every=0,
+          reorder_ms=0.0):
     fd_a, fd_b = open_tun(dev_a), open_tun(dev_b)
     sched = prioritize()
     ways = {fd_a: Direction(fd_a, fd_b, delay_ms / 1000.0),
-            fd_b: Direction(fd_b, fd_a, reverse_delay_ms / 1000.0)}
+            fd_b: Direction(fd_b, fd_a, reverse_delay_ms / 1000.0,
+                            reorder_every, reorder_ms / 1000.0)}
     stop = []
     for sig in (signal.SIGTERM, signal.SIGINT):
         signal.signal(sig, lambda *_: stop.append(1))
@@ -124,8 +149,9 @@ def serve(dev_a, dev_b, delay_ms, reverse_delay_ms):
 
 
 def install(nsexec, spawn, client_if, server_if, delay_ms,
-            reverse_delay_ms=None, devs=("dlc", "dls")):
-    """Put a delay line between the router's ``client_if`` and ``server_if``.
+            reverse_delay_ms=None, devs=("dlc", "dls"), extra_args=()):
+    """Put a delay line between the router's ``client_if`` and ``server_if``
+    (``extra_args``: more of its options, e.g. --reorder-every).
 
     ``nsexec(*cmd)`` runs a command in the router namespace; ``spawn(*cmd)``
     starts one in the background there and returns its Popen (stdout piped).
@@ -137,7 +163,7 @@ def install(nsexec, spawn, client_if, server_if, delay_ms,
     proc = spawn("python3", os.path.abspath(__file__), dlc, dls,
                  "--delay-ms", str(delay_ms), "--reverse-delay-ms",
                  str(delay_ms if reverse_delay_ms is None else
-                     reverse_delay_ms))
+                     reverse_delay_ms), *extra_args)
     line = proc.stdout.readline()
     if line.strip() != "ready":
         raise RuntimeError("delay line did not start: %s %s" %
@@ -164,9 +190,14 @@ def main():
                     help="delay of packets from dev_a to dev_b")
     ap.add_argument("--reverse-delay-ms", type=float,
                     help="delay from dev_b to dev_a (default: --delay-ms)")
+    ap.add_argument("--reorder-every", type=int, default=0,
+                    help="hold every Nth data packet from dev_b to dev_a "
+                         "longer (0: never)")
+    ap.add_argument("--reorder-ms", type=float, default=0.0,
+                    help="how much longer")
     a = ap.parse_args()
     rev = a.delay_ms if a.reverse_delay_ms is None else a.reverse_delay_ms
-    serve(a.dev_a, a.dev_b, a.delay_ms, rev)
+    serve(a.dev_a, a.dev_b, a.delay_ms, rev, a.reorder_every, a.reorder_ms)
     return 0
 
 

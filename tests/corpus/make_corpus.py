@@ -165,7 +165,8 @@ def run_scenario(sc, outdir):
     def expect(cond, what):
         checks.append({"check": what, "ok": bool(cond)})
 
-    with netlab.Lab(name, sc["delay_ms"], sc["sysctls"]) as lab:
+    with netlab.Lab(name, sc["delay_ms"], sc["sysctls"],
+                    sc["delay_args"]) as lab:
         caps = lab.capture(sc["capture"], raw, sc["bpf"])
         ok = False
         try:

@@ -54,8 +54,8 @@ regenerate.log = log          # its helpers log every command: keep them quiet
 class Lab:
     """Fresh namespaces, veths, delay line; always torn down on exit."""
 
-    def __init__(self, name, delay_ms=20, sysctls=None):
-        self.name, self.delay_ms = name, delay_ms
+    def __init__(self, name, delay_ms=20, sysctls=None, delay_args=()):
+        self.name, self.delay_ms, self.delay_args = name, delay_ms, delay_args
         self.sysctls = sysctls or {}
         self.nss = regenerate.Namespaces(name, *ROLES)
         self.delay = None
@@ -111,7 +111,7 @@ class Lab:
             self.delay = delayline.install(
                 lambda *cmd: self.sh("router", *cmd),
                 lambda *cmd: self.spawn("router", *cmd),
-                "r0", "r1", self.delay_ms)
+                "r0", "r1", self.delay_ms, extra_args=self.delay_args)
 
     def stop_delay_line(self):
         p, self.delay = self.delay, None

@@ -106,6 +106,14 @@ VERDICTS = {
                      "ignores the SACK blocks: after a burst loss it repairs "
                      "one hole per round trip and, on its timeout, resends "
                      "data the receiver had already SACKed"),
+    "path_reordering": ("network",
+                        "the path reorders packets and loses none: some "
+                        "segments arrive after later ones; the sender may "
+                        "take the first few for losses and resend them "
+                        "(spurious, D-SACKed) until its TCP learns the "
+                        "reordering; a judge may call it harmless (none), "
+                        "never packet loss",
+                        ["network", "none"]),
     "beyond_window": ("client",
                       "the client's TCP (a userspace sender) sends segments "
                       "past the right edge of the receiver's window; the "
@@ -144,7 +152,8 @@ class Stream:
 
 def scenario(name, summary, streams, injected="nothing", capture="router",
              capture_note="", sender=("server", 8080), delay_ms=20,
-             sysctls=None, derive=None, verify=None, bpf="tcp"):
+             sysctls=None, derive=None, verify=None, bpf="tcp",
+             delay_args=()):
     """Register ``fn(lab, expect) -> app results`` as a scenario.
 
     capture: a netlab.CAPTURE_POINTS key; sender: (role, port) of the
@@ -154,14 +163,16 @@ def scenario(name, summary, streams, injected="nothing", capture="router",
     "slice": editcap -r of the frames arg = (anchor display filter, lead s,
     length s) select); verify: ``fn(deltas, expect)`` checks the kernel
     counters' deltas ({role: {counter: delta}}) show the injection; bpf:
-    dumpcap's capture filter ("tcp or icmp" to keep a router's ICMP)."""
+    dumpcap's capture filter ("tcp or icmp" to keep a router's ICMP);
+    delay_args: more options of the delay line (delayline.py)."""
     def register(fn):
         SCENARIOS[name] = dict(name=name, summary=summary, fn=fn,
                                streams=streams, injected=injected,
                                capture=capture, capture_note=capture_note,
                                sender=sender, delay_ms=delay_ms,
                                sysctls=sysctls or {}, derive=derive,
-                               verify=verify, bpf=bpf)
+                               verify=verify, bpf=bpf,
+                               delay_args=tuple(delay_args))
         return fn
     return register
 
@@ -520,6 +531,37 @@ def spurious_rto(lab, expect):
     r = lab.result(p)
     expect(r["error"] is None and r["bytes"] == 400000, "transfer complete")
     return [r]
+
+
+def reorder_verify(d, expect):
+    srv, cli = d["server"], d["client"]
+    expect(cli.get("TcpExtTCPOFOQueue", 0) >= 10,
+           "the client queued out-of-order segments (TCPOFOQueue)")
+    expect(srv.get("TcpExtTCPSACKReorder", 0) + srv.get("TcpExtTCPTSReorder", 0)
+           + srv.get("TcpExtTCPRenoReorder", 0) >= 1,
+           "the server's TCP detected the reordering")
+
+
+REORDER_EVERY, REORDER_MS = 20, 4
+
+
+@scenario("path_reordering",
+          "1 MB download; the path holds every %dth data segment %d ms "
+          "longer than the others, so later ones overtake it; nothing is "
+          "lost" % (REORDER_EVERY, REORDER_MS),
+          [Stream(40001, 8080, "path_reordering",
+                  "every %dth segment arrives ~%d ms late, behind the ones "
+                  "sent after it" % (REORDER_EVERY, REORDER_MS))],
+          injected="the router's delay line holds every %dth server->client "
+                   "packet of 200 bytes or more %d ms longer "
+                   "(delayline.py --reorder-every)" % (REORDER_EVERY, REORDER_MS),
+          capture_note="after the delay line: segments captured in the order "
+                       "the client receives them",
+          delay_args=("--reorder-every", str(REORDER_EVERY),
+                      "--reorder-ms", str(REORDER_MS)),
+          verify=reorder_verify)
+def path_reordering(lab, expect):
+    return clean_get(lab, expect)
 
 
 def pmtu_verify(d, expect):

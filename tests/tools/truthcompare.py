@@ -260,7 +260,12 @@ def pairs(frame):
 
 def is_retx(kind, cause):
     return kind in RETX_KINDS or (kind, cause) in (("out_of_order", "quick_retransmission"),
-                                                   ("out_of_order", "pmtu_icmp"))
+                                                   ("out_of_order", "pmtu_icmp"),
+                                                   ("out_of_order", "resend_after_gap"))
+
+
+# out-of-order bytes tcpx says were no resend: the originals, reordered on the path
+REORDERED = ("reordering", "reordered_original")
 
 
 def is_fast(kind, cause):
@@ -277,7 +282,8 @@ def is_rto(kind, cause):
 # kernel counter (per host, as the sender) -> (what tcpx counts, which frames,
 # compared downstream of the loss too?)
 COUNTERS = collections.OrderedDict([
-    ("TcpRetransSegs", ("retransmissions (+ out-of-order downstream of the loss)", is_retx, True)),
+    ("TcpRetransSegs", ("retransmissions, out_of_order resend_after_gap/quick_retransmission/pmtu_icmp "
+                        "(+ out_of_order reordered_or_resent downstream of the loss)", is_retx, True)),
     ("TcpExtTCPFastRetrans", ("fast_retransmission, retransmission loss_sack/loss_recovery, "
                               "out_of_order quick_retransmission", is_fast, False)),
     ("TcpExtTCPTimeouts", ("retransmission timeout/timeout_backoff/pmtu_blackhole/timer_too_long/syn(ack)_unanswered", is_rto,
@@ -330,7 +336,7 @@ def counter_results(truth, obs):
         for name, (_, test, _) in COUNTERS.items():
             if any(test(k, c) for k, c in found):
                 counts[(host, name)] += 1
-        if any(k == "out_of_order" and not is_retx(k, c) for k, c in found):
+        if any(k == "out_of_order" and not is_retx(k, c) and c not in REORDERED for k, c in found):
             counts[(host, "out_of_order")] += 1
         if any(k == "lost_segment" for k, c in found):
             counts[(host, "lost_segment")] += 1
@@ -344,7 +350,8 @@ def counter_results(truth, obs):
             note = ""
             if not upstream and name == "TcpRetransSegs":
                 tcpx += counts[(host, "out_of_order")]
-                note = "downstream of the loss: a lost original shows as a gap, its retransmission as out-of-order"
+                note = ("downstream of the loss: a lost original shows as a gap, its retransmission as out-of-order "
+                        "(those tcpx could not tell from reordering counted as resends)")
             comparable = upstream or downstream_too
             if not comparable:
                 note = "not comparable: downstream of the loss the class of a retransmission is unknown"
