@@ -1,8 +1,11 @@
 /* tcpx_hindsight.c: notes for earlier frames, from later frames and the capture's end.
  *
  * What each note may claim, and why:
- *  - a gap's bytes arriving less than half a round trip after the gap showed were
- *    reordered: a resend needs the news of the gap to reach the sender and come
+ *  - a gap's bytes that left their sender before the data that showed the gap (an
+ *    older TCP timestamp, or a lower IP ID from a sender that numbers its packets in
+ *    order) were reordered; after it, resent (as the filling frame says, tcpx_retx.c);
+ *  - without that, arriving less than half a round trip after the gap showed they
+ *    were reordered: a resend needs the news of the gap to reach the sender and come
  *    back, a full round trip seen from any capture point;
  *  - arriving a round trip or more later, they were resent: the originals were
  *    lost before the capture point (without a round-trip time: undetermined);
@@ -32,7 +35,7 @@ new_later(tcpx_result_t *r)
     return l;
 }
 
-static void
+static tcpx_later_t *
 settle(const tcpx_stream_t *s, tcpx_side_t *holder, tcpx_later_what_t what, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
     tcpx_later_t *l = new_later(r);
@@ -44,6 +47,7 @@ settle(const tcpx_stream_t *s, tcpx_side_t *holder, tcpx_later_what_t what, cons
     l->hi = holder->hole_hi;
     l->what = (guint8)what;
     holder->hole_frame = 0;
+    return l;
 }
 
 /* The sender's segment carries the first byte of its open gap. */
@@ -54,11 +58,31 @@ fills_hole(const tcpx_side_t *d, const tcpx_segment_t *seg)
            tcpx_seq_gt(seg->seq + seg->len, d->hole_lo);
 }
 
+/* How the gap was filled: as the filling segment's out-of-order finding says (its sender's numbering
+ * may have told), else by the delay; a segment Wireshark calls a resend and tcpx found no word against
+ * is not called reordered by its delay alone (a sender's timer may resend right after new data). */
 static tcpx_later_what_t
-how_filled(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_segment_t *seg)
+how_filled(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_segment_t *seg, const tcpx_result_t *r,
+           guint8 *order_by)
 {
+    gboolean flagged_resend = FALSE;
+    for (guint8 i = 0; i < r->n; i++) {
+        guint8 kind = r->f[i].kind, cause = r->f[i].cause;
+        flagged_resend |= kind == TCPX_K_RETRANSMISSION || kind == TCPX_K_FAST_RETRANSMISSION ||
+                          kind == TCPX_K_SPURIOUS_RETRANSMISSION;
+        if (kind != TCPX_K_OUT_OF_ORDER)
+            continue;
+        *order_by = r->f[i].order_by;
+        if (cause == TCPX_C_REORDERING || cause == TCPX_C_REORDERED_ORIGINAL)
+            return TCPX_LATER_HOLE_REORDERED;
+        if (cause == TCPX_C_RESEND_AFTER_GAP)
+            return TCPX_LATER_HOLE_RESENT;
+        if (cause == TCPX_C_OOO_UNDETERMINED)
+            return TCPX_LATER_HOLE_FILLED;
+    }
+    *order_by = TCPX_ORDER_TIMING;
     switch (tcpx_gap_fill(seg->ts_ns - d->hole_ts, tcpx_stream_rtt(s, seg))) {
-    case TCPX_FILL_REORDERED: return TCPX_LATER_HOLE_REORDERED;
+    case TCPX_FILL_REORDERED: return flagged_resend ? TCPX_LATER_HOLE_FILLED : TCPX_LATER_HOLE_REORDERED;
     case TCPX_FILL_RESENT: return TCPX_LATER_HOLE_RESENT;
     default: return TCPX_LATER_HOLE_FILLED;
     }
@@ -70,8 +94,11 @@ tcpx_hindsight_step(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcp
     tcpx_side_t *d = &s->side[sender];
     tcpx_side_t *peer = &s->side[!sender];
 
-    if (d->hole_frame && fills_hole(d, seg))
-        settle(s, d, how_filled(s, d, seg), seg, r);
+    if (d->hole_frame && fills_hole(d, seg)) {
+        guint8 order_by = TCPX_ORDER_TIMING;
+        tcpx_later_what_t what = how_filled(s, d, seg, r, &order_by);
+        settle(s, d, what, seg, r)->order_by = order_by;
+    }
     if (peer->hole_frame && (seg->flags & TCPX_TH_ACK) && tcpx_seq_gt(seg->ack, peer->hole_hi))
         settle(s, peer, TCPX_LATER_HOLE_ACKED, seg, r);
 }
@@ -166,13 +193,17 @@ static const struct {
 } later_words[TCPX_LATER_N] = {
     [TCPX_LATER_HOLE_RESENT] = { "resent",
         "later resent in frame {ref}",
-        "{Sender} sent the missing {range} again in frame {ref}, {ref_age} after this frame. A resend needs "
-        "the news of the gap to reach the sender and come back, so the originals were lost before the "
-        "capture point." },
+        "{Sender} sent the missing {range} again in frame {ref}, {ref_age} after this frame. "
+        "{?by_timestamp:They left {sender} after this frame's data (a newer TCP timestamp), where an original "
+        "leaves before it|{?by_ip_id:They left {sender} after this frame's data (a higher IP ID), where an original "
+        "leaves before it|A resend needs the news of the gap to reach the sender and come back}}, so the originals "
+        "were lost before the capture point." },
     [TCPX_LATER_HOLE_REORDERED] = { "reordered",
         "later arrived out of order in frame {ref}",
-        "The missing {range} arrived in frame {ref}, only {ref_age} after this frame: sooner than a resend "
-        "could come (that takes a round trip, {rtt}). They were reordered on the path, not lost." },
+        "The missing {range} arrived in frame {ref}, {ref_age} after this frame{?by_timestamp:, but left {sender} "
+        "before this frame's data (an older TCP timestamp)}{?by_ip_id:, but left {sender} before this frame's data "
+        "(a lower IP ID)}{?rtt:: sooner than a resend could come (that takes a round trip, {rtt})}. They were "
+        "reordered on the path, not lost." },
     [TCPX_LATER_HOLE_FILLED] = { "filled",
         "later arrived in frame {ref}",
         "The missing {range} arrived in frame {ref}, {ref_age} after this frame. Whether they were resent or "
@@ -237,7 +268,9 @@ tcpx_render_later(GString *out, const tcpx_later_t *l, const tcpx_text_ctx_t *fr
     f.hi = l->hi;
     f.attempt = l->tries;
     f.bytes = l->bytes;
-    f.rtt_ns = frame->st ? tcpx_stream_rtt(frame->st, NULL) : 0;
+    f.order_by = l->order_by;
+    /* the round trip is cited where the delay was the evidence */
+    f.rtt_ns = frame->st && !l->order_by ? tcpx_stream_rtt(frame->st, NULL) : 0;
     ctx.f = &f;
     tcpx_render(out, short_form ? later_words[l->what].summary : later_words[l->what].text, &ctx);
 }

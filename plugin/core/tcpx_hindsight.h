@@ -38,6 +38,7 @@ typedef struct {
     guint32 lo, hi;   /* the bytes concerned, inclusive, relative */
     guint32 tries;    /* a series' tries */
     guint8 what;      /* tcpx_later_what_t */
+    guint8 order_by;  /* a gap's fill: what showed it left before or after the gap's data (tcpx_order_by_t) */
     guint32 bytes;    /* a size: the resend's segment (pmtu_resent) */
 } tcpx_later_t;
 
