@@ -110,14 +110,15 @@ typedef struct {
     guint32 retx_records;  /* retransmissions of any kind, SYNs included */
     guint32 retx_segments; /* retransmitted payload segments (all kinds) */
     guint64 retx_bytes;
-    guint32 retx_net[2];   /* retransmissions that are not capture duplicates, per sender */
-    guint32 retx_unneeded; /* loss retransmissions a D-SACK later proved unneeded (taken out of retx_net) */
-    guint32 capture_dups;  /* frames that are the capture's copies of another (not counted elsewhere) */
-    double retx_rate;      /* retx_net / data_segments, 0..1 */
-    guint64 lost_bytes;    /* bytes not captured */
-    guint32 lost_segments; /* ...in segments at the negotiated MSS */
-    guint32 capture_gaps;  /* holes judged capture misses */
-    guint32 network_holes; /* holes followed by retransmissions */
+    guint32 retx_net[2];            /* retransmissions that are not capture duplicates, per sender */
+    guint32 retx_unneeded;          /* loss retransmissions a D-SACK later proved unneeded (taken out of retx_net) */
+    guint32 retx_unneeded_prompted; /* ...of them, prompted by the receiver's duplicate ACKs or SACKs */
+    guint32 capture_dups;           /* frames that are the capture's copies of another (not counted elsewhere) */
+    double retx_rate;               /* retx_net / data_segments, 0..1 */
+    guint64 lost_bytes;             /* bytes not captured */
+    guint32 lost_segments;          /* ...in segments at the negotiated MSS */
+    guint32 capture_gaps;           /* holes judged capture misses */
+    guint32 network_holes;          /* holes followed by retransmissions */
     guint32 acked_unseen;
     guint32 reordered; /* out-of-order segments (network reordering) */
     guint32 dup_acks;

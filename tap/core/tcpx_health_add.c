@@ -189,6 +189,18 @@ add_anomalies(hstream_t *hs, const rec_view_t *r)
         s->dup_acks++;
 }
 
+/* A resend the receiver's duplicate ACKs or SACK blocks asked for (not a timer's). */
+static gboolean
+resend_prompted(const tcpx_tap_rec_t *rec)
+{
+    for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        guint8 c = rec->result->f[i].cause;
+        if (c == TCPX_C_FAST_RETX_DUPACKS || c == TCPX_C_RETX_AFTER_DUPACKS || c == TCPX_C_RETX_IN_RECOVERY)
+            return TRUE;
+    }
+    return FALSE;
+}
+
 /* Data segments and retransmissions. */
 static inline void
 add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
@@ -211,6 +223,7 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->retx_loss_payload++;
         hs->loss_retx_frame[r->d][k] = rec->frame;
         hs->loss_retx_payload[r->d][k] = rec->len > 0;
+        hs->loss_retx_prompted[r->d][k] = resend_prompted(rec);
     }
 }
 
@@ -250,6 +263,7 @@ add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->retx_loss_payload--;
         hs->loss_unneeded++; /* taken off the loss events when they are counted */
         s->retx_unneeded++;
+        s->retx_unneeded_prompted += hs->loss_retx_prompted[sender][k];
         return;
     }
 }

@@ -135,6 +135,7 @@ typedef struct {
     /* flags */
     bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     bool loss_retx_payload[2][4];
+    bool loss_retx_prompted[2][4]; /* ...prompted by the receiver's duplicate ACKs or SACKs, not by a timer */
     bool zw_open[2];
     bool req_pending;
     bool cl_open[2];

@@ -221,12 +221,14 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
-/* Every loss retransmission proved unneeded by the receiver (D-SACK): the data was late, not lost. */
+/* Every loss retransmission proved unneeded by the receiver (D-SACK), and a timer sent one of them: the
+ * data was late, not lost.  Resends only the receiver's duplicate ACKs asked for, then proved unneeded,
+ * tell of segments that arrived out of order (reordering), not of a delay: no issue. */
 static gboolean
 rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    if (s->retx_unneeded == 0 || s->retx_net[0] + s->retx_net[1] > 0)
+    if (s->retx_unneeded <= s->retx_unneeded_prompted || s->retx_net[0] + s->retx_net[1] > 0)
         return FALSE;
     is->weight = p->w_loss_low;
     is->fault = TCPX_FAULT_NETWORK;

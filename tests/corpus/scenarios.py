@@ -564,6 +564,26 @@ def path_reordering(lab, expect):
     return clean_get(lab, expect)
 
 
+@scenario("path_reordering_at_server",
+          "path_reordering captured at the server: every segment leaves in "
+          "order; the client's duplicate ACKs and SACKs tell of the "
+          "reordering downstream",
+          [Stream(40001, 8080, "path_reordering",
+                  "every %dth segment arrives ~%d ms late at the client; "
+                  "any fast retransmission it triggers is D-SACKed"
+                  % (REORDER_EVERY, REORDER_MS))],
+          injected="the router's delay line holds every %dth server->client "
+                   "packet of 200 bytes or more %d ms longer "
+                   "(delayline.py --reorder-every)" % (REORDER_EVERY, REORDER_MS),
+          capture="server",
+          capture_note="upstream of the reordering: the sender's view",
+          delay_args=("--reorder-every", str(REORDER_EVERY),
+                      "--reorder-ms", str(REORDER_MS)),
+          verify=reorder_verify)
+def path_reordering_at_server(lab, expect):
+    return clean_get(lab, expect)
+
+
 def pmtu_verify(d, expect):
     expect(d["server"].get("TcpRetransSegs", 0) >= 3,
            "the server retransmitted again and again")

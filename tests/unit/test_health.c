@@ -251,7 +251,7 @@ test_lossy_bursts(void)
 /* A D-SACK proves a loss retransmission unneeded: it is taken out of the loss, whether it
  * rides on a duplicate ACK or on an ACK that advances (tcpx's own dsack finding). */
 static void
-dsack_takes_back_loss(gboolean on_dup_ack)
+dsack_takes_back_loss(gboolean on_dup_ack, gboolean prompted)
 {
     tcpx_health_t *h = tcpx_health_new(NULL);
     conn_t c;
@@ -261,8 +261,10 @@ dsack_takes_back_loss(gboolean on_dup_ack)
     rec(&c, 21, C, PA, 200, 64256, 0);
     for (int i = 0; i < 20; i++)
         rec(&c, 40 + i, S, A, 1400, 65160, 0);
-    const tcpx_health_stream_t *s = rec_full(&c, 300, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0,
-                                             c.seq[1] - 1400);
+    guint8 kind = prompted ? TCPX_K_FAST_RETRANSMISSION : TCPX_K_RETRANSMISSION;
+    if (prompted) /* the client's duplicate ACKs asked for it */
+        finding_next(&c, kind, TCPX_C_FAST_RETX_DUPACKS, 0, 0);
+    const tcpx_health_stream_t *s = rec_full(&c, 300, S, A, 1400, 65160, KB(kind), 0, 0, 0, c.seq[1] - 1400);
     guint32 retx_frame = c.frame;
     g_assert_cmpuint(s->retx_net[1], ==, 1);
     /* the client's D-SACK for those bytes */
@@ -293,8 +295,14 @@ dsack_takes_back_loss(gboolean on_dup_ack)
     r.frame = ++c.frame;
     s = tcpx_health_add(h, &r);
     g_assert_cmpuint(s->retx_unneeded, ==, 1);
+    g_assert_cmpuint(s->retx_unneeded_prompted, ==, prompted ? 1 : 0);
     s = judge(&c);
-    g_assert_cmpstr(s->verdict_code, ==, "delay_spike"); /* every loss resend proved unneeded */
+    if (prompted) { /* duplicate ACKs for data that came: reordering, no delay, no issue */
+        g_assert_cmpstr(s->verdict_code, ==, "healthy");
+        tcpx_health_free(h);
+        return;
+    }
+    g_assert_cmpstr(s->verdict_code, ==, "delay_spike"); /* every loss resend proved unneeded, a timer's too */
     g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
     g_assert_nonnull(strstr(s->verdict, "1 retransmission was not needed"));
     tcpx_health_free(h);
@@ -303,8 +311,9 @@ dsack_takes_back_loss(gboolean on_dup_ack)
 static void
 test_dsack_takes_back_loss(void)
 {
-    dsack_takes_back_loss(TRUE);
-    dsack_takes_back_loss(FALSE);
+    dsack_takes_back_loss(TRUE, FALSE);
+    dsack_takes_back_loss(FALSE, FALSE);
+    dsack_takes_back_loss(TRUE, TRUE);
 }
 
 /* Capture copies count as the capture's, never as window, dup-ACK or loss evidence. */
