@@ -177,6 +177,17 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     return TCPX_C_RETX_UNDETERMINED;
 }
 
+/* A resend, kept for the receiver's D-SACK that may prove it unneeded (tcpx_note_dsack()). */
+static void
+note_resend(tcpx_side_t *d, const tcpx_segment_t *seg)
+{
+    guint32 k = d->recent->retx_next++ % TCPX_RETX_RECENT;
+    d->recent->retx_lo[k] = seg->seq;
+    d->recent->retx_end[k] = seg->seq + (seg->len ? seg->len : 1);
+    d->recent->retx_frame[k] = seg->frame;
+    d->recent->retx_ts[k] = seg->ts_ns;
+}
+
 void
 tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, tcpx_result_t *r)
 {
@@ -192,11 +203,7 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     gboolean pmtu = !syn && ev.kind != TCPX_K_SPURIOUS_RETRANSMISSION && tcpx_pmtu_resend(s, sender, seg, ev.orig, r);
     tcpx_cause_t cause = pmtu ? TCPX_C_RETX_PMTU_ICMP : retransmission_cause(s, sender, seg, &ev);
     d->recent->last_retx_ts = seg->ts_ns;
-    d->recent->retx_lo[d->recent->retx_next % TCPX_RETX_RECENT] = seg->seq;
-    d->recent->retx_end[d->recent->retx_next % TCPX_RETX_RECENT] = seg->seq + (seg->len ? seg->len : 1);
-    d->recent->retx_frame[d->recent->retx_next % TCPX_RETX_RECENT] = seg->frame;
-    d->recent->retx_ts[d->recent->retx_next % TCPX_RETX_RECENT] = seg->ts_ns;
-    d->recent->retx_next++;
+    note_resend(d, seg);
 
     tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);
     tcpx_set_range(f, seg);
@@ -328,6 +335,9 @@ tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *se
     else
         cause = unseen_fill_cause(s, sender, seg, &above, &by);
 
+    /* a resend Wireshark calls out-of-order: a D-SACK may prove it unneeded like any other */
+    if (cause == TCPX_C_QUICK_RETRANSMISSION || cause == TCPX_C_RESEND_AFTER_GAP || cause == TCPX_C_RETX_PMTU_ICMP)
+        note_resend(d, seg);
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_OUT_OF_ORDER, cause);
     tcpx_set_range(f, seg);
     note_original(f, orig, seg);

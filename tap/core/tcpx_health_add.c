@@ -189,14 +189,20 @@ add_anomalies(hstream_t *hs, const rec_view_t *r)
         s->dup_acks++;
 }
 
-/* A resend the receiver's duplicate ACKs or SACK blocks asked for (not a timer's). */
+/* A resend the receiver's duplicate ACKs or SACK blocks asked for (not a timer's).  One Wireshark calls
+ * out-of-order (it came right after new data) carries no such cause: it was asked for when the receiver's
+ * latest ACK was a duplicate ACK, or had just stopped at these bytes (a SACK hole; a timer fires a
+ * retransmission timeout, 200 ms at least, after the ACK it waited on). */
 static gboolean
-resend_prompted(const tcpx_tap_rec_t *rec)
+resend_prompted(const hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 {
     for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
         guint8 c = rec->result->f[i].cause;
         if (c == TCPX_C_FAST_RETX_DUPACKS || c == TCPX_C_RETX_AFTER_DUPACKS || c == TCPX_C_RETX_IN_RECOVERY)
             return TRUE;
+        if (c == TCPX_C_QUICK_RETRANSMISSION && rec->result->f[i].kind == TCPX_K_OUT_OF_ORDER)
+            return hs->last_dupack[1 - d] || (hs->ack_known[1 - d] && hs->last_ack[1 - d] == rec->seq &&
+                                              rec->ts_ns - hs->last_ack_ts[1 - d] < MAX(rec->irtt_ns, 10 * NS_PER_MS));
     }
     return FALSE;
 }
@@ -223,7 +229,7 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->retx_loss_payload++;
         hs->loss_retx_frame[r->d][k] = rec->frame;
         hs->loss_retx_payload[r->d][k] = rec->len > 0;
-        hs->loss_retx_prompted[r->d][k] = resend_prompted(rec);
+        hs->loss_retx_prompted[r->d][k] = resend_prompted(hs, rec, r->d);
     }
 }
 

@@ -40,8 +40,10 @@ add_receiver_ack(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
         hs->win_pre_max[d] = MAX(hs->win_pre_max[d], rec->win);
     else
         hs->win_post_max[d] = MAX(hs->win_post_max[d], rec->win);
-    if (!hs->ack_known[d] || tcpx_seq_gt(rec->ack, hs->last_ack[d]))
+    if (!hs->ack_known[d] || tcpx_seq_gt(rec->ack, hs->last_ack[d])) {
         hs->last_ack[d] = rec->ack;
+        hs->last_ack_ts[d] = rec->ts_ns;
+    }
     if (!hs->ack_known[d] || tcpx_seq_gt(edge, hs->last_edge[d]))
         hs->last_edge[d] = edge;
     hs->ack_known[d] = TRUE;

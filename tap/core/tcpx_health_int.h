@@ -87,7 +87,8 @@ typedef struct {
     /* recent holes in the capture, per sender: [2][TCPX_HEALTH_PENDING_HOLES] from the first hole to the
      * transfers' end (g_free'd then; NULL: none) */
     tcpx_health_hole_t (*ph)[TCPX_HEALTH_PENDING_HOLES];
-    gint64 sack_ts[2]; /* when the receiver's latest SACK hole in sender d's data was seen */
+    gint64 sack_ts[2];     /* when the receiver's latest SACK hole in sender d's data was seen */
+    gint64 last_ack_ts[2]; /* when side d's ACK last advanced (last_ack) */
     /* window full, per receiver: periods from a window-full segment to the receiver's ACK opening the window */
     gint64 wf_since[2], wf_ns[2], wf_loss_ns[2];
     /* retry series: one segment retransmitted again and again, nothing from the peer (per sender) */

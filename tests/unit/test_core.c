@@ -602,6 +602,32 @@ test_dsack_on_advancing_ack(void)
     g_free(s);
 }
 
+/* A resend that came right after new data, which Wireshark calls out-of-order (cause
+ * quick_retransmission), is a resend all the same: a D-SACK proves it unneeded. */
+static void
+test_dsack_proves_quick_retransmission_unneeded(void)
+{
+    tcpx_stream_t *s = new_stream();
+    gint64 t = handshake(s);
+    feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+    feed(s, seg(FALSE, t + 2, TCPX_TH_ACK, 1001, 101, 1000));
+    feed(s, seg(FALSE, t + 45, TCPX_TH_ACK, 2001, 101, 1000));
+    tcpx_segment_t rt = seg(FALSE, t + 45, TCPX_TH_ACK, 1, 101, 1000);
+    rt.ws = TCPX_WS_OUT_OF_ORDER;
+    const tcpx_finding_t *o = find_kind(feed(s, rt), TCPX_K_OUT_OF_ORDER);
+    g_assert_nonnull(o);
+    g_assert_cmpint(o->cause, ==, TCPX_C_QUICK_RETRANSMISSION);
+    tcpx_segment_t d = seg(TRUE, t + 90, TCPX_TH_ACK, 101, 3001, 0);
+    d.n_sack = 1;
+    d.sack_le[0] = 1;
+    d.sack_re[0] = 1001;
+    const tcpx_finding_t *f = find_kind(feed(s, d), TCPX_K_DSACK);
+    g_assert_nonnull(f);
+    g_assert_cmpuint(f->ref_frame, ==, rt.frame);
+    g_assert_cmpuint(s->side[1].unneeded_retx, ==, 1);
+    g_free(s);
+}
+
 /* The contradictions: SACK blocks above the ACK report a hole, and a block below the ACK
  * that is not the first one is no D-SACK (RFC 2883: only the first block). */
 static void
@@ -1593,6 +1619,7 @@ main(int argc, char **argv)
     g_test_add_func("/classify/dsack_proves_retransmission_unneeded", test_dsack_proves_retransmission_unneeded);
     g_test_add_func("/classify/spurious_without_handshake", test_spurious_without_handshake);
     g_test_add_func("/classify/dsack_on_advancing_ack", test_dsack_on_advancing_ack);
+    g_test_add_func("/classify/dsack_proves_quick_retransmission_unneeded", test_dsack_proves_quick_retransmission_unneeded);
     g_test_add_func("/classify/sack_above_ack_is_no_dsack", test_sack_above_ack_is_no_dsack);
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
