@@ -168,6 +168,9 @@ typedef struct {
     int nagle_side;           /* ...whose: the client (0) or the server (1) */
     gint64 nagle_lost_ns;     /* ...the time they lost in all */
     gint64 timer_long_ns;     /* ...the longest of those waits */
+    guint32 ack_lost_resends; /* resends of data whose ACK crossed the capture point a round trip earlier (ack_lost) */
+    int ack_lost_side;        /* ...by the client (0) or the server (1) */
+    gint64 ack_lost_wait_ns;  /* ...the longest time from such an ACK to the resend */
     /* path MTU (tcpx_health_pmtu.c): routers' ICMPs "too big" about its segments, the first (or the
      * narrowest link's): its frame, MTU, router and whose packets; the resends in segments that fit */
     guint32 pmtu_icmps, pmtu_frame, pmtu_mtu;

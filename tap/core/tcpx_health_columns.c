@@ -296,6 +296,8 @@ GET_WHEN(get_beyond, s->beyond_segments > 0, s->beyond_bytes)
 GET_WHEN(get_nagle_lost, s->nagle_stalls > 0, s->nagle_lost_ns)
 GET_WHEN(get_nagle_stalls, s->nagle_stalls > 0, s->nagle_stalls)
 GET_WHEN(get_rto_long, s->timer_long_retx > 0, s->timer_long_ns)
+GET_WHEN(get_ack_lost_resends, s->ack_lost_resends > 0, s->ack_lost_resends)
+GET_WHEN(get_ack_lost_wait, s->ack_lost_resends > 0, s->ack_lost_wait_ns)
 static void
 get_history(hs_t *s, hv_t *v)
 {
@@ -483,6 +485,8 @@ static const tcpx_health_column_t columns[] = {
     { "queue_rtt_peak_ms", TCPX_HU_MS, get_queue_peak, J },
     { "queue_rate_bps", TCPX_HU_COUNT, get_queue_rate, J },
     { "rto_long_s", TCPX_HU_SECONDS, get_rto_long, J },
+    { "ack_lost_resends", TCPX_HU_COUNT, get_ack_lost_resends, J },
+    { "ack_lost_wait_s", TCPX_HU_SECONDS, get_ack_lost_wait, J },
     { "nagle_stalls", TCPX_HU_COUNT, get_nagle_stalls, J },
     { "nagle_lost_s", TCPX_HU_SECONDS, get_nagle_lost, J },
     { "limits_sender", TCPX_HU_TEXT, tcpx_health_get_lim_sender, J },

@@ -87,6 +87,10 @@ static const struct {
     [TCPX_HW_DELAY_SPIKE] = { NULL,
         "delayed, not lost: the receiver reported {retx_unneeded} retransmission{?one_retx_unneeded: was|s were} not "
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },
+    [TCPX_HW_ACK_LOST] = { NULL,
+        "ACKs lost or late on the way back: the {side} resent {ack_lost_resends} segment{?one_ack_lost_resends:|s} the "
+        "{peer} had acknowledged, up to {ack_lost_wait} after the ACK passed the capture point{?rtt_ref: (RTT "
+        "{rtt_ref})}: resends that were not needed" },
 
     /* completeness (done_text), by tcpx_done_t */
     [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,

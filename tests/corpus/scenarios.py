@@ -114,6 +114,14 @@ VERDICTS = {
                         "reordering; a judge may call it harmless (none), "
                         "never packet loss",
                         ["network", "none"]),
+    "ack_loss": ("network",
+                 "the path loses ACKs on their way back to the sender and "
+                 "no data: each gap in the ACKs leaves the sender waiting; "
+                 "when one outlasts its timer it resends data the receiver "
+                 "already had (spurious, D-SACKed); the data path is fine, "
+                 "so a judge must not call it data loss; it may call it "
+                 "harmless (none) when the sender never noticed",
+                 ["network", "none"]),
     "beyond_window": ("client",
                       "the client's TCP (a userspace sender) sends segments "
                       "past the right edge of the receiver's window; the "
@@ -775,6 +783,91 @@ def nagle_delayed_ack(lab, expect):
     r = lab.client(port=8080, sport=40001, nagle=20)
     expect(r["error"] is None and r["bytes"] == 20 * 200, "every answer read")
     return [r]
+
+
+ACK_LOSS_RULE = ('iifname "r0" tcp dport 8080 ip length < 120 '
+                 'tcp flags & (syn | fin | rst) == 0 '
+                 'numgen inc mod 100 >= 70 counter drop')
+
+
+@scenario("ack_loss",
+          "1 MB download; the router drops the client's ACKs in runs of 30 "
+          "out of every 100, and no data",
+          [Stream(40001, 8080, "healthy",
+                  "150 ACKs lost after the capture point, but each ACK "
+                  "acknowledges all before it: the server never waited "
+                  "long enough for its timer (kernel: no retransmission)")],
+          injected="nftables on the router, client->server packets under "
+                   "120 bytes without SYN/FIN/RST (the ACKs; the request "
+                   "is among the first 70): numgen inc mod 100 >= 70 drop",
+          capture_note="at the router's client side, upstream of the drops: "
+                       "every ACK the client sent is captured")
+def ack_loss(lab, expect):
+    lab.nft(ACK_LOSS_RULE)
+    r = clean_get(lab, expect)
+    expect(sum(x["packets"] for x in lab.nft_counters()) > 0,
+           "the router dropped ACKs")
+    return r
+
+
+ACK_BLACKOUT_S = 0.6
+
+
+def ack_blackout_verify(d, expect):
+    srv = d["server"]
+    expect(srv.get("TcpExtTCPTimeouts", 0) >= 1,
+           "the server's retransmission timer fired (TCPTimeouts)")
+    expect(d["client"].get("TcpExtTCPDSACKOldSent", 0) >= 1,
+           "the client D-SACKed data it already had (TCPDSACKOldSent)")
+
+
+@scenario("ack_blackout",
+          "400 kB paced download; for %.1f s the router drops every ACK the "
+          "client sends, and no data" % ACK_BLACKOUT_S,
+          [Stream(40001, 8080, "ack_loss",
+                  "the client ACKs all it receives, but for %.1f s no ACK "
+                  "reaches the server: its timer fires and it resends data "
+                  "the client already had (D-SACKed)" % ACK_BLACKOUT_S)],
+          injected="nftables on the router: client->server packets dropped "
+                   "for %.1f s once 100 kB arrived (the client's address in "
+                   "a set for that long)" % ACK_BLACKOUT_S,
+          capture_note="at the router's client side, upstream of the drops: "
+                       "every ACK the client sent is captured",
+          verify=ack_blackout_verify)
+def ack_blackout(lab, expect):
+    lab.nft('iifname "r0" tcp dport 8080 ip saddr @dead counter drop')
+    lab.app("server", "server", port=8080, pace=0.05, chunk=8192)
+    p = lab.client(wait=False, port=8080, sport=40001, get=400000)
+    deadline = time.monotonic() + 20
+    while received(lab, 8080) < 100000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    expect(received(lab, 8080) >= 100000, "100 kB arrived before the blackout")
+    element = ("inet", "tcpx", "dead", "{ %s }" % CLIENT_IP)
+    lab.sh("router", "nft", "add", "element", *element)
+    time.sleep(ACK_BLACKOUT_S)
+    lab.sh("router", "nft", "delete", "element", *element)
+    r = lab.result(p)
+    expect(r["error"] is None and r["bytes"] == 400000, "transfer complete")
+    return [r]
+
+
+
+@scenario("ack_blackout_at_server",
+          "ack_blackout captured at the server: the lost ACKs are never "
+          "seen, only the server's resends and, after the blackout, the "
+          "client's D-SACKs",
+          [Stream(40001, 8080, "ack_loss",
+                  "for %.1f s no ACK reaches the server: its timer resends "
+                  "data the client had (D-SACKed)" % ACK_BLACKOUT_S)],
+          injected="nftables on the router: client->server packets dropped "
+                   "for %.1f s once 100 kB arrived (the client's address in "
+                   "a set for that long)" % ACK_BLACKOUT_S,
+          capture="server",
+          capture_note="at the server, downstream of the drops: the lost "
+                       "ACKs are never captured",
+          verify=ack_blackout_verify)
+def ack_blackout_at_server(lab, expect):
+    return ack_blackout(lab, expect)
 
 
 import scenarios_raw  # noqa: E402,F401  (registers the rawtcp.py scenarios)

@@ -316,6 +316,47 @@ test_dsack_takes_back_loss(void)
     dsack_takes_back_loss(TRUE, TRUE);
 }
 
+/* A resend of data whose ACK passed the capture point ack_age_ms earlier (cause ack_lost), on a 20 ms
+ * path captured near the client (near_server: near the server, the resending side). */
+static const tcpx_health_stream_t *
+ack_lost_stream(tcpx_health_t *h, double ack_age_ms, gboolean near_server)
+{
+    conn_t c;
+    conn_init(&c, h, 4, TRUE);
+    if (near_server)
+        handshake(&c, 0, 0.1, 20);
+    else
+        handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (int i = 0; i < 20; i++)
+        rec(&c, 40 + i, S, A, 1400, 65160, 0);
+    rec(&c, 61, C, A, 0, 64256, 0); /* acknowledges it all */
+    finding_next(&c, TCPX_K_SPURIOUS_RETRANSMISSION, TCPX_C_SPURIOUS_ACK_LOST, 0, 0);
+    c.res.f[0].ack_age_ns = MS(ack_age_ms);
+    rec_full(&c, 61 + ack_age_ms, S, A, 1400, 65160, KB(TCPX_K_SPURIOUS_RETRANSMISSION), 0, 0, 0, c.seq[1] - 28000);
+    return judge(&c);
+}
+
+/* ACKs that passed the capture point and never reached the sender: its resends say so, when the ACK
+ * was old enough at the resend that no queue toward here could hold the resend that long. */
+static void
+test_ack_lost(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    const tcpx_health_stream_t *s = ack_lost_stream(h, 220, FALSE);
+    g_assert_cmpstr(s->verdict_code, ==, "ack_lost");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpuint(s->retx_net[1], ==, 0); /* not a loss of data */
+    g_assert_nonnull(strstr(s->verdict, "the server resent 1 segment the client had acknowledged, up to 220 ms"));
+    tcpx_health_free(h);
+    h = tcpx_health_new(NULL); /* a younger ACK: a resend held in a queue would look the same */
+    g_assert_cmpstr(ack_lost_stream(h, 60, FALSE)->verdict_code, ==, "healthy");
+    tcpx_health_free(h);
+    h = tcpx_health_new(NULL); /* captured near the resending side: its own queue may have held it */
+    g_assert_cmpstr(ack_lost_stream(h, 220, TRUE)->verdict_code, ==, "healthy");
+    tcpx_health_free(h);
+}
+
 /* Capture copies count as the capture's, never as window, dup-ACK or loss evidence. */
 static void
 test_copies_are_the_captures(void)
@@ -2118,6 +2159,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/clean", test_clean);
     g_test_add_func("/health/lossy_scattered", test_lossy_scattered);
     g_test_add_func("/health/lossy_bursts", test_lossy_bursts);
+    g_test_add_func("/health/ack_lost", test_ack_lost);
     g_test_add_func("/health/network_hole", test_network_hole);
     g_test_add_func("/health/zero_window_client", test_zero_window);
     g_test_add_func("/health/zero_window_server", test_zero_window_server);
