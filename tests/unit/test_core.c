@@ -1619,7 +1619,8 @@ main(int argc, char **argv)
     g_test_add_func("/classify/dsack_proves_retransmission_unneeded", test_dsack_proves_retransmission_unneeded);
     g_test_add_func("/classify/spurious_without_handshake", test_spurious_without_handshake);
     g_test_add_func("/classify/dsack_on_advancing_ack", test_dsack_on_advancing_ack);
-    g_test_add_func("/classify/dsack_proves_quick_retransmission_unneeded", test_dsack_proves_quick_retransmission_unneeded);
+    g_test_add_func("/classify/dsack_proves_quick_retransmission_unneeded",
+                    test_dsack_proves_quick_retransmission_unneeded);
     g_test_add_func("/classify/sack_above_ack_is_no_dsack", test_sack_above_ack_is_no_dsack);
     g_test_add_func("/classify/out_of_order", test_out_of_order);
     g_test_add_func("/classify/midstream", test_midstream_gap_is_capture_start);
