@@ -511,6 +511,19 @@ def received(lab, port):
     return int(m.group(1)) if m else 0
 
 
+def paced_get_started(lab, expect, event):
+    """A paced 400 kB download (the server writes 8 kB every 50 ms), started;
+    returns once the client has 100 kB (``ss``), so that the event comes
+    mid-transfer whatever the host's load did to start-up."""
+    lab.app("server", "server", port=8080, pace=0.05, chunk=8192)
+    p = lab.client(wait=False, port=8080, sport=40001, get=400000)
+    deadline = time.monotonic() + 20
+    while received(lab, 8080) < 100000 and time.monotonic() < deadline:
+        time.sleep(0.02)
+    expect(received(lab, 8080) >= 100000, "100 kB arrived before the " + event)
+    return p
+
+
 @scenario("spurious_rto",
           "a paced 400 kB download; mid-transfer the path holds every "
           "packet for 1 s (the delay line stopped), then delivers them all",
@@ -526,13 +539,7 @@ def received(lab, port):
           sysctls={"server": {"net.ipv4.tcp_timestamps": 0}},
           verify=spurious_verify)
 def spurious_rto(lab, expect):
-    lab.app("server", "server", port=8080, pace=0.05, chunk=8192)
-    p = lab.client(wait=False, port=8080, sport=40001, get=400000)
-    # stop the path mid-transfer, whatever the host's load did to start-up
-    deadline = time.monotonic() + 20
-    while received(lab, 8080) < 100000 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    expect(received(lab, 8080) >= 100000, "100 kB arrived before the stall")
+    p = paced_get_started(lab, expect, "stall")
     os.kill(lab.delay.pid, signal.SIGSTOP)
     time.sleep(STALL_S)
     os.kill(lab.delay.pid, signal.SIGCONT)
@@ -836,12 +843,7 @@ def ack_blackout_verify(d, expect):
           verify=ack_blackout_verify)
 def ack_blackout(lab, expect):
     lab.nft('iifname "r0" tcp dport 8080 ip saddr @dead counter drop')
-    lab.app("server", "server", port=8080, pace=0.05, chunk=8192)
-    p = lab.client(wait=False, port=8080, sport=40001, get=400000)
-    deadline = time.monotonic() + 20
-    while received(lab, 8080) < 100000 and time.monotonic() < deadline:
-        time.sleep(0.02)
-    expect(received(lab, 8080) >= 100000, "100 kB arrived before the blackout")
+    p = paced_get_started(lab, expect, "blackout")
     element = ("inet", "tcpx", "dead", "{ %s }" % CLIENT_IP)
     lab.sh("router", "nft", "add", "element", *element)
     time.sleep(ACK_BLACKOUT_S)
