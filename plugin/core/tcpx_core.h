@@ -583,6 +583,19 @@ tcpx_position_t tcpx_capture_near(gint64 d1, gint64 d2); /* never UNKNOWN */
 /* Best RTT estimate known for the stream (handshake RTT), in ns; 0 if unknown. */
 gint64 tcpx_stream_rtt(const tcpx_stream_t *s, const tcpx_segment_t *seg);
 
+/* A resend of data whose ACK passed the capture point long before (cause ack_lost): so long (Linux's
+ * least timer, and 4 times the round trip between here and the sender) that no queue toward here
+ * plausibly held a resend sent before the ACK arrived: the ACK was lost, or held, on the way.  Sooner,
+ * a resend that waited in a queue under load looks the same. */
+#define TCPX_ACK_LOST_MIN_NS (200 * G_GINT64_CONSTANT(1000000))
+#define TCPX_ACK_LOST_LEGS 4
+static inline gboolean
+tcpx_ack_lost_sure(const tcpx_finding_t *f)
+{
+    return f->cause == TCPX_C_SPURIOUS_ACK_LOST && f->ack_age_ns >= TCPX_ACK_LOST_MIN_NS &&
+           f->ack_age_ns >= TCPX_ACK_LOST_LEGS * f->rtt_ns;
+}
+
 static inline gboolean
 tcpx_kind_is_anomaly(tcpx_kind_t kind)
 {

@@ -392,8 +392,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "or the capture point is close to {receiver}." },
     { TCPX_C_SPURIOUS_ACK_LOST, "ack_lost", "ACK lost or delayed",
       "Both the data and the ACK (frame {ack_frame}) crossed the capture point, and the ACK did so {ack_age} before this resend, "
-      "longer than the {rtt} round trip between here and {sender}, as the handshake measured it: {sender} resent because the ACK "
-      "was lost, or badly delayed by a queue, on the way to it. No data was lost." },
+      "longer than the {rtt} round trip between here and {sender}, as the handshake measured it: {?ack_lost_sure:{sender} resent "
+      "because the ACK was lost, or held for long, on the way to it|the ACK was lost or delayed on the way to {sender}, or this "
+      "resend waited in a queue on its way here (under load a round trip outgrows the handshake's)}. No data was lost." },
     { TCPX_C_SPURIOUS_UNDETERMINED, "spurious_undetermined", "ACK in flight or lost",
       "{Receiver} had acknowledged these bytes{?ack_frame: in frame {ack_frame}, {ack_age} before this resend}. Whether that ACK "
       "was still on its way to {sender} or was lost, the capture does not tell: {?ack_frame:the round trip between the capture "

@@ -333,6 +333,12 @@ render_by_timestamp(GString *out, const tcpx_var_t *var, const void *ctx)
 }
 
 static gboolean
+render_ack_lost_sure(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    return tcpx_ack_lost_sure(finding_of(ctx));
+}
+
+static gboolean
 render_by_ip_id(GString *out, const tcpx_var_t *var, const void *ctx)
 {
     return finding_of(ctx)->order_by == TCPX_ORDER_IP_ID;
@@ -449,6 +455,7 @@ static const tcpx_var_t frame_vars[] = {
     { "ack",           render_segment_ack,   0, 0 },
     { "ack_age",       render_age,           F(ack_age_ns), F(ack_frame) },
     { "ack_frame",     render_number,        F(ack_frame), 0 },
+    { "ack_lost_sure", render_ack_lost_sure, 0, 0 },
     { "attempt",       render_number,        F(attempt), 0 },
     { "by_ip_id",      render_by_ip_id,      F(order_by), 0 },
     { "by_server",     render_by_server,     C(from_client), 0 },

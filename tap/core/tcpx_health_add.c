@@ -293,19 +293,14 @@ add_retx_causes(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     }
 }
 
-/* An ACK this old at a resend it should have spared did not reach the sender: no stack resends sooner
- * after an ACK arrives (Linux's least timer), while a resend that only waited in a queue toward here
- * (sent before the ACK arrived) is rarely this late (tcpx_health_judge.c weighs a queue). */
-#define ACK_LOST_MIN_NS (200 * NS_PER_MS)
-
-/* Data resent although its ACK crossed the capture point long before (cause ack_lost, the ACK
- * older than the sender's leg and ACK_LOST_MIN_NS): the ACK was lost, or held, on the way. */
+/* Data resent although its ACK crossed the capture point long before (tcpx_ack_lost_sure()): the
+ * ACK was lost, or held, on the way to the sender. */
 static inline void
 add_ack_lost(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
     const tcpx_finding_t *f = tcpx_health_finding_of(rec, TCPX_K_SPURIOUS_RETRANSMISSION);
     tcpx_health_stream_t *s = &hs->pub;
-    if (!f || f->cause != TCPX_C_SPURIOUS_ACK_LOST || f->ack_age_ns < ACK_LOST_MIN_NS)
+    if (!f || !tcpx_ack_lost_sure(f))
         return;
     s->ack_lost_resends++;
     s->ack_lost_side = r->d;

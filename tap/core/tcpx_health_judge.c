@@ -237,19 +237,17 @@ rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
-/* Data resent although its ACK had crossed the capture point long before (tcpx_health_add.c), and many
- * round trips before: the ACKs were lost, or held, between here and the sender; the resends were not
- * needed.  Not told where a resend that waited in a queue, sent before the ACK arrived, looks the same:
- * a capture near the sender (its own queue), a queue found on the path of the sender's data. */
-#define ACK_LOST_RTTS 4
+/* Data resent although its ACK had crossed the capture point long before (tcpx_ack_lost_sure()): the
+ * ACKs were lost, or held, between here and the sender; the resends were not needed.  Not told where a
+ * resend that waited in a queue, sent before the ACK arrived, looks the same: a capture near the sender
+ * (its own queue), a queue found on the path of the sender's data. */
 static gboolean
 rule_ack_lost(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
     int sender = s->ack_lost_side;
     tcpx_position_t near_sender = sender == 0 ? TCPX_POS_NEAR_CLIENT : TCPX_POS_NEAR_SERVER;
-    if (s->ack_lost_resends == 0 || s->position == near_sender || s->queue_dir == sender ||
-        s->ack_lost_wait_ns < ACK_LOST_RTTS * s->rtt_ref_ns)
+    if (s->ack_lost_resends == 0 || s->position == near_sender || s->queue_dir == sender)
         return FALSE;
     is->weight = p->w_loss_low;
     is->fault = TCPX_FAULT_NETWORK;

@@ -292,6 +292,32 @@ test_ring_follows_flight(void)
     g_free(s);
 }
 
+/* An ACK lost on the way to the sender, or a resend that waited in a queue on its way here: the ACK's
+ * age at the resend says which the frame's cause may name. */
+static void
+test_spurious_ack_lost_words(void)
+{
+    static const struct {
+        int age_ms;
+        const char *says;
+    } cases[] = { { 60, "or this resend waited in a queue" }, { 300, "lost, or held for long, on the way to it" } };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        tcpx_stream_t *s = new_stream();
+        gint64 t = handshake(s);
+        feed(s, seg(FALSE, t + 1, TCPX_TH_ACK, 1, 101, 1000));
+        feed(s, seg(TRUE, t + 21, TCPX_TH_ACK, 101, 1001, 0));
+        tcpx_segment_t rt = seg(FALSE, t + 21 + cases[i].age_ms, TCPX_TH_ACK, 1, 101, 1000);
+        rt.ws = TCPX_WS_RETRANSMISSION | TCPX_WS_SPURIOUS;
+        const tcpx_finding_t *f = find_kind(feed(s, rt), TCPX_K_SPURIOUS_RETRANSMISSION);
+        g_assert_nonnull(f);
+        g_assert_cmpint(f->cause, ==, TCPX_C_SPURIOUS_ACK_LOST);
+        char *cause = render(s, f, TRUE, tcpx_render_cause);
+        g_assert_nonnull(strstr(cause, cases[i].says));
+        g_free(cause);
+        g_free(s);
+    }
+}
+
 static void
 test_spurious_causes(void)
 {
@@ -1612,6 +1638,7 @@ main(int argc, char **argv)
     g_test_add_func("/story/teardown", test_teardown_story);
     g_test_add_func("/classify/fast_retransmission", test_fast_retransmission);
     g_test_add_func("/classify/spurious", test_spurious_causes);
+    g_test_add_func("/classify/spurious_ack_lost_words", test_spurious_ack_lost_words);
     g_test_add_func("/classify/capture_duplicate", test_capture_duplicate);
     g_test_add_func("/classify/capture_copy_of_ack", test_capture_copy_of_ack);
     g_test_add_func("/classify/bit_identical_is_not_a_copy", test_bit_identical_is_not_a_copy);
