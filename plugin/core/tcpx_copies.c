@@ -38,8 +38,8 @@ mix(guint64 h, guint64 v)
 }
 
 /* The packet's identity: what a copy repeats and a new packet changes. */
-static guint64
-identity(const tcpx_segment_t *seg)
+guint64
+tcpx_packet_identity(const tcpx_segment_t *seg)
 {
     guint64 h = mix(0x51ED27ull, ((guint64)seg->seq << 32) | seg->ack);
     h = mix(h, ((guint64)seg->len << 32) | ((guint64)seg->flags << 16) | seg->checksum);
@@ -109,14 +109,13 @@ is_copy(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const tcp
 }
 
 const tcpx_copy_slot_t *
-tcpx_copy_of(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+tcpx_copy_of(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint64 identity)
 {
     const tcpx_side_t *d = &s->side[sender];
     if (!d->copies_cap)
         return NULL;
-    guint64 key = identity(seg);
-    const tcpx_copy_slot_t *e = slot_at(d, place(seg, key));
-    if (e->key != key || e->frame == seg->frame)
+    const tcpx_copy_slot_t *e = slot_at(d, place(seg, identity));
+    if (e->key != identity || e->frame == seg->frame)
         return NULL;
     return is_copy(s, sender, seg, e) ? e : NULL;
 }
@@ -138,7 +137,7 @@ grow(tcpx_stream_t *s, tcpx_side_t *d)
 }
 
 void
-tcpx_remember_packet(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
+tcpx_remember_packet(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint64 identity)
 {
     tcpx_side_t *d = &s->side[sender];
     if (d->packets > 0 && seg->has_ip_id && seg->ip_id == d->last_ip_id)
@@ -154,9 +153,8 @@ tcpx_remember_packet(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg)
     d->packets++;
     if (!d->copies_cap || (d->packets > d->copies_cap && d->copies_cap < COPY_SLOTS_MAX))
         grow(s, d);
-    guint64 key = identity(seg);
-    tcpx_copy_slot_t *e = slot_at(d, place(seg, key));
-    e->key = key;
+    tcpx_copy_slot_t *e = slot_at(d, place(seg, identity));
+    e->key = identity;
     e->ip_id = seg->has_ip_id ? seg->ip_id : 0;
     e->ts_ns = seg->ts_ns;
     e->frame = seg->frame;

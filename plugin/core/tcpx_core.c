@@ -470,7 +470,8 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
     note_frame(s, sender, seg);
     r->from_client = sender == tcpx_client_side(s);
     r->phase = (guint8)tcpx_plain_phase(seg);
-    const tcpx_copy_slot_t *copy_of = tcpx_copy_of(s, sender, seg);
+    guint64 identity = tcpx_packet_identity(seg);
+    const tcpx_copy_slot_t *copy_of = tcpx_copy_of(s, sender, seg, identity);
     if (copy_of) {
         /* The capture's copy: nothing TCP did, so nothing to explain as TCP and nothing to remember. */
         tcpx_explain_copy(s, sender, seg, copy_of, r);
@@ -478,7 +479,7 @@ tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *r)
         return;
     }
     note_handshake(s, sender, seg);
-    tcpx_remember_packet(s, sender, seg);
+    tcpx_remember_packet(s, sender, seg, identity);
     explain_anomalies(s, sender, seg, r);
     tcpx_tell_story(s, sender, seg, r);
     tcpx_hindsight_step(s, sender, seg, r);

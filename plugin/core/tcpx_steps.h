@@ -59,8 +59,10 @@ gboolean tcpx_early_in_unseen_start(const tcpx_stream_t *s);
 #define TCPX_WS_ANY_RETRANSMISSION (TCPX_WS_RETRANSMISSION | TCPX_WS_FAST_RETRANSMISSION | TCPX_WS_SPURIOUS)
 
 /* tcpx_copies.c: the earlier packet this one is a capture copy of, or NULL; remember a packet */
-const tcpx_copy_slot_t *tcpx_copy_of(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
-void tcpx_remember_packet(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg);
+/* identity: tcpx_packet_identity(seg), computed once per packet for both */
+guint64 tcpx_packet_identity(const tcpx_segment_t *seg);
+const tcpx_copy_slot_t *tcpx_copy_of(const tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint64 identity);
+void tcpx_remember_packet(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, guint64 identity);
 void tcpx_explain_copy(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, const tcpx_copy_slot_t *e,
                        tcpx_result_t *r);
 /* tcpx_retx.c */
