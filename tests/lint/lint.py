@@ -26,6 +26,7 @@ or TCPX_LINT_ANY_VERSION=1 runs anyway).  --source runs the checks on another tr
 the format check with clang-format -i (then look at the diff).
 """
 import argparse
+import atexit
 import concurrent.futures
 import difflib
 import json
@@ -34,6 +35,7 @@ import re
 import shutil
 import subprocess
 import sys
+import tempfile
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 REPO = os.path.dirname(os.path.dirname(HERE))
@@ -222,14 +224,33 @@ def fallback_flags(source):
     return flags
 
 
+# gcc's profile-guided build options (CMakeLists.txt), which clang does not know.
+GCC_ONLY_FLAG = re.compile(r"\s-(fprofile-[\w-]+(=\S+)?|Wno-missing-profile|Wno-coverage-mismatch)(?=\s)")
+
+
+def clang_compile_db(entries):
+    """A copy of the build's compilation database without gcc-only options, in a temporary folder."""
+    for e in entries:
+        if "command" in e:
+            e["command"] = GCC_ONLY_FLAG.sub("", e["command"])
+        if "arguments" in e:
+            e["arguments"] = [a for a in e["arguments"] if not GCC_ONLY_FLAG.match(" " + a + " ")]
+    folder = tempfile.mkdtemp(prefix="tcpx-lint-")
+    atexit.register(shutil.rmtree, folder, True)
+    with open(os.path.join(folder, "compile_commands.json"), "w") as fh:
+        json.dump(entries, fh)
+    return folder
+
+
 def check_tidy(source, build):
     files = analysed_sources(source)
     db_dir, listed = None, set()
     if build and os.path.exists(os.path.join(build, "compile_commands.json")):
-        db_dir = build
         with open(os.path.join(build, "compile_commands.json")) as fh:
-            for e in json.load(fh):
-                listed.add(os.path.realpath(os.path.join(e.get("directory", ""), e["file"])))
+            entries = json.load(fh)
+        for e in entries:
+            listed.add(os.path.realpath(os.path.join(e.get("directory", ""), e["file"])))
+        db_dir = clang_compile_db(entries)
     config = os.path.join(source, ".clang-tidy")
     if not os.path.exists(config):
         config = os.path.join(REPO, ".clang-tidy")
