@@ -388,6 +388,8 @@ tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result
     rec->result = r;
     rec->tcp_analysis_off = !tcpx_ws_tcp_analyzes_sequences();
     rec->cut_len = pinfo->fd->cap_len < pinfo->fd->pkt_len ? pinfo->fd->cap_len : 0;
+    rec->has_ip_id = layer->seg.has_ip_id;
+    rec->ip_id = layer->seg.ip_id;
     for (guint8 i = 0; r && i < r->n; i++) {
         const tcpx_finding_t *f = &r->f[i];
         if (!tcpx_kind_is_anomaly((tcpx_kind_t)f->kind))

@@ -171,6 +171,12 @@ typedef struct {
     guint32 ack_lost_resends; /* resends of data whose ACK crossed the capture point a round trip earlier (ack_lost) */
     int ack_lost_side;        /* ...by the client (0) or the server (1) */
     gint64 ack_lost_wait_ns;  /* ...the longest time from such an ACK to the resend */
+    /* resends while the receiver sent nothing the capture saw, its IP IDs showing packets it did send
+     * (ACKs lost on the way here; tcpx_health_silence.c) */
+    guint32 ack_silence_resends;
+    int ack_silence_side;     /* ...by the client (0) or the server (1) */
+    gint64 ack_silence_ns;    /* ...the longest silence */
+    guint32 ack_silence_lost; /* ...the most packets the receiver sent in one silence that never arrived */
     /* path MTU (tcpx_health_pmtu.c): routers' ICMPs "too big" about its segments, the first (or the
      * narrowest link's): its frame, MTU, router and whose packets; the resends in segments that fit */
     guint32 pmtu_icmps, pmtu_frame, pmtu_mtu;

@@ -251,15 +251,11 @@ dsack_proof(const tcpx_tap_rec_t *rec)
 
 /* A D-SACK proves the other side's retransmission unneeded: the original arrived, so
  * that retransmission was no loss (if it was counted as one, it is taken back). */
-static inline void
-add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+gboolean
+tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame)
 {
-    guint32 frame = dsack_proof(rec);
-    int sender = 1 - r->d;
     tcpx_health_stream_t *s = &hs->pub;
-    if (!frame)
-        return;
-    for (guint k = 0; k < G_N_ELEMENTS(hs->loss_retx_frame[0]); k++) {
+    for (guint k = 0; frame && k < G_N_ELEMENTS(hs->loss_retx_frame[0]); k++) {
         if (hs->loss_retx_frame[sender][k] != frame)
             continue;
         hs->loss_retx_frame[sender][k] = 0;
@@ -268,8 +264,24 @@ add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         if (hs->loss_retx_payload[sender][k] && hs->retx_loss_payload > 0)
             hs->retx_loss_payload--;
         hs->loss_unneeded++; /* taken off the loss events when they are counted */
+        return TRUE;
+    }
+    return FALSE;
+}
+
+static inline void
+add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
+{
+    int sender = 1 - r->d;
+    tcpx_health_stream_t *s = &hs->pub;
+    guint32 proven = dsack_proof(rec);
+    for (guint k = 0; proven && k < G_N_ELEMENTS(hs->loss_retx_frame[0]); k++) {
+        if (hs->loss_retx_frame[sender][k] != proven)
+            continue;
+        gboolean prompted = hs->loss_retx_prompted[sender][k];
+        tcpx_health_take_back_loss(hs, sender, proven);
         s->retx_unneeded++;
-        s->retx_unneeded_prompted += hs->loss_retx_prompted[sender][k];
+        s->retx_unneeded_prompted += prompted;
         return;
     }
 }
@@ -552,6 +564,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_sender_faults(hs, rec, &r);
     add_retry_series(hs, rec, &r);
     add_dsack(hs, rec, &r);
+    tcpx_health_add_silence(hs, rec, &r);
     if (r.pmtu_resend)
         tcpx_health_add_pmtu_resend(hs, rec);
     if (r.retx_loss)

@@ -46,6 +46,11 @@ void tcpx_health_add_capture(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
 /* tcpx_health_history.c: the record's letters in the stream's history. */
 void tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 
+/* A loss retransmission that, it turns out, no data loss explains: taken off the loss counts
+ * (tcpx_health_add.c); FALSE when it is not among the sender's latest ones. */
+gboolean tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame);
+void tcpx_health_add_silence(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
+
 /* tcpx_health_holes.c: the pending hole bytes from seq fill (NULL: none); a hole's bytes that came
  * late (reordered: captured after all); a record that shows a hole in sender d's data. */
 tcpx_health_hole_t *tcpx_health_hole_filled(hstream_t *hs, int d, guint32 seq);

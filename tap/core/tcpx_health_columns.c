@@ -298,6 +298,9 @@ GET_WHEN(get_nagle_stalls, s->nagle_stalls > 0, s->nagle_stalls)
 GET_WHEN(get_rto_long, s->timer_long_retx > 0, s->timer_long_ns)
 GET_WHEN(get_ack_lost_resends, s->ack_lost_resends > 0, s->ack_lost_resends)
 GET_WHEN(get_ack_lost_wait, s->ack_lost_resends > 0, s->ack_lost_wait_ns)
+GET_WHEN(get_ack_silence_resends, s->ack_silence_resends > 0, s->ack_silence_resends)
+GET_WHEN(get_ack_silence, s->ack_silence_resends > 0, s->ack_silence_ns)
+GET_WHEN(get_ack_silence_lost, s->ack_silence_resends > 0, s->ack_silence_lost)
 static void
 get_history(hs_t *s, hv_t *v)
 {
@@ -487,6 +490,9 @@ static const tcpx_health_column_t columns[] = {
     { "rto_long_s", TCPX_HU_SECONDS, get_rto_long, J },
     { "ack_lost_resends", TCPX_HU_COUNT, get_ack_lost_resends, J },
     { "ack_lost_wait_s", TCPX_HU_SECONDS, get_ack_lost_wait, J },
+    { "ack_silence_resends", TCPX_HU_COUNT, get_ack_silence_resends, J },
+    { "ack_silence_s", TCPX_HU_SECONDS, get_ack_silence, J },
+    { "ack_silence_lost", TCPX_HU_COUNT, get_ack_silence_lost, J },
     { "nagle_stalls", TCPX_HU_COUNT, get_nagle_stalls, J },
     { "nagle_lost_s", TCPX_HU_SECONDS, get_nagle_lost, J },
     { "limits_sender", TCPX_HU_TEXT, tcpx_health_get_lim_sender, J },

@@ -66,6 +66,17 @@ typedef struct {
     tcpx_limits_timeline_t *timeline; /* from half a second into the transfer (g_free'd with the stream) */
 } tcpx_limits_acc_t;
 
+/* Loss resends by one sender while its receiver sent nothing for long (tcpx_health_silence.c). */
+typedef struct {
+    gint64 from_ts;     /* the receiver's last packet before the silence */
+    guint32 high;       /* the highest sequence the sender had sent by the first resend */
+    guint32 resent_end; /* the end of the bytes resent */
+    guint32 frame[4];   /* the resends */
+    guint32 n;
+    guint16 ipid;    /* the receiver's IP ID before the silence */
+    bool ipid_known; /* ...and its IP IDs counted its packets */
+} tcpx_silence_t;
+
 /* Per-stream state: the public summary plus the running state of the accumulation.  Grouped by size
  * (8-byte fields, then 4-byte, then flags) to leave no padding: there is one per stream of the capture. */
 typedef struct {
@@ -89,6 +100,9 @@ typedef struct {
     tcpx_health_hole_t (*ph)[TCPX_HEALTH_PENDING_HOLES];
     gint64 sack_ts[2];     /* when the receiver's latest SACK hole in sender d's data was seen */
     gint64 last_ack_ts[2]; /* when side d's ACK last advanced (last_ack) */
+    gint64 pkt_last_ts[2]; /* each side's latest packet (tcpx_health_silence.c) */
+    /* resends by sender d while the receiver said nothing for long (tcpx_health_silence.c) */
+    tcpx_silence_t sil[2];
     /* window full, per receiver: periods from a window-full segment to the receiver's ACK opening the window */
     gint64 wf_since[2], wf_ns[2], wf_loss_ns[2];
     /* retry series: one segment retransmitted again and again, nothing from the peer (per sender) */
@@ -133,6 +147,9 @@ typedef struct {
     guint32 peer_last_frame[2]; /* the last frame from the other side when the series began */
     guint32 last_frame[2];      /* each side's last frame */
     int lost_side;              /* the sender of the retry series judged a lost connection */
+    /* each side's latest IP ID, and how often its IP ID rose by one from the packet before or did not */
+    guint16 ipid_last[2];
+    guint16 ipid_steps[2], ipid_jumps[2];
     /* flags */
     bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     bool loss_retx_payload[2][4];
@@ -251,6 +268,7 @@ typedef enum {
     TCPX_HW_CAPTURE_ALL_TWICE,
     TCPX_HW_DELAY_SPIKE,
     TCPX_HW_ACK_LOST,
+    TCPX_HW_ACK_SILENCE,
     TCPX_HW_PMTU_BLACKHOLE,
     TCPX_HW_TIMER_LONG,
     TCPX_HW_SACK_IGNORED,

@@ -221,6 +221,23 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* Loss resends that lost ACKs explain (tcpx_health_silence.c: the receiver silent, then acknowledging
+ * everything, its IP IDs counting packets that never arrived), and no loss left: ACKs lost on the way
+ * back, told from behind the loss, where rule_ack_lost cannot see the ACKs. */
+static gboolean
+rule_ack_silence(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->ack_silence_resends == 0 || s->retx_net[0] + s->retx_net[1] > 0)
+        return FALSE;
+    is->weight = p->w_loss_low;
+    is->fault = TCPX_FAULT_NETWORK;
+    is->code = "ack_lost";
+    is->words = TCPX_HW_ACK_SILENCE;
+    is->ev.side = s->ack_silence_side;
+    return TRUE;
+}
+
 /* Every loss retransmission proved unneeded by the receiver (D-SACK), and a timer sent one of them: the
  * data was late, not lost.  Resends only the receiver's duplicate ACKs asked for, then proved unneeded,
  * tell of segments that arrived out of order (reordering), not of a delay: no issue. */
@@ -228,7 +245,9 @@ static gboolean
 rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    if (s->retx_unneeded <= s->retx_unneeded_prompted || s->retx_net[0] + s->retx_net[1] > 0)
+    /* lost ACKs explain the timer's resends (rule_ack_silence): their D-SACKs tell of no delay */
+    if (s->retx_unneeded <= s->retx_unneeded_prompted || s->retx_net[0] + s->retx_net[1] > 0 ||
+        s->ack_silence_resends > 0)
         return FALSE;
     is->weight = p->w_loss_low;
     is->fault = TCPX_FAULT_NETWORK;
@@ -357,6 +376,7 @@ static const rule_t rules[] = {
     rule_sack_ignored, /* before the loss that set it off: the sender's recovery is the fault */
     rule_beyond_window,
     rule_network_loss,
+    rule_ack_silence,
     rule_delay_spike,
     rule_ack_lost,
     rule_not_reading,

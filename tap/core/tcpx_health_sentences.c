@@ -91,6 +91,10 @@ static const struct {
         "ACKs lost or late on the way back: the {side} resent {ack_lost_resends} segment{?one_ack_lost_resends:|s} the "
         "{peer} had acknowledged, up to {ack_lost_wait} after the ACK passed the capture point{?rtt_ref: (RTT "
         "{rtt_ref})}: resends that were not needed" },
+    [TCPX_HW_ACK_SILENCE] = { NULL,
+        "ACKs lost on the way back: nothing from the {peer} for {ack_silence}{?rtt_ref: (RTT {rtt_ref})}, though its "
+        "IP ID counts {ack_silence_lost} packet{?one_ack_silence_lost:|s} it sent; its next ACK covered all the {side} "
+        "sent, whose timer resent {ack_silence_resends} segment{?one_ack_silence_resends:|s}" },
 
     /* completeness (done_text), by tcpx_done_t */
     [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,

@@ -24,6 +24,8 @@ typedef struct {
     gboolean guessed;
     gint64 t0;
     tcpx_result_t res; /* findings of the next record, when res.n > 0 (then cleared) */
+    gboolean ip_ids;   /* records carry IP IDs: each side's rises by one per record */
+    guint16 ip_id[2];
 } conn_t;
 
 static void
@@ -76,6 +78,8 @@ rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 le
     r.lost_bytes = lost_bytes;
     r.lost_segments = lost_segs;
     r.st = &c->st;
+    r.has_ip_id = c->ip_ids;
+    r.ip_id = c->ip_ids ? ++c->ip_id[d] : 0;
     if (c->res.n > 0)
         r.result = &c->res;
     if (flags & TCPX_TH_RST)
@@ -314,6 +318,57 @@ test_dsack_takes_back_loss(void)
     dsack_takes_back_loss(TRUE, FALSE);
     dsack_takes_back_loss(FALSE, FALSE);
     dsack_takes_back_loss(TRUE, TRUE);
+}
+
+/* Captured near the server, behind ACKs lost on the way: the client falls silent while the server sends
+ * on, the server's timer resends the oldest segment twice, then the client's next ACK covers it all.
+ * unseen: the packets the client sent meanwhile that never arrived (its IP ID's rise less one). */
+static const tcpx_health_stream_t *
+ack_silence_stream(tcpx_health_t *h, guint16 unseen)
+{
+    conn_t c;
+    conn_init(&c, h, 5, TRUE);
+    c.ip_ids = TRUE;
+    handshake(&c, 0, 0.1, 20);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (int i = 0; i < 20; i++) {
+        rec(&c, 40 + i, S, A, 1400, 65160, 0);
+        if (i % 2)
+            rec(&c, 60.5 + i, C, A, 0, 64256, 0);
+    }
+    guint32 oldest = c.seq[1];
+    for (int i = 0; i < 8; i++) /* the client's ACKs for these are lost */
+        rec(&c, 90 + i, S, A, 1400, 65160, 0);
+    for (int k = 0; k < 2; k++) {
+        finding_next(&c, TCPX_K_RETRANSMISSION, TCPX_C_RETX_TIMEOUT, 0, 0);
+        rec_full(&c, 300 + 500 * k, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, oldest);
+    }
+    c.ip_id[0] += unseen;
+    rec(&c, 820, C, A, 0, 64256, 0); /* acknowledges it all */
+    return judge(&c);
+}
+
+/* ACKs lost before a capture near the sender: the client's IP IDs count the packets it sent that
+ * never arrived, so the timer's resends answered lost ACKs: no data loss.  A client that sent
+ * nothing meanwhile (its IP ID one up) may have stalled: the resends stay a loss. */
+static void
+test_ack_silence(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    const tcpx_health_stream_t *s = ack_silence_stream(h, 6);
+    g_assert_cmpstr(s->verdict_code, ==, "ack_lost");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
+    g_assert_cmpuint(s->retx_net[1], ==, 0);
+    g_assert_cmpuint(s->loss_events, ==, 0);
+    g_assert_cmpuint(s->ack_silence_resends, ==, 2);
+    g_assert_cmpuint(s->ack_silence_lost, ==, 6);
+    g_assert_nonnull(strstr(s->verdict, "IP ID counts 6 packets it sent"));
+    tcpx_health_free(h);
+    h = tcpx_health_new(NULL);
+    s = ack_silence_stream(h, 0);
+    g_assert_cmpstr(s->verdict_code, ==, "network_loss");
+    g_assert_cmpuint(s->ack_silence_resends, ==, 0);
+    tcpx_health_free(h);
 }
 
 /* A resend of data whose ACK passed the capture point ack_age_ms earlier (cause ack_lost), on a 20 ms
@@ -2160,6 +2215,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/lossy_scattered", test_lossy_scattered);
     g_test_add_func("/health/lossy_bursts", test_lossy_bursts);
     g_test_add_func("/health/ack_lost", test_ack_lost);
+    g_test_add_func("/health/ack_silence", test_ack_silence);
     g_test_add_func("/health/network_hole", test_network_hole);
     g_test_add_func("/health/zero_window_client", test_zero_window);
     g_test_add_func("/health/zero_window_server", test_zero_window_server);
