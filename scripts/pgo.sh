@@ -31,7 +31,7 @@ fi
 
 # The profiles are written by the tshark that loads the instrumented plugin: as root that
 # is nobody (Wireshark ignores personal plugins when run as root), so a folder it may write.
-work=$(mktemp -d /tmp/tcpx-pgo.XXXXXX)
+work=$(mktemp -d -t tcpx-pgo.XXXXXX)
 trap 'rm -rf "$work"' EXIT
 chmod 755 "$work"
 mkdir -m 777 "$work/profile" "$work/home"
