@@ -177,6 +177,12 @@ typedef struct {
     int ack_silence_side;     /* ...by the client (0) or the server (1) */
     gint64 ack_silence_ns;    /* ...the longest silence */
     guint32 ack_silence_lost; /* ...the most packets the receiver sent in one silence that never arrived */
+    /* resends in such a silence the capture cannot explain: the receiver then acknowledged all, but its IP
+     * IDs count nothing (or say it sent nothing): ACKs lost, data held on the path, or a stalled receiver */
+    guint32 silence_resends;
+    int silence_side;           /* ...by the client (0) or the server (1) */
+    gint64 silence_ns;          /* ...the longest silence */
+    gboolean silence_sent_none; /* ...the receiver's IP IDs say it sent nothing meanwhile (no lost ACKs) */
     /* path MTU (tcpx_health_pmtu.c): routers' ICMPs "too big" about its segments, the first (or the
      * narrowest link's): its frame, MTU, router and whose packets; the resends in segments that fit */
     guint32 pmtu_icmps, pmtu_frame, pmtu_mtu;

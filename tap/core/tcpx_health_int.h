@@ -71,6 +71,7 @@ typedef struct {
     gint64 from_ts;     /* the receiver's last packet before the silence */
     guint32 high;       /* the highest sequence the sender had sent by the first resend */
     guint32 resent_end; /* the end of the bytes resent */
+    guint32 heard_high; /* the highest sequence the sender had sent when the receiver last spoke */
     guint32 frame[4];   /* the resends */
     guint32 n;
     guint16 ipid;    /* the receiver's IP ID before the silence */
@@ -138,8 +139,9 @@ typedef struct {
     guint32 win_pre_max[2], win_post_max[2]; /* largest window before / after the first full window */
     /* the highest sequence each side sent (data, FIN) */
     guint32 snd_max[2];
-    guint32 tfo_resend; /* TFO SYN data the server ignored, still to be resent */
-    guint32 ooo[2];     /* out-of-order segments per sender */
+    guint32 heard_high[2]; /* snd_max[d] when the other side last sent a packet (tcpx_health_silence.c) */
+    guint32 tfo_resend;    /* TFO SYN data the server ignored, still to be resent */
+    guint32 ooo[2];        /* out-of-order segments per sender */
     /* holes not yet classified, per sender */
     guint32 holes[2], hole_segs[2], hole_max_segs[2];
     guint32 cap_holes;
@@ -269,6 +271,7 @@ typedef enum {
     TCPX_HW_DELAY_SPIKE,
     TCPX_HW_ACK_LOST,
     TCPX_HW_ACK_SILENCE,
+    TCPX_HW_SILENCE,
     TCPX_HW_PMTU_BLACKHOLE,
     TCPX_HW_TIMER_LONG,
     TCPX_HW_SACK_IGNORED,

@@ -238,6 +238,24 @@ rule_ack_silence(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
+/* Loss resends in a receiver's silence that ended with an ACK of all the sender had sent, which its IP
+ * IDs cannot explain (tcpx_health_silence.c): ACKs lost, the data held on the path, or the receiver
+ * stalled.  No data loss (a live receiver answers the data beyond a lost segment at once), and no cause
+ * the capture can choose: a capture at the receiver would tell. */
+static gboolean
+rule_silence(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    if (s->silence_resends == 0 || s->retx_net[0] + s->retx_net[1] > 0)
+        return FALSE;
+    is->weight = p->w_loss_low;
+    is->fault = TCPX_FAULT_UNDETERMINED;
+    is->code = "silence_undetermined";
+    is->words = TCPX_HW_SILENCE;
+    is->ev.side = s->silence_side;
+    return TRUE;
+}
+
 /* Every loss retransmission proved unneeded by the receiver (D-SACK), and a timer sent one of them: the
  * data was late, not lost.  Resends only the receiver's duplicate ACKs asked for, then proved unneeded,
  * tell of segments that arrived out of order (reordering), not of a delay: no issue. */
@@ -245,9 +263,10 @@ static gboolean
 rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    /* lost ACKs explain the timer's resends (rule_ack_silence): their D-SACKs tell of no delay */
+    /* lost ACKs explain the timer's resends (rule_ack_silence), or may (rule_silence): their D-SACKs
+     * tell of no delay */
     if (s->retx_unneeded <= s->retx_unneeded_prompted || s->retx_net[0] + s->retx_net[1] > 0 ||
-        s->ack_silence_resends > 0)
+        s->ack_silence_resends > 0 || s->silence_resends > 0)
         return FALSE;
     is->weight = p->w_loss_low;
     is->fault = TCPX_FAULT_NETWORK;
@@ -377,6 +396,7 @@ static const rule_t rules[] = {
     rule_beyond_window,
     rule_network_loss,
     rule_ack_silence,
+    rule_silence,
     rule_delay_spike,
     rule_ack_lost,
     rule_not_reading,

@@ -95,6 +95,10 @@ static const struct {
         "ACKs lost on the way back: nothing from the {peer} for {ack_silence}{?rtt_ref: (RTT {rtt_ref})}, though its "
         "IP ID counts {ack_silence_lost} packet{?one_ack_silence_lost:|s} it sent; its next ACK covered all the {side} "
         "sent, whose timer resent {ack_silence_resends} segment{?one_ack_silence_resends:|s}" },
+    [TCPX_HW_SILENCE] = { NULL,
+        "undetermined: the {peer} silent {silence}{?rtt_ref: (RTT {rtt_ref})} as the {side}'s timer resent "
+        "{silence_resends} segment{?one_silence_resends:|s}, then ACKing all: {?silence_sent_none:it sent nothing (IP "
+        "ID): |ACKs lost, }data held on the path, or the {peer} stalled" },
 
     /* completeness (done_text), by tcpx_done_t */
     [TCPX_HW_DONE + TCPX_DONE_COMPLETE] = { NULL,

@@ -5,10 +5,16 @@
  * like a data loss.  What tells: the receiver's next packet acknowledges everything the sender had
  * sent before its first resend, data beyond the resent bytes included (so that data arrived, and the
  * receiver had reason to acknowledge it), and the receiver's IP ID rose by more than one across the
- * silence: a receiver that numbers its packets one by one sent packets the capture never saw.  Then
+ * silence: a receiver that numbers its packets one by one sent packets the capture never saw.  Some
+ * of that data must have been sent after the receiver last spoke: a receiver that had seen it all and
+ * then fell silent was waiting for the resent bytes (a data loss: it has nothing to say until they
+ * come).  Then
  * the resends answered lost ACKs, not lost data, and are taken off the loss counts.  A receiver
- * whose IP IDs cannot count its packets (IPv6, zero or random IDs), or that sent nothing meanwhile
- * (a stalled host looks silent too), leaves the resends counted as they were.
+ * whose IP IDs cannot count its packets (IPv6, zero or random IDs) may have lost its ACKs, had the
+ * data held on the path, or stalled; one whose IP ID rose by one sent nothing meanwhile (held data,
+ * or a stall).  Either way its silence contradicts a plain data loss (a live receiver answers the
+ * data beyond a lost segment at once): the resends are taken off the loss counts too, and the
+ * judgement says it cannot tell which (silence_resends).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -52,12 +58,21 @@ note_resend(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
         e->resent_end = rec->seq;
         e->ipid = hs->ipid_last[rcv];
         e->ipid_known = ipids_count_packets(hs, rcv);
+        e->heard_high = hs->heard_high[d];
     }
     if (tcpx_seq_gt(rec->seq + rec->len, e->resent_end))
         e->resent_end = rec->seq + rec->len;
     if (e->n < G_N_ELEMENTS(e->frame))
         e->frame[e->n] = rec->frame;
     e->n++;
+}
+
+/* The silence's resends are no loss shown (unless a D-SACK in the ACK that ended it took them back). */
+static void
+take_back_resends(hstream_t *hs, const tcpx_silence_t *e, int d)
+{
+    for (guint i = 0; i < MIN(e->n, G_N_ELEMENTS(e->frame)); i++)
+        tcpx_health_take_back_loss(hs, d, e->frame[i]);
 }
 
 /* The receiver's first packet after the silence of sender d's resends: judged, then forgotten. */
@@ -68,11 +83,16 @@ end_silence(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     tcpx_health_stream_t *s = &hs->pub;
     guint32 unseen = (guint16)(rec->ip_id - e->ipid) - 1u;
     gboolean covers = (rec->flags & TCPX_TH_ACK) && tcpx_seq_ge(rec->ack, e->high) &&
-                      tcpx_seq_gt(e->high, e->resent_end);
+                      tcpx_seq_gt(e->high, e->resent_end) && tcpx_seq_gt(e->high, e->heard_high);
     gboolean counted = e->ipid_known && rec->has_ip_id && ipids_count_packets(hs, 1 - d);
-    if (covers && counted && unseen >= 1 && unseen <= IPID_MAX_UNSEEN) {
-        for (guint i = 0; i < MIN(e->n, G_N_ELEMENTS(e->frame)); i++)
-            tcpx_health_take_back_loss(hs, d, e->frame[i]); /* unless a D-SACK in this very ACK did */
+    if (covers && (!counted || unseen == 0)) { /* lost ACKs, held data or a stall: the capture cannot tell */
+        take_back_resends(hs, e, d);
+        s->silence_resends += e->n;
+        s->silence_side = d;
+        s->silence_ns = MAX(s->silence_ns, rec->ts_ns - e->from_ts);
+        s->silence_sent_none |= counted;
+    } else if (covers && unseen <= IPID_MAX_UNSEEN) {
+        take_back_resends(hs, e, d);
         s->ack_silence_resends += e->n;
         s->ack_silence_side = d;
         s->ack_silence_ns = MAX(s->ack_silence_ns, rec->ts_ns - e->from_ts);
@@ -94,6 +114,7 @@ note_packet(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     }
     hs->ipid_last[d] = rec->ip_id;
     hs->pkt_last_ts[d] = rec->ts_ns;
+    hs->heard_high[1 - d] = hs->snd_max[1 - d];
 }
 
 void

@@ -322,13 +322,15 @@ test_dsack_takes_back_loss(void)
 
 /* Captured near the server, behind ACKs lost on the way: the client falls silent while the server sends
  * on, the server's timer resends the oldest segment twice, then the client's next ACK covers it all.
- * unseen: the packets the client sent meanwhile that never arrived (its IP ID's rise less one). */
+ * unseen: the packets the client sent meanwhile that never arrived (its IP ID's rise less one); ip_ids:
+ * the client's IP IDs count its packets; waiting: the client saw all the server sent and said so with
+ * a duplicate ACK for the oldest segment before falling silent (a data loss, then the wait for it). */
 static const tcpx_health_stream_t *
-ack_silence_stream(tcpx_health_t *h, guint16 unseen)
+ack_silence_stream(tcpx_health_t *h, guint16 unseen, gboolean ip_ids, gboolean waiting)
 {
     conn_t c;
     conn_init(&c, h, 5, TRUE);
-    c.ip_ids = TRUE;
+    c.ip_ids = ip_ids;
     handshake(&c, 0, 0.1, 20);
     rec(&c, 21, C, PA, 200, 64256, 0);
     for (int i = 0; i < 20; i++) {
@@ -339,6 +341,12 @@ ack_silence_stream(tcpx_health_t *h, guint16 unseen)
     guint32 oldest = c.seq[1];
     for (int i = 0; i < 8; i++) /* the client's ACKs for these are lost */
         rec(&c, 90 + i, S, A, 1400, 65160, 0);
+    if (waiting) {
+        guint32 next = c.seq[1];
+        c.seq[1] = oldest;
+        rec(&c, 97.5, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+        c.seq[1] = next;
+    }
     for (int k = 0; k < 2; k++) {
         finding_next(&c, TCPX_K_RETRANSMISSION, TCPX_C_RETX_TIMEOUT, 0, 0);
         rec_full(&c, 300 + 500 * k, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, oldest);
@@ -350,12 +358,14 @@ ack_silence_stream(tcpx_health_t *h, guint16 unseen)
 
 /* ACKs lost before a capture near the sender: the client's IP IDs count the packets it sent that
  * never arrived, so the timer's resends answered lost ACKs: no data loss.  A client that sent
- * nothing meanwhile (its IP ID one up) may have stalled: the resends stay a loss. */
+ * nothing meanwhile (its IP ID one up), or whose IP IDs count nothing, leaves it undetermined: ACKs
+ * lost, data held on the path, or a stalled client.  A client that was waiting for the resent
+ * bytes (it had seen all the rest) was silent because it had nothing to say: a data loss. */
 static void
 test_ack_silence(void)
 {
     tcpx_health_t *h = tcpx_health_new(NULL);
-    const tcpx_health_stream_t *s = ack_silence_stream(h, 6);
+    const tcpx_health_stream_t *s = ack_silence_stream(h, 6, TRUE, FALSE);
     g_assert_cmpstr(s->verdict_code, ==, "ack_lost");
     g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
     g_assert_cmpuint(s->retx_net[1], ==, 0);
@@ -364,10 +374,27 @@ test_ack_silence(void)
     g_assert_cmpuint(s->ack_silence_lost, ==, 6);
     g_assert_nonnull(strstr(s->verdict, "IP ID counts 6 packets it sent"));
     tcpx_health_free(h);
+
+    for (int ip_ids = 0; ip_ids < 2; ip_ids++) {
+        h = tcpx_health_new(NULL);
+        s = ack_silence_stream(h, 0, ip_ids, FALSE);
+        g_assert_cmpstr(s->verdict_code, ==, "silence_undetermined");
+        g_assert_cmpint(s->fault, ==, TCPX_FAULT_UNDETERMINED);
+        g_assert_cmpuint(s->retx_net[1], ==, 0);
+        g_assert_cmpuint(s->ack_silence_resends, ==, 0);
+        g_assert_cmpuint(s->silence_resends, ==, 2);
+        g_assert_cmpint(s->silence_sent_none, ==, ip_ids);
+        g_assert_nonnull(strstr(s->verdict, ip_ids ? "it sent nothing (IP ID): data held on the path, or the client "
+                                                     "stalled"
+                                                   : "ACKs lost, data held on the path, or the client stalled"));
+        tcpx_health_free(h);
+    }
+
     h = tcpx_health_new(NULL);
-    s = ack_silence_stream(h, 0);
+    s = ack_silence_stream(h, 6, TRUE, TRUE);
     g_assert_cmpstr(s->verdict_code, ==, "network_loss");
     g_assert_cmpuint(s->ack_silence_resends, ==, 0);
+    g_assert_cmpuint(s->silence_resends, ==, 0);
     tcpx_health_free(h);
 }
 
@@ -1102,6 +1129,11 @@ test_timer_too_long(void)
     guint32 lost = c.seq[1];
     for (int i = 0; i < 3; i++)
         rec(&c, 61 + i, S, PA, 1000, 65160, 0);
+    guint32 next = c.seq[1];
+    c.seq[1] = lost; /* the first segment lost: the client's duplicate ACKs ask for it */
+    for (int i = 1; i < 3; i++)
+        rec(&c, 76 + i, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+    c.seq[1] = next;
     c.res.n = 1;
     c.res.f[0].kind = TCPX_K_RETRANSMISSION;
     c.res.f[0].cause = TCPX_C_RETX_TIMER_LONG;
@@ -1444,6 +1476,10 @@ test_pmtu_aside(void)
     for (int i = 0; i < 4; i++)
         rec(&c, 41.1, S, A, 1000, 65160, 0);
     icmp_rec(&c, 61, 1280, TCPX_C_PMTU_TOO_BIG);
+    guint32 next = c.seq[1];
+    c.seq[1] = first; /* the first segment lost: the client's duplicate ACK asks for it */
+    rec(&c, 81.2, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+    c.seq[1] = next;
     rec_full(&c, 300, S, A, 1000, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, first);
     close_both(&c, 400, 40);
     const tcpx_health_stream_t *s = judge(&c);
@@ -1940,8 +1976,9 @@ test_templates(void)
 /* ------------------------------------------------------------------ */
 /* Loss pattern downstream of the loss, SACK holes (issue #16 item 5) */
 
-/* Three 1-segment holes 2 ms apart (bursty) or 100 ms apart, each filled by an out-of-order
- * segment 21 ms (an RTT) later: what a capture downstream of the loss shows. */
+/* Three 1-segment holes 2 ms apart (bursty) or 100 ms apart (the client asking for each: a duplicate
+ * ACK), each filled by an out-of-order segment 21 ms (an RTT) later: what a capture downstream of the
+ * loss shows. */
 static const tcpx_health_stream_t *
 holes_filled(conn_t *c, gboolean bursty)
 {
@@ -1955,8 +1992,13 @@ holes_filled(conn_t *c, gboolean bursty)
         hole[i] = c->seq[1];
         c->seq[1] += 1400;
         rec_full(c, at[i], S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 1400, 1, 0);
-        if (!bursty)
-            rec_full(c, at[i] + 21, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i]);
+        if (bursty)
+            continue;
+        guint32 next = c->seq[1];
+        c->seq[1] = hole[i]; /* the client's duplicate ACK asks for the hole */
+        rec(c, at[i] + 0.5, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+        c->seq[1] = next;
+        rec_full(c, at[i] + 21, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i]);
     }
     for (int i = 0; bursty && i < 3; i++)
         rec_full(c, at[i] + 21, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i]);
