@@ -62,6 +62,10 @@ typedef struct {
     bool in_recovery;        /* repairing a loss ... */
     tcpx_limits_ack_t *acks; /* a ring of TCPX_LIMITS_ACKS, while the transfer runs (g_free'd once it ends) */
     guint32 acks_head, acks_len;
+    /* the ring's ends, kept here so that most records need not read the ring: when the oldest ACK
+     * reaches the sender (while acks_len), the newest one's ACK and right edge */
+    gint64 oldest_at;
+    guint32 newest_ack, newest_edge;
     gint64 first_ts;                  /* its first data */
     tcpx_limits_timeline_t *timeline; /* from half a second into the transfer (g_free'd with the stream) */
 } tcpx_limits_acc_t;

@@ -177,6 +177,8 @@ apply_oldest_ack(const hstream_t *hs, tcpx_limits_acc_t *a, gint64 at)
     guint32 ack = a->acks[a->acks_head].ack, edge = a->acks[a->acks_head].edge;
     a->acks_head = (a->acks_head + 1) % TCPX_LIMITS_ACKS;
     a->acks_len--;
+    if (a->acks_len)
+        a->oldest_at = a->acks[a->acks_head].at;
     close_interval(a, at);
     if (!a->ack_known || tcpx_seq_ge(ack, a->ack)) { /* the sender takes the latest window, as it comes */
         if (!a->ack_known || ack != a->ack)
@@ -195,23 +197,25 @@ queue_ack(const hstream_t *hs, tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec)
 {
     int d = rec->from_client ? 1 : 0; /* the sender these ACKs are for */
     guint32 i = (a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS;
-    if (a->acks_len && a->acks[i].ack == rec->ack && a->acks[i].edge == rec->ack + rec->win)
+    if (a->acks_len && a->newest_ack == rec->ack && a->newest_edge == rec->ack + rec->win)
         return; /* says nothing new */
     if (!a->acks)
         a->acks = g_new(tcpx_limits_ack_t, TCPX_LIMITS_ACKS);
     if (a->acks_len < TCPX_LIMITS_ACKS) {
         i = (a->acks_head + a->acks_len++) % TCPX_LIMITS_ACKS;
         a->acks[i].at = rec->ts_ns + sender_leg(hs, d);
+        if (a->acks_len == 1)
+            a->oldest_at = a->acks[i].at;
     }
-    a->acks[i].ack = rec->ack;
-    a->acks[i].edge = rec->ack + rec->win;
+    a->acks[i].ack = a->newest_ack = rec->ack;
+    a->acks[i].edge = a->newest_edge = rec->ack + rec->win;
 }
 
 /* The newest ACK on its way acknowledges all the sender sent, its FIN included. */
 static gboolean
 fin_ack_queued(const tcpx_limits_acc_t *a)
 {
-    return a->acks_len && tcpx_seq_ge(a->acks[(a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS].ack, a->snd_max);
+    return a->acks_len && tcpx_seq_ge(a->newest_ack, a->snd_max);
 }
 
 /* New data from the sender: the idle and closed-window time before it belonged to the transfer. */
@@ -269,7 +273,7 @@ note_receiver_record(const hstream_t *hs, tcpx_limits_acc_t *a, const tcpx_tap_r
         queue_ack(hs, a, rec);
     if (a->fin_sent && fin_ack_queued(a))
         while (a->acks_len)
-            apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
+            apply_oldest_ack(hs, a, a->oldest_at);
 }
 
 /* Sender d's transfer is over: what only its running needed goes, and its timeline unless it may still
@@ -302,8 +306,8 @@ tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_
         gboolean mine = r->d == d;
         if (a->ended || (!a->started && !mine))
             continue;
-        while (a->acks_len && a->acks[a->acks_head].at <= rec->ts_ns)
-            apply_oldest_ack(hs, a, a->acks[a->acks_head].at);
+        while (a->acks_len && a->oldest_at <= rec->ts_ns)
+            apply_oldest_ack(hs, a, a->oldest_at);
         if (!mine) {
             note_receiver_record(hs, a, rec, r);
         } else if (r->rst) {
