@@ -63,6 +63,7 @@ remember_sent(tcpx_stream_t *s, tcpx_side_t *d, const tcpx_segment_t *seg, guint
             /* More in flight than we remember: forget the oldest. */
             d->sent_head = ring_index(d, 1);
             d->sent_len--;
+            d->sent_acked -= d->sent_acked > 0;
         }
     }
     tcpx_sent_t *e = sent_at(d, d->sent_len);
@@ -98,15 +99,18 @@ shrink_sent(tcpx_stream_t *s, tcpx_side_t *d)
 }
 
 /* Once the peer acknowledges data, only the last few acknowledged segments are kept
- * (to explain spurious retransmissions of them): memory follows the data in flight. */
+ * (to explain spurious retransmissions of them): memory follows the data in flight.  The walk
+ * starts past the entries an earlier, lower ACK already counted (an older ACK walks from the start). */
 static void
 forget_acked(tcpx_stream_t *s, tcpx_side_t *d, guint32 ack)
 {
-    guint32 acked = 0;
+    guint32 acked = d->sent_acked && tcpx_seq_ge(ack, d->sent_acked_upto) ? MIN(d->sent_acked, d->sent_len) : 0;
     while (acked < d->sent_len && tcpx_seq_le(sent_at(d, acked)->end, ack)) {
         const tcpx_sent_t *e = sent_at(d, acked++);
         d->recent->largest_delivered = MAX(d->recent->largest_delivered, e->end - e->seq);
     }
+    d->sent_acked = MIN(acked, TCPX_SENT_KEEP_ACKED);
+    d->sent_acked_upto = ack;
     if (acked <= TCPX_SENT_KEEP_ACKED)
         return;
     d->sent_head = ring_index(d, acked - TCPX_SENT_KEEP_ACKED);

@@ -439,6 +439,8 @@ typedef struct {
     gint64 next_seq_ts;
     tcpx_sent_t *sent; /* ring of original transmissions */
     guint32 sent_cap, sent_head, sent_len;
+    /* the ring's first sent_acked entries end at or below sent_acked_upto, the ACK that last walked it */
+    guint32 sent_acked, sent_acked_upto;
     /* timing */
     guint32 last_frame;
     gint64 last_ts;

@@ -78,7 +78,7 @@ release_side(tcpx_stream_t *s, tcpx_side_t *d)
     if (d->sent)
         s->alloc.realloc(s->alloc.ctx, d->sent, 0);
     d->sent = NULL;
-    d->sent_cap = d->sent_head = d->sent_len = 0;
+    d->sent_cap = d->sent_head = d->sent_len = d->sent_acked = 0;
     if (d->copies)
         s->alloc.realloc(s->alloc.ctx, d->copies, 0);
     d->copies = NULL;
