@@ -195,6 +195,39 @@ def measure(r, cap, keys, runs):
     return res
 
 
+def side_by_side(r, cap, num, den, runs):
+    """(num) and (den) at the same moment, each on a CPU of its own, swapped each round: the
+    machine's load moves over seconds and weighs on both alike.  CPU-time ratio num/den per
+    round; None with fewer than two CPUs."""
+    cpus = sorted(os.sched_getaffinity(0))[:2]
+    if len(cpus) < 2:
+        return None
+    ratios = []
+    for i in range(runs):
+        cpu = {}
+        procs = []
+        for k, c in ((num, cpus[i % 2]), (den, cpus[(i + 1) % 2])):
+            argv, env, cwd = r.argv(k, cap)
+            tf = tempfile.mkstemp(prefix="tcpx-bench-time-")[1]
+            p = subprocess.Popen([TIME, "-f", "%U %S", "-o", tf] + argv, env=env, cwd=cwd,
+                                 stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
+                                 stderr=subprocess.DEVNULL,
+                                 preexec_fn=lambda c=c: os.sched_setaffinity(0, {c}))
+            procs.append((k, p, tf))
+        for k, p, tf in procs:
+            rc = p.wait()
+            with open(tf) as f:
+                usr, sys_ = f.read().split()[-2:]
+            os.unlink(tf)
+            if rc != 0:
+                raise RuntimeError("(%s) failed side by side (rc %d)" % (k, rc))
+            cpu[k] = float(usr) + float(sys_)
+        ratios.append(cpu[num] / cpu[den])
+        log("%s side by side %d/%d: (%s)/(%s) CPU %.3f" % (os.path.basename(cap), i + 1, runs, num, den,
+                                                          ratios[-1]))
+    return ratios
+
+
 def med(samples, i):
     return statistics.median(s[i] for s in samples)
 
@@ -465,6 +498,7 @@ def main():
                 scaling = (pk, size, streams, measure(r, huge, ["a", "b"], max(1, a.runs // 2)))
             finally:
                 os.unlink(huge)
+        pair = side_by_side(r, big, "b", "a", max(a.runs, 5))
         ratio_ir = None if a.no_profile else profile(r, prof, os.path.join(HERE, "profile.md"))
     finally:
         r.close()
@@ -518,6 +552,10 @@ def main():
                   num, den, each(num, den)),
               "| (%s)/(%s) wall, fastest run of each (not a target statistic) | %.3f | |" % (
                   num, den, fastest(num, den))]
+    if pair:
+        L.append("| (b)/(a) CPU time side by side: both at once, one per CPU, swapped each round (%d rounds; "
+                 "not a target statistic: the least disturbed by the machine's other load) | %.3f (sd %.3f) | |" % (
+                     len(pair), statistics.median(pair), statistics.stdev(pair)))
     if ratio_ir:
         L.append("| (b)/(a) instructions (callgrind, %s) | %.3f | exact, no noise |" % (
             os.path.basename(prof), ratio_ir))
