@@ -221,39 +221,40 @@ rule_capture(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
-/* Loss resends that lost ACKs explain (tcpx_health_silence.c: the receiver silent, then acknowledging
- * everything, its IP IDs counting packets that never arrived), and no loss left: ACKs lost on the way
- * back, told from behind the loss, where rule_ack_lost cannot see the ACKs. */
+/* Loss resends in a receiver's silence (tcpx_health_silence.c), told when no loss is left. */
+static gboolean
+silence_issue(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is, guint32 resends, int side,
+              tcpx_fault_t fault, const char *code, tcpx_health_words_t words)
+{
+    if (resends == 0 || hs->pub.retx_net[0] + hs->pub.retx_net[1] > 0)
+        return FALSE;
+    is->weight = p->w_loss_low;
+    is->fault = fault;
+    is->code = code;
+    is->words = words;
+    is->ev.side = side;
+    return TRUE;
+}
+
+/* The receiver silent, then acknowledging everything, its IP IDs counting packets that never arrived:
+ * ACKs lost on the way back, told from behind the loss, where rule_ack_lost cannot see the ACKs. */
 static gboolean
 rule_ack_silence(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    if (s->ack_silence_resends == 0 || s->retx_net[0] + s->retx_net[1] > 0)
-        return FALSE;
-    is->weight = p->w_loss_low;
-    is->fault = TCPX_FAULT_NETWORK;
-    is->code = "ack_lost";
-    is->words = TCPX_HW_ACK_SILENCE;
-    is->ev.side = s->ack_silence_side;
-    return TRUE;
+    return silence_issue(p, hs, is, s->ack_silence_resends, s->ack_silence_side, TCPX_FAULT_NETWORK, "ack_lost",
+                         TCPX_HW_ACK_SILENCE);
 }
 
-/* Loss resends in a receiver's silence that ended with an ACK of all the sender had sent, which its IP
- * IDs cannot explain (tcpx_health_silence.c): ACKs lost, the data held on the path, or the receiver
- * stalled.  No data loss (a live receiver answers the data beyond a lost segment at once), and no cause
- * the capture can choose: a capture at the receiver would tell. */
+/* The same silence, which the receiver's IP IDs cannot explain: ACKs lost, the data held on the path, or
+ * the receiver stalled.  No data loss (a live receiver answers the data beyond a lost segment at once),
+ * and no cause the capture can choose: a capture at the receiver would tell. */
 static gboolean
 rule_silence(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    if (s->silence_resends == 0 || s->retx_net[0] + s->retx_net[1] > 0)
-        return FALSE;
-    is->weight = p->w_loss_low;
-    is->fault = TCPX_FAULT_UNDETERMINED;
-    is->code = "silence_undetermined";
-    is->words = TCPX_HW_SILENCE;
-    is->ev.side = s->silence_side;
-    return TRUE;
+    return silence_issue(p, hs, is, s->silence_resends, s->silence_side, TCPX_FAULT_UNDETERMINED,
+                         "silence_undetermined", TCPX_HW_SILENCE);
 }
 
 /* Every loss retransmission proved unneeded by the receiver (D-SACK), and a timer sent one of them: the
