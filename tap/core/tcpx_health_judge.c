@@ -480,12 +480,16 @@ static const struct {
     tcpx_health_words_t words;
 } unanswered[] = {
     { TCPX_DONE_REFUSED,        TCPX_FAULT_SERVER,  "refused",        TCPX_HW_REFUSED },
-    { TCPX_DONE_SYN_UNANSWERED, TCPX_FAULT_NETWORK, "syn_unanswered", TCPX_HW_SYN_UNANSWERED },
+    /* a host down, a firewall or the path: a capture at the client cannot tell */
+    { TCPX_DONE_SYN_UNANSWERED, TCPX_FAULT_UNDETERMINED, "syn_unanswered", TCPX_HW_SYN_UNANSWERED },
 };
 /* clang-format on */
 
 /* A single SYN this close to the capture's end had no time to be answered: no verdict on it. */
 #define SYN_ANSWER_TIME_NS NS_PER_S
+/* A TCP stack resends an unanswered SYN within 3 s (Linux and macOS after 1 s, Windows after 3 s): a
+ * single SYN the capture ran this long past was given up by the client itself. */
+#define SYN_RETRY_DUE_NS (6 * NS_PER_S)
 
 /* A refusal, by where its reset came from: the server (a refusal), the path (forged), or either. */
 /* clang-format off */
@@ -527,7 +531,9 @@ judge_unanswered(tcpx_health_t *h, hstream_t *hs)
             s->verdict_code = refusals[s->rst_origin].code;
             words = refusals[s->rst_origin].words;
         }
-        tcpx_health_words_into(h, verdict, sizeof verdict, words, s, NULL);
+        if (s->done == TCPX_DONE_SYN_UNANSWERED && s->packets[0] == 1 && ev.span_ns >= SYN_RETRY_DUE_NS)
+            words = TCPX_HW_SYN_GIVEN_UP;
+        tcpx_health_words_into(h, verdict, sizeof verdict, words, s, &ev);
         tcpx_health_set_text(&s->verdict, verdict, sizeof verdict);
         return TRUE;
     }

@@ -24,7 +24,12 @@ static const struct {
         "{rst_ttl_ref}}{?rst_host_hs:{?rst_ttl_ref:, and|:} {rst_delay} after the SYN where its handshakes take "
         "{rst_host_hs}}" },
     [TCPX_HW_SYN_UNANSWERED] = { NULL,
-        "no answer to the SYN ({client_packets} sent): server down or a firewall dropping it" },
+        "no answer to the SYN ({client_packets} sent): the server down or unreachable, or a firewall dropping the SYNs "
+        "or the answers; a capture at the server would tell (SYNs arriving there unanswered: the server's side)" },
+    [TCPX_HW_SYN_GIVEN_UP] = { NULL,
+        "undetermined: one SYN, unanswered, and the client never sent it again though the capture ran {span_dur} on (a TCP "
+        "stack resends it within 3 s): the client gave up on its own (a scanner's probe, a connect its application "
+        "cancelled, or an ICMP error that ended it)" },
     [TCPX_HW_SYN_CAPTURE_ENDED] = { NULL,
         "undetermined: the capture ended {span} s after the SYN, before an answer could arrive (a SYN waits 1 s before it is sent again)" },
     [TCPX_HW_LOSS_DATA] = { NULL,
