@@ -37,8 +37,8 @@ static const struct {
     [TCPX_HW_LOSS_SYN_FIN] = { NULL,
         "network loss: {loss_retx} SYN/FIN segment{?one_loss_retx:|s} retransmitted" },
     [TCPX_HW_CONNECTION_LOST] = { NULL,
-        "connection lost after {lost_retx} unanswered retransmissions over {span} s: the {side} resent one segment "
-        "with doubling waits and nothing came back{?lost_quiet_frame: (the {peer}'s last packet: frame {lost_quiet_frame})}" },
+        "connection lost after {lost_retx} unanswered retransmissions over {span} s, at doubling waits{?lost_quiet_frame: "
+        "(the {peer} silent since frame {lost_quiet_frame})}: the path failed or the {peer} went down" },
     [TCPX_HW_CONNECT_DELAYED] = { NULL,
         "connect delayed: {syn_lost} SYN{?one_syn_lost:|s} went unanswered and {?one_syn_lost:was|were} sent again; the "
         "connection took {span_dur} to set up instead of a round trip{?rtt_ref: ({rtt_ref})}" },
