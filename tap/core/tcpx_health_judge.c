@@ -197,6 +197,11 @@ rule_reset(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
         is->fault = TCPX_FAULT_NETWORK;
         is->code = "reset_by_middlebox";
         is->words = TCPX_HW_RESET_FORGED;
+    } else if (s->midstream && !s->rst_after_data) {
+        /* begun before the capture, nothing of its data seen: what the reset ended is unknown */
+        is->weight = MAX(p->w_reset / 3, 1);
+        is->fault = TCPX_FAULT_UNDETERMINED;
+        is->words = TCPX_HW_RESET_MIDSTREAM;
     }
     is->ev.side = s->rst_side;
     is->ev.closing = hs->rst_after_one_fin;

@@ -54,6 +54,9 @@ static const struct {
         "acknowledged separately, so the server host itself may be overloaded" },
     [TCPX_HW_RESET] = { NULL,
         "reset by the {side} {?closing:while closing|{?rst_after_data:after data|before any data}}" },
+    [TCPX_HW_RESET_MIDSTREAM] = { NULL,
+        "reset by the {side}, with no data in the capture before it: the connection began before the capture, so what "
+        "the reset ended is unknown" },
     [TCPX_HW_CAPTURE_MISSED] = { NULL,
         "the capture missed packets ({capture_gaps} gap{?one_gap:|s}, {acked_unseen} ACKed unseen), not the network" },
     [TCPX_HW_CAPTURE_DUPS] = { NULL,

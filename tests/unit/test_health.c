@@ -1016,6 +1016,36 @@ test_reset_after_data(void)
     tcpx_health_free(h);
 }
 
+/* A connection begun before the capture, of which the capture holds only a reset: not "before any data" (what
+ * came before is not in the capture), and whose fault it is undetermined; after data seen, the reset stands. */
+static void
+test_reset_midstream(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    const tcpx_health_stream_t *s;
+
+    conn_init(&c, h, 32, FALSE);
+    rec(&c, 0, C, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "reset_by_client");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_UNDETERMINED);
+    g_assert_cmpint(s->score, >, 85);
+    g_assert_null(strstr(s->verdict, "before any data"));
+    if (!strstr(s->verdict, "reset by the client, with no data in the capture before it: the connection began before"))
+        g_error("%s", s->verdict);
+    tcpx_health_free(h);
+
+    h = tcpx_health_new(NULL);
+    conn_init(&c, h, 33, FALSE);
+    rec(&c, 0, S, PA, 1400, 65160, 0);
+    rec(&c, 5, C, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+    s = judge(&c);
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_CLIENT);
+    g_assert_nonnull(strstr(s->verdict, "reset by the client after data"));
+    tcpx_health_free(h);
+}
+
 /* Reused ports: two SYNs refused, then a SYN (flagged as a retransmission) that
  * gets through and a normal exchange.  The retries are not loss, the stream is
  * judged by the connection that worked. */
@@ -2297,6 +2327,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/refused", test_refused);
     g_test_add_func("/health/syn_unanswered", test_syn_unanswered);
     g_test_add_func("/health/syn_given_up", test_syn_given_up);
+    g_test_add_func("/health/reset_midstream", test_reset_midstream);
     g_test_add_func("/health/scan_and_groups", test_scan_and_groups);
     g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
