@@ -94,6 +94,11 @@ rtt_grew(const tcpx_stream_t *s, int receiver, gint64 *base, gint64 *now)
     return TRUE;
 }
 
+/* Without window scaling a window can reach 65535 bytes; the missing scaling holds the sender back only
+ * when the window is near that ceiling.  A window well under it is the receiver's own choice (its buffer,
+ * or an application that reads slowly), which scaling would not have changed. */
+#define NO_SCALING_NEAR_CAP (65535 - 65535 / 4)
+
 /* Why the window is full, from the evidence against each reading. */
 static tcpx_cause_t
 window_full_cause(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_side_t *peer, const tcpx_segment_t *seg,
@@ -108,7 +113,7 @@ window_full_cause(const tcpx_stream_t *s, const tcpx_side_t *d, const tcpx_side_
         return TCPX_C_WINDOW_LOSS_HOLE;
     if (rtt_grew(s, d == &s->side[0] ? 1 : 0, base, now))
         return TCPX_C_WINDOW_QUEUE;
-    if (peer->win_known && peer->win <= 65535 && no_scaling)
+    if (peer->win_known && peer->win >= NO_SCALING_NEAR_CAP && no_scaling)
         return TCPX_C_WINDOW_NO_SCALING;
     if (peer->zero_windows > 0)
         return TCPX_C_WINDOW_RECEIVER_SLOW;

@@ -1592,10 +1592,11 @@ test_ambiguous_ack(void)
     g_free(s);
 }
 
-/* Window full against a receiver whose window stays under 64 KB: "window scaling off" only when a
- * side did not offer scaling in the handshake (both must), not when both offered a shift of 0. */
+/* Window full against a receiver whose window of `win` bytes stays under 64 KB: "window scaling off" only
+ * when a side did not offer scaling in the handshake (both must), not when both offered a shift of 0, and
+ * only near the 64 KB ceiling (a small window is the receiver's, scaling or not). */
 static tcpx_cause_t
-window_full_cause(gint8 client_ws, gint8 server_ws)
+window_full_cause(gint8 client_ws, gint8 server_ws, guint32 win)
 {
     tcpx_stream_t *s = new_stream();
     next_frame = 0;
@@ -1606,10 +1607,12 @@ window_full_cause(gint8 client_ws, gint8 server_ws)
     synack.wscale = server_ws;
     feed(s, synack);
     tcpx_segment_t ack = seg(TRUE, 20, TCPX_TH_ACK, 1, 1, 0);
-    ack.win = 8000;
+    ack.win = win;
     feed(s, ack);
-    feed(s, seg(TRUE, 21, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 100));
-    tcpx_segment_t full = seg(FALSE, 42, TCPX_TH_ACK, 1, 101, 8000);
+    tcpx_segment_t data = seg(TRUE, 21, TCPX_TH_ACK | TCPX_TH_PSH, 1, 1, 100);
+    data.win = win;
+    feed(s, data);
+    tcpx_segment_t full = seg(FALSE, 42, TCPX_TH_ACK, 1, 101, win);
     full.ws = TCPX_WS_WINDOW_FULL;
     const tcpx_finding_t *f = find_kind(feed(s, full), TCPX_K_WINDOW_FULL);
     g_assert_nonnull(f);
@@ -1621,10 +1624,12 @@ window_full_cause(gint8 client_ws, gint8 server_ws)
 static void
 test_window_full_scaling(void)
 {
-    g_assert_cmpint(window_full_cause(-1, -1), ==, TCPX_C_WINDOW_NO_SCALING);
-    g_assert_cmpint(window_full_cause(7, -1), ==, TCPX_C_WINDOW_NO_SCALING); /* the server did not agree */
-    g_assert_cmpint(window_full_cause(0, 0), ==, TCPX_C_WINDOW_LIMITED);     /* agreed, with shift 0 */
-    g_assert_cmpint(window_full_cause(7, 8), ==, TCPX_C_WINDOW_LIMITED);
+    g_assert_cmpint(window_full_cause(-1, -1, 64240), ==, TCPX_C_WINDOW_NO_SCALING);
+    g_assert_cmpint(window_full_cause(7, -1, 64240), ==, TCPX_C_WINDOW_NO_SCALING); /* the server did not agree */
+    g_assert_cmpint(window_full_cause(0, 0, 64240), ==, TCPX_C_WINDOW_LIMITED);     /* agreed, with shift 0 */
+    g_assert_cmpint(window_full_cause(7, 8, 64240), ==, TCPX_C_WINDOW_LIMITED);
+    /* 11,680 bytes, far under the ceiling: the receiver's window, which scaling would not have grown */
+    g_assert_cmpint(window_full_cause(7, -1, 11680), ==, TCPX_C_WINDOW_LIMITED);
 }
 
 int

@@ -6,10 +6,10 @@
 #include "core_fixture.h"
 
 #define SEG 1000
-#define WIN 8000
+#define WIN 64000 /* near the 64 KB ceiling of a window without scaling */
 
 /* No window scaling (neither side offers it), a 14 ms handshake measured near the server (the data
- * sender): the server sends 8 segments per round trip, each ACK of the client taking rtt_ms; then
+ * sender): the server sends 2 segments per round trip, each ACK of the client taking rtt_ms; then
  * the server fills the window. `hole`: the client's last ACK SACKs data above a gap. */
 static tcpx_cause_t
 full_window(gint64 rtt_ms, gboolean hole, gint64 *base, gint64 *now)
