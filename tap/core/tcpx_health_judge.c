@@ -484,7 +484,7 @@ static const struct {
     const char *code;
     tcpx_health_words_t words;
 } unanswered[] = {
-    { TCPX_DONE_REFUSED,        TCPX_FAULT_SERVER,  "refused",        TCPX_HW_REFUSED },
+    { TCPX_DONE_REFUSED,        TCPX_FAULT_SERVER,       "refused",        TCPX_HW_REFUSED },
     /* a host down, a firewall or the path: a capture at the client cannot tell */
     { TCPX_DONE_SYN_UNANSWERED, TCPX_FAULT_UNDETERMINED, "syn_unanswered", TCPX_HW_SYN_UNANSWERED },
 };
