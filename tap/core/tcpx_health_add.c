@@ -119,6 +119,18 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
         r->retx_loss = FALSE;
 }
 
+/* The time since the resent data's original passed the capture point (0: unknown). */
+static gint64
+resend_wait(const tcpx_tap_rec_t *rec)
+{
+    for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
+        const tcpx_finding_t *f = &rec->result->f[i];
+        if ((K(f->kind) & RETX_ANY) && f->orig_age_ns > 0)
+            return f->orig_age_ns;
+    }
+    return 0;
+}
+
 /* Names, first time, packets and bytes. */
 static inline void
 add_traffic(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
@@ -230,59 +242,7 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         hs->loss_retx_frame[r->d][k] = rec->frame;
         hs->loss_retx_payload[r->d][k] = rec->len > 0;
         hs->loss_retx_prompted[r->d][k] = resend_prompted(hs, rec, r->d);
-    }
-}
-
-/* The retransmission a D-SACK in this record proves unneeded (the core names its frame), 0: none. */
-static guint32
-dsack_proof(const tcpx_tap_rec_t *rec)
-{
-    if (!rec->result)
-        return 0;
-    for (guint i = 0; i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
-        const tcpx_finding_t *f = &rec->result->f[i];
-        if (f->kind == TCPX_K_DUP_ACK && f->cause == TCPX_C_DUPACK_DSACK)
-            return f->orig_frame;
-        if (f->kind == TCPX_K_DSACK) /* an advancing ACK's D-SACK */
-            return f->ref_frame;
-    }
-    return 0;
-}
-
-/* A D-SACK proves the other side's retransmission unneeded: the original arrived, so
- * that retransmission was no loss (if it was counted as one, it is taken back). */
-gboolean
-tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame)
-{
-    tcpx_health_stream_t *s = &hs->pub;
-    for (guint k = 0; frame && k < G_N_ELEMENTS(hs->loss_retx_frame[0]); k++) {
-        if (hs->loss_retx_frame[sender][k] != frame)
-            continue;
-        hs->loss_retx_frame[sender][k] = 0;
-        if (s->retx_net[sender] > 0)
-            s->retx_net[sender]--;
-        if (hs->loss_retx_payload[sender][k] && hs->retx_loss_payload > 0)
-            hs->retx_loss_payload--;
-        hs->loss_unneeded++; /* taken off the loss events when they are counted */
-        return TRUE;
-    }
-    return FALSE;
-}
-
-static inline void
-add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
-{
-    int sender = 1 - r->d;
-    tcpx_health_stream_t *s = &hs->pub;
-    guint32 proven = dsack_proof(rec);
-    for (guint k = 0; proven && k < G_N_ELEMENTS(hs->loss_retx_frame[0]); k++) {
-        if (hs->loss_retx_frame[sender][k] != proven)
-            continue;
-        gboolean prompted = hs->loss_retx_prompted[sender][k];
-        tcpx_health_take_back_loss(hs, sender, proven);
-        s->retx_unneeded++;
-        s->retx_unneeded_prompted += prompted;
-        return;
+        hs->loss_retx_wait_ns[r->d][k] = resend_wait(rec);
     }
 }
 
@@ -563,7 +523,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     add_loss_event(&h->prefs, hs, rec, &r);
     add_sender_faults(hs, rec, &r);
     add_retry_series(hs, rec, &r);
-    add_dsack(hs, rec, &r);
+    tcpx_health_add_dsack(hs, rec, &r);
     tcpx_health_add_silence(hs, rec, &r);
     if (r.pmtu_resend)
         tcpx_health_add_pmtu_resend(hs, rec);

@@ -46,9 +46,10 @@ void tcpx_health_add_capture(tcpx_health_t *h, const tcpx_tap_rec_t *rec);
 /* tcpx_health_history.c: the record's letters in the stream's history. */
 void tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 
-/* A loss retransmission that, it turns out, no data loss explains: taken off the loss counts
- * (tcpx_health_add.c); FALSE when it is not among the sender's latest ones. */
+/* tcpx_health_dsack.c: a loss retransmission that, it turns out, no data loss explains: taken off the
+ * loss counts (FALSE when it is not among the sender's latest ones); the record's D-SACK, if any. */
 gboolean tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame);
+void tcpx_health_add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 void tcpx_health_add_silence(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 
 /* tcpx_health_holes.c: the pending hole bytes from seq fill (NULL: none); a hole's bytes that came

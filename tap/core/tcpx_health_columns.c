@@ -303,6 +303,8 @@ GET_WHEN(get_ack_silence, s->ack_silence_resends > 0, s->ack_silence_ns)
 GET_WHEN(get_ack_silence_lost, s->ack_silence_resends > 0, s->ack_silence_lost)
 GET_WHEN(get_silence_resends, s->silence_resends > 0, s->silence_resends)
 GET_WHEN(get_silence, s->silence_resends > 0, s->silence_ns)
+GET_WHEN(get_ack_held_resends, s->ack_held_resends > 0, s->ack_held_resends)
+GET_WHEN(get_ack_held, s->ack_held_resends > 0, s->ack_held_ns)
 static void
 get_history(hs_t *s, hv_t *v)
 {
@@ -497,6 +499,8 @@ static const tcpx_health_column_t columns[] = {
     { "ack_silence_lost", TCPX_HU_COUNT, get_ack_silence_lost, J },
     { "silence_undetermined_resends", TCPX_HU_COUNT, get_silence_resends, J },
     { "silence_undetermined_s", TCPX_HU_SECONDS, get_silence, J },
+    { "ack_held_resends", TCPX_HU_COUNT, get_ack_held_resends, J },
+    { "ack_held_s", TCPX_HU_SECONDS, get_ack_held, J },
     { "nagle_stalls", TCPX_HU_COUNT, get_nagle_stalls, J },
     { "nagle_lost_s", TCPX_HU_SECONDS, get_nagle_lost, J },
     { "limits_sender", TCPX_HU_TEXT, tcpx_health_get_lim_sender, J },

@@ -159,7 +159,8 @@ typedef struct {
     /* flags */
     bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     bool loss_retx_payload[2][4];
-    bool loss_retx_prompted[2][4]; /* ...prompted by the receiver's duplicate ACKs or SACKs, not by a timer */
+    bool loss_retx_prompted[2][4];  /* ...prompted by the receiver's duplicate ACKs or SACKs, not by a timer */
+    gint64 loss_retx_wait_ns[2][4]; /* ...the time since their originals passed the capture point (0: unknown) */
     bool zw_open[2];
     bool req_pending;
     bool cl_open[2];
@@ -196,6 +197,15 @@ struct tcpx_health {
     FILE *sink;        /* tcpx_health_set_sink */
     GHashTable *texts; /* texts many streams share (tcpx_health_shared_text) */
 };
+
+/* Side d's leg of the handshake as the capture saw it: the round trip between the capture point and d (the
+ * client's: SYN-ACK -> ACK; the server's: SYN -> SYN-ACK); 0: unknown. */
+static inline gint64
+tcpx_health_leg(const hstream_t *hs, int d)
+{
+    gint64 leg = d == 0 ? hs->hs_ack_ts - hs->synack_ts : hs->synack_ts - hs->syn_ts;
+    return hs->pub.syn && hs->pub.synack && hs->pub.hs_ack && leg > 0 ? leg : 0;
+}
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */
 static inline hstream_t *
@@ -275,6 +285,7 @@ typedef enum {
     TCPX_HW_CAPTURE_DUPS,
     TCPX_HW_CAPTURE_ALL_TWICE,
     TCPX_HW_DELAY_SPIKE,
+    TCPX_HW_ACK_HELD,
     TCPX_HW_ACK_LOST,
     TCPX_HW_ACK_SILENCE,
     TCPX_HW_SILENCE,

@@ -271,13 +271,32 @@ rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     const tcpx_health_stream_t *s = &hs->pub;
     /* lost ACKs explain the timer's resends (rule_ack_silence), or may (rule_silence): their D-SACKs
      * tell of no delay */
-    if (s->retx_unneeded <= s->retx_unneeded_prompted || s->retx_net[0] + s->retx_net[1] > 0 ||
+    if (s->retx_unneeded <= s->retx_unneeded_prompted + s->ack_held_resends || s->retx_net[0] + s->retx_net[1] > 0 ||
         s->ack_silence_resends > 0 || s->silence_resends > 0)
         return FALSE;
     is->weight = p->w_loss_low;
     is->fault = TCPX_FAULT_NETWORK;
     is->code = "delay_spike";
     is->words = TCPX_HW_DELAY_SPIKE;
+    return TRUE;
+}
+
+/* Every timer resend proved unneeded was one the receiver, a millisecond or less from the capture point,
+ * held its ACK for (a delayed ACK outlasting the sender's timer): nothing held on the path, no issue
+ * (weightless: said when nothing else is wrong). */
+static gboolean
+rule_ack_held(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    (void)p;
+    if (s->ack_held_resends == 0 || s->retx_unneeded > s->retx_unneeded_prompted + s->ack_held_resends ||
+        s->retx_net[0] + s->retx_net[1] > 0)
+        return FALSE;
+    is->weight = 0;
+    is->fault = TCPX_FAULT_NONE;
+    is->code = "ack_held";
+    is->words = TCPX_HW_ACK_HELD;
+    is->ev.side = 1 - s->ack_held_side; /* the sender, whose timer fired */
     return TRUE;
 }
 
@@ -412,6 +431,7 @@ static const rule_t rules[] = {
     rule_nagle,
     rule_queue,
     rule_pmtu, /* weightless: the verdict only when nothing else is wrong */
+    rule_ack_held, /* weightless too */
 };
 /* clang-format on */
 

@@ -26,17 +26,6 @@
 /* Below this much time in flight, the shares say nothing. */
 #define LIMITS_MIN_BUSY_NS (50 * NS_PER_MS)
 
-/* How long after the capture saw an ACK its effect shows in the sender's data: the sender's leg of
- * the handshake (the client's: SYN-ACK -> ACK; the server's: SYN -> SYN-ACK).  Near the sender it
- * is nothing; near the receiver the whole round trip, during which the capture has seen data
- * acknowledged that the sender still counts in flight. */
-static gint64
-sender_leg(const hstream_t *hs, int d)
-{
-    gint64 leg = d == 0 ? hs->hs_ack_ts - hs->synack_ts : hs->synack_ts - hs->syn_ts;
-    return hs->pub.syn && hs->pub.synack && hs->pub.hs_ack && leg > 0 ? leg : 0;
-}
-
 /* The window's scale is known: both SYNs were captured with their options. */
 static gboolean
 window_scale_known(const hstream_t *hs)
@@ -203,7 +192,9 @@ queue_ack(const hstream_t *hs, tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec)
         a->acks = g_new(tcpx_limits_ack_t, TCPX_LIMITS_ACKS);
     if (a->acks_len < TCPX_LIMITS_ACKS) {
         i = (a->acks_head + a->acks_len++) % TCPX_LIMITS_ACKS;
-        a->acks[i].at = rec->ts_ns + sender_leg(hs, d);
+        /* it reaches the sender its leg later (tcpx_health_leg): nothing near the sender, the whole round
+         * trip near the receiver, when the capture has seen data acknowledged the sender still has in flight */
+        a->acks[i].at = rec->ts_ns + tcpx_health_leg(hs, d);
         if (a->acks_len == 1)
             a->oldest_at = a->acks[i].at;
     }
@@ -357,7 +348,7 @@ tcpx_health_derive_limits(hstream_t *hs)
     gint64 busy = ns[TCPX_LIMIT_RWND] + ns[TCPX_LIMIT_RECOVERY] + ns[TCPX_LIMIT_SENDING];
     /* without the handshake, the sender's leg is unknown: what the capture saw acknowledged may still be
      * in flight for the sender, or not; no shares then */
-    s->lim_sender = a->started && busy >= LIMITS_MIN_BUSY_NS && sender_leg(hs, d) > 0 ? d : -1;
+    s->lim_sender = a->started && busy >= LIMITS_MIN_BUSY_NS && tcpx_health_leg(hs, d) > 0 ? d : -1;
     for (int i = 0; i < TCPX_LIMITS_N; i++)
         s->lim_ns[i] = s->lim_sender >= 0 ? ns[i] : 0;
     s->lim_window_known = window_scale_known(hs);
