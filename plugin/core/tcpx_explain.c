@@ -334,8 +334,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "resends the missing segments one after another (SACK recovery). Several consecutive lost segments point to a queue "
       "overflowing on the path." },
     { TCPX_C_RETX_EARLY, "early_retransmission", "early resend",
-      "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs, and it is the last segment {sender} had sent: a tail-loss probe or early retransmit timer. "
-      "The last segments of a burst (or their ACK) were probably lost." },
+      "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs, and it is the last segment {sender} had sent: a tail-loss probe or early retransmit timer, "
+      "which fires when no ACK comes within about two round trips. The last segments of a burst or their ACK were lost, or {receiver} "
+      "held its ACK longer than the probe's timer (a delayed ACK); a D-SACK would show the probe was not needed." },
     { TCPX_C_RETX_UNDETERMINED, "retransmission_undetermined", "cause undetermined",
       "Resent without duplicate ACKs before it{?orig:, {orig_age} after the original}{?rtt: (the round trip is {rtt})}: too soon "
       "after the last progress for a retransmission timeout (at least 200 ms on Linux, and more than a round trip), and not "

@@ -99,6 +99,9 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
                            : 0;
 }
 
+/* The least wait of a tail-loss probe: 2 jiffies at 1000 Hz. */
+#define TLP_MIN_NS (2 * NS_PER_MS)
+
 /* A first resend this late, and this many round trips late, waited on a timer far too long:
  * Linux resends after about RTT + 200 ms, Windows after 300 ms at least. */
 #define TIMER_LONG_MIN_NS (2 * NS_PER_S)
@@ -171,8 +174,9 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     /* a timeout: nothing acknowledged for at least the RTO's floor (200 ms, and a round trip), since the original too */
     if (ev->since_progress >= rto_floor && (!ev->orig || ev->since_orig >= rto_floor))
         return TCPX_C_RETX_TIMEOUT;
-    /* a tail-loss probe: the last segment sent, resent about two round trips after that send */
-    if (ev->tail && ev->since_send >= MAX(10 * NS_PER_MS, ev->rtt))
+    /* a tail-loss probe: the last segment sent, resent about two round trips after that send (Linux: 2 SRTT
+     * and 2 jiffies, so 2 to 8 ms at least by its clock rate; older kernels 10 ms) */
+    if (ev->tail && ev->since_send >= MAX(TLP_MIN_NS, ev->rtt))
         return TCPX_C_RETX_EARLY;
     return TCPX_C_RETX_UNDETERMINED;
 }
