@@ -183,13 +183,14 @@ typedef struct {
     int silence_side;           /* ...by the client (0) or the server (1) */
     gint64 silence_ns;          /* ...the longest silence */
     gboolean silence_sent_none; /* ...the receiver's IP IDs say it sent nothing meanwhile (no lost ACKs) */
-    /* timer resends a D-SACK proved unneeded, whose original passed the capture point within a millisecond of
-     * the receiver, which then acknowledged nothing until the resend came: the receiver held its ACK (a
-     * delayed ACK outlasting the sender's timer), nothing was held on the path (tcpx_health_dsack.c) */
+    /* timer resends of data whose original passed the capture point within a millisecond of the receiver, which
+     * acknowledged nothing until the resend came: no path was left to lose or hold it, the receiver held its ACK
+     * (a delayed ACK outlasting the sender's timer) or dropped the data itself (tcpx_health_dsack.c) */
     guint32 ack_held_resends;
-    int ack_held_side;      /* ...the receiver: the client (0) or the server (1) */
-    gint64 ack_held_ns;     /* ...the longest wait from the original to its resend */
-    gint64 ack_held_leg_ns; /* ...the round trip between the capture point and the receiver */
+    guint32 ack_held_dsacked; /* ...of them, proved unneeded by the receiver's D-SACK: it had held its ACK */
+    int ack_held_side;        /* ...the receiver: the client (0) or the server (1) */
+    gint64 ack_held_ns;       /* ...the longest wait from the original to its resend */
+    gint64 ack_held_leg_ns;   /* ...the round trip between the capture point and the receiver */
     /* path MTU (tcpx_health_pmtu.c): routers' ICMPs "too big" about its segments, the first (or the
      * narrowest link's): its frame, MTU, router and whose packets; the resends in segments that fit */
     guint32 pmtu_icmps, pmtu_frame, pmtu_mtu;

@@ -76,6 +76,8 @@ ooo_is_retransmission(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 }
 
 static gboolean sender_made_resend(const tcpx_tap_rec_t *rec);
+static gboolean resend_prompted(const hstream_t *hs, const tcpx_tap_rec_t *rec, int d);
+static gint64 resend_wait(const tcpx_tap_rec_t *rec);
 
 static inline void
 read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
@@ -116,6 +118,11 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     /* resent in a smaller segment after a router's ICMP "too big": the ICMP said why, no loss on the path */
     r->pmtu_resend = r->retx_any && tcpx_health_is_pmtu_resend(rec);
     if (r->pmtu_resend || (r->retx_loss && sender_made_resend(rec)))
+        r->retx_loss = FALSE;
+    /* data the capture saw reach the receiver, which ACKed nothing until the sender's timer resent it */
+    r->held = r->retx_loss && rec->len > 0 && !resend_prompted(hs, rec, r->d) &&
+              tcpx_health_held_by_receiver(hs, 1 - r->d, resend_wait(rec));
+    if (r->held)
         r->retx_loss = FALSE;
 }
 
@@ -242,8 +249,9 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
         hs->loss_retx_frame[r->d][k] = rec->frame;
         hs->loss_retx_payload[r->d][k] = rec->len > 0;
         hs->loss_retx_prompted[r->d][k] = resend_prompted(hs, rec, r->d);
-        hs->loss_retx_wait_ns[r->d][k] = resend_wait(rec);
     }
+    if (r->held)
+        tcpx_health_add_held(hs, rec, r, resend_wait(rec));
 }
 
 /* Resends whose cause is a stream-wide issue: a path-MTU black hole (full-size segments vanish,

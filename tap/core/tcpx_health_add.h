@@ -22,6 +22,7 @@ typedef struct {
     gboolean retx_loss;   /* ...that a loss caused */
     gboolean ooo_retx;    /* an out-of-order segment that is a retransmission (counted as one) */
     gboolean pmtu_resend; /* a retransmission in a smaller segment after an ICMP "too big" (not a loss) */
+    gboolean held;        /* a timer's resend of data the capture saw reach the receiver (not a loss) */
 } rec_view_t;
 
 /* The record's finding of this kind, or NULL; its cause (TCPX_C_NONE without). */
@@ -50,6 +51,10 @@ void tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec
  * loss counts (FALSE when it is not among the sender's latest ones); the record's D-SACK, if any. */
 gboolean tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame);
 void tcpx_health_add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
+/* A timer's resend `wait` after its original, which passed the capture point within a millisecond of the
+ * receiver, from which nothing acknowledged it meanwhile: no path was left to lose or hold it; counted. */
+gboolean tcpx_health_held_by_receiver(const hstream_t *hs, int receiver, gint64 wait);
+void tcpx_health_add_held(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r, gint64 wait);
 void tcpx_health_add_silence(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 
 /* tcpx_health_holes.c: the pending hole bytes from seq fill (NULL: none); a hole's bytes that came

@@ -305,6 +305,7 @@ GET_WHEN(get_silence_resends, s->silence_resends > 0, s->silence_resends)
 GET_WHEN(get_silence, s->silence_resends > 0, s->silence_ns)
 GET_WHEN(get_ack_held_resends, s->ack_held_resends > 0, s->ack_held_resends)
 GET_WHEN(get_ack_held, s->ack_held_resends > 0, s->ack_held_ns)
+GET_WHEN(get_ack_held_dsacked, s->ack_held_resends > 0, s->ack_held_dsacked)
 static void
 get_history(hs_t *s, hv_t *v)
 {
@@ -500,6 +501,7 @@ static const tcpx_health_column_t columns[] = {
     { "silence_undetermined_resends", TCPX_HU_COUNT, get_silence_resends, J },
     { "silence_undetermined_s", TCPX_HU_SECONDS, get_silence, J },
     { "ack_held_resends", TCPX_HU_COUNT, get_ack_held_resends, J },
+    { "ack_held_dsacked", TCPX_HU_COUNT, get_ack_held_dsacked, J },
     { "ack_held_s", TCPX_HU_SECONDS, get_ack_held, J },
     { "nagle_stalls", TCPX_HU_COUNT, get_nagle_stalls, J },
     { "nagle_lost_s", TCPX_HU_SECONDS, get_nagle_lost, J },

@@ -1,5 +1,5 @@
 /* tcpx_health_dsack.c: the receiver's D-SACKs, proving resends unneeded: taken back from the loss, and
- * where the capture point sits by the receiver, told apart from a delay on the path.
+ * resends of data the capture saw reach the receiver, which held its ACK (or dropped the data itself).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -41,24 +41,44 @@ tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame)
     return FALSE;
 }
 
-/* A timer's resend proved unneeded, whose original passed the capture point within this round trip of the
- * receiver, which acknowledged nothing for ten times that long or more until the resend came: it held its ACK
- * (a hold on that last millisecond of path, for so long, would be a queue nothing else shows). */
-#define ACK_HELD_LEG_MAX_NS NS_PER_MS
-#define ACK_HELD_WAIT_LEGS 10
-#define ACK_HELD_LEG_FLOOR_NS (100 * NS_PER_US)
+/* A resend `wait` after its original, which passed the capture point within this round trip of the receiver,
+ * that acknowledged nothing for ten times that long or more: no path was left to lose or hold it (a hold on
+ * that last millisecond, for so long, would be a queue nothing else shows). */
+#define HELD_LEG_MAX_NS NS_PER_MS
+#define HELD_WAIT_LEGS 10
+#define HELD_LEG_FLOOR_NS (100 * NS_PER_US)
 
-static void
-note_ack_held(hstream_t *hs, int receiver, gint64 wait)
+gboolean
+tcpx_health_held_by_receiver(const hstream_t *hs, int receiver, gint64 wait)
+{
+    gint64 leg = tcpx_health_leg(hs, receiver);
+    return leg > 0 && leg <= HELD_LEG_MAX_NS && wait >= HELD_WAIT_LEGS * MAX(leg, HELD_LEG_FLOOR_NS);
+}
+
+void
+tcpx_health_add_held(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r, gint64 wait)
 {
     tcpx_health_stream_t *s = &hs->pub;
-    gint64 leg = tcpx_health_leg(hs, receiver);
-    if (leg <= 0 || leg > ACK_HELD_LEG_MAX_NS || wait < ACK_HELD_WAIT_LEGS * MAX(leg, ACK_HELD_LEG_FLOOR_NS))
-        return;
+    int receiver = 1 - r->d;
+    hs->held_frame[r->d][hs->held_next[r->d]++ % G_N_ELEMENTS(hs->held_frame[0])] = rec->frame;
     s->ack_held_resends++;
     s->ack_held_side = receiver;
     s->ack_held_ns = MAX(s->ack_held_ns, wait);
-    s->ack_held_leg_ns = leg;
+    s->ack_held_leg_ns = tcpx_health_leg(hs, receiver);
+}
+
+/* The receiver's D-SACK of a held resend: it had the data, and had held its ACK. */
+static gboolean
+held_proven(hstream_t *hs, int sender, guint32 frame)
+{
+    for (guint k = 0; frame && k < G_N_ELEMENTS(hs->held_frame[0]); k++) {
+        if (hs->held_frame[sender][k] != frame)
+            continue;
+        hs->held_frame[sender][k] = 0;
+        hs->pub.ack_held_dsacked++;
+        return TRUE;
+    }
+    return FALSE;
 }
 
 void
@@ -71,12 +91,10 @@ tcpx_health_add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t
         if (hs->loss_retx_frame[sender][k] != proven)
             continue;
         gboolean prompted = hs->loss_retx_prompted[sender][k];
-        gint64 wait = hs->loss_retx_wait_ns[sender][k];
         tcpx_health_take_back_loss(hs, sender, proven);
         s->retx_unneeded++;
         s->retx_unneeded_prompted += prompted;
-        if (!prompted)
-            note_ack_held(hs, r->d, wait);
         return;
     }
+    held_proven(hs, sender, proven);
 }

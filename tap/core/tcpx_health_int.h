@@ -159,8 +159,9 @@ typedef struct {
     /* flags */
     bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     bool loss_retx_payload[2][4];
-    bool loss_retx_prompted[2][4];  /* ...prompted by the receiver's duplicate ACKs or SACKs, not by a timer */
-    gint64 loss_retx_wait_ns[2][4]; /* ...the time since their originals passed the capture point (0: unknown) */
+    bool loss_retx_prompted[2][4]; /* ...prompted by the receiver's duplicate ACKs or SACKs, not by a timer */
+    guint32 held_frame[2][4];      /* the latest resends per sender of data the receiver held (rec_view_t.held) */
+    guint32 held_next[2];
     bool zw_open[2];
     bool req_pending;
     bool cl_open[2];
@@ -286,6 +287,7 @@ typedef enum {
     TCPX_HW_CAPTURE_ALL_TWICE,
     TCPX_HW_DELAY_SPIKE,
     TCPX_HW_ACK_HELD,
+    TCPX_HW_ACK_HELD_OR_DROPPED,
     TCPX_HW_ACK_LOST,
     TCPX_HW_ACK_SILENCE,
     TCPX_HW_SILENCE,

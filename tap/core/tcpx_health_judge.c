@@ -271,7 +271,7 @@ rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     const tcpx_health_stream_t *s = &hs->pub;
     /* lost ACKs explain the timer's resends (rule_ack_silence), or may (rule_silence): their D-SACKs
      * tell of no delay */
-    if (s->retx_unneeded <= s->retx_unneeded_prompted + s->ack_held_resends || s->retx_net[0] + s->retx_net[1] > 0 ||
+    if (s->retx_unneeded <= s->retx_unneeded_prompted || s->retx_net[0] + s->retx_net[1] > 0 ||
         s->ack_silence_resends > 0 || s->silence_resends > 0)
         return FALSE;
     is->weight = p->w_loss_low;
@@ -281,21 +281,21 @@ rule_delay_spike(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
     return TRUE;
 }
 
-/* Every timer resend proved unneeded was one the receiver, a millisecond or less from the capture point,
- * held its ACK for (a delayed ACK outlasting the sender's timer): nothing held on the path, no issue
- * (weightless: said when nothing else is wrong). */
+/* Timer resends of data the capture saw reach the receiver, a millisecond or less from the capture point, which
+ * ACKed nothing until the resend: no loss on the path.  All proved unneeded by D-SACKs: the receiver held its ACK
+ * (a delayed ACK outlasting the sender's timer), no issue (weightless: said when nothing else is wrong); else it
+ * held its ACK or dropped the data itself, which only a look at the receiver tells. */
 static gboolean
 rule_ack_held(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is)
 {
     const tcpx_health_stream_t *s = &hs->pub;
-    (void)p;
-    if (s->ack_held_resends == 0 || s->retx_unneeded > s->retx_unneeded_prompted + s->ack_held_resends ||
-        s->retx_net[0] + s->retx_net[1] > 0)
+    if (s->ack_held_resends == 0)
         return FALSE;
-    is->weight = 0;
-    is->fault = TCPX_FAULT_NONE;
+    gboolean proven = s->ack_held_dsacked >= s->ack_held_resends;
+    is->weight = proven ? 0 : p->w_loss_low;
+    is->fault = proven ? TCPX_FAULT_NONE : TCPX_FAULT_UNDETERMINED;
     is->code = "ack_held";
-    is->words = TCPX_HW_ACK_HELD;
+    is->words = proven ? TCPX_HW_ACK_HELD : TCPX_HW_ACK_HELD_OR_DROPPED;
     is->ev.side = 1 - s->ack_held_side; /* the sender, whose timer fired */
     return TRUE;
 }

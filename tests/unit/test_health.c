@@ -276,7 +276,10 @@ dsack_takes_back_loss(gboolean on_dup_ack, gboolean prompted, double client_leg_
     }
     const tcpx_health_stream_t *s = rec_full(&c, 300, S, A, 1400, 65160, KB(kind), 0, 0, 0, c.seq[1] - 1400);
     guint32 retx_frame = c.frame;
-    g_assert_cmpuint(s->retx_net[1], ==, 1);
+    gboolean held = orig_age_ms > 0 && client_leg_ms <= 1;
+    /* data the capture saw reach the client, which ACKed nothing for 240 ms: held there, no loss */
+    g_assert_cmpuint(s->retx_net[1], ==, held ? 0 : 1);
+    g_assert_cmpuint(s->ack_held_resends, ==, held ? 1 : 0);
     /* the client's D-SACK for those bytes */
     memset(&res, 0, sizeof res);
     res.n = 1;
@@ -299,12 +302,14 @@ dsack_takes_back_loss(gboolean on_dup_ack, gboolean prompted, double client_leg_
     r.result = &res;
     s = tcpx_health_add(h, &r);
     g_assert_cmpuint(s->retx_net[1], ==, 0);
-    g_assert_cmpuint(s->retx_unneeded, ==, 1);
+    g_assert_cmpuint(s->retx_unneeded, ==, held ? 0 : 1); /* a held resend was no loss to take back */
+    g_assert_cmpuint(s->ack_held_dsacked, ==, held ? 1 : 0);
     g_assert_cmpuint(s->loss_events, ==, 0);
     /* a second D-SACK for the same frame takes nothing more back */
     r.frame = ++c.frame;
     s = tcpx_health_add(h, &r);
-    g_assert_cmpuint(s->retx_unneeded, ==, 1);
+    g_assert_cmpuint(s->retx_unneeded, ==, held ? 0 : 1);
+    g_assert_cmpuint(s->ack_held_dsacked, ==, held ? 1 : 0);
     g_assert_cmpuint(s->retx_unneeded_prompted, ==, prompted ? 1 : 0);
     s = judge(&c);
     if (prompted) { /* duplicate ACKs for data that came: reordering, no delay, no issue */
@@ -312,13 +317,14 @@ dsack_takes_back_loss(gboolean on_dup_ack, gboolean prompted, double client_leg_
         tcpx_health_free(h);
         return;
     }
-    if (orig_age_ms > 0 && client_leg_ms <= 1) {
+    if (held) {
         /* the data passed here 0.1 ms from the client, which ACKed nothing for 240 ms: it held its ACK */
         g_assert_cmpstr(s->verdict_code, ==, "ack_held");
         g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
         g_assert_cmpint(s->score, ==, 100);
-        if (!strstr(s->verdict, "1 resend not needed: the data passed here 0.100 ms from the client, which ACKed "
-                                "nothing until the server's timer resent it 240 ms later"))
+        if (!strstr(s->verdict,
+                    "1 resend not needed: the data passed here 0.100 ms from the client, unACKed until the "
+                    "server's timer resent it 240 ms later: a delayed ACK outlasting the timer, not the path"))
             g_error("%s", s->verdict);
         tcpx_health_free(h);
         return;
@@ -339,6 +345,31 @@ test_dsack_takes_back_loss(void)
      * its ACK; 20 ms from the client (the capture near the server), the path may have held the data */
     dsack_takes_back_loss(TRUE, FALSE, 0.1, 240);
     dsack_takes_back_loss(TRUE, FALSE, 20, 240);
+}
+
+/* The same held resend with no D-SACK after it: the client held its ACK or dropped the data itself. */
+static void
+test_ack_held_no_dsack(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 4, TRUE);
+    handshake(&c, 0, 20, 0.1);
+    rec(&c, 21, C, PA, 200, 64256, 0);
+    for (int i = 0; i < 20; i++)
+        rec(&c, 40 + i, S, A, 1400, 65160, 0);
+    finding_next(&c, TCPX_K_RETRANSMISSION, TCPX_C_RETX_TIMEOUT, 0, 0);
+    c.res.f[0].orig_age_ns = MS(240);
+    rec_full(&c, 300, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, c.seq[1] - 1400);
+    rec(&c, 301, C, A, 0, 64256, 0);
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpuint(s->retx_net[1], ==, 0);
+    g_assert_cmpstr(s->verdict_code, ==, "ack_held");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_UNDETERMINED);
+    if (!strstr(s->verdict, "1 resend of data that passed here 0.100 ms from the client, unACKed until the server's "
+                            "timer resent it 240 ms later: the client held its ACK or dropped the data, not the path"))
+        g_error("%s", s->verdict);
+    tcpx_health_free(h);
 }
 
 /* Captured near the server, behind ACKs lost on the way: the client falls silent while the server sends
@@ -2349,6 +2380,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/syn_unanswered", test_syn_unanswered);
     g_test_add_func("/health/syn_given_up", test_syn_given_up);
     g_test_add_func("/health/reset_midstream", test_reset_midstream);
+    g_test_add_func("/health/ack_held_no_dsack", test_ack_held_no_dsack);
     g_test_add_func("/health/scan_and_groups", test_scan_and_groups);
     g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
