@@ -183,9 +183,9 @@ typedef struct {
     int silence_side;           /* ...by the client (0) or the server (1) */
     gint64 silence_ns;          /* ...the longest silence */
     gboolean silence_sent_none; /* ...the receiver's IP IDs say it sent nothing meanwhile (no lost ACKs) */
-    /* timer resends of data whose original passed the capture point within a millisecond of the receiver, which
-     * acknowledged nothing until the resend came: no path was left to lose or hold it, the receiver held its ACK
-     * (a delayed ACK outlasting the sender's timer) or dropped the data itself (tcpx_health_dsack.c) */
+    /* timer resends of data whose original passed the capture point within 0.5 ms of the receiver, which
+     * acknowledged nothing until the resend came: the receiver held its ACK (a delayed ACK outlasting the sender's
+     * timer) or dropped the data, or its last link lost it (tcpx_health_dsack.c) */
     guint32 ack_held_resends;
     guint32 ack_held_dsacked; /* ...of them, proved unneeded by the receiver's D-SACK: it had held its ACK */
     int ack_held_side;        /* ...the receiver: the client (0) or the server (1) */

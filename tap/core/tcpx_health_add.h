@@ -51,8 +51,8 @@ void tcpx_health_add_history(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec
  * loss counts (FALSE when it is not among the sender's latest ones); the record's D-SACK, if any. */
 gboolean tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame);
 void tcpx_health_add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
-/* A timer's resend `wait` after its original, which passed the capture point within a millisecond of the
- * receiver, from which nothing acknowledged it meanwhile: no path was left to lose or hold it; counted. */
+/* A timer's resend `wait` after its original, which passed the capture point within 0.5 ms of the receiver,
+ * from which nothing acknowledged it meanwhile (held or dropped there, or lost on its last link); counted. */
 gboolean tcpx_health_held_by_receiver(const hstream_t *hs, int receiver, gint64 wait);
 void tcpx_health_add_held(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r, gint64 wait);
 void tcpx_health_add_silence(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);

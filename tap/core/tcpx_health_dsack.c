@@ -41,10 +41,11 @@ tcpx_health_take_back_loss(hstream_t *hs, int sender, guint32 frame)
     return FALSE;
 }
 
-/* A resend `wait` after its original, which passed the capture point within this round trip of the receiver,
- * that acknowledged nothing for ten times that long or more: no path was left to lose or hold it (a hold on
- * that last millisecond, for so long, would be a queue nothing else shows). */
-#define HELD_LEG_MAX_NS NS_PER_MS
+/* A resend `wait` after its original, which passed the capture point within this round trip of the receiver
+ * (the capture on its host, or a switch away), that acknowledged nothing for ten times that long or more: the
+ * receiver held its ACK or dropped the data, unless its last link lost it (a hold there, for so long, would be
+ * a queue nothing else shows). */
+#define HELD_LEG_MAX_NS (NS_PER_MS / 2)
 #define HELD_WAIT_LEGS 10
 #define HELD_LEG_FLOOR_NS (100 * NS_PER_US)
 

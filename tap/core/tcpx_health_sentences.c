@@ -97,12 +97,12 @@ static const struct {
         "needed (D-SACK): a delay spike on the path outlasted the sender's retransmission timer" },
     [TCPX_HW_ACK_HELD] = { NULL,
         "{ack_held_resends} resend{?one_ack_held_resends:|s} not needed: the data passed here {ack_held_leg} from the "
-        "{peer}, unACKed until the {side}'s timer resent it {ack_held} later: a delayed ACK outlasting the timer, not "
-        "the path" },
+        "{peer}, unACKed until the {side}'s timer resent it {ack_held} later: a delayed ACK outlasting the timer, not a "
+        "loss" },
     [TCPX_HW_ACK_HELD_OR_DROPPED] = { NULL,
         "{ack_held_resends} resend{?one_ack_held_resends:|s} of data that passed here {ack_held_leg} from the {peer}, "
-        "unACKed until the {side}'s timer resent it {ack_held} later: the {peer} held its ACK or dropped the data, not "
-        "the path" },
+        "unACKed until the {side}'s timer resent it {ack_held} later: held or dropped by the {peer}, or lost on the last "
+        "link to it" },
     [TCPX_HW_ACK_LOST] = { NULL,
         "ACKs lost or late on the way back: the {side} resent {ack_lost_resends} segment{?one_ack_lost_resends:|s} the "
         "{peer} had acknowledged, up to {ack_lost_wait} after the ACK passed the capture point{?rtt_ref: (RTT "
