@@ -29,8 +29,12 @@ class BundledForgedResets(unittest.TestCase):
         self.assertEqual(self.frames[13]["tcpx.cause_code"], "forged_by_middlebox")
         self.assertIn("it has TTL 64 where the server's own packets have 57, and it came 0.100 ms after the SYN",
                       self.frames[13]["tcpx.cause"])
+        # 64 is a starting TTL: no router between the forger and the capture point
+        self.assertIn("No router reduced its TTL of 64: it was sent on this capture's own network",
+                      self.frames[13]["tcpx.cause"])
         self.assertEqual(self.frames[15]["tcpx.cause_code"], "refused")
         self.assertIn("(TTL 57; its own packets have 57)", self.frames[15]["tcpx.cause"])
+        self.assertNotIn("No router reduced", self.frames[15]["tcpx.cause"])
         # IPv6: the hop limit, mid-connection
         self.assertEqual(self.frames[23]["tcpx.cause_code"], "reset_by_middlebox")
         self.assertIn("it has TTL 64 where the server's own packets have 57", self.frames[23]["tcpx.cause"])

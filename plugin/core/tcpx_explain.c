@@ -539,15 +539,19 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
     { TCPX_C_RST_FORGED, "forged_by_middlebox", "forged by a device on the path",
       "This reset did not come from {sender}:{?ttl_ref: it has TTL {ttl} where the {sender_role}'s own packets have "
       "{ttl_ref}{?rtt:, and}}{?rtt: it came {ref_age} after the SYN (frame {ref}) where the {sender_role}'s handshakes take "
-      "{rtt} from this capture point}. A firewall or other box on the path rejected the SYN in the {sender_role}'s name; "
+      "{rtt} from this capture point}.{?ttl_ref:{?ttl_unreduced: No router reduced its TTL of {ttl}: it was sent on this capture's "
+      "own network (by the local router or firewall) or by the capturing host itself.}} A firewall or other box on the path "
+      "rejected the SYN in the {sender_role}'s name; "
       "the {sender_role} probably never saw it. The client sees \"connection refused\" all the same." },
     { TCPX_C_RST_REFUSED_UNDETERMINED, "refused_undetermined", "refused by the server or a firewall",
       "{Sender} answered the SYN (frame {ref}) with a reset {ref_age} later{?ttl: (TTL {ttl})}. Either nothing listens on "
       "that port, or a firewall on the path rejected the SYN in its name: nothing in the capture so far tells which. The "
       "TTL of that host's own packets (a SYN-ACK from it on another port), or a capture at the server, would decide." },
     { TCPX_C_RST_FORGED_MID, "reset_by_middlebox", "sent by a device on the path",
-      "This reset did not come from {sender}: it has TTL {ttl} where the {sender_role}'s own packets have {ttl_ref}. A "
-      "firewall, load balancer or intrusion-prevention box on the path killed the connection in the {sender_role}'s name." },
+      "This reset did not come from {sender}: it has TTL {ttl} where the {sender_role}'s own packets have {ttl_ref}.{?ttl_unreduced: "
+      "No router reduced it: it was sent on this capture's own network (by the local router or firewall) or by the "
+      "capturing host itself.} A firewall, load balancer or intrusion-prevention box on the path killed the connection "
+      "in the {sender_role}'s name." },
     { TCPX_C_RST_HANDSHAKE_ABORT, "handshake_abort", "aborted before any data",
       "The connection was reset before any data moved: typical of port scans, health checks, or a client that gave up." },
     { TCPX_C_RST_MID_TRANSFER, "abort_mid_transfer", "abort in the middle of a transfer",

@@ -54,6 +54,15 @@ render_u8(GString *out, const tcpx_var_t *var, const void *ctx)
     return TRUE;
 }
 
+/* Known when the TTL is one a sender starts with (64, 128, 255): no router reduced it on its way here. */
+static gboolean
+render_ttl_unreduced(GString *out, const tcpx_var_t *var, const void *ctx)
+{
+    (void)out;
+    guint8 v = *((const guint8 *)finding_of(ctx) + var->offset);
+    return v == 64 || v == 128 || v == 255;
+}
+
 /* Known when the count is 1: for plurals ("segment{?one_total:|s}"). */
 static gboolean
 render_is_one(GString *out, const tcpx_var_t *var, const void *ctx)
@@ -518,6 +527,7 @@ static const tcpx_var_t frame_vars[] = {
     { "total",         render_number,        F(total), 0 },
     { "ttl",           render_u8,            F(ttl), 0 },
     { "ttl_ref",       render_u8,            F(ttl_ref), 0 },
+    { "ttl_unreduced", render_ttl_unreduced, F(ttl), 0 },
     { "waits_for",     render_number,        F(waits_for), 0 },
     { "zero_checksum", render_zero_checksum, F(zero_checksum), 0 },
 };
