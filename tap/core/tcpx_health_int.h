@@ -154,8 +154,10 @@ typedef struct {
     guint32 last_frame[2];      /* each side's last frame */
     int lost_side;              /* the sender of the retry series judged a lost connection */
     /* each side's latest IP ID, and how often its IP ID rose by one from the packet before or did not */
-    guint16 ipid_last[2];
+    guint16 ipid_high[2]; /* the highest IP ID of each side so far (a late packet's is below it) */
     guint16 ipid_steps[2], ipid_jumps[2];
+    guint16 ipid_hole[2]; /* the one ID the latest jump skipped, while no later packet has come */
+    bool ipid_hole_open[2];
     /* flags */
     bool rst_before_synack; /* a reset answered a SYN before the SYN-ACK */
     bool loss_retx_payload[2][4];

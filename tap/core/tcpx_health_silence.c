@@ -56,7 +56,7 @@ note_resend(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
         e->from_ts = hs->pkt_last_ts[rcv];
         e->high = hs->snd_max[d];
         e->resent_end = rec->seq;
-        e->ipid = hs->ipid_last[rcv];
+        e->ipid = hs->ipid_high[rcv];
         e->ipid_known = ipids_count_packets(hs, rcv);
         e->heard_high = hs->heard_high[d];
     }
@@ -101,18 +101,31 @@ end_silence(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     memset(e, 0, sizeof *e);
 }
 
-/* Each side's packets: their time and IP IDs. */
+/* Each side's packets: their time and IP IDs.  A packet the capture holds late (its ID below the highest)
+ * says nothing, unless it is the one the latest jump of two skipped: that jump was two steps, reordered. */
 static void
 note_packet(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 {
     if (rec->has_ip_id && hs->pkt_last_ts[d]) {
-        guint16 step = (guint16)(rec->ip_id - hs->ipid_last[d]);
-        if (step == 1)
-            hs->ipid_steps[d] += hs->ipid_steps[d] < G_MAXUINT16;
-        else
-            hs->ipid_jumps[d] += hs->ipid_jumps[d] < G_MAXUINT16;
+        guint16 ahead = (guint16)(rec->ip_id - hs->ipid_high[d]);
+        if (ahead == 0 || ahead >= 0x8000) { /* the same ID again, or a late packet */
+            if (hs->ipid_hole_open[d] && rec->ip_id == hs->ipid_hole[d] && hs->ipid_jumps[d] > 0) {
+                hs->ipid_jumps[d]--;
+                hs->ipid_steps[d] += hs->ipid_steps[d] < G_MAXUINT16 - 1 ? 2 : 0;
+            }
+            hs->ipid_hole_open[d] = FALSE;
+        } else {
+            if (ahead == 1)
+                hs->ipid_steps[d] += hs->ipid_steps[d] < G_MAXUINT16;
+            else
+                hs->ipid_jumps[d] += hs->ipid_jumps[d] < G_MAXUINT16;
+            hs->ipid_hole_open[d] = ahead == 2;
+            hs->ipid_hole[d] = (guint16)(hs->ipid_high[d] + 1);
+            hs->ipid_high[d] = rec->ip_id;
+        }
+    } else if (rec->has_ip_id) {
+        hs->ipid_high[d] = rec->ip_id;
     }
-    hs->ipid_last[d] = rec->ip_id;
     hs->pkt_last_ts[d] = rec->ts_ns;
     hs->heard_high[1 - d] = hs->snd_max[1 - d];
 }

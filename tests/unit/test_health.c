@@ -379,18 +379,23 @@ test_ack_held_no_dsack(void)
  * the client's IP IDs count its packets; waiting: the client saw all the server sent and said so with
  * a duplicate ACK for the oldest segment before falling silent (a data loss, then the wait for it). */
 static const tcpx_health_stream_t *
-ack_silence_stream(tcpx_health_t *h, guint16 unseen, gboolean ip_ids, gboolean waiting)
+ack_silence_stream(tcpx_health_t *h, guint16 unseen, gboolean ip_ids, gboolean waiting, gboolean swapped)
 {
     conn_t c;
     conn_init(&c, h, 5, TRUE);
     c.ip_ids = ip_ids;
     handshake(&c, 0, 0.1, 20);
     rec(&c, 21, C, PA, 200, 64256, 0);
+    guint16 base = c.ip_id[0];
     for (int i = 0; i < 20; i++) {
         rec(&c, 40 + i, S, A, 1400, 65160, 0);
+        if (swapped && i % 2) /* captured in pairs out of order: IDs +2, +1, +4, +3, ... */
+            c.ip_id[0] = (guint16)(base + ((i / 2) ^ 1));
         if (i % 2)
             rec(&c, 60.5 + i, C, A, 0, 64256, 0);
     }
+    if (swapped)
+        c.ip_id[0] = (guint16)(base + 10);
     guint32 oldest = c.seq[1];
     for (int i = 0; i < 8; i++) /* the client's ACKs for these are lost */
         rec(&c, 90 + i, S, A, 1400, 65160, 0);
@@ -418,7 +423,7 @@ static void
 test_ack_silence(void)
 {
     tcpx_health_t *h = tcpx_health_new(NULL);
-    const tcpx_health_stream_t *s = ack_silence_stream(h, 6, TRUE, FALSE);
+    const tcpx_health_stream_t *s = ack_silence_stream(h, 6, TRUE, FALSE, FALSE);
     g_assert_cmpstr(s->verdict_code, ==, "ack_lost");
     g_assert_cmpint(s->fault, ==, TCPX_FAULT_NETWORK);
     g_assert_cmpuint(s->retx_net[1], ==, 0);
@@ -430,7 +435,7 @@ test_ack_silence(void)
 
     for (int ip_ids = 0; ip_ids < 2; ip_ids++) {
         h = tcpx_health_new(NULL);
-        s = ack_silence_stream(h, 0, ip_ids, FALSE);
+        s = ack_silence_stream(h, 0, ip_ids, FALSE, FALSE);
         g_assert_cmpstr(s->verdict_code, ==, "silence_undetermined");
         g_assert_cmpint(s->fault, ==, TCPX_FAULT_UNDETERMINED);
         g_assert_cmpuint(s->retx_net[1], ==, 0);
@@ -443,8 +448,15 @@ test_ack_silence(void)
         tcpx_health_free(h);
     }
 
+    /* the client's packets captured in pairs out of order: its IP IDs still count them */
     h = tcpx_health_new(NULL);
-    s = ack_silence_stream(h, 6, TRUE, TRUE);
+    s = ack_silence_stream(h, 6, TRUE, FALSE, TRUE);
+    g_assert_cmpstr(s->verdict_code, ==, "ack_lost");
+    g_assert_cmpuint(s->ack_silence_lost, ==, 6);
+    tcpx_health_free(h);
+
+    h = tcpx_health_new(NULL);
+    s = ack_silence_stream(h, 6, TRUE, TRUE, FALSE);
     g_assert_cmpstr(s->verdict_code, ==, "network_loss");
     g_assert_cmpuint(s->ack_silence_resends, ==, 0);
     g_assert_cmpuint(s->silence_resends, ==, 0);
