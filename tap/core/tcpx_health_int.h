@@ -34,8 +34,12 @@ typedef struct {
     gint64 ns[TCPX_LIMITS_SLICES][TCPX_LIMITS_N];
 } tcpx_limits_timeline_t;
 
-/* What limited one sender, as it runs (tcpx_health_limits.c). */
+/* What limited one sender, as it runs (tcpx_health_limits.c).  The ACKs on their way to the sender: a
+ * ring that starts at TCPX_LIMITS_ACKS and doubles up to TCPX_LIMITS_ACKS_MAX; ACKs seen within
+ * 1/TCPX_LIMITS_ACKS_PER_LEG of the sender's leg of each other share a slot. */
 #define TCPX_LIMITS_ACKS 16
+#define TCPX_LIMITS_ACKS_PER_LEG 128
+#define TCPX_LIMITS_ACKS_MAX 512
 typedef struct {
     gint64 at; /* when it reaches the sender */
     guint32 ack, edge;
@@ -60,8 +64,8 @@ typedef struct {
     bool ack_known;
     bool probed;             /* the sender probed the closed window */
     bool in_recovery;        /* repairing a loss ... */
-    tcpx_limits_ack_t *acks; /* a ring of TCPX_LIMITS_ACKS, while the transfer runs (g_free'd once it ends) */
-    guint32 acks_head, acks_len;
+    tcpx_limits_ack_t *acks; /* a ring of acks_cap, while the transfer runs (g_free'd once it ends) */
+    guint32 acks_head, acks_len, acks_cap;
     /* the ring's ends, kept here so that most records need not read the ring: when the oldest ACK
      * reaches the sender (while acks_len), the newest one's ACK and right edge */
     gint64 oldest_at;

@@ -96,14 +96,14 @@ timeline_add(tcpx_limits_acc_t *a, int state, gint64 from, gint64 to)
     }
 }
 
-/* The wait that found a loss, sending until then, was recovery: moved from the latest slices back. */
+/* The latest `ns` of state `from` was `to`: moved in the latest slices, back to the first. */
 static void
-timeline_move(tcpx_limits_timeline_t *tl, gint64 ns)
+timeline_move(tcpx_limits_timeline_t *tl, gint64 ns, int from, int to)
 {
     for (guint32 i = tl->n; i-- > 0 && ns > 0;) {
-        gint64 part = MIN(ns, tl->ns[i][TCPX_LIMIT_SENDING]);
-        tl->ns[i][TCPX_LIMIT_SENDING] -= part;
-        tl->ns[i][TCPX_LIMIT_RECOVERY] += part;
+        gint64 part = MIN(ns, tl->ns[i][from]);
+        tl->ns[i][from] -= part;
+        tl->ns[i][to] += part;
         ns -= part;
     }
 }
@@ -164,7 +164,7 @@ static void
 apply_oldest_ack(const hstream_t *hs, tcpx_limits_acc_t *a, gint64 at)
 {
     guint32 ack = a->acks[a->acks_head].ack, edge = a->acks[a->acks_head].edge;
-    a->acks_head = (a->acks_head + 1) % TCPX_LIMITS_ACKS;
+    a->acks_head = (a->acks_head + 1) % a->acks_cap;
     a->acks_len--;
     if (a->acks_len)
         a->oldest_at = a->acks[a->acks_head].at;
@@ -179,24 +179,42 @@ apply_oldest_ack(const hstream_t *hs, tcpx_limits_acc_t *a, gint64 at)
     update_state(hs, a, at);
 }
 
-/* An ACK of the receiver, on its way to the sender.  When the ring is full, the newest takes the
- * place of the one before it: it arrives with that one, a moment early. */
+/* Room for one more ACK on the way: the ring doubles (up to TCPX_LIMITS_ACKS_MAX), oldest first. */
+static gboolean
+ack_ring_room(tcpx_limits_acc_t *a)
+{
+    if (a->acks_len < a->acks_cap)
+        return TRUE;
+    if (a->acks_cap >= TCPX_LIMITS_ACKS_MAX)
+        return FALSE;
+    guint32 cap = a->acks_cap ? 2 * a->acks_cap : TCPX_LIMITS_ACKS;
+    tcpx_limits_ack_t *ring = g_new(tcpx_limits_ack_t, cap);
+    for (guint32 i = 0; i < a->acks_len; i++)
+        ring[i] = a->acks[(a->acks_head + i) % a->acks_cap];
+    g_free(a->acks);
+    a->acks = ring;
+    a->acks_head = 0;
+    a->acks_cap = cap;
+    return TRUE;
+}
+
+/* An ACK of the receiver, on its way to the sender: it reaches the sender its leg later
+ * (tcpx_health_leg: nothing near the sender, the whole round trip near the receiver).  One seen within
+ * a small part of the leg after the newest on the way, or with the ring at its largest, takes that
+ * one's place: it arrives with it, a moment early. */
 static void
 queue_ack(const hstream_t *hs, tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec)
 {
     int d = rec->from_client ? 1 : 0; /* the sender these ACKs are for */
-    guint32 i = (a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS;
+    gint64 leg = tcpx_health_leg(hs, d), at = rec->ts_ns + leg;
+    guint32 i = a->acks_cap ? (a->acks_head + a->acks_len - 1) % a->acks_cap : 0;
     if (a->acks_len && a->newest_ack == rec->ack && a->newest_edge == rec->ack + rec->win)
         return; /* says nothing new */
-    if (!a->acks)
-        a->acks = g_new(tcpx_limits_ack_t, TCPX_LIMITS_ACKS);
-    if (a->acks_len < TCPX_LIMITS_ACKS) {
-        i = (a->acks_head + a->acks_len++) % TCPX_LIMITS_ACKS;
-        /* it reaches the sender its leg later (tcpx_health_leg): nothing near the sender, the whole round
-         * trip near the receiver, when the capture has seen data acknowledged the sender still has in flight */
-        a->acks[i].at = rec->ts_ns + tcpx_health_leg(hs, d);
+    if ((!a->acks_len || at - a->acks[i].at >= leg / TCPX_LIMITS_ACKS_PER_LEG) && ack_ring_room(a)) {
+        i = (a->acks_head + a->acks_len++) % a->acks_cap;
+        a->acks[i].at = at;
         if (a->acks_len == 1)
-            a->oldest_at = a->acks[i].at;
+            a->oldest_at = at;
     }
     a->acks[i].ack = a->newest_ack = rec->ack;
     a->acks[i].edge = a->newest_edge = rec->ack + rec->win;
@@ -221,9 +239,28 @@ settle_pending(tcpx_limits_acc_t *a, gint64 now)
     a->probed = FALSE;
 }
 
+/* A resend of bytes the ACKs seen had acknowledged: the sender never had those ACKs (lost after the
+ * capture point, or still on their way), so its data was in flight all along, and the wait since its
+ * last data -- idle, as the capture had it -- was the timer finding the loss of its ACKs. */
+static void
+unacknowledge(tcpx_limits_acc_t *a, guint32 seq)
+{
+    if (a->state == TCPX_LIMIT_IDLE) {
+        a->ns[TCPX_LIMIT_RECOVERY] += a->idle_pending;
+        if (a->timeline)
+            timeline_move(a->timeline, a->idle_pending, TCPX_LIMIT_IDLE, TCPX_LIMIT_RECOVERY);
+        a->idle_pending = 0;
+    }
+    a->ack = seq;
+    a->in_recovery = TRUE;
+    a->recovery_point = a->snd_max;
+}
+
 static void
 note_sender_record(tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
+    if (rec->len > 0 && a->ack_known && !r->keepalive && !r->probe && !r->syn && tcpx_seq_lt(rec->seq, a->ack))
+        unacknowledge(a, rec->seq);
     guint32 end = rec->seq + rec->len + (r->fin ? 1 : 0);
     if (end != rec->seq && !r->keepalive && (!a->started || tcpx_seq_gt(end, a->snd_max)))
         a->snd_max = end;
@@ -247,7 +284,7 @@ note_sender_record(tcpx_limits_acc_t *a, const tcpx_tap_rec_t *rec, const rec_vi
         a->ns[TCPX_LIMIT_SENDING] -= a->sending_unacked;
         a->ns[TCPX_LIMIT_RECOVERY] += a->sending_unacked;
         if (a->timeline) /* in the latest slice, where most of that wait was */
-            timeline_move(a->timeline, a->sending_unacked);
+            timeline_move(a->timeline, a->sending_unacked, TCPX_LIMIT_SENDING, TCPX_LIMIT_RECOVERY);
         a->sending_unacked = 0;
         a->in_recovery = TRUE;
         a->recovery_point = a->snd_max;
@@ -325,7 +362,7 @@ tcpx_health_limits_release(tcpx_limits_acc_t *a)
 {
     g_free(a->acks);
     a->acks = NULL;
-    a->acks_head = a->acks_len = 0;
+    a->acks_head = a->acks_len = a->acks_cap = 0;
 }
 
 /* The main sender (the more payload, with enough time in flight to say anything) and its shares. */
@@ -342,7 +379,7 @@ tcpx_health_derive_limits(hstream_t *hs)
     if (a->started && !a->ended && a->state != TCPX_LIMIT_IDLE && !a->zero_wait) {
         gint64 end = s->last_ts;
         if (a->acks_len)
-            end = MAX(end, a->acks[(a->acks_head + a->acks_len - 1) % TCPX_LIMITS_ACKS].at);
+            end = MAX(end, a->acks[(a->acks_head + a->acks_len - 1) % a->acks_cap].at);
         ns[a->state] += tcpx_health_span(a->since, end);
     }
     gint64 busy = ns[TCPX_LIMIT_RWND] + ns[TCPX_LIMIT_RECOVERY] + ns[TCPX_LIMIT_SENDING];

@@ -1481,6 +1481,57 @@ test_limits(void)
     tcpx_health_free(h);
 }
 
+/* More ACKs on their way to the sender than the ring's first size (40 per 40 ms leg): each reaches the
+ * sender at its own time, not with an earlier one, so the window the sender fills to its edge holds it
+ * back until the next ACK: 0.71 ms after each of the last 160 segments. */
+static void
+test_limits_acks_in_flight(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 52, TRUE);
+    handshake(&c, 0, 40, 0.1); /* near the client: the server's leg is 40 ms */
+    rec(&c, 41, C, PA, 100, 64256, 0);
+    for (int k = 0; k < 200; k++) { /* segment k+40 sent 0.3 ms after ACK k reaches the server */
+        rec(&c, 100 + (1.01 * k), S, A, 1400, 65160, 0);
+        rec(&c, 100.1 + (1.01 * k), C, A, 0, 40 * 1400, 0);
+    }
+    close_both(&c, 400, 40);
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpint(s->lim_sender, ==, 1);
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RWND], >=, MS(113.5));
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RWND], <=, MS(113.7));
+    tcpx_health_free(h);
+}
+
+/* The capture saw the client acknowledge everything, but the server resent its first segment 300 ms
+ * later: it never had those ACKs (lost after the capture point).  Its data was in flight all along:
+ * the wait is the timer finding the loss of its ACKs, not idle time. */
+static void
+test_limits_acks_lost(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 53, TRUE);
+    handshake(&c, 0, 40, 0.1);
+    rec(&c, 41, C, PA, 100, 64256, 0);
+    guint32 first = c.seq[1];
+    for (int k = 0; k < 10; k++) {
+        rec(&c, 100 + k, S, A, 1400, 65160, 0);
+        rec(&c, 100.1 + k, C, A, 0, 64256, 0);
+    }
+    finding_next(&c, TCPX_K_RETRANSMISSION, TCPX_C_NONE, 1400, 1);
+    rec_full(&c, 409, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, first);
+    rec(&c, 409.1, C, A, 0, 64256, 0);
+    close_both(&c, 500, 40);
+    const tcpx_health_stream_t *s = judge(&c);
+    g_assert_cmpint(s->lim_sender, ==, 1);
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_IDLE], ==, 0);
+    /* from the last segment's ACK reaching the server (149.1) to the resend, and until its ACK does */
+    g_assert_cmpint(s->lim_ns[TCPX_LIMIT_RECOVERY], ==, MS(449.1 - 149.1));
+    tcpx_health_free(h);
+}
+
 static void
 test_history(void)
 {
@@ -2392,6 +2443,8 @@ main(int argc, char **argv)
     g_test_add_func("/health/pmtu_aside", test_pmtu_aside);
     g_test_add_func("/health/history", test_history);
     g_test_add_func("/health/limits", test_limits);
+    g_test_add_func("/health/limits_acks_in_flight", test_limits_acks_in_flight);
+    g_test_add_func("/health/limits_acks_lost", test_limits_acks_lost);
     g_test_add_func("/health/timer_too_long", test_timer_too_long);
     g_test_add_func("/health/queue_delay", test_queue_delay);
     g_test_add_func("/health/capture_facts", test_capture_facts);
