@@ -832,7 +832,9 @@ test_scan_and_groups(void)
         g_assert_cmpstr(s->verdict_code, ==, "port_scan");
         g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
         g_assert_cmpint(s->score, ==, 100);
-        g_assert_nonnull(strstr(s->verdict, "port scan: 10.0.0.1 tried 3 ports of 10.0.0.2 within 2.000 s (3 refused"));
+        g_assert_nonnull(
+            strstr(s->verdict,
+                   "port scan: 10.0.0.1 tried 3 ports of 10.0.0.2 within 2.000 s (3 refused): the scanner's"));
     }
     tcpx_health_free(h);
 
@@ -867,6 +869,44 @@ test_scan_and_groups(void)
     g_assert_null(strstr(out->str, "Stream 71:"));
     g_string_free(out, TRUE);
     tcpx_health_free(h);
+}
+
+/* One probe each from three hosts on three ports of 10.0.0.2 that it served to no one: the host is being
+ * scanned, not at fault.  A refusal on a port it served stays a refusal; two hosts are not enough. */
+static void
+test_probed_host(void)
+{
+    static const char *const clients[] = { "10.9.0.1:4001", "10.9.0.2:4002", "10.9.0.3:4003", "10.9.0.4:4004" };
+    static const char *const servers[] = { "10.0.0.2:4899", "10.0.0.2:5554", "10.0.0.2:9898", "10.0.0.2:80" };
+    static const guint16 ports[] = { 4899, 5554, 9898, 80 };
+    for (int hosts = 2; hosts <= 3; hosts++) {
+        tcpx_health_t *h = tcpx_health_new(NULL);
+        conn_t c[5];
+        for (int i = 0; i < 4; i++) { /* the 4th: port 80, also served below */
+            conn_init(&c[i], h, 80 + i, FALSE);
+            c[i].st.name[0] = clients[i < hosts ? i : 0];
+            c[i].st.name[1] = servers[i];
+            c[i].st.port[1] = ports[i];
+            rec(&c[i], 60000.0 * i, C, TCPX_TH_SYN, 0, 64240, 0);
+            rec(&c[i], (60000.0 * i) + 0.2, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+        }
+        conn_init(&c[4], h, 90, TRUE);
+        handshake(&c[4], 500000, 20, 0.1);
+        tcpx_health_finish(h);
+        const tcpx_health_stream_t *s = tcpx_health_lookup(h, 81);
+        g_assert_cmpstr(tcpx_health_lookup(h, 83)->verdict_code, ==, "refused");
+        if (hosts == 2) {
+            g_assert_cmpstr(s->verdict_code, ==, "refused");
+            tcpx_health_free(h);
+            continue;
+        }
+        g_assert_cmpstr(s->verdict_code, ==, "port_scan");
+        g_assert_cmpint(s->fault, ==, TCPX_FAULT_NONE);
+        if (!strstr(s->verdict, "probed: 10.0.0.2 turned away 3 attempts from 3 hosts on 3 ports it served to no one "
+                                "in the capture (3 refused): scanning, not a fault of 10.0.0.2"))
+            g_error("%s", s->verdict);
+        tcpx_health_free(h);
+    }
 }
 
 /* Capture started in the middle: the only gap is at the start, nothing retransmitted. */
@@ -2126,7 +2166,7 @@ test_templates(void)
         if (strchr(out->str, '{') || strchr(out->str, '}'))
             g_error("group template %u rendered \"%s\"", k, out->str);
     }
-    g_assert_cmpuint(k, ==, 2);
+    g_assert_cmpuint(k, ==, 3);
     g_string_free(out, TRUE);
 }
 
@@ -2426,6 +2466,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/reset_midstream", test_reset_midstream);
     g_test_add_func("/health/ack_held_no_dsack", test_ack_held_no_dsack);
     g_test_add_func("/health/scan_and_groups", test_scan_and_groups);
+    g_test_add_func("/health/probed_host", test_probed_host);
     g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
     g_test_add_func("/health/acked_unseen", test_acked_unseen);
