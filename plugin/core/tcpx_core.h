@@ -90,6 +90,7 @@ typedef enum {
     TCPX_K_DSACK,     /* an ACK whose D-SACK proves a resend unneeded (not a dup ACK) */
     TCPX_K_NAGLE,     /* a small segment held back until the peer's delayed ACK (tcpx_nagle.c) */
     TCPX_K_PMTU_ICMP, /* an ICMP "fragmentation needed" / ICMPv6 "packet too big" about the stream (tcpx_pmtu.c) */
+    TCPX_K_ICMP_UNREACHABLE, /* an ICMP "destination unreachable" about the stream's segment (tcpx_pmtu.c) */
     /* phase notes for ordinary frames (a preference) */
     TCPX_K_NOTE_DATA,
     TCPX_K_NOTE_ACK,
@@ -180,6 +181,12 @@ typedef enum {
     TCPX_C_NAGLE_DELAYED_ACK,
     TCPX_C_PMTU_TOO_BIG,     /* the ICMP: a router's next link carries smaller packets than the sender's */
     TCPX_C_PMTU_NOT_TOO_BIG, /* ...an ICMP whose MTU the quoted packet did not exceed: not about its size */
+    /* ICMP destination unreachable, by its code (tcpx_icmp_kind) */
+    TCPX_C_UNREACH_NET,
+    TCPX_C_UNREACH_HOST,
+    TCPX_C_UNREACH_PORT,
+    TCPX_C_UNREACH_PROHIBITED,
+    TCPX_C_UNREACH_OTHER,
     TCPX_C_STORY,
     TCPX_C_COUNT
 } tcpx_cause_t;
@@ -552,9 +559,22 @@ void tcpx_analyze(tcpx_stream_t *s, const tcpx_segment_t *seg, tcpx_result_t *ou
  * (tcpx_hindsight.c).  Fills out[0..max), returns how many. */
 guint tcpx_hindsight_finish(const tcpx_stream_t *s, gint64 end_ts, tcpx_later_t *out, guint max);
 
+/* What an ICMP error about a segment says, from its type and code (tcpx_icmp_kind). */
+typedef enum {
+    TCPX_ICMP_TOO_BIG = 0,      /* IPv4 "fragmentation needed", ICMPv6 "packet too big" */
+    TCPX_ICMP_NET_UNREACHABLE,  /* no route to the network */
+    TCPX_ICMP_HOST_UNREACHABLE, /* the host itself did not answer on its last hop */
+    TCPX_ICMP_PORT_UNREACHABLE,
+    TCPX_ICMP_PROHIBITED, /* administratively prohibited: a filter's policy */
+    TCPX_ICMP_UNREACHABLE_OTHER,
+    TCPX_ICMP_NOT_READ /* another ICMP: tcpx does not read it */
+} tcpx_icmp_kind_t;
+tcpx_icmp_kind_t tcpx_icmp_kind(gboolean v6, guint8 type, guint8 code);
+
 /* An ICMP error about a stream's segment: IPv4 "fragmentation needed" (type 3 code 4) or ICMPv6
- * "packet too big" (type 2), with the TCP header it quotes.  The quoted header is no segment of the
- * stream: it only names the segment that did not fit. */
+ * "packet too big" (type 2), or a "destination unreachable" (IPv4 type 3, ICMPv6 type 1), with the
+ * TCP header it quotes.  The quoted header is no segment of the stream: it only names the segment
+ * the ICMP is about. */
 typedef struct {
     guint32 frame;
     gint64 ts_ns;
@@ -563,10 +583,11 @@ typedef struct {
     guint32 packet_len;  /* the quoted packet's size on the wire (IP total length; 0: unknown) */
     guint32 mtu;         /* the next-hop MTU the ICMP announces (0: none given) */
     gboolean v6;         /* ICMPv6: 40 bytes of IP header instead of 20 */
+    tcpx_icmp_kind_t kind;
 } tcpx_icmp_t;
 
 /* Link an ICMP error to the stream it quotes (first pass, frame order, between its segments):
- * fills *out with one pmtu_icmp step.  The resends that follow get cause pmtu_icmp. */
+ * fills *out with one pmtu_icmp or icmp_unreachable step.  The resends that follow get cause pmtu_icmp. */
 void tcpx_analyze_icmp(tcpx_stream_t *s, const tcpx_icmp_t *icmp, tcpx_result_t *out);
 
 /* The phase of a frame that has no findings: derived from the segment alone. */

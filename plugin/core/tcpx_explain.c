@@ -267,6 +267,16 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "this, clamp the MSS where the path narrows (nftables: tcp option maxseg size set rt mtu) or fix that link's MTU.",
       "First ICMP of this flight",
       { TCPX_C_PMTU_TOO_BIG, TCPX_C_PMTU_NOT_TOO_BIG } },
+    { TCPX_K_ICMP_UNREACHABLE, "icmp_unreachable", TCPX_SEV_WARN,
+      "ICMP destination unreachable",
+      "ICMP {cause_label} from {?reporter:{reporter}|a router}: {?orig:frame {orig}|{range}} not delivered",
+      "{?reporter:{reporter}|A router or host} could not, or would not, deliver {?orig:the packet of frame {orig} "
+      "({orig_age} earlier)|a packet} from {sender} to {receiver}, and said so with this ICMP. The TCP header quoted in "
+      "the ICMP is no segment of the stream.",
+      "Ask the owner of {?reporter:{reporter}|the router that sent it} why {receiver} is unreachable from there (its "
+      "routes and filters); tcpdump -n icmp on {sender} shows whether more such errors arrive.",
+      "Quoted packet",
+      { TCPX_C_UNREACH_NET, TCPX_C_UNREACH_HOST, TCPX_C_UNREACH_PORT, TCPX_C_UNREACH_PROHIBITED, TCPX_C_UNREACH_OTHER } },
     { TCPX_K_NOTE_DATA, "data", TCPX_SEV_NONE,
       "Data",
       "Data: {sender_role} sends {range}{?ack:, next expected byte {ack}}",
@@ -595,6 +605,21 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "The quoted packet ({bytes}) was not larger than the MTU this ICMP gives ({mtu}): the ICMP is not about that "
       "packet's size. A stale or forged ICMP: {sender} should ignore it (Linux ignores an MTU not below the one it "
       "uses), and nothing the capture shows follows from it." },
+    { TCPX_C_UNREACH_NET, "net_unreachable", "network unreachable",
+      "{?reporter:{reporter}|The router} has no route toward the network of {receiver}: a routing problem at that "
+      "router or before it, not a fault of {receiver}." },
+    { TCPX_C_UNREACH_HOST, "host_unreachable", "host unreachable",
+      "{?reporter:{reporter}|The router} could not reach {receiver} itself: on the last hop the host did not answer "
+      "(down, or off its network), or the address is wrong." },
+    { TCPX_C_UNREACH_PORT, "port_unreachable", "port unreachable",
+      "A closed TCP port answers with a reset, not with this ICMP: a firewall's reject rule sent it (the host's own when "
+      "{?reporter:{reporter}|its sender} is the address of {receiver}, else one on the path)." },
+    { TCPX_C_UNREACH_PROHIBITED, "prohibited", "administratively prohibited",
+      "A filter's policy: {?reporter:{reporter}|the device that sent it} refuses to forward this traffic (a firewall's "
+      "reject rule), which is no failure of the path or of {receiver}." },
+    { TCPX_C_UNREACH_OTHER, "unreachable", "destination unreachable",
+      "{?reporter:{reporter}|A router} could not deliver the packet for a reason other than routing, the host or a "
+      "filter (the ICMP's code, in its tree above, says which)." },
     { TCPX_C_STORY, "story", "", "" },
 };
 /* clang-format on */

@@ -1,5 +1,6 @@
 /* tcpx_pmtu.c: Path MTU: a router's ICMP "fragmentation needed" (ICMPv6 "packet too big") linked
- * to the stream whose segment it quotes, and the resends in smaller segments that follow.
+ * to the stream whose segment it quotes, and the resends in smaller segments that follow.  A
+ * "destination unreachable" about a segment is linked the same way, its code as its cause.
  *
  * A router that cannot forward a packet larger than its next link's MTU, and may not fragment it
  * (IPv4 Don't Fragment, or IPv6), drops it and tells the sender, quoting the packet's headers and
@@ -49,6 +50,51 @@ start_episode(tcpx_side_t *d, const tcpx_icmp_t *icmp)
         0;
 }
 
+tcpx_icmp_kind_t
+tcpx_icmp_kind(gboolean v6, guint8 type, guint8 code)
+{
+    /* IPv4 type 3 by code (RFC 792, 1122, 1812); ICMPv6 type 1 by code (RFC 4443) */
+    static const guint8 v4[16] = { TCPX_ICMP_NET_UNREACHABLE,   TCPX_ICMP_HOST_UNREACHABLE, TCPX_ICMP_UNREACHABLE_OTHER,
+                                   TCPX_ICMP_PORT_UNREACHABLE,  TCPX_ICMP_TOO_BIG,          TCPX_ICMP_UNREACHABLE_OTHER,
+                                   TCPX_ICMP_NET_UNREACHABLE,   TCPX_ICMP_HOST_UNREACHABLE, TCPX_ICMP_UNREACHABLE_OTHER,
+                                   TCPX_ICMP_PROHIBITED,        TCPX_ICMP_PROHIBITED,       TCPX_ICMP_UNREACHABLE_OTHER,
+                                   TCPX_ICMP_UNREACHABLE_OTHER, TCPX_ICMP_PROHIBITED,       TCPX_ICMP_UNREACHABLE_OTHER,
+                                   TCPX_ICMP_UNREACHABLE_OTHER };
+    static const guint8 v6_unreach[7] = { TCPX_ICMP_NET_UNREACHABLE,   TCPX_ICMP_PROHIBITED,
+                                          TCPX_ICMP_UNREACHABLE_OTHER, TCPX_ICMP_HOST_UNREACHABLE,
+                                          TCPX_ICMP_PORT_UNREACHABLE,  TCPX_ICMP_PROHIBITED,
+                                          TCPX_ICMP_PROHIBITED };
+    if (v6)
+        return type == 2   ? TCPX_ICMP_TOO_BIG
+               : type == 1 ? (code < G_N_ELEMENTS(v6_unreach) ? (tcpx_icmp_kind_t)v6_unreach[code]
+                                                              : TCPX_ICMP_UNREACHABLE_OTHER)
+                           : TCPX_ICMP_NOT_READ;
+    if (type != 3)
+        return TCPX_ICMP_NOT_READ;
+    return code < G_N_ELEMENTS(v4) ? (tcpx_icmp_kind_t)v4[code] : TCPX_ICMP_UNREACHABLE_OTHER;
+}
+
+/* A destination unreachable: the segment it quotes was not delivered, for the reason its code gives. */
+static void
+analyze_unreachable(const tcpx_side_t *d, const tcpx_icmp_t *icmp, tcpx_result_t *r)
+{
+    static const tcpx_cause_t by_kind[] = {
+        [TCPX_ICMP_NET_UNREACHABLE] = TCPX_C_UNREACH_NET,     [TCPX_ICMP_HOST_UNREACHABLE] = TCPX_C_UNREACH_HOST,
+        [TCPX_ICMP_PORT_UNREACHABLE] = TCPX_C_UNREACH_PORT,   [TCPX_ICMP_PROHIBITED] = TCPX_C_UNREACH_PROHIBITED,
+        [TCPX_ICMP_UNREACHABLE_OTHER] = TCPX_C_UNREACH_OTHER,
+    };
+    const tcpx_sent_t *orig = tcpx_find_sent(d, icmp->seq);
+    tcpx_finding_t *f = tcpx_finding(r, TCPX_K_ICMP_UNREACHABLE, by_kind[icmp->kind]);
+    f->lo = f->hi = icmp->seq;
+    if (orig) {
+        f->orig_frame = orig->frame;
+        f->orig_age_ns = icmp->ts_ns - orig->ts_ns;
+        if (tcpx_seq_gt(orig->end, icmp->seq + 1))
+            f->hi = orig->end - 1;
+    }
+    f->bytes = icmp->packet_len;
+}
+
 void
 tcpx_analyze_icmp(tcpx_stream_t *s, const tcpx_icmp_t *icmp, tcpx_result_t *r)
 {
@@ -63,6 +109,12 @@ tcpx_analyze_icmp(tcpx_stream_t *s, const tcpx_icmp_t *icmp, tcpx_result_t *r)
     memset(r, 0, offsetof(tcpx_result_t, f)); /* n_later too */
     r->from_client = sender == tcpx_client_side(s);
     r->phase = TCPX_PHASE_DATA;
+    if (icmp->kind != TCPX_ICMP_TOO_BIG) {
+        if (!s->side[1 - sender].syn_seen) /* about a SYN, or a segment before any answer */
+            r->phase = TCPX_PHASE_HANDSHAKE;
+        analyze_unreachable(d, icmp, r);
+        return;
+    }
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_PMTU_ICMP, too_big ? TCPX_C_PMTU_TOO_BIG : TCPX_C_PMTU_NOT_TOO_BIG);
     f->lo = icmp->seq;
     f->hi = orig && tcpx_seq_gt(orig->end, icmp->seq) ? orig->end - 1 : icmp->seq;

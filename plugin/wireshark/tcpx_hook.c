@@ -170,22 +170,22 @@ dissect_tcpx_tcp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void 
     return ret;
 }
 
-#define ICMP_UNREACH 3
-#define ICMP_FRAG_NEEDED 4
-#define ICMP6_PACKET_TOO_BIG 2
-
-/* In front of ICMP and ICMPv6: an error saying a packet was too big for the next link is noted
- * (its MTU, its sender), then ICMP runs unchanged and dissects the quoted packet (TCP hook). */
+/* In front of ICMP and ICMPv6: an error saying a packet was too big for the next link (its MTU) or
+ * could not be delivered is noted (its kind, its sender), then ICMP runs unchanged and dissects the
+ * quoted packet (TCP hook). */
 static int
 icmp_hook(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data, gboolean v6)
 {
     if (tcpx_enabled && !pinfo->flags.in_error_pkt && tvb_captured_length(tvb) >= 8) {
         const guint8 *h = tvb_get_ptr(tvb, 0, 8); /* type, code, checksum, then the MTU */
-        if (v6 ? h[0] == ICMP6_PACKET_TOO_BIG : h[0] == ICMP_UNREACH && h[1] == ICMP_FRAG_NEEDED) {
+        tcpx_icmp_kind_t kind = tcpx_icmp_kind(v6, h[0], h[1]);
+        if (kind != TCPX_ICMP_NOT_READ) {
             memset(&icmp_now, 0, sizeof icmp_now);
             icmp_now.frame = pinfo->num;
             icmp_now.v6 = v6;
-            icmp_now.mtu = v6 ? tcpx_be32(h + 4) : tcpx_be16(h + 6);
+            icmp_now.icmp.kind = kind;
+            if (kind == TCPX_ICMP_TOO_BIG)
+                icmp_now.mtu = v6 ? tcpx_be32(h + 4) : tcpx_be16(h + 6);
             icmp_now.reporter = address_to_str(pinfo->pool, &pinfo->src);
         }
     }

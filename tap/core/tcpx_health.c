@@ -48,6 +48,7 @@ hstream_free(gpointer p)
     g_free(hs->ph);
     g_free(hs->pub.verdict);
     g_free(hs->pub.pmtu_router);
+    g_free(hs->pub.unreach_router);
     g_free(hs);
 }
 

@@ -197,6 +197,11 @@ typedef struct {
     int pmtu_side;
     char *pmtu_router; /* NULL: none */
     guint32 pmtu_resends, pmtu_resend_len;
+    /* ICMP "destination unreachable" about its segments (tcpx_health_pmtu.c): how many, and the first's frame,
+     * cause (tcpx_cause_t: TCPX_C_UNREACH_*) and sender */
+    guint32 unreach_icmps, unreach_frame;
+    int unreach_cause;
+    char *unreach_router; /* NULL: none */
     /* a sender's TCP that ignores what the receiver said (tcpx_scoreboard.c): resends of data the receiver had
      * SACKed (cause resent_sacked), segments past its window (kind beyond_window); whose: client 0, server 1 */
     guint32 sacked_resent, sacked_resent_bytes;

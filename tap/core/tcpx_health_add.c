@@ -506,6 +506,7 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
         hs = tcpx_health_new_stream(h, rec);
     if (rec->icmp) { /* a router's word about the stream, no segment of it */
         tcpx_health_add_pmtu_icmp(hs, rec);
+        tcpx_health_add_unreachable(hs, rec);
         return &hs->pub;
     }
 

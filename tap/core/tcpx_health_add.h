@@ -32,6 +32,7 @@ guint8 tcpx_health_finding_cause(const tcpx_tap_rec_t *rec, guint kind);
 /* tcpx_health_pmtu.c: an ICMP "too big" about the stream (a record that is no segment); a resend
  * in a smaller segment after one (cause pmtu_icmp), and whether a record is one. */
 void tcpx_health_add_pmtu_icmp(hstream_t *hs, const tcpx_tap_rec_t *rec);
+void tcpx_health_add_unreachable(hstream_t *hs, const tcpx_tap_rec_t *rec);
 void tcpx_health_add_pmtu_resend(hstream_t *hs, const tcpx_tap_rec_t *rec);
 gboolean tcpx_health_is_pmtu_resend(const tcpx_tap_rec_t *rec);
 

@@ -293,6 +293,8 @@ get_queue_rate(hs_t *s, hv_t *v)
     }
 GET_WHEN(get_sacked_resent, s->sacked_resent > 0, s->sacked_resent_bytes)
 GET_WHEN(get_beyond, s->beyond_segments > 0, s->beyond_bytes)
+GET_WHEN(get_unreach_icmps, s->unreach_icmps > 0, s->unreach_icmps)
+GET_WHEN(get_unreach_frame, s->unreach_icmps > 0, s->unreach_frame)
 GET_WHEN(get_nagle_lost, s->nagle_stalls > 0, s->nagle_lost_ns)
 GET_WHEN(get_nagle_stalls, s->nagle_stalls > 0, s->nagle_stalls)
 GET_WHEN(get_rto_long, s->timer_long_retx > 0, s->timer_long_ns)
@@ -519,6 +521,8 @@ static const tcpx_health_column_t columns[] = {
     { "pmtu_resend_len", TCPX_HU_COUNT, tcpx_health_get_pmtu_resend_len, J },
     { "sacked_resent_bytes", TCPX_HU_COUNT, get_sacked_resent, J },
     { "beyond_window_bytes", TCPX_HU_COUNT, get_beyond, J },
+    { "unreachable_icmps", TCPX_HU_COUNT, get_unreach_icmps, J },
+    { "unreachable_frame", TCPX_HU_COUNT, get_unreach_frame, J },
     /* The GUI sorts by its first column on open: the score, worst first.  Its header's
      * leading spaces are what the sort arrow covers (else it reads "core"). */
     { "score", TCPX_HU_INT, get_score, J,

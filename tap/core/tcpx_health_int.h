@@ -232,6 +232,9 @@ void tcpx_health_group_sentence(const tcpx_health_t *h, const tcpx_health_stream
 const char *tcpx_health_group_template(guint i);
 void tcpx_health_group_render(GString *out, const char *tmpl, const tcpx_health_stream_t *first);
 
+/* A connection that never got a SYN-ACK: its verdict, or FALSE when it did get one (tcpx_health_unanswered.c). */
+gboolean tcpx_health_judge_unanswered(tcpx_health_t *h, hstream_t *hs);
+
 /* Judge one stream (tcpx_health_judge.c). */
 void tcpx_health_judge_stream(tcpx_health_t *h, hstream_t *hs);
 
@@ -278,6 +281,11 @@ typedef enum {
     TCPX_HW_SYN_UNANSWERED,
     TCPX_HW_SYN_GIVEN_UP,
     TCPX_HW_SYN_CAPTURE_ENDED,
+    TCPX_HW_UNREACH_NET,
+    TCPX_HW_UNREACH_HOST,
+    TCPX_HW_UNREACH_FILTER_PATH,
+    TCPX_HW_UNREACH_FILTER_HOST,
+    TCPX_HW_UNREACH_OTHER,
     TCPX_HW_LOSS_DATA,
     TCPX_HW_LOSS_SYN_FIN,
     TCPX_HW_CONNECTION_LOST,
@@ -357,6 +365,9 @@ void tcpx_health_words(GString *out, tcpx_health_words_t w, const tcpx_health_st
 
 /* The {lim_*} variables (tcpx_health_limits.c). */
 gboolean tcpx_health_lim_side(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_pmtu_sender(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_pmtu_aside(GString *o, const tcpx_var_t *v, const void *c);
+gboolean tcpx_health_unreach_label(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_share(GString *o, const tcpx_var_t *v, const void *c);
 gboolean tcpx_health_lim_idle(GString *o, const tcpx_var_t *v, const void *c);
 /* {queue_sender} (tcpx_health_queue.c). */

@@ -496,75 +496,6 @@ score_and_verdict(tcpx_health_t *h, tcpx_health_stream_t *s, const issue_t *issu
     tcpx_health_set_text(&s->verdict, h->scratch->str, TCPX_VERDICT_MAX);
 }
 
-/* No SYN-ACK at all: the verdict is the connection's failure, whatever else happened. */
-/* clang-format off */
-static const struct {
-    tcpx_done_t done;
-    tcpx_fault_t fault;
-    const char *code;
-    tcpx_health_words_t words;
-} unanswered[] = {
-    { TCPX_DONE_REFUSED,        TCPX_FAULT_SERVER,       "refused",        TCPX_HW_REFUSED },
-    /* a host down, a firewall or the path: a capture at the client cannot tell */
-    { TCPX_DONE_SYN_UNANSWERED, TCPX_FAULT_UNDETERMINED, "syn_unanswered", TCPX_HW_SYN_UNANSWERED },
-};
-/* clang-format on */
-
-/* A single SYN this close to the capture's end had no time to be answered: no verdict on it. */
-#define SYN_ANSWER_TIME_NS NS_PER_S
-/* A TCP stack resends an unanswered SYN within 3 s (Linux and macOS after 1 s, Windows after 3 s): a
- * single SYN the capture ran this long past was given up by the client itself. */
-#define SYN_RETRY_DUE_NS (6 * NS_PER_S)
-
-/* A refusal, by where its reset came from: the server (a refusal), the path (forged), or either. */
-/* clang-format off */
-static const struct {
-    tcpx_fault_t fault;
-    const char *code;
-    tcpx_health_words_t words;
-} refusals[] = {
-    [TCPX_RST_FROM_UNKNOWN] = { TCPX_FAULT_UNDETERMINED, "refused",            TCPX_HW_REFUSED_UNDETERMINED },
-    [TCPX_RST_FROM_HOST]    = { TCPX_FAULT_SERVER,       "refused",            TCPX_HW_REFUSED },
-    [TCPX_RST_FORGED]       = { TCPX_FAULT_NETWORK,      "reset_by_middlebox", TCPX_HW_RESET_FORGED },
-};
-/* clang-format on */
-
-static gboolean
-judge_unanswered(tcpx_health_t *h, hstream_t *hs)
-{
-    tcpx_health_stream_t *s = &hs->pub;
-    tcpx_health_evidence_t ev = { 0 };
-    char verdict[TCPX_VERDICT_MAX];
-    ev.span_ns = tcpx_health_span(hs->syn_ts, h->capture_last_ts);
-    if (s->done == TCPX_DONE_SYN_UNANSWERED && s->packets[0] == 1 && ev.span_ns < SYN_ANSWER_TIME_NS) {
-        s->score = 100;
-        s->fault = TCPX_FAULT_NONE;
-        s->verdict_code = "capture_ended";
-        tcpx_health_words_into(h, verdict, sizeof verdict, TCPX_HW_SYN_CAPTURE_ENDED, s, &ev);
-        tcpx_health_set_text(&s->verdict, verdict, sizeof verdict);
-        return TRUE;
-    }
-    for (guint i = 0; i < G_N_ELEMENTS(unanswered); i++) {
-        if (s->done != unanswered[i].done)
-            continue;
-        s->score = (int)MIN(h->prefs.refused_score, 100);
-        s->fault = unanswered[i].fault;
-        s->verdict_code = unanswered[i].code;
-        tcpx_health_words_t words = unanswered[i].words;
-        if (s->done == TCPX_DONE_REFUSED && s->rst_origin < G_N_ELEMENTS(refusals)) {
-            s->fault = refusals[s->rst_origin].fault;
-            s->verdict_code = refusals[s->rst_origin].code;
-            words = refusals[s->rst_origin].words;
-        }
-        if (s->done == TCPX_DONE_SYN_UNANSWERED && s->packets[0] == 1 && ev.span_ns >= SYN_RETRY_DUE_NS)
-            words = TCPX_HW_SYN_GIVEN_UP;
-        tcpx_health_words_into(h, verdict, sizeof verdict, words, s, &ev);
-        tcpx_health_set_text(&s->verdict, verdict, sizeof verdict);
-        return TRUE;
-    }
-    return FALSE;
-}
-
 static void
 judge_stream(tcpx_health_t *h, hstream_t *hs)
 {
@@ -573,7 +504,7 @@ judge_stream(tcpx_health_t *h, hstream_t *hs)
     gboolean found[G_N_ELEMENTS(rules)];
 
     tcpx_health_derive(h, hs);
-    if (judge_unanswered(h, hs))
+    if (tcpx_health_judge_unanswered(h, hs))
         return;
     memset(issues, 0, sizeof issues);
     for (guint i = 0; i < G_N_ELEMENTS(rules); i++)

@@ -32,6 +32,21 @@ static const struct {
         "cancelled, or an ICMP error that ended it)" },
     [TCPX_HW_SYN_CAPTURE_ENDED] = { NULL,
         "undetermined: the capture ended {span} s after the SYN, before an answer could arrive (a SYN waits 1 s before it is sent again)" },
+    [TCPX_HW_UNREACH_NET] = { NULL,
+        "no route: {unreach_router} answered the SYN with ICMP network unreachable (frame {unreach_frame}): a routing "
+        "problem on the way to {server_host}, at that router or before it" },
+    [TCPX_HW_UNREACH_HOST] = { NULL,
+        "host unreachable: {unreach_router} could not deliver the SYN to {server_host} (ICMP, frame {unreach_frame}): "
+        "the host down or off its network, or its address wrong" },
+    [TCPX_HW_UNREACH_FILTER_PATH] = { NULL,
+        "rejected by a filter: {unreach_router} answered the SYN with ICMP {unreach_label} (frame {unreach_frame}): a "
+        "firewall's reject rule on the path, not {server_host}" },
+    [TCPX_HW_UNREACH_FILTER_HOST] = { NULL,
+        "rejected by the host's firewall: {server_host} answered the SYN with ICMP {unreach_label} (frame "
+        "{unreach_frame}), not with a reset: a reject rule on the host, not a closed port" },
+    [TCPX_HW_UNREACH_OTHER] = { NULL,
+        "unreachable: {unreach_router} answered the SYN with ICMP destination unreachable (frame {unreach_frame}; its "
+        "code, in that frame, says why)" },
     [TCPX_HW_LOSS_DATA] = { NULL,
         "network loss: {loss_data} of {data_segments} data segment{?one_data_segments:|s} retransmitted ({loss_pct}), {loss_pattern}" },
     [TCPX_HW_LOSS_SYN_FIN] = { NULL,

@@ -348,22 +348,6 @@ side_window_full(GString *o, const tcpx_var_t *v, const void *c)
     tcpx_append_uint(o, STREAM(c)->window_full_recv[EVIDENCE(c)->side != 0]);
     return TRUE;
 }
-/* Path MTU: whose packets were too big (the stream's, not an issue's side). */
-static gboolean
-pmtu_sender(GString *o, const tcpx_var_t *v, const void *c)
-{
-    (void)v;
-    g_string_append(o, tcpx_health_side_name(STREAM(c)->pmtu_side));
-    return TRUE;
-}
-/* ...said in the paragraph when another issue leads the verdict (else the verdict says it). */
-static gboolean
-pmtu_aside(GString *o, const tcpx_var_t *v, const void *c)
-{
-    const tcpx_health_stream_t *s = STREAM(c);
-    (void)o, (void)v;
-    return s->pmtu_icmps > 0 && s->verdict_code && strncmp(s->verdict_code, "pmtu_", 5) != 0;
-}
 /* A count known when above one (for "..., 10 in all"). */
 static gboolean
 u32_many(GString *o, const tcpx_var_t *v, const void *c)
@@ -496,13 +480,16 @@ static const tcpx_var_t vars[] = {
     { "ack_held_leg",        dur,             OF(ack_held_leg_ns), 1 },
     { "pmtu_mtu",            u32_,            OF(pmtu_mtu), 0 },
     { "pmtu_router",         str,             OF(pmtu_router), 0 },
+    { "unreach_router",      str,             OF(unreach_router), 0 },
+    { "unreach_frame",       u32_,            OF(unreach_frame), 0 },
+    { "unreach_label",       tcpx_health_unreach_label, 0, 0 },
     { "pmtu_frame",          u32_,            OF(pmtu_frame), 0 },
     { "pmtu_icmps",          u32_,            OF(pmtu_icmps), 0 },
     { "many_pmtu_icmps",     u32_many,        OF(pmtu_icmps), 0 },
     { "pmtu_resends",        u32_nz,          OF(pmtu_resends), 0 },
     { "pmtu_resend_len",     u32_,            OF(pmtu_resend_len), 0 },
-    { "pmtu_sender",         pmtu_sender,     0, 0 },
-    { "pmtu_aside",          pmtu_aside,      0, 0 },
+    { "pmtu_sender",         tcpx_health_pmtu_sender,     0, 0 },
+    { "pmtu_aside",          tcpx_health_pmtu_aside,      0, 0 },
     { "sacked_resent",       u32_,            OF(sacked_resent), 0 },
     { "one_sacked_resent",   one,             0, 0 },
     { "sacked_resent_bytes", u32_,            OF(sacked_resent_bytes), 0 },

@@ -35,6 +35,10 @@ VERDICTS = {
     "refused": ("server",
                 "the server host answered the SYN with a RST: nothing "
                 "listening on that port"),
+    "syn_rejected_by_filter": ("network",
+                               "a firewall on the path rejected the SYN with an "
+                               "ICMP 'administratively prohibited'; the client's "
+                               "connect failed at once (EHOSTUNREACH)"),
     "reset_by_middlebox": ("network",
                            "a box on the path forged the RST in the server's "
                            "name; the server never saw the SYN"),
@@ -277,13 +281,13 @@ def dead_path(lab, expect):
     return [r]
 
 
-def get_then_syn(lab, expect, port):
-    """A good download from the server, then a SYN to ``port``."""
+def get_then_syn(lab, expect, port, error="ECONNREFUSED"):
+    """A good download from the server, then a SYN to ``port``, whose connect fails with ``error``."""
     lab.app("server", "server", port=8080)
     ok = lab.client(port=8080, sport=40001, get=100000)
     bad = lab.client(port=port, sport=40002, get=1000)
     expect(ok["error"] is None, "first transfer complete")
-    expect(bad["error"] == "ECONNREFUSED", "second connect refused")
+    expect(bad["error"] == error, "second connect: %s" % error)
     return [ok, bad]
 
 
@@ -310,6 +314,24 @@ def middlebox_reset(lab, expect):
     lab.nft('iifname "r0" tcp dport 8443 tcp flags & (syn|ack) == syn '
             'counter reject with tcp reset')
     return get_then_syn(lab, expect, 8443)
+
+
+@scenario("icmp_prohibited",
+          "a good download, then a SYN the router rejects with an ICMP "
+          "'administratively prohibited'",
+          [Stream(40001, 8080, "healthy"),
+           Stream(40002, 8444, "syn_rejected_by_filter",
+                  "the ICMP comes from the router, quoting the SYN; the "
+                  "client gives up at once")],
+          injected="nftables on the router: SYN to port 8444 -> reject with "
+                   "icmp type admin-prohibited",
+          capture_note="capture filter 'tcp or icmp': the router's ICMP is "
+                       "kept",
+          bpf="tcp or icmp")
+def icmp_prohibited(lab, expect):
+    lab.nft('iifname "r0" tcp dport 8444 tcp flags & (syn|ack) == syn '
+            'counter reject with icmp type admin-prohibited')
+    return get_then_syn(lab, expect, 8444, error="EHOSTUNREACH")
 
 
 @scenario("syn_retry",

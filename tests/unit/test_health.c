@@ -1615,6 +1615,55 @@ icmp_rec(conn_t *c, double t_ms, guint32 mtu, guint8 cause)
     c->res.n = 0;
 }
 
+/* A SYN answered by an ICMP destination unreachable: the code and who sent it decide the fault (a filter on
+ * the path: network; the server host's own: server; no route: network; the host unreachable: undetermined). */
+static void
+test_icmp_unreachable(void)
+{
+    static const struct {
+        guint8 cause;
+        const char *reporter;
+        tcpx_fault_t fault;
+        const char *text;
+    } cases[] = {
+        { TCPX_C_UNREACH_PROHIBITED, "10.9.0.1", TCPX_FAULT_NETWORK,
+          "rejected by a filter: 10.9.0.1 answered the SYN with ICMP administratively prohibited (frame 2): a firewall's "
+          "reject rule on the path, not 10.0.0.2" },
+        { TCPX_C_UNREACH_PORT, "10.0.0.2", TCPX_FAULT_SERVER,
+          "rejected by the host's firewall: 10.0.0.2 answered the SYN with ICMP port unreachable (frame 2), not with a "
+          "reset" },
+        { TCPX_C_UNREACH_NET, "10.9.0.1", TCPX_FAULT_NETWORK, "no route: 10.9.0.1 answered the SYN" },
+        { TCPX_C_UNREACH_HOST, "10.0.0.254", TCPX_FAULT_UNDETERMINED,
+          "host unreachable: 10.0.0.254 could not deliver the SYN to 10.0.0.2 (ICMP, frame 2): the host down" },
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        tcpx_health_t *h = tcpx_health_new(NULL);
+        conn_t c;
+        conn_init(&c, h, 60, TRUE);
+        rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
+        tcpx_tap_rec_t r;
+        memset(&r, 0, sizeof r);
+        finding_next(&c, TCPX_K_ICMP_UNREACHABLE, cases[i].cause, 60, 0);
+        r.frame = ++c.frame;
+        r.ts_ns = c.t0 + MS(0.5);
+        r.stream = c.stream;
+        r.from_client = TRUE;
+        r.client = c.st.name[0];
+        r.server = c.st.name[1];
+        r.st = &c.st;
+        r.result = &c.res;
+        r.icmp = TRUE;
+        r.reporter = cases[i].reporter;
+        tcpx_health_add(h, &r);
+        const tcpx_health_stream_t *s = judge(&c);
+        g_assert_cmpstr(s->verdict_code, ==, "icmp_unreachable");
+        g_assert_cmpint(s->fault, ==, cases[i].fault);
+        if (!strstr(s->verdict, cases[i].text))
+            g_error("%s", s->verdict);
+        tcpx_health_free(h);
+    }
+}
+
 /* The server's full-size segments did not fit a router's next link; its ICMPs said so and the server
  * resent in smaller segments: handled, no fault, no loss; the ICMPs are no packets of the stream. */
 static void
@@ -2467,6 +2516,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/ack_held_no_dsack", test_ack_held_no_dsack);
     g_test_add_func("/health/scan_and_groups", test_scan_and_groups);
     g_test_add_func("/health/probed_host", test_probed_host);
+    g_test_add_func("/health/icmp_unreachable", test_icmp_unreachable);
     g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
     g_test_add_func("/health/acked_unseen", test_acked_unseen);

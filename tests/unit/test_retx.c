@@ -286,6 +286,39 @@ test_pmtu_contradictions(void)
     fx_free(s);
 }
 
+/* A destination unreachable about the client's SYN: a step of the stream (no segment of it) naming
+ * the SYN, its code as the cause, in the handshake; the codes of IPv4 and ICMPv6 read alike. */
+static void
+test_icmp_unreachable(void)
+{
+    g_assert_cmpint(tcpx_icmp_kind(FALSE, 3, 4), ==, TCPX_ICMP_TOO_BIG);
+    g_assert_cmpint(tcpx_icmp_kind(FALSE, 3, 13), ==, TCPX_ICMP_PROHIBITED);
+    g_assert_cmpint(tcpx_icmp_kind(FALSE, 3, 1), ==, TCPX_ICMP_HOST_UNREACHABLE);
+    g_assert_cmpint(tcpx_icmp_kind(FALSE, 3, 3), ==, TCPX_ICMP_PORT_UNREACHABLE);
+    g_assert_cmpint(tcpx_icmp_kind(FALSE, 3, 200), ==, TCPX_ICMP_UNREACHABLE_OTHER);
+    g_assert_cmpint(tcpx_icmp_kind(FALSE, 11, 0), ==, TCPX_ICMP_NOT_READ); /* time exceeded */
+    g_assert_cmpint(tcpx_icmp_kind(TRUE, 2, 0), ==, TCPX_ICMP_TOO_BIG);
+    g_assert_cmpint(tcpx_icmp_kind(TRUE, 1, 1), ==, TCPX_ICMP_PROHIBITED);
+    g_assert_cmpint(tcpx_icmp_kind(TRUE, 1, 3), ==, TCPX_ICMP_HOST_UNREACHABLE);
+    g_assert_cmpint(tcpx_icmp_kind(TRUE, 1, 0), ==, TCPX_ICMP_NET_UNREACHABLE);
+    g_assert_cmpint(tcpx_icmp_kind(TRUE, 3, 0), ==, TCPX_ICMP_NOT_READ);
+
+    tcpx_stream_t *s = fx_stream();
+    tcpx_segment_t syn = fx_seg(TRUE, 0, TCPX_TH_SYN, 0, 0, 0);
+    fx_feed(s, syn);
+    tcpx_icmp_t icmp = { ++fx_next_frame, 1, TRUE, 0, 60, 0, FALSE, TCPX_ICMP_PROHIBITED };
+    tcpx_result_t r;
+    tcpx_analyze_icmp(s, &icmp, &r);
+    g_assert_cmpuint(r.n, ==, 1);
+    g_assert_true(r.from_client);
+    g_assert_cmpint(r.phase, ==, TCPX_PHASE_HANDSHAKE);
+    g_assert_cmpint(r.f[0].kind, ==, TCPX_K_ICMP_UNREACHABLE);
+    g_assert_cmpint(r.f[0].cause, ==, TCPX_C_UNREACH_PROHIBITED);
+    g_assert_cmpuint(r.f[0].orig_frame, ==, 1);
+    g_assert_cmpuint(s->frames, ==, 1); /* the ICMP is no segment */
+    fx_free(s);
+}
+
 /* No resend in segments that fit until the capture's end: the ICMP frame says so. */
 static void
 test_pmtu_no_resend(void)
@@ -449,6 +482,7 @@ main(int argc, char **argv)
     g_test_add_func("/retx/pmtu_icmp", test_pmtu_icmp);
     g_test_add_func("/retx/pmtu_contradictions", test_pmtu_contradictions);
     g_test_add_func("/retx/pmtu_no_resend", test_pmtu_no_resend);
+    g_test_add_func("/retx/icmp_unreachable", test_icmp_unreachable);
     g_test_add_func("/retx/gap_fills", test_gap_fills);
     g_test_add_func("/retx/gap_fill_by_ip_id", test_gap_fill_by_ip_id);
     g_test_add_func("/retx/gap_fill_while_resending", test_gap_fill_while_resending);
