@@ -388,7 +388,7 @@ say_mismatch(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
     return tvb_captured_length(tvb);
 }
 
-/* An ICMP "too big" about a stream: its tree and its tap record, which is no segment (rec->icmp). */
+/* An ICMP error ("too big", "destination unreachable") about a stream: its tree and its tap record, which is no segment (rec->icmp). */
 static gboolean
 dissect_icmp_about_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 {

@@ -61,7 +61,7 @@ static struct {
     tcpx_layer_t layer[MAX_LAYERS];
 } current;
 
-/* The frame's ICMP "too big", from the ICMP hook and the TCP hook inside it to the post-dissector. */
+/* The frame's ICMP error ("too big", "destination unreachable"), from the ICMP hook and the TCP hook inside it to the post-dissector. */
 static tcpx_icmp_frame_t icmp_now;
 
 /* Closed streams waiting to give back their rings (tcpx_release.c). */
@@ -139,7 +139,7 @@ record_layer(tcpx_layer_t *layer, packet_info *pinfo, gboolean tcp_done)
  * layer stays pending and the post-dissector, which Wireshark runs after catching
  * the exception, reads it.  No TRY here: in a headers-only capture many frames throw,
  * and a catch and rethrow costs more per frame than tcpx's analysis. */
-/* TCP inside an ICMP error: the header it quotes, kept when the ICMP says "too big". */
+/* TCP inside an ICMP error: the header it quotes, kept when tcpx reads the ICMP (tcpx_icmp_kind). */
 static void
 note_quoted(tvbuff_t *tvb, packet_info *pinfo, void *iph)
 {

@@ -91,7 +91,7 @@ void tcpx_hook_drop_frame(void);
  * NULL: nothing found. */
 const tcpx_result_t *tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index);
 
-/* The frame's ICMP "too big" about a stream of the capture (read: its stream found), or NULL;
+/* The frame's ICMP error ("too big", "destination unreachable") about a stream of the capture (read: its stream found), or NULL;
  * marks it used.  Its findings: analysed on the first pass and kept, taken from the cache later. */
 tcpx_icmp_frame_t *tcpx_hook_take_icmp(packet_info *pinfo);
 const tcpx_result_t *tcpx_icmp_result(packet_info *pinfo, tcpx_icmp_frame_t *ic);
