@@ -93,6 +93,8 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     r->probe = (r->kinds & K(TCPX_K_ZERO_WINDOW_PROBE)) != 0;
     r->retx_any = (r->kinds & RETX_ANY) != 0;
     r->capdup = (r->kinds & K(TCPX_K_CAPTURE_COPY)) != 0;
+    r->prompted = FALSE;
+    r->orig_wait = 0;
     r->retx_loss = (r->kinds & RETX_LOSS) && !r->capdup;
     r->ooo_retx = (r->kinds & K(TCPX_K_OUT_OF_ORDER)) && !r->retx_any &&
                   tcpx_health_finding_cause(rec, TCPX_K_OUT_OF_ORDER) != TCPX_C_CAPTURE_DUPLICATE &&
@@ -120,8 +122,11 @@ read_record(hstream_t *hs, const tcpx_tap_rec_t *rec, rec_view_t *r)
     if (r->pmtu_resend || (r->retx_loss && sender_made_resend(rec)))
         r->retx_loss = FALSE;
     /* data the capture saw reach the receiver, which ACKed nothing until the sender's timer resent it */
-    r->held = r->retx_loss && rec->len > 0 && !resend_prompted(hs, rec, r->d) &&
-              tcpx_health_held_by_receiver(hs, 1 - r->d, resend_wait(rec));
+    if (r->retx_loss) {
+        r->prompted = resend_prompted(hs, rec, r->d);
+        r->orig_wait = resend_wait(rec);
+    }
+    r->held = r->retx_loss && rec->len > 0 && !r->prompted && tcpx_health_held_by_receiver(hs, 1 - r->d, r->orig_wait);
     if (r->held)
         r->retx_loss = FALSE;
 }
@@ -248,10 +253,10 @@ add_data(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
             hs->retx_loss_payload++;
         hs->loss_retx_frame[r->d][k] = rec->frame;
         hs->loss_retx_payload[r->d][k] = rec->len > 0;
-        hs->loss_retx_prompted[r->d][k] = resend_prompted(hs, rec, r->d);
+        hs->loss_retx_prompted[r->d][k] = r->prompted;
     }
     if (r->held)
-        tcpx_health_add_held(hs, rec, r, resend_wait(rec));
+        tcpx_health_add_held(hs, rec, r);
 }
 
 /* Resends whose cause is a stream-wide issue: a path-MTU black hole (full-size segments vanish,

@@ -23,6 +23,8 @@ typedef struct {
     gboolean ooo_retx;    /* an out-of-order segment that is a retransmission (counted as one) */
     gboolean pmtu_resend; /* a retransmission in a smaller segment after an ICMP "too big" (not a loss) */
     gboolean held;        /* a timer's resend of data the capture saw reach the receiver (not a loss) */
+    gboolean prompted;    /* a loss resend the receiver's dup ACKs or SACKs asked for (not a timer's) */
+    gint64 orig_wait;     /* a loss resend: the time since its original passed the capture point (0: unknown) */
 } rec_view_t;
 
 /* The record's finding of this kind, or NULL; its cause (TCPX_C_NONE without). */
@@ -55,7 +57,7 @@ void tcpx_health_add_dsack(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_v
 /* A timer's resend `wait` after its original, which passed the capture point within 0.5 ms of the receiver,
  * from which nothing acknowledged it meanwhile (held or dropped there, or lost on its last link); counted. */
 gboolean tcpx_health_held_by_receiver(const hstream_t *hs, int receiver, gint64 wait);
-void tcpx_health_add_held(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r, gint64 wait);
+void tcpx_health_add_held(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 void tcpx_health_add_silence(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);
 
 /* tcpx_health_holes.c: the pending hole bytes from seq fill (NULL: none); a hole's bytes that came

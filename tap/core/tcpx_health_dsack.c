@@ -57,14 +57,14 @@ tcpx_health_held_by_receiver(const hstream_t *hs, int receiver, gint64 wait)
 }
 
 void
-tcpx_health_add_held(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r, gint64 wait)
+tcpx_health_add_held(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
 {
     tcpx_health_stream_t *s = &hs->pub;
     int receiver = 1 - r->d;
     hs->held_frame[r->d][hs->held_next[r->d]++ % G_N_ELEMENTS(hs->held_frame[0])] = rec->frame;
     s->ack_held_resends++;
     s->ack_held_side = receiver;
-    s->ack_held_ns = MAX(s->ack_held_ns, wait);
+    s->ack_held_ns = MAX(s->ack_held_ns, r->orig_wait);
     s->ack_held_leg_ns = tcpx_health_leg(hs, receiver);
 }
 
