@@ -201,6 +201,7 @@ typedef struct {
      * cause (tcpx_cause_t: TCPX_C_UNREACH_*) and sender */
     guint32 unreach_icmps, unreach_frame;
     int unreach_cause;
+    int unreach_side;     /* the sender of the segment it quoted */
     char *unreach_router; /* NULL: none */
     /* a sender's TCP that ignores what the receiver said (tcpx_scoreboard.c): resends of data the receiver had
      * SACKed (cause resent_sacked), segments past its window (kind beyond_window); whose: client 0, server 1 */

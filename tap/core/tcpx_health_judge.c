@@ -41,6 +41,31 @@ loss_weight(const tcpx_health_prefs_t *p, const hstream_t *hs)
     return p->w_loss_low;
 }
 
+/* A lost connection an ICMP "destination unreachable" about the retry series' segments explains: the
+ * peer host gone (its side's), its route gone (the network's), or a filter rejecting them (the network's,
+ * or the peer's when its own host sent it). */
+static void
+lost_by_icmp(const hstream_t *hs, issue_t *is)
+{
+    const tcpx_health_stream_t *s = &hs->pub;
+    tcpx_fault_t peer = hs->lost_side == 0 ? TCPX_FAULT_SERVER : TCPX_FAULT_CLIENT;
+    const char *peer_name = hs->lost_side == 0 ? s->server : s->client;
+    gboolean by_peer = peer_name && s->unreach_router && *s->unreach_router &&
+                       strncmp(peer_name, s->unreach_router, strlen(s->unreach_router)) == 0 &&
+                       peer_name[strlen(s->unreach_router)] == ':';
+    if (!s->unreach_icmps || s->unreach_side != hs->lost_side)
+        return;
+    if (s->unreach_cause == TCPX_C_UNREACH_HOST) {
+        is->words = TCPX_HW_LOST_HOST_UNREACH;
+        is->fault = peer;
+    } else if (s->unreach_cause == TCPX_C_UNREACH_NET) {
+        is->words = TCPX_HW_LOST_NET_UNREACH;
+    } else if (s->unreach_cause == TCPX_C_UNREACH_PROHIBITED || s->unreach_cause == TCPX_C_UNREACH_PORT) {
+        is->words = TCPX_HW_LOST_REJECTED;
+        is->fault = by_peer ? peer : TCPX_FAULT_NETWORK;
+    }
+}
+
 /* Network loss; or, when the loss is all there is to say about the connection's fate: the
  * connection lost (a retry series nothing answered), or a connect delayed (only SYNs lost). */
 static gboolean
@@ -62,6 +87,7 @@ rule_network_loss(const tcpx_health_prefs_t *p, const hstream_t *hs, issue_t *is
         is->words = TCPX_HW_CONNECTION_LOST;
         is->ev.side = hs->lost_side;
         is->ev.span_ns = s->lost_span_ns;
+        lost_by_icmp(hs, is);
     } else if (s->syn_lost == retx_loss && s->connect_ns > 0) {
         is->code = "connect_delayed";
         is->words = TCPX_HW_CONNECT_DELAYED;

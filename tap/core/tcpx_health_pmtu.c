@@ -46,6 +46,7 @@ tcpx_health_add_unreachable(hstream_t *hs, const tcpx_tap_rec_t *rec)
     if (!s->unreach_icmps++) {
         s->unreach_frame = rec->frame;
         s->unreach_cause = f->cause;
+        s->unreach_side = rec->from_client ? 0 : 1;
         tcpx_health_set_text(&s->unreach_router, rec->reporter ? rec->reporter : "", 48);
     }
 }

@@ -47,6 +47,15 @@ static const struct {
     [TCPX_HW_UNREACH_OTHER] = { NULL,
         "unreachable: {unreach_router} answered the SYN with ICMP destination unreachable (frame {unreach_frame}; its "
         "code, in that frame, says why)" },
+    [TCPX_HW_LOST_HOST_UNREACH] = { NULL,
+        "connection lost: the {side} resent {lost_retx} times over {span} s, and {unreach_router} said the {peer} was "
+        "unreachable (ICMP, frame {unreach_frame}): the {peer} went down or off its network" },
+    [TCPX_HW_LOST_NET_UNREACH] = { NULL,
+        "connection lost: the {side} resent {lost_retx} times over {span} s, and {unreach_router} had no route left "
+        "toward the {peer} (ICMP network unreachable, frame {unreach_frame}): a routing failure" },
+    [TCPX_HW_LOST_REJECTED] = { NULL,
+        "connection lost: the {side} resent {lost_retx} times over {span} s; {unreach_router} rejected them (ICMP "
+        "{unreach_label}, frame {unreach_frame}): a firewall's rule, or its state for it gone" },
     [TCPX_HW_LOSS_DATA] = { NULL,
         "network loss: {loss_data} of {data_segments} data segment{?one_data_segments:|s} retransmitted ({loss_pct}), {loss_pattern}" },
     [TCPX_HW_LOSS_SYN_FIN] = { NULL,

@@ -1240,7 +1240,10 @@ retry_series(conn_t *c, const double *waits, int n, gboolean server_answers)
     return judge(c);
 }
 
-/* A dead path: the waits double, nothing comes back: the connection was lost, not a lossy link. */
+static void unreachable_rec(conn_t *c, double t_ms, guint8 cause, const char *reporter);
+
+/* A dead path: the waits double, nothing comes back: the connection was lost, not a lossy link.  With a
+ * router's ICMP host unreachable about the resends, the server host went away: the server's side. */
 static void
 test_connection_lost(void)
 {
@@ -1259,6 +1262,15 @@ test_connection_lost(void)
     g_assert_cmpint(s->score, ==, 10);
     g_assert_nonnull(strstr(s->verdict, "connection lost after 5 unanswered retransmissions over 7.500 s"));
     g_assert_null(strstr(s->verdict, "scattered"));
+    conn_init(&c, h, 41, TRUE);
+    retry_series(&c, waits, 5, FALSE);
+    unreachable_rec(&c, 8000, TCPX_C_UNREACH_HOST, "10.0.0.254");
+    s = judge(&c);
+    g_assert_cmpstr(s->verdict_code, ==, "connection_lost");
+    g_assert_cmpint(s->fault, ==, TCPX_FAULT_SERVER);
+    if (!strstr(s->verdict, "connection lost: the client resent 5 times over 7.500 s, and 10.0.0.254 said the server "
+                            "was unreachable (ICMP, frame "))
+        g_error("%s", s->verdict);
     tcpx_health_free(h);
 }
 
@@ -1615,6 +1627,27 @@ icmp_rec(conn_t *c, double t_ms, guint32 mtu, guint8 cause)
     c->res.n = 0;
 }
 
+/* An ICMP destination unreachable from `reporter` about the client's latest segment (a record that is no segment). */
+static void
+unreachable_rec(conn_t *c, double t_ms, guint8 cause, const char *reporter)
+{
+    tcpx_tap_rec_t r;
+    memset(&r, 0, sizeof r);
+    finding_next(c, TCPX_K_ICMP_UNREACHABLE, cause, 60, 0);
+    r.frame = ++c->frame;
+    r.ts_ns = c->t0 + MS(t_ms);
+    r.stream = c->stream;
+    r.from_client = TRUE;
+    r.client = c->st.name[0];
+    r.server = c->st.name[1];
+    r.st = &c->st;
+    r.result = &c->res;
+    r.icmp = TRUE;
+    r.reporter = reporter;
+    tcpx_health_add(c->h, &r);
+    c->res.n = 0;
+}
+
 /* A SYN answered by an ICMP destination unreachable: the code and who sent it decide the fault (a filter on
  * the path: network; the server host's own: server; no route: network; the host unreachable: undetermined). */
 static void
@@ -1641,20 +1674,7 @@ test_icmp_unreachable(void)
         conn_t c;
         conn_init(&c, h, 60, TRUE);
         rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
-        tcpx_tap_rec_t r;
-        memset(&r, 0, sizeof r);
-        finding_next(&c, TCPX_K_ICMP_UNREACHABLE, cases[i].cause, 60, 0);
-        r.frame = ++c.frame;
-        r.ts_ns = c.t0 + MS(0.5);
-        r.stream = c.stream;
-        r.from_client = TRUE;
-        r.client = c.st.name[0];
-        r.server = c.st.name[1];
-        r.st = &c.st;
-        r.result = &c.res;
-        r.icmp = TRUE;
-        r.reporter = cases[i].reporter;
-        tcpx_health_add(h, &r);
+        unreachable_rec(&c, 0.5, cases[i].cause, cases[i].reporter);
         const tcpx_health_stream_t *s = judge(&c);
         g_assert_cmpstr(s->verdict_code, ==, "icmp_unreachable");
         g_assert_cmpint(s->fault, ==, cases[i].fault);
