@@ -25,6 +25,7 @@ FRAME_EVENTS = [
     ("syn_unans", "cause", "syns_unanswered"),
     ("pmtu_icmp", "step", "pmtu_icmp"),
     ("pmtu_resend", "cause", "pmtu_icmp"),
+    ("unreach_icmp", "step", "icmp_unreachable"),
     ("blackhole", "cause", "pmtu_blackhole"),
     ("nagle", "step", "nagle"),
     ("timer_long", "cause", "timer_too_long"),
@@ -40,6 +41,7 @@ STREAM_EVENTS = [
     ("sack_ign", lambda h: h["verdict_code"] == "sack_ignored" or "ignores SACK" in h["verdict"]),
     ("beyond_v", lambda h: h["verdict_code"] == "beyond_window" or "past the receive window" in h["verdict"]),
     ("scan", lambda h: h["verdict_code"] == "port_scan"),
+    ("unreach_v", lambda h: h.get("unreachable_icmps") is not None),
     ("rwnd>50%", lambda h: h.get("limits_busy_s") and (h["limits_rwnd_s"] or 0) > 0.5 * h["limits_busy_s"]),
     ("recov>50%", lambda h: h.get("limits_busy_s") and h["limits_recovery_s"] > 0.5 * h["limits_busy_s"]),
 ]
