@@ -273,8 +273,8 @@ static const tcpx_kind_info_t kinds[TCPX_K_COUNT] = {
       "{?reporter:{reporter}|A router or host} could not, or would not, deliver {?orig:the packet of frame {orig} "
       "({orig_age} earlier)|a packet} from {sender} to {receiver}, and said so with this ICMP. The TCP header quoted in "
       "the ICMP is no segment of the stream.",
-      "Ask the owner of {?reporter:{reporter}|the router that sent it} why {receiver} is unreachable from there (its "
-      "routes and filters); tcpdump -n icmp on {sender} shows whether more such errors arrive.",
+      "List every such error in the capture (icmp.type == 3 || icmpv6.type == 1) and ask the owner of "
+      "{?reporter:{reporter}|the router that sent it} about its routes and filters toward {receiver}.",
       "Quoted packet",
       { TCPX_C_UNREACH_NET, TCPX_C_UNREACH_HOST, TCPX_C_UNREACH_PORT, TCPX_C_UNREACH_PROHIBITED, TCPX_C_UNREACH_OTHER } },
     { TCPX_K_NOTE_DATA, "data", TCPX_SEV_NONE,
@@ -615,8 +615,9 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "A closed TCP port answers with a reset, not with this ICMP: a firewall's reject rule sent it (the host's own when "
       "{?reporter:{reporter}|its sender} is the address of {receiver}, else one on the path)." },
     { TCPX_C_UNREACH_PROHIBITED, "prohibited", "administratively prohibited",
-      "A filter's policy: {?reporter:{reporter}|the device that sent it} refuses to forward this traffic (a firewall's "
-      "reject rule), which is no failure of the path or of {receiver}." },
+      "A filter's policy: {?reporter:{reporter}|the device that sent it} rejects this traffic (a firewall's reject rule: "
+      "on the host itself when that is the address of {receiver}, else on the path), which is no failure of the path "
+      "or of the host." },
     { TCPX_C_UNREACH_OTHER, "unreachable", "destination unreachable",
       "{?reporter:{reporter}|A router} could not deliver the packet for a reason other than routing, the host or a "
       "filter (the ICMP's code, in its tree above, says which)." },
