@@ -1605,47 +1605,43 @@ test_history(void)
     tcpx_health_free(h);
 }
 
-/* A router's ICMP "too big" about the server's segments: a record that is no segment. */
+/* An ICMP from `reporter` about a segment of `from_client`'s side, with the finding in c->res: a record that is
+ * no segment. */
 static void
-icmp_rec(conn_t *c, double t_ms, guint32 mtu, guint8 cause)
+icmp_about(conn_t *c, double t_ms, gboolean from_client, const char *reporter)
 {
     tcpx_tap_rec_t r;
     memset(&r, 0, sizeof r);
-    finding_next(c, TCPX_K_PMTU_ICMP, cause, 1500, 0);
-    c->res.f[0].mtu = mtu;
     r.frame = ++c->frame;
     r.ts_ns = c->t0 + MS(t_ms);
     r.stream = c->stream;
+    r.from_client = from_client;
     r.client = c->st.name[0];
     r.server = c->st.name[1];
     r.seq = 1;
     r.st = &c->st;
     r.result = &c->res;
     r.icmp = TRUE;
-    r.reporter = "10.9.0.1";
+    r.reporter = reporter;
     tcpx_health_add(c->h, &r);
     c->res.n = 0;
 }
 
-/* An ICMP destination unreachable from `reporter` about the client's latest segment (a record that is no segment). */
+/* A router's ICMP "too big" about the server's segments. */
+static void
+icmp_rec(conn_t *c, double t_ms, guint32 mtu, guint8 cause)
+{
+    finding_next(c, TCPX_K_PMTU_ICMP, cause, 1500, 0);
+    c->res.f[0].mtu = mtu;
+    icmp_about(c, t_ms, FALSE, "10.9.0.1");
+}
+
+/* An ICMP destination unreachable from `reporter` about the client's latest segment. */
 static void
 unreachable_rec(conn_t *c, double t_ms, guint8 cause, const char *reporter)
 {
-    tcpx_tap_rec_t r;
-    memset(&r, 0, sizeof r);
     finding_next(c, TCPX_K_ICMP_UNREACHABLE, cause, 60, 0);
-    r.frame = ++c->frame;
-    r.ts_ns = c->t0 + MS(t_ms);
-    r.stream = c->stream;
-    r.from_client = TRUE;
-    r.client = c->st.name[0];
-    r.server = c->st.name[1];
-    r.st = &c->st;
-    r.result = &c->res;
-    r.icmp = TRUE;
-    r.reporter = reporter;
-    tcpx_health_add(c->h, &r);
-    c->res.n = 0;
+    icmp_about(c, t_ms, TRUE, reporter);
 }
 
 /* A SYN answered by an ICMP destination unreachable: the code and who sent it decide the fault (a filter on
