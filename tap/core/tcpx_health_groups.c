@@ -7,7 +7,8 @@
  *   scanner's doing: verdict `port_scan`, fault none, not scored as a fault.
  * - a probed host: attempts from at least PROBE_MIN_SOURCES client hosts on at
  *   least SCAN_MIN_PORTS ports of one server host, none of which it served to
- *   anyone in the capture (no SYN-ACK from that port): the background scanning
+ *   anyone in the capture (no SYN-ACK from that port), at least half of them
+ *   refused (a host that is down refuses nothing): the background scanning
  *   any host reachable from the internet gets (worms, scanners, one probe each),
  *   not a fault of the host: verdict `port_scan`, fault none.
  * - repeated attempts: at least GROUP_MIN attempts from one client host to one
@@ -243,11 +244,13 @@ judge_probed(tcpx_health_t *h, const probed_t *p)
         return;
     for (guint i = 0; i < p->streams->len; i++)
         ctx.refused += ((const tcpx_health_stream_t *)g_ptr_array_index(p->streams, i))->done == TCPX_DONE_REFUSED;
+    if (2 * ctx.refused < ctx.n) /* a host that is down refuses nothing: its silence is no sign of probes */
+        return;
     g_string_truncate(h->scratch, 0);
     render(h->scratch, probed_verdict, &ctx);
     for (guint i = 0; i < p->streams->len; i++) {
         tcpx_health_stream_t *s = g_ptr_array_index(p->streams, i);
-        if (s->scan)
+        if (s->scan || s->unreach_icmps) /* an ICMP's answer says more than the probing */
             continue;
         s->scan = TRUE;
         s->fault = TCPX_FAULT_NONE;

@@ -872,31 +872,33 @@ test_scan_and_groups(void)
 }
 
 /* One probe each from three hosts on three ports of 10.0.0.2 that it served to no one: the host is being
- * scanned, not at fault.  A refusal on a port it served stays a refusal; two hosts are not enough. */
+ * scanned, not at fault.  A refusal on a port it served stays a refusal; two hosts are not enough; nor is a
+ * host that refuses nothing (down: its SYNs unanswered). */
 static void
 test_probed_host(void)
 {
     static const char *const clients[] = { "10.9.0.1:4001", "10.9.0.2:4002", "10.9.0.3:4003", "10.9.0.4:4004" };
     static const char *const servers[] = { "10.0.0.2:4899", "10.0.0.2:5554", "10.0.0.2:9898", "10.0.0.2:80" };
     static const guint16 ports[] = { 4899, 5554, 9898, 80 };
-    for (int hosts = 2; hosts <= 3; hosts++) {
+    for (int hosts = 2; hosts <= 4; hosts++) { /* 4: 3 hosts, but the host down: SYNs unanswered */
         tcpx_health_t *h = tcpx_health_new(NULL);
         conn_t c[5];
         for (int i = 0; i < 4; i++) { /* the 4th: port 80, also served below */
             conn_init(&c[i], h, 80 + i, FALSE);
-            c[i].st.name[0] = clients[i < hosts ? i : 0];
+            c[i].st.name[0] = clients[i < MIN(hosts, 3) ? i : 0];
             c[i].st.name[1] = servers[i];
             c[i].st.port[1] = ports[i];
             rec(&c[i], 60000.0 * i, C, TCPX_TH_SYN, 0, 64240, 0);
-            rec(&c[i], (60000.0 * i) + 0.2, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+            if (hosts < 4)
+                rec(&c[i], (60000.0 * i) + 0.2, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
         }
         conn_init(&c[4], h, 90, TRUE);
         handshake(&c[4], 500000, 20, 0.1);
         tcpx_health_finish(h);
         const tcpx_health_stream_t *s = tcpx_health_lookup(h, 81);
-        g_assert_cmpstr(tcpx_health_lookup(h, 83)->verdict_code, ==, "refused");
-        if (hosts == 2) {
-            g_assert_cmpstr(s->verdict_code, ==, "refused");
+        g_assert_cmpstr(tcpx_health_lookup(h, 83)->verdict_code, ==, hosts < 4 ? "refused" : "syn_unanswered");
+        if (hosts != 3) {
+            g_assert_cmpstr(s->verdict_code, ==, hosts < 4 ? "refused" : "syn_unanswered");
             tcpx_health_free(h);
             continue;
         }
