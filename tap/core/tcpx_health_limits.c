@@ -2,7 +2,7 @@
  *
  * Between two records of a stream, a sender is in one state, read from the wire as its kernel
  * keeps its own chrono (Linux tcp_info: busy, rwnd_limited):
- * - the receiver's window: no room past its right edge for another full segment;
+ * - the receiver's window: no room past its right edge for two more full segments (WINDOW_ROOM_SEGS);
  * - loss recovery: from the last ACK advance before a loss resend (the loss being found: dup ACKs
  *   or the timer) until the receiver acknowledges all that was in flight at the resend;
  * - sending: data in flight and the window open (the congestion window, the path, or its pace);
@@ -23,6 +23,10 @@
 /* A sender with data that the window held back sends as soon as the window reopens (one ACK's way);
  * later than this, it had nothing to send. */
 #define REOPEN_SEND_NS (20 * NS_PER_MS)
+/* A sender stops for the receiver's window with room for fewer segments than this: Linux defers a burst
+ * (a TSO segment, two at least) that the window cannot take whole, and counts the wait as window-limited
+ * (tcp_tso_should_defer); with room for one more segment the truth test's kernels were held back too. */
+#define WINDOW_ROOM_SEGS 2
 /* Below this much time in flight, the shares say nothing. */
 #define LIMITS_MIN_BUSY_NS (50 * NS_PER_MS)
 
@@ -43,7 +47,7 @@ state_now(const hstream_t *hs, const tcpx_limits_acc_t *a, gboolean *zero_wait)
     if (a->in_recovery && in_flight)
         return TCPX_LIMIT_RECOVERY;
     if (window_scale_known(hs) && a->ack_known &&
-        (!tcpx_seq_gt(a->edge, a->snd_max) || a->edge - a->snd_max < MAX(a->seg_max, 1))) {
+        (!tcpx_seq_gt(a->edge, a->snd_max) || a->edge - a->snd_max < WINDOW_ROOM_SEGS * MAX(a->seg_max, 1))) {
         *zero_wait = !in_flight;
         return TCPX_LIMIT_RWND;
     }
