@@ -14,6 +14,7 @@
 
 #include <glib.h>
 #include <stdbool.h>
+#include <string.h>
 #include "tcpx_health.h"
 #include "tcpx_units.h"
 #include "tcpx_template.h"
@@ -212,6 +213,18 @@ tcpx_health_leg(const hstream_t *hs, int d)
 {
     gint64 leg = d == 0 ? hs->hs_ack_ts - hs->synack_ts : hs->synack_ts - hs->syn_ts;
     return hs->pub.syn && hs->pub.synack && hs->pub.hs_ack && leg > 0 ? leg : 0;
+}
+
+/* The endpoint ("10.0.0.2:80", "[2001:db8::2]:80") is on the host an ICMP came from (its address as text). */
+static inline gboolean
+tcpx_health_endpoint_on(const char *endpoint, const char *host)
+{
+    size_t n = host ? strlen(host) : 0;
+    if (!endpoint || n == 0)
+        return FALSE;
+    if (endpoint[0] == '[')
+        return strncmp(endpoint + 1, host, n) == 0 && endpoint[n + 1] == ']';
+    return strncmp(endpoint, host, n) == 0 && endpoint[n] == ':';
 }
 
 /* The stream's state, or NULL (tcpx_health.c): inline, it runs for every record. */

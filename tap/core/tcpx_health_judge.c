@@ -50,9 +50,7 @@ lost_by_icmp(const hstream_t *hs, issue_t *is)
     const tcpx_health_stream_t *s = &hs->pub;
     tcpx_fault_t peer = hs->lost_side == 0 ? TCPX_FAULT_SERVER : TCPX_FAULT_CLIENT;
     const char *peer_name = hs->lost_side == 0 ? s->server : s->client;
-    gboolean by_peer = peer_name && s->unreach_router && *s->unreach_router &&
-                       strncmp(peer_name, s->unreach_router, strlen(s->unreach_router)) == 0 &&
-                       peer_name[strlen(s->unreach_router)] == ':';
+    gboolean by_peer = tcpx_health_endpoint_on(peer_name, s->unreach_router);
     if (!s->unreach_icmps || s->unreach_side != hs->lost_side)
         return;
     if (s->unreach_cause == TCPX_C_UNREACH_HOST) {

@@ -58,9 +58,7 @@ judge_icmp_unreachable(tcpx_health_t *h, tcpx_health_stream_t *s)
         words = TCPX_HW_UNREACH_HOST;
     } else if (s->unreach_cause == TCPX_C_UNREACH_PROHIBITED || s->unreach_cause == TCPX_C_UNREACH_PORT) {
         /* a closed TCP port answers with a reset: this ICMP is a reject rule's, on the host or on the path */
-        gboolean by_host = s->server && s->unreach_router &&
-                           strncmp(s->server, s->unreach_router, strlen(s->unreach_router)) == 0 &&
-                           s->server[strlen(s->unreach_router)] == ':';
+        gboolean by_host = tcpx_health_endpoint_on(s->server, s->unreach_router);
         words = by_host ? TCPX_HW_UNREACH_FILTER_HOST : TCPX_HW_UNREACH_FILTER_PATH;
         s->fault = by_host ? TCPX_FAULT_SERVER : TCPX_FAULT_NETWORK;
     }

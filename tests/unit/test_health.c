@@ -1667,11 +1667,18 @@ test_icmp_unreachable(void)
         { TCPX_C_UNREACH_NET, "10.9.0.1", TCPX_FAULT_NETWORK, "no route: 10.9.0.1 answered the SYN" },
         { TCPX_C_UNREACH_HOST, "10.0.0.254", TCPX_FAULT_UNDETERMINED,
           "host unreachable: 10.0.0.254 could not deliver the SYN to 10.0.0.2 (ICMP, frame 2): the host down" },
+        /* IPv6 endpoints are written "[address]:port": the server's own reject, not one of a router on its prefix */
+        { TCPX_C_UNREACH_PROHIBITED, "2001:db8::2", TCPX_FAULT_SERVER, "rejected by the host's firewall" },
+        { TCPX_C_UNREACH_PROHIBITED, "2001:db8::", TCPX_FAULT_NETWORK, "reject rule on the path" },
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         tcpx_health_t *h = tcpx_health_new(NULL);
         conn_t c;
         conn_init(&c, h, 60, TRUE);
+        if (strchr(cases[i].reporter, ':')) {
+            c.st.name[0] = "[2001:db8::1]:51234";
+            c.st.name[1] = "[2001:db8::2]:80";
+        }
         rec(&c, 0, C, TCPX_TH_SYN, 0, 64240, 0);
         unreachable_rec(&c, 0.5, cases[i].cause, cases[i].reporter);
         const tcpx_health_stream_t *s = judge(&c);
