@@ -80,6 +80,8 @@ tcpx_health_reset(tcpx_health_t *h)
     g_ptr_array_set_size(h->list, 0);
     h->analysis_off = FALSE;
     h->capture_last_ts = 0;
+    tcpx_health_batch_free(h->batch);
+    h->batch = NULL;
 }
 
 void
@@ -92,6 +94,7 @@ tcpx_health_free(tcpx_health_t *h)
     g_ptr_array_free(h->list, TRUE);
     g_string_free(h->scratch, TRUE);
     g_hash_table_destroy(h->texts);
+    tcpx_health_batch_free(h->batch);
     g_free(h);
 }
 
@@ -189,6 +192,7 @@ tcpx_health_analysis_off(const tcpx_health_t *h)
 const tcpx_health_stream_t *
 tcpx_health_judge(tcpx_health_t *h, guint32 stream)
 {
+    tcpx_health_flush(h);
     hstream_t *hs = h ? tcpx_health_find(h, stream) : NULL;
     if (!hs)
         return NULL;
@@ -202,6 +206,7 @@ tcpx_health_finish(tcpx_health_t *h)
     guint i;
     if (!h)
         return;
+    tcpx_health_flush(h);
     for (i = 0; i < h->list->len; i++)
         tcpx_health_judge_stream(h, (hstream_t *)g_ptr_array_index(h->list, i));
     tcpx_health_group(h);

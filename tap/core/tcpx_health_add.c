@@ -495,8 +495,32 @@ add_close(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r)
     }
 }
 
+gboolean
+tcpx_health_scale_known(const tcpx_stream_t *st)
+{
+    return st && st->side[0].syn_seen && st->side[1].syn_seen && !st->side[0].options_cut && !st->side[1].options_cut;
+}
+
+void
+tcpx_health_view_of(const tcpx_stream_t *st, tcpx_health_view_t *v)
+{
+    memset(v, 0, sizeof *v);
+    if (!st)
+        return;
+    v->mss[0] = st->side[0].mss;
+    v->mss[1] = st->side[1].mss;
+    v->client = (guint8)tcpx_client_side(st);
+    v->scale_known = tcpx_health_scale_known(st);
+}
+
 const tcpx_health_stream_t *
 tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
+{
+    return tcpx_health_add_as(h, rec, NULL);
+}
+
+const tcpx_health_stream_t *
+tcpx_health_add_as(tcpx_health_t *h, const tcpx_tap_rec_t *rec, const tcpx_health_view_t *view)
 {
     hstream_t *hs;
     rec_view_t r;
@@ -509,6 +533,10 @@ tcpx_health_add(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     hs = tcpx_health_find(h, rec->stream);
     if (!hs)
         hs = tcpx_health_new_stream(h, rec);
+    if (view)
+        hs->view = *view;
+    else
+        tcpx_health_view_of(rec->st ? rec->st : hs->st, &hs->view);
     if (rec->icmp) { /* a router's word about the stream, no segment of it */
         tcpx_health_add_pmtu_icmp(hs, rec);
         tcpx_health_add_unreachable(hs, rec);

@@ -36,13 +36,8 @@ tcpx_health_hole_arrived(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
 static guint32
 receiver_mss(const hstream_t *hs, int d)
 {
-    const tcpx_stream_t *st = hs->st;
-    int ci, side;
-    if (!st)
-        return 0;
-    ci = tcpx_client_side(st);
-    side = d == 0 ? 1 - ci : ci; /* the receiver */
-    return st->side[side].mss;
+    int ci = hs->view.client;
+    return hs->view.mss[d == 0 ? 1 - ci : ci]; /* the receiver's */
 }
 
 /* Holes in the capture: capture misses now, or per sender until the judgement classifies them. */

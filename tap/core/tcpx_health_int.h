@@ -87,11 +87,29 @@ typedef struct {
     bool ipid_known; /* ...and its IP IDs counted its packets */
 } tcpx_silence_t;
 
+/* What adding a record reads of the plugin's stream state (tcpx_stream_t), as it was when the record came: a
+ * batched record is added later, when the plugin has analysed later segments (tcpx_health_batch.c). */
+typedef struct {
+    guint32 mss[2];   /* MSS each endpoint announced, 0 unknown */
+    guint8 client;    /* tcpx_client_side(): 0 or 1 */
+    bool scale_known; /* both SYNs captured with their options: the window's scale is known */
+} tcpx_health_view_t;
+
+void tcpx_health_view_of(const tcpx_stream_t *st, tcpx_health_view_t *v);
+gboolean tcpx_health_scale_known(const tcpx_stream_t *st);
+/* tcpx_health_add() with the stream state as seen when the record came (NULL: as it is now). */
+const tcpx_health_stream_t *tcpx_health_add_as(tcpx_health_t *h, const tcpx_tap_rec_t *rec,
+                                               const tcpx_health_view_t *view);
+/* tcpx_health_batch.c: the batch of records not yet added (NULL: none yet). */
+typedef struct tcpx_health_batch tcpx_health_batch_t;
+void tcpx_health_batch_free(tcpx_health_batch_t *b);
+
 /* Per-stream state: the public summary plus the running state of the accumulation.  Grouped by size
  * (8-byte fields, then 4-byte, then flags) to leave no padding: there is one per stream of the capture. */
 typedef struct {
     tcpx_health_stream_t pub;
     const tcpx_stream_t *st;
+    tcpx_health_view_t view; /* ...as of the latest record */
     tcpx_limits_acc_t lim[2];
     gint64 syn_ts, synack_ts, hs_ack_ts;
     gint64 rec_irtt_ns;
@@ -202,8 +220,9 @@ struct tcpx_health {
     gint64 capture_last_ts; /* the latest record of any stream: where the capture ends, as far as we know */
     GString *scratch;       /* the judgement's sentences are rendered here (no allocation per stream) */
     tcpx_capture_facts_t cap;
-    FILE *sink;        /* tcpx_health_set_sink */
-    GHashTable *texts; /* texts many streams share (tcpx_health_shared_text) */
+    FILE *sink;                 /* tcpx_health_set_sink */
+    GHashTable *texts;          /* texts many streams share (tcpx_health_shared_text) */
+    tcpx_health_batch_t *batch; /* records not yet added (tcpx_health_add_batched) */
 };
 
 /* Side d's leg of the handshake as the capture saw it: the round trip between the capture point and d (the

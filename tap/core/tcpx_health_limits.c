@@ -30,13 +30,6 @@
 /* Below this much time in flight, the shares say nothing. */
 #define LIMITS_MIN_BUSY_NS (50 * NS_PER_MS)
 
-/* The window's scale is known: both SYNs were captured with their options. */
-static gboolean
-window_scale_known(const hstream_t *hs)
-{
-    const tcpx_stream_t *st = hs->st;
-    return st && st->side[0].syn_seen && st->side[1].syn_seen && !st->side[0].options_cut && !st->side[1].options_cut;
-}
 
 /* The sender's state now, from the receiver's ACKs as the sender has them. */
 static int
@@ -46,7 +39,7 @@ state_now(const hstream_t *hs, const tcpx_limits_acc_t *a, gboolean *zero_wait)
     *zero_wait = FALSE;
     if (a->in_recovery && in_flight)
         return TCPX_LIMIT_RECOVERY;
-    if (window_scale_known(hs) && a->ack_known &&
+    if (hs->view.scale_known && a->ack_known &&
         (!tcpx_seq_gt(a->edge, a->snd_max) || a->edge - a->snd_max < WINDOW_ROOM_SEGS * MAX(a->seg_max, 1))) {
         *zero_wait = !in_flight;
         return TCPX_LIMIT_RWND;
@@ -392,7 +385,7 @@ tcpx_health_derive_limits(hstream_t *hs)
     s->lim_sender = a->started && busy >= LIMITS_MIN_BUSY_NS && tcpx_health_leg(hs, d) > 0 ? d : -1;
     for (int i = 0; i < TCPX_LIMITS_N; i++)
         s->lim_ns[i] = s->lim_sender >= 0 ? ns[i] : 0;
-    s->lim_window_known = window_scale_known(hs);
+    s->lim_window_known = tcpx_health_scale_known(hs->st);
     timeline_letters(s->lim_sender >= 0 ? a->timeline : NULL, s->lim_timeline);
     s->lim_slice_ns = s->lim_timeline[0] ? a->timeline->width : 0;
 }

@@ -48,7 +48,7 @@ cli_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const
     cli_health_t *c = (cli_health_t *)tapdata;
     if (!data)
         return TAP_PACKET_DONT_REDRAW;
-    tcpx_health_add(c->h, (const tcpx_tap_rec_t *)data);
+    tcpx_health_add_batched(c->h, (const tcpx_tap_rec_t *)data);
     return TAP_PACKET_REDRAW;
 }
 

@@ -53,6 +53,9 @@ conn_init(conn_t *c, tcpx_health_t *h, guint32 stream, gboolean with_options)
     c->t0 = G_GINT64_CONSTANT(1700000000) * 1000000000;
 }
 
+/* Records go to tcpx_health_add_batched() instead of tcpx_health_add() (test_batched_same_results). */
+static gboolean add_batched;
+
 /* One record.  seq advances automatically for new data unless kinds mark a retransmission/keep-alive. */
 static const tcpx_health_stream_t *
 rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 len, guint32 win, guint32 kinds,
@@ -88,7 +91,11 @@ rec_full(conn_t *c, double t_ms, gboolean from_client, guint16 flags, guint32 le
                     KB(TCPX_K_KEEP_ALIVE)))) &&
         !seq_override)
         c->seq[d] += len + ((flags & (TCPX_TH_SYN | TCPX_TH_FIN)) ? 1 : 0);
-    const tcpx_health_stream_t *out = tcpx_health_add(c->h, &r);
+    const tcpx_health_stream_t *out = NULL;
+    if (add_batched)
+        tcpx_health_add_batched(c->h, &r);
+    else
+        out = tcpx_health_add(c->h, &r);
     c->res.n = 0;
     return out;
 }
@@ -1626,7 +1633,10 @@ icmp_about(conn_t *c, double t_ms, gboolean from_client, const char *reporter)
     r.result = &c->res;
     r.icmp = TRUE;
     r.reporter = reporter;
-    tcpx_health_add(c->h, &r);
+    if (add_batched)
+        tcpx_health_add_batched(c->h, &r);
+    else
+        tcpx_health_add(c->h, &r);
     c->res.n = 0;
 }
 
@@ -2521,6 +2531,81 @@ test_reset_all_acked(void)
     tcpx_health_free(h);
 }
 
+/* Two interleaved streams with losses, SACK holes, findings on many records, an ICMP, and the plugin's stream
+ * state changing while records wait in a batch (the receiver's MSS, the client's options): added in batches,
+ * the same JSON as added one at a time. */
+static void
+batched_streams(tcpx_health_t *h, conn_t *a, conn_t *b)
+{
+    conn_init(a, h, 7, TRUE);
+    conn_init(b, h, 8, FALSE);
+    handshake(a, 0, 20, 0.1);
+    rec(b, 1, C, TCPX_TH_SYN, 0, 64240, 0);
+    b->st.side[0].syn_seen = TRUE; /* the plugin learns the SYN's options */
+    b->st.side[0].mss = 1460;
+    rec(b, 21, S, TCPX_TH_SYN | TCPX_TH_ACK, 0, 65160, 0);
+    b->st.side[1].syn_seen = TRUE;
+    b->st.side[1].mss = 1200;
+    rec(b, 21.1, C, A, 0, 64256, 0);
+    rec(a, 21, C, PA, 100, 64256, 0);
+    rec(b, 22, C, PA, 100, 64256, 0);
+    for (int i = 0; i < 150; i++) {
+        double t = 42 + i;
+        if (i % 25 == 7) { /* a hole downstream of the loss, then its resend */
+            rec_full(a, t, S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 2800, 0, 0);
+            finding_next(a, TCPX_K_DUP_ACK, TCPX_C_DUPACK_HOLE, 2800, 2);
+            rec(a, t + 0.2, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
+            finding_next(a, TCPX_K_FAST_RETRANSMISSION, TCPX_C_FAST_RETX_DUPACKS, 1400, 0);
+            rec_full(a, t + 0.5, S, A, 1400, 65160, KB(TCPX_K_FAST_RETRANSMISSION), 0, 0, 0, a->seq[1] - 4200);
+        } else {
+            rec(a, t, S, A, 1400, 65160, 0);
+        }
+        if (i % 3 == 0) {
+            for (guint k = 0; k < TCPX_MAX_FINDINGS; k++) { /* findings enough to fill a batch's store */
+                a->res.f[k].kind = TCPX_K_WINDOW_UPDATE;
+                a->res.f[k].bytes = 1000 + k;
+            }
+            a->res.n = TCPX_MAX_FINDINGS;
+        }
+        rec_full(a, t + 0.1, C, A, 0, 64256, 0, MS(20), 0, 0, 0);
+        if (i == 60)
+            b->st.side[0].mss = 536; /* changed after the hole of i = 59 was recorded, before its batch is added */
+        if (i % 10 == 9)
+            rec_full(b, t, S, A, 1200, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 2400, 0, 0);
+        else
+            rec(b, t, S, A, 1200, 65160, 0);
+        if (i == 100) {
+            finding_next(b, TCPX_K_PMTU_ICMP, TCPX_C_PMTU_TOO_BIG, 1500, 0);
+            b->res.f[0].mtu = 1280;
+            icmp_about(b, t + 0.3, FALSE, "10.9.0.1");
+        }
+    }
+    close_both(a, 300, 20);
+    rec(b, 310, S, TCPX_TH_RST | TCPX_TH_ACK, 0, 0, 0);
+}
+
+static void
+test_batched_same_results(void)
+{
+    GString *json[2];
+    for (int mode = 0; mode < 2; mode++) {
+        tcpx_health_t *h = tcpx_health_new(NULL);
+        conn_t a, b; /* the plugin's stream states outlive the records (the judgement reads them) */
+        add_batched = mode == 1;
+        batched_streams(h, &a, &b);
+        add_batched = FALSE;
+        tcpx_health_finish(h);
+        json[mode] = g_string_new(NULL);
+        tcpx_health_render_json(h, json[mode]);
+        g_assert_cmpuint(tcpx_health_count(h), ==, 2);
+        tcpx_health_free(h);
+    }
+    g_assert_cmpstr(json[1]->str, ==, json[0]->str);
+    g_assert_nonnull(strstr(json[0]->str, "\"lost_segments\":"));
+    for (int mode = 0; mode < 2; mode++)
+        g_string_free(json[mode], TRUE);
+}
+
 int
 main(int argc, char **argv)
 {
@@ -2543,6 +2628,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/scan_and_groups", test_scan_and_groups);
     g_test_add_func("/health/probed_host", test_probed_host);
     g_test_add_func("/health/icmp_unreachable", test_icmp_unreachable);
+    g_test_add_func("/health/batched_same_results", test_batched_same_results);
     g_test_add_func("/health/syn_at_capture_end", test_syn_at_capture_end);
     g_test_add_func("/health/midstream_initial_gap", test_midstream_initial_gap);
     g_test_add_func("/health/acked_unseen", test_acked_unseen);
