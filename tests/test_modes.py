@@ -192,6 +192,25 @@ class ModesTest(unittest.TestCase):
                     self.assertTrue(any(s.startswith(message) for s in summaries), message)
 
 
+class BatchedHealthTest(unittest.TestCase):
+    """tshark's health report analyses frames nobody looks at in batches (plugin/wireshark/tcpx_defer.c);
+    an Expert Info listener needs every frame's result at once, so it turns that off: the streams'
+    JSON must not change."""
+
+    def test_same_json_batched_or_not(self):
+        compared = 0
+        for cap in sorted(glob.glob(os.path.join(SOURCE_DIR, "sample_pcaps", "*.pcap*"))):
+            outs = []
+            for extra in ([], ["-z", "expert"]):
+                rc, out, err = tsharkx.run_tshark(["-r", cap, "-q", "-z", "tcpx,json"] + extra)
+                self.assertEqual(rc, 0, err[-2000:])
+                outs.append([line for line in out.splitlines() if line.startswith("{")])
+            with self.subTest(capture=os.path.basename(cap)):
+                self.assertEqual(outs[0], outs[1])
+            compared += len(outs[0])
+        self.assertGreater(compared, 20)
+
+
 class SummaryAndPhaseNotesTest(unittest.TestCase):
     """The column text stays short, and the phase-note preference explains every TCP frame."""
 

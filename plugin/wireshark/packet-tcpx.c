@@ -422,15 +422,15 @@ dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_
     tcpx_layer_t *layers = tcpx_hook_take_frame(pinfo, &n, &n_read);
     if (!layers)
         return icmp ? (int)tvb_captured_length(tvb) : 0;
+    if (tcpx_defer_frame(pinfo, tree, have_tap_listener(expert_tap_id), layers, n))
+        return tvb_captured_length(tvb);
 
     for (guint i = 0; i < n; i++) {
         tcpx_layer_t *layer = &layers[i];
         if (!layer->stream)
             continue;
         const tcpx_result_t *r = tcpx_layer_result(pinfo, layer, i);
-        const tcpx_stream_t *st = &layer->stream->core;
-        int sender = layer->seg.from_first ? 0 : 1;
-        gboolean from_client = r ? r->from_client : sender == tcpx_client_side(st);
+        gboolean from_client = tcpx_from_client(layer->stream, &layer->seg, r);
 
         if (tree && ((r && r->n) || pref_phase_notes))
             build_tree(tree, tvb, pinfo, layer, r, from_client, k, n_read, NULL);

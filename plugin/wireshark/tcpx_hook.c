@@ -94,6 +94,7 @@ tcpx_hook_file_init(gboolean enabled)
     first_pass_over = FALSE;
     tcpx_enabled = enabled;
     memset(&closed_streams, 0, sizeof closed_streams);
+    tcpx_defer_file_init();
 }
 
 /* ---- the hook ------------------------------------------------------------ */
@@ -297,6 +298,7 @@ tcpx_hook_first_pass_over(packet_info *pinfo)
     }
     if (first_pass_over || !tcpx_enabled)
         return;
+    tcpx_defer_flush(); /* the first pass ends with the frames it left for later */
     first_pass_over = TRUE;
     tcpx_reader_foreach_stream(finish_stream, NULL);
 }
@@ -309,23 +311,21 @@ tcpx_hook_laters(packet_info *pinfo, guint *n)
     return list ? list->later : NULL;
 }
 
-/* Analyse the header, and keep what was found for later passes. */
-static const tcpx_result_t *
-first_pass(packet_info *pinfo, tcpx_layer_t *layer, guint index)
+const tcpx_result_t *
+tcpx_analyze_header(tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, guint index, tcpx_result_t *r)
 {
-    tcpx_result_t *r = &layer->result;
     guint8 buf[TCPX_PACKED_MAX];
-    tcpx_analyze(&layer->stream->core, &layer->seg, r);
-    tcpx_release_note(&closed_streams, &layer->stream->core);
-    tcpx_release_sweep(&closed_streams, layer->seg.ts_ns);
+    tcpx_analyze(&stream->core, seg, r);
+    tcpx_release_note(&closed_streams, &stream->core);
+    tcpx_release_sweep(&closed_streams, seg->ts_ns);
     for (guint8 i = 0; i < r->n_later && i < TCPX_MAX_LATERS; i++)
         keep_later(&r->later[i]);
     if (!tcpx_result_notable(r))
         return NULL;
     if (r->n >= TCPX_MAX_FINDINGS)
-        ws_debug("frame %u: %u findings, as many as tcpx keeps: any more were dropped", pinfo->num, r->n);
-    if (!tcpx_store_put(&frame_results, pinfo->num, (guint8)index, buf, tcpx_result_pack(r, buf)))
-        ws_debug("frame %u: header %u's findings not kept: later passes will not show them", pinfo->num, index);
+        ws_debug("frame %u: %u findings, as many as tcpx keeps: any more were dropped", seg->frame, r->n);
+    if (!tcpx_store_put(&frame_results, seg->frame, (guint8)index, buf, tcpx_result_pack(r, buf)))
+        ws_debug("frame %u: header %u's findings not kept: later passes will not show them", seg->frame, index);
     return r;
 }
 
@@ -347,7 +347,8 @@ cached_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 const tcpx_result_t *
 tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 {
-    return PINFO_FD_VISITED(pinfo) ? cached_result(pinfo, layer, index) : first_pass(pinfo, layer, index);
+    return PINFO_FD_VISITED(pinfo) ? cached_result(pinfo, layer, index)
+                                   : tcpx_analyze_header(layer->stream, &layer->seg, index, &layer->result);
 }
 
 const tcpx_result_t *
@@ -358,38 +359,59 @@ tcpx_icmp_result(packet_info *pinfo, tcpx_icmp_frame_t *ic)
         return cached_result(pinfo, layer, ICMP_INDEX);
     tcpx_result_t *r = &layer->result;
     guint8 buf[TCPX_PACKED_MAX];
+    tcpx_defer_flush(); /* the segments before it first */
     tcpx_analyze_icmp(&layer->stream->core, &ic->icmp, r);
     if (!tcpx_store_put(&frame_results, pinfo->num, ICMP_INDEX, buf, tcpx_result_pack(r, buf)))
         ws_debug("frame %u: the ICMP's findings not kept: later passes will not show them", pinfo->num);
     return r;
 }
 
+gboolean
+tcpx_from_client(const tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, const tcpx_result_t *r)
+{
+    int sender = seg->from_first ? 0 : 1;
+    return r ? r->from_client : sender == tcpx_client_side(&stream->core);
+}
+
+guint32
+tcpx_cut_len(const packet_info *pinfo)
+{
+    return pinfo->fd->cap_len < pinfo->fd->pkt_len ? pinfo->fd->cap_len : 0;
+}
+
 const tcpx_tap_rec_t *
 tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r, gboolean from_client)
 {
-    const tcpx_stream_t *st = &layer->stream->core;
-    tcpx_tap_rec_t *rec = &layer->tap;
+    tcpx_tap_record_fill(&layer->tap, layer->stream, &layer->seg, tcpx_cut_len(pinfo), r, from_client);
+    return &layer->tap;
+}
+
+void
+tcpx_tap_record_fill(tcpx_tap_rec_t *rec, const tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, guint32 cut_len,
+                     const tcpx_result_t *r, gboolean from_client)
+{
+    const tcpx_stream_t *st = &stream->core;
     memset(rec, 0, sizeof *rec);
-    rec->frame = pinfo->num;
-    rec->ts_ns = layer->seg.ts_ns;
+    rec->frame = seg->frame;
+    rec->ts_ns = seg->ts_ns;
     rec->stream = st->id;
     rec->from_client = from_client;
     rec->roles_guessed = st->roles_guessed;
     rec->client = st->name[tcpx_client_side(st)];
     rec->server = st->name[!tcpx_client_side(st)];
-    rec->flags = layer->seg.flags;
-    rec->seq = layer->seg.seq;
-    rec->ack = layer->seg.ack;
-    rec->len = layer->seg.len;
-    rec->win = layer->seg.win;
-    rec->ack_rtt_ns = layer->seg.ack_rtt_ns;
-    rec->irtt_ns = layer->seg.irtt_ns;
+    rec->flags = seg->flags;
+    rec->seq = seg->seq;
+    rec->ack = seg->ack;
+    rec->len = seg->len;
+    rec->win = seg->win;
+    rec->ack_rtt_ns = seg->ack_rtt_ns;
+    rec->irtt_ns = seg->irtt_ns;
     rec->st = st;
     rec->result = r;
     rec->tcp_analysis_off = !tcpx_ws_tcp_analyzes_sequences();
-    rec->cut_len = pinfo->fd->cap_len < pinfo->fd->pkt_len ? pinfo->fd->cap_len : 0;
-    rec->has_ip_id = layer->seg.has_ip_id;
-    rec->ip_id = layer->seg.ip_id;
+    rec->cut_len = cut_len;
+    rec->has_ip_id = seg->has_ip_id;
+    rec->ip_id = seg->ip_id;
     for (guint8 i = 0; r && i < r->n; i++) {
         const tcpx_finding_t *f = &r->f[i];
         if (!tcpx_kind_is_anomaly((tcpx_kind_t)f->kind))
@@ -402,5 +424,4 @@ tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result
             rec->lost_segments = f->segments;
         }
     }
-    return rec;
 }

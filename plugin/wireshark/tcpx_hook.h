@@ -20,7 +20,7 @@ typedef struct {
 } tcpx_stream_glue_t;
 
 /* One TCP header of the frame being dissected. */
-typedef struct {
+typedef struct tcpx_layer {
     /* What the hook saw before TCP ran, for reading the header after it */
     tvbuff_t *tvb;
     address src, dst; /* shallow copies: the frame's data */
@@ -108,5 +108,17 @@ const tcpx_later_t *tcpx_hook_laters(packet_info *pinfo, guint *n);
 /* The layer's tap record (kept in the layer, for tap_queue_packet()). */
 const tcpx_tap_rec_t *tcpx_layer_tap_record(packet_info *pinfo, tcpx_layer_t *layer, const tcpx_result_t *r,
                                             gboolean from_client);
+/* The same, of a header read earlier (tcpx_defer.c); cut_len: tcpx_cut_len() of its frame. */
+void tcpx_tap_record_fill(tcpx_tap_rec_t *rec, const tcpx_stream_glue_t *stream, const tcpx_segment_t *seg,
+                          guint32 cut_len, const tcpx_result_t *r, gboolean from_client);
+guint32 tcpx_cut_len(const packet_info *pinfo); /* the frame's captured length if the snaplen cut it, else 0 */
+/* The header's sender is the client (as the result says, or the stream's roles). */
+gboolean tcpx_from_client(const tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, const tcpx_result_t *r);
+/* The first pass over one read header (seg->frame; index: its place in the frame): the core's analysis,
+ * kept for later passes if notable.  Into *r; returns r, or NULL when nothing notable was found. */
+const tcpx_result_t *tcpx_analyze_header(tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, guint index,
+                                         tcpx_result_t *r);
+
+#include "tcpx_defer.h"
 
 #endif

@@ -22,6 +22,7 @@
 #include <epan/stat_tap_ui.h>
 
 #include "tap-tcpx-int.h"
+#include "tcpx_defer.h"
 #include "tcpx_report.h"
 #include "tcpx_ws_compat.h"
 #include "tcpx_ws_tcp.h"
@@ -48,8 +49,17 @@ cli_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const
     cli_health_t *c = (cli_health_t *)tapdata;
     if (!data)
         return TAP_PACKET_DONT_REDRAW;
+    tcpx_defer_tapped();
     tcpx_health_add_batched(c->h, (const tcpx_tap_rec_t *)data);
     return TAP_PACKET_REDRAW;
+}
+
+/* The record of a frame analysed later (tcpx_defer.c): as if the tap had delivered it. */
+static void
+cli_add_deferred(void *tapdata, const tcpx_tap_rec_t *rec)
+{
+    cli_health_t *c = (cli_health_t *)tapdata;
+    tcpx_health_add_batched(c->h, rec);
 }
 
 /* Nothing judged: this Wireshark's TCP internals are not the ones tcpx was built for. */
@@ -99,6 +109,7 @@ cli_draw(void *tapdata)
     GString *out = g_string_new(NULL);
     const char *mismatch;
 
+    tcpx_defer_flush(); /* the frames left for later */
     tcpx_health_finish(c->h);
     tcpx_health_set_sink(c->h, stdout); /* the report goes out as it is written */
     mismatch = tcpx_ws_guard_mismatch();
@@ -117,6 +128,7 @@ static void
 cli_finish(void *tapdata)
 {
     cli_health_t *c = (cli_health_t *)tapdata;
+    tcpx_defer_clear_consumer(c);
     tcpx_health_free(c->h);
     g_free(c->filter);
     g_free(c);
@@ -171,6 +183,10 @@ cli_health_init(const char *opt_arg, void *userdata _U_)
         cli_finish(c);
         exit(1);
     }
+    if (!c->filter) /* a filtered report takes only the records the tap passes */
+        tcpx_defer_set_consumer(cli_add_deferred, c);
+    else
+        tcpx_defer_forbid();
     TCPX_TAP_INIT_DONE(true);
 }
 
@@ -214,6 +230,7 @@ static tap_packet_status
 report_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, const void *data, tap_flags_t flags _U_)
 {
     cli_report_t *c = (cli_report_t *)tapdata;
+    tcpx_defer_forbid(); /* it needs every record through the tap */
     if (!data)
         return TAP_PACKET_DONT_REDRAW;
     tcpx_health_add(c->h, (const tcpx_tap_rec_t *)data);

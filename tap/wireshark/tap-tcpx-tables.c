@@ -21,6 +21,7 @@
 #include <wsutil/wslog.h>
 
 #include "tap-tcpx-int.h"
+#include "tcpx_defer.h"
 #include "tcpx_explain.h"
 #include "tcpx_health_columns.h"
 
@@ -93,6 +94,7 @@ table_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, con
     stat_data_t *sd = (stat_data_t *)tapdata;
     const tcpx_tap_rec_t *rec = (const tcpx_tap_rec_t *)data;
     const tcpx_health_column_t *const *cols = tcpx_health_gui_columns();
+    tcpx_defer_forbid(); /* it needs every record through the tap */
     const tcpx_health_stream_t *s;
     stat_tap_table *table;
     stat_tap_table_item_type items[N_COLS];
@@ -274,6 +276,7 @@ anom_packet(void *tapdata, packet_info *pinfo _U_, epan_dissect_t *edt _U_, cons
     stat_data_t *sd = (stat_data_t *)tapdata;
     const tcpx_tap_rec_t *rec = (const tcpx_tap_rec_t *)data;
     stat_tap_table *by_kind, *by_stream;
+    tcpx_defer_forbid(); /* it needs every record through the tap */
 
     if (!rec || !rec->kinds)
         return TAP_PACKET_DONT_REDRAW;

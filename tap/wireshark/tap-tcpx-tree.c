@@ -12,6 +12,7 @@
 #include <epan/stats_tree.h>
 
 #include "tap-tcpx-int.h"
+#include "tcpx_defer.h"
 #include "tcpx_explain.h"
 
 static int st_node_kinds = -1;
@@ -37,6 +38,7 @@ anomaly_tree_packet(stats_tree *st, packet_info *pinfo, epan_dissect_t *edt _U_,
     const tcpx_tap_rec_t *rec = (const tcpx_tap_rec_t *)data;
     char *stream_name = NULL;
     guint k;
+    tcpx_defer_forbid(); /* it needs every record through the tap */
 
     if (!rec || !rec->kinds)
         return TAP_PACKET_DONT_REDRAW;
