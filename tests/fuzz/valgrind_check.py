@@ -23,11 +23,13 @@ sys.path.insert(0, os.path.join(REPO, "tests", "tools"))
 import tsharkx  # noqa: E402
 
 SAMPLES = os.path.join(REPO, "sample_pcaps")
-# (capture, extra tshark args): tree building (-V), two passes, the tap, a tunnel.
+# (capture, extra tshark args): tree building (-V), two passes, the tap, a tunnel, and the tap without a
+# tree (frames analysed in batches: plugin/wireshark/tcpx_defer.c).
 RUNS = [
     ("crafted_tfo.pcap", ["-V", "-o", "tcpx.phase_notes:TRUE"]),
     ("refused.pcapng", ["-2", "-T", "fields", "-e", "tcpx.summary", "-e", "tcpx.anomaly"]),
     ("hostile_tunnel_gtp.pcap", ["-V", "-z", "tcpx,health"]),
+    ("lossy_download.pcapng", ["-q", "-z", "tcpx,health"]),
 ]
 VALGRIND = ["valgrind", "--tool=memcheck", "--leak-check=full", "--show-leak-kinds=definite",
             "--errors-for-leak-kinds=definite", "--num-callers=40", "--track-origins=no"]
