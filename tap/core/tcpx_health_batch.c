@@ -3,7 +3,8 @@
  * Between two records tshark runs some 40,000 instructions of its own, which push the adding code out of
  * the processor's instruction cache: added one at a time, each record fetches it again.  A batch of records
  * added in a row fetches it once.  Measured with cachegrind on the benchmark's first 50,000 packets
- * (bench/README.md): 120 fewer instruction-cache misses per packet, for 47 more instructions (the copies).
+ * (README.md, Performance, "Batches"): 118 fewer instruction-cache misses per packet, for 50 more
+ * instructions (the copies).
  *
  * A record is copied with its findings (the plugin reuses both for the next frame) and with what adding it
  * reads of the plugin's stream state as it is now (tcpx_health_view_t): the results are those of
