@@ -351,7 +351,8 @@ class TruthTest(unittest.TestCase):
         self.check_misses(("event",))
 
     def test_limits(self):
-        """What limited throughput (#17 item 5): busy and receiver-window time against the sender's tcp_info."""
+        """What limited throughput (#17 item 5): busy and receiver-window time against the sender's tcp_info
+        (within 10% of the busy time or one round trip: truthcompare.limits_results)."""
         self.check_misses(("limits",))
 
     def test_wording(self):

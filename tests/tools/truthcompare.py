@@ -209,7 +209,8 @@ def ss_final(truth, s, sender):
 
 def limits_results(truth, obs):
     """(rows, misses): the time the sender had data out (busy) and the time the receiver's window
-    held it back (rwnd), against its kernel's busy and rwnd_limited, within 10% of the busy time.
+    held it back (rwnd), against its kernel's busy and rwnd_limited, within 10% of the busy time or
+    the path's round trip, whichever is more.
     Only for streams that ended in the capture (FIN both ways), so the capture holds the whole
     transfer.  The kernel was sampled every 100 ms or so: its last sample can miss the end, so the
     wire may add what came after it, no more."""
@@ -228,8 +229,13 @@ def limits_results(truth, obs):
         rwnd = h["limits_rwnd_s"] * 1000.0 if h["limits_rwnd_s"] is not None else None  # None: scale unknown
         k_busy, k_rwnd = ss_ms(sample, "busy"), ss_ms(sample, "rwnd_limited")
         # the kernel's chrono ticks in jiffies (its busy values here are multiples of 4 ms: HZ=250) and
-        # rounds each burst's start and stop: a jiffy per burst on top of the 10%
-        tol = 0.1 * max(busy, k_busy) + 4.0 * (1 + (h.get("app_responses") or 0))
+        # rounds each burst's start and stop: a jiffy per burst on top of the 10%.  And no capture decides
+        # the time to better than a round trip: whether the sender waited for the window at a given
+        # round trip turns on its TSO deferral (tcp_tso_should_defer: its congestion window, pacing rate
+        # and smoothed RTT, none on the wire), and one wait lasts until the next ACKs come, up to a round
+        # trip.  On a transfer of a few round trips one such wait is more than 10% of it.
+        rtt = float(truth.get("path", {}).get("rtt_ms") or 0.0)
+        tol = max(0.1 * max(busy, k_busy), rtt) + 4.0 * (1 + (h.get("app_responses") or 0))
         ok = busy >= k_busy - tol and (rwnd is None or k_rwnd - tol <= rwnd <= k_rwnd + max(0.0, busy - k_busy) + tol)
         row = dict(scenario=truth["scenario"], stream=stream_name(s), busy=round(busy),
                    rwnd=round(rwnd) if rwnd is not None else "?",
