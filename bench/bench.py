@@ -16,6 +16,10 @@ Options:
     --out FILE      results file (default bench/results.md)
     --profile-only  only make bench/profile.md (callgrind + perf on the 50k slice)
     --capture-only  only make (or check) the cached capture and its slices
+    --budget        only the health report's budget: (a) and (b) on the 1 M
+                    capture, N alternated runs and N side by side; a short
+                    results file (--out; bench/run.sh --wireshark names it
+                    budget-X.Y.md)
 
 Must run as root (network namespaces make the capture; tshark itself runs as
 user nobody with a throw-away HOME, see tests/tools/tsharkx.py).
@@ -439,6 +443,42 @@ def fmt_row(label, key, res, base):
     return "| %s | %.2f | %.2f | %.0f | | | |" % (label, w, c, m / 1024.0)
 
 
+def budget(big, runs, out):
+    """The health report's budget alone: (b)/(a) wall <= 1.10, alternated and side by side."""
+    r = Runner()
+    t0 = time.time()
+    try:
+        res = measure(r, big, ["a", "b"], runs)
+        pair = side_by_side(r, big, "b", "a", runs)
+    finally:
+        r.close()
+    tshark_v = subprocess.run(["tshark", "-v"], stdout=subprocess.PIPE, text=True).stdout.split("\n")[0]
+    pk = capinfo(big)[0]
+    wall = med(res["b"], 0) / med(res["a"], 0)
+    L = ["# tcpx: the health report's wall budget", "",
+         "Made by `bash bench/run.sh --budget` on %s (%d CPUs), %s; %s, %d packets; %d alternated runs "
+         "of each command, then %d side by side; total %.0f s." % (
+             time.strftime("%Y-%m-%d %H:%M"), os.cpu_count(), tshark_v, os.path.basename(big), pk, runs,
+             len(pair or []), time.time() - t0), "",
+         "| | (a) plain `-q -z conv,tcp` | (b) `-q -z tcpx,health` | (b)/(a) |", "|---|---:|---:|---:|",
+         "| wall s, median (target (b)/(a) ≤ 1.10) | %.2f | %.2f | **%.3f** (%s) |" % (
+             med(res["a"], 0), med(res["b"], 0), wall, "met" if wall <= 1.10 else "missed"),
+         "| wall, median of the per-round ratios | | | %.3f |" % paired(res, "b", "a", 0),
+         "| wall, round by round | | | %s |" % " ".join(
+             "%.2f" % (b[0] / a_[0]) for b, a_ in zip(res["b"], res["a"])),
+         "| CPU s, median | %.2f | %.2f | %.3f |" % (med(res["a"], 2), med(res["b"], 2),
+                                                    med(res["b"], 2) / med(res["a"], 2)),
+         "| peak RSS MB, median (target ≤ 1.15) | %.0f | %.0f | %.3f |" % (
+             med(res["a"], 1) / 1024, med(res["b"], 1) / 1024, med(res["b"], 1) / med(res["a"], 1))]
+    if pair:
+        L.append("| CPU side by side (both at once, one per CPU), median (sd) | | | %.3f (%.3f) |" % (
+            statistics.median(pair), statistics.stdev(pair) if len(pair) > 1 else 0.0))
+    with open(out, "w") as f:
+        f.write("\n".join(L) + "\n")
+    log("written: " + out)
+    return 0
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     ap.add_argument("--runs", type=int, default=7)
@@ -450,6 +490,8 @@ def main():
     ap.add_argument("--profile-only", action="store_true", help="only write bench/profile.md")
     ap.add_argument("--capture-only", action="store_true",
                     help="only make (or check) the cached capture and its slices")
+    ap.add_argument("--budget", action="store_true",
+                    help="only (a) and (b) on the 1 M capture: the health report's wall budget")
     a = ap.parse_args()
     if os.geteuid() != 0:
         sys.exit("bench: run as root (it makes the capture in network namespaces)")
@@ -463,6 +505,8 @@ def main():
     prof = slice_of(big, 50000, a.dir)
     if a.capture_only:
         return 0
+    if a.budget:
+        return budget(big, a.runs, a.out)
     # tcptrace, the reference, is not packaged everywhere (Debian unstable has none).
     keys = [k for k, _, _, _ in COMMANDS if k != "d" or shutil.which("tcptrace")]
     r = Runner()

@@ -3,6 +3,8 @@
 #
 #   bash bench/run.sh [--runs N] [--scaling] [--no-profile] [--regen] [--dir D]
 #   bash bench/run.sh --wireshark 4.0|4.4|4.6|all [options...]
+#   bash bench/run.sh [--wireshark V] --budget [--runs N]   only the health
+#                     report's wall budget: (a) and (b) (bench/budget-X.Y.md)
 #
 # --wireshark: the same benchmark against another Wireshark of the version
 # matrix, in its Debian chroot (scripts/matrix.sh --run), on the same capture;
@@ -30,10 +32,12 @@ if [ "${1:-}" = --wireshark ]; then
   bash scripts/setup.sh >/dev/null
   python3 bench/bench.py --capture-only --dir "$bench_dir"
   status=0
+  name=results
+  case " $* " in *" --budget "*) name=budget ;; esac
   for v in $versions; do
-    out="$bench_dir/results-$v.md"
+    out="$bench_dir/$name-$v.md"
     TCPX_BENCH_DIR=$bench_dir bash scripts/matrix.sh "$v" --run "bash bench/run.sh --out $out --dir $bench_dir $*" \
-      && cp "$out" "bench/results-$v.md" || status=1
+      && cp "$out" "bench/$name-$v.md" || status=1
   done
   exit "$status"
 fi
