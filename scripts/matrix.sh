@@ -195,6 +195,7 @@ package_check() {   # package_check VERSION DEB
 
 native=$(native_version)
 results=()
+why=()
 passed=0
 failed=0
 for v in "${versions[@]}"; do
@@ -233,10 +234,14 @@ for v in "${versions[@]}"; do
     passed=$((passed + 1)); results+=("Wireshark $v: passed ($((SECONDS - start)) s)")
   else
     failed=$((failed + 1)); results+=("Wireshark $v: FAILED, exit $status ($((SECONDS - start)) s)")
+    summary="$repo/${TCPX_BUILD_DIR:-build}/failure-summary.txt"
+    [ "$v" = "$native" ] || summary="$cache/$(suite_of "$v")/srv/tcpx/main/build/failure-summary.txt"
+    [ -s "$summary" ] && why+=("---- Wireshark $v: why ----" "$(cat "$summary")")
   fi
 done
 
 echo
+[ "${#why[@]}" -eq 0 ] || printf '%s\n' "${why[@]}"
 printf '%s\n' "${results[@]}"
 echo "matrix: $passed passed, $failed failed"
 [ "$failed" -eq 0 ]

@@ -28,5 +28,14 @@ if [ -z "${TCPX_CORPUS_DIR:-}" ] && [ "$(id -u)" -eq 0 ] && \
   export TCPX_CORPUS_DIR="$PWD/$build/corpus"
 fi
 status=0
-ctest --test-dir "${TCPX_BUILD_DIR:-build}" --output-on-failure "$@" || status=$?
+rm -f "$build/failure-summary.txt"
+ctest --test-dir "$build" --output-on-failure "$@" || status=$?
+if [ "$status" -ne 0 ]; then
+  # Why, in a few lines: a CI summary keeps the ends of a long output and cuts its middle, where
+  # ctest printed the failing test's own message (scripts/matrix.sh repeats this at its end).
+  grep -h -A12 -E "^(FAIL|ERROR): |^ERROR:[^ ]|ERROR: AddressSanitizer|^not ok " \
+    "$build/Testing/Temporary/LastTest.log" 2>/dev/null | cut -c1-240 | head -n 40 >"$build/failure-summary.txt" || true
+  echo "---- why (from $build/Testing/Temporary/LastTest.log) ----"
+  cat "$build/failure-summary.txt"
+fi
 exit "$status"
