@@ -390,7 +390,8 @@ burst_window(const tcpx_health_prefs_t *p, const hstream_t *hs)
     return window > 0 ? window : 200 * NS_PER_MS;
 }
 
-/* n segments of sender d lost around time t; sack: the SACK hole a retransmission of them filled. */
+/* n consecutive segments of sender d lost around time t (a hole); sack: the SACK hole a retransmission
+ * of them filled. */
 static void
 loss_segments(const tcpx_health_prefs_t *p, hstream_t *hs, int d, gint64 t, guint32 n, guint32 sack)
 {
@@ -398,18 +399,18 @@ loss_segments(const tcpx_health_prefs_t *p, hstream_t *hs, int d, gint64 t, guin
                                         : tcpx_health_span(t, hs->cl_last_ts[d]);
     if (hs->cl_open[d] && gap <= burst_window(p, hs)) {
         hs->cl_segs[d] += n;
-        hs->cl_sack[d] = MAX(hs->cl_sack[d], sack);
+        hs->cl_run[d] = MAX(hs->cl_run[d], MAX(n, sack));
         hs->cl_last_ts[d] = MAX(hs->cl_last_ts[d], t);
         return;
     }
     if (hs->cl_open[d]) {
-        guint32 size = MAX(hs->cl_segs[d], hs->cl_sack[d]);
+        guint32 size = MAX(hs->cl_segs[d], hs->cl_run[d]);
         hs->loss_closed += size;
-        hs->burst_closed += size >= p->burst_min_events ? size : 0;
+        hs->burst_closed += tcpx_health_cluster_burst(p, size, hs->cl_run[d]) ? size : 0;
     }
     hs->cl_open[d] = TRUE;
     hs->cl_segs[d] = n;
-    hs->cl_sack[d] = sack;
+    hs->cl_run[d] = MAX(n, sack);
     hs->cl_last_ts[d] = t;
 }
 

@@ -175,8 +175,8 @@ derive_lost(hstream_t *hs)
     }
 }
 
-/* Loss pattern: lost segments, each cluster (one recovery) as many as it showed; clusters of at
- * least burst_min_events segments are bursts.  Loss rate. */
+/* Loss pattern: lost segments, each cluster (one recovery) as many as it showed; which clusters are
+ * bursts: tcpx_health_cluster_burst.  Loss rate. */
 static void
 derive_loss(const tcpx_health_prefs_t *p, hstream_t *hs)
 {
@@ -184,9 +184,9 @@ derive_loss(const tcpx_health_prefs_t *p, hstream_t *hs)
     s->loss_events = hs->loss_closed;
     s->burst_events = hs->burst_closed;
     for (int d = 0; d < 2; d++) {
-        guint32 n = hs->cl_open[d] ? MAX(hs->cl_segs[d], hs->cl_sack[d]) : 0;
+        guint32 n = hs->cl_open[d] ? MAX(hs->cl_segs[d], hs->cl_run[d]) : 0;
         s->loss_events += n;
-        s->burst_events += n >= p->burst_min_events ? n : 0;
+        s->burst_events += n && tcpx_health_cluster_burst(p, n, hs->cl_run[d]) ? n : 0;
     }
     /* retransmissions a D-SACK proved unneeded were no loss */
     s->loss_events = s->loss_events > hs->loss_unneeded ? s->loss_events - hs->loss_unneeded : 0;

@@ -154,10 +154,10 @@ typedef struct {
     guint32 req_end, req_ka;
     guint32 req_bytes;
     guint32 cl_segs[2];    /* lost segments the cluster's retransmissions and hole fills show */
-    guint32 cl_sack[2];    /* the largest SACK hole (segments) a retransmission of the cluster filled */
+    guint32 cl_run[2];     /* the most consecutive segments one hole of it lost (seen, or a SACK hole resent) */
     guint32 loss_closed;   /* lost segments in closed clusters */
     guint32 loss_unneeded; /* loss retransmissions a D-SACK later proved unneeded */
-    guint32 burst_closed;  /* ...in closed clusters of at least burst_min_events segments */
+    guint32 burst_closed;  /* ...in closed clusters that were bursts (tcpx_health_cluster_burst) */
     guint32 ph_next[2];
     guint32 sack_ack[2], sack_segs[2];       /* the receiver's latest SACK hole in sender d's data */
     guint32 wf_edge[2];                      /* the right edge the full segment reached */
@@ -232,6 +232,15 @@ tcpx_health_leg(const hstream_t *hs, int d)
 {
     gint64 leg = d == 0 ? hs->hs_ack_ts - hs->synack_ts : hs->synack_ts - hs->syn_ts;
     return hs->pub.syn && hs->pub.synack && hs->pub.hs_ack && leg > 0 ? leg : 0;
+}
+
+/* A cluster of lost segments (one recovery) is a burst when it is large, or when one of its holes lost
+ * consecutive segments: losses independent of each other at a rate p take the next segment too only with
+ * probability p, a full queue or a link down for a moment often does. */
+static inline gboolean
+tcpx_health_cluster_burst(const tcpx_health_prefs_t *p, guint32 segs, guint32 run)
+{
+    return segs >= p->burst_min_events || run >= 2;
 }
 
 /* The endpoint ("10.0.0.2:80", "[2001:db8::2]:80") is on the host an ICMP came from (its address as text). */

@@ -2258,11 +2258,11 @@ test_templates(void)
 /* ------------------------------------------------------------------ */
 /* Loss pattern downstream of the loss, SACK holes (issue #16 item 5) */
 
-/* Three 1-segment holes 2 ms apart (bursty) or 100 ms apart (the client asking for each: a duplicate
- * ACK), each filled by an out-of-order segment 21 ms (an RTT) later: what a capture downstream of the
- * loss shows. */
+/* Three holes of `segs` consecutive segments 2 ms apart (bursty) or 100 ms apart (the client asking
+ * for each: a duplicate ACK), each filled by out-of-order segments 21 ms (an RTT) later: what a capture
+ * downstream of the loss shows. */
 static const tcpx_health_stream_t *
-holes_filled(conn_t *c, gboolean bursty)
+holes_filled(conn_t *c, gboolean bursty, guint32 segs)
 {
     guint32 hole[3];
     double at[3];
@@ -2272,15 +2272,16 @@ holes_filled(conn_t *c, gboolean bursty)
     for (int i = 0; i < 3; i++) {
         at[i] = 45 + i * (bursty ? 2 : 100);
         hole[i] = c->seq[1];
-        c->seq[1] += 1400;
-        rec_full(c, at[i], S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, 1400, 1, 0);
+        c->seq[1] += segs * 1400;
+        rec_full(c, at[i], S, A, 1400, 65160, KB(TCPX_K_LOST_SEGMENT), 0, segs * 1400, segs, 0);
         if (bursty)
             continue;
         guint32 next = c->seq[1];
         c->seq[1] = hole[i]; /* the client's duplicate ACK asks for the hole */
         rec(c, at[i] + 0.5, C, A, 0, 64256, KB(TCPX_K_DUP_ACK));
         c->seq[1] = next;
-        rec_full(c, at[i] + 21, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i]);
+        for (guint32 k = 0; k < segs; k++)
+            rec_full(c, at[i] + 21 + k * 0.1, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i] + k * 1400);
     }
     for (int i = 0; bursty && i < 3; i++)
         rec_full(c, at[i] + 21, S, A, 1400, 65160, KB(TCPX_K_OUT_OF_ORDER), 0, 0, 0, hole[i]);
@@ -2294,7 +2295,7 @@ test_loss_downstream_burst(void)
     tcpx_health_t *h = tcpx_health_new(NULL);
     conn_t c;
     conn_init(&c, h, 40, TRUE);
-    const tcpx_health_stream_t *s = holes_filled(&c, TRUE);
+    const tcpx_health_stream_t *s = holes_filled(&c, TRUE, 1);
     g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_BURSTS);
     g_assert_cmpuint(s->loss_events, ==, 3);
     g_assert_cmpuint(s->burst_events, ==, 3);
@@ -2313,11 +2314,26 @@ test_loss_downstream_scattered(void)
     tcpx_health_t *h = tcpx_health_new(NULL);
     conn_t c;
     conn_init(&c, h, 41, TRUE);
-    const tcpx_health_stream_t *s = holes_filled(&c, FALSE);
+    const tcpx_health_stream_t *s = holes_filled(&c, FALSE, 1);
     g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_SCATTERED);
     g_assert_cmpuint(s->loss_events, ==, 3);
     g_assert_cmpuint(s->burst_events, ==, 0);
     g_assert_cmpuint(s->retx_net[1], ==, 3);
+    tcpx_health_free(h);
+}
+
+/* The same holes 100 ms apart, each two consecutive segments: a queue that overflowed three times (a
+ * loss independent of the others takes the next segment too only as often as the loss rate). */
+static void
+test_loss_downstream_pairs(void)
+{
+    tcpx_health_t *h = tcpx_health_new(NULL);
+    conn_t c;
+    conn_init(&c, h, 44, TRUE);
+    const tcpx_health_stream_t *s = holes_filled(&c, FALSE, 2);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_BURSTS);
+    g_assert_cmpuint(s->loss_events, ==, 6);
+    g_assert_cmpuint(s->burst_events, ==, 6);
     tcpx_health_free(h);
 }
 
@@ -2662,6 +2678,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/every_packet_twice", test_every_packet_twice);
     g_test_add_func("/health/loss_downstream_burst", test_loss_downstream_burst);
     g_test_add_func("/health/loss_downstream_scattered", test_loss_downstream_scattered);
+    g_test_add_func("/health/loss_downstream_pairs", test_loss_downstream_pairs);
     g_test_add_func("/health/loss_sack_hole", test_loss_sack_hole);
     g_test_add_func("/health/zero_window_short", test_zero_window_short);
     g_test_add_func("/health/window_full_pinned", test_window_full_pinned);
