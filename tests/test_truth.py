@@ -202,11 +202,11 @@ def matrix(title, rows, truth_key, tcpx_key, ok):
 
 
 def stream_table(rows):
-    out = ["", "Per stream: truth verdict (fault) | tcpx verdict (fault), position, loss pattern"]
+    out = ["", "Per stream: truth verdict (fault) | tcpx verdict (fault), position, loss pattern (its cause)"]
     for r in rows:
-        out.append("  %-24s %-32s %s (%s) | %s (%s), %s, %s" % (
+        out.append("  %-24s %-32s %s (%s) | %s (%s), %s, %s (%s)" % (
             r["scenario"], r["stream"], r["truth_verdict"], r["truth_fault"], r["tcpx_verdict"],
-            r["tcpx_fault"], r["tcpx_position"], r["tcpx_loss"]))
+            r["tcpx_fault"], r["tcpx_position"], r["tcpx_loss"], r["tcpx_cause"]))
     return out
 
 
@@ -250,6 +250,9 @@ def report(result, known):
     lines += stream_table(s)
     lines += matrix("Loss pattern per network-loss stream", s, "truth_loss", "tcpx_loss",
                     lambda r: r["tcpx_loss"] == r["truth_loss"])
+    lines += matrix("Loss cause per stream whose truth names one (undetermined is not wrong)", s, "truth_cause",
+                    "tcpx_cause", lambda r: r["tcpx_cause"] not in truthcompare.CAUSE_CONTRADICTS.get(
+                        r["truth_cause"], ()))
     lines += matrix("Capture position per stream (router = r0, client side of the delay)", s, "truth_position",
                     "tcpx_position", lambda r: r["tcpx_position"] == r["truth_position"])
     lines += counter_table(result["counters"])

@@ -288,6 +288,17 @@ tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l)
 }
 
 const char *
+tcpx_health_loss_cause_name(tcpx_loss_cause_t c)
+{
+    switch (c) {
+    case TCPX_LOSS_CAUSE_QUEUE: return "queue";
+    case TCPX_LOSS_CAUSE_NO_QUEUE: return "no_queue_delay";
+    case TCPX_LOSS_CAUSE_UNDETERMINED: return "undetermined";
+    default: return NULL;
+    }
+}
+
+const char *
 tcpx_health_done_name(tcpx_done_t d)
 {
     switch (d) {

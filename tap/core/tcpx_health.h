@@ -68,6 +68,14 @@ typedef enum {
     TCPX_LOSS_PATH_DEAD /* the last segment was retried with backoff and nothing came back */
 } tcpx_loss_pattern_t;
 
+/* What the RTT says of the losses (tcpx_health_derive_loss_cause). */
+typedef enum {
+    TCPX_LOSS_CAUSE_NONE = 0,    /* no loss pattern that asks (none, isolated, path_dead) */
+    TCPX_LOSS_CAUSE_QUEUE,       /* bursts, or single losses while the RTT rose: a queue overflowing */
+    TCPX_LOSS_CAUSE_NO_QUEUE,    /* single losses, the RTT flat over the whole path: no deep queue filled */
+    TCPX_LOSS_CAUSE_UNDETERMINED /* single losses, and the capture's RTTs do not tell */
+} tcpx_loss_cause_t;
+
 typedef enum {
     TCPX_DONE_COMPLETE = 0,   /* handshake, data, FIN both ways */
     TCPX_DONE_REFUSED,        /* SYN answered by RST */
@@ -152,6 +160,8 @@ typedef struct {
     tcpx_position_t position;
     /* loss pattern */
     tcpx_loss_pattern_t loss_pattern;
+    tcpx_loss_cause_t loss_cause;
+    gint64 loss_rtt_rise_ns;   /* (cause queue, single losses) the RTT's sustained rise above its least */
     gint64 hs_d1_ns, hs_d2_ns; /* (capture position) SYN->SYN-ACK, SYN-ACK->ACK; -1 unknown */
     guint32 loss_events, burst_events, max_hole_segments;
     /* a connection that never got going or died */
@@ -287,6 +297,7 @@ GPtrArray *tcpx_health_by_stream(const tcpx_health_t *h);
 /* Names (stable: used as JSON values). */
 const char *tcpx_health_fault_name(tcpx_fault_t f);               /* "none", "client", ... */
 const char *tcpx_health_loss_pattern_name(tcpx_loss_pattern_t l); /* "bursts", ... */
+const char *tcpx_health_loss_cause_name(tcpx_loss_cause_t c);     /* "queue", ...; NULL for none */
 const char *tcpx_health_done_name(tcpx_done_t d);                 /* "complete", ... */
 
 /* Renderers: append to out. */

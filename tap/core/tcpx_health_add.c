@@ -580,6 +580,8 @@ tcpx_health_add_as(tcpx_health_t *h, const tcpx_tap_rec_t *rec, const tcpx_healt
         tcpx_health_add_hole(hs, rec, r.d);
     if (r.kinds & K(TCPX_K_ACKED_UNSEEN))
         hs->pub.acked_unseen++;
+    if (r.retx_any)
+        tcpx_health_note_resend(hs, r.d);
     if (!(r.rst && !hs->pub.synack)) { /* SYN -> RST is a round trip only if the server sent it */
         add_rtt(&hs->pub, rec, r.d);
         tcpx_health_add_queue(hs, rec, r.d);

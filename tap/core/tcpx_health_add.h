@@ -38,8 +38,10 @@ void tcpx_health_add_unreachable(hstream_t *hs, const tcpx_tap_rec_t *rec);
 void tcpx_health_add_pmtu_resend(hstream_t *hs, const tcpx_tap_rec_t *rec);
 gboolean tcpx_health_is_pmtu_resend(const tcpx_tap_rec_t *rec);
 
-/* tcpx_health_queue.c: the ACK RTT's sustained level (tcpx_health_derive_queue: the queue). */
+/* tcpx_health_queue.c: the ACK RTT's sustained level (tcpx_health_derive_queue: the queue), without the
+ * samples of data sent before a resend (tcpx_health_note_resend). */
 void tcpx_health_add_queue(hstream_t *hs, const tcpx_tap_rec_t *rec, int d);
+void tcpx_health_note_resend(hstream_t *hs, int sender);
 
 /* tcpx_health_limits.c: what held each sender back, from the record's time on. */
 void tcpx_health_add_limits(hstream_t *hs, const tcpx_tap_rec_t *rec, const rec_view_t *r);

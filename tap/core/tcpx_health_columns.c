@@ -270,27 +270,15 @@ get_refusals(hs_t *s, hv_t *v)
 {
     set_count(v, s->refusals);
 }
-static void
-get_queue_base(hs_t *s, hv_t *v)
-{
-    set_num(v, s->queue_dir >= 0, s->queue_base_ns);
-}
-static void
-get_queue_peak(hs_t *s, hv_t *v)
-{
-    set_num(v, s->queue_dir >= 0, s->queue_peak_ns);
-}
-static void
-get_queue_rate(hs_t *s, hv_t *v)
-{
-    set_num(v, s->queue_dir >= 0, (gint64)s->queue_rate_bps);
-}
 /* A number known only when its event happened (null in the JSON otherwise). */
 #define GET_WHEN(name, when, value)    \
     static void name(hs_t *s, hv_t *v) \
     {                                  \
         set_num(v, (when), (value));   \
     }
+GET_WHEN(get_queue_base, s->queue_dir >= 0, s->queue_base_ns)
+GET_WHEN(get_queue_peak, s->queue_dir >= 0, s->queue_peak_ns)
+GET_WHEN(get_queue_rate, s->queue_dir >= 0, (gint64)s->queue_rate_bps)
 GET_WHEN(get_sacked_resent, s->sacked_resent > 0, s->sacked_resent_bytes)
 GET_WHEN(get_beyond, s->beyond_segments > 0, s->beyond_bytes)
 GET_WHEN(get_unreach_icmps, s->unreach_icmps > 0, s->unreach_icmps)
@@ -362,6 +350,11 @@ get_position(hs_t *s, hv_t *v)
 {
     v->known = TRUE;
     v->v.position = s->position;
+}
+static void
+get_loss_cause(hs_t *s, hv_t *v)
+{
+    set_text(v, s->judged ? tcpx_health_loss_cause_name(s->loss_cause) : NULL);
 }
 static void
 get_loss_pattern(hs_t *s, hv_t *v)
@@ -491,6 +484,7 @@ static const tcpx_health_column_t columns[] = {
     { "loss_pattern", TCPX_HU_TEXT, get_loss_pattern, J,
       .table = { 15, "Loss", "loss", "Loss pattern" }, .gui = { 13, 0, "Loss pattern" } },
     { "loss_events", TCPX_HU_COUNT, get_loss_events, J },
+    { "loss_cause", TCPX_HU_TEXT, get_loss_cause, J },
     { "queue_rtt_least_ms", TCPX_HU_MS, get_queue_base, J },
     { "queue_rtt_peak_ms", TCPX_HU_MS, get_queue_peak, J },
     { "queue_rate_bps", TCPX_HU_COUNT, get_queue_rate, J },

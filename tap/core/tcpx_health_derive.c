@@ -255,5 +255,6 @@ tcpx_health_derive(tcpx_health_t *h, hstream_t *hs)
     derive_holes(hs);
     derive_lost(hs);
     derive_loss(&h->prefs, hs);
+    tcpx_health_derive_loss_cause(hs);
     derive_completeness(h, hs);
 }

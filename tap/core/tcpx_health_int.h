@@ -140,6 +140,7 @@ typedef struct {
     gint64 rtt_recent[2][8];
     gint64 rtt_floor_max[2];
     gint64 rtt_floor_jump[2]; /* the largest rise of that level in one step */
+    gint64 rtt_kept_sum[2];   /* the sum of the samples kept (rtt_recent_n of them) */
     /* history letters: the letters each side has had, and the counts of the repeating ones */
     guint64 hist_seen[2];
     guint32 hist_count[2][4];
@@ -166,6 +167,7 @@ typedef struct {
     guint32 win_pre_max[2], win_post_max[2]; /* largest window before / after the first full window */
     /* the highest sequence each side sent (data, FIN) */
     guint32 snd_max[2];
+    guint32 karn_hi[2];    /* snd_max[d] at d's latest resend: ACKs up to it time the recovery (karn_open) */
     guint32 heard_high[2]; /* snd_max[d] when the other side last sent a packet (tcpx_health_silence.c) */
     guint32 tfo_resend;    /* TFO SYN data the server ignored, still to be resent */
     guint32 ooo[2];        /* out-of-order segments per sender */
@@ -194,6 +196,7 @@ typedef struct {
     bool wf_open[2], wf_loss[2]; /* a period is open; ...it began while a loss hole held the left edge */
     bool ack_known[2];
     bool snd_known[2];
+    bool karn_open[2];
     bool rs_backoff[2];
     bool rst_after_fins, rst_after_one_fin; /* resets */
     bool seen_any;                          /* first record */
@@ -435,6 +438,7 @@ void tcpx_health_drain(const tcpx_health_t *h, GString *out);
 
 /* tcpx_health_queue.c: a queue on the path from the ACK RTTs' sustained level (pub.queue_*). */
 void tcpx_health_derive_queue(hstream_t *hs);
+void tcpx_health_derive_loss_cause(hstream_t *hs);
 void tcpx_health_derive_limits(hstream_t *hs);
 void tcpx_health_limits_release(tcpx_limits_acc_t *a);
 

@@ -4,9 +4,13 @@
  * A delayed ACK lifts one sample, a queue every sample for as long as it holds: the level is
  * the least of the latest QUEUE_RING samples, and the peak the highest level.  A queue
  * fills step by step; a path that holds everything at once (a delay spike, told by the D-SACKs
- * of the resends it provokes) lifts the level in one step: no queue.  The capture
+ * of the resends it provokes) lifts the level in one step: no queue.  As Karn's rule says, an ACK
+ * of data sent before a resend is no sample: Wireshark times it from the original, so it measures
+ * the loss recovery (a hole held the ACK back), not the path.  The capture
  * point sees the queues between it and the receiver (and back): a capture near the receiver
  * sees none, and says nothing.
+ *
+ * The same levels say why a stream lost segments (tcpx_health_derive_loss_cause).
  *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
@@ -17,8 +21,18 @@
  * at most) and jitter. */
 #define QUEUE_FACTOR 4
 #define QUEUE_MIN_NS (250 * NS_PER_MS)
+/* A queue that overflows shows before it does: the level rose by a quarter of the least, and 5 ms. */
+#define RISE_DIVISOR 4
+#define RISE_MIN_NS (5 * NS_PER_MS)
 
 G_STATIC_ASSERT(G_N_ELEMENTS(((hstream_t *)0)->rtt_recent[0]) == QUEUE_RING);
+
+void
+tcpx_health_note_resend(hstream_t *hs, int sender)
+{
+    hs->karn_hi[sender] = hs->snd_max[sender];
+    hs->karn_open[sender] = true;
+}
 
 void
 tcpx_health_add_queue(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
@@ -26,6 +40,12 @@ tcpx_health_add_queue(hstream_t *hs, const tcpx_tap_rec_t *rec, int d)
     int dir = d == 0 ? TCPX_S2C : TCPX_C2S; /* the data this ACK acknowledges */
     if (rec->ack_rtt_ns <= 0 || rec->ack_rtt_ns > TCPX_MAX_RTT_NS)
         return;
+    if (hs->karn_open[1 - d]) {
+        if ((gint32)(rec->ack - hs->karn_hi[1 - d]) <= 0)
+            return;
+        hs->karn_open[1 - d] = false;
+    }
+    hs->rtt_kept_sum[dir] += rec->ack_rtt_ns;
     hs->rtt_recent[dir][hs->rtt_recent_n[dir]++ % QUEUE_RING] = rec->ack_rtt_ns;
     if (hs->rtt_recent_n[dir] < QUEUE_RING)
         return;
@@ -70,6 +90,38 @@ tcpx_health_derive_queue(hstream_t *hs)
         s->queue_peak_frame = hs->rtt_floor_frame[dir];
         /* in double: bytes x 8 x 10^9 outgrows 64 bits past 2 GB */
         s->queue_rate_bps = s->duration_ns > 0 ? (guint64)((double)s->bytes[sender] * 8e9 / (double)s->duration_ns) : 0;
+    }
+}
+
+/* Bursts of loss are a queue overflowing.  Single losses rounds apart fit a lossy link, and as well a
+ * queue a growing window overflows by a segment at a time (or a queue manager, CoDel or RED, dropping
+ * early).  The RTT of the lost data decides: its sustained level and its mean both risen above the least
+ * show a queue that filled and stayed full (a spike lifts the level, hardly the mean; one late ACK neither);
+ * both flat show no deep one filled (a shallow one may have, in a short burst), but only where the capture
+ * sees the whole path of that data, near its sender: elsewhere a queue may sit upstream of the capture, out
+ * of its RTTs' sight. */
+void
+tcpx_health_derive_loss_cause(hstream_t *hs)
+{
+    tcpx_health_stream_t *s = &hs->pub;
+    s->loss_rtt_rise_ns = 0;
+    s->loss_cause = s->loss_pattern == TCPX_LOSS_BURSTS ? TCPX_LOSS_CAUSE_QUEUE : TCPX_LOSS_CAUSE_NONE;
+    if (s->loss_pattern != TCPX_LOSS_SCATTERED)
+        return;
+    s->loss_cause = TCPX_LOSS_CAUSE_UNDETERMINED;
+    int sender = s->retx_net[1] >= s->retx_net[0] ? 1 : 0;
+    int dir = sender == 0 ? TCPX_C2S : TCPX_S2C;
+    gint64 base = least_rtt(s, dir);
+    if (base <= 0 || hs->rtt_recent_n[dir] < QUEUE_RING)
+        return;
+    gint64 level_rise = hs->rtt_floor_max[dir] - base, mean_rise = hs->rtt_kept_sum[dir] / hs->rtt_recent_n[dir] - base;
+    gint64 enough = MAX(base / RISE_DIVISOR, RISE_MIN_NS);
+    if (level_rise >= enough && mean_rise >= enough) {
+        s->loss_cause = TCPX_LOSS_CAUSE_QUEUE;
+        s->loss_rtt_rise_ns = mean_rise;
+    } else if (level_rise < enough && mean_rise < enough &&
+               s->position == (sender == 0 ? TCPX_POS_NEAR_CLIENT : TCPX_POS_NEAR_SERVER)) {
+        s->loss_cause = TCPX_LOSS_CAUSE_NO_QUEUE;
     }
 }
 

@@ -168,8 +168,17 @@ static const struct {
     /* (a loss pattern implies loss retransmissions, so these follow the sentence above) */
     [TCPX_HW_PARA_LOSS_BURSTS] = { "loss_bursts",
         " The losses came in bursts: a buffer overflowing somewhere along the path." },
+    /* single losses fit a lossy link and a queue overflowing a segment at a time: the RTT decides */
     [TCPX_HW_PARA_LOSS_SCATTERED] = { "loss_scattered",
-        " The losses were scattered: a lossy link rather than a full buffer." },
+        " The losses were scattered, mostly one segment at a time, round trips apart"
+        "{?loss_cause_queue:, while the RTT under load was {loss_rtt_rise} above its least on average: a full queue "
+        "on the path, overflowing a segment at a time as the sending windows grew into it, rather than a lossy link."
+        "|{?loss_cause_no_queue:, and the RTT did not rise before them, so no deep queue filled up: a lossy link "
+        "(the interfaces' error counters show it), a shallow queue overflowing in short bursts, or a queue manager "
+        "(CoDel, RED) dropping early; the drop counters along the path tell which."
+        "|: a lossy link, or a queue overflowing a segment at a time as the sending window grew into it. This "
+        "capture's RTTs cannot tell them apart; captured at the sender, an RTT that rises before the losses shows a "
+        "queue.}}" },
     [TCPX_HW_PARA_LOSS_ISOLATED] = { "loss_isolated", " A single, isolated loss." },
     [TCPX_HW_PARA_ZERO_WINDOW] = { "any_zero_window",
         " Zero window:"

@@ -429,6 +429,9 @@ static const tcpx_var_t vars[] = {
     { "loss_bursts",         loss_is,         OF(loss_pattern), TCPX_LOSS_BURSTS },
     { "loss_scattered",      loss_is,         OF(loss_pattern), TCPX_LOSS_SCATTERED },
     { "loss_isolated",       loss_is,         OF(loss_pattern), TCPX_LOSS_ISOLATED },
+    { "loss_cause_queue",    is,              OF(loss_cause), TCPX_LOSS_CAUSE_QUEUE },
+    { "loss_cause_no_queue", is,              OF(loss_cause), TCPX_LOSS_CAUSE_NO_QUEUE },
+    { "loss_rtt_rise",       dur,             OF(loss_rtt_rise_ns), 1 },
     /* the loss verdict */
     { "loss_data",           ev_u32,          EV(loss_data), 0 },
     { "loss_retx",           ev_u32,          EV(loss_retx), 0 },

@@ -9,7 +9,7 @@ Run inside a namespace by make_corpus.py, arguments as key=value:
     python3 apps.py client server=10.2.0.2 port=8080 sport=40001
                            [get=1000000 | put=300000 | chat=0.6,1.2 | nagle=20]
                            [stall=3 stall_after=N] [rcvbuf=16384]
-                           [timeout=30] [linger0=0.3]
+                           [timeout=30] [linger0=0.3] [hold=0.5]
     python3 apps.py scan server=10.2.0.2 ports=9001-9030 sport=40101
                          [gap=0.01]
 
@@ -20,7 +20,8 @@ bytes.  ``pace``: the server writes its answer ``chunk`` bytes at a time,
 ``pace`` s apart (little in flight).  ``chat``: an interactive session (SSH-
 like): the client sleeps each listed pause (its user's think time), sends a
 one-line command and reads the server's immediate ``chat``-byte answer, then
-closes.  ``nagle``: that many commands, each written in two small writes
+closes; ``hold``: the client waits that long between connecting and its
+request (parallel clients: every handshake done before any data).  ``nagle``: that many commands, each written in two small writes
 (write-write-read, Nagle left on) to a ``chat`` server, the answer read after
 each.  ``linger0``: once all is read (the server's FIN
 too), the client waits that many seconds and closes with SO_LINGER {1, 0}
@@ -36,6 +37,7 @@ import select
 import socket
 import struct
 import sys
+import threading
 import time
 
 CONGESTION = b"cubic"
@@ -150,10 +152,16 @@ def server(port, think=0, stall=0, stall_after=0, rcvbuf=0, conns=1,
     ls.bind(("0.0.0.0", int(port)))
     ls.listen(8)
     print("listening", flush=True)
+    # each connection in a thread of its own: parallel clients are served at once
+    threads = []
     for _ in range(int(conns)):
         c, _ = ls.accept()
-        serve_one(c, float(think), float(stall), int(stall_after),
-                  float(pace), int(chunk), int(chat))
+        t = threading.Thread(target=serve_one, args=(c, float(think), float(stall), int(stall_after),
+                                                     float(pace), int(chunk), int(chat)))
+        t.start()
+        threads.append(t)
+    for t in threads:
+        t.join()
 
 
 def read_line(s):
@@ -196,7 +204,7 @@ def nagle_session(s, n):
 
 
 def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
-           rcvbuf=0, timeout=30, chat=None, linger0=None, nagle=None):
+           rcvbuf=0, timeout=30, chat=None, linger0=None, nagle=None, hold=0):
     res = {"sport": int(sport), "error": None, "bytes": 0}
     t0 = time.monotonic()
     s = new_socket(int(rcvbuf))
@@ -206,6 +214,7 @@ def client(server, port, sport, get=None, put=None, stall=0, stall_after=0,
         s.bind(("0.0.0.0", int(sport)))
         s.connect((server, int(port)))
         res["connect_s"] = round(time.monotonic() - t0, 4)
+        time.sleep(float(hold))
         if chat is not None:
             res["bytes"] = chat_session(s, [float(x) for x in chat.split(",")])
         elif nagle is not None:

@@ -137,12 +137,15 @@ SCENARIOS = {}
 
 class Stream:
     """One TCP stream's truth; ``pattern``: how its losses came (tcpx's
-    words: "scattered" single losses, "bursts" of several at once)."""
+    words: "scattered" single losses, "bursts" of several at once); cause: what
+    dropped the segments ("queue": a qdisc overflowing; "link": nftables
+    dropping with no queue, as a lossy link does)."""
 
-    def __init__(self, sport, dport, verdict, note="", pattern=None):
+    def __init__(self, sport, dport, verdict, note="", pattern=None, cause=None):
         self.client = "%s:%d" % (CLIENT_IP, sport)
         self.server = "%s:%d" % (SERVER_IP, dport)
         self.verdict, self.note, self.pattern = verdict, note, pattern
+        self.cause = cause
 
     def truth(self):
         v = VERDICTS[self.verdict]
@@ -159,6 +162,8 @@ class Stream:
             t["note"] = self.note
         if self.pattern:
             t["loss_pattern"] = self.pattern
+        if self.cause:
+            t["loss_cause"] = self.cause
         return t
 
 
@@ -209,7 +214,7 @@ LOSS_RULE = ('iifname "dlc" oifname "r0" tcp sport 8080 ip length > 100 '
 @scenario("loss_scattered",
           "1 MB download, the router drops every 50th data segment",
           [Stream(40001, 8080, "network_loss", "single losses, ~50 segments apart",
-                  pattern="scattered")],
+                  pattern="scattered", cause="link")],
           injected="nftables on the router, server->client data: "
                    "numgen inc mod 50 == 25 drop (2%, deterministic)",
           capture_note="downstream of the drops: the lost segments are "
@@ -228,7 +233,7 @@ def loss_scattered(lab, expect):
           "loss_scattered captured at the server: each lost segment is "
           "seen twice, original and retransmission",
           [Stream(40001, 8080, "network_loss", "single losses, ~50 segments apart",
-                  pattern="scattered")],
+                  pattern="scattered", cause="link")],
           injected="nftables on the router, server->client data: "
                    "numgen inc mod 50 == 25 drop (2%, deterministic)",
           capture="server",
@@ -243,7 +248,8 @@ def loss_scattered_at_server(lab, expect):
           "queue: slow start overflows it once",
           [Stream(40001, 8080, "network_loss",
                   "one overflow: 3-4 segments lost within one RTT, "
-                  "recovered in one SACK recovery", pattern="bursts")],
+                  "recovered in one SACK recovery", pattern="bursts",
+                  cause="queue")],
           injected="tbf rate 10mbit burst 3000 limit 12000 on the router's "
                    "interface toward the client (r0)",
           capture_note="after the queue: tbf drops happen before the "
@@ -256,6 +262,51 @@ def queue_overflow(lab, expect):
     expect(r["error"] is None, "transfer complete")
     expect(lab.qdisc_drops("router", "r0") > 0, "the queue overflowed")
     return [r]
+
+
+@scenario("queue_shared",
+          "four 3 MB downloads at once through a 10 Mbit/s bottleneck with "
+          "a 30 kB queue: the flows fill the queue together and each "
+          "overflow drops a segment or two of some of them",
+          [Stream(40001 + i, 8080, "network_loss",
+                  "a full queue, not a lossy link: the RTT rises by the "
+                  "queue's delay (24 ms) before each overflow; a stream "
+                  "may lose single segments, rounds apart, as on a lossy "
+                  "link", cause="queue") for i in range(4)],
+          injected="tbf rate 10mbit burst 3000 limit 30000 on the router's "
+                   "interface toward the client (r0)",
+          capture_note="after the queue: tbf drops happen before the "
+                       "packets reach the captured interface, and the "
+                       "capture's RTTs (to the client and back) miss the "
+                       "queue's delay")
+def queue_shared(lab, expect):
+    lab.qdisc("router", "r0", "tbf", "rate", "10mbit", "burst", "3000",
+              "limit", "30000")
+    lab.app("server", "server", port=8080, conns=4)
+    # the handshakes first: one through a full queue would not show the path's RTT
+    procs = [lab.client(wait=False, port=8080, sport=40001 + i, get=3000000,
+                        hold=0.5) for i in range(4)]
+    res = [lab.result(p) for p in procs]
+    expect(all(r["error"] is None for r in res), "transfers complete")
+    expect(lab.qdisc_drops("router", "r0") >= 5,
+           "the queue overflowed again and again")
+    return res
+
+
+@scenario("queue_shared_at_server",
+          "queue_shared captured at the server: the RTTs of its data include "
+          "the queue's delay",
+          [Stream(40001 + i, 8080, "network_loss",
+                  "a full queue: the RTT under load rises by up to the "
+                  "queue's delay (24 ms) over the path's 40 ms",
+                  cause="queue") for i in range(4)],
+          injected="tbf rate 10mbit burst 3000 limit 30000 on the router's "
+                   "interface toward the client (r0)",
+          capture="server",
+          capture_note="upstream of the queue: every original is captured, "
+                       "then its retransmission")
+def queue_shared_at_server(lab, expect):
+    return queue_shared(lab, expect)
 
 
 @scenario("dead_path",

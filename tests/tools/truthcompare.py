@@ -69,6 +69,11 @@ def stream_name(s):
     return "%s -> %s" % (s["client"], s["server"])
 
 
+# What tcpx may not say of a loss whose truth is a queue (tbf drops) or a lossy link (nftables drops, no
+# queue): "undetermined" never contradicts.
+CAUSE_CONTRADICTS = {"queue": ("no_queue_delay",), "link": ("queue",)}
+
+
 def stream_results(truth, obs):
     """(rows, misses): per truth stream, what tcpx judged."""
     rows, misses = [], []
@@ -88,7 +93,8 @@ def stream_results(truth, obs):
         row = dict(scenario=scenario, stream=name, truth_fault=s["fault"], faults_ok=s["faults_ok"],
                    tcpx_fault=h["fault"], truth_verdict=s["verdict"], tcpx_codes=codes,
                    tcpx_verdict=h["verdict_code"], truth_loss=s.get("loss_pattern"),
-                   tcpx_loss=h["loss_pattern"], truth_position=want_position,
+                   tcpx_loss=h["loss_pattern"], truth_cause=s.get("loss_cause"),
+                   tcpx_cause=h.get("loss_cause") or "-", truth_position=want_position,
                    tcpx_position=h["capture_position"], verdict_text=h["verdict"])
         rows.append(row)
         if h["client"] != s["client"]:
@@ -99,6 +105,8 @@ def stream_results(truth, obs):
             miss("verdict", h["verdict_code"], "%s (codes: %s)" % (s["verdict"], ", ".join(codes) or "none yet"))
         if s.get("loss_pattern") and h["loss_pattern"] != s["loss_pattern"]:
             miss("loss_pattern", h["loss_pattern"], s["loss_pattern"])
+        if h.get("loss_cause") in CAUSE_CONTRADICTS.get(s.get("loss_cause"), ()):
+            miss("loss_cause", h["loss_cause"], s["loss_cause"])
         if want_position and h["capture_position"] != want_position:
             miss("position", h["capture_position"], "%s (capture at %s)" % (
                 want_position, truth["capture"]["point"]))

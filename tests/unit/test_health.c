@@ -2337,6 +2337,79 @@ test_loss_downstream_pairs(void)
     tcpx_health_free(h);
 }
 
+/* A paragraph as one line: its wrapping (a newline and an indent) made a space. */
+static char *
+unwrapped(const char *text)
+{
+    GString *out = g_string_new(NULL);
+    for (const char *q = text; *q; q++) {
+        if (*q != '\n') {
+            g_string_append_c(out, *q);
+            continue;
+        }
+        g_string_append_c(out, ' ');
+        while (q[1] == ' ')
+            q++;
+    }
+    return g_string_free(out, FALSE);
+}
+
+/* Six single losses 900 ms apart in 100 server segments, each ACKed (ACK RTT: rtt_ms, then loaded_ms
+ * from the 10th segment on), the handshake's legs d1 and d2 placing the capture. */
+static const tcpx_health_stream_t *
+scattered_with_rtt(conn_t *c, double d1, double d2, double rtt_ms, double loaded_ms, GString *p)
+{
+    double t = 100;
+    handshake(c, 0, d1, d2);
+    rec(c, d1 + d2 + 1, C, PA, 200, 64256, 0);
+    for (int i = 0; i < 100; i++, t += 2) {
+        rec(c, t, S, A, 1400, 65160, 0);
+        rec_full(c, t + 1, C, A, 0, 64256, 0, MS(i < 10 ? rtt_ms : loaded_ms), 0, 0, 0);
+        if (i % 16 == 5) {
+            rec_full(c, t + 1.5, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, c->seq[1] - 1400);
+            t += 900;
+        }
+    }
+    close_both(c, t + 10, d1 + d2);
+    const tcpx_health_stream_t *s = judge(c);
+    tcpx_health_render_paragraph(s, p);
+    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_SCATTERED);
+    return s;
+}
+
+/* Single losses fit a lossy link and a queue overflowing a segment at a time: near the sender, a flat
+ * RTT says no queue filled, a risen one a queue; away from it the RTTs miss part of the path. */
+static void
+test_loss_cause_from_rtt(void)
+{
+    static const struct {
+        double d1, d2, rtt, loaded;
+        tcpx_loss_cause_t cause;
+        const char *says;
+    } cases[] = {
+        { 0.1, 40, 40, 41, TCPX_LOSS_CAUSE_NO_QUEUE, "no deep queue filled up: a lossy link" },
+        { 0.1, 40, 40, 70, TCPX_LOSS_CAUSE_QUEUE, "27 ms above its least on average: a full queue" },
+        { 40, 0.1, 0.1, 0.1, TCPX_LOSS_CAUSE_UNDETERMINED, "This capture's RTTs cannot tell them apart" },
+        { 40, 0.1, 0.1, 30, TCPX_LOSS_CAUSE_QUEUE, "a full queue" },      /* a queue past the capture */
+        { 0.1, 40, 40, 45, TCPX_LOSS_CAUSE_NO_QUEUE, "a shallow queue" }, /* risen by less than a quarter */
+    };
+    for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
+        tcpx_health_t *h = tcpx_health_new(NULL);
+        conn_t c;
+        GString *p = g_string_new(NULL);
+        conn_init(&c, h, 50 + i, TRUE);
+        const tcpx_health_stream_t *s = scattered_with_rtt(&c, cases[i].d1, cases[i].d2, cases[i].rtt, cases[i].loaded,
+                                                           p);
+        g_assert_cmpint(s->loss_cause, ==, cases[i].cause);
+        char *text = unwrapped(p->str);
+        g_assert_nonnull(strstr(text, cases[i].says));
+        g_assert_null(strstr(text, cases[i].cause == TCPX_LOSS_CAUSE_NO_QUEUE ? "a full queue" : "no deep queue"));
+        g_free(text);
+        g_string_free(p, TRUE);
+        tcpx_health_free(h);
+    }
+}
+
 /* One fast retransmission of the start of a hole the receiver's SACK shows 4 segments long (with
  * sack) or a plain duplicate ACK (without): a burst of 4, or a single loss. */
 static const tcpx_health_stream_t *
@@ -2678,6 +2751,7 @@ main(int argc, char **argv)
     g_test_add_func("/health/every_packet_twice", test_every_packet_twice);
     g_test_add_func("/health/loss_downstream_burst", test_loss_downstream_burst);
     g_test_add_func("/health/loss_downstream_scattered", test_loss_downstream_scattered);
+    g_test_add_func("/health/loss_cause_from_rtt", test_loss_cause_from_rtt);
     g_test_add_func("/health/loss_downstream_pairs", test_loss_downstream_pairs);
     g_test_add_func("/health/loss_sack_hole", test_loss_sack_hole);
     g_test_add_func("/health/zero_window_short", test_zero_window_short);
