@@ -20,12 +20,13 @@ bytes.  ``pace``: the server writes its answer ``chunk`` bytes at a time,
 ``pace`` s apart (little in flight).  ``chat``: an interactive session (SSH-
 like): the client sleeps each listed pause (its user's think time), sends a
 one-line command and reads the server's immediate ``chat``-byte answer, then
-closes; ``hold``: the client waits that long between connecting and its
-request (parallel clients: every handshake done before any data).  ``nagle``: that many commands, each written in two small writes
+closes.  ``hold``: the client waits that long between connecting and its
+request (parallel clients: every handshake done before any data).
+``nagle``: that many commands, each written in two small writes
 (write-write-read, Nagle left on) to a ``chat`` server, the answer read after
-each.  ``linger0``: once all is read (the server's FIN
-too), the client waits that many seconds and closes with SO_LINGER {1, 0}
-(a RST instead of a FIN).  ``scan``: a connect scan, one SYN every
+each.  ``linger0``: once all is read (the server's FIN too), the client waits
+that many seconds and closes with SO_LINGER {1, 0} (a RST instead of a FIN).
+``conns``: the server serves that many connections, each in a thread.  ``scan``: a connect scan, one SYN every
 ``gap`` s to each port from consecutive source ports.  Every socket uses cubic (the host default is bbr, and a namespace
 cannot change it), so loss recovery looks like most servers'.  The client
 prints one JSON line: connect time, bytes, error (e.g. ECONNREFUSED).
