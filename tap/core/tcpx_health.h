@@ -71,9 +71,9 @@ typedef enum {
 /* What the RTT says of the losses (tcpx_health_derive_loss_cause). */
 typedef enum {
     TCPX_LOSS_CAUSE_NONE = 0,    /* no loss pattern that asks (none, isolated, path_dead) */
-    TCPX_LOSS_CAUSE_QUEUE,       /* bursts, or single losses while the RTT rose: a queue overflowing */
-    TCPX_LOSS_CAUSE_NO_QUEUE,    /* single losses, the RTT flat over the whole path: no deep queue filled */
-    TCPX_LOSS_CAUSE_UNDETERMINED /* single losses, and the capture's RTTs do not tell */
+    TCPX_LOSS_CAUSE_QUEUE,       /* bursts or single losses while the RTT rose: a queue overflowing */
+    TCPX_LOSS_CAUSE_NO_QUEUE,    /* ...the RTT flat over the whole path: no deep queue filled (policer, link) */
+    TCPX_LOSS_CAUSE_UNDETERMINED /* ...and the capture's RTTs do not tell */
 } tcpx_loss_cause_t;
 
 typedef enum {
@@ -161,7 +161,7 @@ typedef struct {
     /* loss pattern */
     tcpx_loss_pattern_t loss_pattern;
     tcpx_loss_cause_t loss_cause;
-    gint64 loss_rtt_rise_ns;   /* (cause queue, single losses) the RTT's sustained rise above its least */
+    gint64 loss_rtt_rise_ns;   /* (cause queue) the RTT's mean rise above its least */
     gint64 hs_d1_ns, hs_d2_ns; /* (capture position) SYN->SYN-ACK, SYN-ACK->ACK; -1 unknown */
     guint32 loss_events, burst_events, max_hole_segments;
     /* a connection that never got going or died */

@@ -93,20 +93,20 @@ tcpx_health_derive_queue(hstream_t *hs)
     }
 }
 
-/* Bursts of loss are a queue overflowing.  Single losses rounds apart fit a lossy link, and as well a
- * queue a growing window overflows by a segment at a time (or a queue manager, CoDel or RED, dropping
- * early).  The RTT of the lost data decides: its sustained level and its mean both risen above the least
- * show a queue that filled and stayed full (a spike lifts the level, hardly the mean; one late ACK neither);
- * both flat show no deep one filled (a shallow one may have, in a short burst), but only where the capture
- * sees the whole path of that data, near its sender: elsewhere a queue may sit upstream of the capture, out
- * of its RTTs' sight. */
+/* Why segments were lost, from the RTT of the lost data: single losses rounds apart fit a lossy link and a
+ * queue a growing window overflows a segment at a time (or a queue manager, CoDel or RED, dropping early);
+ * bursts fit a queue overflowing and a policer (a rate limit that drops, queueing nothing) or a brief outage.
+ * The sustained level and the mean both risen above the least show a queue that filled and stayed full (a
+ * spike lifts the level, hardly the mean; one late ACK neither).  Both flat show no deep one filled, but only
+ * where the capture sees the whole path of that data, near its sender: elsewhere a queue may sit upstream of
+ * the capture, out of its RTTs' sight. */
 void
 tcpx_health_derive_loss_cause(hstream_t *hs)
 {
     tcpx_health_stream_t *s = &hs->pub;
     s->loss_rtt_rise_ns = 0;
-    s->loss_cause = s->loss_pattern == TCPX_LOSS_BURSTS ? TCPX_LOSS_CAUSE_QUEUE : TCPX_LOSS_CAUSE_NONE;
-    if (s->loss_pattern != TCPX_LOSS_SCATTERED)
+    s->loss_cause = TCPX_LOSS_CAUSE_NONE;
+    if (s->loss_pattern != TCPX_LOSS_SCATTERED && s->loss_pattern != TCPX_LOSS_BURSTS)
         return;
     s->loss_cause = TCPX_LOSS_CAUSE_UNDETERMINED;
     int sender = s->retx_net[1] >= s->retx_net[0] ? 1 : 0;

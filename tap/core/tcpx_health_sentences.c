@@ -166,9 +166,16 @@ static const struct {
         "{retx_net_client} by the client, {retx_net_server} by the server{?spurious:, {spurious} spurious}) "
         "and {dup_acks} duplicate ACK{?one_dup_acks:|s}." },
     /* (a loss pattern implies loss retransmissions, so these follow the sentence above) */
+    /* the pattern alone does not tell a queue from a policer or a lossy link: the RTT of the lost data decides */
     [TCPX_HW_PARA_LOSS_BURSTS] = { "loss_bursts",
-        " The losses came in bursts: a buffer overflowing somewhere along the path." },
-    /* single losses fit a lossy link and a queue overflowing a segment at a time: the RTT decides */
+        " The losses came in bursts"
+        "{?loss_cause_queue:, while the RTT under load was {loss_rtt_rise} above its least on average: a queue on "
+        "the path overflowing."
+        "|{?loss_cause_no_queue:, but the RTT did not rise before them, so no queue filled up: a policer (a rate "
+        "limit dropping what exceeds it) or a brief outage, not a queue overflowing; the drop counters along the "
+        "path tell which."
+        "|: a queue overflowing, or a policer (a rate limit dropping what exceeds it). This capture's RTTs cannot "
+        "tell them apart; captured at the sender, an RTT that rises before the losses shows a queue.}}" },
     [TCPX_HW_PARA_LOSS_SCATTERED] = { "loss_scattered",
         " The losses were scattered, mostly one segment at a time, round trips apart"
         "{?loss_cause_queue:, while the RTT under load was {loss_rtt_rise} above its least on average: a full queue "

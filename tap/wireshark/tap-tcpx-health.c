@@ -87,8 +87,8 @@ tcpx_health_register_prefs(module_t *m)
         &health_prefs.burst_rtts);
     prefs_register_uint_preference(
         m, "health_burst_min_events", "Loss burst: minimum events",
-        "A cluster of at least this many lost segments is a burst (buffer overflow); isolated "
-        "losses are scattered (a lossy link, or a queue overflowing a segment at a time: the RTT decides).",
+        "A cluster of at least this many lost segments is a burst (a queue or a policer); isolated "
+        "losses are scattered (a lossy link, or a queue overflowing a segment at a time): the RTT decides.",
         10, &health_prefs.burst_min_events);
     prefs_register_uint_preference(m, "health_w_loss_low", "Score weight: some loss",
                                    "Points taken off for any retransmission below the moderate band.", 10,

@@ -5,7 +5,7 @@ Run inside a namespace by make_corpus.py, arguments as key=value:
 
     python3 apps.py server port=8080 [think=2] [stall=3 stall_after=20000]
                            [rcvbuf=16384] [conns=1] [pace=0.05 chunk=8192]
-                           [chat=300]
+                           [chat=300] [maxrate=1500000]
     python3 apps.py client server=10.2.0.2 port=8080 sport=40001
                            [get=1000000 | put=300000 | chat=0.6,1.2 | nagle=20]
                            [stall=3 stall_after=N] [rcvbuf=16384]
@@ -26,7 +26,8 @@ request (parallel clients: every handshake done before any data).
 (write-write-read, Nagle left on) to a ``chat`` server, the answer read after
 each.  ``linger0``: once all is read (the server's FIN too), the client waits
 that many seconds and closes with SO_LINGER {1, 0} (a RST instead of a FIN).
-``conns``: the server serves that many connections, each in a thread.  ``scan``: a connect scan, one SYN every
+``conns``: the server serves that many connections, each in a thread;
+``maxrate``: its sockets send no faster than that many bytes/s, paced.  ``scan``: a connect scan, one SYN every
 ``gap`` s to each port from consecutive source ports.  Every socket uses cubic (the host default is bbr, and a namespace
 cannot change it), so loss recovery looks like most servers'.  The client
 prints one JSON line: connect time, bytes, error (e.g. ECONNREFUSED).
@@ -42,6 +43,7 @@ import threading
 import time
 
 CONGESTION = b"cubic"
+SO_MAX_PACING_RATE = 47  # asm-generic/socket.h; Python's socket module lacks it
 
 
 def new_socket(rcvbuf=0):
@@ -147,8 +149,10 @@ def serve_request(c, think, stall, stall_after, pace, chunk):
 
 
 def server(port, think=0, stall=0, stall_after=0, rcvbuf=0, conns=1,
-           pace=0, chunk=8192, chat=0):
+           pace=0, chunk=8192, chat=0, maxrate=0):
     ls = new_socket(int(rcvbuf))
+    if int(maxrate):    # TCP paces its sends (internal pacing): no line-rate bursts
+        ls.setsockopt(socket.SOL_SOCKET, SO_MAX_PACING_RATE, int(maxrate))
     ls.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
     ls.bind(("0.0.0.0", int(port)))
     ls.listen(8)

@@ -69,9 +69,9 @@ def stream_name(s):
     return "%s -> %s" % (s["client"], s["server"])
 
 
-# What tcpx may not say of a loss whose truth is a queue (tbf drops) or a lossy link (nftables drops, no
-# queue): "undetermined" never contradicts.
-CAUSE_CONTRADICTS = {"queue": ("no_queue_delay",), "link": ("queue",)}
+# What tcpx may not say of a loss whose truth is a queue (tbf drops), a lossy link or a policer (nftables
+# drops, no queue): "undetermined" never contradicts.
+CAUSE_CONTRADICTS = {"queue": ("no_queue_delay",), "link": ("queue",), "policer": ("queue",)}
 
 
 def stream_results(truth, obs):

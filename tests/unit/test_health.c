@@ -1808,8 +1808,8 @@ test_pmtu_blackhole(void)
     g_assert_nonnull(strstr(s->verdict, "path-MTU black hole: 1448-byte segments never arrived, through 3 timeouts"));
     GString *p = g_string_new(NULL);
     tcpx_health_render_paragraph(s, p);
-    g_assert_null(strstr(p->str, "buffer overflowing"));
-    g_assert_null(strstr(p->str, "lossy link"));
+    g_assert_null(strstr(p->str, "The losses came in bursts")); /* no loss pattern: the black hole says why */
+    g_assert_null(strstr(p->str, "The losses were scattered"));
     g_string_free(p, TRUE);
     tcpx_health_free(h);
 }
@@ -2354,10 +2354,10 @@ unwrapped(const char *text)
     return g_string_free(out, FALSE);
 }
 
-/* Six single losses 900 ms apart in 100 server segments, each ACKed (ACK RTT: rtt_ms, then loaded_ms
- * from the 10th segment on), the handshake's legs d1 and d2 placing the capture. */
+/* 100 server segments, each ACKed (ACK RTT: rtt_ms, then loaded_ms from the 10th segment on), six of them
+ * lost: single losses 900 ms apart, or (bursty) six in a row; the handshake's legs d1 and d2 place the capture. */
 static const tcpx_health_stream_t *
-scattered_with_rtt(conn_t *c, double d1, double d2, double rtt_ms, double loaded_ms, GString *p)
+lost_with_rtt(conn_t *c, gboolean bursty, double d1, double d2, double rtt_ms, double loaded_ms, GString *p)
 {
     double t = 100;
     handshake(c, 0, d1, d2);
@@ -2365,45 +2365,50 @@ scattered_with_rtt(conn_t *c, double d1, double d2, double rtt_ms, double loaded
     for (int i = 0; i < 100; i++, t += 2) {
         rec(c, t, S, A, 1400, 65160, 0);
         rec_full(c, t + 1, C, A, 0, 64256, 0, MS(i < 10 ? rtt_ms : loaded_ms), 0, 0, 0);
-        if (i % 16 == 5) {
+        if (bursty ? i >= 50 && i < 56 : i % 16 == 5) {
             rec_full(c, t + 1.5, S, A, 1400, 65160, KB(TCPX_K_RETRANSMISSION), 0, 0, 0, c->seq[1] - 1400);
-            t += 900;
+            t += bursty ? 0 : 900;
         }
     }
     close_both(c, t + 10, d1 + d2);
     const tcpx_health_stream_t *s = judge(c);
     tcpx_health_render_paragraph(s, p);
-    g_assert_cmpint(s->loss_pattern, ==, TCPX_LOSS_SCATTERED);
+    g_assert_cmpint(s->loss_pattern, ==, bursty ? TCPX_LOSS_BURSTS : TCPX_LOSS_SCATTERED);
     return s;
 }
 
-/* Single losses fit a lossy link and a queue overflowing a segment at a time: near the sender, a flat
- * RTT says no queue filled, a risen one a queue; away from it the RTTs miss part of the path. */
+/* Single losses fit a lossy link and a queue overflowing a segment at a time, bursts a queue and a policer:
+ * near the sender, a flat RTT says no queue filled, a risen one a queue; away from it the RTTs miss part of
+ * the path. */
 static void
 test_loss_cause_from_rtt(void)
 {
     static const struct {
+        gboolean bursty;
         double d1, d2, rtt, loaded;
         tcpx_loss_cause_t cause;
         const char *says;
     } cases[] = {
-        { 0.1, 40, 40, 41, TCPX_LOSS_CAUSE_NO_QUEUE, "no deep queue filled up: a lossy link" },
-        { 0.1, 40, 40, 70, TCPX_LOSS_CAUSE_QUEUE, "27 ms above its least on average: a full queue" },
-        { 40, 0.1, 0.1, 0.1, TCPX_LOSS_CAUSE_UNDETERMINED, "This capture's RTTs cannot tell them apart" },
-        { 40, 0.1, 0.1, 30, TCPX_LOSS_CAUSE_QUEUE, "a full queue" },      /* a queue past the capture */
-        { 0.1, 40, 40, 45, TCPX_LOSS_CAUSE_NO_QUEUE, "a shallow queue" }, /* risen by less than a quarter */
+        { FALSE, 0.1, 40, 40, 41, TCPX_LOSS_CAUSE_NO_QUEUE, "no deep queue filled up: a lossy link" },
+        { FALSE, 0.1, 40, 40, 70, TCPX_LOSS_CAUSE_QUEUE, "27 ms above its least on average: a full queue" },
+        { FALSE, 40, 0.1, 0.1, 0.1, TCPX_LOSS_CAUSE_UNDETERMINED, "This capture's RTTs cannot tell them apart" },
+        { FALSE, 40, 0.1, 0.1, 30, TCPX_LOSS_CAUSE_QUEUE, "a full queue" },      /* a queue past the capture */
+        { FALSE, 0.1, 40, 40, 45, TCPX_LOSS_CAUSE_NO_QUEUE, "a shallow queue" }, /* risen by less than a quarter */
+        { TRUE, 0.1, 40, 40, 41, TCPX_LOSS_CAUSE_NO_QUEUE, "no queue filled up: a policer" },
+        { TRUE, 0.1, 40, 40, 70, TCPX_LOSS_CAUSE_QUEUE, "above its least on average: a queue on the path overflowing" },
+        { TRUE, 40, 0.1, 0.1, 0.1, TCPX_LOSS_CAUSE_UNDETERMINED, "a queue overflowing, or a policer" },
     };
     for (guint i = 0; i < G_N_ELEMENTS(cases); i++) {
         tcpx_health_t *h = tcpx_health_new(NULL);
         conn_t c;
         GString *p = g_string_new(NULL);
         conn_init(&c, h, 50 + i, TRUE);
-        const tcpx_health_stream_t *s = scattered_with_rtt(&c, cases[i].d1, cases[i].d2, cases[i].rtt, cases[i].loaded,
-                                                           p);
+        const tcpx_health_stream_t *s = lost_with_rtt(&c, cases[i].bursty, cases[i].d1, cases[i].d2, cases[i].rtt,
+                                                      cases[i].loaded, p);
         g_assert_cmpint(s->loss_cause, ==, cases[i].cause);
         char *text = unwrapped(p->str);
         g_assert_nonnull(strstr(text, cases[i].says));
-        g_assert_null(strstr(text, cases[i].cause == TCPX_LOSS_CAUSE_NO_QUEUE ? "a full queue" : "no deep queue"));
+        g_assert_null(strstr(text, cases[i].cause == TCPX_LOSS_CAUSE_NO_QUEUE ? "on average" : "did not rise"));
         g_free(text);
         g_string_free(p, TRUE);
         tcpx_health_free(h);
