@@ -7,10 +7,14 @@ TCPX_CORPUS_GENERATE=0 forbids making it (scripts/matrix.sh sets it in the chroo
 TCPX_TRUTH_JOBS: tshark runs at a time (default 2).
 
 Printed (ctest -V) and written to <build>/truth-matrices.json:
-  - per stream: fault domain, verdict, loss pattern and capture position, tcpx
-    against the truth (confusion matrices: rows truth, columns tcpx);
+  - per stream: fault domain, verdict, loss pattern, loss cause (only a
+    contradicting one misses) and capture position, tcpx against the truth
+    (confusion matrices: rows truth, columns tcpx);
   - per scenario and host: retransmission classes against the sending kernel's
-    counters (within 5% or 1), where the capture point makes them comparable;
+    counters (within 5% or 1; the resends after a timeout that SACKs prompt,
+    TCPSlowStartRetrans, may count as fast retransmissions or not: the wire
+    does not show the sender's state), where the capture point makes them
+    comparable;
   - capture artefacts: copies the capture made, and the ones tcpx labels;
   - wording defects (tests/tools/wording.py) in every text tcpx emits on the
     corpus and on ../shared/real-captures (when present).
