@@ -15,6 +15,11 @@
  * listener is noticed by the first record the consumer gets through the tap: every listener has had that
  * one too, and ours call tcpx_defer_forbid().
  *
+ * In tshark a deferred frame is never dissected again (one pass; with -2 its first pass runs no taps, so
+ * nothing is deferred, and the second finds every frame visited), so its results are not packed for later
+ * passes: ~300 instructions per notable frame, and the memory they took.  Elsewhere (a GUI given -z) they
+ * are kept, as for any frame.
+ *
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #define WS_LOG_DOMAIN "tcpx"
@@ -41,6 +46,7 @@ static struct {
     tcpx_defer_add_fn add;
     void *ctx;
     gboolean tapped;    /* the consumer has had a record through the tap */
+    gboolean one_pass;  /* tshark: no frame is dissected twice, so no result is kept for a later pass */
     gboolean forbidden; /* another listener, or a second consumer */
 } defer;
 
@@ -53,6 +59,7 @@ tcpx_defer_set_consumer(tcpx_defer_add_fn add, void *ctx)
     }
     defer.add = add;
     defer.ctx = ctx;
+    defer.one_pass = g_strcmp0(g_get_prgname(), "tshark") == 0;
 }
 
 void
@@ -91,7 +98,7 @@ tcpx_defer_flush(void)
 {
     for (guint i = 0; i < defer.n; i++) {
         deferred_t *d = &defer.header[i];
-        const tcpx_result_t *r = tcpx_analyze_header(d->stream, &d->seg, d->index, &defer.result);
+        const tcpx_result_t *r = tcpx_analyze_header(d->stream, &d->seg, d->index, &defer.result, !defer.one_pass);
         if (!defer.add)
             continue;
         tcpx_tap_record_fill(&defer.rec, d->stream, &d->seg, d->cut_len, r, tcpx_from_client(d->stream, &d->seg, r));

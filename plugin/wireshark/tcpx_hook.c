@@ -312,16 +312,18 @@ tcpx_hook_laters(packet_info *pinfo, guint *n)
 }
 
 const tcpx_result_t *
-tcpx_analyze_header(tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, guint index, tcpx_result_t *r)
+tcpx_analyze_header(tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, guint index, tcpx_result_t *r, gboolean keep)
 {
     guint8 buf[TCPX_PACKED_MAX];
     tcpx_analyze(&stream->core, seg, r);
     tcpx_release_note(&closed_streams, &stream->core);
     tcpx_release_sweep(&closed_streams, seg->ts_ns);
-    for (guint8 i = 0; i < r->n_later && i < TCPX_MAX_LATERS; i++)
+    for (guint8 i = 0; keep && i < r->n_later && i < TCPX_MAX_LATERS; i++)
         keep_later(&r->later[i]);
     if (!tcpx_result_notable(r))
         return NULL;
+    if (!keep)
+        return r;
     if (r->n >= TCPX_MAX_FINDINGS)
         ws_debug("frame %u: %u findings, as many as tcpx keeps: any more were dropped", seg->frame, r->n);
     if (!tcpx_store_put(&frame_results, seg->frame, (guint8)index, buf, tcpx_result_pack(r, buf)))
@@ -348,7 +350,7 @@ const tcpx_result_t *
 tcpx_layer_result(packet_info *pinfo, tcpx_layer_t *layer, guint index)
 {
     return PINFO_FD_VISITED(pinfo) ? cached_result(pinfo, layer, index)
-                                   : tcpx_analyze_header(layer->stream, &layer->seg, index, &layer->result);
+                                   : tcpx_analyze_header(layer->stream, &layer->seg, index, &layer->result, TRUE);
 }
 
 const tcpx_result_t *

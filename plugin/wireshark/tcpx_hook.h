@@ -115,9 +115,9 @@ guint32 tcpx_cut_len(const packet_info *pinfo); /* the frame's captured length i
 /* The header's sender is the client (as the result says, or the stream's roles). */
 gboolean tcpx_from_client(const tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, const tcpx_result_t *r);
 /* The first pass over one read header (seg->frame; index: its place in the frame): the core's analysis,
- * kept for later passes if notable.  Into *r; returns r, or NULL when nothing notable was found. */
+ * kept for later passes if notable and keep.  Into *r; returns r, or NULL when nothing notable was found. */
 const tcpx_result_t *tcpx_analyze_header(tcpx_stream_glue_t *stream, const tcpx_segment_t *seg, guint index,
-                                         tcpx_result_t *r);
+                                         tcpx_result_t *r, gboolean keep);
 
 #include "tcpx_defer.h"
 
