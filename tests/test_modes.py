@@ -11,6 +11,8 @@ of the summary ("; later resent in frame 66").  Single pass has none of them.
 import glob
 import os
 import re
+import shutil
+import tempfile
 import unittest
 
 import tsharkx
@@ -209,6 +211,30 @@ class BatchedHealthTest(unittest.TestCase):
                 self.assertEqual(outs[0], outs[1])
             compared += len(outs[0])
         self.assertGreater(compared, 20)
+
+    def test_lua_listener_gets_every_record(self):
+        """A script listening to the tcpx tap must get every record whether or not the health report runs:
+        a deferred frame queues none.  Lua listeners ask for a tree, which turns deferral off."""
+        rc, out, _ = tsharkx.run_tshark(["-v"])
+        if re.search(r"\bwithout Lua\b", out) or not re.search(r"\bLua\b", out):
+            self.skipTest("this tshark has no Lua")
+        workdir = tempfile.mkdtemp(prefix="tcpx-lua-")
+        self.addCleanup(shutil.rmtree, workdir, True)
+        script = os.path.join(workdir, "count.lua")
+        with open(script, "w") as f:
+            f.write('local n = 0\nlocal l = Listener.new("tcpx")\n'
+                    'function l.packet() n = n + 1 end\n'
+                    'function l.draw() print("lua tcpx records: " .. n) end\n')
+        counts = []
+        for extra in ([], ["-z", "tcpx,health"]):
+            rc, out, err = tsharkx.run_tshark(["-q"] + extra, capture=CAPTURE, extra_files=[
+                (script, os.path.join(".local", "lib", "wireshark", "plugins", "tcpx_count.lua"))])
+            self.assertEqual(rc, 0, err[-2000:])
+            m = re.search(r"lua tcpx records: (\d+)", out)
+            self.assertIsNotNone(m, out[-2000:])
+            counts.append(int(m.group(1)))
+        self.assertGreater(counts[0], 100)
+        self.assertEqual(counts[0], counts[1])
 
 
 class SummaryAndPhaseNotesTest(unittest.TestCase):
