@@ -181,11 +181,12 @@ static const struct {
         "{?loss_cause_queue:, while the RTT under load was {loss_rtt_rise} above its least on average: a full queue "
         "on the path, overflowing a segment at a time as the sending windows grew into it, rather than a lossy link."
         "|{?loss_cause_no_queue:, and the RTT did not rise before them, so no deep queue filled up: a lossy link "
-        "(the interfaces' error counters show it), a shallow queue overflowing in short bursts, or a queue manager "
-        "(CoDel, RED) dropping early; the drop counters along the path tell which."
-        "|: a lossy link, or a queue overflowing a segment at a time as the sending window grew into it. This "
-        "capture's RTTs cannot tell them apart; captured at the sender, an RTT that rises before the losses shows a "
-        "queue.}}" },
+        "(the interfaces' error counters show it), a policer (a rate limit dropping what exceeds it) that a paced "
+        "sender passes a segment at a time, a shallow queue overflowing in short bursts, or a queue manager (CoDel, "
+        "RED) dropping early; the drop counters along the path tell which."
+        "|: a lossy link, a policer (a rate limit dropping what exceeds it), or a queue overflowing a segment at a "
+        "time as the sending window grew into it. This capture's RTTs cannot tell them apart; captured at the "
+        "sender, an RTT that rises before the losses shows a queue.}}" },
     [TCPX_HW_PARA_LOSS_ISOLATED] = { "loss_isolated", " A single, isolated loss." },
     [TCPX_HW_PARA_ZERO_WINDOW] = { "any_zero_window",
         " Zero window:"
@@ -201,8 +202,9 @@ static const struct {
         "window held it back {lim_rwnd}, loss recovery {lim_recovery}, and {lim_sending} went at the pace of "
         "{?lim_queue:a queue on the path filling|its congestion window, the path or its own writes}|loss recovery took "
         "{lim_recovery} and the rest went with data in flight (whether the {lim_receiver}'s window held it back is "
-        "unknown: without both SYNs' options, its scale is)}{?lim_idle:; between bursts it had nothing to send for "
-        "{lim_idle}}.{?lim_timeline: Over time, one letter per {lim_slice} (W window, L loss recovery, S "
+        "unknown: without both SYNs' options, its scale is)}{?lim_idle:; between bursts, with all it had sent "
+        "acknowledged, it sent nothing for {lim_idle} (its application had nothing to write, or its pacing held "
+        "it back)}.{?lim_timeline: Over time, one letter per {lim_slice} (W window, L loss recovery, S "
         "{?lim_window_known:sending|in flight}, I idle): {lim_timeline}.}" },
     [TCPX_HW_PARA_RESPONSE] = { "responses",
         " Application response: slowest {resp_max} (frame {resp_max_frame}), average {resp_avg} "

@@ -36,6 +36,7 @@ TOOLS = ("ip", "tc", "ethtool", "nft", "nstat", "ss", "dumpcap", "tshark",
          "editcap", "mergecap")
 SCHEMA = 1
 RTT_TOLERANCE = 0.10
+RTT_SLACK_MS = 0.5
 # counters every truth lists for client and server even when zero; any
 # other counter that moved is listed too
 KEY_COUNTERS = (
@@ -214,10 +215,11 @@ def truth(sc, final, how, apps, ss, before, after, facts, rtts, checks,
         hs = rtts.get((st.client, st.server))
         t["measured"] = {"handshake_rtt_ms": hs}
         if hs is not None:
-            good = abs(hs - rtt_ms) <= RTT_TOLERANCE * rtt_ms
+            # the delay line itself adds ~0.15 ms each way: felt on a 2 ms path
+            good = abs(hs - rtt_ms) <= max(RTT_TOLERANCE * rtt_ms, RTT_SLACK_MS)
             t["measured"]["handshake_rtt_ok"] = good
-            checks.append({"check": "handshake RTT %s ms within 10%% of %s"
-                           % (hs, rtt_ms), "ok": good})
+            checks.append({"check": "handshake RTT %s ms within 10%% (or %s ms) of %s"
+                           % (hs, RTT_SLACK_MS, rtt_ms), "ok": good})
         streams.append(t)
     role, devs = netlab.CAPTURE_POINTS[sc["capture"]]
     return {

@@ -335,6 +335,35 @@ def policer(lab, expect):
     return [r]
 
 
+# The same causes on a LAN-like path (1 ms each way): the RTT's thresholds have a floor (5 ms)
+# that a 2 ms path's queue must clear, and a paced sender meets a policer a segment at a time.
+@scenario("policer_lan",
+          "policer on a 2 ms path, captured at the server: single segments "
+          "dropped whenever the paced sender outruns the rate",
+          [Stream(40001, 8080, "network_loss",
+                  "a policer, not a queue: no rise in the RTT before the losses",
+                  cause="policer")],
+          injected="as policer, with 1 ms of delay each way",
+          capture="server", delay_ms=1,
+          capture_note="at the server, upstream of the policer")
+def policer_lan(lab, expect):
+    return policer(lab, expect)
+
+
+@scenario("queue_shared_lan_at_server",
+          "queue_shared on a 2 ms path, captured at the server: the queue's "
+          "24 ms dwarfs the path's RTT",
+          [Stream(40001 + i, 8080, "network_loss",
+                  "a full queue: the RTT under load rises by up to 24 ms "
+                  "over the path's 2 ms", cause="queue") for i in range(4)],
+          injected="as queue_shared, with 1 ms of delay each way",
+          capture="server", delay_ms=1,
+          capture_note="at the server: the RTTs of its data include the "
+                       "queue's delay")
+def queue_shared_lan_at_server(lab, expect):
+    return queue_shared(lab, expect)
+
+
 @scenario("dead_path",
           "4 MB upload; after 300 kB the router drops the flow both ways",
           [Stream(40001, 8080, "connection_lost",
