@@ -396,6 +396,7 @@ typedef struct {
     guint32 retx_lo[TCPX_RETX_RECENT], retx_end[TCPX_RETX_RECENT], retx_frame[TCPX_RETX_RECENT];
     gint64 retx_ts[TCPX_RETX_RECENT];
     guint32 retx_next;
+    guint8 last_retx_cause; /* the latest one's (a tcpx_cause_t) */
     /* as a receiver: what its SACK blocks reported holding (a scoreboard), and its latest ACK's blocks */
     tcpx_sacked_t sacked[TCPX_SACKED_MAX];
     guint32 n_sacked;

@@ -340,9 +340,10 @@ static const tcpx_cause_info_t causes[TCPX_C_COUNT] = {
       "Look for any later packet from {receiver} (" STREAM_FILTER "); if none comes, check that it is up and that the path "
       "to it passes packets at all (ping or traceroute from the side of {sender})." },
     { TCPX_C_RETX_IN_RECOVERY, "loss_recovery", "recovering a burst of losses",
-      "Part of the same loss episode: {receiver} still waits for byte {waits_for} and keeps sending duplicate ACKs, so {sender} "
-      "resends the missing segments one after another (SACK recovery). Several consecutive lost segments point to a queue "
-      "overflowing on the path." },
+      "Part of the same loss episode: {receiver} still waits for byte {waits_for}{?dupacks: and keeps sending duplicate ACKs}, so "
+      "{sender} resends, one after another, the segments it has not had acknowledged (loss recovery); a D-SACK from {receiver} "
+      "would show one that was not lost. Several consecutive lost segments point to a queue overflowing on the path or a "
+      "policer dropping a burst." },
     { TCPX_C_RETX_EARLY, "early_retransmission", "early resend",
       "It was resent {?orig:only {orig_age} after the original, }without duplicate ACKs, and it is the last segment {sender} had sent: a tail-loss probe or early retransmit timer, "
       "which fires when no ACK comes within about two round trips. The last segments of a burst or their ACK were lost, or {receiver} "

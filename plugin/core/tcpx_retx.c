@@ -32,6 +32,8 @@ typedef struct {
     gboolean full_size_vanish;   /* path-MTU black hole: its largest segments never delivered, smaller ones SACKed */
     const tcpx_sacked_t *sacked; /* the receiver had SACKed all of it, long enough before (tcpx_scoreboard.c) */
     guint32 beyond_frame;        /* its first copy went past the receiver's window, in this frame */
+    gint64 since_prev_resend;    /* since the sender's previous resend, when this one starts where that one ended */
+    tcpx_cause_t prev_resend_cause;
 } retx_evidence_t;
 
 /* Packets up to 576 bytes cross every IPv4 path: a black hole swallows larger ones only. */
@@ -93,6 +95,11 @@ gather_evidence(tcpx_stream_t *s, int sender, const tcpx_segment_t *seg, retx_ev
     ev->full_size_vanish = seg->len >= BLACKHOLE_MIN_LEN && seg->len >= d->recent->largest_len &&
                            d->recent->largest_delivered < seg->len && d->recent->small_sacked_frame &&
                            d->retx_attempts >= 2;
+    guint32 prev = (d->recent->retx_next - 1) % TCPX_RETX_RECENT;
+    if (d->recent->retx_next && d->recent->retx_end[prev] == seg->seq) {
+        ev->since_prev_resend = seg->ts_ns - d->recent->retx_ts[prev];
+        ev->prev_resend_cause = (tcpx_cause_t)d->recent->last_retx_cause;
+    }
     ev->sacked = tcpx_sacked_known(s, sender, seg);
     ev->beyond_frame = seg->len && !tcpx_sacked_any(peer, seg->seq, seg->seq + seg->len)
                            ? tcpx_beyond_frame_of(d, seg->seq, seg->seq + seg->len)
@@ -178,14 +185,23 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
      * and 2 jiffies, so 2 to 8 ms at least by its clock rate; older kernels 10 ms) */
     if (ev->tail && ev->since_send >= MAX(TLP_MIN_NS, ev->rtt))
         return TCPX_C_RETX_EARLY;
+    /* the next segment after a resend the receiver prompted, within a timer's floor: the sender goes on resending
+     * what is unacknowledged, at once or at the next partial ACK (Linux counts it a fast retransmission) */
+    if (ev->since_prev_resend && ev->since_prev_resend < rto_floor && ev->since_progress < rto_floor &&
+        (ev->prev_resend_cause == TCPX_C_FAST_RETX_DUPACKS || ev->prev_resend_cause == TCPX_C_RETX_AFTER_DUPACKS ||
+         ev->prev_resend_cause == TCPX_C_RETX_IN_RECOVERY))
+        return TCPX_C_RETX_IN_RECOVERY;
     return TCPX_C_RETX_UNDETERMINED;
 }
 
+G_STATIC_ASSERT(TCPX_C_COUNT <= 256); /* last_retx_cause is a guint8 */
+
 /* A resend, kept for the receiver's D-SACK that may prove it unneeded (tcpx_note_dsack()). */
 static void
-note_resend(tcpx_side_t *d, const tcpx_segment_t *seg)
+note_resend(tcpx_side_t *d, const tcpx_segment_t *seg, tcpx_cause_t cause)
 {
     guint32 k = d->recent->retx_next++ % TCPX_RETX_RECENT;
+    d->recent->last_retx_cause = (guint8)cause;
     d->recent->retx_lo[k] = seg->seq;
     d->recent->retx_end[k] = seg->seq + (seg->len ? seg->len : 1);
     d->recent->retx_frame[k] = seg->frame;
@@ -197,7 +213,7 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
 {
     tcpx_side_t *d = &s->side[sender];
     const tcpx_side_t *peer = &s->side[!sender];
-    retx_evidence_t ev;
+    retx_evidence_t ev = { 0 };
 
     gboolean syn = (seg->flags & TCPX_TH_SYN) != 0;
     if (!syn)
@@ -207,7 +223,7 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     gboolean pmtu = !syn && ev.kind != TCPX_K_SPURIOUS_RETRANSMISSION && tcpx_pmtu_resend(s, sender, seg, ev.orig, r);
     tcpx_cause_t cause = pmtu ? TCPX_C_RETX_PMTU_ICMP : retransmission_cause(s, sender, seg, &ev);
     d->recent->last_retx_ts = seg->ts_ns;
-    note_resend(d, seg);
+    note_resend(d, seg, cause);
 
     tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);
     tcpx_set_range(f, seg);
@@ -341,7 +357,7 @@ tcpx_explain_out_of_order(tcpx_stream_t *s, int sender, const tcpx_segment_t *se
 
     /* a resend Wireshark calls out-of-order: a D-SACK may prove it unneeded like any other */
     if (cause == TCPX_C_QUICK_RETRANSMISSION || cause == TCPX_C_RESEND_AFTER_GAP || cause == TCPX_C_RETX_PMTU_ICMP)
-        note_resend(d, seg);
+        note_resend(d, seg, cause);
     tcpx_finding_t *f = tcpx_finding(r, TCPX_K_OUT_OF_ORDER, cause);
     tcpx_set_range(f, seg);
     note_original(f, orig, seg);

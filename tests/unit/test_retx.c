@@ -204,6 +204,41 @@ resend(tcpx_stream_t *s, gint64 t_ms, guint32 seq, guint32 len, guint32 ws)
     return fx_feed(s, rt);
 }
 
+/* Segments 2, 4 and 5 of 5 are lost, 3 SACKed: the resend of 2 answers the SACK hole; the next ACK is partial
+ * and SACKs nothing, and the sender resends 4 and then 5 at once.  5 continues the recovery (Linux counts it a
+ * fast retransmission), not undetermined; the same resend after a timer's floor with nothing heard is a
+ * timeout, and one that skips a segment is left undetermined. */
+static tcpx_cause_t
+after_partial_ack(gint64 fifth_ms, guint32 fifth_seq)
+{
+    tcpx_stream_t *s = fx_stream();
+    fx_handshake(s, 20);
+    for (guint32 i = 0; i < 5; i++)
+        fx_feed(s, fx_seg(FALSE, 21, TCPX_TH_ACK, 1 + i * FULL, 1, FULL));
+    tcpx_segment_t ack = fx_seg(TRUE, 41, TCPX_TH_ACK, 1, 1 + FULL, 0);
+    ack.n_sack = 1;
+    ack.sack_le[0] = 1 + 2 * FULL;
+    ack.sack_re[0] = 1 + 3 * FULL;
+    fx_feed(s, ack);
+    g_assert_cmpint(retx_finding(resend(s, 42, 1 + FULL, FULL, TCPX_WS_RETRANSMISSION))->cause, ==,
+                    TCPX_C_RETX_AFTER_DUPACKS);
+    fx_feed(s, fx_seg(TRUE, 62, TCPX_TH_ACK, 1, 1 + 3 * FULL, 0));
+    g_assert_cmpint(retx_finding(resend(s, 62, 1 + 3 * FULL, FULL, TCPX_WS_RETRANSMISSION))->cause, ==,
+                    TCPX_C_RETX_IN_RECOVERY);
+    tcpx_cause_t cause =
+        (tcpx_cause_t)retx_finding(resend(s, fifth_ms, fifth_seq, FULL, TCPX_WS_RETRANSMISSION))->cause;
+    fx_free(s);
+    return cause;
+}
+
+static void
+test_recovery_goes_on(void)
+{
+    g_assert_cmpint(after_partial_ack(63, 1 + 4 * FULL), ==, TCPX_C_RETX_IN_RECOVERY);
+    g_assert_cmpint(after_partial_ack(300, 1 + 4 * FULL), ==, TCPX_C_RETX_TIMEOUT);
+    g_assert_cmpint(after_partial_ack(63, 1 + 5 * FULL), ==, TCPX_C_RETX_UNDETERMINED);
+}
+
 static const tcpx_finding_t *
 kind_finding(const tcpx_result_t *r, tcpx_kind_t kind)
 {
@@ -479,6 +514,7 @@ main(int argc, char **argv)
     g_test_add_func("/retx/timer_too_long", test_timer_too_long);
     g_test_add_func("/retx/connect_after_lost_syn", test_connect_after_lost_syn);
     g_test_add_func("/retx/resend_after_sack_hole", test_resend_after_sack_hole);
+    g_test_add_func("/retx/recovery_goes_on", test_recovery_goes_on);
     g_test_add_func("/retx/pmtu_icmp", test_pmtu_icmp);
     g_test_add_func("/retx/pmtu_contradictions", test_pmtu_contradictions);
     g_test_add_func("/retx/pmtu_no_resend", test_pmtu_no_resend);
