@@ -19,7 +19,8 @@ import re
 import tsharkx
 
 FRAME_FIELDS = ["frame.number", "ip.src", "ip.id", "tcp.srcport", "tcp.seq_raw", "tcp.ack_raw",
-                "tcp.flags", "tcp.len", "tcpx.anomaly", "tcpx.cause_code", "tcpx.step", "frame.time_relative"]
+                "tcp.flags", "tcp.len", "tcpx.anomaly", "tcpx.cause_code", "tcpx.step", "frame.time_relative",
+                "frame.cap_len", "ip.hdr_len", "tcp.hdr_len"]
 # Fields that make a packet itself: a copy made by the capture repeats all of them,
 # a retransmission by TCP has another IP ID.
 IDENTITY = FRAME_FIELDS[1:8]
@@ -320,6 +321,8 @@ COUNTERS = collections.OrderedDict([
 ])
 # counters the other host's frames show (the DSACK comes from the receiver)
 FROM_PEER = ("TcpExtTCPDSACKRecv",)
+# counters seen only in SACK blocks, which a snaplen may cut off
+SACK_COUNTERS = ("TcpExtTCPDSACKOldSent", "TcpExtTCPDSACKRecv")
 # counters that are the sum of kernel counters
 KERNEL_SUMS = {"TcpExtTCPDSACKOldSent": ("TcpExtTCPDSACKOldSent", "TcpExtTCPDSACKOfoSent")}
 # kernel counts tcpx may count in a counter or not: after a timeout Linux resends the rest of the holes in its
@@ -342,6 +345,15 @@ def probes_resent(counters):
 def within(tcpx, kernel):
     """The issue's tolerance: within 5% or 1."""
     return abs(tcpx - kernel) <= max(1.0, 0.05 * kernel)
+
+
+def options_cut(frame):
+    """Did the capture's snaplen cut this frame inside its TCP options (an Ethernet frame: the corpus's veths),
+    where its SACK blocks are?"""
+    try:
+        return int(frame["frame.cap_len"]) < 14 + int(frame["ip.hdr_len"]) + int(frame["tcp.hdr_len"])
+    except (KeyError, ValueError):
+        return False
 
 
 def sees_originals(point, host):
@@ -376,6 +388,8 @@ def counter_results(truth, obs):
             counts[(host, "out_of_order")] += 1
         if any(k == "lost_segment" for k, c in found):
             counts[(host, "lost_segment")] += 1
+        if options_cut(frame):
+            counts[(host, "options_cut")] += 1
     rows, misses = [], []
     for host in ("client", "server"):
         upstream = sees_originals(point, host)
@@ -394,6 +408,11 @@ def counter_results(truth, obs):
             comparable = upstream or downstream_too
             if not comparable:
                 note = "not comparable: downstream of the loss the class of a retransmission is unknown"
+            cut = counts[(peer if name in FROM_PEER else host, "options_cut")]
+            if name in SACK_COUNTERS and cut:
+                comparable = False
+                note = "not comparable: the snaplen cut the TCP options of %d of the %s's frames (SACK blocks unseen)" % (
+                    cut, peer if name in FROM_PEER else host)
             if host in userspace:
                 comparable = False
                 note = "not comparable: a userspace TCP (rawtcp.py) sent, its kernel counted nothing"
