@@ -182,8 +182,9 @@ retransmission_cause(const tcpx_stream_t *s, int sender, const tcpx_segment_t *s
     if (ev->since_progress >= rto_floor && (!ev->orig || ev->since_orig >= rto_floor))
         return TCPX_C_RETX_TIMEOUT;
     /* a tail-loss probe: the last segment sent, resent about two round trips after that send (Linux: 2 SRTT
-     * and 2 jiffies, so 2 to 8 ms at least by its clock rate; older kernels 10 ms) */
-    if (ev->tail && ev->since_send >= MAX(TLP_MIN_NS, ev->rtt))
+     * and 2 jiffies, so 2 to 8 ms at least by its clock rate; older kernels 10 ms) and after the latest ACK of
+     * new data, which restarts the probe's timer */
+    if (ev->tail && ev->since_send >= MAX(TLP_MIN_NS, ev->rtt) && ev->since_progress >= MAX(TLP_MIN_NS, ev->rtt))
         return TCPX_C_RETX_EARLY;
     /* the next segment after a resend the receiver prompted, within a timer's floor: the sender goes on resending
      * what is unacknowledged, at once or at the next partial ACK (Linux counts it a fast retransmission) */
@@ -202,6 +203,7 @@ note_resend(tcpx_side_t *d, const tcpx_segment_t *seg, tcpx_cause_t cause)
 {
     guint32 k = d->recent->retx_next++ % TCPX_RETX_RECENT;
     d->recent->last_retx_cause = (guint8)cause;
+    d->recent->last_retx_ts = seg->ts_ns;
     d->recent->retx_lo[k] = seg->seq;
     d->recent->retx_end[k] = seg->seq + (seg->len ? seg->len : 1);
     d->recent->retx_frame[k] = seg->frame;
@@ -222,7 +224,6 @@ tcpx_explain_retransmission(tcpx_stream_t *s, int sender, const tcpx_segment_t *
     /* data that did not fit the path MTU a router's ICMP announced, resent in a segment that fits */
     gboolean pmtu = !syn && ev.kind != TCPX_K_SPURIOUS_RETRANSMISSION && tcpx_pmtu_resend(s, sender, seg, ev.orig, r);
     tcpx_cause_t cause = pmtu ? TCPX_C_RETX_PMTU_ICMP : retransmission_cause(s, sender, seg, &ev);
-    d->recent->last_retx_ts = seg->ts_ns;
     note_resend(d, seg, cause);
 
     tcpx_finding_t *f = tcpx_finding(r, ev.kind, cause);

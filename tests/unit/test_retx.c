@@ -239,6 +239,29 @@ test_recovery_goes_on(void)
     g_assert_cmpint(after_partial_ack(63, 1 + 5 * FULL), ==, TCPX_C_RETX_UNDETERMINED);
 }
 
+/* The last segment sent, resent two round trips after it: a tail-loss probe only if no ACK of new data came
+ * just before (it restarts the probe's timer); right after one, the ACK prompted it: undetermined. */
+static tcpx_cause_t
+tail_resend_after_ack(gint64 resend_ms)
+{
+    tcpx_stream_t *s = fx_stream();
+    fx_handshake(s, 20);
+    for (guint32 i = 0; i < 3; i++)
+        fx_feed(s, fx_seg(FALSE, 21, TCPX_TH_ACK, 1 + i * FULL, 1, FULL));
+    fx_feed(s, fx_seg(TRUE, 41, TCPX_TH_ACK, 1, 1 + FULL, 0));
+    tcpx_cause_t cause =
+        (tcpx_cause_t)retx_finding(resend(s, resend_ms, 1 + 2 * FULL, FULL, TCPX_WS_RETRANSMISSION))->cause;
+    fx_free(s);
+    return cause;
+}
+
+static void
+test_probe_timer_restarts(void)
+{
+    g_assert_cmpint(tail_resend_after_ack(62), ==, TCPX_C_RETX_EARLY);
+    g_assert_cmpint(tail_resend_after_ack(41), ==, TCPX_C_RETX_UNDETERMINED);
+}
+
 static const tcpx_finding_t *
 kind_finding(const tcpx_result_t *r, tcpx_kind_t kind)
 {
@@ -515,6 +538,7 @@ main(int argc, char **argv)
     g_test_add_func("/retx/connect_after_lost_syn", test_connect_after_lost_syn);
     g_test_add_func("/retx/resend_after_sack_hole", test_resend_after_sack_hole);
     g_test_add_func("/retx/recovery_goes_on", test_recovery_goes_on);
+    g_test_add_func("/retx/probe_timer_restarts", test_probe_timer_restarts);
     g_test_add_func("/retx/pmtu_icmp", test_pmtu_icmp);
     g_test_add_func("/retx/pmtu_contradictions", test_pmtu_contradictions);
     g_test_add_func("/retx/pmtu_no_resend", test_pmtu_no_resend);
