@@ -288,15 +288,21 @@ def make_one(name, outdir, retry):
             "failed_checks": bad}
 
 
+RETRY_PAUSE_S = 20
+
+
 def generate(names, outdir):
     os.makedirs(outdir, exist_ok=True)
     os.chmod(outdir, 0o755)
     index, t0, failed = {}, time.monotonic(), []
     for name in names:
         # A busy machine can spoil an injection's timing (a stall that ends before
-        # the window closes): a scenario whose own checks fail gets one more try.
-        for attempt in (1, 2):
-            result = make_one(name, outdir, retry=attempt == 1)
+        # the window closes, a delay line slowed for tens of seconds): a scenario whose
+        # own checks fail gets two more tries, the last after a pause.
+        for attempt in (1, 2, 3):
+            if attempt == 3:
+                time.sleep(RETRY_PAUSE_S)
+            result = make_one(name, outdir, retry=attempt < 3)
             if result != "retry":
                 break
         if result is None:
