@@ -201,19 +201,19 @@ def measure(r, cap, keys, runs):
 
 def side_by_side(r, cap, num, den, runs):
     """(num) and (den) at the same moment, each on a CPU of its own, swapped each round: the
-    machine's load moves over seconds and weighs on both alike.  CPU-time ratio num/den per
-    round; None with fewer than two CPUs."""
+    machine's load moves over seconds and weighs on both alike.  (CPU-time ratio, wall ratio)
+    num/den per round; None with fewer than two CPUs."""
     cpus = sorted(os.sched_getaffinity(0))[:2]
     if len(cpus) < 2:
         return None
     ratios = []
     for i in range(runs):
-        cpu = {}
+        cpu, wall = {}, {}
         procs = []
         for k, c in ((num, cpus[i % 2]), (den, cpus[(i + 1) % 2])):
             argv, env, cwd = r.argv(k, cap)
             tf = tempfile.mkstemp(prefix="tcpx-bench-time-")[1]
-            p = subprocess.Popen([TIME, "-f", "%U %S", "-o", tf] + argv, env=env, cwd=cwd,
+            p = subprocess.Popen([TIME, "-f", "%U %S %e", "-o", tf] + argv, env=env, cwd=cwd,
                                  stdin=subprocess.DEVNULL, stdout=subprocess.DEVNULL,
                                  stderr=subprocess.DEVNULL,
                                  preexec_fn=lambda c=c: os.sched_setaffinity(0, {c}))
@@ -221,14 +221,15 @@ def side_by_side(r, cap, num, den, runs):
         for k, p, tf in procs:
             rc = p.wait()
             with open(tf) as f:
-                usr, sys_ = f.read().split()[-2:]
+                usr, sys_, elapsed = f.read().split()[-3:]
             os.unlink(tf)
             if rc != 0:
                 raise RuntimeError("(%s) failed side by side (rc %d)" % (k, rc))
             cpu[k] = float(usr) + float(sys_)
-        ratios.append(cpu[num] / cpu[den])
-        log("%s side by side %d/%d: (%s)/(%s) CPU %.3f" % (os.path.basename(cap), i + 1, runs, num, den,
-                                                          ratios[-1]))
+            wall[k] = float(elapsed)
+        ratios.append((cpu[num] / cpu[den], wall[num] / wall[den]))
+        log("%s side by side %d/%d: (%s)/(%s) CPU %.3f wall %.3f" % (os.path.basename(cap), i + 1, runs, num, den,
+                                                                    ratios[-1][0], ratios[-1][1]))
     return ratios
 
 
@@ -471,8 +472,12 @@ def budget(big, runs, out):
          "| peak RSS MB, median (target ≤ 1.15) | %.0f | %.0f | %.3f |" % (
              med(res["a"], 1) / 1024, med(res["b"], 1) / 1024, med(res["b"], 1) / med(res["a"], 1))]
     if pair:
-        L.append("| CPU side by side (both at once, one per CPU), median (sd) | | | %.3f (%.3f) |" % (
-            statistics.median(pair), statistics.stdev(pair) if len(pair) > 1 else 0.0))
+        for i, what in ((1, "wall"), (0, "CPU")):
+            x = [p[i] for p in pair]
+            L.append("| %s side by side (both at once, one per CPU), median (sd) | | | %.3f (%.3f) |" % (
+                what, statistics.median(x), statistics.stdev(x) if len(x) > 1 else 0.0))
+        L.append("| %s side by side, round by round | | | %s |" % (
+            "wall", " ".join("%.2f" % p[1] for p in pair)))
     with open(out, "w") as f:
         f.write("\n".join(L) + "\n")
     log("written: " + out)
@@ -597,9 +602,11 @@ def main():
               "| (%s)/(%s) wall, fastest run of each (not a target statistic) | %.3f | |" % (
                   num, den, fastest(num, den))]
     if pair:
-        L.append("| (b)/(a) CPU time side by side: both at once, one per CPU, swapped each round (%d rounds; "
-                 "not a target statistic: the least disturbed by the machine's other load) | %.3f (sd %.3f) | |" % (
-                     len(pair), statistics.median(pair), statistics.stdev(pair)))
+        for i, what in ((1, "wall"), (0, "CPU time")):
+            x = [p[i] for p in pair]
+            L.append("| (b)/(a) %s side by side: both at once, one per CPU, swapped each round (%d rounds; "
+                     "the least disturbed by the machine's other load) | %.3f (sd %.3f) | |" % (
+                         what, len(x), statistics.median(x), statistics.stdev(x)))
     if ratio_ir:
         L.append("| (b)/(a) instructions (callgrind, %s) | %.3f | exact, no noise |" % (
             os.path.basename(prof), ratio_ir))
