@@ -412,6 +412,7 @@ tcpx_tap_record_fill(tcpx_tap_rec_t *rec, const tcpx_stream_glue_t *stream, cons
     rec->result = r;
     rec->tcp_analysis_off = !tcpx_ws_tcp_analyzes_sequences();
     rec->cut_len = cut_len;
+    rec->options_cut = seg->options_cut;
     rec->has_ip_id = seg->has_ip_id;
     rec->ip_id = seg->ip_id;
     for (guint8 i = 0; r && i < r->n; i++) {

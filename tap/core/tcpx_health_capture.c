@@ -27,6 +27,7 @@ tcpx_health_add_capture(tcpx_health_t *h, const tcpx_tap_rec_t *rec)
     if (rec->cut_len && (!c->cut || rec->cut_len < c->cut_len))
         c->cut_len = rec->cut_len;
     c->cut += rec->cut_len != 0;
+    c->options_cut += rec->cut_len && rec->options_cut;
     for (guint i = 0; rec->result && i < rec->result->n && i < TCPX_MAX_FINDINGS; i++) {
         const tcpx_finding_t *f = &rec->result->f[i];
         if (f->kind != TCPX_K_CAPTURE_COPY)
@@ -87,6 +88,7 @@ static const tcpx_var_t capture_vars[] = {
     { "one_backwards", is_one,  FACT(backwards), 0 },
     { "one_copies", is_one,     FACT(copies), 0 },
     { "one_cut",    is_one,     FACT(cut), 0 },
+    { "options_cut", count,     FACT(options_cut), 0 },
 };
 static const tcpx_vars_t vars = TCPX_VARS(capture_vars);
 
@@ -98,7 +100,8 @@ static const char *const sentences[] = {
     "twice at one point (a file merged with itself, or a SPAN port copying both directions)}; tcpx counts each packet "
     "once.}",
     "{?cut: {cut} frame{?one_cut: was|s were} cut by the snaplen (the shortest kept {cut_len} bytes): their payload and "
-    "checksums cannot be checked, and options may be missing.}",
+    "checksums cannot be checked{?options_cut:, and in {options_cut} of them the TCP options too (any SACK blocks there, "
+    "with the holes and D-SACKs they report, go uncounted)|; their TCP headers are whole}.}",
     "{?backwards: Time goes backwards {backwards} time{?one_backwards:|s}, by up to {back_max}: frames merged from "
     "captures whose clocks differ, or out of order; durations that span such a step are unreliable.}",
 };

@@ -212,6 +212,7 @@ typedef struct {
     guint32 copies_hop; /* ...one hop from their original (TTL one apart) */
     guint32 cut;        /* frames the snaplen cut */
     guint32 cut_len;    /* ...the shortest captured length */
+    guint32 options_cut; /* ...of them cut inside the TCP header */
 } tcpx_capture_facts_t;
 
 struct tcpx_health {

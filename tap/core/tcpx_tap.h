@@ -35,6 +35,7 @@ typedef struct {
     const tcpx_result_t *result; /* findings of this header, NULL if none */
     gboolean tcp_analysis_off;   /* TCP's sequence analysis (tcp.analyze_sequence_numbers) is off */
     guint32 cut_len;             /* the frame's captured length when the snaplen cut it, else 0 */
+    gboolean options_cut;        /* ...cut inside the TCP header: its options (SACK blocks) unknown */
     gboolean has_ip_id;          /* IPv4: the packet's IP ID (a sender that numbers its packets counts them) */
     guint16 ip_id;
     /* an ICMP "too big" about the stream (its finding: a pmtu_icmp step): no segment of the stream;

@@ -1407,7 +1407,19 @@ test_capture_facts(void)
     for (char *nl; (nl = strchr(out->str, '\n')) != NULL && nl[1];) /* unwrapped */
         *nl = ' ';
     g_assert_nonnull(strstr(out->str, "1 frame was cut by the snaplen (the shortest kept 54 bytes)"));
+    g_assert_nonnull(strstr(out->str, "their TCP headers are whole"));
     g_assert_nonnull(strstr(out->str, "Time goes backwards 1 time, by up to 20 ms"));
+    /* a frame cut inside its TCP options: SACK blocks there go uncounted, and it is said */
+    r.frame = ++c.frame;
+    r.ts_ns = c.t0 + MS(31);
+    r.options_cut = TRUE;
+    tcpx_health_add(h, &r);
+    g_string_truncate(out, 0);
+    tcpx_health_render_capture(h, out);
+    for (char *nl; (nl = strchr(out->str, '\n')) != NULL && nl[1];)
+        *nl = ' ';
+    g_assert_nonnull(strstr(out->str, "2 frames were cut by the snaplen"));
+    g_assert_nonnull(strstr(out->str, "in 1 of them the TCP options too (any SACK blocks there"));
     g_string_free(out, TRUE);
     tcpx_health_free(h);
 }
