@@ -206,12 +206,12 @@ typedef struct {
 typedef struct {
     guint32 records;
     gint64 last_ts;
-    guint32 backwards;  /* records earlier than the one before */
-    gint64 back_max_ns; /* ...the largest step back */
-    guint32 copies;     /* capture copies */
-    guint32 copies_hop; /* ...one hop from their original (TTL one apart) */
-    guint32 cut;        /* frames the snaplen cut */
-    guint32 cut_len;    /* ...the shortest captured length */
+    guint32 backwards;   /* records earlier than the one before */
+    gint64 back_max_ns;  /* ...the largest step back */
+    guint32 copies;      /* capture copies */
+    guint32 copies_hop;  /* ...one hop from their original (TTL one apart) */
+    guint32 cut;         /* frames the snaplen cut */
+    guint32 cut_len;     /* ...the shortest captured length */
     guint32 options_cut; /* ...of them cut inside the TCP header */
 } tcpx_capture_facts_t;
 
