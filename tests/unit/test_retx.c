@@ -162,20 +162,28 @@ test_connect_after_lost_syn(void)
     fx_free(s);
 }
 
-/* An ACK that advances but SACKs data above a hole (Wireshark 4.4+ flags no dup ACK): the resend
- * of the hole right after it is SACK recovery, not undetermined. */
+/* The server sends n full-size segments at 21 ms; at 41 ms the client's ACK advances past the first and
+ * SACKs the third: the second is a hole. */
 static void
-test_resend_after_sack_hole(void)
+flight_with_sack_hole(tcpx_stream_t *s, guint32 n)
 {
-    tcpx_stream_t *s = fx_stream();
     fx_handshake(s, 20);
-    for (guint32 i = 0; i < 4; i++)
+    for (guint32 i = 0; i < n; i++)
         fx_feed(s, fx_seg(FALSE, 21, TCPX_TH_ACK, 1 + i * FULL, 1, FULL));
     tcpx_segment_t ack = fx_seg(TRUE, 41, TCPX_TH_ACK, 1, 1 + FULL, 0);
     ack.n_sack = 1;
     ack.sack_le[0] = 1 + 2 * FULL;
     ack.sack_re[0] = 1 + 3 * FULL;
     fx_feed(s, ack);
+}
+
+/* An ACK that advances but SACKs data above a hole (Wireshark 4.4+ flags no dup ACK): the resend
+ * of the hole right after it is SACK recovery, not undetermined. */
+static void
+test_resend_after_sack_hole(void)
+{
+    tcpx_stream_t *s = fx_stream();
+    flight_with_sack_hole(s, 4);
     tcpx_segment_t rt = fx_seg(FALSE, 54, TCPX_TH_ACK, 1 + FULL, 1, FULL);
     rt.ws = TCPX_WS_RETRANSMISSION;
     g_assert_cmpint(retx_finding(fx_feed(s, rt))->cause, ==, TCPX_C_RETX_AFTER_DUPACKS);
@@ -212,14 +220,7 @@ static tcpx_cause_t
 after_partial_ack(gint64 fifth_ms, guint32 fifth_seq)
 {
     tcpx_stream_t *s = fx_stream();
-    fx_handshake(s, 20);
-    for (guint32 i = 0; i < 5; i++)
-        fx_feed(s, fx_seg(FALSE, 21, TCPX_TH_ACK, 1 + i * FULL, 1, FULL));
-    tcpx_segment_t ack = fx_seg(TRUE, 41, TCPX_TH_ACK, 1, 1 + FULL, 0);
-    ack.n_sack = 1;
-    ack.sack_le[0] = 1 + 2 * FULL;
-    ack.sack_re[0] = 1 + 3 * FULL;
-    fx_feed(s, ack);
+    flight_with_sack_hole(s, 5);
     g_assert_cmpint(retx_finding(resend(s, 42, 1 + FULL, FULL, TCPX_WS_RETRANSMISSION))->cause, ==,
                     TCPX_C_RETX_AFTER_DUPACKS);
     fx_feed(s, fx_seg(TRUE, 62, TCPX_TH_ACK, 1, 1 + 3 * FULL, 0));
