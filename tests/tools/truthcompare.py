@@ -399,7 +399,8 @@ def counter_results(truth, obs):
             least, probes = kernel, kernel
             if name == "TcpExtTCPLossProbes":
                 least, kernel = probes_resent(truth["counters"][host])
-            tcpx = counts[(peer if name in FROM_PEER else host, name)]
+            shown_by = peer if name in FROM_PEER else host  # whose frames show what the counter counts
+            tcpx = counts[(shown_by, name)]
             note = ""
             if not upstream and name == "TcpRetransSegs":
                 tcpx += counts[(host, "out_of_order")]
@@ -408,11 +409,11 @@ def counter_results(truth, obs):
             comparable = upstream or downstream_too
             if not comparable:
                 note = "not comparable: downstream of the loss the class of a retransmission is unknown"
-            cut = counts[(peer if name in FROM_PEER else host, "options_cut")]
+            cut = counts[(shown_by, "options_cut")]
             if name in SACK_COUNTERS and cut:
                 comparable = False
                 note = "not comparable: the snaplen cut the TCP options of %d of the %s's frames (SACK blocks unseen)" % (
-                    cut, peer if name in FROM_PEER else host)
+                    cut, shown_by)
             if host in userspace:
                 comparable = False
                 note = "not comparable: a userspace TCP (rawtcp.py) sent, its kernel counted nothing"
