@@ -3,8 +3,8 @@
 #
 #   bash bench/run.sh [--runs N] [--scaling] [--no-profile] [--regen] [--dir D]
 #   bash bench/run.sh --wireshark 4.0|4.4|4.6|all [options...]
-#   bash bench/run.sh [--wireshark V] --budget [--runs N]   only the health
-#                     report's wall budget: (a) and (b) (bench/budget-X.Y.md)
+#   bash bench/run.sh [--wireshark V] --budget [--runs N]   only the targets,
+#                     each pair on one shared CPU (bench/budget-X.Y.md)
 #
 # --wireshark: the same benchmark against another Wireshark of the version
 # matrix, in its Debian chroot (scripts/matrix.sh --run), on the same capture;
