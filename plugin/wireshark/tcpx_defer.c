@@ -4,9 +4,10 @@
  * only by the health report, which reads it at the end.  Between two frames tshark runs some 40,000
  * instructions of its own, which push tcpx's code out of the processor's instruction cache; analysed one
  * frame at a time, every frame fetches it again.  So the headers the hook read are kept (a copy of each,
- * with its stream) and analysed 64 at a time, in frame order, their tap records handed straight to the
- * report (tcpx_defer_set_consumer).  The results are the same: the core reads nothing but the header and
- * its stream's state, and the report takes the records in the same order.
+ * with its stream) and analysed 4096 at a time (tcpx_health_batch.c says why so many), in frame order,
+ * their tap records handed straight to the report (tcpx_defer_set_consumer).  The results are the same:
+ * the core reads nothing but the header and its stream's state, and the report takes the records in the
+ * same order.
  *
  * Only while nothing else needs a frame's result during its dissection: no tree (a column, a filter or
  * the details would read tcpx's fields), no Expert Info listener, no other listener of the tcpx tap (the
@@ -29,7 +30,7 @@
 
 #include "tcpx_hook.h"
 
-#define DEFER_HEADERS 64
+#define DEFER_HEADERS 4096
 
 typedef struct {
     tcpx_segment_t seg;
