@@ -87,6 +87,12 @@ tcpx_defer_forbid(void)
     defer.forbidden = TRUE;
 }
 
+gboolean
+tcpx_defer_on(void)
+{
+    return defer.add && !defer.forbidden && defer.tapped;
+}
+
 void
 tcpx_defer_file_init(void)
 {

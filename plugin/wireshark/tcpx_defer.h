@@ -19,6 +19,8 @@ void tcpx_defer_clear_consumer(const void *ctx);
 void tcpx_defer_tapped(void);
 /* Another listener of the tcpx tap exists: no deferral from now on (it would miss the deferred frames). */
 void tcpx_defer_forbid(void);
+/* Frames without a tree are being deferred now: their analysis runs later, in a batch. */
+gboolean tcpx_defer_on(void);
 /* Takes the frame's read headers for a later first pass when nothing needs their results now (no tree, no
  * Expert Info listener, only the consumer listening); FALSE: the caller runs the first pass now. */
 gboolean tcpx_defer_frame(packet_info *pinfo, const proto_tree *tree, gboolean expert_listens,
