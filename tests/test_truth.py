@@ -13,8 +13,9 @@ Printed (ctest -V) and written to <build>/truth-matrices.json:
   - per scenario and host: retransmission classes against the sending kernel's
     counters (within 5% or 1; the resends after a timeout that SACKs prompt,
     TCPSlowStartRetrans, may count as fast retransmissions or not: the wire
-    does not show the sender's state), where the capture point makes them
-    comparable;
+    does not show the sender's state; a capture after the drop cannot show
+    the resends the kernel found lost again, TCPLostRetransmit), where the
+    capture point makes them comparable;
   - capture artefacts: copies the capture made, and the ones tcpx labels;
   - wording defects (tests/tools/wording.py) in every text tcpx emits on the
     corpus and on ../shared/real-captures (when present).

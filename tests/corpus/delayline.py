@@ -65,6 +65,7 @@ class Direction:
         self.arrivals = itertools.count()
         self.data_packets = self.reordered = 0
         self.packets = self.bytes = self.max_queue = self.write_errors = 0
+        self.late = []           # how late each packet left (s): the delay line's own error
 
     def due(self, now, pkt):
         if self.reorder_every and len(pkt) >= REORDER_MIN_LEN:
@@ -86,7 +87,8 @@ class Direction:
 
     def flush(self, now):
         while self.queue and self.queue[0][0] <= now:
-            pkt = heapq.heappop(self.queue)[2]
+            due, _, pkt = heapq.heappop(self.queue)
+            self.late.append(now - due)
             try:
                 os.write(self.dst, pkt)
                 self.packets += 1
@@ -101,7 +103,17 @@ class Direction:
         return {"delay_ms": self.delay * 1000.0, "packets": self.packets,
                 "bytes": self.bytes, "max_queue": self.max_queue,
                 "write_errors": self.write_errors,
-                "reordered": self.reordered}
+                "reordered": self.reordered,
+                "late_ms": late_quantiles(self.late)}
+
+
+def late_quantiles(late):
+    """The median, 99th percentile and maximum of how late packets left (ms)."""
+    if not late:
+        return {}
+    late = sorted(late)
+    q = lambda f: round(1000.0 * late[min(len(late) - 1, int(f * len(late)))], 3)
+    return {"median": q(0.5), "p99": q(0.99), "max": q(1.0)}
 
 
 def prioritize():

@@ -209,6 +209,10 @@ def run_scenario(sc, outdir):
 def truth(sc, final, how, apps, ss, before, after, facts, rtts, checks,
           seconds):
     rtt_ms = 2.0 * sc["delay_ms"]
+    # A stalled host (the hypervisor's steal) makes the delay line late: up to 10 ms
+    # once in a while here, both ways at once; a handshake it met is that much slower.
+    late_ms = sum((d.get("late_ms") or {}).get("max", 0.0)
+                  for d in (facts.get("delay_line") or {}).values() if isinstance(d, dict))
     streams = []
     for st in sc["streams"]:
         t = st.truth()
@@ -216,10 +220,12 @@ def truth(sc, final, how, apps, ss, before, after, facts, rtts, checks,
         t["measured"] = {"handshake_rtt_ms": hs}
         if hs is not None:
             # the delay line itself adds ~0.15 ms each way: felt on a 2 ms path
-            good = abs(hs - rtt_ms) <= max(RTT_TOLERANCE * rtt_ms, RTT_SLACK_MS)
+            tolerance = max(RTT_TOLERANCE * rtt_ms, RTT_SLACK_MS)
+            good = -tolerance <= hs - rtt_ms <= tolerance + late_ms
             t["measured"]["handshake_rtt_ok"] = good
-            checks.append({"check": "handshake RTT %s ms within 10%% (or %s ms) of %s"
-                           % (hs, RTT_SLACK_MS, rtt_ms), "ok": good})
+            checks.append({"check": "handshake RTT %s ms within 10%% (or %s ms) of %s, or later by "
+                           "no more than the delay line was late (%.1f ms)"
+                           % (hs, RTT_SLACK_MS, rtt_ms, late_ms), "ok": good})
         streams.append(t)
     role, devs = netlab.CAPTURE_POINTS[sc["capture"]]
     return {
