@@ -118,6 +118,12 @@ make_chroot() {   # make_chroot SUITE DIR
   echo "matrix.sh: debootstrap $suite into $dir"
   debootstrap --variant=minbase "$suite" "$dir" "$(debian_mirror)" >"$dir.debootstrap.log" 2>&1 \
     || { tail -n 20 "$dir.debootstrap.log" >&2; return 1; }
+  # The same minimal system is the package test's starting point (scripts/package_test.sh): kept as
+  # it is now, before anything is installed, so that test needs no debootstrap of its own.
+  if [ ! -f "$cache/$suite-base.tar" ]; then
+    tar -C "$dir" -cf "$cache/$suite-base.tar.part" . && mv "$cache/$suite-base.tar.part" "$cache/$suite-base.tar" \
+      || rm -f "$cache/$suite-base.tar.part"
+  fi
   # sid's Release file can be past its Valid-Until date: apt must accept it.
   echo 'Acquire::Check-Valid-Until "false";' >"$dir/etc/apt/apt.conf.d/99tcpx-valid-until"
   cp /etc/resolv.conf "$dir/etc/resolv.conf" 2>/dev/null || true

@@ -29,7 +29,8 @@ if [ -z "${TCPX_CORPUS_DIR:-}" ] && [ "$(id -u)" -eq 0 ] && \
 fi
 status=0
 rm -f "$build/failure-summary.txt"
-ctest --test-dir "$build" --output-on-failure "$@" || status=$?
+# Two tests at a time on two CPUs (the GUI test runs alone: RUN_SERIAL); TCPX_CTEST_JOBS sets how many.
+ctest --test-dir "$build" --output-on-failure -j"${TCPX_CTEST_JOBS:-$(nproc)}" "$@" || status=$?
 if [ "$status" -ne 0 ]; then
   # Why, in a few lines: a CI summary keeps the ends of a long output and cuts its middle, where
   # ctest printed the failing test's own message (scripts/matrix.sh repeats this at its end).
