@@ -22,6 +22,9 @@
 # make_corpus.py --ensure before the first chroot -- and bind-mounted read-only
 # into each chroot as its TCPX_CORPUS_DIR (TCPX_CORPUS_DIR here: that one).
 #
+# While this machine's version is tested, the others' chroots are readied in the background
+# (prepare_chroots), and they fuzz fewer, other variants (run_in_chroot): CI's time.
+#
 # Root only (debootstrap, chroot, mounts).  Ends with one line per version and
 # "matrix: N passed, N failed" (versions).
 #
@@ -73,7 +76,8 @@ unmount_all() {
   done
   mounted=()
 }
-trap unmount_all EXIT
+prepare_pid=""   # the chroots readied in the background (prepare_chroots)
+trap 'unmount_all; [ -z "$prepare_pid" ] || kill "$prepare_pid" 2>/dev/null || true' EXIT
 trap "exit 130" INT TERM
 
 bind() {   # bind SRC DST [ro]
@@ -130,11 +134,13 @@ make_chroot() {   # make_chroot SUITE DIR
   touch "$dir/.tcpx-ready"
 }
 
-run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
-  local version=$1; shift
-  local suite dir work
-  suite=$(suite_of "$version")
+# The chroot of VERSION made (once), upgraded, with /proc, /sys and /dev bound and a fresh copy of the
+# checkout (tracked and untracked files, without what git ignores: build/) in $work/main; holds the
+# chroot's lock (fd 9) from here on.  Sets the caller's suite, dir and work.
+enter_chroot() {   # enter_chroot VERSION
+  suite=$(suite_of "$1")
   dir="$cache/$suite"
+  work="$dir/srv/tcpx"
   mkdir -p "$cache"
   # One run per chroot at a time (a second one would wipe the first one's copy).
   exec 9>"$cache/$suite.lock"
@@ -148,16 +154,41 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
   bind /dev "$dir/dev" || return 1
   # Today's packages of the release (the package test installs today's tshark too).
   timeout 900 chroot "$dir" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin DEBIAN_FRONTEND=noninteractive \
-    sh -c 'apt-get update -qq && apt-get -y -qq upgrade' >/dev/null 2>&1 \
+    sh -c 'apt-get update -qq && apt-get -y -qq upgrade' >/dev/null 2>&1 9>&- \
     || echo "matrix.sh: apt-get upgrade in the $suite chroot failed; testing what it has"
-  echo "matrix.sh: $suite chroot: $(chroot "$dir" dpkg-query -W -f='${Package} ${Version}' libwireshark-dev 2>/dev/null)"
-  # The copy: tracked and untracked files, without what git ignores (build/).
-  work="$dir/srv/tcpx"
   rm -rf --one-file-system "$work/main"
   mkdir -p "$work/main"
   git -C "$repo" ls-files -z --cached --others --exclude-standard \
     | (cd "$repo" && tar --null --ignore-failed-read -T - -cf -) | tar -xf - -C "$work/main" \
     || { echo "matrix.sh: could not copy the checkout into $work/main" >&2; unmount_all; return 1; }
+}
+
+# The other versions' chroots made and their packages installed in the background while this machine's
+# own tests run: debootstrap and apt wait mostly on the network and the disk (~4 min per release on a
+# fresh machine).  Started once the truth corpus exists (its scenarios time a real RTT).  Each one's
+# run waits for it on the chroot's lock; a failure here only leaves the work to that run.
+prepare_chroots() {   # prepare_chroots VERSION...
+  local v
+  for v in "$@"; do
+    (
+      mounted=()
+      prepare_pid=""
+      trap unmount_all EXIT
+      trap "exit 130" INT TERM
+      suite="" dir="" work=""
+      enter_chroot "$v" || exit 1
+      chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin \
+        bash -c 'cd /srv/tcpx/main && bash scripts/setup.sh --packages-only' 9>&-  # no daemon keeps the lock
+    ) >"$cache/prepare-$v.log" 2>&1 \
+      || echo "matrix.sh: readying Wireshark $v's chroot in advance failed (its log: $cache/prepare-$v.log); its run does it" >&2
+  done
+}
+
+run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
+  local version=$1; shift
+  local suite dir work
+  enter_chroot "$version" || return 1
+  echo "matrix.sh: $suite chroot: $(chroot "$dir" dpkg-query -W -f='${Package} ${Version}' libwireshark-dev 2>/dev/null)"
   if [ -d "$repo/../shared" ]; then
     bind "$(cd "$repo/../shared" && pwd)" "$work/shared" ro || { unmount_all; return 1; }
   fi
@@ -179,10 +210,19 @@ run_in_chroot() {   # run_in_chroot VERSION [ctest args...]
     unmount_all
     return "$status"
   fi
+  # With this machine's version tested in full, the others share the fuzzing: 50 damaged-capture variants
+  # each, other ones than its 150, and the core's libFuzzer (the same C everywhere) for 15 s from another
+  # seed.  Every version still reads damaged captures; CI stays within its time.
+  local fuzz_env=()
+  if [ "$native_tested" = 1 ]; then
+    fuzz_env=(TCPX_FUZZ_VARIANTS=50 "TCPX_FUZZ_START=$((150 + 50 * chroot_runs))"
+              TCPX_FUZZ_CORE_SECONDS=15 "TCPX_FUZZ_SEED=$((2 + chroot_runs))")
+  fi
+  chroot_runs=$((chroot_runs + 1))
   # Bounded: a hung run must not hold CI (and its mounts) for ever.
   timeout --kill-after=60 "${TCPX_MATRIX_TIMEOUT:-2400}" \
     chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 TERM=dumb CI="${CI:-}" \
-    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TCPX_CORPUS_GENERATE=0 "${corpus_env[@]}" \
+    PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin TCPX_CORPUS_GENERATE=0 "${corpus_env[@]}" "${fuzz_env[@]}" \
     bash -c 'cd /srv/tcpx/main && exec bash scripts/test.sh --here "$@"' test.sh "$@" || status=$?
   if [ "$status" -eq 0 ]; then
     timeout --kill-after=60 900 chroot "$dir" /usr/bin/env -i HOME=/root LANG=C.UTF-8 \
@@ -200,6 +240,21 @@ package_check() {   # package_check VERSION DEB
 }
 
 native=$(native_version)
+native_tested=0   # this machine's version is among those tested (then in full)
+chroot_runs=0
+[[ " ${versions[*]} " == *" $native "* ]] && [ -z "$run_cmd" ] && native_tested=1
+# With this machine's version and others to test: its build and the corpus first, then the others'
+# chroots readied in the background while its tests run.
+if [ "$native_tested" = 1 ] && [ "$(id -u)" -eq 0 ] && [ "${#versions[@]}" -gt 1 ]; then
+  others=()
+  for v in "${versions[@]}"; do [ "$v" = "$native" ] || others+=("$v"); done
+  bash scripts/setup.sh -DTCPX_WERROR="${TCPX_WERROR:-ON}" || true   # test.sh reports a failure
+  truth_corpus
+  [ -n "$corpus" ] && export TCPX_CORPUS_DIR="$corpus"
+  need_debootstrap || true   # here, not beside this machine's own apt runs
+  prepare_chroots "${others[@]}" &
+  prepare_pid=$!
+fi
 results=()
 why=()
 passed=0
@@ -246,6 +301,7 @@ for v in "${versions[@]}"; do
   fi
 done
 
+[ -z "$prepare_pid" ] || wait "$prepare_pid" || true
 echo
 [ "${#why[@]}" -eq 0 ] || printf '%s\n' "${why[@]}"
 printf '%s\n' "${results[@]}"

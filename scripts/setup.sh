@@ -3,6 +3,8 @@
 # and build it into build/ against the Wireshark the distribution ships.
 #
 #   bash scripts/setup.sh [--demo] [extra cmake configure args...]
+#   bash scripts/setup.sh --packages-only      install the packages, build nothing
+#                                              (scripts/matrix.sh readies a chroot with it)
 #
 # --demo (or TCPX_SETUP_PROFILE=demo): install only what the build and
 # scripts/demo.sh need (compiler, cmake, Wireshark headers, tshark, setpriv),
@@ -22,8 +24,12 @@ repo=$(pwd)
 build_dir=${TCPX_BUILD_DIR:-build}
 build_type=${TCPX_BUILD_TYPE:-RelWithDebInfo}
 setup_profile=${TCPX_SETUP_PROFILE:-full}
+packages_only=0
 if [ "${1:-}" = --demo ]; then
   setup_profile=demo
+  shift
+elif [ "${1:-}" = --packages-only ]; then
+  packages_only=1
   shift
 fi
 case "$setup_profile" in
@@ -94,6 +100,8 @@ if [ "${#missing[@]}" -gt 0 ]; then
     apt-get install -y --no-install-recommends "${missing[@]}"
   fi
 fi
+
+[ "$packages_only" = 0 ] || exit 0
 
 # A profile of the plugin at work on the bundled captures, for a faster build (scripts/pgo.sh;
 # gcc only; TCPX_PGO=0 builds without). Without one the results are the same.

@@ -414,6 +414,10 @@ def main():
     args = ap.parse_args()
     if args.variants is None:
         args.variants = 10000 if args.long else 150
+    # Which variants, as the caller of the test suite chose (scripts/matrix.sh gives each other
+    # Wireshark version fewer, other ones): TCPX_FUZZ_VARIANTS=N, TCPX_FUZZ_START=I.
+    args.variants = int(os.environ.get("TCPX_FUZZ_VARIANTS") or args.variants)
+    args.start = int(os.environ.get("TCPX_FUZZ_START") or args.start)
     return Fuzzer(args).run()
 
 

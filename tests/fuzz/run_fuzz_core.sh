@@ -7,14 +7,14 @@
 # Exit 0: clean run.  Exit 77: clang/libFuzzer not available (ctest: skipped).
 # Anything else: a crash, a sanitizer report or an invariant (the crashing input
 # is left in BUILD_DIR as crash-*; replay with BUILD_DIR/fuzz_core FILE).
-# Environment: TCPX_FUZZ_SEED (default 1), CC (default: clang, clang-14),
+# Environment: TCPX_FUZZ_SEED (default 1), TCPX_FUZZ_CORE_SECONDS (instead of SECONDS), CC (default: clang, clang-14),
 # TCPX_FUZZ_CFLAGS (extra flags, e.g. -fno-sanitize=signed-integer-overflow to look
 # past a known overflow, or -DTCPX_FUZZ_FULL_TIME for any 64-bit capture time).
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 repo=$(cd "$here/../.." && pwd)
 out=${1:-$repo/build/fuzz-core}
-secs=${2:-45}
+secs=${TCPX_FUZZ_CORE_SECONDS:-${2:-45}}   # scripts/matrix.sh: shorter on the other versions (the core is the same C)
 mkdir -p "$out/corpus"
 
 cc=${CC:-}
