@@ -169,6 +169,7 @@ enter_chroot() {   # enter_chroot VERSION
 # run waits for it on the chroot's lock; a failure here only leaves the work to that run.
 prepare_chroots() {   # prepare_chroots VERSION...
   local v
+  mkdir -p "$cache"
   for v in "$@"; do
     (
       mounted=()
