@@ -23,7 +23,7 @@
 # into each chroot as its TCPX_CORPUS_DIR (TCPX_CORPUS_DIR here: that one).
 #
 # While this machine's version is tested, the others' chroots are readied in the background
-# (prepare_chroots), and they fuzz fewer, other variants (run_in_chroot): CI's time.
+# (prepare_chroots), and they fuzz less (run_in_chroot): CI's time.
 #
 # Root only (debootstrap, chroot, mounts).  Ends with one line per version and
 # "matrix: N passed, N failed" (versions).
