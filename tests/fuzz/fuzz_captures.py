@@ -173,8 +173,8 @@ def m_jitter(rng, src, dst):
             _set_ts(r, _ts(r, ns) + rng.uniform(-j, j), ns)
     tmp = dst + ".j.pcap"
     write_pcap(tmp, hdr, e, recs)
-    try:
-        _tool(["reordercap", "-n", tmp, dst])
+    try:   # not -n: with it reordercap writes nothing when the jitter left the order as it was
+        _tool(["reordercap", tmp, dst])
     finally:
         os.unlink(tmp)
 
@@ -309,6 +309,7 @@ class Fuzzer:
         self.runs = self.variants = 0
         self.rc_counts = {}
         self.failures = []
+        self.generator_failures = 0
         self.by_mutator = {}
         self.signatures = {}
         self.log = open(args.log, "a") if args.log else None
@@ -319,8 +320,11 @@ class Fuzzer:
         var = os.path.join(workdir, "v%06d_%s_%s.pcap" % (i, name, mut.__name__[2:]))
         try:
             mut(rng, base, var)
-        except Exception as e:  # a broken generator is not a tcpx finding
-            with self.lock:
+            if not os.path.isfile(var):
+                raise RuntimeError("no variant written")
+        except Exception as e:  # not a tcpx finding, but counted
+            with self.lock:   # and failing the run: a harness that skips variants tests less than it says
+                self.generator_failures += 1
                 self._log("variant %d %s %s: generator failed: %s" % (i, name, mut.__name__, e))
             return
         problems = []
@@ -396,7 +400,9 @@ class Fuzzer:
             self._log("signature (%d variants): %s" % (n, sig))
         for i, name, mut, problems in self.failures[:20]:
             print("\n--- variant %d (%s, %s)\n%s" % (i, name, mut, "\n".join(p[:2000] for p in problems)))
-        return 1 if self.failures else 0
+        if self.generator_failures:
+            self._log("%d variants could not be made (generator failures above)" % self.generator_failures)
+        return 1 if self.failures or self.generator_failures else 0
 
 
 def main():
