@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
+#include "tcpx_append.h"
 #include "tcpx_template.h"
 
 /* Is v the name name[0..len)? */
@@ -99,7 +100,7 @@ static G_GNUC_NO_INLINE gboolean
 render_unknown(GString *out, const char *name, gsize len)
 {
     g_string_append_c(out, '{');
-    g_string_append_len(out, name, (gssize)len);
+    tcpx_append_len(out, name, len);
     g_string_append_c(out, '}');
     return TRUE;
 }
@@ -353,7 +354,7 @@ render_parts(GString *out, const part_t *part, const part_t *end, const void *ct
         gsize at = out->len;
         switch ((part_type_t)part->type) {
         case PART_TEXT:
-            g_string_append_len(out, part->text, (gssize)part->len);
+            tcpx_append_len(out, part->text, part->len);
             part++;
             break;
         case PART_VAR:

@@ -3,6 +3,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
+#include "tcpx_append.h"
 #include "tcpx_text.h"
 #include "tcpx_units.h"
 
@@ -44,9 +45,9 @@ append_fixed(GString *out, gint64 ns, gint64 step, int decimals, const char *uni
 {
     char buf[32];
     if (tcpx_fixed_text(buf, sizeof buf, ns, step, decimals)) {
-        g_string_append(out, buf);
+        tcpx_append(out, buf);
         g_string_append_c(out, ' ');
-        g_string_append(out, unit);
+        tcpx_append(out, unit);
         return;
     }
     double scale = (double)step;
@@ -61,15 +62,15 @@ tcpx_format_duration(GString *out, gint64 ns)
     if (ns < 0)
         ns = ns == G_MININT64 ? G_MAXINT64 : -ns;
     if (ns > 0 && ns < NS_PER_US / 2)
-        g_string_append(out, "under 0.001 ms"); /* not "0.000 ms": some time did pass */
+        tcpx_append(out, "under 0.001 ms"); /* not "0.000 ms": some time did pass */
     else if (ns < NS_PER_MS)
         append_fixed(out, ns, NS_PER_US, 3, "ms");
     else if (ns < 10 * NS_PER_MS)
         append_fixed(out, ns, 100 * NS_PER_US, 1, "ms");
     else if (ns < NS_PER_S) {
         char buf[20], *end = buf + sizeof buf, *p = uint_digits((guint64)((ns + NS_PER_MS / 2) / NS_PER_MS), end);
-        g_string_append_len(out, p, end - p);
-        g_string_append(out, " ms");
+        tcpx_append_len(out, p, (gsize)(end - p));
+        tcpx_append(out, " ms");
     } else if (ns < 60 * NS_PER_S)
         append_fixed(out, ns, 10 * NS_PER_MS, 2, "s");
     else if (ns < 3600 * NS_PER_S)
@@ -86,7 +87,7 @@ void
 tcpx_append_uint(GString *out, guint64 v)
 {
     char buf[20], *end = buf + sizeof buf, *p = uint_digits(v, end);
-    g_string_append_len(out, p, end - p);
+    tcpx_append_len(out, p, (gsize)(end - p));
 }
 
 static void
@@ -98,14 +99,14 @@ append_thousands(GString *out, guint64 v)
             *--p = ',';
         *--p = (char)('0' + v % 10);
     }
-    g_string_append_len(out, p, end - p);
+    tcpx_append_len(out, p, (gsize)(end - p));
 }
 
 void
 tcpx_format_bytes(GString *out, guint64 bytes)
 {
     append_thousands(out, bytes);
-    g_string_append(out, bytes == 1 ? " byte" : " bytes");
+    tcpx_append(out, bytes == 1 ? " byte" : " bytes");
 }
 
 /* ---- SYN options ---------------------------------------------------------- */
@@ -134,7 +135,7 @@ static void
 append_word(GString *out, const char *word)
 {
     if (word)
-        g_string_append(out, word);
+        tcpx_append(out, word);
 }
 
 void
@@ -142,18 +143,18 @@ tcpx_format_syn_opts(GString *out, const tcpx_syn_opts_t *o, gboolean short_word
 {
     const syn_words_t *w = &syn_words[short_words ? 1 : 0];
     if (o->flags & TCPX_SYN_CUT) {
-        g_string_append(out, w->cut);
+        tcpx_append(out, w->cut);
         return;
     }
     if (o->mss) {
-        g_string_append(out, w->mss);
+        tcpx_append(out, w->mss);
         tcpx_append_uint(out, o->mss);
-        g_string_append(out, w->mss_unit);
+        tcpx_append(out, w->mss_unit);
     } else {
-        g_string_append(out, w->no_mss);
+        tcpx_append(out, w->no_mss);
     }
     if (o->wscale >= 0) {
-        g_string_append(out, w->wscale);
+        tcpx_append(out, w->wscale);
         tcpx_append_uint(out, 1u << MIN(o->wscale, 14));
         if (w->wscale_shift)
             g_string_append_printf(out, " (shift %d)", o->wscale);
@@ -162,11 +163,11 @@ tcpx_format_syn_opts(GString *out, const tcpx_syn_opts_t *o, gboolean short_word
     }
     append_word(out, (o->flags & TCPX_SYN_SACK) ? w->sack : w->no_sack);
     if (o->flags & TCPX_SYN_TS)
-        g_string_append(out, w->ts);
+        tcpx_append(out, w->ts);
     if (o->flags & TCPX_SYN_TFO)
-        g_string_append(out, w->tfo);
+        tcpx_append(out, w->tfo);
     if (o->flags & TCPX_SYN_ECN)
-        g_string_append(out, w->ecn);
+        tcpx_append(out, w->ecn);
 }
 
 void
@@ -187,7 +188,7 @@ void
 tcpx_format_negotiated_opts(GString *out, const tcpx_syn_opts_t *c, const tcpx_syn_opts_t *s)
 {
     if ((c->flags | s->flags) & TCPX_SYN_CUT) {
-        g_string_append(out, "unknown: the capture cut the handshake's options short");
+        tcpx_append(out, "unknown: the capture cut the handshake's options short");
         return;
     }
     if (c->mss || s->mss)
@@ -197,11 +198,11 @@ tcpx_format_negotiated_opts(GString *out, const tcpx_syn_opts_t *c, const tcpx_s
         g_string_append_printf(out, "; window scaling on (client x%u, server x%u)", 1u << MIN(c->wscale, 14),
                                1u << MIN(s->wscale, 14));
     else
-        g_string_append(out, "; no window scaling (windows capped at 64 KB)");
-    g_string_append(out, (c->flags & s->flags & TCPX_SYN_SACK) ? "; SACK on both sides"
-                                                               : "; no SACK (both sides must permit it)");
+        tcpx_append(out, "; no window scaling (windows capped at 64 KB)");
+    tcpx_append(out, (c->flags & s->flags & TCPX_SYN_SACK) ? "; SACK on both sides"
+                                                           : "; no SACK (both sides must permit it)");
     if (c->flags & TCPX_SYN_ECN)
-        g_string_append(out, (s->flags & TCPX_SYN_ECN) ? "; ECN on" : "; ECN offered but not accepted");
+        tcpx_append(out, (s->flags & TCPX_SYN_ECN) ? "; ECN on" : "; ECN offered but not accepted");
 }
 
 void

@@ -4,6 +4,7 @@
  * SPDX-License-Identifier: GPL-2.0-or-later
  */
 #include <string.h>
+#include "tcpx_append.h"
 #include "tcpx_health_int.h"
 
 /* Append text word-wrapped at 78 columns, each line indented by `indent`.
@@ -67,7 +68,7 @@ tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out)
     GPtrArray *a;
     guint i, shown = 0;
     if (tcpx_health_analysis_off(h)) {
-        g_string_append(out, "No stream judged: TCP's sequence analysis is off (see above).\n");
+        tcpx_append(out, "No stream judged: TCP's sequence analysis is off (see above).\n");
         return;
     }
     a = tcpx_health_worst_first(h);
@@ -88,6 +89,6 @@ tcpx_health_render_paragraphs(const tcpx_health_t *h, GString *out)
         tcpx_health_drain(h, out);
     }
     if (!shown)
-        g_string_append(out, "All TCP streams look healthy.\n");
+        tcpx_append(out, "All TCP streams look healthy.\n");
     g_ptr_array_unref(a);
 }

@@ -6,6 +6,7 @@
 #include <string.h>
 #include "tcpx_health.h"
 #include "tcpx_health_columns.h"
+#include "tcpx_append.h"
 #include "tcpx_text.h"
 #include "tcpx_health_int.h"
 
@@ -20,13 +21,13 @@ append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_strea
 
     tcpx_health_column_get(c, s, &v);
     if (c->unit == TCPX_HU_ENDPOINT) {
-        g_string_append(out, v.known ? v.v.text : "?");
+        tcpx_append(out, v.known ? v.v.text : "?");
         if ((c->flags & TCPX_HC_GUESS_MARK) && s->roles_guessed)
             g_string_append_c(out, '?');
         return;
     }
     if (c->unit == TCPX_HU_MS) { /* "-" when unknown, as the paragraphs write it */
-        g_string_append(out, tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
+        tcpx_append(out, tcpx_health_ms_text(v.known ? v.v.num : -1, b, sizeof b));
         return;
     }
     if (!v.known) {
@@ -36,10 +37,10 @@ append_cell(GString *out, const tcpx_health_column_t *c, const tcpx_health_strea
     switch (c->unit) {
     case TCPX_HU_COUNT: tcpx_append_uint(out, v.v.count); break;
     case TCPX_HU_INT: g_string_append_printf(out, "%" G_GINT64_FORMAT, v.v.num); break;
-    case TCPX_HU_SECONDS: g_string_append(out, tcpx_health_secs_text(v.v.num, b, sizeof b)); break;
-    case TCPX_HU_PERCENT: g_string_append(out, g_ascii_formatd(b, sizeof b, "%.2f", v.v.real)); break;
-    case TCPX_HU_POSITION: g_string_append(out, tcpx_position_name(v.v.position)); break;
-    case TCPX_HU_TEXT: g_string_append(out, v.v.text); break;
+    case TCPX_HU_SECONDS: tcpx_append(out, tcpx_health_secs_text(v.v.num, b, sizeof b)); break;
+    case TCPX_HU_PERCENT: tcpx_append(out, g_ascii_formatd(b, sizeof b, "%.2f", v.v.real)); break;
+    case TCPX_HU_POSITION: tcpx_append(out, tcpx_position_name(v.v.position)); break;
+    case TCPX_HU_TEXT: tcpx_append(out, v.v.text); break;
     case TCPX_HU_PAIR:
         tcpx_append_uint(out, v.v.pair[0]);
         g_string_append_c(out, '/');
@@ -54,8 +55,8 @@ append_spaces(GString *out, gsize n)
 {
     static const char spaces[] = "                                ";
     for (; n > sizeof spaces - 1; n -= sizeof spaces - 1)
-        g_string_append_len(out, spaces, sizeof spaces - 1);
-    g_string_append_len(out, spaces, (gssize)n);
+        tcpx_append_len(out, spaces, sizeof spaces - 1);
+    tcpx_append_len(out, spaces, n);
 }
 
 /* One line: two spaces between columns, words left-aligned, numbers right-aligned,
@@ -68,10 +69,10 @@ append_line(GString *out, const tcpx_health_column_t *const *cols, const char *c
         gsize pad = c == N_COLS - 1 ? 0 : width[c] - len[c];
         gboolean left = tcpx_health_column_is_text(cols[c]);
         if (c)
-            g_string_append_len(out, "  ", 2);
+            tcpx_append_len(out, "  ", 2);
         if (!left)
             append_spaces(out, pad);
-        g_string_append_len(out, cell[c], (gssize)len[c]);
+        tcpx_append_len(out, cell[c], len[c]);
         if (left)
             append_spaces(out, pad);
     }

@@ -12,6 +12,7 @@
 #include <stddef.h>
 #include <string.h>
 #include "tcpx_health_int.h"
+#include "tcpx_append.h"
 #include "tcpx_text.h"
 #include "tcpx_hosts.h"
 
@@ -111,7 +112,7 @@ str(GString *o, const tcpx_var_t *v, const void *c)
     gsize at = o->len;
     if (!t)
         return FALSE;
-    g_string_append(o, t);
+    tcpx_append(o, t);
     if (v->arg && o->len > at)
         o->str[at] = g_ascii_toupper(o->str[at]);
     return TRUE;
@@ -121,7 +122,7 @@ static gboolean
 fault(GString *o, const tcpx_var_t *v, const void *c)
 {
     (void)v;
-    g_string_append(o, tcpx_health_fault_name(STREAM(c)->fault));
+    tcpx_append(o, tcpx_health_fault_name(STREAM(c)->fault));
     return TRUE;
 }
 
@@ -136,7 +137,7 @@ server_host(GString *o, const tcpx_var_t *v, const void *c)
     colon = strrchr(host, ':');
     if (colon && colon != host)
         host[colon - host] = '\0';
-    g_string_append(o, host);
+    tcpx_append(o, host);
     return TRUE;
 }
 
@@ -150,7 +151,7 @@ loss_pct(GString *o, const tcpx_var_t *v, const void *c)
     char b[32];
     (void)v;
     if (ev && s->data_segments && tcpx_fixed_text(b, sizeof b, (gint64)ev->loss_data * 1000, s->data_segments, 1)) {
-        g_string_append(o, b);
+        tcpx_append(o, b);
         g_string_append_c(o, '%');
     } else {
         g_string_append_printf(o, "%.1f%%", s->retx_rate * 100.0);
@@ -170,7 +171,7 @@ loss_pattern(GString *o, const tcpx_var_t *v, const void *c)
     };
     tcpx_loss_pattern_t l = STREAM(c)->loss_pattern;
     (void)v;
-    g_string_append(o, (guint)l < G_N_ELEMENTS(words) ? words[l] : "no loss");
+    tcpx_append(o, (guint)l < G_N_ELEMENTS(words) ? words[l] : "no loss");
     return TRUE;
 }
 
@@ -180,7 +181,7 @@ position(GString *o, const tcpx_var_t *v, const void *c)
     (void)v;
     if (STREAM(c)->position == TCPX_POS_UNKNOWN)
         return FALSE;
-    g_string_append(o, tcpx_position_words(STREAM(c)->position));
+    tcpx_append(o, tcpx_position_words(STREAM(c)->position));
     return TRUE;
 }
 
@@ -202,7 +203,7 @@ rst_side(GString *o, const tcpx_var_t *v, const void *c)
     (void)v;
     if (STREAM(c)->rst_side < 0)
         return FALSE;
-    g_string_append(o, tcpx_health_side_name(STREAM(c)->rst_side));
+    tcpx_append(o, tcpx_health_side_name(STREAM(c)->rst_side));
     return TRUE;
 }
 
@@ -234,7 +235,7 @@ static gboolean
 fin_side(GString *o, const tcpx_var_t *v, const void *c)
 {
     (void)v;
-    g_string_append(o, STREAM(c)->fin[0] ? "client" : "server");
+    tcpx_append(o, STREAM(c)->fin[0] ? "client" : "server");
     return TRUE;
 }
 
@@ -309,7 +310,7 @@ side(GString *o, const tcpx_var_t *v, const void *c)
 {
     if (!EVIDENCE(c))
         return FALSE;
-    g_string_append(o, tcpx_health_side_name(EVIDENCE(c)->side ^ (int)v->arg));
+    tcpx_append(o, tcpx_health_side_name(EVIDENCE(c)->side ^ (int)v->arg));
     return TRUE;
 }
 /* An evidence duration with its unit ("41 ms", "3.07 s"). */
@@ -327,7 +328,7 @@ ev_secs(GString *o, const tcpx_var_t *v, const void *c)
     char b[32];
     if (!EVIDENCE(c))
         return FALSE;
-    g_string_append(o, tcpx_health_secs_text(*(const gint64 *)((const char *)EVIDENCE(c) + v->offset), b, sizeof b));
+    tcpx_append(o, tcpx_health_secs_text(*(const gint64 *)((const char *)EVIDENCE(c) + v->offset), b, sizeof b));
     return TRUE;
 }
 static gboolean
