@@ -412,6 +412,9 @@ dissect_icmp_about_stream(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree)
 static int
 dissect_tcpx(tvbuff_t *tvb, packet_info *pinfo, proto_tree *tree, void *data _U_)
 {
+    /* As Wireshark sets it for a dissector of a protocol (not for a helper, as this one runs): Expert
+     * Info items name it as theirs.  Wireshark restores the previous one when this returns. */
+    pinfo->current_proto = "tcpx";
     if (tcpx_ws_guard_mismatch()) {
         tcpx_hook_drop_frame();
         return say_mismatch(tvb, pinfo, tree);
